@@ -1,0 +1,109 @@
+"""Every change to the network's own data goes through these functions."""
+
+from django.db import transaction
+
+from maillon.network.models import Closure, Library, OpeningHours, Partner, Role, StaffRole
+from maillon.network.permissions import Action, require
+
+
+@transaction.atomic
+def create_library(actor, **fields) -> Library:
+    require(actor, Action.ADMINISTER)
+    library = Library(**fields)
+    library.full_clean()
+    library.save()
+    return library
+
+
+# Fields a librarian may change at their own library; the rest is the coordinator's.
+LOCAL_FIELDS = {"name", "commune", "postcode", "address", "phone", "email", "website",
+                "latitude", "longitude"}
+
+
+@transaction.atomic
+def update_library(actor, library: Library, **fields) -> Library:
+    require(actor, Action.MANAGE, library)
+    if not set(fields) <= LOCAL_FIELDS:
+        require(actor, Action.ADMINISTER, library)
+    library = Library.objects.select_for_update().get(pk=library.pk)
+    for name, value in fields.items():
+        setattr(library, name, value)
+    library.full_clean()
+    library.save()
+    return library
+
+
+@transaction.atomic
+def set_opening_hours(actor, library: Library, spans: list[tuple[int, object, object]]) -> None:
+    """Replace the weekly hours of `library` with `spans` (weekday, opens, closes)."""
+    require(actor, Action.MANAGE, library)
+    Library.objects.select_for_update().get(pk=library.pk)
+    library.opening_hours.all().delete()
+    rows = [OpeningHours(library=library, weekday=d, opens=o, closes=c) for d, o, c in spans]
+    for row in rows:
+        row.full_clean(exclude=["library"])
+    OpeningHours.objects.bulk_create(rows)
+
+
+@transaction.atomic
+def add_closure(actor, library: Library, start, end, reason: str = "") -> Closure:
+    require(actor, Action.MANAGE, library)
+    closure = Closure(library=library, start=start, end=end, reason=reason)
+    closure.full_clean()
+    closure.save()
+    return closure
+
+
+@transaction.atomic
+def remove_closure(actor, closure: Closure) -> None:
+    require(actor, Action.MANAGE, closure.library)
+    closure.delete()
+
+
+@transaction.atomic
+def save_partner(actor, partner: Partner) -> Partner:
+    """Create or update a partner; the actor must manage both its old and new library."""
+    if partner.pk:
+        previous = Partner.objects.select_for_update().get(pk=partner.pk)
+        require(actor, Action.MANAGE, previous.library_id)
+    require(actor, Action.MANAGE, partner.library_id)
+    partner.full_clean()
+    partner.save()
+    return partner
+
+
+@transaction.atomic
+def delete_partner(actor, partner: Partner) -> None:
+    require(actor, Action.MANAGE, partner.library_id)
+    partner.delete()
+
+
+@transaction.atomic
+def grant_role(actor, user, library: Library, role: Role | str) -> StaffRole:
+    require(actor, Action.ADMINISTER)
+    staff_role, _created = StaffRole.objects.update_or_create(
+        user=user, library=library, defaults={"role": role}
+    )
+    return staff_role
+
+
+@transaction.atomic
+def revoke_role(actor, staff_role: StaffRole) -> None:
+    require(actor, Action.ADMINISTER)
+    staff_role.delete()
+
+
+@transaction.atomic
+def create_staff_member(actor, *, username: str, first_name: str, last_name: str, email: str,
+                        library: Library, role: Role | str):
+    """A new account with no password yet: the person sets it from the e-mailed link."""
+    from django.contrib.auth import get_user_model
+
+    require(actor, Action.ADMINISTER)
+    user = get_user_model().objects.create_user(
+        username=username, first_name=first_name, last_name=last_name, email=email
+    )
+    user.set_unusable_password()
+    user.save()
+    StaffRole.objects.create(user=user, library=library, role=role)
+    return user

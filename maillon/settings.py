@@ -1,0 +1,175 @@
+"""Django settings, all read from MAILLON_* environment variables (see README)."""
+
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+from maillon.env import env_bool, env_int, env_list, env_str, stored_secret_key
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+BASE_DIR = PACKAGE_DIR.parent
+VAR_DIR = Path(env_str("MAILLON_VAR_DIR", str(BASE_DIR / "var")))
+
+# Production asks for explicit settings; a laptop or the demo gets safe defaults.
+PRODUCTION = env_bool("MAILLON_PRODUCTION")
+DEMO = env_bool("MAILLON_DEMO")
+DEBUG = False if PRODUCTION else env_bool("MAILLON_DEBUG", DEMO)
+
+SECRET_KEY = env_str("MAILLON_SECRET_KEY")
+if not SECRET_KEY:
+    if PRODUCTION:
+        raise ImproperlyConfigured("MAILLON_SECRET_KEY est obligatoire en production.")
+    SECRET_KEY = stored_secret_key(VAR_DIR / "secret_key")
+
+ALLOWED_HOSTS = env_list(
+    "MAILLON_ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "[::1]"]
+)
+if PRODUCTION and not ALLOWED_HOSTS:
+    raise ImproperlyConfigured("MAILLON_ALLOWED_HOSTS est obligatoire en production.")
+CSRF_TRUSTED_ORIGINS = env_list("MAILLON_CSRF_TRUSTED_ORIGINS", [])
+
+INSTALLED_APPS = [
+    "maillon.core",
+    "maillon.network",
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "maillon.urls"
+WSGI_APPLICATION = "maillon.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.debug",
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "maillon.network.context.staff_context",
+            ],
+        },
+    },
+]
+
+
+def database_settings(url: str) -> dict:
+    try:
+        config = dj_database_url.parse(url, conn_max_age=env_int("MAILLON_DB_CONN_MAX_AGE", 60))
+    except Exception as exc:  # dj_database_url raises several kinds of errors
+        raise ImproperlyConfigured(
+            f"MAILLON_DATABASE_URL n'est pas une adresse de base de données valide : {url!r}"
+        ) from exc
+    if config["ENGINE"] == "django.db.backends.sqlite3":
+        # WAL lets readers work while one writer writes; IMMEDIATE makes writers queue
+        # at BEGIN instead of failing with "database is locked" half-way through.
+        config["CONN_MAX_AGE"] = 0
+        config["OPTIONS"] = {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 30,
+            "init_command": (
+                "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL;PRAGMA busy_timeout=30000"
+            ),
+        }
+        config["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
+    else:
+        config.setdefault("OPTIONS", {})
+        config["OPTIONS"].setdefault("connect_timeout", 5)
+    return config
+
+
+DATABASE_URL = env_str("MAILLON_DATABASE_URL", f"sqlite:///{VAR_DIR / 'maillon.sqlite3'}")
+DATABASES = {"default": database_settings(DATABASE_URL)}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+FORMS_URLFIELD_ASSUME_HTTPS = True
+
+# The database cache is shared by all processes: login throttling relies on it.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "maillon_cache",
+    }
+}
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "login"
+SESSION_COOKIE_AGE = env_int("MAILLON_SESSION_SECONDS", 8 * 3600)
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = PRODUCTION
+LOGIN_FAILURE_LIMIT = env_int("MAILLON_LOGIN_FAILURE_LIMIT", 5)
+LOGIN_FAILURE_WINDOW = env_int("MAILLON_LOGIN_FAILURE_WINDOW", 15 * 60)
+
+LANGUAGE_CODE = "fr"
+LANGUAGES = [("fr", _("French")), ("en", _("English"))]
+LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+USE_I18N = True
+TIME_ZONE = env_str("MAILLON_TIME_ZONE", "Europe/Paris")
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = VAR_DIR / "static"
+WHITENOISE_USE_FINDERS = True
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+MEDIA_ROOT = VAR_DIR / "media"
+
+# E-mail: SMTP in production, printed on the console for the demo unless a host is given.
+EMAIL_HOST = env_str("MAILLON_EMAIL_HOST")
+EMAIL_PORT = env_int("MAILLON_EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("MAILLON_EMAIL_USER")
+EMAIL_HOST_PASSWORD = env_str("MAILLON_EMAIL_PASSWORD")
+EMAIL_USE_TLS = env_bool("MAILLON_EMAIL_TLS")
+EMAIL_USE_SSL = env_bool("MAILLON_EMAIL_SSL")
+EMAIL_TIMEOUT = 20
+DEFAULT_FROM_EMAIL = env_str("MAILLON_EMAIL_FROM", "Maillon <maillon@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST or PRODUCTION
+    else "django.core.mail.backends.console.EmailBackend"
+)
+
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+if PRODUCTION:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env_str("MAILLON_LOG_LEVEL", "WARNING")},
+}

@@ -1,0 +1,39 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+from maillon.core import auth_views as maillon_auth
+from maillon.core import views as core_views
+
+handler403 = "maillon.core.views.permission_denied"
+
+account_patterns = [
+    path("connexion/", maillon_auth.LoginView.as_view(), name="login"),
+    path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
+    path("mot-de-passe/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path("mot-de-passe/fait/", auth_views.PasswordChangeDoneView.as_view(),
+         name="password_change_done"),
+    path("mot-de-passe-oublie/", auth_views.PasswordResetView.as_view(),
+         name="password_reset"),
+    path("mot-de-passe-oublie/envoye/", auth_views.PasswordResetDoneView.as_view(),
+         name="password_reset_done"),
+    path("nouveau-mot-de-passe/<uidb64>/<token>/", auth_views.PasswordResetConfirmView.as_view(),
+         name="password_reset_confirm"),
+    path("nouveau-mot-de-passe/fait/", auth_views.PasswordResetCompleteView.as_view(),
+         name="password_reset_complete"),
+]
+
+staff_patterns = [
+    path("", core_views.home, name="home"),
+    path("compte/", include(account_patterns)),
+    path("reseau/", include("maillon.network.urls")),
+]
+
+urlpatterns = [
+    # The public catalogue will live at the root; until then it leads to the staff side.
+    path("", RedirectView.as_view(pattern_name="home", permanent=False)),
+    path("pro/", include(staff_patterns)),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,73 @@
+import datetime as dt
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from maillon.network.models import Library, LibraryKind, Role, StaffRole
+
+SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+PASSWORD = "un-mot-de-passe-solide"
+
+
+@pytest.fixture
+def shared_data() -> Path:
+    if not SHARED_DATA.is_dir():
+        pytest.skip("../shared/data est absent : fichiers réels non disponibles ici")
+    return SHARED_DATA
+
+
+def make_library(code: str, kind: str = LibraryKind.MEMBER, **extra) -> Library:
+    defaults = {"name": f"Bibliothèque {code}", "kind": kind, "commune": f"Commune {code}",
+                "shuttle_days": [2, 5]}
+    defaults.update(extra)
+    return Library.objects.create(code=code, **defaults)
+
+
+@pytest.fixture
+def network(db) -> dict[str, Library]:
+    return {
+        "head": make_library("HEAD", LibraryKind.HEAD, shuttle_days=[1, 2, 3, 4, 5]),
+        "a": make_library("AAA"),
+        "b": make_library("BBB"),
+        "md": make_library("MD", LibraryKind.DEPARTMENTAL),
+    }
+
+
+@pytest.fixture
+def make_staff(db):
+    def make(username: str, *roles: tuple[Library, str]):
+        user = get_user_model().objects.create_user(
+            username=username, password=PASSWORD, email=f"{username}@example.org",
+            first_name=username.capitalize(), last_name="Test",
+        )
+        for library, role in roles:
+            StaffRole.objects.create(user=user, library=library, role=role)
+        return user
+    return make
+
+
+@pytest.fixture
+def staff(network, make_staff) -> dict:
+    """One person per role; librarian and volunteer work at library "a"."""
+    return {
+        Role.COORDINATOR: make_staff("coord", (network["head"], Role.COORDINATOR)),
+        Role.MD_STAFF: make_staff("mdstaff", (network["md"], Role.MD_STAFF)),
+        Role.LIBRARIAN: make_staff("libr", (network["a"], Role.LIBRARIAN)),
+        Role.VOLUNTEER: make_staff("volunt", (network["a"], Role.VOLUNTEER)),
+    }
+
+
+@pytest.fixture
+def today() -> dt.date:
+    return dt.date.today()
+
+
+def chromium_path() -> str | None:
+    for candidate in (os.environ.get("MAILLON_CHROMIUM"), "/usr/bin/chromium",
+                      shutil.which("chromium"), shutil.which("chromium-browser")):
+        if candidate and Path(candidate).exists():
+            return candidate
+    return None

@@ -1,0 +1,35 @@
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+
+from maillon.network.models import Closure, Library, LibraryKind, OpeningHours, Partner, StaffRole
+
+COUNTED = (Library, OpeningHours, Closure, Partner, StaffRole, get_user_model())
+
+
+def counts() -> dict[str, int]:
+    return {model.__name__: model.objects.count() for model in COUNTED}
+
+
+def test_demo_builds_a_believable_network_and_is_idempotent(db, capsys):
+    call_command("demo", no_serve=True)
+    first = counts()
+    output = capsys.readouterr().out
+    assert "coordination" in output and "maillon-demo" in output
+    kinds = set(Library.objects.values_list("kind", flat=True))
+    assert kinds == {k.value for k in LibraryKind}
+    assert 6 <= Library.objects.filter(kind__in=["member", "reading_point"]).count() <= 10
+    assert set(StaffRole.objects.values_list("role", flat=True)) == {
+        "coordinator", "md_staff", "librarian", "volunteer"}
+    # Every library has hours and shuttle days; someone works at two libraries.
+    for library in Library.objects.all():
+        assert library.opening_hours.exists() and library.shuttle_days
+    assert StaffRole.objects.filter(user__username="benevole").count() == 2
+
+    call_command("demo", no_serve=True)
+    assert counts() == first
+
+
+def test_demo_accounts_log_in(client, db):
+    call_command("demo", no_serve=True)
+    assert client.login(username="benevole", password="maillon-demo")
+    assert client.get("/pro/").status_code == 200
