@@ -33,6 +33,9 @@ CSRF_TRUSTED_ORIGINS = env_list("MAILLON_CSRF_TRUSTED_ORIGINS", [])
 INSTALLED_APPS = [
     "maillon.core",
     "maillon.network",
+    "maillon.catalogue",
+    "maillon.patrons",
+    "maillon.api",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -28,12 +28,15 @@ staff_patterns = [
     path("", core_views.home, name="home"),
     path("compte/", include(account_patterns)),
     path("reseau/", include("maillon.network.urls")),
+    path("catalogue/", include("maillon.catalogue.urls")),
+    path("usagers/", include("maillon.patrons.urls")),
 ]
 
 urlpatterns = [
     # The public catalogue will live at the root; until then it leads to the staff side.
     path("", RedirectView.as_view(pattern_name="home", permanent=False)),
     path("pro/", include(staff_patterns)),
+    path("api/v1/", include("maillon.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,259 @@
+"""The union catalogue: one record per edition, the items of every library hang on it."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from maillon.network.models import Library
+
+
+class Audience(models.TextChoices):
+    ADULT = "adult", _("adults")
+    YOUTH = "youth", _("youth")
+    UNKNOWN = "unknown", _("all audiences")
+
+
+class DocType(models.TextChoices):
+    TEXT = "text", _("printed text")
+    SCORE = "score", _("score")
+    VIDEO = "video", _("video")
+    SOUND = "sound", _("sound recording")
+    MUSIC = "music", _("music recording")
+    IMAGE = "image", _("image")
+    GAME = "game", _("game")
+    KIT = "kit", _("kit")
+    PERIODICAL = "periodical", _("periodical")
+    MULTIMEDIA = "multimedia", _("multimedia")
+    OTHER = "other", _("other")
+
+
+class ItemType(models.Model):
+    """A configurable kind of item (book, youth book, comic, DVD…); loan rules refer to it."""
+
+    code = models.CharField(_("code"), max_length=20, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+
+    class Meta:
+        verbose_name = _("item type")
+        verbose_name_plural = _("item types")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CollectionKind(models.TextChoices):
+    BASE = "base", _("base collection")
+    LOCAL = "local", _("local-specific collection")
+    HERITAGE = "heritage", _("heritage collection")
+    DEPOSIT = "deposit", _("departmental library deposit")
+
+
+class Collection(models.Model):
+    code = models.CharField(_("code"), max_length=20, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    kind = models.CharField(_("kind"), max_length=10, choices=CollectionKind.choices,
+                            default=CollectionKind.BASE)
+    theme = models.CharField(_("theme"), max_length=200, blank=True,
+                             help_text=_("For a local-specific collection: local history…"))
+    floating = models.BooleanField(
+        _("floating"), default=False,
+        help_text=_("A floating item stays in the library where it was returned."))
+
+    class Meta:
+        verbose_name = _("collection")
+        verbose_name_plural = _("collections")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Record(models.Model):
+    """A bibliographic record (notice): one per edition, shared by the whole network."""
+
+    title = models.CharField(_("title"), max_length=500)
+    subtitle = models.CharField(_("subtitle"), max_length=500, blank=True)
+    other_titles = models.JSONField(_("other titles"), default=list, blank=True)
+    # [{"name": "Surname, Forename", "role": "auteur"}, …]
+    authors = models.JSONField(_("authors"), default=list, blank=True)
+    publisher = models.CharField(_("publisher"), max_length=300, blank=True)
+    year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True)
+    isbn = models.CharField(_("ISBN"), max_length=13, blank=True, db_index=True)
+    identifiers = models.JSONField(_("identifiers"), default=list, blank=True)
+    language = models.CharField(_("language"), max_length=3, blank=True)
+    classification = models.CharField(_("classification"), max_length=50, blank=True)
+    subjects = models.JSONField(_("subjects"), default=list, blank=True)
+    # [{"title": …, "number": …}, …]
+    series = models.JSONField(_("series"), default=list, blank=True)
+    summary = models.TextField(_("summary"), blank=True)
+    doc_type = models.CharField(_("document type"), max_length=12, choices=DocType.choices,
+                                default=DocType.TEXT)
+    audience = models.CharField(_("audience"), max_length=10, choices=Audience.choices,
+                                default=Audience.UNKNOWN)
+    flavour = models.CharField(_("MARC flavour"), max_length=8, default="unimarc")
+    marc = models.BinaryField(_("MARC record (ISO 2709, UTF-8)"))
+    # Folded (no accents, lower case) copies for sorting in French.
+    sort_title = models.CharField(max_length=200, db_index=True, editable=False)
+    sort_author = models.CharField(max_length=200, blank=True, editable=False)
+    # Conservative duplicate key: folded title + first author + year.
+    match_key = models.CharField(max_length=255, db_index=True, editable=False)
+    merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("record")
+        verbose_name_plural = _("records")
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def main_author(self) -> str:
+        return self.authors[0]["name"] if self.authors else ""
+
+
+class RecordIdentifier(models.Model):
+    """Every ISBN and source identifier a record is known by, for merging on import."""
+
+    record = models.ForeignKey(Record, on_delete=models.CASCADE, related_name="known_as")
+    value = models.CharField(max_length=200)  # "isbn:978…", "bnf:FRBNF…", "ctrl:RERO:123"
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["value"], name="identifier_unique")]
+
+
+class ItemStatus(models.TextChoices):
+    AVAILABLE = "available", _("available")
+    ON_LOAN = "on_loan", _("on loan")
+    IN_TRANSIT = "in_transit", _("in transit")
+    ON_HOLD_SHELF = "on_hold_shelf", _("on the hold shelf")
+    IN_PROCESSING = "in_processing", _("being processed")
+    NOT_FOR_LOAN = "not_for_loan", _("not for loan")
+    DAMAGED = "damaged", _("damaged")
+    LOST = "lost", _("lost")
+    MISSING = "missing", _("missing")
+    WITHDRAWN = "withdrawn", _("withdrawn")
+
+
+class Item(models.Model):
+    """A physical copy. Owner, home and current library are three different facts."""
+
+    record = models.ForeignKey(Record, on_delete=models.PROTECT, related_name="items",
+                               verbose_name=_("record"))
+    barcode = models.CharField(_("barcode"), max_length=40, unique=True)
+    call_number = models.CharField(_("call number"), max_length=100, blank=True)
+    owner = models.ForeignKey(Library, on_delete=models.PROTECT, related_name="owned_items",
+                              verbose_name=_("owner"))
+    home = models.ForeignKey(Library, on_delete=models.PROTECT, related_name="home_items",
+                             verbose_name=_("home library"))
+    current = models.ForeignKey(Library, on_delete=models.PROTECT, related_name="present_items",
+                                verbose_name=_("current library"))
+    collection = models.ForeignKey(Collection, on_delete=models.PROTECT, null=True, blank=True,
+                                   verbose_name=_("collection"))
+    item_type = models.ForeignKey(ItemType, on_delete=models.PROTECT, verbose_name=_("item type"))
+    audience = models.CharField(_("audience"), max_length=10, choices=Audience.choices,
+                                default=Audience.UNKNOWN)
+    location = models.CharField(_("shelving location"), max_length=100, blank=True)
+    status = models.CharField(_("status"), max_length=16, choices=ItemStatus.choices,
+                              default=ItemStatus.AVAILABLE, db_index=True)
+    acquired_on = models.DateField(_("acquisition date"), null=True, blank=True)
+    price = models.DecimalField(_("price"), max_digits=9, decimal_places=2, null=True,
+                                blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    loan_count = models.PositiveIntegerField(_("number of loans"), default=0)
+    last_loan_at = models.DateTimeField(_("last loan"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("item")
+        verbose_name_plural = _("items")
+        indexes = [models.Index(fields=["record", "home"])]
+
+    def __str__(self) -> str:
+        return self.barcode
+
+
+class ItemEvent(models.Model):
+    """The history of an item: created, edited, moved, loaned, returned…"""
+
+    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    kind = models.CharField(max_length=30)
+    library = models.ForeignKey(Library, null=True, blank=True, on_delete=models.SET_NULL,
+                                related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                             on_delete=models.SET_NULL, related_name="+")
+    detail = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+
+
+class ImportBatch(models.Model):
+    """One run of a MARC import, with its counts and reject file, for the report page."""
+
+    class State(models.TextChoices):
+        RUNNING = "running", _("running")
+        DONE = "done", _("done")
+        FAILED = "failed", _("failed")
+
+    library = models.ForeignKey(Library, on_delete=models.PROTECT, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                             on_delete=models.SET_NULL, related_name="+")
+    file_name = models.CharField(max_length=300)
+    file_sha256 = models.CharField(max_length=64, db_index=True)
+    format = models.CharField(max_length=10)
+    dry_run = models.BooleanField(default=False)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.RUNNING)
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    counts = models.JSONField(default=dict)
+    warnings = models.JSONField(default=list)
+    reject_file = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+
+
+class RecordMerge(models.Model):
+    """An incoming record merged into an existing one; undoing it splits the record again."""
+
+    record = models.ForeignKey(Record, on_delete=models.CASCADE, related_name="merges")
+    matched_by = models.CharField(max_length=20)  # isbn, source_id, key, manual
+    matched_value = models.CharField(max_length=255, blank=True)
+    incoming_marc = models.BinaryField()
+    incoming_flavour = models.CharField(max_length=8)
+    incoming_title = models.CharField(max_length=500)
+    library = models.ForeignKey(Library, null=True, on_delete=models.SET_NULL, related_name="+")
+    batch = models.ForeignKey(ImportBatch, null=True, blank=True, on_delete=models.SET_NULL)
+    item_ids = models.JSONField(default=list)
+    created_at = models.DateTimeField(auto_now_add=True)
+    undone_at = models.DateTimeField(null=True, blank=True)
+    split_record = models.ForeignKey(Record, null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="+")
+
+    class Meta:
+        ordering = ["-created_at"]
+
+
+class SourceCode(models.Model):
+    """How a source system's codes (995/952) map to ours; edited by the operator."""
+
+    class Kind(models.TextChoices):
+        LIBRARY = "library", _("library")
+        ITEM_TYPE = "item_type", _("item type")
+        STATUS = "status", _("status")
+        COLLECTION = "collection", _("collection")
+
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    code = models.CharField(_("source code"), max_length=50)
+    target = models.CharField(_("our code"), max_length=50)
+
+    class Meta:
+        verbose_name = _("source code mapping")
+        verbose_name_plural = _("source code mappings")
+        constraints = [models.UniqueConstraint(fields=["kind", "code"], name="one_mapping")]
