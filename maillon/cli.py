@@ -7,8 +7,11 @@ import sys
 def main(argv: list[str] | None = None) -> None:
     argv = list(sys.argv if argv is None else argv)
     argv[0] = "maillon"
-    if len(argv) > 1 and argv[1] == "demo":
-        os.environ.setdefault("MAILLON_DEMO", "1")
+    if len(argv) > 1:
+        # Operators type `maillon import-marc`; Django's commands are named import_marc.
+        argv[1] = argv[1].replace("-", "_") if not argv[1].startswith("-") else argv[1]
+        if argv[1] == "demo":
+            os.environ.setdefault("MAILLON_DEMO", "1")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "maillon.settings")
 
     from django.core.exceptions import ImproperlyConfigured

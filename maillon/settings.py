@@ -176,3 +176,10 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("MAILLON_LOG_LEVEL", "WARNING")},
 }
+
+# Item barcodes: the network's format (a regular expression).
+MAILLON_BARCODE_PATTERN = env_str("MAILLON_BARCODE_PATTERN", r"[0-9A-Za-z][0-9A-Za-z._-]{3,39}")
+
+# Copy cataloguing: an SRU 1.2 server answering UNIMARC (the BnF's by default).
+MAILLON_SRU_URL = env_str("MAILLON_SRU_URL", "https://catalogue.bnf.fr/api/SRU")
+MAILLON_SRU_TIMEOUT = env_int("MAILLON_SRU_TIMEOUT", 15)

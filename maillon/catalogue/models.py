@@ -124,6 +124,9 @@ class RecordIdentifier(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["value"], name="identifier_unique")]
 
+    def __str__(self) -> str:
+        return self.value
+
 
 class ItemStatus(models.TextChoices):
     AVAILABLE = "available", _("available")
@@ -192,6 +195,9 @@ class ItemEvent(models.Model):
     class Meta:
         ordering = ["-at", "-pk"]
 
+    def __str__(self) -> str:
+        return f"{self.item_id} {self.kind} {self.at:%Y-%m-%d}"
+
 
 class ImportBatch(models.Model):
     """One run of a MARC import, with its counts and reject file, for the report page."""
@@ -218,6 +224,9 @@ class ImportBatch(models.Model):
     class Meta:
         ordering = ["-started_at"]
 
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.library_id})"
+
 
 class RecordMerge(models.Model):
     """An incoming record merged into an existing one; undoing it splits the record again."""
@@ -231,6 +240,7 @@ class RecordMerge(models.Model):
     library = models.ForeignKey(Library, null=True, on_delete=models.SET_NULL, related_name="+")
     batch = models.ForeignKey(ImportBatch, null=True, blank=True, on_delete=models.SET_NULL)
     item_ids = models.JSONField(default=list)
+    identifiers = models.JSONField(default=list)  # identifier values the merge added
     created_at = models.DateTimeField(auto_now_add=True)
     undone_at = models.DateTimeField(null=True, blank=True)
     split_record = models.ForeignKey(Record, null=True, blank=True, on_delete=models.SET_NULL,
@@ -238,6 +248,9 @@ class RecordMerge(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.incoming_title} → {self.record_id}"
 
 
 class SourceCode(models.Model):
@@ -257,3 +270,39 @@ class SourceCode(models.Model):
         verbose_name = _("source code mapping")
         verbose_name_plural = _("source code mappings")
         constraints = [models.UniqueConstraint(fields=["kind", "code"], name="one_mapping")]
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.code} → {self.target}"
+
+
+class SearchEntry(models.Model):
+    """What search needs of a record, flattened: facet values and sort keys on one narrow row.
+
+    Written only by ``maillon.catalogue.search.index_records`` (with the full-text part: an FTS5
+    table on SQLite, a ``document`` tsvector column added by migration on PostgreSQL). Facet
+    counting reads these short rows for every match instead of joining records and items.
+    Id lists are written " 3 17 42 " so that "held at library 17" is ``LIKE '% 17 %'``.
+    """
+
+    record = models.OneToOneField(Record, primary_key=True, on_delete=models.CASCADE,
+                                  related_name="search_entry")
+    libraries = models.TextField(default=" ")  # home libraries of its items
+    available_libraries = models.TextField(default=" ")  # …where a copy is available now
+    item_types = models.TextField(default=" ")
+    audience = models.CharField(max_length=10, blank=True)
+    language = models.CharField(max_length=3, blank=True)
+    year = models.PositiveSmallIntegerField(null=True)
+    available = models.BooleanField(default=False)
+    sort_title = models.CharField(max_length=80, blank=True)
+    sort_author = models.CharField(max_length=80, blank=True)
+    # Latest item acquisition (or the record's creation): the "newest" sort.
+    new_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["new_at"], name="search_new_at"),
+            models.Index(fields=["sort_title"], name="search_sort_title"),
+        ]
+
+    def __str__(self) -> str:
+        return f"search entry of record {self.record_id}"

@@ -1,3 +1,20 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from maillon.catalogue import views
+
+app_name = "catalogue"
+urlpatterns = [
+    path("", views.search_page, name="search"),
+    path("notices/nouvelle/", views.record_edit, name="record_create"),
+    path("notices/<int:pk>/", views.record_detail, name="record"),
+    path("notices/<int:pk>/modifier/", views.record_edit, name="record_edit"),
+    path("notices/<int:record_pk>/exemplaires/nouveau/", views.item_edit, name="item_create"),
+    path("notices/<int:record_pk>/exemplaires/<int:pk>/", views.item_edit, name="item_edit"),
+    path("exemplaires/<str:barcode>/", views.item_detail, name="item"),
+    path("fusions/<int:pk>/annuler/", views.merge_undo, name="merge_undo"),
+    path("bnf/", views.copy_search, name="copy_search"),
+    path("bnf/importer/", views.copy_import, name="copy_import"),
+    path("imports/", views.import_upload, name="import"),
+    path("imports/<int:pk>/", views.import_report, name="import_report"),
+    path("imports/<int:pk>/<str:kind>/", views.import_rejects, name="import_rejects"),
+]

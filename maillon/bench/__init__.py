@@ -1,0 +1,1 @@
+"""Generated catalogues and the `maillon bench` measurements (docs/benchmarks.md)."""

@@ -1,0 +1,56 @@
+"""docs/benchmarks.md, one section per benchmark: write_section replaces only its own part, so
+the import benchmark and the search benchmark can be rerun independently."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import platform
+import re
+import sqlite3
+from pathlib import Path
+
+DOC = Path(__file__).resolve().parents[2] / "docs" / "benchmarks.md"
+HEADER = ("# Benchmarks\n\nWritten by `maillon bench`; each section is replaced when its "
+          "benchmark runs again.\n")
+
+
+def _markers(name: str) -> tuple[str, str]:
+    return f"<!-- section:{name} -->", f"<!-- /section:{name} -->"
+
+
+def write_section(name: str, markdown: str, path: Path = DOC) -> None:
+    """Replace (or append) the section called `name` in docs/benchmarks.md."""
+    text = path.read_text(encoding="utf-8") if path.exists() else HEADER
+    start, end = _markers(name)
+    block = f"{start}\n{markdown.strip()}\n{end}"
+    pattern = re.compile(re.escape(start) + r".*?" + re.escape(end), re.S)
+    if pattern.search(text):
+        text = pattern.sub(lambda _m: block, text)
+    else:
+        text = text.rstrip() + "\n\n" + block + "\n"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+
+
+def machine(postgres_version: str | None = None) -> str:
+    """One paragraph describing where the figures come from."""
+    cpu = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    ram = ""
+    try:
+        kb = int(Path("/proc/meminfo").read_text().split("MemTotal:")[1].split()[0])
+        ram = f", {kb / 1024 / 1024:.0f} GB RAM"
+    except (OSError, IndexError, ValueError):
+        pass
+    parts = [f"{cpu}, {os.cpu_count()} cores{ram}", f"Python {platform.python_version()}",
+             f"SQLite {sqlite3.sqlite_version}"]
+    if postgres_version:
+        parts.append(postgres_version)
+    return f"Machine: {'; '.join(parts)}. Run on {dt.date.today().isoformat()}."

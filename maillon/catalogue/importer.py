@@ -1,0 +1,359 @@
+"""Import MARC files into the union catalogue: create, merge, add items, reject with reasons.
+
+Records are handled in chunks, each in one transaction that first looks up everything the chunk
+decides on (identifiers, match keys, barcodes) in a few queries. A killed import leaves whole
+chunks behind; running it again finds them and changes nothing more, so it ends where an
+uninterrupted run would have.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.db import transaction
+from django.utils import timezone
+
+from maillon.catalogue.codes import CodeMap
+from maillon.catalogue.marc.extract import RecordData, extract
+from maillon.catalogue.marc.flavour import detect_flavour
+from maillon.catalogue.marc.reader import ReadResult, read_marc, sniff_format
+from maillon.catalogue.marc.writer import write_iso2709, write_marcxml
+from maillon.catalogue.models import (
+    ImportBatch,
+    Item,
+    ItemEvent,
+    Record,
+    RecordIdentifier,
+    RecordMerge,
+)
+from maillon.catalogue.records import (
+    fields_from_data,
+    identifier_values,
+    marc_bytes,
+    records_changed,
+)
+from maillon.network.models import Library
+
+CHUNK = 500
+
+
+@dataclass
+class ImportReport:
+    read: int = 0
+    created: int = 0
+    merged: int = 0
+    unchanged: int = 0
+    items_added: int = 0
+    rejected: int = 0
+    warnings: list[str] = field(default_factory=list)
+    reject_file: str = ""
+    batch_id: int | None = None
+
+    def as_counts(self) -> dict[str, int]:
+        return {"read": self.read, "created": self.created, "merged": self.merged,
+                "unchanged": self.unchanged, "items_added": self.items_added,
+                "rejected": self.rejected, "warnings": len(self.warnings)}
+
+
+@dataclass
+class _Incoming:
+    position: int
+    result: ReadResult
+    data: RecordData
+    warnings: list[str]
+
+
+class _Rejects:
+    """Rejected records, kept in their own format, with a CSV of reasons beside them."""
+
+    def __init__(self, base: Path | None, fmt: str):
+        self.base, self.fmt = base, fmt
+        self.rows: list[tuple[int, str, str, bytes]] = []
+
+    def add(self, position: int, title: str, reason: str, raw: bytes) -> None:
+        self.rows.append((position, title, reason, raw))
+
+    def write(self) -> str:
+        if not self.rows or self.base is None:
+            return ""
+        self.base.parent.mkdir(parents=True, exist_ok=True)
+        data_path = self.base.with_suffix(".xml" if self.fmt == "marcxml" else ".mrc")
+        with open(data_path, "wb") as out:
+            if self.fmt == "marcxml":
+                out.write(b'<?xml version="1.0" encoding="UTF-8"?>\n'
+                          b'<collection xmlns="http://www.loc.gov/MARC21/slim">\n')
+            for *_info, raw in self.rows:
+                out.write(raw)
+                if self.fmt == "marcxml":
+                    out.write(b"\n")
+            if self.fmt == "marcxml":
+                out.write(b"</collection>\n")
+        with open(self.base.with_suffix(".csv"), "w", newline="", encoding="utf-8-sig") as out:
+            writer = csv.writer(out, delimiter=";")
+            writer.writerow(["position", "titre", "motif"])
+            for position, title, reason, _raw in self.rows:
+                writer.writerow([position + 1, title, reason])
+        return str(data_path)
+
+
+def import_marc(
+    source: str | Path,
+    library: Library,
+    *,
+    fmt: str = "auto",
+    flavour: str = "auto",
+    dry_run: bool = False,
+    user=None,
+    reject_dir: Path | None = None,
+    progress: Callable[[int], None] | None = None,
+    file_name: str | None = None,
+) -> ImportReport:
+    """Import every record of `source` for `library` (the default for unknown item codes)."""
+    path = Path(source)
+    digest = _sha256(path)
+    if fmt == "auto":
+        with open(path, "rb") as fp:
+            fmt = sniff_format(fp.read(4096))
+    batch = ImportBatch.objects.create(
+        library=library, user=user, file_name=file_name or path.name, file_sha256=digest,
+        format=fmt, dry_run=dry_run)
+    report = ImportReport(batch_id=batch.pk)
+    stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
+    rejects = _Rejects(
+        (reject_dir / f"{path.stem}-rejets-{stamp}-{batch.pk}") if reject_dir else None, fmt)
+    codes = CodeMap.load()
+    try:
+        for chunk in _chunks(read_marc(path, fmt=fmt), CHUNK):
+            _import_chunk(chunk, library, codes, flavour, dry_run, batch, user, report, rejects)
+            if progress:
+                progress(len(chunk))
+    except Exception:
+        batch.state = ImportBatch.State.FAILED
+        batch.counts = report.as_counts()
+        batch.save()
+        raise
+    report.reject_file = rejects.write()
+    batch.state = ImportBatch.State.DONE
+    batch.finished_at = timezone.now()
+    batch.counts = report.as_counts()
+    batch.warnings = report.warnings[:2000]
+    batch.reject_file = report.reject_file
+    batch.save()
+    return report
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fp:
+        for block in iter(lambda: fp.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _chunks(results: Iterator[ReadResult], size: int) -> Iterator[list[ReadResult]]:
+    chunk: list[ReadResult] = []
+    for result in results:
+        chunk.append(result)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _label(position: int, data: RecordData | None) -> str:
+    return data.title[:80] if data and data.title else f"notice n° {position + 1}"
+
+
+def _import_chunk(chunk, library, codes, flavour, dry_run, batch, user, report, rejects) -> None:
+    incoming: list[_Incoming] = []
+    for result in chunk:
+        report.read += 1
+        if not result.ok:
+            report.rejected += 1
+            rejects.add(result.index, "", result.error or "notice illisible", result.raw)
+            continue
+        try:
+            flv = detect_flavour(result.record) if flavour == "auto" else flavour
+            data = extract(result.record, flv)
+        except Exception as exc:  # a record pymarc parsed but we cannot read: reject it
+            report.rejected += 1
+            rejects.add(result.index, "", f"notice illisible : {exc}", result.raw)
+            continue
+        if not data.title:
+            report.rejected += 1
+            rejects.add(result.index, "", "notice sans titre", result.raw)
+            continue
+        incoming.append(_Incoming(result.index, result, data, list(result.warnings)))
+    if not incoming:
+        return
+
+    with transaction.atomic():
+        _write_chunk(incoming, library, codes, batch, user, report, rejects)
+        if dry_run:
+            transaction.set_rollback(True)
+        else:
+            # Searchable as soon as the chunk is committed, within the same transaction.
+            records_changed({inc.target.pk for inc in incoming})
+
+
+def _write_chunk(incoming, library, codes, batch, user, report, rejects) -> None:
+    # Everything the chunk decides on, looked up at once.
+    wanted_ids = {v for i in incoming for v in identifier_values(i.data)}
+    known = dict(RecordIdentifier.objects.filter(value__in=wanted_ids)
+                 .values_list("value", "record_id"))
+    keys = {i.data.title_key for i in incoming}
+    by_key = {}
+    for pk, key in Record.objects.filter(match_key__in=keys, merged_into=None) \
+            .values_list("pk", "match_key").order_by("pk"):
+        by_key.setdefault(key, pk)
+    barcodes = {it.barcode for i in incoming for it in i.data.items if it.barcode}
+    used = dict(Item.objects.filter(barcode__in=barcodes).values_list("barcode", "record_id"))
+
+    new_records: list[tuple[_Incoming, Record]] = []
+    pending_ids: dict[str, _Incoming] = {}  # identifiers of records created in this chunk
+    pending_keys: dict[str, _Incoming] = {}
+    for inc in incoming:
+        data = inc.data
+        ids = identifier_values(data)
+        match = _find_match(ids, data.title_key, known, by_key)
+        inc.match = match
+        if match is None:
+            twin = next((pending_ids[v] for v in ids if v in pending_ids), None) \
+                or pending_keys.get(data.title_key)
+            if twin is not None:  # same edition twice in one file: its items join the first
+                inc.twin = twin
+                continue
+            record = Record(**fields_from_data(data), marc=marc_bytes(inc.result.record,
+                                                                      data.flavour))
+            new_records.append((inc, record))
+            for value in ids:
+                pending_ids[value] = inc
+            pending_keys[data.title_key] = inc
+
+    created = Record.objects.bulk_create([record for _inc, record in new_records])
+    for (inc, _record), record in zip(new_records, created, strict=True):
+        inc.target = record
+    RecordIdentifier.objects.bulk_create(
+        [RecordIdentifier(record=inc.target, value=value)
+         for inc, _r in new_records for value in identifier_values(inc.data)],
+        ignore_conflicts=True)
+    report.created += len(created)
+
+    targets = {pk: rec for pk, rec in Record.objects.in_bulk(
+        [inc.match[0] for inc in incoming if getattr(inc, "match", None)]).items()}
+    new_items: list[Item] = []
+    merges: list[tuple[_Incoming, list[Item]]] = []
+    for inc in incoming:
+        if getattr(inc, "twin", None) is not None:
+            inc.target = inc.twin.target
+        elif inc.match is not None:
+            inc.target = targets[inc.match[0]]
+        items = _items_for(inc, library, codes, used, rejects)
+        new_items.extend(items)
+        if inc.match is not None or getattr(inc, "twin", None) is not None:
+            if items:
+                merges.append((inc, items))
+            else:
+                report.unchanged += 1
+        for warning in inc.warnings + inc.data.warnings:
+            report.warnings.append(f"{_label(inc.position, inc.data)} : {warning}")
+
+    Item.objects.bulk_create(new_items)
+    report.items_added += len(new_items)
+    ItemEvent.objects.bulk_create(
+        [ItemEvent(item=item, kind="imported", library=library, user=user,
+                   detail={"batch": batch.pk}) for item in new_items])
+    _record_merges(merges, library, batch, known)
+    report.merged += len(merges)
+
+
+def _find_match(ids, key, known, by_key) -> tuple[int, str, str] | None:
+    """(record id, matched by, value): ISBN first, then source identifiers, then the key."""
+    for value in ids:
+        if value.startswith("isbn:") and value in known:
+            return known[value], "isbn", value
+    for value in ids:
+        if value in known:
+            return known[value], "source_id", value
+    if key and key in by_key:
+        return by_key[key], "key", key
+    return None
+
+
+def _items_for(inc, library, codes, used, rejects) -> list[Item]:
+    record = inc.target
+    items = []
+    for data in inc.data.items:
+        if not data.barcode:
+            continue
+        holder = used.get(data.barcode)
+        if holder is not None:
+            if holder != record.pk:
+                inc.warnings.append(
+                    f"code-barres {data.barcode} déjà utilisé par une autre notice : "
+                    "exemplaire ignoré")
+            continue
+        used[data.barcode] = record.pk
+        owner = codes.library(data.owner)
+        home = codes.library(data.home) or owner
+        current = codes.library(data.current) or home
+        for code, found in ((data.owner, owner), (data.home, home)):
+            if code and found is None:
+                inc.warnings.append(f"bibliothèque inconnue « {code} » : {library.code} retenue")
+                break
+        owner, home = owner or library, home or library
+        item_type, guessed = codes.item_type(data.item_type, inc.data.doc_type)
+        if guessed and data.item_type:
+            inc.warnings.append(
+                f"type d'exemplaire inconnu « {data.item_type} » : {item_type.code} retenu")
+        items.append(Item(
+            record=record, barcode=data.barcode[:40], call_number=data.call_number[:100],
+            owner=owner, home=home, current=current or home,
+            collection=codes.collection(data.collection), item_type=item_type,
+            audience=inc.data.audience, location=data.location[:100],
+            status=codes.status(data.status), acquired_on=data.acquired, price=data.price,
+            notes=data.notes))
+    return items
+
+
+def _record_merges(merges, library, batch, known) -> None:
+    rows, new_ids = [], []
+    for inc, items in merges:
+        target = inc.target
+        matched_by, value = (inc.match[1], inc.match[2]) if inc.match else ("file", "")
+        added = [v for v in identifier_values(inc.data) if v not in known]
+        for v in added:
+            known[v] = target.pk
+            new_ids.append(RecordIdentifier(record=target, value=v))
+        rows.append(RecordMerge(
+            record=target, matched_by=matched_by, matched_value=value[:255],
+            incoming_marc=marc_bytes(inc.result.record, inc.data.flavour),
+            incoming_flavour=inc.data.flavour, incoming_title=inc.data.title[:500],
+            library=library, batch=batch, item_ids=[i.pk for i in items], identifiers=added))
+    RecordIdentifier.objects.bulk_create(new_ids, ignore_conflicts=True)
+    RecordMerge.objects.bulk_create(rows)
+
+
+# --- export ----------------------------------------------------------------------------------
+
+
+def export_marc(
+    out: io.BufferedIOBase,
+    *,
+    library: Library | None = None,
+    flavour: str = "unimarc",
+    fmt: str = "iso2709",
+    progress: Callable[[int], None] | None = None,
+) -> int:
+    """Write the catalogue (or one library's holdings) with items in 995/952."""
+    from maillon.catalogue.records import export_records
+
+    records = export_records(library=library, flavour=flavour, progress=progress)
+    writer = write_marcxml if fmt == "marcxml" else write_iso2709
+    return writer(records, out, flavour)

@@ -1,0 +1,91 @@
+"""What each database backend provides: writing index rows and the full-text part of a query."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ..index import Entry
+    from ..parse import ParsedQuery
+
+ENTRY_COLUMNS = ("record_id", "libraries", "available_libraries", "item_types", "audience",
+                 "language", "year", "available", "sort_title", "sort_author", "new_at")
+TEXT_COLUMNS = ("title", "authors", "subjects", "series", "publisher", "isbn", "summary")
+
+
+@dataclass
+class Sample:
+    """About `fraction` of the records whose ids run from `low` to `high`, evenly spread."""
+
+    low: int
+    high: int
+    fraction: float
+    slices: int = 16
+
+    @property
+    def step(self) -> int:
+        return max(2, round(1 / self.fraction))
+
+    def windows(self) -> list[tuple[int, int]]:
+        span = self.high - self.low + 1
+        stride = span / self.slices
+        width = max(1, math.ceil(span * self.fraction / self.slices))
+        return [(self.low + int(i * stride), self.low + int(i * stride) + width - 1)
+                for i in range(self.slices)]
+
+    def covered(self, windows: bool = True) -> float:
+        """The share of the id range the sample really covers."""
+        if not windows:
+            return 1 / self.step
+        span = self.high - self.low + 1
+        return sum(min(b, self.high) - a + 1 for a, b in self.windows()) / span
+
+
+class Backend:
+    vendor = ""
+
+    # Writing -----------------------------------------------------------------------------
+    def delete(self, connection: Any, record_ids: list[int]) -> None:
+        raise NotImplementedError
+
+    def insert(self, connection: Any, entries: list[Entry]) -> None:
+        raise NotImplementedError
+
+    def clear(self, connection: Any) -> None:
+        raise NotImplementedError
+
+    def optimise(self, connection: Any) -> None:
+        """After a rebuild: merge index segments, refresh planner statistics."""
+
+    # Reading -----------------------------------------------------------------------------
+    def text_source(self, parsed: ParsedQuery) -> tuple[str, str, list]:
+        """FROM clause (exposing the entries as `e`), WHERE condition and its parameters."""
+        raise NotImplementedError
+
+    def rank(self, parsed: ParsedQuery) -> tuple[str, list]:
+        """Score expression, lower is better."""
+        raise NotImplementedError
+
+    def select(self, columns: str, column_params: list, source: str, where: str,
+               params: list, sample: Sample | None = None) -> tuple[str, list]:
+        """SELECT `columns` over the matches, or over the sample of them only."""
+        sql = f"SELECT {columns} FROM {source} WHERE {where}"
+        if not sample:
+            return sql, [*column_params, *params]
+        windows = sample.windows()
+        clause = " OR ".join(["e.record_id BETWEEN %s AND %s"] * len(windows))
+        return (f"{sql} AND ({clause})",
+                [*column_params, *params, *(bound for window in windows for bound in window)])
+
+    def sample_covers(self, sample: Sample, source: str) -> float:
+        return sample.covered(windows=True)
+
+    def count_all(self, connection: Any, parsed: ParsedQuery) -> int | None:
+        """Exact number of text matches (no filter), when the engine counts it cheaply."""
+        return None
+
+    @staticmethod
+    def entry_row(entry: Entry) -> list:
+        return [getattr(entry, name) for name in ENTRY_COLUMNS]

@@ -1,0 +1,176 @@
+"""Keeping the search index in step with records and items.
+
+Call ``index_records(ids)`` after writing records or their items (the importer once per chunk,
+cataloguing forms after a save, circulation after a status change), ``remove_records(ids)`` after
+deleting records. A merged-away record (merged_into set) is removed by ``index_records``. There
+are no database triggers: one explicit call per chunk is cheaper than per-row triggers during an
+import, and the same Python code builds both backends' index rows.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+
+from django.db import connection, transaction
+
+from maillon.catalogue.marc.keys import fold
+from maillon.catalogue.models import Item, ItemStatus, Record, RecordIdentifier
+
+from .backends import backend
+
+CHUNK = 2000
+# A copy in one of these states is no longer held by its library.
+GONE = {ItemStatus.WITHDRAWN.value, ItemStatus.LOST.value}
+RECORD_FIELDS = ("id", "title", "subtitle", "other_titles", "authors", "subjects", "series",
+                 "publisher", "isbn", "summary", "language", "audience", "year", "sort_title",
+                 "sort_author", "created_at", "merged_into_id")
+
+
+@dataclass
+class Entry:
+    """One record's row of the index: facet values, sort keys and the texts to search."""
+
+    record_id: int
+    libraries: str
+    available_libraries: str
+    item_types: str
+    audience: str
+    language: str
+    year: int | None
+    available: bool
+    sort_title: str
+    sort_author: str
+    new_at: object  # datetime
+    title: str
+    authors: str
+    subjects: str
+    series: str
+    publisher: str
+    isbn: str
+    summary: str
+
+
+def _id_list(ids: Iterable[int]) -> str:
+    return " " + " ".join(str(i) for i in sorted(ids)) + " " if ids else " "
+
+
+def _texts(values: object) -> list[str]:
+    """Strings out of a JSON list of strings or of objects ({"name": …}, {"title": …})."""
+    out: list[str] = []
+    for value in values or []:
+        if isinstance(value, str):
+            out.append(value)
+        elif isinstance(value, dict):
+            for key in ("name", "title", "value", "number"):
+                if value.get(key):
+                    out.append(str(value[key]))
+    return out
+
+
+def _isbn_forms(isbns: Iterable[str]) -> str:
+    forms: list[str] = []
+    for isbn in isbns:
+        digits = isbn.replace("-", "").strip()
+        if not digits:
+            continue
+        forms.append(digits)
+        if len(digits) == 13 and digits.startswith("978"):  # its ISBN-10 form too
+            body = digits[3:12]
+            check = (11 - sum((10 - i) * int(d) for i, d in enumerate(body)) % 11) % 11
+            forms.append(body + ("X" if check == 10 else str(check)))
+    return " ".join(dict.fromkeys(forms))
+
+
+def build_entries(record_ids: list[int]) -> tuple[list[Entry], list[int]]:
+    """Index rows for these records, and the ids to drop (gone or merged away)."""
+    records = list(Record.objects.filter(id__in=record_ids).values_list(*RECORD_FIELDS))
+    live = [r for r in records if r[-1] is None]
+    live_ids = [r[0] for r in live]
+    holdings: dict[int, list[tuple]] = defaultdict(list)
+    for row in Item.objects.filter(record_id__in=live_ids).values_list(
+            "record_id", "home_id", "item_type_id", "status", "created_at"):
+        holdings[row[0]].append(row[1:])
+    extra_isbns: dict[int, list[str]] = defaultdict(list)
+    for record_id, value in RecordIdentifier.objects.filter(
+            record_id__in=live_ids, value__startswith="isbn:").values_list("record_id", "value"):
+        extra_isbns[record_id].append(value[5:])
+
+    entries = []
+    for (rid, title, subtitle, other_titles, authors, subjects, series, publisher, isbn,
+         summary, language, audience, year, sort_title, sort_author, created_at, _m) in live:
+        held = [h for h in holdings.get(rid, ()) if h[2] not in GONE]
+        available_at = {h[0] for h in held if h[2] == ItemStatus.AVAILABLE}
+        author_names = _texts(authors)
+        entries.append(Entry(
+            record_id=rid,
+            libraries=_id_list({h[0] for h in held}),
+            available_libraries=_id_list(available_at),
+            item_types=_id_list({h[1] for h in held}),
+            audience=audience or "",
+            language=language or "",
+            year=year,
+            available=bool(available_at),
+            sort_title=(sort_title or fold(title))[:80],
+            sort_author=(sort_author or fold(author_names[0] if author_names else ""))[:80],
+            new_at=max([created_at, *(h[3] for h in held)]),
+            title=fold(" ".join([title, subtitle, *_texts(other_titles)])),
+            authors=fold(" ".join(author_names)),
+            subjects=fold(" ".join(_texts(subjects))),
+            series=fold(" ".join(_texts(series))),
+            publisher=fold(publisher or ""),
+            isbn=_isbn_forms([isbn or "", *extra_isbns.get(rid, ())]),
+            summary=fold(summary or ""),
+        ))
+    gone = sorted(set(record_ids) - {e.record_id for e in entries})
+    return entries, gone
+
+
+def _chunks(ids: list[int], size: int = CHUNK) -> Iterator[list[int]]:
+    for start in range(0, len(ids), size):
+        yield ids[start:start + size]
+
+
+def index_records(record_ids: Iterable[int]) -> int:
+    """(Re)index these records; merged-away or deleted ones leave the index. Returns rows."""
+    written = 0
+    ids = sorted({int(i) for i in record_ids})
+    with transaction.atomic():
+        for chunk in _chunks(ids):
+            entries, _gone = build_entries(chunk)  # gone ids: deleted with the chunk
+            backend().delete(connection, chunk)
+            backend().insert(connection, entries)
+            written += len(entries)
+    return written
+
+
+def remove_records(record_ids: Iterable[int]) -> None:
+    ids = sorted({int(i) for i in record_ids})
+    with transaction.atomic():
+        for chunk in _chunks(ids):
+            backend().delete(connection, chunk)
+
+
+def rebuild_index(progress: Callable[[int, int], None] | None = None,
+                  chunk: int = CHUNK) -> int:
+    """Rebuild the whole index; `progress(done, total)` is called after each chunk."""
+    total = Record.objects.count()
+    backend().clear(connection)
+    done = written = 0
+    last = 0
+    while True:
+        ids = list(Record.objects.filter(id__gt=last).order_by("id")
+                   .values_list("id", flat=True)[:chunk])
+        if not ids:
+            break
+        with transaction.atomic():
+            entries, _gone = build_entries(ids)
+            backend().insert(connection, entries)
+        written += len(entries)
+        done += len(ids)
+        last = ids[-1]
+        if progress:
+            progress(done, total)
+    backend().optimise(connection)
+    return written

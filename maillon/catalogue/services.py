@@ -1,0 +1,182 @@
+"""Every change to records and items made by people: cataloguing forms, merges, item edits.
+
+Imports go through maillon.catalogue.importer, which writes in bulk under the same rules.
+"""
+
+from __future__ import annotations
+
+import re
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from maillon.catalogue.marc.extract import extract
+from maillon.catalogue.marc.writer import RecordFields, build_record
+from maillon.catalogue.models import Item, ItemEvent, Record, RecordIdentifier, RecordMerge
+from maillon.catalogue.records import (
+    fields_from_data,
+    identifier_values,
+    marc_bytes,
+    marc_record,
+    parse_marc,
+    records_changed,
+)
+from maillon.network.models import Library
+from maillon.network.permissions import Action, require
+
+
+class CatalogueError(Exception):
+    """A refused change: a stable `code` for machines and a French `message` for people."""
+
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code, self.message = code, message
+
+
+def check_barcode(barcode: str, *, exclude_item: int | None = None) -> str:
+    barcode = barcode.strip()
+    if not re.fullmatch(settings.MAILLON_BARCODE_PATTERN, barcode):
+        raise CatalogueError("barcode_format", _(
+            "The barcode %(barcode)s does not have the network's format.") % {"barcode": barcode})
+    taken = Item.objects.filter(barcode=barcode).exclude(pk=exclude_item)
+    if taken.exists():
+        raise CatalogueError("barcode_taken", _(
+            "The barcode %(barcode)s is already used by another item.") % {"barcode": barcode})
+    return barcode
+
+
+def _apply_fields(record: Record, fields: RecordFields) -> None:
+    flavour = record.flavour or "unimarc"
+    marc = build_record(fields, flavour)
+    if record.pk and record.marc:
+        # Keep the fields the form does not show (notes, other identifiers, local fields).
+        marc = _merge_marc(marc_record(record), marc, flavour)
+    data = extract(marc, flavour)
+    for name, value in fields_from_data(data).items():
+        setattr(record, name, value)
+    record.marc = marc_bytes(marc, flavour)
+
+
+# Tags the cataloguing form writes; other fields of an existing record are kept as they were.
+FORM_TAGS = {
+    "unimarc": {"010", "100", "101", "200", "210", "214", "225", "330", "410", "600", "601",
+                "602", "604", "605", "606", "607", "608", "676", "700", "701", "702", "710",
+                "711", "712"},
+    "marc21": {"008", "020", "041", "082", "100", "110", "245", "260", "264", "490", "520",
+               "600", "610", "611", "630", "650", "651", "700", "710", "830"},
+}
+
+
+def _merge_marc(old, new, flavour: str):
+    written = FORM_TAGS[flavour] | {f.tag for f in new.fields}
+    kept = [f for f in old.fields if f.tag not in written]
+    new.fields = sorted(new.fields + kept, key=lambda f: f.tag)
+    return new
+
+
+@transaction.atomic
+def create_record(actor, fields: RecordFields, flavour: str = "unimarc") -> Record:
+    require(actor, Action.MANAGE)
+    if not fields.title.strip():
+        raise CatalogueError("title_missing", _("A record needs a title."))
+    record = Record(flavour=flavour)
+    _apply_fields(record, fields)
+    record.save()
+    _remember_identifiers(record)
+    records_changed([record.pk])
+    return record
+
+
+@transaction.atomic
+def update_record(actor, record: Record, fields: RecordFields) -> Record:
+    require(actor, Action.MANAGE)
+    record = Record.objects.select_for_update().get(pk=record.pk)
+    if not fields.title.strip():
+        raise CatalogueError("title_missing", _("A record needs a title."))
+    _apply_fields(record, fields)
+    record.save()
+    _remember_identifiers(record)
+    records_changed([record.pk])
+    return record
+
+
+def _remember_identifiers(record: Record) -> None:
+    data = extract(marc_record(record), record.flavour)
+    RecordIdentifier.objects.bulk_create(
+        [RecordIdentifier(record=record, value=v) for v in identifier_values(data)],
+        ignore_conflicts=True)
+
+
+ITEM_FIELDS = ("call_number", "owner", "home", "current", "collection", "item_type", "audience",
+               "location", "acquired_on", "price", "notes")
+
+
+@transaction.atomic
+def add_item(actor, record: Record, *, barcode: str, home: Library, **fields) -> Item:
+    require(actor, Action.MANAGE, home)
+    record = Record.objects.select_for_update().get(pk=record.pk)
+    if record.merged_into_id:
+        raise CatalogueError("record_merged", _("This record was merged into another one."))
+    fields.setdefault("owner", home)
+    fields.setdefault("current", home)
+    item = Item(record=record, barcode=check_barcode(barcode), home=home, **fields)
+    item.full_clean(exclude=["record"])
+    item.save()
+    ItemEvent.objects.create(item=item, kind="created", library=home, user=actor)
+    records_changed([record.pk])
+    return item
+
+
+@transaction.atomic
+def update_item(actor, item: Item, **fields) -> Item:
+    item = Item.objects.select_for_update().get(pk=item.pk)
+    require(actor, Action.MANAGE, item.home)
+    if "home" in fields:
+        require(actor, Action.MANAGE, fields["home"])
+    changes = {}
+    if "barcode" in fields and fields["barcode"] != item.barcode:
+        changes["barcode"] = [item.barcode, check_barcode(fields["barcode"], exclude_item=item.pk)]
+        item.barcode = changes["barcode"][1]
+    for name in ITEM_FIELDS:
+        if name in fields and getattr(item, name) != fields[name]:
+            changes[name] = [str(getattr(item, name) or ""), str(fields[name] or "")]
+            setattr(item, name, fields[name])
+    if changes:
+        item.full_clean(exclude=["record"])
+        item.save()
+        ItemEvent.objects.create(item=item, kind="edited", library=item.home, user=actor,
+                                 detail=changes)
+        records_changed([item.record_id])
+    return item
+
+
+@transaction.atomic
+def undo_merge(actor, merge: RecordMerge) -> Record:
+    """Split the merged record again: a new record from the incoming MARC takes its items."""
+    require(actor, Action.MANAGE)
+    merge = RecordMerge.objects.select_for_update().get(pk=merge.pk)
+    if merge.undone_at:
+        raise CatalogueError("merge_undone", _("This merge was already undone."))
+    Record.objects.select_for_update().get(pk=merge.record_id)
+    incoming = parse_marc(merge.incoming_marc)
+    data = extract(incoming, merge.incoming_flavour)
+    fields = fields_from_data(data)
+    fields["match_key"] = ""  # a split record must not attract the next import again
+    split = Record.objects.create(**fields, marc=bytes(merge.incoming_marc))
+    RecordIdentifier.objects.filter(record_id=merge.record_id,
+                                    value__in=merge.identifiers).update(record=split)
+    moved = Item.objects.filter(pk__in=merge.item_ids, record_id=merge.record_id)
+    moved_ids = list(moved.values_list("pk", flat=True))
+    moved.update(record=split)
+    ItemEvent.objects.bulk_create([
+        ItemEvent(item_id=pk, kind="merge_undone", user=actor,
+                  detail={"from_record": merge.record_id, "to_record": split.pk})
+        for pk in moved_ids])
+    merge.undone_at = timezone.now()
+    merge.split_record = split
+    merge.save(update_fields=["undone_at", "split_record"])
+    records_changed([merge.record_id, split.pk])
+    return split
+

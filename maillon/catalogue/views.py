@@ -1,0 +1,254 @@
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from maillon.catalogue import services, sru
+from maillon.catalogue.forms import ImportForm, ItemForm, RecordForm
+from maillon.catalogue.importer import import_marc
+from maillon.catalogue.marc.extract import extract
+from maillon.catalogue.marc.writer import write_iso2709
+from maillon.catalogue.models import ImportBatch, Item, Record, RecordIdentifier, RecordMerge
+from maillon.catalogue.records import identifier_values
+from maillon.catalogue.search.staff import staff_search
+from maillon.core.decorators import staff_required
+from maillon.network.current import current_library
+from maillon.network.permissions import Action, can, libraries_for, require
+
+
+def _items_by_library(record: Record) -> list[tuple]:
+    items = record.items.select_related("home", "current", "owner", "item_type", "collection") \
+        .order_by("home__name", "call_number", "barcode")
+    groups: dict = {}
+    for item in items:
+        groups.setdefault(item.home, []).append(item)
+    return list(groups.items())
+
+
+@staff_required
+def record_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    record = get_object_or_404(Record, pk=pk)
+    if record.merged_into_id:
+        return redirect("catalogue:record", pk=record.merged_into_id)
+    return render(request, "catalogue/record_detail.html", {
+        "record": record,
+        "groups": _items_by_library(record),
+        "merges": record.merges.select_related("library").filter(undone_at=None),
+        "can_manage": can(request.user, Action.MANAGE),
+        "can_add_item": libraries_for(request.user, Action.MANAGE).exists(),
+    })
+
+
+@staff_required
+def record_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    require(request.user, Action.MANAGE)
+    record = get_object_or_404(Record, pk=pk) if pk else None
+    initial = RecordForm.initial_for(record) if record else {"doc_type": "text",
+                                                             "audience": "unknown"}
+    form = RecordForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if record:
+                record = services.update_record(request.user, record, form.record_fields())
+            else:
+                record = services.create_record(request.user, form.record_fields())
+        except services.CatalogueError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Record saved."))
+            return redirect("catalogue:record", pk=record.pk)
+    return render(request, "catalogue/record_form.html", {"form": form, "record": record})
+
+
+@staff_required
+def item_edit(request: HttpRequest, record_pk: int, pk: int | None = None) -> HttpResponse:
+    record = get_object_or_404(Record, pk=record_pk)
+    item = get_object_or_404(Item, pk=pk, record=record) if pk else None
+    if item:
+        require(request.user, Action.MANAGE, item.home)
+    homes = libraries_for(request.user, Action.MANAGE)
+    require(request.user, Action.MANAGE)
+    here = current_library(request)
+    initial = {}
+    if item is None:
+        initial = {"home": here if here and homes.filter(pk=here.pk).exists() else None,
+                   "audience": record.audience}
+    form = ItemForm(request.POST or None, instance=item, homes=homes, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        fields = dict(form.cleaned_data)
+        fields["owner"] = fields.get("owner") or fields["home"]
+        try:
+            if item:
+                item = services.update_item(request.user, item, **fields)
+            else:
+                barcode, home = fields.pop("barcode"), fields.pop("home")
+                item = services.add_item(request.user, record, barcode=barcode, home=home,
+                                         **fields)
+        except services.CatalogueError as error:
+            form.add_error("barcode" if error.code.startswith("barcode") else None,
+                           error.message)
+        else:
+            messages.success(request, _("Item %(barcode)s saved.") % {"barcode": item.barcode})
+            return redirect("catalogue:record", pk=record.pk)
+    return render(request, "catalogue/item_form.html",
+                  {"form": form, "record": record, "item": item})
+
+
+@staff_required
+def item_detail(request: HttpRequest, barcode: str) -> HttpResponse:
+    item = get_object_or_404(
+        Item.objects.select_related("record", "home", "current", "owner", "item_type",
+                                    "collection"), barcode=barcode)
+    events = item.events.select_related("library", "user")[:200]
+    return render(request, "catalogue/item_detail.html", {
+        "item": item, "events": events,
+        "can_manage": can(request.user, Action.MANAGE, item.home),
+    })
+
+
+@staff_required
+@require_POST
+def merge_undo(request: HttpRequest, pk: int) -> HttpResponse:
+    merge = get_object_or_404(RecordMerge, pk=pk)
+    try:
+        split = services.undo_merge(request.user, merge)
+    except services.CatalogueError as error:
+        messages.error(request, error.message)
+        return redirect("catalogue:record", pk=merge.record_id)
+    messages.success(request, _("Merge undone: the items now hang on their own record."))
+    return redirect("catalogue:record", pk=split.pk)
+
+
+@staff_required
+def import_upload(request: HttpRequest) -> HttpResponse:
+    require(request.user, Action.MANAGE)
+    libraries = libraries_for(request.user, Action.MANAGE)
+    here = current_library(request)
+    form = ImportForm(request.POST or None, request.FILES or None, libraries=libraries,
+                      initial={"library": here})
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        folder = Path(settings.VAR_DIR) / "imports"
+        folder.mkdir(parents=True, exist_ok=True)
+        stored = folder / f"{request.user.pk}-{Path(upload.name).name}"
+        with open(stored, "wb") as out:
+            for chunk in upload.chunks():
+                out.write(chunk)
+        report = import_marc(stored, form.cleaned_data["library"],
+                             dry_run=form.cleaned_data["dry_run"], user=request.user,
+                             reject_dir=Path(settings.VAR_DIR) / "rejets",
+                             file_name=upload.name)
+        return redirect("catalogue:import_report", pk=report.batch_id)
+    batches = ImportBatch.objects.select_related("library")[:20]
+    return render(request, "catalogue/import_form.html", {"form": form, "batches": batches})
+
+
+@staff_required
+def import_report(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = get_object_or_404(ImportBatch.objects.select_related("library"), pk=pk)
+    require(request.user, Action.VIEW, batch.library)
+    return render(request, "catalogue/import_report.html", {"batch": batch})
+
+
+@staff_required
+def import_rejects(request: HttpRequest, pk: int, kind: str) -> FileResponse:
+    batch = get_object_or_404(ImportBatch, pk=pk)
+    require(request.user, Action.MANAGE, batch.library)
+    if not batch.reject_file:
+        raise Http404
+    path = Path(batch.reject_file)
+    path = path.with_suffix(".csv") if kind == "motifs" else path
+    if not path.is_file():
+        raise Http404
+    return FileResponse(open(path, "rb"), as_attachment=True, filename=path.name)  # noqa: SIM115
+
+
+@staff_required
+def copy_search(request: HttpRequest) -> HttpResponse:
+    """Search the BnF (or the configured SRU service) and import a record in one click."""
+    require(request.user, Action.MANAGE)
+    kind = request.GET.get("type", "isbn")
+    value = request.GET.get("q", "").strip()
+    found, error = [], None
+    if value:
+        try:
+            found = sru.search(kind, value)
+        except sru.SruError as exc:
+            error = str(exc)
+    return render(request, "catalogue/copy_search.html", {
+        "kind": kind, "value": value, "found": found, "error": error,
+        "kinds": [("isbn", _("ISBN")), ("title", _("Title")), ("author", _("Author")),
+                  ("anywhere", _("Anywhere"))],
+        "searched": bool(value),
+    })
+
+
+@staff_required
+@require_POST
+def copy_import(request: HttpRequest) -> HttpResponse:
+    require(request.user, Action.MANAGE)
+    kind, value = request.POST.get("type", ""), request.POST.get("q", "")
+    try:
+        position = int(request.POST.get("position", ""))
+        response = sru.fetch(sru.cql(kind, value))
+        chosen = sru.candidates(response)[position]
+    except (ValueError, IndexError, sru.SruError) as exc:
+        messages.error(request, str(exc) if isinstance(exc, sru.SruError)
+                       else _("This result is no longer offered by the service."))
+        return redirect("catalogue:copy_search")
+    folder = Path(settings.VAR_DIR) / "imports"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"sru-{request.user.pk}.mrc"
+    with open(path, "wb") as out:
+        write_iso2709([chosen.record], out, "unimarc")
+    library = current_library(request)
+    report = import_marc(path, library, user=request.user, file_name=f"SRU {chosen.title}"[:300],
+                         reject_dir=Path(settings.VAR_DIR) / "rejets")
+    record = _record_for(chosen)
+    if record is None:
+        messages.error(request, _("The record could not be imported: see the report."))
+        return redirect("catalogue:import_report", pk=report.batch_id)
+    if report.created:
+        messages.success(request, _("Record imported. Add the items of your library."))
+    else:
+        messages.info(request, _("This record was already in the catalogue."))
+    return redirect("catalogue:record", pk=record.pk)
+
+
+def _record_for(candidate: sru.Candidate) -> Record | None:
+    data = extract(candidate.record, "unimarc")
+    known = RecordIdentifier.objects.filter(value__in=identifier_values(data)) \
+        .select_related("record").first()
+    if known:
+        record = known.record
+        return Record.objects.get(pk=record.merged_into_id) if record.merged_into_id else record
+    return Record.objects.filter(match_key=data.title_key, merged_into=None).first()
+
+
+@staff_required
+def search_page(request: HttpRequest) -> HttpResponse:
+    """The network catalogue for staff: one box, facets, sorts; a barcode goes to its item."""
+    q = request.GET.get("q", "").strip()
+    if q and (item := Item.objects.filter(barcode=q).only("barcode").first()):
+        return redirect("catalogue:item", barcode=item.barcode)
+    filtered = any(k in request.GET for k in ("library", "item_type", "audience", "language",
+                                              "year", "available"))
+    found = staff_search(request.GET) if q or filtered else None
+    pages = {}
+    if found:
+        for name, page in (("prev", found.result.page - 1), ("next", found.result.page + 1)):
+            if 1 <= page <= found.result.pages:
+                params = request.GET.copy()
+                params["page"] = str(page)
+                pages[name] = "?" + params.urlencode()
+    return render(request, "catalogue/search.html", {
+        "q": q, "found": found, "pages": pages,
+        "sorts": [("relevance", _("relevance")), ("title", _("title")),
+                  ("author", _("author")), ("year", _("year")), ("new", _("newest"))],
+        "sort": request.GET.get("sort", "relevance"),
+        "can_manage": can(request.user, Action.MANAGE),
+    })

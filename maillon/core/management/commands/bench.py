@@ -1,0 +1,98 @@
+"""`maillon bench`: build benchmark databases (SQLite under var/bench/, PostgreSQL when
+reachable), measure, and write the figures to docs/benchmarks.md."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+
+from maillon.bench.report import machine, write_section
+from maillon.bench.search_report import search_markdown
+
+DEFAULT_PG = "postgres://postgres@127.0.0.1:5432/maillon_bench"
+
+
+def _worker(url: str, *args: str) -> dict:
+    """Run one step in a child process on the benchmark database; it prints JSON."""
+    env = {**os.environ, "MAILLON_DATABASE_URL": url}
+    done = subprocess.run([sys.executable, "-m", "maillon.bench.worker", *args], env=env,
+                          capture_output=True, text=True, check=False)
+    if done.returncode:
+        raise CommandError(done.stderr.strip().splitlines()[-1] if done.stderr else args[0])
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def _postgres_url(records: int) -> str | None:
+    """The benchmark PostgreSQL database, created when missing; None when unreachable."""
+    import psycopg
+
+    url = os.environ.get("MAILLON_BENCH_PG_URL", DEFAULT_PG)
+    base, name = url.rsplit("/", 1)
+    try:
+        with psycopg.connect(f"{base}/postgres", autocommit=True, connect_timeout=3) as conn:
+            exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s",
+                                  [name]).fetchone()
+            if not exists:
+                conn.execute(f'CREATE DATABASE "{name}"')
+    except psycopg.Error:
+        return None
+    return url
+
+
+class Command(BaseCommand):
+    help = _("Measure search (and other registered benchmarks) on generated catalogues and "
+             "write docs/benchmarks.md.")
+
+    def add_arguments(self, parser):
+        parser.add_argument("--records", type=int, default=100_000)
+        parser.add_argument("--only", default="search",
+                            help=_("Comma-separated benchmarks to run (search)."))
+        parser.add_argument("--seed", type=int, default=1)
+        parser.add_argument("--rounds", type=int, default=3)
+        parser.add_argument("--no-postgres", action="store_true")
+
+    def handle(self, *args, **options):
+        benchmarks: dict[str, Callable[[dict], None]] = {"search": self.search}
+        wanted = [name.strip() for name in options["only"].split(",") if name.strip()]
+        for name in wanted:
+            if name not in benchmarks:
+                raise CommandError(_("Unknown benchmark: %s") % name)
+            benchmarks[name](options)
+
+    def databases(self, records: int, use_postgres: bool) -> dict[str, str]:
+        bench_dir = Path(settings.VAR_DIR) / "bench"
+        bench_dir.mkdir(parents=True, exist_ok=True)
+        found = {"SQLite": f"sqlite:///{bench_dir / f'catalogue-{records}.sqlite3'}"}
+        if use_postgres:
+            url = _postgres_url(records)
+            if url:
+                found["PostgreSQL"] = url
+            else:
+                self.stdout.write(_("PostgreSQL is not reachable: SQLite only."))
+        return found
+
+    def search(self, options: dict) -> None:
+        records = options["records"]
+        runs: dict[str, dict] = {}
+        for database, url in self.databases(records, not options["no_postgres"]).items():
+            self.stdout.write(_("%(db)s: preparing %(n)d records…") % {"db": database,
+                                                                     "n": records})
+            prepared = _worker(url, "prepare", str(records), str(options["seed"]))
+            self.stdout.write(_("%s: measuring…") % database)
+            runs[database] = {**_worker(url, "search", str(options["rounds"])),
+                              "prepare": prepared}
+        server = runs.get("PostgreSQL", {}).get("server")
+        command = f"maillon bench --records {records} --only search"
+        write_section("search", search_markdown(runs, records, machine(server), command))
+        for database, run in runs.items():
+            for name, figures in run["sets"].items():
+                self.stdout.write(f"{database:10} {name:16} median {figures['median']:6.1f} ms"
+                                  f"  p95 {figures['p95']:6.1f} ms")
