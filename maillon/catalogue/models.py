@@ -180,6 +180,15 @@ class Item(models.Model):
         return self.barcode
 
 
+# What an item's history says for each kind of event (circulation adds its own).
+EVENT_LABELS = {
+    "created": _("created"), "imported": _("imported"), "edited": _("edited"),
+    "merge_undone": _("moved by an undone merge"), "checkout": _("checked out"),
+    "checkin": _("checked in"), "renewal": _("renewed"), "transfer_sent": _("sent by shuttle"),
+    "transfer_received": _("received from the shuttle"), "hold_shelf": _("put on the hold shelf"),
+}
+
+
 class ItemEvent(models.Model):
     """The history of an item: created, edited, moved, loaned, returned…"""
 
@@ -197,6 +206,10 @@ class ItemEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item_id} {self.kind} {self.at:%Y-%m-%d}"
+
+    @property
+    def label(self) -> str:
+        return str(EVENT_LABELS.get(self.kind, self.kind))
 
 
 class ImportBatch(models.Model):

@@ -4,6 +4,7 @@ from typing import TextIO
 
 from django.utils import timezone
 
+from maillon.catalogue.demo import build_catalogue
 from maillon.network.demo import build_network
 
 DEMO_PASSWORD = "maillon-demo"
@@ -14,4 +15,9 @@ def build_demo(progress: TextIO | None = None) -> list[tuple[str, str]]:
     if progress:
         progress.write("Réseau, bibliothèques, horaires, partenaires et personnel…")
     accounts = build_network(DEMO_PASSWORD, today)
+    if progress:
+        progress.write("Catalogue (notices UNIMARC et exemplaires dans toutes les bibliothèques)…")
+    summary = build_catalogue()
+    if progress:
+        progress.write(f"  {summary}")
     return accounts
