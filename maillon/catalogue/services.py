@@ -180,3 +180,38 @@ def undo_merge(actor, merge: RecordMerge) -> Record:
     records_changed([merge.record_id, split.pk])
     return split
 
+
+
+def _valid_targets(kind: str) -> set[str]:
+    from maillon.catalogue.models import Collection, ItemStatus, ItemType, SourceCode
+
+    if kind == SourceCode.Kind.LIBRARY:
+        return set(Library.objects.values_list("code", flat=True))
+    if kind == SourceCode.Kind.ITEM_TYPE:
+        return set(ItemType.objects.values_list("code", flat=True))
+    if kind == SourceCode.Kind.COLLECTION:
+        return set(Collection.objects.values_list("code", flat=True))
+    return set(ItemStatus.values)
+
+
+@transaction.atomic
+def save_source_code(actor, kind: str, code: str, target: str):
+    """Map a source system's code to ours; the next imports use it."""
+    from maillon.catalogue.models import SourceCode
+
+    require(actor, Action.ADMINISTER)
+    code, target = code.strip(), target.strip()
+    if not code:
+        raise CatalogueError("code_missing", _("Give the code used by the source system."))
+    if target not in _valid_targets(kind):
+        raise CatalogueError("unknown_target", _("%(target)s is not one of our codes.")
+                             % {"target": target})
+    mapping, _created = SourceCode.objects.update_or_create(
+        kind=kind, code=code.upper(), defaults={"target": target})
+    return mapping
+
+
+@transaction.atomic
+def delete_source_code(actor, mapping) -> None:
+    require(actor, Action.ADMINISTER)
+    mapping.delete()

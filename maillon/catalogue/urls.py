@@ -14,6 +14,7 @@ urlpatterns = [
     path("fusions/<int:pk>/annuler/", views.merge_undo, name="merge_undo"),
     path("bnf/", views.copy_search, name="copy_search"),
     path("bnf/importer/", views.copy_import, name="copy_import"),
+    path("correspondances/", views.source_codes, name="source_codes"),
     path("imports/", views.import_upload, name="import"),
     path("imports/<int:pk>/", views.import_report, name="import_report"),
     path("imports/<int:pk>/<str:kind>/", views.import_rejects, name="import_rejects"),

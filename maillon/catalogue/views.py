@@ -12,11 +12,22 @@ from maillon.catalogue.forms import ImportForm, ItemForm, RecordForm
 from maillon.catalogue.importer import import_marc
 from maillon.catalogue.marc.extract import extract
 from maillon.catalogue.marc.writer import write_iso2709
-from maillon.catalogue.models import ImportBatch, Item, Record, RecordIdentifier, RecordMerge
+from maillon.catalogue.models import (
+    Collection,
+    ImportBatch,
+    Item,
+    ItemStatus,
+    ItemType,
+    Record,
+    RecordIdentifier,
+    RecordMerge,
+    SourceCode,
+)
 from maillon.catalogue.records import identifier_values
 from maillon.catalogue.search.staff import staff_search
 from maillon.core.decorators import staff_required
 from maillon.network.current import current_library
+from maillon.network.models import Library
 from maillon.network.permissions import Action, can, libraries_for, require
 
 
@@ -252,3 +263,35 @@ def search_page(request: HttpRequest) -> HttpResponse:
         "sort": request.GET.get("sort", "relevance"),
         "can_manage": can(request.user, Action.MANAGE),
     })
+
+
+@staff_required
+def source_codes(request: HttpRequest) -> HttpResponse:
+    """The operator's table: a source system's codes (995/952) → our libraries, types, statuses."""
+    require(request.user, Action.VIEW)
+    error = None
+    if request.method == "POST":
+        try:
+            if "delete" in request.POST:
+                mapping = get_object_or_404(SourceCode, pk=request.POST["delete"])
+                services.delete_source_code(request.user, mapping)
+                messages.success(request, _("Mapping removed."))
+            else:
+                services.save_source_code(request.user, request.POST.get("kind", ""),
+                                          request.POST.get("code", ""),
+                                          request.POST.get("target", ""))
+                messages.success(request, _("Mapping saved: the next imports use it."))
+                return redirect("catalogue:source_codes")
+        except services.CatalogueError as exc:
+            error = exc.message
+    return render(request, "catalogue/source_codes.html", {
+        "mappings": SourceCode.objects.order_by("kind", "code"),
+        "kinds": SourceCode.Kind.choices, "error": error, "posted": request.POST,
+        "can_administer": can(request.user, Action.ADMINISTER),
+        "targets": {
+            "library": list(Library.objects.values_list("code", "name")),
+            "item_type": list(ItemType.objects.values_list("code", "name")),
+            "collection": list(Collection.objects.values_list("code", "name")),
+            "status": list(ItemStatus.choices),
+        },
+    }, status=400 if error else 200)
