@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "maillon.network",
     "maillon.catalogue",
     "maillon.patrons",
+    "maillon.circulation",
     "maillon.api",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -176,6 +177,9 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("MAILLON_LOG_LEVEL", "WARNING")},
 }
+
+# Size of the demo catalogue built by `maillon demo`.
+MAILLON_DEMO_RECORDS = env_int("MAILLON_DEMO_RECORDS", 3000)
 
 # Item barcodes: the network's format (a regular expression).
 MAILLON_BARCODE_PATTERN = env_str("MAILLON_BARCODE_PATTERN", r"[0-9A-Za-z][0-9A-Za-z._-]{3,39}")

@@ -51,7 +51,8 @@ def demo_file(path: Path, records: int, codes: list[str], seed: int = 79) -> Pat
     return path
 
 
-def build_catalogue(records: int = 3000) -> str:
+def build_catalogue(records: int | None = None) -> str:
+    records = records or settings.MAILLON_DEMO_RECORDS
     codes = list(Library.objects.order_by("code").values_list("code", flat=True))
     head = Library.objects.filter(kind=LibraryKind.HEAD).first()
     path = demo_file(Path(settings.VAR_DIR) / "demo" / "catalogue-demo.mrc", records, codes)

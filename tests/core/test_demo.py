@@ -1,16 +1,18 @@
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
+from maillon.catalogue.models import Item, Record
 from maillon.network.models import Closure, Library, LibraryKind, OpeningHours, Partner, StaffRole
 
-COUNTED = (Library, OpeningHours, Closure, Partner, StaffRole, get_user_model())
+COUNTED = (Library, OpeningHours, Closure, Partner, StaffRole, get_user_model(), Record, Item)
 
 
 def counts() -> dict[str, int]:
     return {model.__name__: model.objects.count() for model in COUNTED}
 
 
-def test_demo_builds_a_believable_network_and_is_idempotent(db, capsys):
+def test_demo_builds_a_believable_network_and_is_idempotent(db, capsys, settings):
+    settings.MAILLON_DEMO_RECORDS = 150
     call_command("demo", no_serve=True)
     first = counts()
     output = capsys.readouterr().out
@@ -24,12 +26,17 @@ def test_demo_builds_a_believable_network_and_is_idempotent(db, capsys):
     for library in Library.objects.all():
         assert library.opening_hours.exists() and library.shuttle_days
     assert StaffRole.objects.filter(user__username="benevole").count() == 2
+    # A catalogue with items in every library.
+    assert Record.objects.count() > 100
+    assert set(Item.objects.values_list("home__code", flat=True)) == set(
+        Library.objects.values_list("code", flat=True))
 
     call_command("demo", no_serve=True)
     assert counts() == first
 
 
-def test_demo_accounts_log_in(client, db):
+def test_demo_accounts_log_in(client, db, settings):
+    settings.MAILLON_DEMO_RECORDS = 20
     call_command("demo", no_serve=True)
     assert client.login(username="benevole", password="maillon-demo")
     assert client.get("/pro/").status_code == 200
