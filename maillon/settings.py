@@ -181,6 +181,10 @@ LOGGING = {
 # Size of the demo catalogue built by `maillon demo`.
 MAILLON_DEMO_RECORDS = env_int("MAILLON_DEMO_RECORDS", 3000)
 
+# Patron cards: the network's format (a regular expression) and check digit (none, luhn, mod11).
+MAILLON_CARD_PATTERN = env_str("MAILLON_CARD_PATTERN", r"[0-9]{8,14}|[A-Z]{1,4}[0-9]{4,12}")
+MAILLON_CARD_CHECK = env_str("MAILLON_CARD_CHECK", "none")
+
 # Item barcodes: the network's format (a regular expression).
 MAILLON_BARCODE_PATTERN = env_str("MAILLON_BARCODE_PATTERN", r"[0-9A-Za-z][0-9A-Za-z._-]{3,39}")
 

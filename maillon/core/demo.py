@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from maillon.catalogue.demo import build_catalogue
 from maillon.network.demo import build_network
+from maillon.patrons.demo import build_patrons
 
 DEMO_PASSWORD = "maillon-demo"
 
@@ -15,6 +16,9 @@ def build_demo(progress: TextIO | None = None) -> list[tuple[str, str]]:
     if progress:
         progress.write("Réseau, bibliothèques, horaires, partenaires et personnel…")
     accounts = build_network(DEMO_PASSWORD, today)
+    if progress:
+        progress.write("Usagers, catégories, collectivités et blocages…")
+    build_patrons(today)
     if progress:
         progress.write("Catalogue (notices UNIMARC et exemplaires dans toutes les bibliothèques)…")
     summary = build_catalogue()

@@ -1,3 +1,16 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from maillon.patrons import views
+
+app_name = "patrons"
+
+urlpatterns = [
+    path("", views.search, name="search"),
+    path("nouveau/", views.register, name="register"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/modifier/", views.edit, name="edit"),
+    path("<int:pk>/renouveler/", views.renew, name="renew"),
+    path("<int:pk>/bloquer/", views.block, name="block"),
+    path("<int:pk>/blocages/<int:block_pk>/lever/", views.lift, name="lift"),
+    path("export/<str:code>/", views.export, name="export"),
+]

@@ -3,8 +3,10 @@ from django.core.management import call_command
 
 from maillon.catalogue.models import Item, Record
 from maillon.network.models import Closure, Library, LibraryKind, OpeningHours, Partner, StaffRole
+from maillon.patrons.models import Patron, PatronBlock, PatronCategory
 
-COUNTED = (Library, OpeningHours, Closure, Partner, StaffRole, get_user_model(), Record, Item)
+COUNTED = (Library, OpeningHours, Closure, Partner, StaffRole, get_user_model(), Record, Item,
+           Patron, PatronBlock, PatronCategory)
 
 
 def counts() -> dict[str, int]:

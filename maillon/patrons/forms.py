@@ -1,0 +1,60 @@
+"""Forms collect what the desk typed; the rules live in services.py."""
+
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from maillon.network.models import Partner
+from maillon.patrons.models import BlockKind, Patron, PatronCategory
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class PatronForm(forms.ModelForm):
+    """Register (with a home library and a duplicate confirmation) or edit a patron."""
+
+    confirm_duplicate = forms.BooleanField(
+        label=_("I checked: this is a different person, register anyway"), required=False)
+
+    class Meta:
+        model = Patron
+        fields = ["card_number", "surname", "first_name", "birth_date", "category",
+                  "home_library", "partner", "responsible_person", "email", "phone",
+                  "address", "postcode", "city", "email_notices", "newsletters",
+                  "keep_history", "notes"]
+        widgets = {
+            "birth_date": DATE_WIDGET,
+            "notes": forms.Textarea(attrs={"rows": 3}),
+            "card_number": forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+        }
+
+    def __init__(self, *args, libraries=None, ask_duplicate: bool = False, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        current = self.instance.category_id if self.instance.pk else None
+        self.fields["category"].queryset = PatronCategory.objects.filter(
+            Q(is_active=True) | Q(pk=current))
+        self.fields["partner"].queryset = Partner.objects.select_related("library").order_by(
+            "library__name", "name")
+        self.fields["partner"].help_text = _("Only for a collective borrower.")
+        self.fields["partner"].label_from_instance = lambda p: f"{p.name} — {p.library.name}"
+        if libraries is not None:
+            self.fields["home_library"].queryset = libraries
+        # The confirmation appears only once the service has found a probable duplicate.
+        if not ask_duplicate:
+            del self.fields["confirm_duplicate"]
+
+    def _post_clean(self) -> None:
+        # The service validates the patron as a whole; the form only checks field syntax.
+        pass
+
+    def service_fields(self) -> dict:
+        data = {name: self.cleaned_data[name] for name in self._meta.fields
+                if name in self.cleaned_data}
+        data.pop("home_library", None)
+        return data
+
+
+class BlockForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Reason"), choices=BlockKind.choices)
+    note = forms.CharField(label=_("Note"), max_length=300, required=False,
+                           help_text=_("Seen by the staff of every library."))
