@@ -35,7 +35,6 @@ INSTALLED_APPS = [
     "maillon.network",
     "maillon.catalogue",
     "maillon.patrons",
-    "maillon.circulation",
     "maillon.api",
     "django.contrib.admin",
     "django.contrib.auth",
