@@ -1,12 +1,12 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from django.views.generic import RedirectView
 
 from maillon.core import auth_views as maillon_auth
 from maillon.core import views as core_views
 
 handler403 = "maillon.core.views.permission_denied"
+handler404 = "maillon.opac.views.page_not_found"
 
 account_patterns = [
     path("connexion/", maillon_auth.LoginView.as_view(), name="login"),
@@ -33,8 +33,7 @@ staff_patterns = [
 ]
 
 urlpatterns = [
-    # The public catalogue will live at the root; until then it leads to the staff side.
-    path("", RedirectView.as_view(pattern_name="home", permanent=False)),
+    path("", include("maillon.opac.urls")),
     path("pro/", include(staff_patterns)),
     path("api/v1/", include("maillon.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

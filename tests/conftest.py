@@ -71,3 +71,27 @@ def chromium_path() -> str | None:
         if candidate and Path(candidate).exists():
             return candidate
     return None
+
+
+@pytest.fixture(autouse=True)
+def _transactional_reset(request):
+    """Tests on real transactions start from what a fresh migrate leaves.
+
+    Django empties the model tables after such tests, but neither SQLite's full-text table
+    (not a model) nor the rows seeded by data migrations come back by themselves.
+    """
+    if not {"transactional_db", "live_server"} & set(request.fixturenames):
+        yield
+        return
+    request.getfixturevalue("transactional_db")
+    import importlib
+
+    from django.apps import apps
+    from django.db import connection
+
+    from maillon.catalogue.search.backends import backend
+
+    backend().clear(connection)
+    seed = importlib.import_module("maillon.catalogue.migrations.0002_default_types").seed
+    seed(apps, None)
+    yield

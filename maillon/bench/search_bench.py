@@ -99,4 +99,13 @@ def run(rounds: int = 3) -> dict:
             cursor.execute("SHOW server_version")
             results["server"] = "PostgreSQL " + cursor.fetchone()[0]
     results["like_median"], results["like_p95"] = statistics.median(like), _p95(like)
+    results["load"] = _load()
     return results
+
+
+def _load() -> str:
+    try:
+        with open("/proc/loadavg", encoding="ascii") as handle:
+            return " ".join(handle.read().split()[:3])
+    except OSError:
+        return "unknown"

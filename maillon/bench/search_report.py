@@ -9,6 +9,14 @@ def _ms(value: float) -> str:
     return f"{value:.1f}"
 
 
+def _built(database: str, prepare: dict) -> str:
+    if prepare.get("reused"):
+        return f"{database}: database reused"
+    generated = prepare.get("generate_s")
+    made = f"generated in {generated:.0f} s, " if generated is not None else ""
+    return f"{database}: {made}indexed in {prepare['index_s']:.0f} s"
+
+
 def search_markdown(runs: dict[str, dict], records: int, machine: str, command: str) -> str:
     lines = [
         "## Search",
@@ -41,13 +49,14 @@ def search_markdown(runs: dict[str, dict], records: int, machine: str, command: 
         lines.append(f"| {database} | {_ms(run['like_median'])} | {_ms(run['like_p95'])} | "
                      f"{_ms(common)} | {run['like_p95'] / max(common, 0.001):.1f} |")
     lines += ["", "Building the index: " + "; ".join(
-        f"{db}: generated in {r['prepare']['generate_s']:.0f} s, indexed in "
-        f"{r['prepare']['index_s']:.0f} s" if not r["prepare"].get("reused")
-        else f"{db}: database reused" for db, r in runs.items()) + ".", "",
-        "An *approximate* answer is given when a query matches more than 5,000 records: the "
-        "facet counts (and, on PostgreSQL, the total) are estimated from an evenly spread "
-        "sample of about 3,000 matches and the page of hits is taken from that sample; the API "
-        "says `\"approximate\": true` and pages say “about”. On SQLite the total stays exact "
-        "(FTS5 counts a doclist at ~50 ns a match).", "",
+        _built(db, r["prepare"]) for db, r in runs.items()) + ".", "",
+        "An *approximate* answer is given when a query matches more than 1,000 records: the "
+        "total and the facet counts are estimated from an evenly spread sample of about 1,000 "
+        "matches (every n-th record id on SQLite, 16 id ranges on PostgreSQL) and the page of "
+        "hits is ranked within that sample; the API says `\"approximate\": true` and pages "
+        "say “about”. Below that, everything is exact.", "",
+        "Load average (1, 5, 15 min) when measuring: " + "; ".join(
+            f"{db}: {r.get('load', '?')}" for db, r in runs.items()) + ". The machine is "
+        "shared: latencies are wall-clock times and grow with the load.", "",
         f"Re-run: `{command}`"]
     return "\n".join(lines)

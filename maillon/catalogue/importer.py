@@ -18,6 +18,7 @@ from pathlib import Path
 from django.db import transaction
 from django.utils import timezone
 
+from maillon.catalogue.bulk import insert_rows
 from maillon.catalogue.codes import CodeMap
 from maillon.catalogue.marc.extract import RecordData, extract
 from maillon.catalogue.marc.flavour import detect_flavour
@@ -66,6 +67,9 @@ class _Incoming:
     result: ReadResult
     data: RecordData
     warnings: list[str]
+    match: tuple[int, str, str] | None = None  # (record id, matched by, value)
+    twin: _Incoming | None = None  # an earlier record of the same file, same edition
+    target_id: int | None = None  # the record its items go to
 
 
 class _Rejects:
@@ -199,7 +203,12 @@ def _import_chunk(chunk, library, codes, flavour, dry_run, batch, user, report, 
             transaction.set_rollback(True)
         else:
             # Searchable as soon as the chunk is committed, within the same transaction.
-            records_changed({inc.target.pk for inc in incoming})
+            records_changed({inc.target_id for inc in incoming})
+
+
+ITEM_FIELDS = ["record", "barcode", "call_number", "owner", "home", "current", "collection",
+               "item_type", "audience", "location", "status", "acquired_on", "price", "notes",
+               "loan_count", "created_at", "updated_at"]
 
 
 def _write_chunk(incoming, library, codes, batch, user, report, rejects) -> None:
@@ -214,62 +223,65 @@ def _write_chunk(incoming, library, codes, batch, user, report, rejects) -> None
         by_key.setdefault(key, pk)
     barcodes = {it.barcode for i in incoming for it in i.data.items if it.barcode}
     used = dict(Item.objects.filter(barcode__in=barcodes).values_list("barcode", "record_id"))
+    now = timezone.now()
 
-    new_records: list[tuple[_Incoming, Record]] = []
+    new_records: list[tuple[_Incoming, dict]] = []
     pending_ids: dict[str, _Incoming] = {}  # identifiers of records created in this chunk
     pending_keys: dict[str, _Incoming] = {}
     for inc in incoming:
         data = inc.data
         ids = identifier_values(data)
-        match = _find_match(ids, data.title_key, known, by_key)
-        inc.match = match
-        if match is None:
+        inc.match, inc.twin = _find_match(ids, data.title_key, known, by_key), None
+        if inc.match is None:
             twin = next((pending_ids[v] for v in ids if v in pending_ids), None) \
                 or pending_keys.get(data.title_key)
             if twin is not None:  # same edition twice in one file: its items join the first
                 inc.twin = twin
                 continue
-            record = Record(**fields_from_data(data), marc=marc_bytes(inc.result.record,
-                                                                      data.flavour))
-            new_records.append((inc, record))
+            row = fields_from_data(data)
+            row.update(marc=marc_bytes(inc.result.record, data.flavour), created_at=now,
+                       updated_at=now)
+            new_records.append((inc, row))
             for value in ids:
                 pending_ids[value] = inc
             pending_keys[data.title_key] = inc
 
-    created = Record.objects.bulk_create([record for _inc, record in new_records])
-    for (inc, _record), record in zip(new_records, created, strict=True):
-        inc.target = record
-    RecordIdentifier.objects.bulk_create(
-        [RecordIdentifier(record=inc.target, value=value)
-         for inc, _r in new_records for value in identifier_values(inc.data)],
-        ignore_conflicts=True)
-    report.created += len(created)
+    if new_records:
+        fields = list(new_records[0][1])
+        created = insert_rows(Record, fields,
+                              [[row[f] for f in fields] for _inc, row in new_records])
+        for (inc, _row), pk in zip(new_records, created, strict=True):
+            inc.target_id = pk
+        insert_rows(RecordIdentifier, ["record", "value"],
+                    [(inc.target_id, value) for inc, _r in new_records
+                     for value in identifier_values(inc.data)])
+    report.created += len(new_records)
 
-    targets = {pk: rec for pk, rec in Record.objects.in_bulk(
-        [inc.match[0] for inc in incoming if getattr(inc, "match", None)]).items()}
-    new_items: list[Item] = []
-    merges: list[tuple[_Incoming, list[Item]]] = []
+    item_rows: list[tuple] = []
+    merges: list[tuple[_Incoming, int, int]] = []  # incoming, first item row, item count
     for inc in incoming:
-        if getattr(inc, "twin", None) is not None:
-            inc.target = inc.twin.target
+        if inc.twin is not None:
+            inc.target_id = inc.twin.target_id
         elif inc.match is not None:
-            inc.target = targets[inc.match[0]]
-        items = _items_for(inc, library, codes, used, rejects)
-        new_items.extend(items)
-        if inc.match is not None or getattr(inc, "twin", None) is not None:
-            if items:
-                merges.append((inc, items))
+            inc.target_id = inc.match[0]
+        first = len(item_rows)
+        item_rows.extend(_items_for(inc, library, codes, used, now))
+        added = len(item_rows) - first
+        if inc.match is not None or inc.twin is not None:
+            if added:
+                merges.append((inc, first, added))
             else:
                 report.unchanged += 1
         for warning in inc.warnings + inc.data.warnings:
             report.warnings.append(f"{_label(inc.position, inc.data)} : {warning}")
 
-    Item.objects.bulk_create(new_items)
-    report.items_added += len(new_items)
-    ItemEvent.objects.bulk_create(
-        [ItemEvent(item=item, kind="imported", library=library, user=user,
-                   detail={"batch": batch.pk}) for item in new_items])
-    _record_merges(merges, library, batch, known)
+    item_ids = insert_rows(Item, ITEM_FIELDS, item_rows)
+    report.items_added += len(item_ids)
+    insert_rows(ItemEvent, ["item", "at", "kind", "library", "user", "detail"],
+                [(pk, now, "imported", library.pk, user.pk if user else None,
+                  {"batch": batch.pk}) for pk in item_ids])
+    _record_merges([(inc, item_ids[first:first + count]) for inc, first, count in merges],
+                   library, batch, known)
     report.merged += len(merges)
 
 
@@ -286,20 +298,21 @@ def _find_match(ids, key, known, by_key) -> tuple[int, str, str] | None:
     return None
 
 
-def _items_for(inc, library, codes, used, rejects) -> list[Item]:
-    record = inc.target
-    items = []
+def _items_for(inc, library, codes, used, now) -> list[tuple]:
+    """Rows (in ITEM_FIELDS order) for the incoming items not in the catalogue yet."""
+    record_id = inc.target_id
+    rows = []
     for data in inc.data.items:
         if not data.barcode:
             continue
         holder = used.get(data.barcode)
         if holder is not None:
-            if holder != record.pk:
+            if holder != record_id:
                 inc.warnings.append(
                     f"code-barres {data.barcode} déjà utilisé par une autre notice : "
                     "exemplaire ignoré")
             continue
-        used[data.barcode] = record.pk
+        used[data.barcode] = record_id
         owner = codes.library(data.owner)
         home = codes.library(data.home) or owner
         current = codes.library(data.current) or home
@@ -312,30 +325,28 @@ def _items_for(inc, library, codes, used, rejects) -> list[Item]:
         if guessed and data.item_type:
             inc.warnings.append(
                 f"type d'exemplaire inconnu « {data.item_type} » : {item_type.code} retenu")
-        items.append(Item(
-            record=record, barcode=data.barcode[:40], call_number=data.call_number[:100],
-            owner=owner, home=home, current=current or home,
-            collection=codes.collection(data.collection), item_type=item_type,
-            audience=inc.data.audience, location=data.location[:100],
-            status=codes.status(data.status), acquired_on=data.acquired, price=data.price,
-            notes=data.notes))
-    return items
+        collection = codes.collection(data.collection)
+        rows.append((
+            record_id, data.barcode[:40], data.call_number[:100], owner.pk, home.pk,
+            (current or home).pk, collection.pk if collection else None, item_type.pk,
+            inc.data.audience, data.location[:100], codes.status(data.status), data.acquired,
+            data.price, data.notes, 0, now, now))
+    return rows
 
 
 def _record_merges(merges, library, batch, known) -> None:
     rows, new_ids = [], []
-    for inc, items in merges:
-        target = inc.target
+    for inc, item_ids in merges:
         matched_by, value = (inc.match[1], inc.match[2]) if inc.match else ("file", "")
         added = [v for v in identifier_values(inc.data) if v not in known]
         for v in added:
-            known[v] = target.pk
-            new_ids.append(RecordIdentifier(record=target, value=v))
+            known[v] = inc.target_id
+            new_ids.append(RecordIdentifier(record_id=inc.target_id, value=v))
         rows.append(RecordMerge(
-            record=target, matched_by=matched_by, matched_value=value[:255],
+            record_id=inc.target_id, matched_by=matched_by, matched_value=value[:255],
             incoming_marc=marc_bytes(inc.result.record, inc.data.flavour),
             incoming_flavour=inc.data.flavour, incoming_title=inc.data.title[:500],
-            library=library, batch=batch, item_ids=[i.pk for i in items], identifiers=added))
+            library=library, batch=batch, item_ids=item_ids, identifiers=added))
     RecordIdentifier.objects.bulk_create(new_ids, ignore_conflicts=True)
     RecordMerge.objects.bulk_create(rows)
 

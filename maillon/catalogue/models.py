@@ -294,7 +294,8 @@ class SearchEntry(models.Model):
     Written only by ``maillon.catalogue.search.index_records`` (with the full-text part: an FTS5
     table on SQLite, a ``document`` tsvector column added by migration on PostgreSQL). Facet
     counting reads these short rows for every match instead of joining records and items.
-    Id lists are written " 3 17 42 " so that "held at library 17" is ``LIKE '% 17 %'``.
+    Id lists are written " 3 17 42 " so that "held at library 17" is ``LIKE '% 17 %'``, and
+    as bit sets (``library_bits & (1 << 16)``) for the usual network of at most 63 libraries.
     """
 
     record = models.OneToOneField(Record, primary_key=True, on_delete=models.CASCADE,
@@ -310,6 +311,11 @@ class SearchEntry(models.Model):
     sort_author = models.CharField(max_length=80, blank=True)
     # Latest item acquisition (or the record's creation): the "newest" sort.
     new_at = models.DateTimeField()
+    # The same id lists as bit sets (bit n-1 for id n, ids 1…63): counting facets reads one
+    # integer per match instead of splitting strings. Ids above 63 fall back to the strings.
+    library_bits = models.BigIntegerField(default=0)
+    available_bits = models.BigIntegerField(default=0)
+    type_bits = models.BigIntegerField(default=0)
 
     class Meta:
         indexes = [

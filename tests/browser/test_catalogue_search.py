@@ -26,9 +26,10 @@ def test_search_refine_open_record_and_item(page, live_server, network, make_sta
     page.keyboard.press("Enter")
 
     # Accents ignored; the box has the focus, so typing then Enter searches (as a scanner does).
-    expect(page.get_by_label("Chercher dans le catalogue")).to_be_focused()
-    page.keyboard.type("STENDHAL")
-    page.keyboard.press("Enter")
+    box = page.get_by_label("Chercher dans le catalogue")
+    expect(box).to_be_focused()
+    box.press_sequentially("STENDHAL")
+    box.press("Enter")
     expect(page.get_by_role("status")).to_have_text("2 notices")
     page.get_by_role("navigation", name="Affiner la recherche").get_by_role(
         "link", name="Bibliothèque AAA").click()
@@ -40,7 +41,9 @@ def test_search_refine_open_record_and_item(page, live_server, network, make_sta
 
     # A barcode typed in the search box leads straight to the item and its history.
     page.goto(f"{live_server.url}/pro/catalogue/")
-    page.keyboard.type("B2")
-    page.keyboard.press("Enter")
+    box = page.get_by_label("Chercher dans le catalogue")
+    expect(box).to_be_focused()
+    box.press_sequentially("B2")
+    box.press("Enter")
     expect(page.locator("h1")).to_have_text("Exemplaire B2")
     expect(page.get_by_role("cell", name="Importé")).to_be_visible()

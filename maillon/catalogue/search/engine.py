@@ -1,30 +1,33 @@
 """search(): one algorithm over both backends.
 
-Cost is bounded whatever the query: a first count stops after EXACT_LIMIT matches. Up to there
-everything is exact (total, facets, order over all matches). Beyond, for very common words, the
-answer is marked `approximate`: facets are counted over a systematic sample of the matches
-(every n-th record id on SQLite, SAMPLE_WINDOWS evenly spread id ranges on PostgreSQL; about
-SAMPLE_SIZE matches in all) and scaled to the estimated total, and, when words were typed, the
-hits are ranked and paged within that sample. Pages and API answers then say "about N".
+Cost is bounded whatever the query. A first probe fetches the ids of at most EXACT_LIMIT + 1
+matches. When it holds them all, the answer is exact: facets are counted in Python from the
+matches' facet values (one narrow covering-index entry each) and one ORDER BY … LIMIT gives
+the page. Beyond, for very common words, the answer is marked `approximate`: one more statement
+fetches an evenly spread sample of about SAMPLE_SIZE matches (every n-th record id on SQLite,
+SAMPLE_WINDOWS id ranges on PostgreSQL) with their facet values and sort keys; the total and
+the facet counts are scaled from it and, when words were typed, the hits are ranked and paged
+within it. Pages and API answers then say "about N".
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
+from dataclasses import replace
 
 from django.db import connection
 
-from maillon.catalogue.models import ItemType, Record
-from maillon.network.models import Library
+from maillon.catalogue.models import Record
 
 from .backends import backend
 from .backends.base import Sample
-from .facets import GROUP_COLUMNS, empty_facets, tally
-from .parse import parse
+from .facets import Network, empty_facets, facet_columns, network, tally
+from .parse import ParsedQuery, parse
 from .types import MAX_PER_PAGE, SORTS, YEAR_BUCKETS, Hit, SearchQuery, SearchResult
 
-EXACT_LIMIT = 5000
-SAMPLE_SIZE = 3000
+EXACT_LIMIT = 1000
+SAMPLE_SIZE = 1000
 SAMPLE_WINDOWS = 16
 MAX_PAGE = 500  # deep paging is a crawler's habit, not a reader's
 
@@ -36,7 +39,18 @@ def _any_of(column: str, ids: list[int]) -> tuple[str, list]:
     return "(" + " OR ".join([f"{column} LIKE %s"] * len(ids)) + ")", [f"% {i} %" for i in ids]
 
 
-def filters(query: SearchQuery) -> tuple[str, list]:
+def _held(known: Network, bits_column: str, text_column: str,
+          ids: list[int]) -> tuple[str, list]:
+    """The entry holds one of `ids`: a bit test when every id has its bit, else LIKE."""
+    if ids and known.has_bits(ids):
+        mask = 0
+        for pk in ids:
+            mask |= 1 << (pk - 1)
+        return f"({bits_column} & %s) <> 0", [mask]
+    return _any_of(text_column, ids)
+
+
+def filters(query: SearchQuery, known: Network) -> tuple[str, list]:
     clauses: list[str] = []
     params: list = []
 
@@ -44,16 +58,16 @@ def filters(query: SearchQuery) -> tuple[str, list]:
         clauses.append(sql)
         params.extend(values)
 
-    library_ids = (list(Library.objects.filter(code__in=query.libraries)
-                        .values_list("id", flat=True)) if query.libraries else [])
     if query.libraries:
-        add(*_any_of("e.available_libraries" if query.available_now else "e.libraries",
-                     library_ids))
+        ids = known.library_ids(query.libraries)
+        if query.available_now:
+            add(*_held(known, "e.available_bits", "e.available_libraries", ids))
+        else:
+            add(*_held(known, "e.library_bits", "e.libraries", ids))
     elif query.available_now:
         add("e.available = %s", [True])
     if query.item_types:
-        add(*_any_of("e.item_types", list(ItemType.objects.filter(code__in=query.item_types)
-                                          .values_list("id", flat=True))))
+        add(*_held(known, "e.type_bits", "e.item_types", known.type_ids(query.item_types)))
     for column, values in (("e.audience", query.audiences), ("e.language", query.languages)):
         if values:
             add(f"{column} IN ({','.join(['%s'] * len(values))})", list(values))
@@ -82,6 +96,16 @@ def _order(sort: str, rank: tuple[str, list] | None) -> tuple[str, list, str]:
     return columns, [], order
 
 
+def _python_order(order: str) -> Callable[[tuple], tuple]:
+    """The ORDER BY of _order as a Python sort key over (id, k1, k2) rows; "new" sorts
+    reversed. Folded sort keys compare the same way in Python and in both databases."""
+    if order.startswith("k1 DESC NULLS LAST"):  # year: newest first, unknown years last
+        return lambda row: (row[1] is None, -(row[1] or 0), row[2], row[0])
+    if order.startswith("k1 DESC"):
+        return lambda row: (row[1], row[0])
+    return lambda row: (row[1], row[2], row[0])
+
+
 def _round(value: float) -> int:
     """An estimate keeps three significant digits: "about 12,300", not "12,287"."""
     if value < 1000:
@@ -106,71 +130,100 @@ def search(query: SearchQuery) -> SearchResult:
     if parsed.matches_nothing:
         return result
     engine = backend()
+    engine.prepare(connection)
+    known = network()
     if parsed.blank:
         source, condition, params, rank = "catalogue_searchentry e", "1 = 1", [], None
     else:
         source, condition, params = engine.text_source(parsed)
         rank = engine.rank(parsed)
-    filter_sql, filter_params = filters(query)
+    filter_sql, filter_params = filters(query, known)
     where, where_params = f"{condition} AND {filter_sql}", [*params, *filter_params]
+    facets = facet_columns(known)
+    offset = (query.page - 1) * query.per_page
 
     def select(columns: str, column_params: list | None = None,
                sample: Sample | None = None) -> tuple[str, list]:
         return engine.select(columns, column_params or [], source, where, where_params, sample)
 
+    columns, column_params, order = _order(query.sort, rank)
     with connection.cursor() as cursor:
-        sql, sql_params = select("e.record_id AS id")
-        cursor.execute(f"SELECT count(*), max(id) FROM ({sql} LIMIT {EXACT_LIMIT + 1}) m",
-                       sql_params)
-        found, reached = cursor.fetchone()
-        sample, scale = None, 1.0
-        result.total = found
-        if found > EXACT_LIMIT:
-            result.approximate = True
-            exact = (engine.count_all(connection, parsed)
-                     if filter_sql == "1 = 1" and not parsed.blank else None)
-            sample, sampled, estimate = _sample(cursor, select, found, reached,
-                                                lambda s: engine.sample_covers(s, source))
-            result.total = exact or estimate
-            scale = result.total / sampled if sampled else 1.0
-            if not parsed.blank:
-                result.reachable = sampled
-        if result.total == 0:
+        probe = _probe(cursor, engine, parsed, filter_sql == "1 = 1", select)
+        if not probe:
             return result
-
-        columns, column_params, order = _order(query.sort, rank)
-        # Without words, the sort walks an index (new_at, sort_title…) and stops after one
-        # page: exact hits even for the whole catalogue. With words, the sample bounds the work.
-        sql, sql_params = select(f"e.record_id AS id, {columns}", column_params,
-                                 None if parsed.blank else sample)
-        cursor.execute(f"SELECT id FROM ({sql}) m ORDER BY {order} LIMIT %s OFFSET %s",
-                       [*sql_params, query.per_page, (query.page - 1) * query.per_page])
-        ids = [row[0] for row in cursor.fetchall()]
-        if query.facets:
-            aliases = [f"g{i}" for i in range(len(GROUP_COLUMNS))]
-            sql, sql_params = select(", ".join(f"{column} AS {alias}" for column, alias
-                                               in zip(GROUP_COLUMNS, aliases, strict=True)),
-                                     sample=sample)
-            cursor.execute(f"SELECT {', '.join(aliases)}, count(*) FROM ({sql}) m "
-                           f"GROUP BY {', '.join(aliases)}", sql_params)
-            result.facets = tally(cursor.fetchall(), scale)
+        if len(probe) <= EXACT_LIMIT:
+            result.total = len(probe)
+            if query.facets:
+                sql, sql_params = select(facets)
+                cursor.execute(sql, sql_params)
+                result.facets = tally(cursor.fetchall(), known)
+            sql, sql_params = select(f"e.record_id AS id, {columns}", column_params)
+            cursor.execute(f"SELECT id FROM ({sql}) m ORDER BY {order} LIMIT %s OFFSET %s",
+                           [*sql_params, query.per_page, offset])
+            ids = [row[0] for row in cursor.fetchall()]
+        else:
+            ids = _approximate(cursor, result, query, parsed.blank, probe, select,
+                               engine, source, (columns, column_params, order), known)
     result.hits = hits(ids)
     return result
 
 
-def _sample(cursor, select, found: int, reached: int, covers) -> tuple[Sample, int, int]:
-    """A sample of about SAMPLE_SIZE matches, how many it holds, and the estimated total.
-    The first EXACT_LIMIT matches (in id order) tell the density of matches."""
+def _probe(cursor, engine, parsed, unfiltered: bool, select) -> list[int]:
+    """Ids of the first EXACT_LIMIT + 1 matches. Without filters, the full-text index alone
+    answers; and when the last word is a prefix, the exact word is tried first: if it alone
+    passes the limit, so does the prefix, whose doclists FTS5 would merge in full."""
+    if unfiltered and not parsed.blank:
+        if any(term.prefix for term in parsed.terms):
+            exact = ParsedQuery([replace(term, prefix=False) for term in parsed.terms], False)
+            ids = engine.match_ids(cursor, exact, EXACT_LIMIT + 1)
+            if len(ids) > EXACT_LIMIT:
+                return ids
+        return engine.match_ids(cursor, parsed, EXACT_LIMIT + 1)
+    sql, params = select("e.record_id")
+    cursor.execute(f"{sql} LIMIT {EXACT_LIMIT + 1}", params)
+    return [row[0] for row in cursor.fetchall()]
+
+
+def _approximate(cursor, result: SearchResult, query: SearchQuery, blank: bool,
+                 probe: list[tuple], select, engine, source: str,
+                 ordering: tuple[str, list, str], known: Network) -> list[int]:
+    """Total, facets and (with words) the page, from an evenly spread sample of the matches.
+    The probe (the first EXACT_LIMIT matches in id order) tells the density of matches."""
+    columns, column_params, order = ordering
+    result.approximate = True
     cursor.execute("SELECT (SELECT min(record_id) FROM catalogue_searchentry), "
                    "(SELECT max(record_id) FROM catalogue_searchentry)")
     low, high = cursor.fetchone()
-    guess = found * (high - low + 1) / max(1, reached - low + 1)
+    reached = max(probe)
+    guess = len(probe) * (high - low + 1) / max(1, reached - low + 1)
     sample = Sample(low, high, min(1.0, SAMPLE_SIZE / guess), SAMPLE_WINDOWS)
-    sql, params = select("1", sample=sample)
-    cursor.execute(f"SELECT count(*) FROM ({sql}) m", params)
-    sampled = cursor.fetchone()[0]
-    estimate = _round(sampled / covers(sample)) if sampled else found
-    return sample, sampled, max(found, estimate)
+    keys = "" if blank else f", {columns}"
+    sql, sql_params = select(f"e.record_id, {facet_columns(known)}{keys}",
+                             [] if blank else column_params, sample)
+    # A guard against a density misjudged by the probe: never more than 4× the sample.
+    cursor.execute(f"{sql} LIMIT {4 * SAMPLE_SIZE}", sql_params)
+    rows = cursor.fetchall()
+    covers = engine.sample_covers(sample, source)
+    if len(rows) == 4 * SAMPLE_SIZE:  # stopped early: the sample covers ids up to there only
+        covers *= (max(row[0] for row in rows) - low + 1) / (high - low + 1)
+    sampled = len(rows)
+    result.total = max(len(probe), _round(sampled / covers)) if sampled else len(probe)
+    scale = result.total / sampled if sampled else 1.0
+    width = 1 + len(facet_columns(known).split(","))
+    if query.facets:
+        result.facets = tally([row[1:width] for row in rows], known, scale)
+    start = (query.page - 1) * query.per_page
+    if blank:
+        # Without words, the sort walks an index (new_at, sort_title…) and stops after one
+        # page: exact hits even for the whole catalogue.
+        sql, sql_params = select(f"e.record_id AS id, {columns}", column_params)
+        cursor.execute(f"SELECT id FROM ({sql}) m ORDER BY {order} LIMIT %s OFFSET %s",
+                       [*sql_params, query.per_page, start])
+        return [row[0] for row in cursor.fetchall()]
+    result.reachable = sampled
+    keyed = sorted(((row[0], row[width], row[width + 1]) for row in rows),
+                   key=_python_order(order), reverse=order.startswith("k1 DESC,"))
+    return [row[0] for row in keyed[start:start + query.per_page]]
 
 
 def hits(ids: list[int]) -> list[Hit]:

@@ -1,10 +1,12 @@
-"""Facet values and labels: the SQL expression of each facet, and turning counted groups into
-[(value, label, count)] lists."""
+"""Facet values and labels: the entry columns facets read, and turning the matches' rows into
+[(value, label, count)] lists (counted in Python: a few thousand rows at most, see engine)."""
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cached_property, lru_cache
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -27,21 +29,72 @@ LANGUAGES = {
 }
 
 
-def year_bucket_sql() -> str:
-    cases = []
+MAX_BIT_ID = 63  # ids 1…63 have a bit in SearchEntry.*_bits (a signed 64-bit integer)
+BIT_COLUMNS = "e.audience, e.language, e.year, e.available, e.library_bits, e.type_bits"
+TEXT_COLUMNS = "e.audience, e.language, e.year, e.available, e.libraries, e.item_types"
+
+
+@dataclass
+class Network:
+    """The libraries and item types a search names and labels: id → (code, name)."""
+
+    libraries: dict[int, tuple[str, str]]
+    types: dict[int, tuple[str, str]]
+
+    @cached_property
+    def bits(self) -> bool:
+        """Every library and item type has its bit: facets and filters use the bit sets."""
+        return max([0, *self.libraries, *self.types]) <= MAX_BIT_ID
+
+    @staticmethod
+    def has_bits(ids: Iterable[int]) -> bool:
+        return all(0 < pk <= MAX_BIT_ID for pk in ids)
+
+    def library_ids(self, codes: Iterable[str]) -> list[int]:
+        wanted = set(codes)
+        return [pk for pk, (code, _name) in self.libraries.items() if code in wanted]
+
+    def type_ids(self, codes: Iterable[str]) -> list[int]:
+        wanted = set(codes)
+        return [pk for pk, (code, _name) in self.types.items() if code in wanted]
+
+
+def network() -> Network:
+    return Network({pk: (code, name) for pk, code, name in
+                    Library.objects.values_list("id", "code", "name")},
+                   {pk: (code, name) for pk, code, name in
+                    ItemType.objects.values_list("id", "code", "name")})
+
+
+def facet_columns(known: Network) -> str:
+    """The entry columns a facet count reads, in the order tally() expects."""
+    return BIT_COLUMNS if known.bits else TEXT_COLUMNS
+
+
+@lru_cache(maxsize=4096)
+def _bit_ids(value: int) -> tuple[int, ...]:
+    ids, position = [], 1
+    while value:
+        if value & 1:
+            ids.append(position)
+        value >>= 1
+        position += 1
+    return tuple(ids)
+
+
+def _ids(value: int | str) -> tuple[int, ...]:
+    if isinstance(value, str):
+        return tuple(int(pk) for pk in value.split())
+    return _bit_ids(value)
+
+
+def _bucket(year: int | None) -> str:
+    if year is None:
+        return ""
     for name, first, last, _label in YEAR_BUCKETS:
-        if first is None:
-            cases.append(f"WHEN e.year <= {last} THEN '{name}'")
-        elif last is None:
-            cases.append(f"WHEN e.year >= {first} THEN '{name}'")
-        else:
-            cases.append(f"WHEN e.year BETWEEN {first} AND {last} THEN '{name}'")
-    return f"CASE WHEN e.year IS NULL THEN '' {' '.join(cases)} END"
-
-
-# One GROUP BY over these columns gives every facet; Python adds up the margins.
-GROUP_COLUMNS = ("e.audience", "e.language", year_bucket_sql(), "e.available", "e.item_types",
-                 "e.libraries")
+        if (first is None or year >= first) and (last is None or year <= last):
+            return name
+    return ""
 
 
 def _ordered(counter: Counter, labels: dict[str, str]) -> list[FacetValue]:
@@ -50,51 +103,49 @@ def _ordered(counter: Counter, labels: dict[str, str]) -> list[FacetValue]:
     return sorted(values, key=lambda v: (-v.count, v.label))
 
 
-def tally(groups: Iterable[tuple], scale: float = 1.0) -> dict[str, list[FacetValue]]:
-    """Facet lists from (audience, language, bucket, available, item_types, libraries, n) rows."""
-    counters: dict[str, Counter] = {name: Counter() for name in
-                                    ("library", "item_type", "audience", "language", "year",
-                                     "available")}
-    for audience, language, bucket, available, item_types, libraries, n in groups:
-        counters["audience"][audience] += n
-        counters["language"][language] += n
-        counters["year"][bucket] += n
-        if available:
-            counters["available"]["1"] += n
-        for type_id in item_types.split():
-            counters["item_type"][type_id] += n
-        for library_id in libraries.split():
-            counters["library"][library_id] += n
+def tally(rows: Iterable[tuple], known: Network,
+          scale: float = 1.0) -> dict[str, list[FacetValue]]:
+    """Facet lists from (audience, language, year, available, libraries, item types) rows,
+    the last two bit sets or " 3 17 " id lists (see facet_columns)."""
+    # Counted a column at a time by Counter (C speed); bit sets repeat a lot (one copy at
+    # the same big library…), so each distinct one is expanded to its ids once.
+    columns = list(zip(*rows, strict=True)) or [()] * 6
+    audiences, languages, years, available, libraries, item_types = columns
+    counters: dict[str, Counter] = {
+        "audience": Counter(audiences), "language": Counter(languages), "year": Counter(),
+        "available": Counter("1" for a in available if a),
+        "library": Counter(), "item_type": Counter(),
+    }
+    for year, n in Counter(years).items():
+        counters["year"][_bucket(year)] += n
+    for name, values in (("library", libraries), ("item_type", item_types)):
+        counter = counters[name]
+        for value, n in Counter(values).items():
+            for pk in _ids(value):
+                counter[pk] += n
     if scale != 1.0:
         for counter in counters.values():
             for key in counter:
                 counter[key] = max(1, round(counter[key] * scale))
 
-    libraries = {str(pk): (code, name) for pk, code, name in
-                 Library.objects.values_list("id", "code", "name")}
-    types = {str(pk): (code, name) for pk, code, name in
-             ItemType.objects.values_list("id", "code", "name")}
-
-    def by_code(counter: Counter, known: dict[str, tuple[str, str]]) -> list[FacetValue]:
+    def by_code(counter: Counter, names: dict[int, tuple[str, str]]) -> list[FacetValue]:
         renamed: Counter = Counter()
         labels = {}
         for pk, count in counter.items():
-            code, name = known.get(pk, (pk, pk))
+            code, name = names.get(pk, (str(pk), str(pk)))
             renamed[code] += count
             labels[code] = name
         return _ordered(renamed, labels)
 
-    year_order = [name for name, *_rest in YEAR_BUCKETS]
-    years = [FacetValue(name, str(label), counters["year"][name])
-             for name, _f, _l, label in YEAR_BUCKETS if counters["year"][name]]
-    years.sort(key=lambda v: year_order.index(v.value))
+    year_list = [FacetValue(name, str(label), counters["year"][name])
+                 for name, _f, _l, label in YEAR_BUCKETS if counters["year"][name]]
     return {
-        "library": by_code(counters["library"], libraries),
-        "item_type": by_code(counters["item_type"], types),
+        "library": by_code(counters["library"], known.libraries),
+        "item_type": by_code(counters["item_type"], known.types),
         "audience": _ordered(counters["audience"],
                              {k: str(v) for k, v in Audience.choices}),
         "language": _ordered(counters["language"], {k: str(v) for k, v in LANGUAGES.items()}),
-        "year": years,
+        "year": year_list,
         "available": _ordered(counters["available"], {"1": _("available now")}),
     }
 

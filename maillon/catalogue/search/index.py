@@ -19,6 +19,7 @@ from maillon.catalogue.marc.keys import fold
 from maillon.catalogue.models import Item, ItemStatus, Record, RecordIdentifier
 
 from .backends import backend
+from .facets import MAX_BIT_ID
 
 CHUNK = 2000
 # A copy in one of these states is no longer held by its library.
@@ -43,6 +44,9 @@ class Entry:
     sort_title: str
     sort_author: str
     new_at: object  # datetime
+    library_bits: int
+    available_bits: int
+    type_bits: int
     title: str
     authors: str
     subjects: str
@@ -54,6 +58,15 @@ class Entry:
 
 def _id_list(ids: Iterable[int]) -> str:
     return " " + " ".join(str(i) for i in sorted(ids)) + " " if ids else " "
+
+
+def id_bits(ids: Iterable[int]) -> int:
+    """Bit n-1 for each id n up to MAX_BIT_ID (see SearchEntry.library_bits)."""
+    value = 0
+    for pk in ids:
+        if 0 < pk <= MAX_BIT_ID:
+            value |= 1 << (pk - 1)
+    return value
 
 
 def _texts(values: object) -> list[str]:
@@ -102,12 +115,16 @@ def build_entries(record_ids: list[int]) -> tuple[list[Entry], list[int]]:
          summary, language, audience, year, sort_title, sort_author, created_at, _m) in live:
         held = [h for h in holdings.get(rid, ()) if h[2] not in GONE]
         available_at = {h[0] for h in held if h[2] == ItemStatus.AVAILABLE}
+        held_at, types = {h[0] for h in held}, {h[1] for h in held}
         author_names = _texts(authors)
         entries.append(Entry(
             record_id=rid,
-            libraries=_id_list({h[0] for h in held}),
+            libraries=_id_list(held_at),
             available_libraries=_id_list(available_at),
-            item_types=_id_list({h[1] for h in held}),
+            item_types=_id_list(types),
+            library_bits=id_bits(held_at),
+            available_bits=id_bits(available_at),
+            type_bits=id_bits(types),
             audience=audience or "",
             language=language or "",
             year=year,

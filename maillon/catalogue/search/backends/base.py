@@ -11,7 +11,8 @@ if TYPE_CHECKING:
     from ..parse import ParsedQuery
 
 ENTRY_COLUMNS = ("record_id", "libraries", "available_libraries", "item_types", "audience",
-                 "language", "year", "available", "sort_title", "sort_author", "new_at")
+                 "language", "year", "available", "sort_title", "sort_author", "new_at",
+                 "library_bits", "available_bits", "type_bits")
 TEXT_COLUMNS = ("title", "authors", "subjects", "series", "publisher", "isbn", "summary")
 
 
@@ -60,6 +61,27 @@ class Backend:
         """After a rebuild: merge index segments, refresh planner statistics."""
 
     # Reading -----------------------------------------------------------------------------
+    def prepare(self, connection: Any) -> None:
+        """Per-connection settings for reading, applied once per database connection (the
+        marker lives on Django's wrapper: a new connection has a new driver object)."""
+        connection.ensure_connection()
+        raw = connection.connection
+        if getattr(connection, "_maillon_search_ready", None) != id(raw):
+            with connection.cursor() as cursor:
+                for statement in self.session_settings():
+                    cursor.execute(statement)
+            connection._maillon_search_ready = id(raw)
+
+    def session_settings(self) -> list[str]:
+        return []
+
+    def match_ids(self, cursor: Any, parsed: ParsedQuery, limit: int) -> list[int]:
+        """Ids of up to `limit` text matches (no filter), from the full-text index alone."""
+        source, condition, params = self.text_source(parsed)
+        cursor.execute(f"SELECT e.record_id FROM {source} WHERE {condition} LIMIT {limit}",
+                       params)
+        return [row[0] for row in cursor.fetchall()]
+
     def text_source(self, parsed: ParsedQuery) -> tuple[str, str, list]:
         """FROM clause (exposing the entries as `e`), WHERE condition and its parameters."""
         raise NotImplementedError
@@ -81,10 +103,6 @@ class Backend:
 
     def sample_covers(self, sample: Sample, source: str) -> float:
         return sample.covered(windows=True)
-
-    def count_all(self, connection: Any, parsed: ParsedQuery) -> int | None:
-        """Exact number of text matches (no filter), when the engine counts it cheaply."""
-        return None
 
     @staticmethod
     def entry_row(entry: Entry) -> list:

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .base import ENTRY_COLUMNS, Backend
+from .base import ENTRY_COLUMNS, TEXT_COLUMNS, Backend
 
 if TYPE_CHECKING:
     from ..index import Entry
     from ..parse import ParsedQuery, Term
 
 CONFIG = "maillon_fr"
+STAGE = "maillon_search_stage"
+GIN_INDEX = "catalogue_searchentry_document"  # created by migration 0005
 # ts_rank weights for labels {D, C, B, A}: A title, B authors, C subjects and series,
 # D publisher, ISBN and summary.
 WEIGHTS = "{0.05, 0.3, 0.6, 1.0}"
@@ -45,24 +47,50 @@ class PostgresBackend(Backend):
                            [record_ids])
 
     def insert(self, connection: Any, entries: list[Entry]) -> None:
+        """COPY into a temporary staging table, then one INSERT … SELECT computing the
+        documents: several times faster than a row-at-a-time INSERT at import volumes."""
         if not entries:
             return
-        marks = ",".join(["%s"] * len(ENTRY_COLUMNS))
-        sql = (f"INSERT INTO catalogue_searchentry ({','.join(ENTRY_COLUMNS)}, document) "
-               f"VALUES ({marks}, {DOCUMENT})")
-        rows = [[*self.entry_row(e), e.title, e.authors, e.subjects, e.series, e.publisher,
-                 e.isbn, e.summary] for e in entries]
+        columns = ",".join(ENTRY_COLUMNS)
+        texts = [f"t_{name}" for name in TEXT_COLUMNS]
+        document = DOCUMENT.replace("%s", "{}").format(
+            "t_title", "t_authors", "t_subjects", "t_series", "t_publisher", "t_isbn",
+            "t_summary")
+        blanks = ", ".join(f"''::text AS {t}" for t in texts)
         with connection.cursor() as cursor:
-            cursor.executemany(sql, rows)
+            cursor.execute(f"CREATE TEMP TABLE IF NOT EXISTS {STAGE} AS SELECT {columns}, "
+                           f"{blanks} FROM catalogue_searchentry WITH NO DATA")
+            with cursor.cursor.copy(
+                    f"COPY {STAGE} ({columns}, {', '.join(texts)}) FROM STDIN") as copy:
+                for e in entries:
+                    copy.write_row([*self.entry_row(e),
+                                    *(getattr(e, name) for name in TEXT_COLUMNS)])
+            cursor.execute(f"INSERT INTO catalogue_searchentry ({columns}, document) "
+                           f"SELECT {columns}, {document} FROM {STAGE}")
+            cursor.execute(f"DELETE FROM {STAGE}")
 
     def clear(self, connection: Any) -> None:
         with connection.cursor() as cursor:
             # DELETE, not TRUNCATE: TRUNCATE refuses inside a transaction with deferred FK checks.
             cursor.execute("DELETE FROM catalogue_searchentry")
+            # A rebuild fills the table first and builds the GIN index once (optimise): many
+            # times faster than growing it row by row. Not inside a transaction, where PostgreSQL
+            # refuses CREATE INDEX after writes with deferred foreign-key checks.
+            if not connection.in_atomic_block:
+                cursor.execute(f"DROP INDEX IF EXISTS {GIN_INDEX}")
 
     def optimise(self, connection: Any) -> None:
         with connection.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM pg_indexes WHERE indexname = %s", [GIN_INDEX])
+            if cursor.fetchone() is None:
+                cursor.execute(f"CREATE INDEX {GIN_INDEX} ON catalogue_searchentry "
+                               "USING gin (document)")
             cursor.execute("ANALYZE catalogue_searchentry")
+
+    def session_settings(self) -> list[str]:
+        # JIT compilation costs tens of milliseconds and pays off only for long analytic
+        # queries; a search is many short ones.
+        return ["SET jit = off"]
 
     def text_source(self, parsed: ParsedQuery) -> tuple[str, str, list]:
         return ("catalogue_searchentry e",

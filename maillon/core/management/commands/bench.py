@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from maillon.bench.import_report import import_markdown
 from maillon.bench.report import machine, write_section
 from maillon.bench.search_report import search_markdown
 
@@ -53,14 +54,21 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--records", type=int, default=100_000)
-        parser.add_argument("--only", default="search",
-                            help=_("Comma-separated benchmarks to run (search)."))
+        parser.add_argument("--only", default="search,import",
+                            help=_("Comma-separated benchmarks to run (search, import)."))
+        parser.add_argument("--import-records", type=int, default=50_000,
+                            help=_("Records in the generated UNIMARC file of the import "
+                                   "benchmark."))
+        parser.add_argument("--profile", action="store_true",
+                            help=_("Profile the import and print its most expensive "
+                                   "functions."))
         parser.add_argument("--seed", type=int, default=1)
         parser.add_argument("--rounds", type=int, default=3)
         parser.add_argument("--no-postgres", action="store_true")
 
     def handle(self, *args, **options):
-        benchmarks: dict[str, Callable[[dict], None]] = {"search": self.search}
+        benchmarks: dict[str, Callable[[dict], None]] = {"search": self.search,
+                                                          "import": self.import_}
         wanted = [name.strip() for name in options["only"].split(",") if name.strip()]
         for name in wanted:
             if name not in benchmarks:
@@ -96,3 +104,26 @@ class Command(BaseCommand):
             for name, figures in run["sets"].items():
                 self.stdout.write(f"{database:10} {name:16} median {figures['median']:6.1f} ms"
                                   f"  p95 {figures['p95']:6.1f} ms")
+
+    def import_(self, options: dict) -> None:
+        """A fresh SQLite database each run: the import is measured from empty tables."""
+        records = options["import_records"]
+        bench_dir = Path(settings.VAR_DIR) / "bench"
+        bench_dir.mkdir(parents=True, exist_ok=True)
+        path = bench_dir / "import.sqlite3"
+        for stale in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+            stale.unlink(missing_ok=True)
+        self.stdout.write(_("Import: writing and importing %d UNIMARC records…") % records)
+        args = ["import", str(records), str(bench_dir)]
+        if options["profile"]:
+            args.append("profile")
+        run = _worker(f"sqlite:///{path}", *args)
+        for stale in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+            stale.unlink(missing_ok=True)
+        command = f"maillon bench --only import --import-records {records}"
+        write_section("import", import_markdown(run, machine(), command))
+        self.stdout.write(f"pymarc {run['pymarc_rate']:8.0f} records/s  import "
+                          f"{run['import_rate']:8.0f} records/s  ratio "
+                          f"{run['import_rate'] / run['pymarc_rate']:.2f}")
+        if run.get("profile"):
+            self.stdout.write(run["profile"])

@@ -1,0 +1,25 @@
+"""The one exception circulation services raise for a refusal people must read."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class CirculationError(Exception):
+    """A refused operation: a stable `code` for programs, a French `message` for people.
+
+    `overridable` says a librarian (MANAGE at the desk's library) may force the operation with a
+    reason; `details` carries what a page or the API may show next to the message (for example
+    the right destination of a misdirected item, or every overridable refusal found).
+    """
+
+    def __init__(self, code: str, message: str, *, overridable: bool = False,
+                 details: dict[str, Any] | None = None) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.overridable = overridable
+        self.details = details or {}
+
+    def __repr__(self) -> str:
+        return f"CirculationError({self.code!r}, {self.message!r})"

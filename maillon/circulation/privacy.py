@@ -1,0 +1,36 @@
+"""Loan and hold history is personal data (invariant 7): it loses the patron after a delay."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+from django.utils import timezone
+
+from maillon.circulation.common import today_or
+from maillon.circulation.models import CLOSED_HOLD_STATUSES, Hold, Loan
+from maillon.circulation.rules import policy
+
+
+def anonymise_history(today: dt.date | None = None) -> dict[str, int]:
+    """Remove the patron from loans returned, and holds closed, more than the policy's delay
+    ago — unless the patron chose to keep their history. Date, library, item, item type,
+    patron category, age band and home library stay for statistics. Returns the counts.
+
+    Touches only closed rows, which no other service changes: no lock needed beyond the
+    transaction.
+    """
+    today = today_or(today)
+    days = policy().anonymise_after_days
+    limit = timezone.make_aware(
+        dt.datetime.combine(today - dt.timedelta(days=days), dt.time.min))
+    now = timezone.now()
+    with transaction.atomic():
+        loans = (Loan.objects.filter(returned_at__lt=limit, patron__isnull=False)
+                 .exclude(patron__keep_history=True)
+                 .update(patron=None, anonymised_at=now))
+        holds = (Hold.objects.filter(status__in=CLOSED_HOLD_STATUSES, closed_at__lt=limit,
+                                     patron__isnull=False)
+                 .exclude(patron__keep_history=True)
+                 .update(patron=None, anonymised_at=now))
+    return {"loans": loans, "holds": holds}

@@ -1,0 +1,67 @@
+"""Loan history loses the patron after the delay; the statistics stay (invariant 7)."""
+
+import datetime as dt
+
+from django.utils import timezone
+
+from maillon.circulation.models import Loan
+from maillon.circulation.services import (
+    anonymise_history,
+    cancel_own_hold,
+    checkin,
+    checkout,
+    history_of,
+    place_hold,
+)
+
+from .conftest import TODAY
+
+
+def returned_loan(desk, network, patron, item):
+    loan = checkout(desk["a"], network["a"], patron, item, today=TODAY)
+    checkin(desk["b"], network["b"], item, today=TODAY)
+    loan.refresh_from_db()
+    return loan
+
+
+def test_old_history_is_anonymised_stats_kept(desk, network, make_patron, make_item, book,
+                                              make_record):
+    reader = make_patron(birth_date=dt.date(2015, 1, 1), category="child")
+    keeper = make_patron("Garde", keep_history=True)
+    loan = returned_loan(desk, network, reader, make_item(book))
+    kept = returned_loan(desk, network, keeper, make_item(make_record("Autre")))
+    returned_day = timezone.localdate(loan.returned_at)
+    assert anonymise_history(returned_day + dt.timedelta(days=30)) == {"loans": 0, "holds": 0}
+    assert history_of(reader) == [loan]
+    counts = anonymise_history(returned_day + dt.timedelta(days=31))
+    assert counts["loans"] == 1
+    loan.refresh_from_db()
+    assert loan.patron is None and loan.anonymised_at
+    assert (loan.patron_category_code, loan.patron_age_band, loan.item_type_code,
+            loan.library, loan.return_library, loan.patron_home_library) == (
+        "ENF", "6-11", "LIVRE", network["a"], network["b"], network["a"])
+    assert loan.checked_out_at and loan.returned_at
+    kept.refresh_from_db()
+    assert kept.patron == keeper
+    assert history_of(reader) == []
+
+
+def test_open_loans_and_active_holds_are_never_anonymised(desk, network, make_patron,
+                                                          make_item, book, make_record):
+    patron = make_patron()
+    checkout(desk["a"], network["a"], patron, make_item(book), today=TODAY)
+    other = make_record("Réservé")
+    make_item(other)
+    waiting = place_hold(desk["a"], network["a"], patron, other, network["a"], today=TODAY)
+    cancelled_record = make_record("Annulé")
+    make_item(cancelled_record)
+    cancelled = place_hold(desk["a"], network["a"], patron, cancelled_record, network["a"],
+                           today=TODAY)
+    cancel_own_hold(patron, cancelled, today=TODAY)
+    counts = anonymise_history(timezone.localdate() + dt.timedelta(days=400))
+    assert counts == {"loans": 0, "holds": 1}
+    assert Loan.objects.get().patron == patron
+    waiting.refresh_from_db()
+    cancelled.refresh_from_db()
+    assert waiting.patron == patron and cancelled.patron is None
+    assert cancelled.patron_category_code == "ADU"

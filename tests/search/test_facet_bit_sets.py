@@ -1,0 +1,60 @@
+"""Facets and filters read bit sets for ids up to 63 and the " 3 17 " id lists beyond: both
+paths give the same answers."""
+
+import pytest
+
+from maillon.catalogue.models import SearchEntry
+from maillon.catalogue.search import SearchQuery, facets, search
+
+from .test_facets import build
+
+
+def answers(network) -> list:
+    out = []
+    for query in (SearchQuery(q="jardins"), SearchQuery(q="", per_page=10),
+                  SearchQuery(q="jardins", libraries=["BBB"]),
+                  SearchQuery(q="", libraries=["AAA"], available_now=True),
+                  SearchQuery(q="", item_types=["DVD", "LIVJ"])):
+        result = search(query)
+        out.append((result.total, sorted(result.ids),
+                    {name: [tuple(v) for v in values] for name, values in result.facets.items()}))
+    return out
+
+
+def test_bit_sets_mirror_the_id_lists(network):
+    one, _two, _three = build(network)
+    entry = SearchEntry.objects.get(record=one)
+    held = [int(pk) for pk in entry.libraries.split()]
+    assert entry.library_bits == sum(1 << (pk - 1) for pk in held)
+    available = [int(pk) for pk in entry.available_libraries.split()]
+    assert entry.available_bits == sum(1 << (pk - 1) for pk in available)
+    assert entry.type_bits == sum(1 << (int(pk) - 1) for pk in entry.item_types.split())
+
+
+def test_large_ids_fall_back_to_the_id_lists(network, monkeypatch):
+    build(network)
+    with_bits = answers(network)
+    assert facets.network().bits
+    # As if the network had libraries or item types numbered beyond 63.
+    monkeypatch.setattr(facets, "MAX_BIT_ID", 0)
+    assert not facets.network().bits
+    assert answers(network) == with_bits
+
+
+@pytest.mark.parametrize("sort", ["relevance", "title", "author", "year", "new"])
+def test_a_sampled_page_is_sorted_like_an_exact_one(network, monkeypatch, sort):
+    from maillon.catalogue.search import engine, rebuild_index
+
+    from .conftest import make_record
+
+    for n in range(40):
+        make_record(f"Histoire {n:02d}", year=1990 + n % 7 if n % 5 else None,
+                    authors=[f"Auteur {(n * 7) % 40:02d}"], index=False)
+    rebuild_index()
+    exact = search(SearchQuery(q="histoire", sort=sort, per_page=40))
+    # The approximate path sorts its sample in Python: the same order as the database's.
+    monkeypatch.setattr(engine, "EXACT_LIMIT", 5)
+    monkeypatch.setattr(engine, "SAMPLE_SIZE", 1000)
+    sampled = search(SearchQuery(q="histoire", sort=sort, per_page=40))
+    assert sampled.approximate and len(sampled.ids) >= 10
+    assert sampled.ids == [pk for pk in exact.ids if pk in set(sampled.ids)]
