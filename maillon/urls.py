@@ -30,6 +30,7 @@ staff_patterns = [
     path("reseau/", include("maillon.network.urls")),
     path("catalogue/", include("maillon.catalogue.urls")),
     path("usagers/", include("maillon.patrons.urls")),
+    path("circulation/", include("maillon.circulation.urls")),
 ]
 
 urlpatterns = [

@@ -7,6 +7,8 @@ from maillon.catalogue.models import Audience, DocType, ItemStatus
 from maillon.catalogue.search import FACET_NAMES, SORTS, YEAR_BUCKETS
 from maillon.network.models import LibraryKind
 
+from .openapi_circulation import CIRCULATION_PATHS, CIRCULATION_SCHEMAS, SECURITY_SCHEMES
+
 
 def _ref(name: str) -> dict:
     return {"$ref": f"#/components/schemas/{name}"}
@@ -30,6 +32,11 @@ SCHEMAS: dict[str, dict] = {
                 "properties": {
                     "code": {"type": "string", "description": "Stable machine-readable code."},
                     "message": {"type": "string", "description": "For people, in French."},
+                    "overridable": {"type": "boolean", "description":
+                                    "Circulation refusals: a librarian may force it with "
+                                    "`override_reason`."},
+                    "details": {"type": "object"},
+                    "field": {"type": "string", "description": "The request field at fault."},
                 },
             },
             "id": {"type": "integer", "description": "Surviving record (record_merged)."},
@@ -178,9 +185,13 @@ def openapi_document(server_url: str) -> dict:
         "info": {
             "title": "Maillon API",
             "version": "1",
-            "description": "Public read-only API of a Maillon library network: search the "
-                           "union catalogue, read a record with its copies per library, list "
-                           "the libraries. No authentication. Errors are "
+            "description": "API of a Maillon library network. Public, without "
+                           "authentication: search the union catalogue, read a record with "
+                           "its copies per library, list the libraries. For staff, with a "
+                           "token (`Authorization: Bearer <key>`, from `maillon "
+                           "create-api-token USERNAME`) or a staff session (with its CSRF "
+                           "token): circulation and patrons, acting at the `library` given "
+                           "when allowed, else at the account's first workplace. Errors are "
                            "{\"error\": {\"code\", \"message\"}}.",
             "license": {"name": "AGPL-3.0-or-later",
                         "identifier": "AGPL-3.0-or-later"},
@@ -215,6 +226,8 @@ def openapi_document(server_url: str) -> dict:
                                       "content": {"application/json": {
                                           "schema": {"type": "object"}}}}},
             }},
+            **CIRCULATION_PATHS,
         },
-        "components": {"schemas": SCHEMAS},
+        "components": {"schemas": {**SCHEMAS, **CIRCULATION_SCHEMAS},
+                       "securitySchemes": SECURITY_SCHEMES},
     }

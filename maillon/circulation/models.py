@@ -311,3 +311,6 @@ class Transfer(models.Model):
     @property
     def is_active(self) -> bool:
         return self.received_at is None and self.cancelled_at is None
+
+
+from maillon.circulation.notice_models import NoticeKind, NoticeLog  # noqa: E402, F401

@@ -5,6 +5,7 @@ from typing import TextIO
 from django.utils import timezone
 
 from maillon.catalogue.demo import build_catalogue
+from maillon.circulation.demo import build_circulation
 from maillon.network.demo import build_network
 from maillon.patrons.demo import build_patrons
 
@@ -24,4 +25,7 @@ def build_demo(progress: TextIO | None = None) -> list[tuple[str, str]]:
     summary = build_catalogue()
     if progress:
         progress.write(f"  {summary}")
+    if progress:
+        progress.write("Prêts (historique et en cours), réservations et navette…")
+    build_circulation(today)
     return accounts

@@ -1,0 +1,314 @@
+"""The staff API: token and session authentication, circulation and patrons, answers checked
+against the OpenAPI document."""
+
+import datetime as dt
+import re
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+from openapi_spec_validator import validate
+
+from maillon.api import urls
+from maillon.api.models import ApiToken, hash_key
+from maillon.catalogue.models import ItemStatus
+from maillon.circulation.models import Hold, HoldStatus, Loan
+from maillon.circulation.services import checkout
+from maillon.network.models import Role
+from maillon.patrons.models import Patron
+from tests.circulation import conftest as circulation
+from tests.conftest import PASSWORD
+
+# The circulation suite's fixtures: a network with categories, item types, rules, records.
+categories = circulation.categories
+types = circulation.types
+default_rule = circulation.default_rule
+policy = circulation.policy
+make_record = circulation.make_record
+make_item = circulation.make_item
+book = circulation.book
+desk = circulation.desk
+
+TODAY = dt.date.today()
+
+
+@pytest.fixture
+def make_patron(network, categories):
+    """Patrons whose card is valid today (the API acts on the real date)."""
+    cards = iter(range(20000001, 20001000))
+
+    def make(surname="Martin", first_name="Léa", category="adult", home=None, **extra):
+        fields = {"card_number": str(next(cards)), "surname": surname,
+                  "first_name": first_name, "birth_date": dt.date(1990, 5, 17),
+                  "category": categories[category], "home_library": home or network["a"],
+                  "registered_on": TODAY - dt.timedelta(days=100),
+                  "expires_on": TODAY + dt.timedelta(days=265)}
+        fields.update(extra)
+        return Patron.objects.create(**fields)
+    return make
+
+
+@pytest.fixture
+def api(desk):
+    """A client sending the librarian of AAA's token."""
+    _token, key = ApiToken.issue(desk["a"], "self-check AAA")
+    return Client(enforce_csrf_checks=True, headers={"Authorization": f"Bearer {key}"})
+
+
+def post(client, url, data):
+    return client.post(url, data, content_type="application/json")
+
+
+def error_code(response) -> str:
+    return response.json()["error"]["code"]
+
+
+# Authentication -------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("method", "url"), [
+    ("post", "/api/v1/checkouts"), ("post", "/api/v1/checkins"), ("post", "/api/v1/renewals"),
+    ("post", "/api/v1/holds"), ("delete", "/api/v1/holds/1"), ("post", "/api/v1/patrons"),
+    ("get", "/api/v1/patrons/20000001"), ("get", "/api/v1/items/B1001"),
+])
+def test_unauthenticated_requests_get_401(client, db, check_schema, method, url):
+    response = getattr(client, method)(url, content_type="application/json")
+    assert response.status_code == 401
+    assert check_schema(response.json(), "Error")["error"]["code"] == "authentication_required"
+
+
+def test_an_unknown_token_gets_401(client, db, check_schema):
+    response = client.get("/api/v1/items/B1001", headers={"Authorization": "Bearer nope"})
+    assert response.status_code == 401
+    assert check_schema(response.json(), "Error")["error"]["code"] == "invalid_token"
+
+
+def test_the_command_prints_a_key_stored_only_as_its_hash(desk):
+    out = StringIO()
+    call_command("create_api_token", desk["a"].username, "--name", "automate", stdout=out,
+                 stderr=StringIO())
+    key = out.getvalue().strip()
+    token = ApiToken.objects.get(user=desk["a"])
+    assert token.key_hash == hash_key(key) and key not in token.key_hash
+    assert token.name == "automate" and key.startswith(token.prefix)
+    assert ApiToken.user_for(key) == desk["a"]
+    token.refresh_from_db()
+    assert token.last_used is not None
+
+
+def test_a_session_needs_csrf_for_writes_but_a_token_does_not(desk, make_patron, make_item,
+                                                              book, api):
+    patron, item = make_patron(), make_item(book)
+    session = Client(enforce_csrf_checks=True)
+    assert session.login(username=desk["a"].username, password=PASSWORD)
+    response = post(session, "/api/v1/checkouts",
+                    {"patron": patron.card_number, "item": item.barcode})
+    assert response.status_code == 403 and error_code(response) == "csrf_failed"
+    assert session.get(f"/api/v1/items/{item.barcode}").status_code == 200
+    # The desk's pages send the CSRF cookie and header; then the session acts as its user.
+    secret = "k" * 32
+    session.cookies["csrftoken"] = secret
+    response = session.post("/api/v1/checkouts",
+                            {"patron": patron.card_number, "item": item.barcode},
+                            content_type="application/json", headers={"X-CSRFToken": secret})
+    assert response.status_code == 201
+    assert post(api, "/api/v1/checkins", {"item": item.barcode}).status_code == 200
+
+
+def test_a_patron_session_is_not_staff(client, db, make_patron, django_user_model):
+    django_user_model.objects.create_user(username="reader", password=PASSWORD)
+    assert client.login(username="reader", password=PASSWORD)
+    response = client.get("/api/v1/items/B1001")
+    assert response.status_code == 403 and error_code(response) == "staff_only"
+
+
+def test_a_library_the_user_may_not_work_at_is_refused(network, make_patron, make_item, book,
+                                                       api, check_schema):
+    patron, item = make_patron(), make_item(book)
+    response = post(api, "/api/v1/checkouts",
+                    {"patron": patron.card_number, "item": item.barcode, "library": "BBB"})
+    assert response.status_code == 403
+    assert check_schema(response.json(), "Error")["error"]["code"] == "library_forbidden"
+    assert not Loan.objects.exists()
+    response = post(api, "/api/v1/checkouts",
+                    {"patron": patron.card_number, "item": item.barcode, "library": "ZZZ"})
+    assert response.status_code == 404 and error_code(response) == "unknown_library"
+
+
+# Circulation ----------------------------------------------------------------------------------
+
+def test_checkout_returns_the_loan_with_its_due_date(network, make_patron, make_item, book,
+                                                     api, check_schema):
+    patron, item = make_patron(), make_item(book)
+    response = post(api, "/api/v1/checkouts",
+                    {"patron": patron.card_number, "item": item.barcode, "library": "AAA"})
+    assert response.status_code == 201, response.json()
+    loan = check_schema(response.json(), "Loan")
+    stored = Loan.objects.get()
+    assert loan["due_on"] == stored.due_on.isoformat() and loan["library"] == "AAA"
+    assert loan["patron"] == patron.card_number and loan["item"] == item.barcode
+    item.refresh_from_db()
+    assert item.status == ItemStatus.ON_LOAN
+
+
+def test_checkout_refusals_keep_their_code_and_french_message(network, make_patron, make_item,
+                                                              book, api, check_schema):
+    first, second, item = make_patron(), make_patron("Durand", "Paul"), make_item(book)
+    assert post(api, "/api/v1/checkouts",
+                {"patron": first.card_number, "item": item.barcode}).status_code == 201
+    response = post(api, "/api/v1/checkouts", {"patron": second.card_number,
+                                               "item": item.barcode})
+    assert response.status_code == 409
+    error = check_schema(response.json(), "Error")["error"]
+    assert error["code"] == "already_on_loan" and "déjà" in error["message"]
+    response = post(api, "/api/v1/checkouts", {"patron": "99999999", "item": item.barcode})
+    assert response.status_code == 404 and error_code(response) == "unknown_card"
+    response = post(api, "/api/v1/checkouts", {"item": item.barcode})
+    assert response.status_code == 400 and error_code(response) == "missing_field"
+    response = api.post("/api/v1/checkouts", "{oops", content_type="application/json")
+    assert response.status_code == 400 and error_code(response) == "invalid_json"
+    assert api.get("/api/v1/checkouts").status_code == 405
+
+
+def test_checkin_elsewhere_says_send_it_home(network, desk, make_patron, make_item, book,
+                                             make_staff, check_schema):
+    item = make_item(book)
+    checkout(desk["a"], network["a"], make_patron(), item)
+    b_user = desk["b"]
+    _token, key = ApiToken.issue(b_user)
+    client = Client(headers={"Authorization": f"Bearer {key}"})
+    response = post(client, "/api/v1/checkins", {"item": item.barcode})
+    assert response.status_code == 200
+    result = check_schema(response.json(), "CheckinResult")
+    assert result["action"] == "transfer" and result["destination"] == "AAA"
+    assert result["reason"] == "return_home"
+    again = check_schema(post(client, "/api/v1/checkins", {"item": item.barcode}).json(),
+                         "CheckinResult")
+    assert again["repeated"] is True
+    state = check_schema(client.get(f"/api/v1/items/{item.barcode}").json(), "ItemState")
+    assert state["status"] == "in_transit" and state["current_library"] == "BBB"
+    assert state["transfer"]["to_library"] == "AAA" and state["due_on"] is None
+
+
+def test_renewal_gives_a_later_due_date(network, desk, make_patron, make_item, book, api,
+                                        check_schema):
+    item = make_item(book)
+    loan = checkout(desk["a"], network["a"], make_patron(), item,
+                    today=TODAY - dt.timedelta(days=15))
+    response = post(api, "/api/v1/renewals", {"item": item.barcode})
+    assert response.status_code == 200, response.json()
+    renewed = check_schema(response.json(), "Loan")
+    assert renewed["due_on"] > loan.due_on.isoformat() and renewed["renewals"] == 1
+    again = post(api, "/api/v1/renewals", {"item": item.barcode})
+    assert again.status_code == 409 and error_code(again) == "renewal_too_early"
+
+
+def test_place_and_cancel_a_hold(network, desk, make_patron, make_item, book, api,
+                                 check_schema):
+    item = make_item(book)
+    checkout(desk["a"], network["a"], make_patron("Autre", "Lecteur"), item)
+    patron = make_patron()
+    response = post(api, "/api/v1/holds", {"patron": patron.card_number, "record": book.pk,
+                                           "pickup_library": "AAA"})
+    assert response.status_code == 201, response.json()
+    hold = check_schema(response.json(), "Hold")
+    assert hold["status"] == HoldStatus.WAITING and hold["position"] == 1
+    again = post(api, "/api/v1/holds", {"patron": patron.card_number, "item": item.barcode,
+                                        "pickup_library": "AAA"})
+    assert again.status_code == 409 and error_code(again) == "already_held"
+    response = api.delete(f"/api/v1/holds/{hold['id']}")
+    assert response.status_code == 200
+    cancelled = check_schema(response.json(), "HoldCancellation")
+    assert cancelled["hold"]["status"] == HoldStatus.CANCELLED
+    assert Hold.objects.get().status == HoldStatus.CANCELLED
+    assert api.delete("/api/v1/holds/999999").status_code == 404
+    missing = post(api, "/api/v1/holds", {"patron": patron.card_number,
+                                          "pickup_library": "AAA"})
+    assert missing.status_code == 400
+
+
+def test_a_hold_ready_on_the_shelf_shows_in_the_patron(network, desk, make_patron, make_item,
+                                                       book, api, check_schema):
+    item = make_item(book)
+    patron = make_patron()
+    post(api, "/api/v1/holds", {"patron": patron.card_number, "record": book.pk,
+                                "pickup_library": "AAA"})
+    result = post(api, "/api/v1/checkins", {"item": item.barcode}).json()
+    assert result["action"] == "hold_shelf" and result["patron_card"] == patron.card_number
+    data = check_schema(api.get(f"/api/v1/patrons/{patron.card_number}").json(), "Patron")
+    assert data["holds"][0]["status"] == HoldStatus.READY
+    assert data["holds"][0]["target"] == item.barcode
+
+
+# Patrons and items ----------------------------------------------------------------------------
+
+def test_register_a_patron(network, categories, api, check_schema):
+    body = {"card": "30000001", "surname": "Leroy", "first_name": "Inès",
+            "birth_date": "1985-02-11", "category": "ADU", "home_library": "AAA",
+            "email": "ines@example.org"}
+    response = post(api, "/api/v1/patrons", body)
+    assert response.status_code == 201, response.json()
+    data = check_schema(response.json(), "Patron")
+    assert data["status"] == "ok" and data["home_library"] == "AAA"
+    assert Patron.objects.get(card_number="30000001").email == "ines@example.org"
+    response = post(api, "/api/v1/patrons", body)
+    assert response.status_code == 409 and error_code(response) == "card_taken"
+    response = post(api, "/api/v1/patrons", {**body, "card": "30000002", "home_library": "BBB"})
+    assert response.status_code == 403
+    response = post(api, "/api/v1/patrons", {**body, "card": "30000003",
+                                             "birth_date": "11/02/1985"})
+    assert response.status_code == 400 and error_code(response) == "invalid_date"
+
+
+def test_patron_status_loans_and_holds(network, desk, make_patron, make_item, book, make_record,
+                                       api, check_schema):
+    patron = make_patron()
+    item = make_item(book)
+    checkout(desk["a"], network["a"], patron, item)
+    other = make_record("Vendredi ou la vie sauvage")
+    lent = make_item(other)
+    checkout(desk["a"], network["a"], make_patron("Autre"), lent)
+    post(api, "/api/v1/holds", {"patron": patron.card_number, "record": other.pk,
+                                "pickup_library": "BBB"})
+    response = api.get(f"/api/v1/patrons/{patron.card_number}")
+    assert response.status_code == 200
+    data = check_schema(response.json(), "Patron")
+    assert [loan["item"] for loan in data["loans"]] == [item.barcode]
+    assert [hold["record"] for hold in data["holds"]] == [other.pk]
+    state = check_schema(api.get(f"/api/v1/items/{item.barcode}").json(), "ItemState")
+    assert state["status"] == "on_loan" and state["due_on"] == data["loans"][0]["due_on"]
+    response = api.get("/api/v1/items/NOPE")
+    assert response.status_code == 404 and error_code(response) == "unknown_barcode"
+    response = api.get("/api/v1/patrons/00000000")
+    assert response.status_code == 404 and error_code(response) == "unknown_card"
+
+
+def test_a_volunteer_may_not_override(network, staff, make_patron, make_item, book, policy,
+                                      check_schema):
+    policy.max_loans_per_library = 0
+    policy.save()
+    _token, key = ApiToken.issue(staff[Role.VOLUNTEER])
+    client = Client(headers={"Authorization": f"Bearer {key}"})
+    body = {"patron": make_patron().card_number, "item": make_item(book).barcode}
+    response = post(client, "/api/v1/checkouts", body)
+    error = check_schema(response.json(), "Error")["error"]
+    assert response.status_code == 409 and error["overridable"] is True
+    response = post(client, "/api/v1/checkouts", {**body, "override_reason": "rentrée"})
+    assert response.status_code == 403 and error_code(response) == "override_forbidden"
+
+
+# The document ---------------------------------------------------------------------------------
+
+def test_every_staff_route_is_described(client):
+    document = client.get("/api/v1/openapi.json").json()
+    validate(document)
+    routes = set()
+    for pattern in urls.urlpatterns:
+        route = str(pattern.pattern)
+        if route.startswith("^"):
+            continue  # the catch-all
+        route = re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", route).replace("{pk}", "{id}")
+        routes.add("/" + route)
+    assert routes == set(document["paths"])
+    assert "bearerAuth" in document["components"]["securitySchemes"]
+    assert document["paths"]["/checkouts"]["post"]["security"]
