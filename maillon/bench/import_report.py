@@ -31,5 +31,8 @@ def import_markdown(run: dict, machine: str, command: str) -> str:
         f"Target: ≥ {TARGET_RATE:,} records/s end to end — "
         f"{'met' if run['import_rate'] >= TARGET_RATE else '**not met**'}.",
         "",
+        f"Load average (1, 5, 15 min) when measuring: {run.get('load', 'unknown')}. The machine "
+        "is shared: rates are wall-clock figures and fall as the load grows.",
+        "",
         f"Re-run: `{command}` (add `--profile` to print where the import spends its time).",
     ])

@@ -104,6 +104,7 @@ def run(rounds: int = 3) -> dict:
 
 
 def _load() -> str:
+    """The 1, 5 and 15 minute load averages: figures on a shared machine need them."""
     try:
         with open("/proc/loadavg", encoding="ascii") as handle:
             return " ".join(handle.read().split()[:3])

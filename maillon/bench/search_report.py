@@ -52,9 +52,15 @@ def search_markdown(runs: dict[str, dict], records: int, machine: str, command: 
         _built(db, r["prepare"]) for db, r in runs.items()) + ".", "",
         "An *approximate* answer is given when a query matches more than 1,000 records: the "
         "total and the facet counts are estimated from an evenly spread sample of about 1,000 "
-        "matches (every n-th record id on SQLite, 16 id ranges on PostgreSQL) and the page of "
-        "hits is ranked within that sample; the API says `\"approximate\": true` and pages "
-        "say “about”. Below that, everything is exact.", "",
+        "matches (16 record id ranges, into which both full-text indexes seek; on SQLite every "
+        "n-th id when the last word is still a prefix) and the page of hits is ranked within "
+        "that sample; the API says `\"approximate\": true` and pages say “about”. Below that, "
+        "and whenever a sample would hold most of the matches anyway (a few thousand), "
+        "everything is exact. Relevance is computed in Python from each match's folded title "
+        "and first author (words in the title first, then in the author, then the shortest "
+        "title): FTS5's bm25 and PostgreSQL's ts_rank read every record holding a common word. "
+        "The last word typed counts as a prefix unless it is itself a common word (over 1,000 "
+        "records).", "",
         "Load average (1, 5, 15 min) when measuring: " + "; ".join(
             f"{db}: {r.get('load', '?')}" for db, r in runs.items()) + ". The machine is "
         "shared: latencies are wall-clock times and grow with the load.", "",

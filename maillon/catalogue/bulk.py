@@ -46,6 +46,19 @@ def _reserve_ids(cursor, table: str, pk: str, count: int) -> list[int]:
     return list(range(start, start + count))
 
 
+def _repeated(adapt):
+    """`adapt`, skipped when given the very same object as the row before: an import stamps
+    every row with one moment, and every item event with one detail."""
+    last: list = [None, None]
+
+    def prepare(value):
+        if value is not last[0] or value is None:
+            last[0], last[1] = value, adapt(value)
+        return last[1]
+
+    return prepare
+
+
 def _preparer(field: models.Field):
     """How a value reaches the database driver, for the columns that need more than as is.
 
@@ -54,16 +67,9 @@ def _preparer(field: models.Field):
     """
     ops = connection.ops
     if isinstance(field, models.JSONField):
-        return lambda value: ops.adapt_json_value(value, field.encoder)
+        return _repeated(lambda value: ops.adapt_json_value(value, field.encoder))
     if isinstance(field, models.DateTimeField):
-        last: list = [None, None]
-
-        def datetime(value):  # an import stamps every row with the same moment
-            if value is not last[0]:
-                last[0], last[1] = value, ops.adapt_datetimefield_value(value)
-            return last[1]
-
-        return datetime
+        return _repeated(ops.adapt_datetimefield_value)
     if isinstance(field, models.DateField):
         return ops.adapt_datefield_value
     if isinstance(field, models.DecimalField):

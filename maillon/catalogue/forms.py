@@ -114,3 +114,30 @@ class ImportForm(forms.Form):
         super().__init__(*args, **kwargs)
         if libraries is not None:
             self.fields["library"].queryset = libraries
+
+
+class ExportForm(forms.Form):
+    """What to export; `libraries` are those the user may export (see export.py), and the
+    whole network is offered only to `network` users."""
+
+    library = forms.ModelChoiceField(label=_("Holdings of"), queryset=Library.objects.none(),
+                                     required=False)
+    flavour = forms.ChoiceField(label=_("MARC flavour"),
+                                choices=[("unimarc", "UNIMARC"), ("marc21", "MARC21")])
+    format = forms.ChoiceField(label=_("File format"),
+                               choices=[("iso2709", _("ISO 2709 (.mrc)")),
+                                        ("marcxml", _("MARCXML (.xml)"))])
+
+    def __init__(self, *args, libraries=None, network: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.network = network
+        field = self.fields["library"]
+        field.queryset = libraries if libraries is not None else Library.objects.none()
+        field.empty_label = _("the whole network") if network else None
+        field.required = not network
+
+    def clean_library(self):
+        library = self.cleaned_data.get("library")
+        if library is None and not self.network:
+            raise forms.ValidationError(_("Choose one of your libraries."))
+        return library

@@ -35,9 +35,10 @@ from maillon.catalogue.models import (
 from maillon.catalogue.records import (
     fields_from_data,
     identifier_values,
-    marc_bytes,
     records_changed,
+    stored_marc,
 )
+from maillon.catalogue.search.index import RECORD_FIELDS, Entry, entry, index_entries
 from maillon.network.models import Library
 
 CHUNK = 500
@@ -70,6 +71,8 @@ class _Incoming:
     match: tuple[int, str, str] | None = None  # (record id, matched by, value)
     twin: _Incoming | None = None  # an earlier record of the same file, same edition
     target_id: int | None = None  # the record its items go to
+    key: str = ""  # data.title_key and identifier_values(data), computed once
+    ids: list[str] = field(default_factory=list)
 
 
 class _Rejects:
@@ -193,17 +196,20 @@ def _import_chunk(chunk, library, codes, flavour, dry_run, batch, user, report, 
             report.rejected += 1
             rejects.add(result.index, "", "notice sans titre", result.raw)
             continue
-        incoming.append(_Incoming(result.index, result, data, list(result.warnings)))
+        incoming.append(_Incoming(result.index, result, data, list(result.warnings),
+                                  key=data.title_key, ids=identifier_values(data)))
     if not incoming:
         return
 
     with transaction.atomic():
-        _write_chunk(incoming, library, codes, batch, user, report, rejects)
+        created = _write_chunk(incoming, library, codes, batch, user, report, rejects)
         if dry_run:
             transaction.set_rollback(True)
         else:
-            # Searchable as soon as the chunk is committed, within the same transaction.
-            records_changed({inc.target_id for inc in incoming})
+            # Searchable as soon as the chunk is committed, within the same transaction: new
+            # records from what was just written, merged ones read back (they hold more).
+            index_entries(created)
+            records_changed({inc.target_id for inc in incoming} - {e.record_id for e in created})
 
 
 ITEM_FIELDS = ["record", "barcode", "call_number", "owner", "home", "current", "collection",
@@ -211,12 +217,13 @@ ITEM_FIELDS = ["record", "barcode", "call_number", "owner", "home", "current", "
                "loan_count", "created_at", "updated_at"]
 
 
-def _write_chunk(incoming, library, codes, batch, user, report, rejects) -> None:
+def _write_chunk(incoming, library, codes, batch, user, report, rejects) -> list[Entry]:
+    """Write the chunk; returns the search index rows of the records it created."""
     # Everything the chunk decides on, looked up at once.
-    wanted_ids = {v for i in incoming for v in identifier_values(i.data)}
+    wanted_ids = {v for i in incoming for v in i.ids}
     known = dict(RecordIdentifier.objects.filter(value__in=wanted_ids)
                  .values_list("value", "record_id"))
-    keys = {i.data.title_key for i in incoming}
+    keys = {i.key for i in incoming}
     by_key = {}
     for pk, key in Record.objects.filter(match_key__in=keys, merged_into=None) \
             .values_list("pk", "match_key").order_by("pk"):
@@ -230,21 +237,21 @@ def _write_chunk(incoming, library, codes, batch, user, report, rejects) -> None
     pending_keys: dict[str, _Incoming] = {}
     for inc in incoming:
         data = inc.data
-        ids = identifier_values(data)
-        inc.match, inc.twin = _find_match(ids, data.title_key, known, by_key), None
+        ids = inc.ids
+        inc.match, inc.twin = _find_match(ids, inc.key, known, by_key), None
         if inc.match is None:
             twin = next((pending_ids[v] for v in ids if v in pending_ids), None) \
-                or pending_keys.get(data.title_key)
+                or pending_keys.get(inc.key)
             if twin is not None:  # same edition twice in one file: its items join the first
                 inc.twin = twin
                 continue
-            row = fields_from_data(data)
-            row.update(marc=marc_bytes(inc.result.record, data.flavour), created_at=now,
+            row = fields_from_data(data, inc.key)
+            row.update(marc=stored_marc(inc.result, data.flavour), created_at=now,
                        updated_at=now)
             new_records.append((inc, row))
             for value in ids:
                 pending_ids[value] = inc
-            pending_keys[data.title_key] = inc
+            pending_keys[inc.key] = inc
 
     if new_records:
         fields = list(new_records[0][1])
@@ -254,7 +261,7 @@ def _write_chunk(incoming, library, codes, batch, user, report, rejects) -> None
             inc.target_id = pk
         insert_rows(RecordIdentifier, ["record", "value"],
                     [(inc.target_id, value) for inc, _r in new_records
-                     for value in identifier_values(inc.data)])
+                     for value in inc.ids])
     report.created += len(new_records)
 
     item_rows: list[tuple] = []
@@ -277,12 +284,25 @@ def _write_chunk(incoming, library, codes, batch, user, report, rejects) -> None
 
     item_ids = insert_rows(Item, ITEM_FIELDS, item_rows)
     report.items_added += len(item_ids)
+    detail = {"batch": batch.pk}  # one object: bulk.insert_rows encodes it once
     insert_rows(ItemEvent, ["item", "at", "kind", "library", "user", "detail"],
-                [(pk, now, "imported", library.pk, user.pk if user else None,
-                  {"batch": batch.pk}) for pk in item_ids])
+                [(pk, now, "imported", library.pk, user.pk if user else None, detail)
+                 for pk in item_ids])
     _record_merges([(inc, item_ids[first:first + count]) for inc, first, count in merges],
                    library, batch, known)
     report.merged += len(merges)
+    return _new_entries(new_records, item_rows)
+
+
+def _new_entries(new_records: list[tuple[_Incoming, dict]], item_rows: list[tuple]) -> list[Entry]:
+    holdings: dict[int, list[tuple]] = {inc.target_id: [] for inc, _row in new_records}
+    for row in item_rows:  # ITEM_FIELDS order: record 0, home 4, item type 7, status 10…
+        if row[0] in holdings:
+            holdings[row[0]].append((row[4], row[7], row[10], row[15]))
+    return [entry((inc.target_id, *(row[name] for name in RECORD_FIELDS[1:-1]), None),
+                  holdings[inc.target_id],
+                  [v[5:] for v in inc.ids if v.startswith("isbn:")])
+            for inc, row in new_records]
 
 
 def _find_match(ids, key, known, by_key) -> tuple[int, str, str] | None:
@@ -338,13 +358,13 @@ def _record_merges(merges, library, batch, known) -> None:
     rows, new_ids = [], []
     for inc, item_ids in merges:
         matched_by, value = (inc.match[1], inc.match[2]) if inc.match else ("file", "")
-        added = [v for v in identifier_values(inc.data) if v not in known]
+        added = [v for v in inc.ids if v not in known]
         for v in added:
             known[v] = inc.target_id
             new_ids.append(RecordIdentifier(record_id=inc.target_id, value=v))
         rows.append(RecordMerge(
             record_id=inc.target_id, matched_by=matched_by, matched_value=value[:255],
-            incoming_marc=marc_bytes(inc.result.record, inc.data.flavour),
+            incoming_marc=stored_marc(inc.result, inc.data.flavour),
             incoming_flavour=inc.data.flavour, incoming_title=inc.data.title[:500],
             library=library, batch=batch, item_ids=item_ids, identifiers=added))
     RecordIdentifier.objects.bulk_create(new_ids, ignore_conflicts=True)

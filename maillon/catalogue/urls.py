@@ -16,6 +16,7 @@ urlpatterns = [
     path("bnf/importer/", views.copy_import, name="copy_import"),
     path("correspondances/", views.source_codes, name="source_codes"),
     path("imports/", views.import_upload, name="import"),
+    path("export/", views.export_download, name="export"),
     path("imports/<int:pk>/", views.import_report, name="import_report"),
     path("imports/<int:pk>/<str:kind>/", views.import_rejects, name="import_rejects"),
 ]

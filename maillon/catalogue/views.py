@@ -2,13 +2,19 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    StreamingHttpResponse,
+)
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from maillon.catalogue import services, sru
-from maillon.catalogue.forms import ImportForm, ItemForm, RecordForm
+from maillon.catalogue import export, services, sru
+from maillon.catalogue.forms import ExportForm, ImportForm, ItemForm, RecordForm
 from maillon.catalogue.importer import import_marc
 from maillon.catalogue.marc.extract import extract
 from maillon.catalogue.marc.writer import write_iso2709
@@ -156,6 +162,27 @@ def import_upload(request: HttpRequest) -> HttpResponse:
         return redirect("catalogue:import_report", pk=report.batch_id)
     batches = ImportBatch.objects.select_related("library")[:20]
     return render(request, "catalogue/import_form.html", {"form": form, "batches": batches})
+
+
+@staff_required
+def export_download(request: HttpRequest) -> HttpResponse:
+    """A MARC file of the catalogue (or one library's holdings) with items, streamed."""
+    network = export.may_export_network(request.user)
+    libraries = export.exportable_libraries(request.user)
+    here = current_library(request)
+    form = ExportForm(request.POST or None, libraries=libraries, network=network,
+                      initial={"library": here if here in libraries else None})
+    if request.method == "POST" and form.is_valid():
+        library, flavour = form.cleaned_data["library"], form.cleaned_data["flavour"]
+        fmt = form.cleaned_data["format"]
+        response = StreamingHttpResponse(
+            export.stream(library, flavour, fmt),
+            content_type="application/marcxml+xml" if fmt == "marcxml" else "application/marc")
+        response["Content-Disposition"] = (
+            f'attachment; filename="{export.file_name(library, flavour, fmt)}"')
+        return response
+    return render(request, "catalogue/export_form.html", {"form": form, "network": network},
+                  status=400 if form.errors else 200)
 
 
 @staff_required

@@ -381,3 +381,39 @@ def encode(record: Record, leader9: str, leader20: str) -> bytes:
     old = _build.fix_leader(str(record.leader))
     leader = f"{total:05d}{old[5:9]}{leader9}22{base:05d}{old[17:20]}{leader20}"
     return leader.encode("ascii", "replace") + b"".join(directory) + FT + b"".join(parts) + RT
+
+
+def without_fields(chunk: bytes, tag: str, leader: str) -> bytes | None:
+    """``chunk`` without its ``tag`` fields and under ``leader`` (length and base address
+    recomputed): a UTF-8 record stored as it came, cut instead of decoded and re-encoded.
+    None when the directory is not the plain kind (fields in data order, covering the data
+    exactly, each ending with a field terminator): the caller then re-encodes."""
+    end = len(chunk) - 1 if chunk.endswith(RT) else len(chunk)
+    if not chunk[12:17].isdigit():
+        return None
+    base = int(chunk[12:17])
+    directory = chunk[24 : base - 1]
+    if len(directory) % 12 or end > len(chunk) or base > end:
+        return None
+    drop = tag.encode("ascii")
+    entries: list[bytes] = []
+    parts: list[bytes] = []
+    expected = offset = 0
+    for i in range(0, len(directory), 12):
+        entry = directory[i : i + 12]
+        if not entry[3:].isdigit():
+            return None
+        length, start = int(entry[3:7]), int(entry[7:12])
+        if start != expected or not length or chunk[base + start + length - 1] != FT[0]:
+            return None
+        expected = start + length
+        if entry[:3] == drop:
+            continue
+        entries.append(b"%s%04d%05d" % (entry[:3], length, offset))
+        parts.append(chunk[base + start : base + expected])
+        offset += length
+    if expected != end - base or not entries:
+        return None
+    new_base = 24 + 12 * len(entries) + 1
+    head = f"{new_base + offset + 1:05d}{leader[5:12]}{new_base:05d}{leader[17:24]}"
+    return head.encode("ascii", "replace") + b"".join(entries) + FT + b"".join(parts) + RT

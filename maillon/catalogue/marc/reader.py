@@ -26,9 +26,10 @@ class ReadResult:
     ``raw`` gives the bytes to write to a reject file: the exact chunk for ISO 2709, the record
     element re-serialised for XML (computed on first access only, since it is rarely needed).
     ``warnings`` are French notes on what the reader had to guess (encoding, lengths…).
+    ``encoding`` is the character set an ISO 2709 record was decoded with (None for XML).
     """
 
-    __slots__ = ("index", "record", "error", "warnings", "_raw", "_element")
+    __slots__ = ("index", "record", "error", "warnings", "encoding", "_raw", "_element")
 
     def __init__(
         self,
@@ -38,8 +39,10 @@ class ReadResult:
         raw: bytes | None = b"",
         warnings: list[str] | None = None,
         element: ET.Element | None = None,
+        encoding: str | None = None,
     ) -> None:
         self.index = index
+        self.encoding = encoding
         self.record = record
         self.error = error
         self.warnings = warnings if warnings is not None else []
@@ -182,4 +185,4 @@ def _decode_piece(index: int, piece: bytes, forced: str | None) -> ReadResult:
     if note:
         warnings.append(note)
     warnings.extend(notes)
-    return ReadResult(index, record=record, raw=piece, warnings=warnings)
+    return ReadResult(index, record=record, raw=piece, warnings=warnings, encoding=encoding)

@@ -182,7 +182,7 @@ def utf8_leader(record: Record, flavour: Flavour) -> str:
     return f"{leader[:9]}a22{leader[12:20]}{tail}"
 
 
-def _utf8_fields(record: Record, flavour: Flavour) -> Record:
+def utf8_fields(record: Record, flavour: Flavour) -> Record:
     """The record with UNIMARC 100$a/26-29 set to "50" (Unicode); other fields shared."""
     if flavour != "unimarc":
         return record
@@ -214,7 +214,7 @@ def _write(
     for position, record in enumerate(records):
         flv = flavour or detect_flavour(record)
         try:
-            data = encode(_utf8_fields(record, flv), flv)
+            data = encode(utf8_fields(record, flv), flv)
         except MarcError as exc:
             if on_error is None:
                 raise

@@ -1,29 +1,31 @@
 """search(): one algorithm over both backends.
 
 Cost is bounded whatever the query. A first probe fetches the ids of at most EXACT_LIMIT + 1
-matches. When it holds them all, the answer is exact: facets are counted in Python from the
-matches' facet values (one narrow covering-index entry each) and one ORDER BY … LIMIT gives
-the page. Beyond, for very common words, the answer is marked `approximate`: one more statement
-fetches an evenly spread sample of about SAMPLE_SIZE matches (every n-th record id on SQLite,
-SAMPLE_WINDOWS id ranges on PostgreSQL) with their facet values and sort keys; the total and
-the facet counts are scaled from it and, when words were typed, the hits are ranked and paged
-within it. Pages and API answers then say "about N".
+matches. When it holds them all, the answer is exact: one statement reads every match's facet
+values and sort keys (one narrow index row each); facets are counted and the page is sorted in
+Python (relevance: see relevance.py). Beyond, for very common words, the answer is marked
+`approximate`: one more statement fetches an evenly spread sample of about SAMPLE_SIZE matches
+(SAMPLE_WINDOWS record id ranges, into which both full-text indexes seek) with their facet
+values and sort keys; the total and the facet counts are scaled from it and, when words were
+typed, the hits are ranked and paged within it. Pages and API answers then say "about N".
+No statement reads a common word's whole posting list.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from django.db import connection
 
 from maillon.catalogue.models import Record
 
 from .backends import backend
-from .backends.base import Sample
+from .backends.base import Backend, Sample
 from .facets import Network, empty_facets, facet_columns, network, tally
 from .parse import ParsedQuery, parse
+from .relevance import KEY_COLUMNS, relevance_key
 from .types import MAX_PER_PAGE, SORTS, YEAR_BUCKETS, Hit, SearchQuery, SearchResult
 
 EXACT_LIMIT = 1000
@@ -84,16 +86,16 @@ def filters(query: SearchQuery, known: Network) -> tuple[str, list]:
     return (" AND ".join(clauses) or "1 = 1"), params
 
 
-def _order(sort: str, rank: tuple[str, list] | None) -> tuple[str, list, str]:
-    """Sort key columns (k1, k2) to select, their parameters, and the ORDER BY over them."""
-    if sort == "relevance" and rank:
-        return f"{rank[0]} AS k1, 0 AS k2", rank[1], "k1, id"
-    columns, order = {
+def _order(sort: str, blank: bool) -> tuple[str, str]:
+    """Sort key columns (k1, k2) to select, and the ORDER BY over them ("relevance": ranked
+    in Python, see relevance.py)."""
+    if sort == "relevance" and not blank:
+        return KEY_COLUMNS, "relevance"
+    return {
         "title": ("e.sort_title AS k1, 0 AS k2", "k1, id"),
         "author": ("e.sort_author AS k1, e.sort_title AS k2", "k1, k2, id"),
         "year": ("e.year AS k1, e.sort_title AS k2", "k1 DESC NULLS LAST, k2, id"),
     }.get(sort, ("e.new_at AS k1, 0 AS k2", "k1 DESC, id DESC"))
-    return columns, [], order
 
 
 def _python_order(order: str) -> Callable[[tuple], tuple]:
@@ -104,6 +106,14 @@ def _python_order(order: str) -> Callable[[tuple], tuple]:
     if order.startswith("k1 DESC"):
         return lambda row: (row[1], row[0])
     return lambda row: (row[1], row[2], row[0])
+
+
+def _ranked(rows: list[tuple], parsed: ParsedQuery, order: str) -> list[int]:
+    """Ids of (id, k1, k2) rows in the query's order."""
+    if order == "relevance":
+        return [row[0] for row in sorted(rows, key=relevance_key(parsed))]
+    keyed = sorted(rows, key=_python_order(order), reverse=order.startswith("k1 DESC,"))
+    return [row[0] for row in keyed]
 
 
 def _round(value: float) -> int:
@@ -132,98 +142,167 @@ def search(query: SearchQuery) -> SearchResult:
     engine = backend()
     engine.prepare(connection)
     known = network()
-    if parsed.blank:
-        source, condition, params, rank = "catalogue_searchentry e", "1 = 1", [], None
-    else:
-        source, condition, params = engine.text_source(parsed)
-        rank = engine.rank(parsed)
     filter_sql, filter_params = filters(query, known)
-    where, where_params = f"{condition} AND {filter_sql}", [*params, *filter_params]
+    columns, order = _order(query.sort, parsed.blank)
     facets = facet_columns(known)
-    offset = (query.page - 1) * query.per_page
-
-    def select(columns: str, column_params: list | None = None,
-               sample: Sample | None = None) -> tuple[str, list]:
-        return engine.select(columns, column_params or [], source, where, where_params, sample)
-
-    columns, column_params, order = _order(query.sort, rank)
+    width = 1 + len(facets.split(","))
+    every = f"e.record_id, {facets}, {columns}"
     with connection.cursor() as cursor:
-        probe = _probe(cursor, engine, parsed, filter_sql == "1 = 1", select)
+        probe, rows, parsed = _probe(cursor, engine, parsed, filter_sql, filter_params, every)
         if not probe:
             return result
-        if len(probe) <= EXACT_LIMIT:
-            result.total = len(probe)
+        text = Text(engine, parsed, filter_sql, filter_params)
+        if rows is not None and len(probe) > EXACT_LIMIT and _nearly_all(cursor, engine, probe):
+            # A filtered probe that read most of the id range already: the rest of the
+            # matches cost less than a sample of them all.
+            sql, sql_params = text.select(every)
+            cursor.execute(f"{sql} AND {engine.id_column(text.source)} > %s",
+                           [*sql_params, max(probe)])
+            rows = [*rows, *cursor.fetchall()]
+        elif len(probe) > EXACT_LIMIT:
+            rows = _all_if_few(cursor, text, every, probe)
+        elif rows is None:  # every match: its facet values and sort keys in one statement
+            sql, sql_params = text.select(every)
+            cursor.execute(sql, sql_params)
+            rows = cursor.fetchall()
+        if rows is not None:
+            result.total = len(rows)
             if query.facets:
-                sql, sql_params = select(facets)
-                cursor.execute(sql, sql_params)
-                result.facets = tally(cursor.fetchall(), known)
-            sql, sql_params = select(f"e.record_id AS id, {columns}", column_params)
-            cursor.execute(f"SELECT id FROM ({sql}) m ORDER BY {order} LIMIT %s OFFSET %s",
-                           [*sql_params, query.per_page, offset])
-            ids = [row[0] for row in cursor.fetchall()]
+                result.facets = tally([row[1:width] for row in rows], known)
+            ranked = _ranked([(row[0], *row[width:]) for row in rows], parsed, order)
+            start = (query.page - 1) * query.per_page
+            ids = ranked[start:start + query.per_page]
         else:
-            ids = _approximate(cursor, result, query, parsed.blank, probe, select,
-                               engine, source, (columns, column_params, order), known)
+            ids = _approximate(cursor, result, query, parsed, probe, text,
+                               (columns, order), known)
     result.hits = hits(ids)
     return result
 
 
-def _probe(cursor, engine, parsed, unfiltered: bool, select) -> list[int]:
-    """Ids of the first EXACT_LIMIT + 1 matches. Without filters, the full-text index alone
-    answers; and when the last word is a prefix, the exact word is tried first: if it alone
-    passes the limit, so does the prefix, whose doclists FTS5 would merge in full."""
-    if unfiltered and not parsed.blank:
-        if any(term.prefix for term in parsed.terms):
-            exact = ParsedQuery([replace(term, prefix=False) for term in parsed.terms], False)
-            ids = engine.match_ids(cursor, exact, EXACT_LIMIT + 1)
+@dataclass
+class Text:
+    """The matches of one parsed query under the filters, as SQL (see Backend.select)."""
+
+    engine: Backend
+    parsed: ParsedQuery
+    filter_sql: str
+    filter_params: list
+
+    def __post_init__(self) -> None:
+        if self.parsed.blank:
+            self.source, condition, params = "catalogue_searchentry e", "1 = 1", []
+        else:
+            self.source, condition, params = self.engine.text_source(self.parsed)
+        self.where = f"{condition} AND {self.filter_sql}"
+        self.params = [*params, *self.filter_params]
+
+    def select(self, columns: str, sample: Sample | None = None) -> tuple[str, list]:
+        return self.engine.select(columns, [], self.source, self.where, self.params, sample)
+
+
+def _probe(cursor, engine: Backend, parsed: ParsedQuery, filter_sql: str,
+           filter_params: list, columns: str
+           ) -> tuple[list[int], list[tuple] | None, ParsedQuery]:
+    """Ids of the first EXACT_LIMIT + 1 matches, the query that found them and, when the
+    probe had to read the index rows anyway (filters), those rows' `columns`.
+
+    The last word is a prefix while typing ("harry pot"), unless it is a common word in its
+    own right (more than EXACT_LIMIT records hold it): then it is taken as typed. A prefix
+    makes both databases merge the posting lists of every longer word, in full, where an
+    exact word's list is read in order and only in part."""
+    terms = list(parsed.terms)
+    for position, term in enumerate(terms):
+        if term.prefix:
+            alone = ParsedQuery([replace(term, prefix=False)], False)
+            ids = engine.match_ids(cursor, alone, EXACT_LIMIT + 1)
             if len(ids) > EXACT_LIMIT:
-                return ids
-        return engine.match_ids(cursor, parsed, EXACT_LIMIT + 1)
-    sql, params = select("e.record_id")
+                terms[position] = replace(term, prefix=False)
+                if len(terms) == 1 and filter_sql == "1 = 1":
+                    return ids, None, alone
+    parsed = ParsedQuery(terms, parsed.blank)
+    if filter_sql == "1 = 1" and not parsed.blank:  # the full-text index alone answers
+        return engine.match_ids(cursor, parsed, EXACT_LIMIT + 1), None, parsed
+    sql, params = Text(engine, parsed, filter_sql, filter_params).select(columns)
     cursor.execute(f"{sql} LIMIT {EXACT_LIMIT + 1}", params)
-    return [row[0] for row in cursor.fetchall()]
+    rows = cursor.fetchall()
+    return [row[0] for row in rows], rows, parsed
 
 
-def _approximate(cursor, result: SearchResult, query: SearchQuery, blank: bool,
-                 probe: list[tuple], select, engine, source: str,
-                 ordering: tuple[str, list, str], known: Network) -> list[int]:
-    """Total, facets and (with words) the page, from an evenly spread sample of the matches.
-    The probe (the first EXACT_LIMIT matches in id order) tells the density of matches."""
-    columns, column_params, order = ordering
-    result.approximate = True
+def _nearly_all(cursor, engine: Backend, probe: list[int]) -> bool:
+    """The probe read its matches strictly in id order and got past half the ids."""
+    if not engine.ordered_probe:
+        return False
+    low, high = _bounds(cursor)
+    return 2 * (max(probe) - low) >= high - low
+
+
+def _fraction(cursor, probe: list[int]) -> tuple[int, int, float]:
+    """Lowest and highest ids, and the share of them a sample of SAMPLE_SIZE matches needs.
+    The probe read matches in id order, or nearly (PostgreSQL reads its heap, where an
+    updated row moves): the 90th percentile id ignores a few strays far ahead."""
+    low, high = _bounds(cursor)
+    counted = max(1, len(probe) * 9 // 10)
+    reached = sorted(probe)[counted - 1]
+    guess = counted * (high - low + 1) / max(1, reached - low + 1)
+    return low, high, min(1.0, SAMPLE_SIZE / guess)
+
+
+def _all_if_few(cursor, text: Text, columns: str, probe: list[int]) -> list[tuple] | None:
+    """Every match, when a sample would have to hold most of them anyway (a few thousand
+    matches): one read of them all costs less than one per id window, and is exact."""
+    _low, _high, fraction = _fraction(cursor, probe)
+    if fraction < 0.5:
+        return None
+    sql, params = text.select(columns)
+    cursor.execute(f"{sql} LIMIT {4 * SAMPLE_SIZE + 1}", params)
+    rows = cursor.fetchall()
+    return rows if len(rows) <= 4 * SAMPLE_SIZE else None
+
+
+def _bounds(cursor) -> tuple[int, int]:
+    """The lowest and highest indexed record ids (two index look-ups: one aggregate reading
+    both would scan the table on SQLite)."""
     cursor.execute("SELECT (SELECT min(record_id) FROM catalogue_searchentry), "
                    "(SELECT max(record_id) FROM catalogue_searchentry)")
-    low, high = cursor.fetchone()
-    reached = max(probe)
-    guess = len(probe) * (high - low + 1) / max(1, reached - low + 1)
-    sample = Sample(low, high, min(1.0, SAMPLE_SIZE / guess), SAMPLE_WINDOWS)
-    keys = "" if blank else f", {columns}"
-    sql, sql_params = select(f"e.record_id, {facet_columns(known)}{keys}",
-                             [] if blank else column_params, sample)
+    return cursor.fetchone()
+
+
+def _approximate(cursor, result: SearchResult, query: SearchQuery, parsed: ParsedQuery,
+                 probe: list[int], text: Text, ordering: tuple[str, str],
+                 known: Network) -> list[int]:
+    """Total, facets and (with words) the page, from an evenly spread sample of the matches.
+    The probe (the first EXACT_LIMIT matches in id order) tells the density of matches."""
+    columns, order = ordering
+    result.approximate = True
+    low, high, fraction = _fraction(cursor, probe)
+    sample = Sample(low, high, fraction, SAMPLE_WINDOWS,
+                    prefix=any(term.prefix for term in parsed.terms))
+    facets = facet_columns(known)
+    keys = "" if parsed.blank else f", {columns}"
+    sql, sql_params = text.select(f"e.record_id, {facets}{keys}", sample)
     # A guard against a density misjudged by the probe: never more than 4× the sample.
     cursor.execute(f"{sql} LIMIT {4 * SAMPLE_SIZE}", sql_params)
     rows = cursor.fetchall()
-    covers = engine.sample_covers(sample, source)
+    covers = text.engine.sample_covers(sample, text.source)
     if len(rows) == 4 * SAMPLE_SIZE:  # stopped early: the sample covers ids up to there only
         covers *= (max(row[0] for row in rows) - low + 1) / (high - low + 1)
     sampled = len(rows)
     result.total = max(len(probe), _round(sampled / covers)) if sampled else len(probe)
     scale = result.total / sampled if sampled else 1.0
-    width = 1 + len(facet_columns(known).split(","))
+    width = 1 + len(facets.split(","))
     if query.facets:
         result.facets = tally([row[1:width] for row in rows], known, scale)
     start = (query.page - 1) * query.per_page
-    if blank:
+    if parsed.blank:
         # Without words, the sort walks an index (new_at, sort_title…) and stops after one
         # page: exact hits even for the whole catalogue.
-        sql, sql_params = select(f"e.record_id AS id, {columns}", column_params)
+        sql, sql_params = text.select(f"e.record_id AS id, {columns}")
         cursor.execute(f"SELECT id FROM ({sql}) m ORDER BY {order} LIMIT %s OFFSET %s",
                        [*sql_params, query.per_page, start])
         return [row[0] for row in cursor.fetchall()]
     result.reachable = sampled
-    keyed = sorted(((row[0], row[width], row[width + 1]) for row in rows),
-                   key=_python_order(order), reverse=order.startswith("k1 DESC,"))
-    return [row[0] for row in keyed[start:start + query.per_page]]
+    ranked = _ranked([(row[0], *row[width:]) for row in rows], parsed, order)
+    return ranked[start:start + query.per_page]
 
 
 def hits(ids: list[int]) -> list[Hit]:

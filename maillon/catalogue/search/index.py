@@ -109,39 +109,43 @@ def build_entries(record_ids: list[int]) -> tuple[list[Entry], list[int]]:
     for record_id, value in RecordIdentifier.objects.filter(
             record_id__in=live_ids, value__startswith="isbn:").values_list("record_id", "value"):
         extra_isbns[record_id].append(value[5:])
-
-    entries = []
-    for (rid, title, subtitle, other_titles, authors, subjects, series, publisher, isbn,
-         summary, language, audience, year, sort_title, sort_author, created_at, _m) in live:
-        held = [h for h in holdings.get(rid, ()) if h[2] not in GONE]
-        available_at = {h[0] for h in held if h[2] == ItemStatus.AVAILABLE}
-        held_at, types = {h[0] for h in held}, {h[1] for h in held}
-        author_names = _texts(authors)
-        entries.append(Entry(
-            record_id=rid,
-            libraries=_id_list(held_at),
-            available_libraries=_id_list(available_at),
-            item_types=_id_list(types),
-            library_bits=id_bits(held_at),
-            available_bits=id_bits(available_at),
-            type_bits=id_bits(types),
-            audience=audience or "",
-            language=language or "",
-            year=year,
-            available=bool(available_at),
-            sort_title=(sort_title or fold(title))[:80],
-            sort_author=(sort_author or fold(author_names[0] if author_names else ""))[:80],
-            new_at=max([created_at, *(h[3] for h in held)]),
-            title=fold(" ".join([title, subtitle, *_texts(other_titles)])),
-            authors=fold(" ".join(author_names)),
-            subjects=fold(" ".join(_texts(subjects))),
-            series=fold(" ".join(_texts(series))),
-            publisher=fold(publisher or ""),
-            isbn=_isbn_forms([isbn or "", *extra_isbns.get(rid, ())]),
-            summary=fold(summary or ""),
-        ))
+    entries = [entry(r, holdings.get(r[0], ()), extra_isbns.get(r[0], ())) for r in live]
     gone = sorted(set(record_ids) - {e.record_id for e in entries})
     return entries, gone
+
+
+def entry(record: tuple, holdings: Iterable[tuple], isbns: Iterable[str]) -> Entry:
+    """One record's index row from its values (in RECORD_FIELDS order), its items'
+    (home id, item type id, status, created_at) and its other ISBNs."""
+    (rid, title, subtitle, other_titles, authors, subjects, series, publisher, isbn,
+     summary, language, audience, year, sort_title, sort_author, created_at, _m) = record
+    held = [h for h in holdings if h[2] not in GONE]
+    available_at = {h[0] for h in held if h[2] == ItemStatus.AVAILABLE}
+    held_at, types = {h[0] for h in held}, {h[1] for h in held}
+    author_names = _texts(authors)
+    return Entry(
+        record_id=rid,
+        libraries=_id_list(held_at),
+        available_libraries=_id_list(available_at),
+        item_types=_id_list(types),
+        library_bits=id_bits(held_at),
+        available_bits=id_bits(available_at),
+        type_bits=id_bits(types),
+        audience=audience or "",
+        language=language or "",
+        year=year,
+        available=bool(available_at),
+        sort_title=(sort_title or fold(title))[:80],
+        sort_author=(sort_author or fold(author_names[0] if author_names else ""))[:80],
+        new_at=max([created_at, *(h[3] for h in held)]),
+        title=fold(" ".join([title, subtitle, *_texts(other_titles)])),
+        authors=fold(" ".join(author_names)),
+        subjects=fold(" ".join(_texts(subjects))),
+        series=fold(" ".join(_texts(series))),
+        publisher=fold(publisher or ""),
+        isbn=_isbn_forms([isbn or "", *isbns]),
+        summary=fold(summary or ""),
+    )
 
 
 def _chunks(ids: list[int], size: int = CHUNK) -> Iterator[list[int]]:
@@ -160,6 +164,16 @@ def index_records(record_ids: Iterable[int]) -> int:
             backend().insert(connection, entries)
             written += len(entries)
     return written
+
+
+def index_entries(entries: list[Entry]) -> None:
+    """Index rows the caller built from what it has just written (see entry()): an import
+    indexes its new records without reading them back."""
+    with transaction.atomic(savepoint=False):
+        for start in range(0, len(entries), CHUNK):
+            chunk = entries[start:start + CHUNK]
+            backend().delete(connection, [e.record_id for e in chunk])
+            backend().insert(connection, chunk)
 
 
 def remove_records(record_ids: Iterable[int]) -> None:

@@ -18,12 +18,14 @@ TEXT_COLUMNS = ("title", "authors", "subjects", "series", "publisher", "isbn", "
 
 @dataclass
 class Sample:
-    """About `fraction` of the records whose ids run from `low` to `high`, evenly spread."""
+    """About `fraction` of the records whose ids run from `low` to `high`, evenly spread.
+    `prefix`: the text query holds a prefix term (see SqliteBackend.select)."""
 
     low: int
     high: int
     fraction: float
     slices: int = 16
+    prefix: bool = False
 
     @property
     def step(self) -> int:
@@ -33,8 +35,11 @@ class Sample:
         span = self.high - self.low + 1
         stride = span / self.slices
         width = max(1, math.ceil(span * self.fraction / self.slices))
-        return [(self.low + int(i * stride), self.low + int(i * stride) + width - 1)
-                for i in range(self.slices)]
+        starts = [self.low + int(i * stride) for i in range(self.slices)]
+        # Never overlapping: a record in two windows would be counted twice.
+        ends = [*(following - 1 for following in starts[1:]), self.high]
+        return [(start, min(start + width - 1, end))
+                for start, end in zip(starts, ends, strict=True) if start <= end]
 
     def covered(self, windows: bool = True) -> float:
         """The share of the id range the sample really covers."""
@@ -46,6 +51,8 @@ class Sample:
 
 class Backend:
     vendor = ""
+    # A probe's LIMIT reads matches strictly in record id order (see engine._nearly_all).
+    ordered_probe = False
 
     # Writing -----------------------------------------------------------------------------
     def delete(self, connection: Any, record_ids: list[int]) -> None:
@@ -86,20 +93,22 @@ class Backend:
         """FROM clause (exposing the entries as `e`), WHERE condition and its parameters."""
         raise NotImplementedError
 
-    def rank(self, parsed: ParsedQuery) -> tuple[str, list]:
-        """Score expression, lower is better."""
-        raise NotImplementedError
-
     def select(self, columns: str, column_params: list, source: str, where: str,
                params: list, sample: Sample | None = None) -> tuple[str, list]:
-        """SELECT `columns` over the matches, or over the sample of them only."""
+        """SELECT `columns` over the matches, or over the sample of them only: one arm per
+        id window, so that each reads its range of the primary key (or seeks into the
+        full-text index) instead of every match."""
         sql = f"SELECT {columns} FROM {source} WHERE {where}"
         if not sample:
             return sql, [*column_params, *params]
-        windows = sample.windows()
-        clause = " OR ".join(["e.record_id BETWEEN %s AND %s"] * len(windows))
-        return (f"{sql} AND ({clause})",
-                [*column_params, *params, *(bound for window in windows for bound in window)])
+        arm = f"{sql} AND {self.id_column(source)} BETWEEN %s AND %s"
+        return (" UNION ALL ".join([arm] * len(sample.windows())),
+                [value for low, high in sample.windows()
+                 for value in (*column_params, *params, low, high)])
+
+    def id_column(self, source: str) -> str:
+        """The record id column a sample window bounds."""
+        return "e.record_id"
 
     def sample_covers(self, sample: Sample, source: str) -> float:
         return sample.covered(windows=True)

@@ -4,18 +4,19 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .base import ENTRY_COLUMNS, TEXT_COLUMNS, Backend
+from .base import ENTRY_COLUMNS, TEXT_COLUMNS, Backend, Sample
 
 if TYPE_CHECKING:
     from ..index import Entry
     from ..parse import ParsedQuery, Term
 
 CONFIG = "maillon_fr"
+# Above this many entries in a sample's id windows, checking each one's document costs more
+# than one scan of the full-text index (see select).
+WINDOW_CHECKS = 20_000
 STAGE = "maillon_search_stage"
 GIN_INDEX = "catalogue_searchentry_document"  # created by migration 0005
-# ts_rank weights for labels {D, C, B, A}: A title, B authors, C subjects and series,
-# D publisher, ISBN and summary.
-WEIGHTS = "{0.05, 0.3, 0.6, 1.0}"
+# Labels: A title, B authors, C subjects and series, D publisher, ISBN and summary.
 DOCUMENT = (
     f"setweight(to_tsvector('{CONFIG}', %s), 'A') || setweight(to_tsvector('{CONFIG}', %s), 'B')"
     f" || setweight(to_tsvector('{CONFIG}', %s || ' ' || %s), 'C')"
@@ -90,13 +91,23 @@ class PostgresBackend(Backend):
     def session_settings(self) -> list[str]:
         # JIT compilation costs tens of milliseconds and pays off only for long analytic
         # queries; a search is many short ones.
-        return ["SET jit = off"]
+        # A probe (LIMIT 1001) must read the table from its start, where the lowest ids
+        # live, for the ids it reaches to tell the density of matches; a synchronised scan
+        # would start wherever another scan of the table happens to be.
+        return ["SET jit = off", "SET synchronize_seqscans = off"]
+
+    def select(self, columns: str, column_params: list, source: str, where: str,
+               params: list, sample: Sample | None = None) -> tuple[str, list]:
+        """Small windows: one arm each, the primary key read and each entry's document
+        checked. Wide ones: a single statement, so that the GIN index is scanned once and
+        its matches intersected with the windows' primary-key ranges (a BitmapAnd)."""
+        if not sample or sample.fraction * (sample.high - sample.low + 1) <= WINDOW_CHECKS:
+            return super().select(columns, column_params, source, where, params, sample)
+        windows = sample.windows()
+        clause = " OR ".join(["e.record_id BETWEEN %s AND %s"] * len(windows))
+        return (f"SELECT {columns} FROM {source} WHERE {where} AND ({clause})",
+                [*column_params, *params, *(bound for window in windows for bound in window)])
 
     def text_source(self, parsed: ParsedQuery) -> tuple[str, str, list]:
         return ("catalogue_searchentry e",
                 f"e.document @@ to_tsquery('{CONFIG}', %s)", [tsquery(parsed)])
-
-    def rank(self, parsed: ParsedQuery) -> tuple[str, list]:
-        # Negated so that, as on SQLite, lower is better.
-        return (f"-ts_rank('{WEIGHTS}', e.document, to_tsquery('{CONFIG}', %s))",
-                [tsquery(parsed)])

@@ -11,8 +11,6 @@ if TYPE_CHECKING:
     from ..parse import ParsedQuery, Term
 
 FTS = "catalogue_search_fts"
-# bm25 weights, in the order of TEXT_COLUMNS: a word in the title counts most.
-WEIGHTS = (10.0, 6.0, 3.0, 3.0, 1.0, 5.0, 0.5)
 
 
 def _phrase(term: Term) -> str:
@@ -35,6 +33,7 @@ def match_expression(parsed: ParsedQuery) -> str:
 
 class SqliteBackend(Backend):
     vendor = "sqlite"
+    ordered_probe = True  # FTS5 returns rowids in order; the entries table is keyed by id
 
     def delete(self, connection: Any, record_ids: list[int]) -> None:
         marks = ",".join(["%s"] * len(record_ids))
@@ -83,26 +82,21 @@ class SqliteBackend(Backend):
 
     def select(self, columns: str, column_params: list, source: str, where: str,
                params: list, sample: Sample | None = None) -> tuple[str, list]:
-        if not sample:
-            return super().select(columns, column_params, source, where, params)
-        if FTS in source:
-            # One pass over the doclist (cheap), joining only every n-th match: FTS5 would
-            # merge a prefix term's doclists again for each of several rowid windows.
+        if sample and sample.prefix and FTS in source:
+            # One pass over the doclist, joining only every n-th match: FTS5 would merge a
+            # prefix term's doclists again for each id window.
             return (f"SELECT {columns} FROM {source} WHERE {where} "
                     f"AND {FTS}.rowid %% {sample.step} = 0", [*column_params, *params])
-        # Browsing without words: one primary-key range per window.
-        arm = f"SELECT {columns} FROM {source} WHERE {where} AND e.record_id BETWEEN %s AND %s"
-        return (" UNION ALL ".join([arm] * sample.slices),
-                [value for low, high in sample.windows()
-                 for value in (*column_params, *params, low, high)])
+        return super().select(columns, column_params, source, where, params, sample)
+
+    def id_column(self, source: str) -> str:
+        # Bounding the FTS rowid lets FTS5 seek into its posting lists.
+        return f"{FTS}.rowid" if FTS in source else "e.record_id"
 
     def sample_covers(self, sample: Sample, source: str) -> float:
-        return sample.covered(windows=FTS not in source)
+        return sample.covered(windows=FTS not in source or not sample.prefix)
 
     def match_ids(self, cursor: Any, parsed: ParsedQuery, limit: int) -> list[int]:
         cursor.execute(f"SELECT rowid FROM {FTS} WHERE {FTS} MATCH %s LIMIT {limit}",
                        [match_expression(parsed)])
         return [row[0] for row in cursor.fetchall()]
-
-    def rank(self, parsed: ParsedQuery) -> tuple[str, list]:
-        return f"bm25({FTS}, {', '.join(map(str, WEIGHTS))})", []  # lower is better
