@@ -60,23 +60,18 @@ def staff_api(*methods: str) -> Callable:
             except services.CirculationError as error:
                 status = (404 if error.code in NOT_FOUND_CODES
                           else 403 if error.code in FORBIDDEN_CODES else 409)
-                extra = {"overridable": error.overridable}
+                fields = {"overridable": error.overridable}
                 if error.details:
-                    extra["details"] = error.details
-                return _error(status, error.code, error.message, **extra)
+                    fields["details"] = error.details
+                return error_response(status, error.code, error.message, error_fields=fields)
             except PatronError as error:
                 status = 409 if error.code in PATRON_CONFLICT_CODES else 400
-                extra = {"field": error.field} if error.field else {}
-                return _error(status, error.code, error.message, **extra)
+                fields = {"field": error.field} if error.field else None
+                return error_response(status, error.code, error.message, error_fields=fields)
             except PermissionDenied as error:
                 return error_response(403, "forbidden", str(error) or _("Not allowed."))
         return wrapper
     return decorate
-
-
-def _error(status: int, code: str, message: str, **fields) -> JsonResponse:
-    """error_response with extra fields inside the error object (overridable, details…)."""
-    return _json({"error": {"code": code, "message": str(message), **fields}}, status=status)
 
 
 def _body(request: HttpRequest) -> dict:

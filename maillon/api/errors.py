@@ -14,9 +14,15 @@ class ApiError(Exception):
         return error_response(self.status, self.code, self.message, **self.extra)
 
 
-def error_response(status: int, code: str, message: str, **extra: object) -> JsonResponse:
-    return JsonResponse({"error": {"code": code, "message": str(message)}, **extra},
-                        status=status, json_dumps_params={"ensure_ascii": False})
+def error_response(status: int, code: str, message: str, *,
+                   error_fields: dict[str, object] | None = None,
+                   **extra: object) -> JsonResponse:
+    """`{"error": {"code", "message", **error_fields}, **extra}`: what the refusal is about
+    (overridable, details, field) goes inside the error; what to follow instead (the id and
+    url of a merged record) beside it."""
+    error = {"code": code, "message": str(message), **(error_fields or {})}
+    return JsonResponse({"error": error, **extra}, status=status,
+                        json_dumps_params={"ensure_ascii": False})
 
 
 class JsonRedirect(JsonResponse):

@@ -83,7 +83,7 @@ SCHEMAS: dict[str, dict] = {
     "Item": {
         "type": "object",
         "required": ["call_number", "status", "status_label", "item_type", "collection",
-                     "current_library"],
+                     "current_library", "due_on", "transfer_to"],
         "properties": {
             "call_number": {"type": "string"},
             "status": {"type": "string", "enum": list(ItemStatus.values)},
@@ -95,6 +95,13 @@ SCHEMAS: dict[str, dict] = {
             "current_library": {"type": ["string", "null"],
                                 "description": "Code of the library where the copy is, when "
                                                "away from its home library."},
+            "due_on": {"type": ["string", "null"], "format": "date",
+                       "description": "When the copy is due back, while on loan."},
+            "transfer_to": {"type": ["object", "null"], "required": ["code", "name"],
+                            "properties": {"code": {"type": "string"},
+                                           "name": {"type": "string"}},
+                            "description": "The library the copy is travelling to, while in "
+                                           "transit."},
         },
     },
     "Holding": {

@@ -13,6 +13,7 @@ from django.views.decorators.csrf import csrf_exempt
 from maillon.catalogue.models import ItemStatus, Record
 from maillon.catalogue.search import SearchResult, search
 from maillon.catalogue.search.params import ParameterError, search_query
+from maillon.circulation.models import Loan, Transfer
 from maillon.network.models import Library
 
 from .errors import ApiError, JsonRedirect, error_response
@@ -74,11 +75,24 @@ def search_view(request: HttpRequest) -> JsonResponse:
     return _json(search_payload(request, search(query)))
 
 
+def _circulation(items: list) -> tuple[dict[int, object], dict[int, Library]]:
+    """Due date of each copy on loan and destination of each copy in transit: two queries
+    for the whole record, however many copies."""
+    ids = [item.pk for item in items]
+    due = dict(Loan.objects.filter(item_id__in=ids, returned_at__isnull=True)
+               .values_list("item_id", "due_on"))
+    going = {transfer.item_id: transfer.to_library for transfer in
+             Transfer.objects.filter(item_id__in=ids, received_at__isnull=True,
+                                     cancelled_at__isnull=True).select_related("to_library")}
+    return due, going
+
+
 def _holdings(record: Record) -> list[dict]:
     per_library: dict[int, dict] = {}
-    items = (record.items.exclude(status__in=GONE)
-             .select_related("home", "current", "item_type", "collection")
-             .order_by("home__name", "call_number", "id"))
+    items = list(record.items.exclude(status__in=GONE)
+                 .select_related("home", "current", "item_type", "collection")
+                 .order_by("home__name", "call_number", "id"))
+    due, going = _circulation(items)
     for item in items:
         library = per_library.setdefault(item.home_id, {
             "library": {"code": item.home.code, "name": item.home.name},
@@ -92,6 +106,9 @@ def _holdings(record: Record) -> list[dict]:
             "collection": item.collection.name if item.collection else None,
             "current_library": (item.current.code if item.current_id != item.home_id
                                 else None),
+            "due_on": due[item.pk].isoformat() if item.pk in due else None,
+            "transfer_to": ({"code": going[item.pk].code, "name": going[item.pk].name}
+                            if item.pk in going else None),
         })
     return list(per_library.values())
 

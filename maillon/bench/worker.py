@@ -1,5 +1,6 @@
 """Runs inside a child process pointed at a benchmark database (MAILLON_DATABASE_URL):
-`python -m maillon.bench.worker prepare N SEED`, `… search ROUNDS` or `… import RECORDS`;
+`python -m maillon.bench.worker prepare N SEED`, `… search ROUNDS`, `… import RECORDS` or
+`… circulation SEED SAMPLES`;
 prints one JSON line."""
 
 from __future__ import annotations
@@ -63,6 +64,10 @@ def main(argv: list[str]) -> None:
 
         call_command("migrate", interactive=False, verbosity=0)
         out = run_import(int(argv[1]), argv[2], profile=len(argv) > 3 and argv[3] == "profile")
+    elif argv[0] == "circulation":
+        from .circulation_bench import run as run_circulation
+
+        out = run_circulation(int(argv[1]), int(argv[2]))
     else:
         raise SystemExit(f"unknown step {argv[0]!r}")
     print(json.dumps(out))

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.db.models import prefetch_related_objects
+
 from maillon.network.models import Library
 
 # Look no further than this for an open day or a shuttle run: past it the calendar is wrong.
@@ -12,8 +14,11 @@ HORIZON_DAYS = 366
 
 def with_calendar(library: Library | int) -> Library:
     """The library with its hours and closures loaded once (the date loops read them often)."""
-    pk = library.pk if isinstance(library, Library) else library
-    return Library.objects.prefetch_related("opening_hours", "closures").get(pk=pk)
+    if not isinstance(library, Library):
+        library = Library.objects.get(pk=library)
+    # On the instance the caller holds: no second read of the library's row.
+    prefetch_related_objects([library], "opening_hours", "closures")
+    return library
 
 
 def is_open_day(library: Library, day: dt.date) -> bool:

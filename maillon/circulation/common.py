@@ -24,24 +24,28 @@ def today_or(day: dt.date | None) -> dt.date:
     return day or timezone.localdate()
 
 
-def find_patron(card_or_patron: Patron | str) -> Patron:
-    """A Patron instance as given, or the patron with this card (code unknown_card)."""
+def find_patron(card_or_patron: Patron | str, *, lock: bool = False) -> Patron:
+    """A Patron instance as given, or the patron with this card (code unknown_card).
+    With `lock`, the row as locked by ``lock_patron``, found and locked in one query."""
     if isinstance(card_or_patron, Patron):
-        return card_or_patron
+        return lock_patron(card_or_patron) if lock else card_or_patron
     card = normalize_card(str(card_or_patron or ""))
-    patron = Patron.objects.filter(card_number=card).first() if card else None
+    patrons = _locking_patrons() if lock else Patron.objects
+    patron = patrons.filter(card_number=card).first() if card else None
     if patron is None:
         raise CirculationError("unknown_card", _(
             "No patron has the card number %(card)s.") % {"card": card or "—"})
     return patron
 
 
-def find_item(barcode_or_item: Item | str) -> Item:
-    """An Item instance as given, or the item with this barcode (code unknown_barcode)."""
+def find_item(barcode_or_item: Item | str, *, lock: bool = False) -> Item:
+    """An Item instance as given, or the item with this barcode (code unknown_barcode).
+    With `lock`, the row as locked by ``lock_item``, found and locked in one query."""
     if isinstance(barcode_or_item, Item):
-        return barcode_or_item
+        return lock_item(barcode_or_item) if lock else barcode_or_item
     barcode = str(barcode_or_item or "").strip()
-    item = Item.objects.filter(barcode=barcode).first() if barcode else None
+    items = _locking_items() if lock else Item.objects
+    item = items.filter(barcode=barcode).first() if barcode else None
     if item is None:
         raise CirculationError("unknown_barcode", _(
             "No item has the barcode %(barcode)s.") % {"barcode": barcode or "—"})
@@ -50,17 +54,22 @@ def find_item(barcode_or_item: Item | str) -> Item:
 
 def lock_patron(patron: Patron | int) -> Patron:
     """The patron's row, locked until the end of the transaction, with its category."""
-    pk = getattr(patron, "pk", patron)
-    locked = Patron.objects.select_for_update().get(pk=pk)
-    # Read the category apart: FOR UPDATE over a join would lock the category row too.
-    locked.category  # noqa: B018 — loaded now, outside the locking query
-    return locked
+    return _locking_patrons().get(pk=getattr(patron, "pk", patron))
+
+
+def _locking_patrons():
+    # OF self: the category comes in the same query without its row being locked.
+    return Patron.objects.select_for_update(of=("self",)).select_related("category")
 
 
 def lock_item(item: Item | int) -> Item:
     """The item's row, locked until the end of the transaction: what it holds *now* decides."""
-    pk = getattr(item, "pk", item)
-    return Item.objects.select_for_update().get(pk=pk)
+    return _locking_items().get(pk=getattr(item, "pk", item))
+
+
+def _locking_items():
+    # With its type (every rule asks for it), whose row stays unlocked (OF self).
+    return Item.objects.select_for_update(of=("self",)).select_related("item_type")
 
 
 def library_obj(library: Library | int) -> Library:

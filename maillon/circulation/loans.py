@@ -154,11 +154,10 @@ def checkout(actor, library: Library | int, patron: Patron | str, item: Item | s
     library = library_obj(library)
     require(actor, Action.CIRCULATE, library)
     today = today_or(today)
-    patron, item = find_patron(patron), find_item(item)
     reason = (override_reason or "").strip()
     with transaction.atomic():
-        patron = lock_patron(patron)
-        item = lock_item(item)
+        patron = find_patron(patron, lock=True)
+        item = find_item(item, lock=True)
         refusal = _item_refusal(item, patron)
         if refusal:
             raise refusal
@@ -237,9 +236,8 @@ def checkin(actor, library: Library | int, item: Item | str, *,
     """
     library = library_obj(library)
     require(actor, Action.CIRCULATE, library)
-    item = find_item(item)
     with transaction.atomic():
-        item = lock_item(item)
+        item = find_item(item, lock=True)
         return checkin_locked(actor, library, item, today_or(today))
 
 

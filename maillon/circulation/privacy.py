@@ -5,17 +5,21 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from maillon.circulation.common import today_or
 from maillon.circulation.models import CLOSED_HOLD_STATUSES, Hold, Loan
+from maillon.circulation.notice_models import NoticeLog
 from maillon.circulation.rules import policy
 
 
 def anonymise_history(today: dt.date | None = None) -> dict[str, int]:
     """Remove the patron from loans returned, and holds closed, more than the policy's delay
     ago — unless the patron chose to keep their history. Date, library, item, item type,
-    patron category, age band and home library stay for statistics. Returns the counts.
+    patron category, age band and home library stay for statistics. The notices sent about
+    those loans and holds lose their patron and e-mail address in the same run (kind, date and
+    subject stay). Returns the counts.
 
     Touches only closed rows, which no other service changes: no lock needed beyond the
     transaction.
@@ -33,4 +37,11 @@ def anonymise_history(today: dt.date | None = None) -> dict[str, int]:
                                      patron__isnull=False)
                  .exclude(patron__keep_history=True)
                  .update(patron=None, anonymised_at=now))
-    return {"loans": loans, "holds": holds}
+        # Follows the loans and holds: a notice about a row kept for its patron stays too,
+        # and the log of an open loan keeps the notice from going out twice.
+        notices = (NoticeLog.objects
+                   .filter(Q(loan__anonymised_at__isnull=False)
+                           | Q(hold__anonymised_at__isnull=False))
+                   .filter(Q(patron__isnull=False) | ~Q(to=""))
+                   .update(patron=None, to=""))
+    return {"loans": loans, "holds": holds, "notices": notices}

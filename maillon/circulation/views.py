@@ -10,6 +10,7 @@ circulate.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -25,6 +26,7 @@ from django.views.decorators.http import require_POST
 from maillon.circulation import services
 from maillon.circulation.common import find_item, find_patron, initials
 from maillon.circulation.errors import CirculationError
+from maillon.circulation.hold_search import hold_candidates, pickup_libraries
 from maillon.circulation.models import Hold, Loan, Transfer
 from maillon.core.decorators import staff_required
 from maillon.network.current import current_library
@@ -94,7 +96,18 @@ def desk(request: HttpRequest) -> HttpResponse:
             "overdue_count": sum(1 for loan in loans if loan.overdue),
         })
         context.update(_explanation(request, library, patron))
+        context.update(_hold_search(request, patron))
     return render(request, "circulation/desk.html", context)
+
+
+def _hold_search(request: HttpRequest, patron) -> dict:
+    """The "place a hold" box: what was looked for, the records found, where to pick up."""
+    query = request.GET.get("reserver", "").strip()
+    return {"hold_query": query, "hold_candidates": hold_candidates(query) if query else [],
+            "pickups": pickup_libraries() if query else [],
+            "default_pickup": patron.home_library_id,
+            # A suspension ends after today (the service refuses today or before).
+            "suspend_from": timezone.localdate() + dt.timedelta(days=1)}
 
 
 def _explanation(request: HttpRequest, library: Library, patron) -> dict:
@@ -240,6 +253,7 @@ def day_lists(request: HttpRequest) -> HttpResponse:
         "pull": services.pull_list(library, today),
         "shelf": shelf,
         "shuttle": services.shuttle_lists(library, today),
+        "destinations": [other for other in pickup_libraries() if other.pk != library.pk],
     })
 
 

@@ -17,18 +17,7 @@ from maillon.circulation.models import Hold, HoldStatus, Loan
 from maillon.circulation.services import checkout
 from maillon.network.models import Role
 from maillon.patrons.models import Patron
-from tests.circulation import conftest as circulation
 from tests.conftest import PASSWORD
-
-# The circulation suite's fixtures: a network with categories, item types, rules, records.
-categories = circulation.categories
-types = circulation.types
-default_rule = circulation.default_rule
-policy = circulation.policy
-make_record = circulation.make_record
-make_item = circulation.make_item
-book = circulation.book
-desk = circulation.desk
 
 TODAY = dt.date.today()
 
@@ -168,6 +157,30 @@ def test_checkout_refusals_keep_their_code_and_french_message(network, make_patr
     response = api.post("/api/v1/checkouts", "{oops", content_type="application/json")
     assert response.status_code == 400 and error_code(response) == "invalid_json"
     assert api.get("/api/v1/checkouts").status_code == 405
+
+
+def test_every_error_has_the_shape_of_the_public_api(client, db, network, make_patron,
+                                                     make_item, book, api, check_schema):
+    """Circulation refusals, patron errors and request errors answer like the public API: one
+    `error` object with a stable code and a French message, the refusal's own fields inside."""
+    public = client.get("/api/v1/records/999999")
+    item = make_item(book)
+    post(api, "/api/v1/checkouts", {"patron": make_patron().card_number, "item": item.barcode})
+    answers = {
+        "record_not_found": public,
+        "already_on_loan": post(api, "/api/v1/checkouts", {
+            "patron": make_patron("Durand").card_number, "item": item.barcode}),
+        "unknown_category": post(api, "/api/v1/patrons", {
+            "card": "20009999", "surname": "Roy", "home_library": "AAA", "category": "ZZZ"}),
+        "missing_field": post(api, "/api/v1/checkins", {}),
+    }
+    for code, response in answers.items():
+        data = check_schema(response.json(), "Error")
+        assert response["Content-Type"] == public["Content-Type"]
+        assert list(data) == ["error"] and data["error"]["code"] == code
+        assert list(data["error"])[:2] == ["code", "message"]
+    refusal = answers["already_on_loan"].json()["error"]
+    assert refusal["overridable"] is False and "déjà" in refusal["message"]
 
 
 def test_checkin_elsewhere_says_send_it_home(network, desk, make_patron, make_item, book,

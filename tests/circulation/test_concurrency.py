@@ -17,7 +17,7 @@ from django.contrib.auth import get_user_model
 from django.db import IntegrityError, connection
 
 from maillon.catalogue.models import Item, ItemStatus
-from maillon.circulation import loans
+from maillon.circulation import common, loans
 from maillon.circulation.models import Hold, HoldStatus, Loan, Transfer
 from maillon.circulation.services import (
     CheckinResult,
@@ -79,7 +79,8 @@ def test_without_the_lock_both_desks_pass_the_checks(desk, network, make_patron,
         past_checks.wait(TIMEOUT)  # both desks have read the item before either writes
         return refusal
 
-    monkeypatch.setattr(loans, "lock_item", lambda it: Item.objects.get(pk=it.pk))
+    monkeypatch.setattr(common, "_locking_items", lambda: Item.objects.select_related(
+        "item_type"))
     monkeypatch.setattr(loans, "_item_refusal", check_then_wait)
     outcomes = in_parallel(
         lambda: checkout(user("libr"), network["a"], first.card_number, item.barcode,

@@ -24,6 +24,7 @@ class Command(BaseCommand):
             decision = outcome.decision
             self.stdout.write(f"{decision.item.barcode}: {decision.message}")
         counts = anonymise_history(today)
-        self.stdout.write(_("%(holds)d holds expired; %(loans)d loans and %(anon_holds)d holds "
-                            "anonymised.") % {"holds": len(outcomes), "loans": counts["loans"],
-                                              "anon_holds": counts["holds"]})
+        self.stdout.write(_("%(holds)d holds expired; %(loans)d loans, %(anon_holds)d holds and "
+                            "%(notices)d notices anonymised.") % {
+            "holds": len(outcomes), "loans": counts["loans"], "anon_holds": counts["holds"],
+            "notices": counts["notices"]})

@@ -1,0 +1,144 @@
+"""`maillon bench --only circulation`: fresh benchmark databases, the worker step, and the
+circulation section of docs/benchmarks.md."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
+
+from .circulation_bench import COLLECTIVE_LOANS, WARMUP
+from .report import machine, write_section
+
+SERVICE_TARGET_MS = 10
+HTTP_TARGET_MS = 30
+SAMPLES = 200
+
+
+def fresh_database(url: str) -> str:
+    """The circulation benchmark's own database next to `url` (the search benchmark's one),
+    emptied: every run builds the same network from the same seed."""
+    if url.startswith("sqlite:///"):
+        path = Path(url.removeprefix("sqlite:///")).with_name("circulation.sqlite3")
+        for stale in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+            stale.unlink(missing_ok=True)
+        return f"sqlite:///{path}"
+    import psycopg
+
+    base, name = url.rsplit("/", 1)
+    name = f"{name}_circulation"
+    with psycopg.connect(f"{base}/postgres", autocommit=True, connect_timeout=3) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return f"{base}/{name}"
+
+
+def run_benchmark(command: BaseCommand, options: dict) -> None:
+    """The entry registered in the bench command (which gives the databases and the worker)."""
+    from maillon.core.management.commands.bench import _worker
+
+    runs: dict[str, dict] = {}
+    for database, url in command.databases(options["records"],
+                                           not options["no_postgres"]).items():
+        command.stdout.write(_("%s: building the circulation network and measuring…")
+                             % database)
+        runs[database] = _worker(fresh_database(url), "circulation", str(options["seed"]),
+                                 str(SAMPLES))
+    server = runs.get("PostgreSQL", {}).get("server")
+    write_section("circulation", circulation_markdown(
+        runs, machine(server), "maillon bench --only circulation"))
+    for database, run in runs.items():
+        for way in ("service", "http"):
+            for borrower, operations in run[way].items():
+                for operation, figures in operations.items():
+                    command.stdout.write(
+                        f"{database:10} {way:7} {borrower:9} {operation:8} median "
+                        f"{figures['median']:6.2f} ms  p95 {figures['p95']:6.2f} ms")
+
+
+def _ms(value: float) -> str:
+    return f"{value:.2f}"
+
+
+def circulation_markdown(runs: dict[str, dict], machine: str, command: str) -> str:
+    heavy = f"{COLLECTIVE_LOANS} loans"
+    lines = [
+        "## Circulation: checkout and check-in",
+        "",
+        machine,
+        "",
+        "A network built for the run from a fixed seed: six libraries, about 6,000 copies "
+        "(the catalogue generator's), five loan rules, 400 patrons with about 1,200 open loans "
+        "and 150 holds, all made through the services. At the head library's desk the same "
+        f"{SAMPLES} copies are lent then returned, one after the other, to an ordinary patron "
+        f"holding 2 loans and to a school (collective borrower) holding {COLLECTIVE_LOANS} "
+        f"loans; each borrower keeps that number of loans throughout. The first {WARMUP} of "
+        "each series are not counted.",
+        "",
+        "*Service*: `circulation.services.checkout/checkin` called with a card number and a "
+        "barcode, as the desk pages call them. *HTTP*: `POST /api/v1/checkouts` and "
+        "`/api/v1/checkins` with a Bearer token to a gunicorn server started on the same "
+        "database (1 worker, 2 threads), one keep-alive connection from the benchmark "
+        "process; the time is the client's wall clock, so server time plus loopback.",
+        "",
+        "| database | way in | borrower | operation | median ms | p95 ms | target p95 | met |",
+        "|---|---|---|---|---:|---:|---:|:-:|",
+    ]
+    for database, run in runs.items():
+        for way, label, target in (("service", "service", SERVICE_TARGET_MS),
+                                   ("http", "HTTP", HTTP_TARGET_MS)):
+            for borrower, operations in run[way].items():
+                for operation, s in operations.items():
+                    lines.append(
+                        f"| {database} | {label} | {borrower} | {operation} | "
+                        f"{_ms(s['median'])} | {_ms(s['p95'])} | ≤ {target} | "
+                        f"{'yes' if s['p95'] <= target else '**no**'} |")
+    lines += [
+        "",
+        "Does the time grow with the loans held? The p95 of a checkout for the school "
+        f"({COLLECTIVE_LOANS} loans) divided by the ordinary patron's (2 loans), and the SQL "
+        "statements one checkout runs for each (the limits are counted by one indexed "
+        "`COUNT`, not by loading loans):",
+        "",
+        f"| database | service p95 ratio | HTTP p95 ratio | statements (2 loans) | "
+        f"statements ({heavy}) |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for database, run in runs.items():
+        ratio = {way: run[way][heavy]["checkout"]["p95"]
+                 / max(run[way]["2 loans"]["checkout"]["p95"], 0.001)
+                 for way in ("service", "http")}
+        lines.append(f"| {database} | {ratio['service']:.2f} | {ratio['http']:.2f} | "
+                     f"{run['queries']['2 loans']} | {run['queries'][heavy]} |")
+    lines += [
+        "",
+        "Baseline measured in the same run: one transaction that locks the item row "
+        "(`SELECT … FOR UPDATE`; SQLite takes its write lock at `BEGIN IMMEDIATE`) and "
+        "inserts a loan row with the ORM — the least any checkout writes. The checkout also "
+        "finds patron and item, locks the patron, checks card, blocks, limits and holds, picks "
+        "the rule and due date, updates the item and writes its history line.",
+        "",
+        "| database | baseline median ms | baseline p95 ms | service checkout median (2 loans) "
+        "| ratio |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for database, run in runs.items():
+        base = run["baseline"]
+        service = run["service"]["2 loans"]["checkout"]["median"]
+        lines.append(f"| {database} | {_ms(base['median'])} | {_ms(base['p95'])} | "
+                     f"{_ms(service)} | {service / max(base['median'], 0.001):.1f} |")
+    lines += [
+        "",
+        "Network built (migrations, generation, loans and holds through the services): " +
+        "; ".join(f"{db}: {r['build_s']:.0f} s, {r['counts']['items']:,} items, "
+                  f"{r['counts']['open_loans']:,} open loans, {r['counts']['holds']} holds"
+                  for db, r in runs.items()) + ".",
+        "",
+        "Load average (1, 5, 15 min) when measuring: " + "; ".join(
+            f"{db}: {r.get('load', '?')}" for db, r in runs.items()) + ". The machine is "
+        "shared: latencies are wall-clock times and grow with the load.",
+        "",
+        f"Re-run: `{command}`",
+    ]
+    return "\n".join(lines)
