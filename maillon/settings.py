@@ -56,6 +56,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "maillon.opac.patron_session.PatronSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -134,6 +135,8 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = PRODUCTION
 LOGIN_FAILURE_LIMIT = env_int("MAILLON_LOGIN_FAILURE_LIMIT", 5)
 LOGIN_FAILURE_WINDOW = env_int("MAILLON_LOGIN_FAILURE_WINDOW", 15 * 60)
+# A patron logged in on the public catalogue is forgotten after this long without a request.
+MAILLON_PATRON_SESSION_MINUTES = env_int("MAILLON_PATRON_SESSION_MINUTES", 30)
 
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("French")), ("en", _("English"))]

@@ -1,7 +1,7 @@
 """The public catalogue: search, record pages, new arrivals, the libraries. No login, read only.
 
 Views stay thin: search is the catalogue's, copies and hours come from availability.py and
-network.py. Patron login, holds and the account (issue 5, items 2–4) come with circulation.
+network.py. The patron's side is apart: login_views.py, hold_views.py, account_views.py.
 """
 
 from __future__ import annotations

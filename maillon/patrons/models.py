@@ -222,3 +222,53 @@ class PatronBlock(models.Model):
     @property
     def is_active(self) -> bool:
         return self.lifted_at is None
+
+
+class ChangeRequestStatus(models.TextChoices):
+    PENDING = "pending", _("to review")
+    APPLIED = "applied", _("applied")
+    DISMISSED = "dismissed", _("dismissed")
+
+
+# What a patron may ask to change from their online account; staff check and apply it.
+CHANGEABLE_DETAILS = ("address", "postcode", "city", "phone", "email")
+
+
+class DetailsChangeRequest(models.Model):
+    """A patron's request, from their account, to change their contact details.
+
+    Staff apply it (through ``update_patron``, with its checks) or dismiss it: the patron's
+    record is never changed from the public side directly.
+    """
+
+    patron = models.ForeignKey(Patron, on_delete=models.CASCADE,
+                               related_name="change_requests", verbose_name=_("patron"))
+    # Only the fields the patron changed: {"email": "new@example.org", …}.
+    changes = models.JSONField(_("requested changes"), default=dict)
+    comment = models.CharField(_("comment"), max_length=500, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=ChangeRequestStatus.choices,
+                              default=ChangeRequestStatus.PENDING)
+    created_at = models.DateTimeField(_("asked on"), default=timezone.now)
+    decided_at = models.DateTimeField(_("decided on"), null=True, blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                   null=True, blank=True, related_name="+")
+
+    class Meta:
+        verbose_name = _("change of details request")
+        verbose_name_plural = _("change of details requests")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            # One request to review per patron: a new one replaces it (see the service).
+            models.UniqueConstraint(fields=["patron"],
+                                    condition=models.Q(status="pending"),
+                                    name="one_pending_change_request"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.patron_id}: {', '.join(sorted(self.changes))} ({self.status})"
+
+    def labelled_changes(self) -> list[tuple[str, str, str]]:
+        """(field label, current value, requested value), in the form's order."""
+        patron = self.patron
+        return [(str(Patron._meta.get_field(name).verbose_name), getattr(patron, name),
+                 self.changes[name]) for name in CHANGEABLE_DETAILS if name in self.changes]

@@ -213,6 +213,32 @@ def set_patron_password(actor, patron: Patron, raw_password: str | None) -> Patr
     return patron
 
 
+@transaction.atomic
+def set_own_password(patron: Patron, raw_password: str) -> Patron:
+    """The patron choosing their password themself (reset link, first password)."""
+    patron = Patron.objects.select_for_update().get(pk=patron.pk)
+    try:
+        password_validation.validate_password(raw_password, user=patron)
+    except ValidationError as exc:
+        raise PatronError("password_weak", " ".join(exc.messages), field="password") from exc
+    patron.password = make_password(raw_password)
+    patron.save(update_fields=["password", "updated_at"])
+    return patron
+
+
+@transaction.atomic
+def set_own_consents(patron: Patron, *, email_notices: bool, newsletters: bool,
+                     keep_history: bool) -> Patron:
+    """The patron's choices from their account. Turning the history off erases nothing at
+    once: the daily anonymisation removes the returned loans past the network's delay."""
+    patron = Patron.objects.select_for_update().get(pk=patron.pk)
+    patron.email_notices = bool(email_notices)
+    patron.newsletters = bool(newsletters)
+    patron.keep_history = bool(keep_history)
+    patron.save(update_fields=["email_notices", "newsletters", "keep_history", "updated_at"])
+    return patron
+
+
 def _locked(actor, patron: Patron) -> Patron:
     """Lock the patron's row, then decide on what it holds now, not on what the page showed."""
     locked = Patron.objects.select_for_update().select_related("category").get(pk=patron.pk)

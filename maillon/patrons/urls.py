@@ -12,5 +12,6 @@ urlpatterns = [
     path("<int:pk>/renouveler/", views.renew, name="renew"),
     path("<int:pk>/bloquer/", views.block, name="block"),
     path("<int:pk>/blocages/<int:block_pk>/lever/", views.lift, name="lift"),
+    path("<int:pk>/demandes/<int:request_pk>/", views.decide_change, name="decide_change"),
     path("export/<str:code>/", views.export, name="export"),
 ]

@@ -15,12 +15,18 @@ from maillon.core.decorators import staff_required
 from maillon.network.current import current_library
 from maillon.network.models import Library
 from maillon.network.permissions import Action, can, denial_message, libraries_for, require
-from maillon.patrons import services
+from maillon.patrons import change_requests, services
 from maillon.patrons.conf import card_matches_pattern, normalize_card
 from maillon.patrons.export import patrons_csv_response
 from maillon.patrons.folding import fold
 from maillon.patrons.forms import BlockForm, PatronForm
-from maillon.patrons.models import EXPIRY_WARNING_DAYS, Patron, PatronBlock
+from maillon.patrons.models import (
+    EXPIRY_WARNING_DAYS,
+    ChangeRequestStatus,
+    DetailsChangeRequest,
+    Patron,
+    PatronBlock,
+)
 from maillon.patrons.services import PatronError
 
 SEARCH_LIMIT = 100
@@ -91,6 +97,8 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "past_blocks": [b for b in blocks if not b.is_active],
         "can_edit": can(request.user, Action.CIRCULATE, patron.home_library),
         "can_block": _desk(request) is not None,
+        "change_requests": list(patron.change_requests.filter(
+            status=ChangeRequestStatus.PENDING)),
     })
 
 
@@ -188,6 +196,25 @@ def lift(request: HttpRequest, pk: int, block_pk: int) -> HttpResponse:
         messages.error(request, error.message)
     else:
         messages.success(request, _("Block lifted."))
+    return redirect("patrons:detail", pk=pk)
+
+
+@staff_required
+@require_POST
+def decide_change(request: HttpRequest, pk: int, request_pk: int) -> HttpResponse:
+    """Apply or dismiss what the patron asked to change from their online account."""
+    change = get_object_or_404(DetailsChangeRequest, pk=request_pk, patron_id=pk)
+    applying = request.POST.get("decision") == "apply"
+    try:
+        if applying:
+            change_requests.apply_change_request(request.user, change)
+        else:
+            change_requests.dismiss_change_request(request.user, change)
+    except PatronError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Details updated as requested.") if applying
+                         else _("Request dismissed."))
     return redirect("patrons:detail", pk=pk)
 
 

@@ -55,3 +55,41 @@ def fr(msgid: str) -> str:
 
     with override("fr"):
         return escape(gettext(msgid))
+
+
+
+PATRON_PASSWORD = "lire-au-jardin-2024"
+
+
+@pytest.fixture
+def make_reader(network, categories):
+    """make_reader(card, password=…, **fields): a patron of AAA with an online account."""
+    from django.contrib.auth.hashers import make_password
+    from django.utils import timezone
+
+    from maillon.patrons.models import Patron
+
+    def make(card: str, password: str | None = PATRON_PASSWORD, category: str = "adult",
+             **extra) -> Patron:
+        now = timezone.localdate()
+        fields = {"card_number": card, "surname": "Martin", "first_name": "Léa",
+                  "birth_date": dt.date(1990, 5, 17), "category": categories[category],
+                  "home_library": network["a"], "email": f"{card}@example.org",
+                  "registered_on": now - dt.timedelta(days=100),
+                  "expires_on": now + dt.timedelta(days=265),
+                  "password": make_password(password)}
+        fields.update(extra)
+        return Patron.objects.create(**fields)
+    return make
+
+
+@pytest.fixture
+def reader(make_reader):
+    return make_reader("10000001")
+
+
+def log_in(client, card: str, password: str = PATRON_PASSWORD):
+    """Log a patron in through the page, as a browser would."""
+    response = client.post("/compte/connexion/", {"card": card, "password": password})
+    assert response.status_code == 302, response.content.decode()[:500]
+    return response

@@ -8,13 +8,16 @@ import os
 import subprocess
 import sys
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from maillon.bench.circulation_report import run_benchmark as circulation_benchmark
 from maillon.bench.import_report import import_markdown
+from maillon.bench.opac_report import run_benchmark as opac_benchmark
 from maillon.bench.report import machine, write_section
 from maillon.bench.search_report import search_markdown
 
@@ -55,7 +58,8 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--records", type=int, default=100_000)
         parser.add_argument("--only", default="search,import",
-                            help=_("Comma-separated benchmarks to run (search, import)."))
+                            help=_("Comma-separated benchmarks to run (search, import, "
+                                   "circulation, opac)."))
         parser.add_argument("--import-records", type=int, default=50_000,
                             help=_("Records in the generated UNIMARC file of the import "
                                    "benchmark."))
@@ -67,8 +71,10 @@ class Command(BaseCommand):
         parser.add_argument("--no-postgres", action="store_true")
 
     def handle(self, *args, **options):
-        benchmarks: dict[str, Callable[[dict], None]] = {"search": self.search,
-                                                          "import": self.import_}
+        benchmarks: dict[str, Callable[[dict], None]] = {
+            "search": self.search, "import": self.import_,
+            "circulation": partial(circulation_benchmark, self),
+            "opac": partial(opac_benchmark, self)}
         wanted = [name.strip() for name in options["only"].split(",") if name.strip()]
         for name in wanted:
             if name not in benchmarks:
