@@ -46,7 +46,7 @@ from maillon.network.models import Library, Role, StaffRole
 from maillon.patrons.models import CategoryKind, Patron, PatronCategory
 
 from .generate import generate
-from .search_bench import _load, _p95
+from .report import load_average, p95, server_version
 
 RECORDS = 3000
 LIBRARIES = 6
@@ -147,7 +147,7 @@ def _ms(started: float) -> float:
 
 def _figures(values: list[float]) -> dict:
     kept = values[WARMUP:]
-    return {"runs": len(kept), "median": statistics.median(kept), "p95": _p95(kept)}
+    return {"runs": len(kept), "median": statistics.median(kept), "p95": p95(kept)}
 
 
 def _lend_and_return(pool: list[str], checkout: Callable[[str], None],
@@ -303,9 +303,6 @@ def run(seed: int, samples: int) -> dict:
                      "patrons": Patron.objects.count(),
                      "open_loans": Loan.objects.filter(returned_at__isnull=True).count(),
                      "holds": Hold.objects.count(), "rules": LoanRule.objects.count()}
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SHOW server_version")
-            out["server"] = "PostgreSQL " + cursor.fetchone()[0]
-    out["load"] = _load()
+    out["server"] = server_version()
+    out["load"] = load_average()
     return out

@@ -15,7 +15,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from . import generate as G
-from .search_bench import _load
+from .report import load_average
 
 PARSE_MIN_RECORDS = 100_000  # pymarc is fast: read the file again until this many
 PROFILE_TOP = 25
@@ -102,7 +102,7 @@ def run(records: int, work_dir: str, profile: bool = False) -> dict:
         "records": records, "items": items, "file_mb": path.stat().st_size / 1e6,
         "write_s": written_s,
         "pymarc_rate": parsed / parse_s, "extract_rate": extracted / extract_s,
-        "import_s": import_s, "import_rate": records / import_s, "load": _load(),
+        "import_s": import_s, "import_rate": records / import_s, "load": load_average(),
         "created": report.as_counts(),
         "in_database": {"records": Record.objects.count(), "items": Item.objects.count(),
                         "indexed": SearchEntry.objects.count()},

@@ -16,14 +16,14 @@ import sys
 import time
 from urllib.parse import urlencode
 
+from .report import load_average, p95, server_version
+
 RECORD_SAMPLE = 60
 PAGE_QUERIES = ("common words", "several words", "rare words")
 
 
 def _figures(values: list[float]) -> dict:
-    from .search_bench import _p95  # after django.setup(): it imports the catalogue
-
-    return {"runs": len(values), "median": statistics.median(values), "p95": _p95(values),
+    return {"runs": len(values), "median": statistics.median(values), "p95": p95(values),
             "max": max(values)}
 
 
@@ -76,8 +76,8 @@ def run(rounds: int = 3) -> dict:
                 _timed(lambda pk=pk: client.get(f"/api/v1/records/{pk}")))
     return {"vendor": connection.vendor, "records": Record.objects.count(),
             "queries": len(queries), "record_sample": len(ids),
-            "load": " ".join(f"{x:.2f}" for x in os.getloadavg()),
-            "server": connection.pg_version if connection.vendor == "postgresql" else None,
+            "load": load_average(),
+            "server": server_version(),
             "sets": {name: _figures(values) for name, values in timings.items() if values}}
 
 

@@ -33,6 +33,31 @@ def write_section(name: str, markdown: str, path: Path = DOC) -> None:
     path.write_text(text, encoding="utf-8")
 
 
+def p95(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+
+
+def load_average() -> str:
+    """The 1, 5 and 15 minute load averages: figures on a shared machine need them."""
+    try:
+        with open("/proc/loadavg", encoding="ascii") as handle:
+            return " ".join(handle.read().split()[:3])
+    except OSError:
+        return "unknown"
+
+
+def server_version() -> str | None:
+    """"PostgreSQL 15.x" on the current connection's server, None on SQLite."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        return f"PostgreSQL {cursor.fetchone()[0]}"
+
+
 def machine(postgres_version: str | None = None) -> str:
     """One paragraph describing where the figures come from."""
     cpu = "unknown CPU"

@@ -15,6 +15,7 @@ from django.db import connection
 
 from maillon.catalogue.search import SearchQuery, search
 
+from .report import load_average, p95, server_version
 from .words import SYLLABLES
 
 
@@ -59,11 +60,6 @@ def _time(function, *args) -> float:
     return (time.perf_counter() - started) * 1000
 
 
-def _p95(values: list[float]) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
-
-
 def run(rounds: int = 3) -> dict:
     results: dict = {"sets": {}, "vendor": connection.vendor}
     for name, queries in QUERY_SETS.items():
@@ -78,8 +74,8 @@ def run(rounds: int = 3) -> dict:
             totals.append(result.total)
         results["sets"][name] = {
             "queries": len(queries), "runs": len(with_facets),
-            "median": statistics.median(with_facets), "p95": _p95(with_facets),
-            "median_no_facets": statistics.median(without), "p95_no_facets": _p95(without),
+            "median": statistics.median(with_facets), "p95": p95(with_facets),
+            "median_no_facets": statistics.median(without), "p95_no_facets": p95(without),
             "approximate": approximate, "median_total": statistics.median(totals),
             "max_total": max(totals),
         }
@@ -95,18 +91,7 @@ def run(rounds: int = 3) -> dict:
         results["records"] = cursor.fetchone()[0]
         cursor.execute("SELECT count(*) FROM catalogue_item")
         results["items"] = cursor.fetchone()[0]
-        if connection.vendor == "postgresql":
-            cursor.execute("SHOW server_version")
-            results["server"] = "PostgreSQL " + cursor.fetchone()[0]
-    results["like_median"], results["like_p95"] = statistics.median(like), _p95(like)
-    results["load"] = _load()
+    results["like_median"], results["like_p95"] = statistics.median(like), p95(like)
+    results["load"] = load_average()
+    results["server"] = server_version()
     return results
-
-
-def _load() -> str:
-    """The 1, 5 and 15 minute load averages: figures on a shared machine need them."""
-    try:
-        with open("/proc/loadavg", encoding="ascii") as handle:
-            return " ".join(handle.read().split()[:3])
-    except OSError:
-        return "unknown"
