@@ -6,8 +6,11 @@ from django.utils import timezone
 
 from maillon.catalogue.demo import build_catalogue
 from maillon.circulation.demo import build_circulation
+from maillon.circulation.models import HoldStatus
 from maillon.network.demo import build_network
 from maillon.patrons.demo import build_patrons
+from maillon.patrons.models import CategoryKind, Patron
+from maillon.patrons.services import set_own_password
 
 DEMO_PASSWORD = "maillon-demo"
 
@@ -28,4 +31,28 @@ def build_demo(progress: TextIO | None = None) -> list[tuple[str, str]]:
     if progress:
         progress.write("Prêts (historique et en cours), réservations et navette…")
     build_circulation(today)
+    return accounts + give_patron_accounts(DEMO_PASSWORD)
+
+
+def give_patron_accounts(password: str) -> list[tuple[str, str]]:
+    """Public-catalogue accounts for three demo patrons whose account shows real work: a
+    reader with a hold ready, one with a hold on its way, and a collective borrower.
+    Returns (card number, description) like the staff accounts."""
+    wanted = [
+        (Patron.objects.filter(holds__status=HoldStatus.READY, loans__returned_at=None,
+                               category__kind=CategoryKind.ADULT),
+         "lecteur·rice : réservation disponible, prêts en cours (catalogue public /compte/)"),
+        (Patron.objects.filter(holds__status=HoldStatus.IN_TRANSIT),
+         "lecteur·rice : réservation en route par la navette"),
+        (Patron.objects.filter(category__kind=CategoryKind.COLLECTIVE,
+                               loans__returned_at=None),
+         "collectivité : ses prêts en cours"),
+    ]
+    accounts: list[tuple[str, str]] = []
+    for candidates, description in wanted:
+        patron = (candidates.exclude(card_number__in=[card for card, _d in accounts])
+                  .filter(expires_on__gte=timezone.localdate()).order_by("card_number").first())
+        if patron is not None:
+            set_own_password(patron, password)
+            accounts.append((patron.card_number, description))
     return accounts

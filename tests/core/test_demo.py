@@ -1,7 +1,11 @@
+import re
+
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.utils.html import escape
 
 from maillon.catalogue.models import Item, Record
+from maillon.circulation.models import Hold, HoldStatus
 from maillon.network.models import Closure, Library, LibraryKind, OpeningHours, Partner, StaffRole
 from maillon.patrons.models import Patron, PatronBlock, PatronCategory
 
@@ -37,8 +41,20 @@ def test_demo_builds_a_believable_network_and_is_idempotent(db, capsys, settings
     assert counts() == first
 
 
-def test_demo_accounts_log_in(client, db, settings):
-    settings.MAILLON_DEMO_RECORDS = 20
+def test_demo_accounts_log_in(client, db, settings, capsys):
+    """Staff accounts open the staff pages; the patron cards printed open the public account
+    and show the work their description promises (a hold ready for pickup)."""
+    settings.MAILLON_DEMO_RECORDS = 150
     call_command("demo", no_serve=True)
+    printed = capsys.readouterr().out
     assert client.login(username="benevole", password="maillon-demo")
     assert client.get("/pro/").status_code == 200
+    client.logout()
+
+    cards = re.findall(r"^\s+(\d{8,14})\s", printed, flags=re.MULTILINE)
+    assert len(cards) == 3
+    ready = Hold.objects.get(patron__card_number=cards[0], status=HoldStatus.READY)
+    response = client.post("/compte/connexion/", {"card": cards[0], "password": "maillon-demo"})
+    assert response.status_code == 302
+    page = client.get("/compte/").content.decode()
+    assert escape(ready.record.title) in page and escape(ready.pickup_library.name) in page
