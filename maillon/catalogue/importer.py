@@ -120,7 +120,11 @@ def import_marc(
     progress: Callable[[int], None] | None = None,
     file_name: str | None = None,
 ) -> ImportReport:
-    """Import every record of `source` for `library` (the default for unknown item codes)."""
+    """Import every record of `source` for `library` (the default for unknown item codes).
+
+    `progress` is called after each chunk of records with the number of bytes of the file
+    read since its last call; together they add up to the file's size.
+    """
     path = Path(source)
     digest = _sha256(path)
     if fmt == "auto":
@@ -135,10 +139,17 @@ def import_marc(
         (reject_dir / f"{path.stem}-rejets-{stamp}-{batch.pk}") if reject_dir else None, fmt)
     codes = CodeMap.load()
     try:
-        for chunk in _chunks(read_marc(path, fmt=fmt), CHUNK):
-            _import_chunk(chunk, library, codes, flavour, dry_run, batch, user, report, rejects)
-            if progress:
-                progress(len(chunk))
+        with open(path, "rb") as fp:
+            done = 0
+            for chunk in _chunks(read_marc(fp, fmt=fmt), CHUNK):
+                _import_chunk(chunk, library, codes, flavour, dry_run, batch, user, report,
+                              rejects)
+                if progress:
+                    # Bytes, not records: the bar's total is then the file's size, known
+                    # without a counting pass over a file that may weigh gigabytes.
+                    position = fp.tell()
+                    progress(position - done)
+                    done = position
     except Exception:
         batch.state = ImportBatch.State.FAILED
         batch.counts = report.as_counts()

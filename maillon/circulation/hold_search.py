@@ -24,4 +24,5 @@ def hold_candidates(query: str) -> list[Record]:
 
 
 def pickup_libraries() -> list[Library]:
-    return list(Library.objects.filter(is_active=True).order_by("name"))
+    """The libraries a hold may be placed for: active, and pickup points by the network's choice."""
+    return list(Library.objects.filter(is_active=True, is_pickup_point=True).order_by("name"))

@@ -45,9 +45,10 @@ def place_hold(actor, library: Library | int, patron: Patron, wanted: Record | I
                pickup_library: Library | int, *, today: dt.date | None = None) -> Hold:
     """Place a hold from the desk of `library` on a record (any copy) or one item.
 
-    Locks the patron. Codes: patron_expired, patron_blocked, pickup_unavailable, record_merged,
-    no_items, no_holdable_copy, already_held, already_yours. The chosen copy, if one is on a
-    shelf, appears on its library's pull list; check-in of that copy captures it.
+    Locks the patron. Codes: patron_expired, patron_blocked, pickup_unavailable,
+    not_a_pickup_point, record_merged, no_items, no_holdable_copy, already_held, already_yours.
+    The chosen copy, if one is on a shelf, appears on its library's pull list; check-in of that
+    copy captures it.
     """
     require(actor, Action.CIRCULATE, library_obj(library))
     return _place(patron, wanted, library_obj(pickup_library), today_or(today), actor)
@@ -69,6 +70,10 @@ def _place(patron: Patron, wanted: Record | Item, pickup: Library, today: dt.dat
         if not pickup.is_active:
             raise CirculationError("pickup_unavailable", _(
                 "%(library)s does not take holds at the moment.") % {"library": pickup.name})
+        if not pickup.is_pickup_point:
+            raise CirculationError("not_a_pickup_point", _(
+                "%(library)s is not a pickup point for reservations: choose another library.")
+                % {"library": pickup.name})
         item = wanted if isinstance(wanted, Item) else None
         record = Record.objects.get(pk=item.record_id if item else wanted.pk)
         if record.merged_into_id:

@@ -253,7 +253,9 @@ def day_lists(request: HttpRequest) -> HttpResponse:
         "pull": services.pull_list(library, today),
         "shelf": shelf,
         "shuttle": services.shuttle_lists(library, today),
-        "destinations": [other for other in pickup_libraries() if other.pk != library.pk],
+        # Any active library may receive a manual send, pickup point or not (the MD too).
+        "destinations": Library.objects.filter(is_active=True).exclude(pk=library.pk)
+                        .order_by("name"),
     })
 
 

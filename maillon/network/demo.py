@@ -95,6 +95,8 @@ def build_network(password: str, today: dt.date) -> list[tuple[str, str]]:
             "name": name, "kind": kind, "commune": commune, "postcode": postcode,
             "address": address, "latitude": Decimal(lat), "longitude": Decimal(lon),
             "shuttle_days": shuttle, "is_active": True,
+            # The MD serves libraries, not readers: holds are picked up everywhere else.
+            "is_pickup_point": kind != LibraryKind.DEPARTMENTAL,
             "email": f"bibliotheque.{code.lower()}@example.org",
             "phone": "05 49 " + " ".join(f"{(zlib.crc32(code.encode()) >> s) % 100:02d}"
                                          for s in (0, 8, 16)),

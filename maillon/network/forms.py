@@ -15,7 +15,8 @@ class LibraryForm(forms.ModelForm):
     class Meta:
         model = Library
         fields = ["code", "name", "kind", "commune", "postcode", "address", "phone", "email",
-                  "website", "latitude", "longitude", "shuttle_days", "is_active"]
+                  "website", "latitude", "longitude", "shuttle_days", "is_active",
+                  "is_pickup_point"]
 
     def __init__(self, *args, network_fields: bool = True, **kwargs):
         super().__init__(*args, **kwargs)

@@ -50,11 +50,24 @@ class Library(models.Model):
     # ISO weekday numbers (1 = Monday) on which the shuttle calls at this library.
     shuttle_days = models.JSONField(_("shuttle days"), default=list, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+    # The network decides where patrons may collect holds; see __init__ for the default.
+    is_pickup_point = models.BooleanField(
+        _("pickup point"), default=True,
+        help_text=_("Patrons may choose this library to pick up their reservations."),
+    )
 
     class Meta:
         verbose_name = _("library")
         verbose_name_plural = _("libraries")
         ordering = ["name"]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # A new library not told otherwise takes holds unless it is the departmental library,
+        # which serves libraries rather than readers. Rows loaded from the database come with
+        # positional values and keep what is stored.
+        if not args and "is_pickup_point" not in kwargs:
+            self.is_pickup_point = self.kind != LibraryKind.DEPARTMENTAL
 
     def __str__(self) -> str:
         return self.name

@@ -15,7 +15,7 @@ from maillon.catalogue.models import Item, ItemStatus, Record
 from maillon.circulation.models import Hold, HoldStatus
 from maillon.circulation.rules import RuleBook
 from maillon.circulation.targeting import Arrivals, can_fill_now, can_hold_copy
-from maillon.network.models import Library, LibraryKind
+from maillon.network.models import Library
 from maillon.patrons.models import Patron
 
 READY_SOON = "ready_soon"
@@ -25,10 +25,8 @@ NONE = "none"
 
 
 def pickup_points() -> QuerySet[Library]:
-    """Where a patron may collect a hold: the network's active libraries open to the public
-    (the departmental library serves libraries, not readers)."""
-    return (Library.objects.filter(is_active=True).exclude(kind=LibraryKind.DEPARTMENTAL)
-            .order_by("name"))
+    """Where a patron may collect a hold: the active libraries the network made pickup points."""
+    return Library.objects.filter(is_active=True, is_pickup_point=True).order_by("name")
 
 
 @dataclass

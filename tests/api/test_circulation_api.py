@@ -240,6 +240,17 @@ def test_place_and_cancel_a_hold(network, desk, make_patron, make_item, book, ap
     assert missing.status_code == 400
 
 
+def test_a_hold_for_pickup_where_the_network_takes_none_is_refused(network, make_patron,
+                                                                    make_item, book, api):
+    make_item(book)
+    patron = make_patron()
+    response = post(api, "/api/v1/holds", {"patron": patron.card_number, "record": book.pk,
+                                           "pickup_library": "MD"})
+    assert response.status_code == 409 and error_code(response) == "not_a_pickup_point"
+    assert network["md"].name in response.json()["error"]["message"]
+    assert not Hold.objects.exists()
+
+
 def test_a_hold_ready_on_the_shelf_shows_in_the_patron(network, desk, make_patron, make_item,
                                                        book, api, check_schema):
     item = make_item(book)

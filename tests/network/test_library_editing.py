@@ -1,8 +1,14 @@
 import datetime as dt
 
+import pytest
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
+from django.utils import translation
+from django.utils.html import escape
+from django.utils.translation import gettext
 
-from maillon.network.models import Closure
+from maillon.network import services
+from maillon.network.models import Closure, Library, Role
 from tests.conftest import PASSWORD
 
 
@@ -79,3 +85,35 @@ def test_library_code_is_checked(client, network, staff):
         "code": "bad code!", "name": "X", "kind": "member", "commune": "Y"})
     assert response.status_code == 200
     assert "lettres capitales" in response.content.decode()
+
+
+def test_coordinator_decides_which_libraries_are_pickup_points(client, network, staff):
+    client.login(username="coord", password=PASSWORD)
+    library = network["b"]
+    form = client.get(reverse("library_edit", args=["BBB"])).context["form"]
+    assert form["is_pickup_point"].initial is True
+    response = client.post(reverse("library_edit", args=["BBB"]), {
+        "code": "BBB", "name": library.name, "kind": "member", "commune": library.commune,
+        "is_active": "on"})  # the box left unticked
+    assert response.status_code == 302
+    library.refresh_from_db()
+    assert library.is_pickup_point is False
+    page = client.get(reverse("library_detail", args=["BBB"])).content.decode()
+    with translation.override("fr"):
+        assert escape(gettext("Not a pickup point for reservations.")) in page
+
+
+def test_a_librarian_cannot_change_the_pickup_point_flag(client, network, staff):
+    client.login(username="libr", password=PASSWORD)
+    library = network["a"]
+    form = client.get(reverse("library_edit", args=["AAA"])).context["form"]
+    assert "is_pickup_point" not in form.fields
+    # Without the box the form would read "unticked"; it ignores it, the service refuses it.
+    response = client.post(reverse("library_edit", args=["AAA"]), {
+        "name": library.name, "commune": library.commune})
+    assert response.status_code == 302
+    library.refresh_from_db()
+    assert library.is_pickup_point is True
+    with pytest.raises(PermissionDenied):
+        services.update_library(staff[Role.LIBRARIAN], library, is_pickup_point=False)
+    assert Library.objects.get(pk=library.pk).is_pickup_point is True

@@ -1,6 +1,5 @@
 """maillon import-marc FILE --library CODE [--format …] [--flavour …] [--dry-run]"""
 
-import re
 import sys
 from pathlib import Path
 
@@ -11,19 +10,6 @@ from tqdm import tqdm
 
 from maillon.catalogue.importer import import_marc
 from maillon.network.models import Library
-
-RECORD_TAG = re.compile(rb"<(?:[\w-]+:)?record[\s>]")
-
-
-def count_records(path: Path) -> int | None:
-    """A quick estimate for the progress bar: record terminators or <record> elements."""
-    try:
-        data = path.read_bytes()
-    except OSError:
-        return None
-    if data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
-        return len(RECORD_TAG.findall(data)) or None
-    return data.count(b"\x1d") or None
 
 
 class Command(BaseCommand):
@@ -50,9 +36,9 @@ class Command(BaseCommand):
             known = ", ".join(Library.objects.values_list("code", flat=True))
             raise CommandError(_("Unknown library code %(code)s. Known codes: %(known)s")
                                % {"code": code, "known": known or "—"})
-        total = count_records(path)
-        bar = tqdm(total=total, unit=_(" records"), disable=not sys.stderr.isatty(),
-                   file=sys.stderr)
+        # The bar follows the bytes read: the size is known at once, however large the file.
+        bar = tqdm(total=path.stat().st_size, unit="B", unit_scale=True, unit_divisor=1024,
+                   disable=not sys.stderr.isatty(), file=sys.stderr)
         report = import_marc(
             path, library, fmt=options["format"], flavour=options["flavour"],
             dry_run=options["dry_run"],
