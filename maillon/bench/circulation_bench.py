@@ -40,6 +40,7 @@ from django.utils import timezone
 
 from maillon.api.models import ApiToken
 from maillon.catalogue.models import Item, ItemStatus, ItemType, Record
+from maillon.catalogue.search import rebuild_index
 from maillon.circulation import services
 from maillon.circulation.models import Hold, Loan, LoanRule
 from maillon.network.models import Library, Role, StaffRole
@@ -90,6 +91,9 @@ def build(seed: int, samples: int) -> Network:
     # The generator draws statuses without the loans or transfers they imply: start from
     # copies on their shelves, and let the services below make every state.
     Item.objects.update(status=ItemStatus.AVAILABLE, current_id=F("home_id"))
+    # Indexed, as a catalogue in use always is: a status change then refreshes an existing
+    # search entry instead of creating it.
+    rebuild_index()
     libraries = list(Library.objects.order_by("code"))
     desk = libraries[0]
     adult, _c = PatronCategory.objects.get_or_create(

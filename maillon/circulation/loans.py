@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import BooleanField, Count, ExpressionWrapper, Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -57,7 +57,9 @@ def patron_refusals(patron: Patron, today: dt.date) -> list[CirculationError]:
             "The card of %(card)s expired on %(date)s.") % {
             "card": patron.card_number, "date": date_format(patron.expires_on)},
             overridable=True))
-    blocks = list(patron.blocks.filter(lifted_at__isnull=True))
+    # The locking query tells whether the card has an active block (most have none).
+    blocks = (list(patron.active_blocks)
+              if getattr(patron, "has_active_block", True) else [])
     if blocks:
         found.append(CirculationError("patron_blocked", _(
             "The card of %(card)s is blocked: %(reasons)s.") % {
@@ -203,24 +205,29 @@ def checkout(actor, library: Library | int, patron: Patron | str, item: Item | s
                        last_loan_at=now)
         log(item, "checkout", library, actor, loan=loan.pk,
             **({"override": [r.code for r in refusals]} if refusals else {}))
-        _fulfil_holds(patron, item, own_hold, now)
-        if Hold.objects.filter(target=item, status=HoldStatus.WAITING).exists():
+        if _fulfil_holds(patron, item, own_hold, now):
             retarget(item.record_id, today, book)
     return loan
 
 
-def _fulfil_holds(patron: Patron, item: Item, own_hold: Hold | None, now) -> None:
-    """The patron's holds this loan answers: the one the item was kept for, and their other
-    open holds on the record (for any copy, or for this one)."""
-    holds = Hold.objects.filter(
-        Q(item__isnull=True) | Q(item=item), patron=patron, record_id=item.record_id,
+def _fulfil_holds(patron: Patron, item: Item, own_hold: Hold | None, now) -> bool:
+    """Close the patron's holds this loan answers: the one the item was kept for, and their
+    other open holds on the record (for any copy, or for this one). Says whether other waiting
+    holds had targeted this copy, now gone: those need another (one query finds both)."""
+    answered = (Q(item__isnull=True) | Q(item=item)) & Q(
+        patron=patron, record_id=item.record_id,
         status__in=[HoldStatus.WAITING, HoldStatus.SUSPENDED, HoldStatus.IN_TRANSIT])
-    ids = set(holds.values_list("pk", flat=True))
+    found = (Hold.objects.filter(answered | Q(target=item, status=HoldStatus.WAITING))
+             .annotate(answered=ExpressionWrapper(answered, output_field=BooleanField()))
+             .values_list("pk", "answered"))
+    ids = {pk for pk, is_answered in found if is_answered}
+    retarget_needed = len(ids) < len(found)
     if own_hold is not None:
         ids.add(own_hold.pk)
         Hold.objects.filter(pk=own_hold.pk).update(target=item)
     # The travelling copy of another of these holds is routed afresh when it arrives.
     Hold.objects.filter(pk__in=ids).update(status=HoldStatus.FULFILLED, closed_at=now)
+    return retarget_needed
 
 
 def checkin(actor, library: Library | int, item: Item | str, *,

@@ -123,12 +123,17 @@ def shelve_result(item: Item, library: Library, *, floated: bool = False,
                          repeated=repeated, **extra)
 
 
-def choose_hold(item: Item, library: Library, book: RuleBook) -> Hold | None:
-    """The oldest waiting hold this copy, here, can fill; the holds of the record get locked."""
-    holds = list(Hold.objects.select_for_update(of=("self",))
-                 .filter(record_id=item.record_id, status=HoldStatus.WAITING)
-                 .order_by("created_at", "pk"))
-    holds = [h for h in holds if h.item_id in (None, item.pk)]
+def waiting_holds(item: Item) -> list[Hold]:
+    """The waiting holds of the item's record, oldest first, locked."""
+    return list(Hold.objects.select_for_update(of=("self",))
+                .filter(record_id=item.record_id, status=HoldStatus.WAITING)
+                .order_by("created_at", "pk"))
+
+
+def choose_hold(item: Item, library: Library, book: RuleBook,
+                waiting: list[Hold]) -> Hold | None:
+    """The oldest of the `waiting` holds (see ``waiting_holds``) this copy, here, can fill."""
+    holds = [h for h in waiting if h.item_id in (None, item.pk)]
     if not holds:
         return None
     categories = dict(Patron.objects.filter(pk__in=[h.patron_id for h in holds])
@@ -160,7 +165,8 @@ def route(item: Item, library: Library, *, actor=None, today: dt.date,
     """
     book = book or RuleBook()
     extra = {"loan": loan, "misrouted_from": misrouted_from}
-    hold = preferred if preferred is not None else choose_hold(item, library, book)
+    waiting = None if preferred is not None else waiting_holds(item)
+    hold = preferred if waiting is None else choose_hold(item, library, book, waiting)
     now = timezone.now()
     if hold is not None:
         previous_target = hold.target_id
@@ -187,7 +193,7 @@ def route(item: Item, library: Library, *, actor=None, today: dt.date,
             log(item, "transfer_created", library, actor, transfer=transfer.pk, hold=hold.pk,
                 to=hold.pickup_library_id)
             result = transfer_result(item, transfer, **extra)
-        if previous_target not in (None, item.pk) or _targeted_by_others(item, hold):
+        if previous_target not in (None, item.pk) or _targeted_by_others(item, hold, waiting):
             retarget(item.record_id, today, book)
         return result
 
@@ -208,12 +214,17 @@ def route(item: Item, library: Library, *, actor=None, today: dt.date,
     else:
         set_item_state(item, ItemStatus.AVAILABLE, library)
         result = shelve_result(item, library, **extra)
-    if _targeted_by_others(item, None):
+    if _targeted_by_others(item, None, waiting):
         retarget(item.record_id, today, book)
     return result
 
 
-def _targeted_by_others(item: Item, hold: Hold | None) -> bool:
+def _targeted_by_others(item: Item, hold: Hold | None, waiting: list[Hold] | None) -> bool:
+    """Do waiting holds other than `hold` count on this copy? `waiting`: the record's waiting
+    holds as locked by ``route``, when it read them (a hold targets a copy of its record)."""
+    if waiting is not None:
+        return any(h.target_id == item.pk and (hold is None or h.pk != hold.pk)
+                   for h in waiting)
     others = Hold.objects.filter(target=item, status=HoldStatus.WAITING)
     if hold is not None:
         others = others.exclude(pk=hold.pk)

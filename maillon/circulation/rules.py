@@ -10,6 +10,7 @@ rule (any, any, any) is seeded by migration and always matches.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.utils.translation import gettext as _
 
@@ -25,11 +26,12 @@ def _pk(value) -> int | None:
 
 
 class RuleBook:
-    """Every rule loaded once (a few dozen rows), to answer many questions in one service call."""
+    """Every rule loaded once (a few dozen rows), to answer many questions in one service call;
+    loaded when first asked, so that a service that turns out to need none reads none."""
 
-    def __init__(self) -> None:
-        self.rules = list(LoanRule.objects.select_related("library", "patron_category",
-                                                          "item_type"))
+    @cached_property
+    def rules(self) -> list[LoanRule]:
+        return list(LoanRule.objects.select_related("library", "patron_category", "item_type"))
 
     def candidates(self, library, category, item_type) -> list[LoanRule]:
         ids = (_pk(library), _pk(category), _pk(item_type))

@@ -61,8 +61,11 @@ def test_a_sampled_page_is_sorted_like_an_exact_one(network, monkeypatch, sort):
     exact = search(SearchQuery(q="histoire", sort=sort, per_page=40))
     # The approximate path sorts its sample in Python: the same order as the database's.
     monkeypatch.setattr(engine, "EXACT_LIMIT", 5)
-    # Under half the matches: a sample (more and the engine reads them all, exactly).
+    # Under half the matches: a sample. The engine would read them all, exactly, if its probe
+    # guessed a sample must hold most of them, and PostgreSQL's probe follows the heap's order,
+    # which earlier tests leave shuffled: keep to the sampled path whatever the guess.
     monkeypatch.setattr(engine, "SAMPLE_SIZE", 19)
+    monkeypatch.setattr(engine, "_all_if_few", lambda *args: None)
     sampled = search(SearchQuery(q="histoire", sort=sort, per_page=40))
     assert sampled.approximate and len(sampled.ids) >= 10
     assert sampled.ids == [pk for pk in exact.ids if pk in set(sampled.ids)]

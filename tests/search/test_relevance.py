@@ -42,6 +42,9 @@ def test_the_page_is_ranked_the_same_when_sampled(db, monkeypatch):
     assert [hit.title for hit in exact.hits][:2] == ["Voyage", "Voyage en Italie"]
     monkeypatch.setattr(engine, "EXACT_LIMIT", 5)
     monkeypatch.setattr(engine, "SAMPLE_SIZE", 12)
+    # The sampled path, whatever the probe guessed of the density (on PostgreSQL it follows the
+    # heap's order, which earlier tests leave shuffled).
+    monkeypatch.setattr(engine, "_all_if_few", lambda *args: None)
     sampled = search(SearchQuery(q="voyage ", per_page=50))
     assert sampled.approximate and len(sampled.ids) >= 8
     assert sampled.ids == [pk for pk in exact.ids if pk in set(sampled.ids)]

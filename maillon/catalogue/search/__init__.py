@@ -6,7 +6,7 @@
 """
 
 from .engine import search
-from .index import index_records, rebuild_index, remove_records
+from .index import index_records, rebuild_index, refresh_holdings, remove_records
 from .types import (
     FACET_NAMES,
     SORTS,
@@ -19,5 +19,5 @@ from .types import (
 
 __all__ = [
     "FACET_NAMES", "SORTS", "YEAR_BUCKETS", "FacetValue", "Hit", "SearchQuery", "SearchResult",
-    "index_records", "rebuild_index", "remove_records", "search",
+    "index_records", "rebuild_index", "refresh_holdings", "remove_records", "search",
 ]

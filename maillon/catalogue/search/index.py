@@ -1,10 +1,11 @@
 """Keeping the search index in step with records and items.
 
 Call ``index_records(ids)`` after writing records or their items (the importer once per chunk,
-cataloguing forms after a save, circulation after a status change), ``remove_records(ids)`` after
-deleting records. A merged-away record (merged_into set) is removed by ``index_records``. There
-are no database triggers: one explicit call per chunk is cheaper than per-row triggers during an
-import, and the same Python code builds both backends' index rows.
+cataloguing forms after a save), ``refresh_holdings(id)`` after circulation moved an item or
+changed its status, ``remove_records(ids)`` after deleting records. A merged-away record
+(merged_into set) is removed by ``index_records``. There are no database triggers: one explicit
+call per chunk is cheaper than per-row triggers during an import, and the same Python code
+builds both backends' index rows.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from dataclasses import dataclass
 from django.db import connection, transaction
 
 from maillon.catalogue.marc.keys import fold
-from maillon.catalogue.models import Item, ItemStatus, Record, RecordIdentifier
+from maillon.catalogue.models import Item, ItemStatus, Record, RecordIdentifier, SearchEntry
 
 from .backends import backend
 from .facets import MAX_BIT_ID
@@ -119,25 +120,15 @@ def entry(record: tuple, holdings: Iterable[tuple], isbns: Iterable[str]) -> Ent
     (home id, item type id, status, created_at) and its other ISBNs."""
     (rid, title, subtitle, other_titles, authors, subjects, series, publisher, isbn,
      summary, language, audience, year, sort_title, sort_author, created_at, _m) = record
-    held = [h for h in holdings if h[2] not in GONE]
-    available_at = {h[0] for h in held if h[2] == ItemStatus.AVAILABLE}
-    held_at, types = {h[0] for h in held}, {h[1] for h in held}
     author_names = _texts(authors)
     return Entry(
         record_id=rid,
-        libraries=_id_list(held_at),
-        available_libraries=_id_list(available_at),
-        item_types=_id_list(types),
-        library_bits=id_bits(held_at),
-        available_bits=id_bits(available_at),
-        type_bits=id_bits(types),
+        **holdings_columns(created_at, holdings),
         audience=audience or "",
         language=language or "",
         year=year,
-        available=bool(available_at),
         sort_title=(sort_title or fold(title))[:80],
         sort_author=(sort_author or fold(author_names[0] if author_names else ""))[:80],
-        new_at=max([created_at, *(h[3] for h in held)]),
         title=fold(" ".join([title, subtitle, *_texts(other_titles)])),
         authors=fold(" ".join(author_names)),
         subjects=fold(" ".join(_texts(subjects))),
@@ -146,6 +137,38 @@ def entry(record: tuple, holdings: Iterable[tuple], isbns: Iterable[str]) -> Ent
         isbn=_isbn_forms([isbn or "", *isbns]),
         summary=fold(summary or ""),
     )
+
+
+def holdings_columns(created_at: object, holdings: Iterable[tuple]) -> dict:
+    """The index columns that follow from a record's items (see entry()): where it is held
+    and available, its item types, its newest acquisition."""
+    held = [h for h in holdings if h[2] not in GONE]
+    available_at = {h[0] for h in held if h[2] == ItemStatus.AVAILABLE}
+    held_at, types = {h[0] for h in held}, {h[1] for h in held}
+    return {
+        "libraries": _id_list(held_at),
+        "available_libraries": _id_list(available_at),
+        "item_types": _id_list(types),
+        "library_bits": id_bits(held_at),
+        "available_bits": id_bits(available_at),
+        "type_bits": id_bits(types),
+        "available": bool(available_at),
+        "new_at": max([created_at, *(h[3] for h in held)]),
+    }
+
+
+def refresh_holdings(record_id: int) -> None:
+    """Bring the record's index row up to date after one of its items changed status or
+    library (circulation): only the columns its items decide are rewritten, in two statements
+    inside the caller's transaction; the texts stay. A record without a row (merged away,
+    never indexed) gets the full ``index_records``."""
+    rows = list(Item.objects.filter(record_id=record_id).values_list(
+        "home_id", "item_type_id", "status", "created_at", "record__created_at"))
+    if rows:
+        columns = holdings_columns(rows[0][4], rows)
+        if SearchEntry.objects.filter(record_id=record_id).update(**columns):
+            return
+    index_records([record_id])
 
 
 def _chunks(ids: list[int], size: int = CHUNK) -> Iterator[list[int]]:

@@ -1,0 +1,96 @@
+"""Circulation refreshes only what a record's items decide in its search entry
+(``refresh_holdings``): the entry must end up exactly as a full re-index would write it."""
+
+import datetime as dt
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from maillon.catalogue.models import Item, ItemStatus, SearchEntry
+from maillon.catalogue.search import index_records, refresh_holdings
+from maillon.catalogue.search.index import id_bits
+from maillon.circulation.services import (
+    checkin,
+    checkout,
+    create_transfer,
+    receive_transfer,
+)
+from tests.circulation_fixtures import TODAY
+
+FIELDS = [f.attname for f in SearchEntry._meta.concrete_fields]
+
+
+def entry_of(record_id: int) -> dict:
+    return SearchEntry.objects.filter(record_id=record_id).values(*FIELDS).get()
+
+
+def assert_as_full_reindex(record_id: int) -> dict:
+    refreshed = entry_of(record_id)
+    index_records([record_id])
+    assert entry_of(record_id) == refreshed
+    return refreshed
+
+
+def indexed_record(make_record, make_item, network):
+    record = make_record("Le Petit Prince")
+    items = [make_item(record, network["a"]),
+             make_item(record, network["b"], item_type="DVD"),
+             make_item(record, network["a"], item_type="NOUV")]
+    index_records([record.pk])
+    return record, items
+
+
+def test_checkout_checkin_and_transfers_leave_the_entry_a_full_reindex_would_write(
+        network, desk, make_patron, make_record, make_item):
+    record, (copy, dvd, _new) = indexed_record(make_record, make_item, network)
+    patron = make_patron()
+
+    checkout(desk["a"], network["a"], patron, copy, today=TODAY)
+    assert assert_as_full_reindex(record.pk)["available_libraries"] == (
+        f" {network['a'].pk} {network['b'].pk} ")
+    checkout(desk["b"], network["b"], patron, dvd, today=TODAY)
+    entry = assert_as_full_reindex(record.pk)
+    assert entry["available_bits"] == id_bits([network["a"].pk])
+
+    checkin(desk["b"], network["b"], copy, today=TODAY)  # returned elsewhere: travels home
+    assert Item.objects.get(pk=copy.pk).status == ItemStatus.IN_TRANSIT
+    assert_as_full_reindex(record.pk)
+    receive_transfer(desk["a"], network["a"], copy, today=TODAY)
+    assert_as_full_reindex(record.pk)
+
+    checkin(desk["b"], network["b"], dvd, today=TODAY)
+    create_transfer(desk["b"], network["b"], dvd, network["a"])
+    assert assert_as_full_reindex(record.pk)["available_libraries"] == f" {network['a'].pk} "
+
+
+def test_a_withdrawn_copy_is_no_longer_held_nor_the_newest(network, make_record, make_item):
+    record, (_copy, dvd, _new) = indexed_record(make_record, make_item, network)
+    Item.objects.filter(pk=dvd.pk).update(created_at=timezone.now() + dt.timedelta(days=1))
+    index_records([record.pk])
+    Item.objects.filter(pk=dvd.pk).update(status=ItemStatus.WITHDRAWN)
+    refresh_holdings(record.pk)
+    entry = assert_as_full_reindex(record.pk)
+    assert entry["libraries"] == f" {network['a'].pk} "
+    assert entry["new_at"] < Item.objects.get(pk=dvd.pk).created_at
+
+
+def test_a_record_not_yet_indexed_gets_its_whole_entry(network, make_record, make_item):
+    record = make_record("Vol de nuit")
+    make_item(record, network["a"])
+    refresh_holdings(record.pk)
+    assert_as_full_reindex(record.pk)
+
+
+def test_a_checkout_rewrites_the_entry_without_reading_the_record_again(
+        network, desk, make_patron, make_record, make_item):
+    """The texts of the entry do not change with an item's status: neither the record nor the
+    full-text rows are read or rewritten."""
+    record, (copy, _dvd, _new) = indexed_record(make_record, make_item, network)
+    with CaptureQueriesContext(connection) as captured:
+        checkout(desk["a"], network["a"], make_patron(), copy, today=TODAY)
+    statements = [q["sql"] for q in captured.captured_queries]
+    assert not [sql for sql in statements if sql.startswith('SELECT "catalogue_record"')]
+    assert not [sql for sql in statements
+                if "INSERT INTO catalogue_search" in sql or "DELETE FROM catalogue_search" in sql]
+    assert [sql for sql in statements if sql.startswith('UPDATE "catalogue_searchentry"')]
