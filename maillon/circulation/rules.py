@@ -27,11 +27,19 @@ def _pk(value) -> int | None:
 
 class RuleBook:
     """Every rule loaded once (a few dozen rows), to answer many questions in one service call;
-    loaded when first asked, so that a service that turns out to need none reads none."""
+    loaded when first asked, so that a service that turns out to need none reads none.
+    `with_names`: with their library, category and item type, for a page that names them
+    (the joins cost more than the rules' own rows: services deciding by ids go without)."""
+
+    def __init__(self, *, with_names: bool = False) -> None:
+        self.with_names = with_names
 
     @cached_property
     def rules(self) -> list[LoanRule]:
-        return list(LoanRule.objects.select_related("library", "patron_category", "item_type"))
+        if self.with_names:
+            return list(LoanRule.objects.select_related("library", "patron_category",
+                                                        "item_type"))
+        return list(LoanRule.objects.all())
 
     def candidates(self, library, category, item_type) -> list[LoanRule]:
         ids = (_pk(library), _pk(category), _pk(item_type))
@@ -61,7 +69,7 @@ class RuleExplanation:
 
 def explain_rule(library, category, item_type) -> RuleExplanation:
     """The rule that applies and a sentence saying why, for the desk's "which rule?" button."""
-    book = RuleBook()
+    book = RuleBook(with_names=True)
     found = book.candidates(library, category, item_type)
     rule, others = book.rule_for(library, category, item_type), found[1:]
     criteria = []

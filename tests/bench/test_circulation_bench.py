@@ -26,7 +26,8 @@ def test_a_checkout_costs_the_same_statements_with_40_loans_or_2(network, desk,
         desk=network["a"], actor=desk["a"], key="",
         borrowers={"2 loans": ordinary.card_number, "40 loans": school.card_number},
         pool=pool))
-    assert counts["2 loans"] == counts["40 loans"] > 0
+    # The exempt school may skip the limit count; it never pays per loan held.
+    assert 0 < counts["40 loans"] <= counts["2 loans"]
 
 
 def figures(median: float, p95: float) -> dict:
