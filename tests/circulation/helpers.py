@@ -1,4 +1,9 @@
-"""The invariant every test checks after each operation (DESIGN.md, invariant 1)."""
+"""The invariant every test checks after each operation (DESIGN.md, invariant 1), and the
+French messages the desk pages show."""
+
+from django.utils import translation
+from django.utils.html import escape
+from django.utils.translation import gettext
 
 from maillon.catalogue.models import Item, ItemStatus
 from maillon.circulation.models import Hold, HoldStatus, Loan, Transfer
@@ -24,3 +29,9 @@ def assert_item_consistent(item: Item) -> Item:
         assert transfers and transfers[0].hold_id == hold.pk
         assert transfers[0].to_library_id == hold.pickup_library_id
     return item
+
+
+def fr(msgid: str, **values) -> str:
+    """The French message a page shows, escaped as in the HTML."""
+    with translation.override("fr"):
+        return escape(gettext(msgid) % values)

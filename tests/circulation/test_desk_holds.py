@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.html import escape
 from django.utils.translation import gettext
 
@@ -13,7 +13,7 @@ from maillon.catalogue.models import ItemStatus
 from maillon.catalogue.search import index_records
 from maillon.circulation import services
 from maillon.circulation.models import Hold, HoldStatus, Transfer
-from tests.circulation.helpers import assert_item_consistent
+from tests.circulation.helpers import assert_item_consistent, fr
 
 DESK = reverse("circulation:desk")
 DAY = reverse("circulation:day")
@@ -24,14 +24,6 @@ RESUME = reverse("circulation:hold_resume")
 TRANSFER = reverse("circulation:transfer")
 
 
-def fr(msgid: str, **values) -> str:
-    with translation.override("fr"):
-        return escape(gettext(msgid) % values)
-
-
-@pytest.fixture
-def now() -> dt.date:
-    return timezone.localdate()
 
 
 @pytest.fixture

@@ -4,13 +4,13 @@ import datetime as dt
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.html import escape
-from django.utils.translation import gettext
 
 from maillon.circulation import services
 from maillon.circulation.models import Hold, HoldStatus, Loan, Transfer
 from maillon.patrons.models import BlockKind, PatronBlock
+from tests.circulation.helpers import fr
 
 DESK = reverse("circulation:desk")
 CHECKOUT = reverse("circulation:checkout")
@@ -19,15 +19,6 @@ CHECKIN_SCAN = reverse("circulation:checkin_scan")
 DAY = reverse("circulation:day")
 
 
-def fr(msgid: str, **values) -> str:
-    """The French message a page shows, escaped as in the HTML."""
-    with translation.override("fr"):
-        return escape(gettext(msgid) % values)
-
-
-@pytest.fixture
-def now() -> dt.date:
-    return timezone.localdate()
 
 
 @pytest.fixture
