@@ -98,8 +98,9 @@ def circulation_markdown(runs: dict[str, dict], machine: str, command: str) -> s
         "",
         "Does the time grow with the loans held? The p95 of a checkout for the school "
         f"({COLLECTIVE_LOANS} loans) divided by the ordinary patron's (2 loans), and the SQL "
-        "statements one checkout runs for each (the limits are counted by one indexed "
-        "`COUNT`, not by loading loans):",
+        "statements one checkout runs for each (the loans held are counted by an indexed "
+        "`COUNT` inside the query that locks the patron, never by loading them; a count by "
+        "library and item type follows only for a patron within reach of a limit):",
         "",
         f"| database | service p95 ratio | HTTP p95 ratio | statements (2 loans) | "
         f"statements ({heavy}) |",

@@ -8,14 +8,17 @@ BEGIN and the locks are implied.
 from __future__ import annotations
 
 import datetime as dt
+from functools import cache
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from maillon.catalogue.models import Item, ItemEvent, ItemStatus
 from maillon.catalogue.search import refresh_holdings
 from maillon.circulation.errors import CirculationError
+from maillon.circulation.models import Hold, HoldStatus, Loan
 from maillon.network.models import Library
 from maillon.patrons.conf import normalize_card
 from maillon.patrons.models import Patron, PatronBlock
@@ -25,45 +28,66 @@ def today_or(day: dt.date | None) -> dt.date:
     return day or timezone.localdate()
 
 
-def find_patron(card_or_patron: Patron | str, *, lock: bool = False) -> Patron:
+def find_patron(card_or_patron: Patron | str, *, lock: bool = False,
+                with_open_loans: bool = False) -> Patron:
     """A Patron instance as given, or the patron with this card (code unknown_card).
-    With `lock`, the row as locked by ``lock_patron``, found and locked in one query."""
+    With `lock`, the row as locked by ``lock_patron``, found and locked in one query;
+    `with_open_loans` adds ``open_loans``, their number of loans in the network."""
     if isinstance(card_or_patron, Patron):
-        return lock_patron(card_or_patron) if lock else card_or_patron
+        return lock_patron(card_or_patron, with_open_loans) if lock else card_or_patron
     card = normalize_card(str(card_or_patron or ""))
-    patrons = _locking_patrons() if lock else Patron.objects
-    patron = patrons.filter(card_number=card).first() if card else None
+    patrons = _locking_patrons(with_open_loans) if lock else Patron.objects
+    try:  # card numbers are unique: no ordering to build
+        patron = patrons.get(card_number=card) if card else None
+    except Patron.DoesNotExist:
+        patron = None
     if patron is None:
         raise CirculationError("unknown_card", _(
             "No patron has the card number %(card)s.") % {"card": card or "—"})
     return patron
 
 
-def find_item(barcode_or_item: Item | str, *, lock: bool = False) -> Item:
+def find_item(barcode_or_item: Item | str, *, lock: bool = False,
+              with_open_holds: bool = False) -> Item:
     """An Item instance as given, or the item with this barcode (code unknown_barcode).
-    With `lock`, the row as locked by ``lock_item``, found and locked in one query."""
+    With `lock`, the row as locked by ``lock_item``, found and locked in one query;
+    `with_open_holds` adds ``has_open_holds`` (see ``_locking_items``)."""
     if isinstance(barcode_or_item, Item):
-        return lock_item(barcode_or_item) if lock else barcode_or_item
+        return (_locking_items(with_open_holds).get(pk=barcode_or_item.pk) if lock
+                else barcode_or_item)
     barcode = str(barcode_or_item or "").strip()
-    items = _locking_items() if lock else Item.objects
-    item = items.filter(barcode=barcode).first() if barcode else None
+    items = _locking_items(with_open_holds) if lock else Item.objects
+    try:  # barcodes are unique: no ordering to build
+        item = items.get(barcode=barcode) if barcode else None
+    except Item.DoesNotExist:
+        item = None
     if item is None:
         raise CirculationError("unknown_barcode", _(
             "No item has the barcode %(barcode)s.") % {"barcode": barcode or "—"})
     return item
 
 
-def lock_patron(patron: Patron | int) -> Patron:
+def lock_patron(patron: Patron | int, with_open_loans: bool = False) -> Patron:
     """The patron's row, locked until the end of the transaction, with its category."""
-    return _locking_patrons().get(pk=getattr(patron, "pk", patron))
+    return _locking_patrons(with_open_loans).get(pk=getattr(patron, "pk", patron))
 
 
-def _locking_patrons():
+# The locking querysets are built once per process (they are only ever cloned by .get() or
+# .filter(), never evaluated themselves): resolving their annotations cost more than the
+# queries take to run, on every checkout and check-in.
+@cache
+def _locking_patrons(with_open_loans: bool = False) -> QuerySet[Patron]:
     # OF self: the category comes in the same query without its row being locked; so does
     # whether a block is active, which spares most checkouts a query for the blocks.
     active = PatronBlock.objects.filter(patron=OuterRef("pk"), lifted_at__isnull=True)
-    return (Patron.objects.select_for_update(of=("self",)).select_related("category")
-            .annotate(has_active_block=Exists(active)))
+    patrons = (Patron.objects.select_for_update(of=("self",)).select_related("category")
+               .annotate(has_active_block=Exists(active)))
+    if with_open_loans:
+        # A patron below every loan limit needs no count by library and item type.
+        loans = (Loan.objects.filter(patron=OuterRef("pk"), returned_at__isnull=True)
+                 .order_by().values("patron").annotate(n=Count("pk")).values("n"))
+        patrons = patrons.annotate(open_loans=Coalesce(Subquery(loans), 0))
+    return patrons
 
 
 def lock_item(item: Item | int) -> Item:
@@ -71,11 +95,20 @@ def lock_item(item: Item | int) -> Item:
     return _locking_items().get(pk=getattr(item, "pk", item))
 
 
-def _locking_items():
+@cache
+def _locking_items(with_open_holds: bool = False) -> QuerySet[Item]:
     # With its type (every rule asks for it) and collection (routing asks whether it floats),
     # whose rows stay unlocked (OF self).
-    return (Item.objects.select_for_update(of=("self",))
-            .select_related("item_type", "collection"))
+    items = (Item.objects.select_for_update(of=("self",))
+             .select_related("item_type", "collection"))
+    if with_open_holds:
+        # Whether a hold not yet on a shelf is open on the record or waits for this very copy:
+        # a checkout has holds to settle only then (most records have none).
+        holds = Hold.objects.filter(
+            Q(record_id=OuterRef("record_id")) | Q(target_id=OuterRef("pk")),
+            status__in=(HoldStatus.WAITING, HoldStatus.SUSPENDED, HoldStatus.IN_TRANSIT))
+        items = items.annotate(has_open_holds=Exists(holds))
+    return items
 
 
 def library_obj(library: Library | int) -> Library:

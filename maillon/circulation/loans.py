@@ -22,7 +22,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from maillon.catalogue.models import Item, ItemStatus
-from maillon.circulation.calendar import due_date, with_calendar
+from maillon.circulation.calendar import due_date
 from maillon.circulation.common import (
     find_item,
     find_patron,
@@ -106,8 +106,13 @@ def _limit_refusals(patron: Patron, library: Library, item: Item, rule,
     exempt = network_policy.collective_exempt and patron.category.kind == CategoryKind.COLLECTIVE
     library_limit = None if exempt else network_policy.max_loans_per_library
     network_limit = None if exempt else network_policy.max_loans_network
-    if library_limit is None and network_limit is None and rule.max_loans is None:
+    limits = [n for n in (library_limit, network_limit, rule.max_loans) if n is not None]
+    if not limits:
         return []  # no limit applies (an exempt school, say): nothing to count
+    # Fewer loans in the whole network than the lowest limit: none can be reached (the counts
+    # here and for the rule are parts of that one). The locking query counted them.
+    if getattr(patron, "open_loans", None) is not None and patron.open_loans < min(limits):
+        return []
     # Counted by the database, per (library, item type): a few rows whatever the loans held,
     # and a plainer query to build than three filtered counts.
     groups = (Loan.objects.filter(patron=patron, returned_at__isnull=True).order_by()
@@ -167,8 +172,8 @@ def checkout(actor, library: Library | int, patron: Patron | str, item: Item | s
     today = today_or(today)
     reason = (override_reason or "").strip()
     with transaction.atomic():
-        patron = find_patron(patron, lock=True)
-        item = find_item(item, lock=True)
+        patron = find_patron(patron, lock=True, with_open_loans=True)
+        item = find_item(item, lock=True, with_open_holds=True)
         refusal = _item_refusal(item, patron)
         if refusal:
             raise refusal
@@ -202,7 +207,7 @@ def checkout(actor, library: Library | int, patron: Patron | str, item: Item | s
         loan = Loan.objects.create(
             item=item, patron=patron, library=library, checked_out_at=now,
             checked_out_by=actor if getattr(actor, "is_authenticated", False) else None,
-            due_on=due_date(with_calendar(library), today, rule.loan_days),
+            due_on=due_date(library, today, rule.loan_days),
             loan_days=rule.loan_days,
             override_reason=reason if refusals else "",
             override_codes=[r.code for r in refusals],
@@ -214,7 +219,9 @@ def checkout(actor, library: Library | int, patron: Patron | str, item: Item | s
                        last_loan_at=now)
         log(item, "checkout", library, actor, loan=loan.pk,
             **({"override": [r.code for r in refusals]} if refusals else {}))
-        if _fulfil_holds(patron, item, own_hold, now):
+        # Most records have no open hold: the locking query said so, sparing the holds query.
+        if (own_hold is not None or item.has_open_holds) and _fulfil_holds(patron, item,
+                                                                           own_hold, now):
             retarget(item.record_id, today, book)
     return loan
 
@@ -377,7 +384,7 @@ def _renew(loan: Loan, today: dt.date, *, actor, library: Library | None) -> Loa
     if copy_wanted_by_hold(item, book):
         raise CirculationError("on_hold", _(
             "Another patron is waiting for this document: it cannot be renewed."))
-    new_due = due_date(with_calendar(loan.library_id), today, loan.loan_days)
+    new_due = due_date(loan.library_id, today, loan.loan_days)
     if new_due <= loan.due_on:
         raise CirculationError("renewal_too_early", _(
             "Renewing today would not give more time: the item is already due on %(date)s.")

@@ -15,6 +15,7 @@ import threading
 import pytest
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, connection
+from django.db.models import Value
 
 from maillon.catalogue.models import Item, ItemStatus
 from maillon.circulation import common, loans
@@ -79,8 +80,9 @@ def test_without_the_lock_both_desks_pass_the_checks(desk, network, make_patron,
         past_checks.wait(TIMEOUT)  # both desks have read the item before either writes
         return refusal
 
-    monkeypatch.setattr(common, "_locking_items", lambda: Item.objects.select_related(
-        "item_type"))
+    # The same query without FOR UPDATE: each desk reads the item as it was.
+    monkeypatch.setattr(common, "_locking_items", lambda with_open_holds=False: (
+        Item.objects.select_related("item_type").annotate(has_open_holds=Value(False))))
     monkeypatch.setattr(loans, "_item_refusal", check_then_wait)
     outcomes = in_parallel(
         lambda: checkout(user("libr"), network["a"], first.card_number, item.barcode,

@@ -37,3 +37,15 @@ def test_library_without_any_hours_is_open_but_for_closures(network):
     Closure.objects.create(library=network["b"], start=dt.date(2025, 3, 24),
                            end=dt.date(2025, 3, 24))
     assert due_date(network["b"], TODAY, 21) == dt.date(2025, 3, 25)
+
+
+def test_closure_begun_before_the_loan_still_counts(network):
+    # Only closures not over by the due date are read: this one started weeks before.
+    Closure.objects.create(library=network["a"], start=dt.date(2025, 2, 1),
+                           end=dt.date(2025, 3, 25), reason="Travaux")
+    Closure.objects.create(library=network["a"], start=dt.date(2025, 1, 1),
+                           end=dt.date(2025, 1, 31), reason="Passée")
+    assert due_date(network["a"], TODAY, 21) == dt.date(2025, 3, 26)
+    assert not is_open_day(network["a"], dt.date(2025, 3, 10))
+    assert not is_open_day(network["a"], dt.date(2025, 1, 10))
+    assert is_open_day(network["a"], dt.date(2025, 3, 26))

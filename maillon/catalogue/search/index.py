@@ -13,8 +13,10 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from functools import cache
 
 from django.db import connection, transaction
+from django.db.models import QuerySet
 
 from maillon.catalogue.marc.keys import fold
 from maillon.catalogue.models import Item, ItemStatus, Record, RecordIdentifier, SearchEntry
@@ -157,13 +159,20 @@ def holdings_columns(created_at: object, holdings: Iterable[tuple]) -> dict:
     }
 
 
+@cache
+def _holdings_rows() -> QuerySet:
+    # Built once per process and only cloned by .filter(): every checkout and check-in asks,
+    # and resolving the columns and the join costs more than reading the rows.
+    return Item.objects.values_list("home_id", "item_type_id", "status", "created_at",
+                                    "record__created_at")
+
+
 def refresh_holdings(record_id: int) -> None:
     """Bring the record's index row up to date after one of its items changed status or
     library (circulation): only the columns its items decide are rewritten, in two statements
     inside the caller's transaction; the texts stay. A record without a row (merged away,
     never indexed) gets the full ``index_records``."""
-    rows = list(Item.objects.filter(record_id=record_id).values_list(
-        "home_id", "item_type_id", "status", "created_at", "record__created_at"))
+    rows = list(_holdings_rows().filter(record_id=record_id))
     if rows:
         columns = holdings_columns(rows[0][4], rows)
         if SearchEntry.objects.filter(record_id=record_id).update(**columns):
