@@ -10,7 +10,7 @@ handler404 = "maillon.opac.views.page_not_found"
 
 account_patterns = [
     path("connexion/", maillon_auth.LoginView.as_view(), name="login"),
-    path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
+    path("deconnexion/", maillon_auth.LogoutView.as_view(), name="logout"),
     path("mot-de-passe/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("mot-de-passe/fait/", auth_views.PasswordChangeDoneView.as_view(),
          name="password_change_done"),
@@ -38,5 +38,8 @@ urlpatterns = [
     path("pro/", include(staff_patterns)),
     path("api/v1/", include("maillon.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    # The admin's logout is a staff logout too: ours, so a patron's login survives it. It
+    # redirects to LOGOUT_REDIRECT_URL like the admin's own (which never renders its page then).
+    path("admin/logout/", maillon_auth.LogoutView.as_view()),
     path("admin/", admin.site.urls),
 ]

@@ -27,6 +27,13 @@ def _fast_password_hashing():
 
 
 @pytest.fixture
+def client_fr(client):
+    """A browser that asks for French pages."""
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "fr"
+    return client
+
+
+@pytest.fixture
 def shared_data() -> Path:
     if not SHARED_DATA.is_dir():
         pytest.skip("../shared/data est absent : fichiers réels non disponibles ici")

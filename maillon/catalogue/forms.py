@@ -1,4 +1,5 @@
 from django import forms
+from django.forms.models import construct_instance
 from django.utils.translation import gettext_lazy as _
 from stdnum import isbn as stdnum_isbn
 
@@ -101,6 +102,35 @@ class ItemForm(forms.ModelForm):
 
     def validate_unique(self) -> None:
         """The service checks the barcode, with its own message, when it writes."""
+
+
+CODE_HELP = _("2 to 20 capital letters, digits, dashes or underscores. MARC imports and the "
+              "code mappings know it by this code: it cannot change once in use.")
+
+
+class _SettingForm(forms.ModelForm):
+    """An item type or a collection; the service checks codes and uniqueness itself."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["code"].help_text = CODE_HELP
+        self.fields["code"].widget.attrs.update({"autocomplete": "off", "spellcheck": "false"})
+
+    def _post_clean(self) -> None:
+        # Only copy the typed values: the service gives the readable refusals.
+        self.instance = construct_instance(self, self.instance, self._meta.fields)
+
+
+class ItemTypeForm(_SettingForm):
+    class Meta:
+        model = ItemType
+        fields = ["code", "name"]
+
+
+class CollectionForm(_SettingForm):
+    class Meta:
+        model = Collection
+        fields = ["code", "name", "kind", "theme", "floating"]
 
 
 class ImportForm(forms.Form):

@@ -8,13 +8,25 @@ from __future__ import annotations
 import re
 
 from django.conf import settings
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, models, transaction
+from django.db.models.deletion import ProtectedError, RestrictedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from maillon.catalogue.marc.extract import extract
 from maillon.catalogue.marc.writer import RecordFields, build_record
-from maillon.catalogue.models import Item, ItemEvent, Record, RecordIdentifier, RecordMerge
+from maillon.catalogue.models import (
+    Collection,
+    Item,
+    ItemEvent,
+    ItemType,
+    Record,
+    RecordIdentifier,
+    RecordMerge,
+    SourceCode,
+)
 from maillon.catalogue.records import (
     fields_from_data,
     identifier_values,
@@ -23,16 +35,17 @@ from maillon.catalogue.records import (
     parse_marc,
     records_changed,
 )
-from maillon.network.models import Library
+from maillon.network.models import Library, code_validator
 from maillon.network.permissions import Action, require
 
 
 class CatalogueError(Exception):
     """A refused change: a stable `code` for machines and a French `message` for people."""
 
-    def __init__(self, code: str, message: str):
+    def __init__(self, code: str, message: str, *, field: str | None = None):
         super().__init__(message)
         self.code, self.message = code, message
+        self.field = field  # the form field the message belongs to, when there is one
 
 
 def check_barcode(barcode: str, *, exclude_item: int | None = None) -> str:
@@ -215,3 +228,163 @@ def save_source_code(actor, kind: str, code: str, target: str):
 def delete_source_code(actor, mapping) -> None:
     require(actor, Action.ADMINISTER)
     mapping.delete()
+
+
+# Item types and collections: the network's shared settings, changed by a coordinator only.
+#
+# Their codes are how other systems and our own history know them: MARC imports take a 995 $r
+# (952 $y) or collection code equal to ours as is, the "correspondances" page maps source codes
+# to ours by code (SourceCode.target), exports write the code, loans keep the item type's code
+# for statistics and for counting a patron's loans against a rule's limit, and the API filters
+# by it. Rewriting all of that consistently is not possible (the files of the next import
+# carry the old code), so the code of a type or collection that anything uses is refused with
+# a clear message; its name can always change. An unused one may take a new code.
+# (The importer's fallback codes, codes.ITEM_TYPE_FOR_DOC, degrade to another type if renamed.)
+
+def _in_words(items: int, rules: int = 0, mappings: int = 0) -> list[str]:
+    """"12 items", "1 loan rule"… for the counts that are not zero."""
+    words = []
+    if items:
+        words.append(ngettext("%(count)d item", "%(count)d items", items) % {"count": items})
+    if rules:
+        words.append(ngettext("%(count)d loan rule", "%(count)d loan rules", rules)
+                     % {"count": rules})
+    if mappings:
+        words.append(ngettext("%(count)d import mapping", "%(count)d import mappings",
+                              mappings) % {"count": mappings})
+    return words
+
+
+def item_type_uses(item_type: ItemType, *, deleting: bool = False) -> list[str]:
+    """What refers to `item_type` by row or by code, in words; empty: unused.
+
+    Loan rules refer to the type's row, not its code: they only stop a delete (the rule would
+    go with the type, CASCADE, without anyone having decided it)."""
+    from maillon.circulation.models import Loan, LoanRule  # circulation builds on the catalogue
+
+    uses = _in_words(
+        items=Item.objects.filter(item_type=item_type).count(),
+        rules=LoanRule.objects.filter(item_type=item_type).count() if deleting else 0,
+        mappings=SourceCode.objects.filter(kind=SourceCode.Kind.ITEM_TYPE,
+                                           target__iexact=item_type.code).count())
+    # The loan history has no index on the code: read only when nothing else decided already.
+    if not uses and Loan.objects.filter(item_type_code=item_type.code).exists():
+        uses.append(_("the loan history"))
+    return uses
+
+
+def collection_uses(collection: Collection) -> list[str]:
+    """What refers to `collection` by row or by code, in words; empty: unused."""
+    return _in_words(
+        items=Item.objects.filter(collection=collection).count(),
+        mappings=SourceCode.objects.filter(kind=SourceCode.Kind.COLLECTION,
+                                           target__iexact=collection.code).count())
+
+
+@transaction.atomic
+def save_item_type(actor, item_type: ItemType) -> ItemType:
+    """Create or update an item type (ADMINISTER). Refusal codes: code_invalid, code_taken,
+    code_in_use, invalid."""
+    require(actor, Action.ADMINISTER)
+    previous = ItemType.objects.select_for_update().get(pk=item_type.pk) if item_type.pk \
+        else None
+    taken = _("The code %(code)s is already used by another item type.")
+    _check_code(item_type, previous, item_type_uses, taken)
+    _save_setting(item_type, taken)
+    return item_type
+
+
+@transaction.atomic
+def save_collection(actor, collection: Collection) -> Collection:
+    """Create or update a collection (ADMINISTER); `floating` decides where returned items
+    stay (see circulation.routing). Refusal codes: code_invalid, code_taken, code_in_use,
+    invalid."""
+    require(actor, Action.ADMINISTER)
+    previous = Collection.objects.select_for_update().get(pk=collection.pk) if collection.pk \
+        else None
+    taken = _("The code %(code)s is already used by another collection.")
+    _check_code(collection, previous, collection_uses, taken)
+    _save_setting(collection, taken)
+    return collection
+
+
+@transaction.atomic
+def delete_item_type(actor, item_type: ItemType) -> None:
+    """Delete an unused item type (ADMINISTER). Refusal code: in_use."""
+    require(actor, Action.ADMINISTER)
+    item_type = ItemType.objects.select_for_update().get(pk=item_type.pk)
+    uses = item_type_uses(item_type, deleting=True)
+    if uses:
+        raise CatalogueError("in_use", _(
+            "The item type %(name)s cannot be deleted: it is used by %(uses)s. Nothing was "
+            "changed.") % {"name": item_type.name, "uses": ", ".join(uses)})
+    _delete_setting(item_type, _(
+        "The item type %(name)s cannot be deleted: it was put to use in the meantime. "
+        "Nothing was changed.") % {"name": item_type.name})
+
+
+@transaction.atomic
+def delete_collection(actor, collection: Collection) -> None:
+    """Delete an unused collection (ADMINISTER). Refusal code: in_use."""
+    require(actor, Action.ADMINISTER)
+    collection = Collection.objects.select_for_update().get(pk=collection.pk)
+    uses = collection_uses(collection)
+    if uses:
+        raise CatalogueError("in_use", _(
+            "The collection %(name)s cannot be deleted: it is used by %(uses)s. Nothing was "
+            "changed.") % {"name": collection.name, "uses": ", ".join(uses)})
+    _delete_setting(collection, _(
+        "The collection %(name)s cannot be deleted: it was put to use in the meantime. "
+        "Nothing was changed.") % {"name": collection.name})
+
+
+def _check_code(setting: ItemType | Collection, previous: ItemType | Collection | None,
+                uses_of, taken_message: str) -> None:
+    setting.code = (setting.code or "").strip()
+    setting.name = (setting.name or "").strip()
+    if previous is not None and previous.code == setting.code:
+        return  # a code kept as it is stays valid, even one from before the rule below
+    if previous is not None:
+        uses = uses_of(previous)
+        if uses:
+            raise CatalogueError("code_in_use", _(
+                "The code %(code)s cannot change: it is used by %(uses)s, and files to "
+                "import may carry it too. Change the name instead.")
+                % {"code": previous.code, "uses": ", ".join(uses)}, field="code")
+    try:
+        code_validator(setting.code)
+    except ValidationError as exc:
+        raise CatalogueError("code_invalid", " ".join(exc.messages), field="code") from exc
+    # Imports and the mappings compare codes without regard to case.
+    same = type(setting).objects.filter(code__iexact=setting.code).exclude(pk=setting.pk)
+    if same.exists():
+        raise CatalogueError("code_taken", taken_message % {"code": setting.code},
+                             field="code")
+
+
+def _save_setting(setting: models.Model, taken_message: str) -> None:
+    try:
+        setting.full_clean(validate_unique=False)
+    except ValidationError as exc:
+        field, messages = next(iter(exc.message_dict.items()))
+        raise CatalogueError("code_invalid" if field == "code" else "invalid",
+                             " ".join(messages),
+                             field=None if field == "__all__" else field) from exc
+    try:
+        # The unique index settles two coordinators creating the same code at once.
+        with transaction.atomic():
+            setting.save()
+    except IntegrityError as exc:
+        raise CatalogueError("code_taken", taken_message % {"code": setting.code},
+                             field="code") from exc
+
+
+def _delete_setting(setting: models.Model, raced_message: str) -> None:
+    """Delete after the checks. The row lock taken before them makes a new item wait on
+    PostgreSQL (its foreign key check shares that lock) and SQLite runs one writer at a time;
+    PROTECT and the database would still stop a delete that raced past them."""
+    try:
+        with transaction.atomic():
+            setting.delete()
+    except (ProtectedError, RestrictedError, IntegrityError) as exc:
+        raise CatalogueError("in_use", raced_message) from exc

@@ -1,7 +1,10 @@
+from collections.abc import Callable
 from pathlib import Path
 
 from django.conf import settings
 from django.contrib import messages
+from django.db.models import Count
+from django.forms import ModelForm
 from django.http import (
     FileResponse,
     Http404,
@@ -14,7 +17,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from maillon.catalogue import export, services, sru
-from maillon.catalogue.forms import ExportForm, ImportForm, ItemForm, RecordForm
+from maillon.catalogue.forms import (
+    CollectionForm,
+    ExportForm,
+    ImportForm,
+    ItemForm,
+    ItemTypeForm,
+    RecordForm,
+)
 from maillon.catalogue.importer import import_marc
 from maillon.catalogue.marc.extract import extract
 from maillon.catalogue.marc.writer import write_iso2709
@@ -322,3 +332,89 @@ def source_codes(request: HttpRequest) -> HttpResponse:
             "status": list(ItemStatus.choices),
         },
     }, status=400 if error else 200)
+
+
+@staff_required
+def type_settings(request: HttpRequest) -> HttpResponse:
+    """Item types and collections on one page: read by all the staff, changed by a
+    coordinator."""
+    require(request.user, Action.VIEW)
+    # One grouped count per column of items rather than a join per row.
+    items = Item.objects.order_by()
+    by_type = dict(items.values_list("item_type").annotate(n=Count("pk")))
+    by_collection = dict(items.values_list("collection").annotate(n=Count("pk")))
+    item_types = list(ItemType.objects.order_by("name"))
+    for item_type in item_types:
+        item_type.item_count = by_type.get(item_type.pk, 0)
+    collections = list(Collection.objects.order_by("name"))
+    for collection in collections:
+        collection.item_count = by_collection.get(collection.pk, 0)
+    return render(request, "catalogue/type_settings.html", {
+        "item_types": item_types, "collections": collections,
+        "can_administer": can(request.user, Action.ADMINISTER),
+    })
+
+
+@staff_required
+def item_type_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    item_type = get_object_or_404(ItemType, pk=pk) if pk else None
+    return _setting_edit(request, item_type, ItemTypeForm, services.save_item_type, {
+        "kind": "item_type", "saved": _("Item type %(name)s saved."),
+    }, uses_of=lambda found: services.item_type_uses(found, deleting=True))
+
+
+@staff_required
+def collection_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    collection = get_object_or_404(Collection, pk=pk) if pk else None
+    return _setting_edit(request, collection, CollectionForm, services.save_collection, {
+        "kind": "collection", "saved": _("Collection %(name)s saved."),
+    }, uses_of=services.collection_uses)
+
+
+def _setting_edit(request: HttpRequest, setting: ItemType | Collection | None,
+                  form_class: type[ModelForm], save: Callable, context: dict, *,
+                  uses_of: Callable[[ItemType | Collection], list[str]]) -> HttpResponse:
+    require(request.user, Action.ADMINISTER)
+    # The heading names the setting as saved; the form may carry a name being typed.
+    heading = setting.name if setting else ""
+    form = form_class(request.POST or None, instance=setting)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = save(request.user, form.instance)
+        except services.CatalogueError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            messages.success(request, context["saved"] % {"name": saved.name})
+            return redirect("catalogue:types")
+    # What uses it, said up front: the delete button is offered only when nothing does. Read
+    # from the saved row: the form has copied what was typed onto `setting`.
+    uses = uses_of(type(setting).objects.get(pk=setting.pk)) if setting else []
+    return render(request, "catalogue/type_form.html", {
+        **context, "form": form, "setting": setting, "heading": heading, "uses": uses,
+    })
+
+
+@staff_required
+@require_POST
+def item_type_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    item_type = get_object_or_404(ItemType, pk=pk)
+    try:
+        services.delete_item_type(request.user, item_type)
+    except services.CatalogueError as error:
+        messages.error(request, error.message)
+        return redirect("catalogue:item_type_edit", pk=pk)
+    messages.success(request, _("Item type %(name)s deleted.") % {"name": item_type.name})
+    return redirect("catalogue:types")
+
+
+@staff_required
+@require_POST
+def collection_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    collection = get_object_or_404(Collection, pk=pk)
+    try:
+        services.delete_collection(request.user, collection)
+    except services.CatalogueError as error:
+        messages.error(request, error.message)
+        return redirect("catalogue:collection_edit", pk=pk)
+    messages.success(request, _("Collection %(name)s deleted.") % {"name": collection.name})
+    return redirect("catalogue:types")

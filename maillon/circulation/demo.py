@@ -14,12 +14,13 @@ from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
-from maillon.catalogue.models import Item, ItemStatus
+from maillon.catalogue.models import Item, ItemStatus, ItemType
 from maillon.circulation import services
+from maillon.circulation.configuration import save_rule
 from maillon.circulation.errors import CirculationError
-from maillon.circulation.models import Loan
+from maillon.circulation.models import Loan, LoanRule
 from maillon.network.models import Library, Role, StaffRole
-from maillon.patrons.models import CategoryKind, Patron, PatronBlock
+from maillon.patrons.models import CategoryKind, Patron, PatronBlock, PatronCategory
 
 HISTORY_LOANS = 240  # returned loans spread over the last two years
 CURRENT_LOANS = 140  # open loans, lent over the last seven weeks (the oldest are overdue)
@@ -41,6 +42,43 @@ def _actor():
     if role is not None:
         return role.user
     return get_user_model().objects.filter(is_superuser=True).order_by("pk").first()
+
+
+# The rules a rural network typically writes: (library, category, item type) codes, None for
+# any, then the conditions. Shorter loans for films and new titles, which stay home; longer ones
+# for schools and childcare professionals; a small library lending its few DVDs for a week.
+DEMO_RULES: list[tuple[str | None, str | None, str | None, dict]] = [
+    (None, None, "DVD", {"loan_days": 14, "renewals": 1, "max_loans": 4}),
+    (None, None, "NOUV", {"loan_days": 14, "renewals": 0, "may_travel": False,
+                          "note": "Nouveautés : ne circulent pas par la navette"}),
+    (None, None, "PER", {"loan_days": 14, "renewals": 1, "holds_allowed": False}),
+    (None, None, "JEU", {"loan_days": 21, "renewals": 1, "max_loans": 2}),
+    (None, None, "KIT", {"loan_days": 42, "renewals": 0, "hold_shelf_days": 15}),
+    (None, "COL", None, {"loan_days": 42, "renewals": 1, "max_loans": 60,
+                         "note": "Écoles, EHPAD : prêts par caisse"}),
+    (None, "PRO", None, {"loan_days": 42, "renewals": 1, "max_loans": 30}),
+    ("SEC", None, "DVD", {"loan_days": 7, "renewals": 0, "max_loans": 2,
+                          "note": "Petit fonds de DVD : une semaine"}),
+]
+
+
+def seed_rules() -> int:
+    """The demo network's loan rules, made by its coordinator through the service; only on a
+    network that has the default rule alone (a coordinator's own rules are never touched)."""
+    if LoanRule.objects.count() > 1:
+        return 0
+    actor = _actor()
+    made = 0
+    for library, category, item_type, terms in DEMO_RULES:
+        wanted = {"library": (Library, library), "patron_category": (PatronCategory, category),
+                  "item_type": (ItemType, item_type)}
+        scope = {field: model.objects.filter(code=code).first() if code else None
+                 for field, (model, code) in wanted.items()}
+        if any(code and scope[field] is None for field, (_m, code) in wanted.items()):
+            continue  # a code this network does not have
+        save_rule(actor, LoanRule(**scope, **terms))
+        made += 1
+    return made
 
 
 def build_circulation(today: dt.date) -> dict[str, int]:

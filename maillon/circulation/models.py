@@ -14,6 +14,7 @@ captured item serves one hold"; they work on SQLite and PostgreSQL alike.
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -42,19 +43,26 @@ class LoanRule(models.Model):
     item_type = models.ForeignKey(ItemType, on_delete=models.CASCADE, null=True, blank=True,
                                   related_name="loan_rules", verbose_name=_("item type"),
                                   help_text=_("Empty: every item type."))
-    loan_days = models.PositiveSmallIntegerField(_("loan length (days)"), default=21)
+    loan_days = models.PositiveSmallIntegerField(_("loan length (days)"), default=21,
+                                                 validators=[MinValueValidator(1)])
     renewals = models.PositiveSmallIntegerField(_("renewals allowed"), default=2)
     max_loans = models.PositiveSmallIntegerField(
         _("maximum loans"), null=True, blank=True,
         help_text=_("Per patron at a library, for the item type of this rule (or all types). "
                     "Empty: no limit beyond the network's."))
     holds_allowed = models.BooleanField(_("holds allowed"), default=True)
-    hold_shelf_days = models.PositiveSmallIntegerField(_("days on the hold shelf"), default=10)
+    hold_shelf_days = models.PositiveSmallIntegerField(_("days on the hold shelf"), default=10,
+                                                       validators=[MinValueValidator(1)])
     may_travel = models.BooleanField(
         _("may travel for holds"), default=True,
         help_text=_("Unticked: the shuttle does not carry these items to fill holds "
                     "(e.g. new titles); they can be held for pickup at their home library."))
     note = models.CharField(_("note"), max_length=200, blank=True)
+    # Who last changed the rule and when (set by the service): the coordinators' page shows it.
+    updated_at = models.DateTimeField(_("changed on"), null=True, blank=True, editable=False)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                   null=True, blank=True, related_name="+",
+                                   verbose_name=_("changed by"))
 
     class Meta:
         verbose_name = _("loan rule")
@@ -66,7 +74,10 @@ class LoanRule(models.Model):
                 Coalesce("library", models.Value(0)),
                 Coalesce("patron_category", models.Value(0)),
                 Coalesce("item_type", models.Value(0)),
-                name="one_loan_rule_per_scope"),
+                name="one_loan_rule_per_scope",
+                violation_error_message=_(
+                    "A rule already exists for this library, patron category and item type: "
+                    "change that one instead.")),
             models.CheckConstraint(condition=models.Q(loan_days__gte=1),
                                    name="loan_rule_positive_days"),
             models.CheckConstraint(condition=models.Q(hold_shelf_days__gte=1),
@@ -114,6 +125,10 @@ class NetworkPolicy(models.Model):
                     "removed, unless the patron chose to keep their history."))
     due_soon_days = models.PositiveSmallIntegerField(
         _("“due soon” notice (days before)"), default=3)
+    updated_at = models.DateTimeField(_("changed on"), null=True, blank=True, editable=False)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                   null=True, blank=True, related_name="+",
+                                   verbose_name=_("changed by"))
 
     class Meta:
         verbose_name = _("network circulation policy")

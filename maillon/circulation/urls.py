@@ -1,6 +1,6 @@
 from django.urls import path
 
-from maillon.circulation import desk_holds, views
+from maillon.circulation import desk_holds, rule_views, views
 
 app_name = "circulation"
 
@@ -20,4 +20,10 @@ urlpatterns = [
     path("jour/envoyer/", views.send_view, name="send"),
     path("jour/transit/", desk_holds.transfer_view, name="transfer"),
     path("jour/prelevements.csv", views.pull_list_csv, name="pull_csv"),
+    path("regles/", rule_views.rules_page, name="rules"),
+    path("regles/regles.csv", rule_views.rules_csv, name="rules_csv"),
+    path("regles/nouvelle/", rule_views.rule_edit, name="rule_create"),
+    path("regles/<int:pk>/", rule_views.rule_edit, name="rule_edit"),
+    path("regles/<int:pk>/supprimer/", rule_views.rule_delete, name="rule_delete"),
+    path("regles/reseau/", rule_views.policy_edit, name="policy_edit"),
 ]

@@ -5,7 +5,7 @@ from typing import TextIO
 from django.utils import timezone
 
 from maillon.catalogue.demo import build_catalogue
-from maillon.circulation.demo import build_circulation
+from maillon.circulation.demo import build_circulation, seed_rules
 from maillon.circulation.models import HoldStatus
 from maillon.network.demo import build_network
 from maillon.patrons.demo import build_patrons
@@ -29,7 +29,8 @@ def build_demo(progress: TextIO | None = None) -> list[tuple[str, str]]:
     if progress:
         progress.write(f"  {summary}")
     if progress:
-        progress.write("Prêts (historique et en cours), réservations et navette…")
+        progress.write("Règles de prêt, prêts (historique et en cours), réservations et navette…")
+    seed_rules()
     build_circulation(today)
     return accounts + give_patron_accounts(DEMO_PASSWORD)
 

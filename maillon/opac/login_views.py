@@ -12,13 +12,14 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from maillon.core import throttle
+from maillon.core.sessions import PATRON_PREFIX
 from maillon.opac import password_reset, patron_session
 from maillon.opac.forms import LoginForm, PasswordRequestForm, SetPasswordForm
 from maillon.opac.network import network_name
 from maillon.opac.patron_session import posted_data as _posted
 from maillon.patrons.services import PatronError, set_own_password
 
-RESET_SESSION_KEY = "maillon_patron_reset"
+RESET_SESSION_KEY = PATRON_PREFIX + "reset"  # patron side: kept by the staff logout
 # The token leaves the address bar (and Referer headers) once read: the form page shows this.
 SET_PASSWORD_TOKEN = "definir"
 

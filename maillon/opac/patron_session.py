@@ -4,6 +4,9 @@ A patron is not a Django user: their id lives in the session under its own key, 
 instead of) a staff login, and ``request.patron`` is set by ``PatronSessionMiddleware``. The
 session forgets the patron after ``MAILLON_PATRON_SESSION_MINUTES`` without a request (a card
 used on a library's public computer), and when their password changes (a hash of it is kept).
+
+Logging a patron in or out rotates the session key and keeps a staff login; the staff logout
+keeps the patron's login in turn (see ``maillon.core.sessions``).
 """
 
 from __future__ import annotations
@@ -23,12 +26,14 @@ from django.utils.functional import SimpleLazyObject
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from maillon.core import throttle
+from maillon.core.sessions import PATRON_PREFIX
 from maillon.patrons.conf import normalize_card
 from maillon.patrons.models import Patron
 
-PATRON_KEY = "maillon_patron_id"
-HASH_KEY = "maillon_patron_hash"
-SEEN_KEY = "maillon_patron_seen"
+# The patron side's session keys share a prefix: the staff logout keeps them (core.sessions).
+PATRON_KEY = PATRON_PREFIX + "id"
+HASH_KEY = PATRON_PREFIX + "hash"
+SEEN_KEY = PATRON_PREFIX + "seen"
 # Writing the session on every page costs a query: refresh "last seen" once a minute at most.
 SEEN_RESOLUTION = 60
 
@@ -71,7 +76,7 @@ def authenticate(request: HttpRequest, raw_card: str, password: str) -> Patron |
 
 
 def login(request: HttpRequest, patron: Patron) -> None:
-    """A new session key (no fixation), then the patron in it."""
+    """A new session key (no fixation), then the patron in it; a staff login stays."""
     request.session.cycle_key()
     request.session[PATRON_KEY] = patron.pk
     request.session[HASH_KEY] = _password_hash(patron)

@@ -2,6 +2,7 @@
 
 from django import forms
 from django.db.models import Q
+from django.forms.models import construct_instance
 from django.utils.translation import gettext_lazy as _
 
 from maillon.network.models import Partner
@@ -52,6 +53,32 @@ class PatronForm(forms.ModelForm):
                 if name in self.cleaned_data}
         data.pop("home_library", None)
         return data
+
+
+class CategoryForm(forms.ModelForm):
+    """A patron category as the coordinator sets it; save_category checks the whole."""
+
+    class Meta:
+        model = PatronCategory
+        fields = ["code", "name", "kind", "min_age", "max_age", "registration_months",
+                  "fee_note", "is_active"]
+        widgets = {"code": forms.TextInput(attrs={"autocomplete": "off",
+                                                  "spellcheck": "false"})}
+        help_texts = {
+            "code": _("2 to 20 capital letters, digits, dashes or underscores (e.g. ADU). "
+                      "The API and the loan statistics know the category by it: it cannot "
+                      "change once patrons hold the category."),
+            "min_age": _("Empty: no lower limit."),
+            "max_age": _("Empty: no upper limit."),
+            "is_active": _("Unticked: no new patron can be registered in this category; "
+                           "those who hold it keep it."),
+        }
+
+    def _post_clean(self) -> None:
+        # Copy the typed values onto the category, but let the service validate it: the
+        # model's constraints would otherwise give people messages like "Constraint … is
+        # violated".
+        self.instance = construct_instance(self, self.instance, self._meta.fields)
 
 
 class BlockForm(forms.Form):

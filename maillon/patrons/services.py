@@ -323,3 +323,68 @@ def _validate(patron: Patron) -> None:
         field, messages = next(iter(exc.message_dict.items()))
         raise PatronError("invalid", " ".join(messages),
                           field=None if field == "__all__" else field) from exc
+
+
+# Patron categories: the network's shared settings, changed by a coordinator only. There is no
+# delete (patrons refer to a category with PROTECT): un-ticking "offered" retires one.
+
+@transaction.atomic
+def save_category(actor, category: PatronCategory) -> PatronCategory:
+    """Create or update a patron category (ADMINISTER). Refusal codes: code_invalid,
+    code_taken, category_code_in_use, age_range, registration_length, invalid."""
+    require(actor, Action.ADMINISTER)
+    category.code = (category.code or "").strip()
+    category.name = (category.name or "").strip()
+    if category.pk:
+        # Decide on the row as it is now, not as the page showed it.
+        previous = PatronCategory.objects.select_for_update().get(pk=category.pk)
+        if previous.code != category.code and category_code_in_use(previous):
+            raise PatronError("category_code_in_use", _(
+                "The code %(code)s is already held by patrons or kept in the loan "
+                "statistics: it cannot change. Change the name instead, or create a new "
+                "category and stop offering this one.") % {"code": previous.code},
+                field="code")
+    # The CheckConstraints would only say "Constraint … is violated": say it for people first.
+    if (category.min_age is not None and category.max_age is not None
+            and category.min_age > category.max_age):
+        raise PatronError("age_range", _(
+            "The maximum age cannot be lower than the minimum age."), field="max_age")
+    if category.registration_months is not None and category.registration_months < 1:
+        raise PatronError("registration_length", _(
+            "A registration lasts at least one month."), field="registration_months")
+    try:
+        category.full_clean(validate_unique=False)
+    except ValidationError as exc:
+        field, messages = next(iter(exc.message_dict.items()))
+        raise PatronError("code_invalid" if field == "code" else "invalid", " ".join(messages),
+                          field=None if field == "__all__" else field) from exc
+    # The API and statistics compare codes without regard to case.
+    taken = PatronCategory.objects.filter(code__iexact=category.code).exclude(pk=category.pk)
+    if taken.exists():
+        raise _category_code_taken(category.code)
+    try:
+        # The unique index settles two coordinators creating the same code at once.
+        with transaction.atomic():
+            category.save()
+    except IntegrityError as exc:
+        raise _category_code_taken(category.code) from exc
+    return category
+
+
+def category_code_in_use(category: PatronCategory) -> bool:
+    """Does anything know the category by its code? Patrons (the API registers and shows
+    them by category code) and loans and holds, whose statistics keep the code after
+    anonymisation: a new code would split one category's figures in two."""
+    from maillon.circulation.models import Hold, Loan  # circulation builds on patrons
+
+    if category.patrons.exists():
+        return True
+    # History is scanned only when no patron holds the category (rare, and a big table).
+    return (Loan.objects.filter(patron_category_code=category.code).exists()
+            or Hold.objects.filter(patron_category_code=category.code).exists())
+
+
+def _category_code_taken(code: str) -> PatronError:
+    return PatronError("code_taken", _(
+        "The code %(code)s is already used by another category.") % {"code": code},
+        field="code")

@@ -4,7 +4,7 @@ import datetime as dt
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef
+from django.db.models import Count, Exists, OuterRef
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -19,13 +19,14 @@ from maillon.patrons import change_requests, services
 from maillon.patrons.conf import card_matches_pattern, normalize_card
 from maillon.patrons.export import patrons_csv_response
 from maillon.patrons.folding import fold
-from maillon.patrons.forms import BlockForm, PatronForm
+from maillon.patrons.forms import BlockForm, CategoryForm, PatronForm
 from maillon.patrons.models import (
     EXPIRY_WARNING_DAYS,
     ChangeRequestStatus,
     DetailsChangeRequest,
     Patron,
     PatronBlock,
+    PatronCategory,
 )
 from maillon.patrons.services import PatronError
 
@@ -223,6 +224,39 @@ def export(request: HttpRequest, code: str) -> HttpResponse:
     library = get_object_or_404(Library, code=code)
     require(request.user, Action.MANAGE, library)
     return patrons_csv_response(library, timezone.localdate())
+
+
+@staff_required
+def category_list(request: HttpRequest) -> HttpResponse:
+    """The network's patron categories: read by all the staff, changed by a coordinator."""
+    require(request.user, Action.VIEW)
+    categories = PatronCategory.objects.annotate(patron_count=Count("patrons")).order_by(
+        "-is_active", "name")
+    return render(request, "patrons/category_list.html", {
+        "categories": categories,
+        "can_administer": can(request.user, Action.ADMINISTER),
+    })
+
+
+@staff_required
+def category_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    category = get_object_or_404(PatronCategory, pk=pk) if pk else None
+    require(request.user, Action.ADMINISTER)
+    # The heading names the category as saved; the form may carry a name being typed.
+    heading = category.name if category else ""
+    form = CategoryForm(request.POST or None, instance=category)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.save_category(request.user, form.instance)
+        except PatronError as error:
+            _place(form, error)
+        else:
+            messages.success(request, _("Category %(name)s saved.") % {"name": saved.name})
+            return redirect("patrons:category_list")
+    return render(request, "patrons/category_form.html", {
+        "form": form, "category": category, "heading": heading,
+        "patron_count": category.patrons.count() if category else 0,
+    })
 
 
 def _desk(request: HttpRequest) -> Library | None:

@@ -45,3 +45,11 @@ def screenshot(page, name: str) -> None:
     """Keep a picture of what the person saw, for humans reviewing a run."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+def serious_violations(page) -> list[dict]:
+    """What axe-core finds serious or critical on the page as it is now."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    return [v for v in results.response["violations"] if v["impact"] in ("serious", "critical")]

@@ -5,13 +5,12 @@ at the returns page with its big action message; axe-core finds no serious viola
 import datetime as dt
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 from playwright.sync_api import expect
 
 from maillon.circulation.models import Loan
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import screenshot, serious_violations
 from tests.conftest import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -27,11 +26,6 @@ def scan(page, field: str, code: str) -> None:
 def fr(msgid: str) -> str:
     with translation.override("fr"):
         return gettext(msgid)
-
-
-def serious_violations(page) -> list[dict]:
-    results = Axe().run(page)
-    return [v for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
 
 
 def test_lend_two_items_then_check_one_in(page, live_server, network, staff, make_patron,

@@ -19,7 +19,8 @@ from django.db.models import Value
 
 from maillon.catalogue.models import Item, ItemStatus
 from maillon.circulation import common, loans
-from maillon.circulation.models import Hold, HoldStatus, Loan, Transfer
+from maillon.circulation.configuration import save_rule
+from maillon.circulation.models import Hold, HoldStatus, Loan, LoanRule, Transfer
 from maillon.circulation.services import (
     CheckinResult,
     CirculationError,
@@ -27,6 +28,7 @@ from maillon.circulation.services import (
     checkout,
     place_hold,
 )
+from maillon.network.models import Role
 
 from .conftest import TODAY
 from .helpers import assert_item_consistent
@@ -162,3 +164,15 @@ def test_two_copies_returned_at_once_for_one_hold(desk, network, make_patron, ma
     assert hold.status == HoldStatus.IN_TRANSIT
     assert_item_consistent(first)
     assert_item_consistent(second)
+
+
+def test_two_coordinators_adding_one_scope_make_one_rule(staff, types, default_rule):
+    coordinator = staff[Role.COORDINATOR].username
+    dvd = types["DVD"].pk
+    outcomes = in_parallel(
+        *[lambda days=days: save_rule(user(coordinator),
+                                      LoanRule(item_type_id=dvd, loan_days=days))
+          for days in (7, 14)])
+    refused = [o for o in outcomes if isinstance(o, CirculationError)]
+    assert len(refused) == 1 and refused[0].code == "rule_scope_taken", outcomes
+    assert LoanRule.objects.filter(item_type_id=dvd).count() == 1

@@ -1,0 +1,98 @@
+"""The coordinator's changes to the circulation rules and the network policy.
+
+Rules are read by every checkout, renewal and hold (``rules.RuleBook``); they change only here.
+A change applies to what happens next: loans already made keep their due date and their length.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from maillon.circulation.errors import CirculationError
+from maillon.circulation.models import LoanRule, NetworkPolicy
+from maillon.network.permissions import Action, require
+
+__all__ = ["delete_rule", "is_default_rule", "save_rule", "update_policy"]
+
+SCOPE_FIELDS = ("library_id", "patron_category_id", "item_type_id")
+
+
+def is_default_rule(rule: LoanRule) -> bool:
+    """The (any, any, any) rule: it always matches, so that every loan has a rule."""
+    return all(getattr(rule, name) is None for name in SCOPE_FIELDS)
+
+
+def _scope_taken() -> CirculationError:
+    return CirculationError("rule_scope_taken", _(
+        "A rule already exists for this library, patron category and item type: "
+        "change that one instead."))
+
+
+def save_rule(actor, rule: LoanRule) -> LoanRule:
+    """Create or change a loan rule (coordinator only).
+
+    The default rule keeps its scope: made specific, some loans would have no rule at all.
+    Two rules for one scope are refused (the database's unique index decides when two
+    coordinators save at the same moment).
+    """
+    require(actor, Action.ADMINISTER)
+    try:
+        with transaction.atomic():
+            if rule.pk:
+                previous = LoanRule.objects.select_for_update().get(pk=rule.pk)
+                if is_default_rule(previous) and not is_default_rule(rule):
+                    raise CirculationError("default_rule_scope", _(
+                        "The network's default rule applies to every library, category and "
+                        "item type: add a new rule for a narrower case instead."))
+            if LoanRule.objects.filter(**{name: getattr(rule, name) for name in SCOPE_FIELDS}
+                                       ).exclude(pk=rule.pk).exists():
+                raise _scope_taken()
+            rule.updated_by = actor if getattr(actor, "is_authenticated", False) else None
+            rule.updated_at = timezone.now()
+            try:
+                rule.full_clean()
+            except ValidationError as error:
+                raise CirculationError("invalid_rule", " ".join(error.messages)) from error
+            rule.save()
+    except IntegrityError as error:
+        raise _scope_taken() from error
+    return rule
+
+
+@transaction.atomic
+def delete_rule(actor, rule: LoanRule) -> None:
+    require(actor, Action.ADMINISTER)
+    rule = LoanRule.objects.select_for_update().get(pk=rule.pk)
+    if is_default_rule(rule):
+        raise CirculationError("default_rule", _(
+            "The network's default rule cannot be deleted: every loan needs a rule. "
+            "Change its conditions instead."))
+    rule.delete()
+
+
+POLICY_FIELDS = {"max_loans_per_library", "max_loans_network", "collective_exempt",
+                 "anonymise_after_days", "due_soon_days"}
+
+
+@transaction.atomic
+def update_policy(actor, **fields) -> NetworkPolicy:
+    """Change the network's caps, privacy delay and notice delay (coordinator only)."""
+    require(actor, Action.ADMINISTER)
+    unknown = set(fields) - POLICY_FIELDS
+    if unknown:
+        raise ValueError(f"not policy fields: {sorted(unknown)}")
+    NetworkPolicy.current()  # the row exists before it is locked
+    policy = NetworkPolicy.objects.select_for_update().get(pk=1)
+    for name, value in fields.items():
+        setattr(policy, name, value)
+    policy.updated_by = actor if getattr(actor, "is_authenticated", False) else None
+    policy.updated_at = timezone.now()
+    try:
+        policy.full_clean()
+    except ValidationError as error:
+        raise CirculationError("invalid_policy", " ".join(error.messages)) from error
+    policy.save()
+    return policy
