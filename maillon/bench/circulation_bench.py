@@ -207,6 +207,19 @@ def measure_baseline(network: Network) -> dict:
     return _figures(times)
 
 
+def measure_round_trip() -> dict:
+    """The machine's floor: one `SELECT 1` to the database and back, no transaction. Every
+    statement of a checkout pays at least this; it varies a lot from machine to machine."""
+    times = []
+    with connection.cursor() as cursor:
+        for _n in range(500 + WARMUP):
+            started = time.perf_counter()
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+            times.append(_ms(started))
+    return _figures(times)
+
+
 def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -299,6 +312,7 @@ def run(seed: int, samples: int) -> dict:
     out["service"] = measure_services(network)
     out["queries"] = queries_per_checkout(network)
     out["baseline"] = measure_baseline(network)
+    out["round_trip"] = measure_round_trip()
     out["http"] = measure_http(network)
     out["open_loans"] = {label: Loan.objects.filter(patron__card_number=card,
                                                     returned_at__isnull=True).count()

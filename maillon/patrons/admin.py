@@ -1,11 +1,12 @@
 from django.contrib import admin
 
+from maillon.core.admin import ReadOnlyAdmin
 from maillon.patrons.models import PatronCategory
 
 
-# Categories are configuration; patrons themselves change only through services.py.
+# Changed in the staff pages (/pro/usagers/categories/).
 @admin.register(PatronCategory)
-class PatronCategoryAdmin(admin.ModelAdmin):
+class PatronCategoryAdmin(ReadOnlyAdmin):
     list_display = ["code", "name", "kind", "min_age", "max_age", "registration_months",
                     "is_active"]
     list_filter = ["kind", "is_active"]
