@@ -53,7 +53,9 @@ def save_rule(actor, rule: LoanRule) -> LoanRule:
             rule.updated_by = actor if getattr(actor, "is_authenticated", False) else None
             rule.updated_at = timezone.now()
             try:
-                rule.full_clean()
+                # The scope's uniqueness was checked above and the unique index settles a
+                # race; validating the constraint here again would name a race "invalid".
+                rule.full_clean(validate_constraints=False)
             except ValidationError as error:
                 raise CirculationError("invalid_rule", " ".join(error.messages)) from error
             rule.save()

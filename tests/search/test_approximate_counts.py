@@ -13,7 +13,10 @@ def small_limits(monkeypatch):
     monkeypatch.setattr(engine, "SAMPLE_WINDOWS", 4)
 
 
-def test_very_common_words_answer_an_estimate(network, small_limits):
+def test_very_common_words_answer_an_estimate(network, small_limits, monkeypatch):
+    # The sampled path, whatever the probe guessed of the density: PostgreSQL's probe follows
+    # the heap, which earlier tests' updates reorder, and a guess of "few" reads all 120.
+    monkeypatch.setattr(engine, "_all_if_few", lambda *args: None)
     for n in range(120):
         record = make_record(f"Histoire numéro {n}", audience="youth" if n % 3 else "adult",
                              index=False)
