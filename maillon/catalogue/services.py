@@ -35,6 +35,7 @@ from maillon.catalogue.records import (
     parse_marc,
     records_changed,
 )
+from maillon.core.validation import first_error
 from maillon.network.models import Library, code_validator
 from maillon.network.permissions import Action, require
 
@@ -366,10 +367,9 @@ def _save_setting(setting: models.Model, taken_message: str) -> None:
     try:
         setting.full_clean(validate_unique=False)
     except ValidationError as exc:
-        field, messages = next(iter(exc.message_dict.items()))
-        raise CatalogueError("code_invalid" if field == "code" else "invalid",
-                             " ".join(messages),
-                             field=None if field == "__all__" else field) from exc
+        field, message = first_error(exc)
+        raise CatalogueError("code_invalid" if field == "code" else "invalid", message,
+                             field=field) from exc
     try:
         # The unique index settles two coordinators creating the same code at once.
         with transaction.atomic():

@@ -53,8 +53,7 @@ def find_item(barcode_or_item: Item | str, *, lock: bool = False,
     With `lock`, the row as locked by ``lock_item``, found and locked in one query;
     `with_open_holds` adds ``has_open_holds`` (see ``_locking_items``)."""
     if isinstance(barcode_or_item, Item):
-        return (_locking_items(with_open_holds).get(pk=barcode_or_item.pk) if lock
-                else barcode_or_item)
+        return lock_item(barcode_or_item, with_open_holds) if lock else barcode_or_item
     barcode = str(barcode_or_item or "").strip()
     items = _locking_items(with_open_holds) if lock else Item.objects
     try:  # barcodes are unique: no ordering to build
@@ -90,9 +89,9 @@ def _locking_patrons(with_open_loans: bool = False) -> QuerySet[Patron]:
     return patrons
 
 
-def lock_item(item: Item | int) -> Item:
+def lock_item(item: Item | int, with_open_holds: bool = False) -> Item:
     """The item's row, locked until the end of the transaction: what it holds *now* decides."""
-    return _locking_items().get(pk=getattr(item, "pk", item))
+    return _locking_items(with_open_holds).get(pk=getattr(item, "pk", item))
 
 
 @cache

@@ -12,23 +12,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from maillon.circulation.errors import CirculationError
-from maillon.circulation.models import LoanRule, NetworkPolicy
+from maillon.circulation.models import RULE_SCOPE_TAKEN, LoanRule, NetworkPolicy
 from maillon.network.permissions import Action, require
 
-__all__ = ["delete_rule", "is_default_rule", "save_rule", "update_policy"]
-
-SCOPE_FIELDS = ("library_id", "patron_category_id", "item_type_id")
-
-
-def is_default_rule(rule: LoanRule) -> bool:
-    """The (any, any, any) rule: it always matches, so that every loan has a rule."""
-    return all(getattr(rule, name) is None for name in SCOPE_FIELDS)
+__all__ = ["delete_rule", "save_rule", "update_policy"]
 
 
 def _scope_taken() -> CirculationError:
-    return CirculationError("rule_scope_taken", _(
-        "A rule already exists for this library, patron category and item type: "
-        "change that one instead."))
+    return CirculationError("rule_scope_taken", str(RULE_SCOPE_TAKEN))
 
 
 def save_rule(actor, rule: LoanRule) -> LoanRule:
@@ -43,12 +34,13 @@ def save_rule(actor, rule: LoanRule) -> LoanRule:
         with transaction.atomic():
             if rule.pk:
                 previous = LoanRule.objects.select_for_update().get(pk=rule.pk)
-                if is_default_rule(previous) and not is_default_rule(rule):
+                if previous.is_default and not rule.is_default:
                     raise CirculationError("default_rule_scope", _(
                         "The network's default rule applies to every library, category and "
                         "item type: add a new rule for a narrower case instead."))
-            if LoanRule.objects.filter(**{name: getattr(rule, name) for name in SCOPE_FIELDS}
-                                       ).exclude(pk=rule.pk).exists():
+            if LoanRule.objects.filter(
+                    library_id=rule.library_id, patron_category_id=rule.patron_category_id,
+                    item_type_id=rule.item_type_id).exclude(pk=rule.pk).exists():
                 raise _scope_taken()
             rule.updated_by = actor if getattr(actor, "is_authenticated", False) else None
             rule.updated_at = timezone.now()
@@ -68,7 +60,7 @@ def save_rule(actor, rule: LoanRule) -> LoanRule:
 def delete_rule(actor, rule: LoanRule) -> None:
     require(actor, Action.ADMINISTER)
     rule = LoanRule.objects.select_for_update().get(pk=rule.pk)
-    if is_default_rule(rule):
+    if rule.is_default:
         raise CirculationError("default_rule", _(
             "The network's default rule cannot be deleted: every loan needs a rule. "
             "Change its conditions instead."))

@@ -7,7 +7,6 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from maillon.catalogue.models import ItemType
-from maillon.circulation.configuration import is_default_rule
 from maillon.circulation.models import LoanRule, NetworkPolicy
 from maillon.network.models import Library
 from maillon.patrons.models import PatronCategory
@@ -28,7 +27,7 @@ class LoanRuleForm(forms.ModelForm):
         # Active libraries, and the rule's own if it has closed since.
         self.fields["library"].queryset = Library.objects.filter(
             Q(is_active=True) | Q(pk=self.instance.library_id))
-        if self.instance.pk and is_default_rule(self.instance):
+        if self.instance.pk and self.instance.is_default:
             # The default rule keeps its scope (the service refuses it too).
             for name in ("library", "patron_category", "item_type"):
                 self.fields[name].disabled = True

@@ -28,6 +28,8 @@ from maillon.patrons.models import Patron, PatronCategory
 # patron category, which outweighs the item type. A rule for (library, any, any) therefore beats
 # (any, category, item type): the library's own policy comes before network-wide defaults.
 LIBRARY_WEIGHT, CATEGORY_WEIGHT, ITEM_TYPE_WEIGHT = 4, 2, 1
+RULE_SCOPE_TAKEN = _("A rule already exists for this library, patron category and item type: "
+                     "change that one instead.")
 
 
 class LoanRule(models.Model):
@@ -75,9 +77,7 @@ class LoanRule(models.Model):
                 Coalesce("patron_category", models.Value(0)),
                 Coalesce("item_type", models.Value(0)),
                 name="one_loan_rule_per_scope",
-                violation_error_message=_(
-                    "A rule already exists for this library, patron category and item type: "
-                    "change that one instead.")),
+                violation_error_message=RULE_SCOPE_TAKEN),
             models.CheckConstraint(condition=models.Q(loan_days__gte=1),
                                    name="loan_rule_positive_days"),
             models.CheckConstraint(condition=models.Q(hold_shelf_days__gte=1),
@@ -99,6 +99,11 @@ class LoanRule(models.Model):
         return (LIBRARY_WEIGHT * (self.library_id is not None)
                 + CATEGORY_WEIGHT * (self.patron_category_id is not None)
                 + ITEM_TYPE_WEIGHT * (self.item_type_id is not None))
+
+    @property
+    def is_default(self) -> bool:
+        """The (any, any, any) rule: it always matches, so that every loan has a rule."""
+        return self.specificity == 0
 
     def matches(self, library_id: int | None, category_id: int | None,
                 item_type_id: int | None) -> bool:

@@ -117,7 +117,7 @@ def rule_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             return redirect(reverse("circulation:rules") + "#regles")
     return render(request, "circulation/rule_form.html", {
         "form": form, "rule": rule,
-        "is_default": rule is not None and configuration.is_default_rule(rule)})
+        "is_default": rule is not None and rule.is_default})
 
 
 @staff_required

@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from maillon.core.validation import first_error
 from maillon.network.models import Library, Partner
 from maillon.network.permissions import Action, can, require
 from maillon.patrons.conf import (
@@ -320,9 +321,8 @@ def _validate(patron: Patron) -> None:
         patron.full_clean(exclude=["card_number", "password", "search_name"],
                           validate_unique=False)
     except ValidationError as exc:
-        field, messages = next(iter(exc.message_dict.items()))
-        raise PatronError("invalid", " ".join(messages),
-                          field=None if field == "__all__" else field) from exc
+        field, message = first_error(exc)
+        raise PatronError("invalid", message, field=field) from exc
 
 
 # Patron categories: the network's shared settings, changed by a coordinator only. There is no
@@ -355,9 +355,9 @@ def save_category(actor, category: PatronCategory) -> PatronCategory:
     try:
         category.full_clean(validate_unique=False)
     except ValidationError as exc:
-        field, messages = next(iter(exc.message_dict.items()))
-        raise PatronError("code_invalid" if field == "code" else "invalid", " ".join(messages),
-                          field=None if field == "__all__" else field) from exc
+        field, message = first_error(exc)
+        raise PatronError("code_invalid" if field == "code" else "invalid", message,
+                          field=field) from exc
     # The API and statistics compare codes without regard to case.
     taken = PatronCategory.objects.filter(code__iexact=category.code).exclude(pk=category.pk)
     if taken.exists():
