@@ -12,16 +12,27 @@ account_patterns = [
     path("connexion/", maillon_auth.LoginView.as_view(), name="login"),
     path("deconnexion/", maillon_auth.LogoutView.as_view(), name="logout"),
     path("mot-de-passe/", auth_views.PasswordChangeView.as_view(), name="password_change"),
-    path("mot-de-passe/fait/", auth_views.PasswordChangeDoneView.as_view(),
-         name="password_change_done"),
-    path("mot-de-passe-oublie/", auth_views.PasswordResetView.as_view(),
-         name="password_reset"),
-    path("mot-de-passe-oublie/envoye/", auth_views.PasswordResetDoneView.as_view(),
-         name="password_reset_done"),
-    path("nouveau-mot-de-passe/<uidb64>/<token>/", auth_views.PasswordResetConfirmView.as_view(),
-         name="password_reset_confirm"),
-    path("nouveau-mot-de-passe/fait/", auth_views.PasswordResetCompleteView.as_view(),
-         name="password_reset_complete"),
+    path(
+        "mot-de-passe/fait/",
+        auth_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
+    path("mot-de-passe-oublie/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "mot-de-passe-oublie/envoye/",
+        auth_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "nouveau-mot-de-passe/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "nouveau-mot-de-passe/fait/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
 ]
 
 staff_patterns = [

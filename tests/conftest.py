@@ -41,8 +41,12 @@ def shared_data() -> Path:
 
 
 def make_library(code: str, kind: str = LibraryKind.MEMBER, **extra) -> Library:
-    defaults = {"name": f"Bibliothèque {code}", "kind": kind, "commune": f"Commune {code}",
-                "shuttle_days": [2, 5]}
+    defaults = {
+        "name": f"Bibliothèque {code}",
+        "kind": kind,
+        "commune": f"Commune {code}",
+        "shuttle_days": [2, 5],
+    }
     defaults.update(extra)
     return Library.objects.create(code=code, **defaults)
 
@@ -61,12 +65,16 @@ def network(db) -> dict[str, Library]:
 def make_staff(db):
     def make(username: str, *roles: tuple[Library, str]):
         user = get_user_model().objects.create_user(
-            username=username, password=PASSWORD, email=f"{username}@example.org",
-            first_name=username.capitalize(), last_name="Test",
+            username=username,
+            password=PASSWORD,
+            email=f"{username}@example.org",
+            first_name=username.capitalize(),
+            last_name="Test",
         )
         for library, role in roles:
             StaffRole.objects.create(user=user, library=library, role=role)
         return user
+
     return make
 
 
@@ -87,8 +95,12 @@ def today() -> dt.date:
 
 
 def chromium_path() -> str | None:
-    for candidate in (os.environ.get("MAILLON_CHROMIUM"), "/usr/bin/chromium",
-                      shutil.which("chromium"), shutil.which("chromium-browser")):
+    for candidate in (
+        os.environ.get("MAILLON_CHROMIUM"),
+        "/usr/bin/chromium",
+        shutil.which("chromium"),
+        shutil.which("chromium-browser"),
+    ):
         if candidate and Path(candidate).exists():
             return candidate
     return None

@@ -39,13 +39,17 @@ def api_user(request):
         return user
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        raise ApiError(401, "authentication_required", _(
-            "Give an API token (Authorization: Bearer …) or sign in as staff."))
+        raise ApiError(
+            401,
+            "authentication_required",
+            _("Give an API token (Authorization: Bearer …) or sign in as staff."),
+        )
     if not is_staff_member(user):
         raise ApiError(403, "staff_only", _("This part of the API is for library staff."))
     if request.method not in ("GET", "HEAD", "OPTIONS") and _csrf_failure(request):
-        raise ApiError(403, "csrf_failed", _(
-            "The CSRF check failed: reload the page and try again."))
+        raise ApiError(
+            403, "csrf_failed", _("The CSRF check failed: reload the page and try again.")
+        )
     return user
 
 
@@ -55,15 +59,20 @@ def acting_library(user, code: str | None) -> Library:
     if code:
         library = Library.objects.filter(code=str(code).strip().upper()).first()
         if library is None:
-            raise ApiError(404, "unknown_library", _("No library has the code %(code)s.")
-                           % {"code": code})
+            raise ApiError(
+                404, "unknown_library", _("No library has the code %(code)s.") % {"code": code}
+            )
         if not can(user, Action.CIRCULATE, library):
-            raise ApiError(403, "library_forbidden", _(
-                "Your role does not allow circulation work at %(library)s.")
-                % {"library": library.name})
+            raise ApiError(
+                403,
+                "library_forbidden",
+                _("Your role does not allow circulation work at %(library)s.")
+                % {"library": library.name},
+            )
         return library
     for library in workplaces(user):
         if can(user, Action.CIRCULATE, library):
             return library
-    raise ApiError(403, "no_workplace", _(
-        "This account may not do circulation work at any library."))
+    raise ApiError(
+        403, "no_workplace", _("This account may not do circulation work at any library.")
+    )

@@ -47,9 +47,12 @@ def staff_api(*methods: str) -> Callable:
         @wraps(view)
         def wrapper(request: HttpRequest, *args, **kwargs) -> JsonResponse:
             if request.method not in allowed:
-                response = error_response(405, "method_not_allowed", _(
-                    "This address does not answer %(method)s requests.")
-                    % {"method": request.method})
+                response = error_response(
+                    405,
+                    "method_not_allowed",
+                    _("This address does not answer %(method)s requests.")
+                    % {"method": request.method},
+                )
                 response["Allow"] = ", ".join(sorted(allowed))
                 return response
             try:
@@ -58,8 +61,13 @@ def staff_api(*methods: str) -> Callable:
             except ApiError as error:
                 return error.response()
             except services.CirculationError as error:
-                status = (404 if error.code in NOT_FOUND_CODES
-                          else 403 if error.code in FORBIDDEN_CODES else 409)
+                status = (
+                    404
+                    if error.code in NOT_FOUND_CODES
+                    else 403
+                    if error.code in FORBIDDEN_CODES
+                    else 409
+                )
                 fields = {"overridable": error.overridable}
                 if error.details:
                     fields["details"] = error.details
@@ -70,7 +78,9 @@ def staff_api(*methods: str) -> Callable:
                 return error_response(status, error.code, error.message, error_fields=fields)
             except PermissionDenied as error:
                 return error_response(403, "forbidden", str(error) or _("Not allowed."))
+
         return wrapper
+
     return decorate
 
 
@@ -89,19 +99,22 @@ def _body(request: HttpRequest) -> dict:
 def _required(data: dict, name: str) -> str:
     value = data.get(name)
     if value is None or (isinstance(value, str) and not value.strip()):
-        raise ApiError(400, "missing_field", _("The field “%(field)s” is required.")
-                       % {"field": name})
+        raise ApiError(
+            400, "missing_field", _("The field “%(field)s” is required.") % {"field": name}
+        )
     if not isinstance(value, str | int) or isinstance(value, bool):
-        raise ApiError(400, "invalid_field", _("The field “%(field)s” must be a string.")
-                       % {"field": name})
+        raise ApiError(
+            400, "invalid_field", _("The field “%(field)s” must be a string.") % {"field": name}
+        )
     return str(value).strip()
 
 
 def _library_by_code(code: str) -> Library:
     library = Library.objects.filter(code=code.upper()).first()
     if library is None:
-        raise ApiError(404, "unknown_library", _("No library has the code %(code)s.")
-                       % {"code": code})
+        raise ApiError(
+            404, "unknown_library", _("No library has the code %(code)s.") % {"code": code}
+        )
     return library
 
 
@@ -110,6 +123,7 @@ def _iso(value) -> str | None:
 
 
 # Serialisation -------------------------------------------------------------------------------
+
 
 def loan_data(loan: Loan) -> dict:
     return {
@@ -147,8 +161,9 @@ def hold_data(hold: Hold) -> dict:
 
 
 def _fresh_hold(pk: int) -> Hold:
-    return Hold.objects.select_related("record", "item", "patron", "pickup_library",
-                                       "target").get(pk=pk)
+    return Hold.objects.select_related("record", "item", "patron", "pickup_library", "target").get(
+        pk=pk
+    )
 
 
 def _fresh_loan(pk: int) -> Loan:
@@ -157,12 +172,18 @@ def _fresh_loan(pk: int) -> Loan:
 
 # Endpoints -----------------------------------------------------------------------------------
 
+
 @staff_api("POST")
 def checkouts_view(request: HttpRequest, user) -> JsonResponse:
     data = _body(request)
     library = acting_library(user, data.get("library"))
-    loan = services.checkout(user, library, _required(data, "patron"), _required(data, "item"),
-                             override_reason=str(data.get("override_reason") or ""))
+    loan = services.checkout(
+        user,
+        library,
+        _required(data, "patron"),
+        _required(data, "item"),
+        override_reason=str(data.get("override_reason") or ""),
+    )
     return _json(loan_data(_fresh_loan(loan.pk)), status=201)
 
 
@@ -208,8 +229,12 @@ def hold_view(request: HttpRequest, user, pk: int) -> JsonResponse:
         raise ApiError(404, "hold_not_found", _("No hold has this number."))
     library = acting_library(user, request.GET.get("library"))
     outcome = services.cancel_hold(user, library, hold)
-    return _json({"hold": hold_data(_fresh_hold(outcome.hold.pk)),
-                  "decision": outcome.decision.as_dict() if outcome.decision else None})
+    return _json(
+        {
+            "hold": hold_data(_fresh_hold(outcome.hold.pk)),
+            "decision": outcome.decision.as_dict() if outcome.decision else None,
+        }
+    )
 
 
 @staff_api("POST")
@@ -224,12 +249,17 @@ def patrons_view(request: HttpRequest, user) -> JsonResponse:
         try:
             birth_date = dt.date.fromisoformat(str(data["birth_date"]))
         except ValueError as exc:
-            raise ApiError(400, "invalid_date", _(
-                "The birth date must be written YYYY-MM-DD.")) from exc
-    fields = {"card_number": _required(data, "card"), "surname": _required(data, "surname"),
-              "first_name": str(data.get("first_name") or "").strip(),
-              "birth_date": birth_date, "category": category,
-              "email": str(data.get("email") or "").strip()}
+            raise ApiError(
+                400, "invalid_date", _("The birth date must be written YYYY-MM-DD.")
+            ) from exc
+    fields = {
+        "card_number": _required(data, "card"),
+        "surname": _required(data, "surname"),
+        "first_name": str(data.get("first_name") or "").strip(),
+        "birth_date": birth_date,
+        "category": category,
+        "email": str(data.get("email") or "").strip(),
+    }
     for flag in ("email_notices", "newsletters", "keep_history"):
         if flag in data:
             fields[flag] = bool(data[flag])
@@ -244,13 +274,24 @@ def patron_data(patron) -> dict:
     blocks = list(patron.active_blocks)
     status = "blocked" if blocks else "expired" if patron.is_expired else "ok"
     return {
-        "card": patron.card_number, "surname": patron.surname,
-        "first_name": patron.first_name, "category": patron.category.code,
-        "home_library": patron.home_library.code, "email": patron.email,
-        "registered_on": _iso(patron.registered_on), "expires_on": _iso(patron.expires_on),
+        "card": patron.card_number,
+        "surname": patron.surname,
+        "first_name": patron.first_name,
+        "category": patron.category.code,
+        "home_library": patron.home_library.code,
+        "email": patron.email,
+        "registered_on": _iso(patron.registered_on),
+        "expires_on": _iso(patron.expires_on),
         "status": status,
-        "blocks": [{"kind": b.kind, "label": str(b.get_kind_display()), "note": b.note,
-                    "since": _iso(b.created_at)} for b in blocks],
+        "blocks": [
+            {
+                "kind": b.kind,
+                "label": str(b.get_kind_display()),
+                "note": b.note,
+                "since": _iso(b.created_at),
+            }
+            for b in blocks
+        ],
         "loans": [loan_data(loan) for loan in services.loans_of(patron)],
         "holds": [hold_data(hold) for hold in services.holds_of(patron)],
     }
@@ -273,18 +314,31 @@ def item_view(request: HttpRequest, user, barcode: str) -> JsonResponse:
     item = find_item(barcode)
     item = Item.objects.select_related("record", "home", "current", "item_type").get(pk=item.pk)
     loan = Loan.objects.filter(item=item, returned_at__isnull=True).first()
-    transfer = (Transfer.objects.filter(item=item, received_at__isnull=True,
-                                        cancelled_at__isnull=True)
-                .select_related("from_library", "to_library").first())
-    return _json({
-        "barcode": item.barcode, "record": item.record_id, "title": item.record.title,
-        "call_number": item.call_number, "item_type": item.item_type.code,
-        "status": item.status, "status_label": status_label(item.status),
-        "home_library": item.home.code, "current_library": item.current.code,
-        "due_on": _iso(loan.due_on) if loan else None,
-        "transfer": {
-            "from_library": transfer.from_library.code, "to_library": transfer.to_library.code,
-            "reason": transfer.reason, "created_at": _iso(transfer.created_at),
-            "sent_at": _iso(transfer.sent_at),
-        } if transfer else None,
-    })
+    transfer = (
+        Transfer.objects.filter(item=item, received_at__isnull=True, cancelled_at__isnull=True)
+        .select_related("from_library", "to_library")
+        .first()
+    )
+    return _json(
+        {
+            "barcode": item.barcode,
+            "record": item.record_id,
+            "title": item.record.title,
+            "call_number": item.call_number,
+            "item_type": item.item_type.code,
+            "status": item.status,
+            "status_label": status_label(item.status),
+            "home_library": item.home.code,
+            "current_library": item.current.code,
+            "due_on": _iso(loan.due_on) if loan else None,
+            "transfer": {
+                "from_library": transfer.from_library.code,
+                "to_library": transfer.to_library.code,
+                "reason": transfer.reason,
+                "created_at": _iso(transfer.created_at),
+                "sent_at": _iso(transfer.sent_at),
+            }
+            if transfer
+            else None,
+        }
+    )

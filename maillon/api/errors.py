@@ -14,15 +14,21 @@ class ApiError(Exception):
         return error_response(self.status, self.code, self.message, **self.extra)
 
 
-def error_response(status: int, code: str, message: str, *,
-                   error_fields: dict[str, object] | None = None,
-                   **extra: object) -> JsonResponse:
+def error_response(
+    status: int,
+    code: str,
+    message: str,
+    *,
+    error_fields: dict[str, object] | None = None,
+    **extra: object,
+) -> JsonResponse:
     """`{"error": {"code", "message", **error_fields}, **extra}`: what the refusal is about
     (overridable, details, field) goes inside the error; what to follow instead (the id and
     url of a merged record) beside it."""
     error = {"code": code, "message": str(message), **(error_fields or {})}
-    return JsonResponse({"error": error, **extra}, status=status,
-                        json_dumps_params={"ensure_ascii": False})
+    return JsonResponse(
+        {"error": error, **extra}, status=status, json_dumps_params={"ensure_ascii": False}
+    )
 
 
 class JsonRedirect(JsonResponse):
@@ -31,8 +37,10 @@ class JsonRedirect(JsonResponse):
     status_code = 301
 
     def __init__(self, location: str, code: str, message: str, **extra: object) -> None:
-        super().__init__({"error": {"code": code, "message": str(message)}, **extra},
-                         json_dumps_params={"ensure_ascii": False})
+        super().__init__(
+            {"error": {"code": code, "message": str(message)}, **extra},
+            json_dumps_params={"ensure_ascii": False},
+        )
         self["Location"] = location
 
     @property

@@ -23,13 +23,22 @@ def hash_key(key: str) -> str:
 
 
 class ApiToken(models.Model):
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                             related_name="api_tokens", verbose_name=_("user"))
-    name = models.CharField(_("name"), max_length=100, blank=True,
-                            help_text=_("What uses it, e.g. “self-check AAA”."))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="api_tokens",
+        verbose_name=_("user"),
+    )
+    name = models.CharField(
+        _("name"), max_length=100, blank=True, help_text=_("What uses it, e.g. “self-check AAA”.")
+    )
     key_hash = models.CharField(max_length=64, unique=True, editable=False)
-    prefix = models.CharField(_("key start"), max_length=8, editable=False,
-                              help_text=_("The key's first characters, to tell tokens apart."))
+    prefix = models.CharField(
+        _("key start"),
+        max_length=8,
+        editable=False,
+        help_text=_("The key's first characters, to tell tokens apart."),
+    )
     created = models.DateTimeField(_("created"), default=timezone.now)
     last_used = models.DateTimeField(_("last used"), null=True, blank=True)
 

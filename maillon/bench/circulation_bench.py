@@ -67,11 +67,18 @@ class Network:
     pool: list[str]  # barcodes of copies lent and returned again and again
 
 
-def _patron(card: str, surname: str, category: PatronCategory, home: Library,
-            today: dt.date, **extra) -> Patron:
-    return Patron.objects.create(card_number=card, surname=surname, category=category,
-                                 home_library=home, registered_on=today - dt.timedelta(days=90),
-                                 expires_on=today + dt.timedelta(days=275), **extra)
+def _patron(
+    card: str, surname: str, category: PatronCategory, home: Library, today: dt.date, **extra
+) -> Patron:
+    return Patron.objects.create(
+        card_number=card,
+        surname=surname,
+        category=category,
+        home_library=home,
+        registered_on=today - dt.timedelta(days=90),
+        expires_on=today + dt.timedelta(days=275),
+        **extra,
+    )
 
 
 def _rules(libraries: list[Library], collective: PatronCategory) -> None:
@@ -80,8 +87,9 @@ def _rules(libraries: list[Library], collective: PatronCategory) -> None:
     LoanRule.objects.create(patron_category=collective, loan_days=42, renewals=1)
     LoanRule.objects.create(item_type=dvd, loan_days=14, renewals=1, max_loans=4)
     LoanRule.objects.create(library=libraries[1], loan_days=28)
-    LoanRule.objects.create(library=libraries[2], item_type=dvd, loan_days=7, max_loans=2,
-                            may_travel=False)
+    LoanRule.objects.create(
+        library=libraries[2], item_type=dvd, loan_days=7, max_loans=2, may_travel=False
+    )
 
 
 def build(seed: int, samples: int) -> Network:
@@ -97,9 +105,11 @@ def build(seed: int, samples: int) -> Network:
     libraries = list(Library.objects.order_by("code"))
     desk = libraries[0]
     adult, _c = PatronCategory.objects.get_or_create(
-        code="ADU", defaults={"name": "Adulte", "kind": CategoryKind.ADULT})
+        code="ADU", defaults={"name": "Adulte", "kind": CategoryKind.ADULT}
+    )
     collective, _c = PatronCategory.objects.get_or_create(
-        code="COL", defaults={"name": "Collectivité", "kind": CategoryKind.COLLECTIVE})
+        code="COL", defaults={"name": "Collectivité", "kind": CategoryKind.COLLECTIVE}
+    )
     _rules(libraries, collective)
     user_model = get_user_model()
     coordinator = user_model.objects.create_user("bench-coordinator")
@@ -109,40 +119,58 @@ def build(seed: int, samples: int) -> Network:
     _token, key = ApiToken.issue(actor, "benchmark")
 
     # The copies measured: on the desk's shelves, of records nobody holds.
-    at_desk = list(Item.objects.filter(home=desk).order_by("pk").values_list("pk", "barcode",
-                                                                              "record_id"))
+    at_desk = list(
+        Item.objects.filter(home=desk).order_by("pk").values_list("pk", "barcode", "record_id")
+    )
     rng.shuffle(at_desk)
-    pool = at_desk[:samples + WARMUP]
+    pool = at_desk[: samples + WARMUP]
     kept_records = {record for _pk, _barcode, record in pool}
-    others = [pk for pk, _barcode, record in at_desk[samples + WARMUP:]
-              if record not in kept_records]
+    others = [
+        pk for pk, _barcode, record in at_desk[samples + WARMUP :] if record not in kept_records
+    ]
 
-    patrons = [_patron(f"2{n:011d}", f"Lecteur {n}", adult, rng.choice(libraries), today)
-               for n in range(PATRONS)]
+    patrons = [
+        _patron(f"2{n:011d}", f"Lecteur {n}", adult, rng.choice(libraries), today)
+        for n in range(PATRONS)
+    ]
     school = _patron("COL00000001", "École Jules-Ferry", collective, desk, today)
     ordinary = _patron("200000099999", "Martin", adult, desk, today)
     for _n in range(COLLECTIVE_LOANS):
         services.checkout(coordinator, desk, school, Item.objects.get(pk=others.pop()))
     for _n in range(2):
         services.checkout(coordinator, desk, ordinary, Item.objects.get(pk=others.pop()))
-    elsewhere = list(Item.objects.exclude(home=desk).exclude(record_id__in=kept_records)
-                     .order_by("pk"))
+    elsewhere = list(
+        Item.objects.exclude(home=desk).exclude(record_id__in=kept_records).order_by("pk")
+    )
     rng.shuffle(elsewhere)
-    for item in elsewhere[:BACKGROUND_LOANS - 200] + [
-            Item.objects.get(pk=pk) for pk in others[:200]]:
+    for item in elsewhere[: BACKGROUND_LOANS - 200] + [
+        Item.objects.get(pk=pk) for pk in others[:200]
+    ]:
         # A patron at a limit is refused: the next loan goes to another.
         with contextlib.suppress(services.CirculationError):
             services.checkout(coordinator, item.home_id, rng.choice(patrons), item)
-    records = list(Record.objects.exclude(pk__in=kept_records).order_by("pk")
-                   .values_list("pk", flat=True))
+    records = list(
+        Record.objects.exclude(pk__in=kept_records).order_by("pk").values_list("pk", flat=True)
+    )
     for record_id in rng.sample(records, HOLDS):
         with contextlib.suppress(services.CirculationError):  # e.g. already held
-            services.place_hold(coordinator, desk, rng.choice(patrons),
-                                Record.objects.get(pk=record_id), rng.choice(libraries))
-    return Network(desk=desk, actor=actor, key=key,
-                   borrowers={"2 loans": ordinary.card_number,
-                              f"{COLLECTIVE_LOANS} loans": school.card_number},
-                   pool=[barcode for _pk, barcode, _record in pool])
+            services.place_hold(
+                coordinator,
+                desk,
+                rng.choice(patrons),
+                Record.objects.get(pk=record_id),
+                rng.choice(libraries),
+            )
+    return Network(
+        desk=desk,
+        actor=actor,
+        key=key,
+        borrowers={
+            "2 loans": ordinary.card_number,
+            f"{COLLECTIVE_LOANS} loans": school.card_number,
+        },
+        pool=[barcode for _pk, barcode, _record in pool],
+    )
 
 
 def _ms(started: float) -> float:
@@ -154,8 +182,9 @@ def _figures(values: list[float]) -> dict:
     return {"runs": len(kept), "median": statistics.median(kept), "p95": p95(kept)}
 
 
-def _lend_and_return(pool: list[str], checkout: Callable[[str], None],
-                     checkin: Callable[[str], None]) -> dict:
+def _lend_and_return(
+    pool: list[str], checkout: Callable[[str], None], checkin: Callable[[str], None]
+) -> dict:
     out, back = [], []
     for barcode in pool:
         started = time.perf_counter()
@@ -173,9 +202,11 @@ def measure_services(network: Network) -> dict:
         results[label] = _lend_and_return(
             network.pool,
             # The library by id, read afresh as a desk request does (with its calendar).
-            lambda barcode, card=card: services.checkout(network.actor, network.desk.pk, card,
-                                                         barcode),
-            lambda barcode: services.checkin(network.actor, network.desk.pk, barcode))
+            lambda barcode, card=card: services.checkout(
+                network.actor, network.desk.pk, card, barcode
+            ),
+            lambda barcode: services.checkin(network.actor, network.desk.pk, barcode),
+        )
     return results
 
 
@@ -200,8 +231,9 @@ def measure_baseline(network: Network) -> dict:
         started = time.perf_counter()
         with transaction.atomic():
             locked = Item.objects.select_for_update().get(pk=item.pk)
-            loan = Loan.objects.create(item=locked, patron=patron, library=network.desk,
-                                       due_on=due, loan_days=21)
+            loan = Loan.objects.create(
+                item=locked, patron=patron, library=network.desk, due_on=due, loan_days=21
+            )
         times.append(_ms(started))
         loan.delete()
     return _figures(times)
@@ -235,10 +267,26 @@ class Server:
 
     def __enter__(self) -> Server:
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "maillon.wsgi:application",
-             "--bind", f"127.0.0.1:{self.port}", "--workers", "1", "--threads", "2",
-             "--access-logfile", os.devnull, "--error-logfile", "-"],
-            env=os.environ.copy(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "maillon.wsgi:application",
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                "--workers",
+                "1",
+                "--threads",
+                "2",
+                "--access-logfile",
+                os.devnull,
+                "--error-logfile",
+                "-",
+            ],
+            env=os.environ.copy(),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -267,8 +315,11 @@ class ApiClient:
 
     def __init__(self, port: int, key: str) -> None:
         self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        self.headers = {"Authorization": f"Bearer {key}", "Content-Type": "application/json",
-                        "Host": "127.0.0.1"}
+        self.headers = {
+            "Authorization": f"Bearer {key}",
+            "Content-Type": "application/json",
+            "Host": "127.0.0.1",
+        }
 
     def post(self, path: str, body: dict, expected: int) -> dict:
         self.connection.request("POST", path, json.dumps(body), self.headers)
@@ -291,11 +342,14 @@ def measure_http(network: Network) -> dict:
                 results[label] = _lend_and_return(
                     network.pool,
                     lambda barcode, card=card: client.post(
-                        "/api/v1/checkouts", {"patron": card, "item": barcode,
-                                              "library": network.desk.code}, 201),
+                        "/api/v1/checkouts",
+                        {"patron": card, "item": barcode, "library": network.desk.code},
+                        201,
+                    ),
                     lambda barcode: client.post(
-                        "/api/v1/checkins", {"item": barcode, "library": network.desk.code},
-                        200))
+                        "/api/v1/checkins", {"item": barcode, "library": network.desk.code}, 200
+                    ),
+                )
         finally:
             client.close()
     return results
@@ -314,13 +368,18 @@ def run(seed: int, samples: int) -> dict:
     out["baseline"] = measure_baseline(network)
     out["round_trip"] = measure_round_trip()
     out["http"] = measure_http(network)
-    out["open_loans"] = {label: Loan.objects.filter(patron__card_number=card,
-                                                    returned_at__isnull=True).count()
-                         for label, card in network.borrowers.items()}
-    out["counts"] = {"libraries": Library.objects.count(), "items": Item.objects.count(),
-                     "patrons": Patron.objects.count(),
-                     "open_loans": Loan.objects.filter(returned_at__isnull=True).count(),
-                     "holds": Hold.objects.count(), "rules": LoanRule.objects.count()}
+    out["open_loans"] = {
+        label: Loan.objects.filter(patron__card_number=card, returned_at__isnull=True).count()
+        for label, card in network.borrowers.items()
+    }
+    out["counts"] = {
+        "libraries": Library.objects.count(),
+        "items": Item.objects.count(),
+        "patrons": Patron.objects.count(),
+        "open_loans": Loan.objects.filter(returned_at__isnull=True).count(),
+        "holds": Hold.objects.count(),
+        "rules": LoanRule.objects.count(),
+    }
     out["server"] = server_version()
     out["load"] = load_average()
     return out

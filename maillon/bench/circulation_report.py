@@ -39,22 +39,24 @@ def run_benchmark(command: BaseCommand, options: dict) -> None:
     from maillon.core.management.commands.bench import _worker
 
     runs: dict[str, dict] = {}
-    for database, url in command.databases(options["records"],
-                                           not options["no_postgres"]).items():
-        command.stdout.write(_("%s: building the circulation network and measuring…")
-                             % database)
-        runs[database] = _worker(fresh_database(url), "circulation", str(options["seed"]),
-                                 str(SAMPLES))
+    for database, url in command.databases(options["records"], not options["no_postgres"]).items():
+        command.stdout.write(_("%s: building the circulation network and measuring…") % database)
+        runs[database] = _worker(
+            fresh_database(url), "circulation", str(options["seed"]), str(SAMPLES)
+        )
     server = runs.get("PostgreSQL", {}).get("server")
-    write_section("circulation", circulation_markdown(
-        runs, machine(server), "maillon bench --only circulation"))
+    write_section(
+        "circulation",
+        circulation_markdown(runs, machine(server), "maillon bench --only circulation"),
+    )
     for database, run in runs.items():
         for way in ("service", "http"):
             for borrower, operations in run[way].items():
                 for operation, figures in operations.items():
                     command.stdout.write(
                         f"{database:10} {way:7} {borrower:9} {operation:8} median "
-                        f"{figures['median']:6.2f} ms  p95 {figures['p95']:6.2f} ms")
+                        f"{figures['median']:6.2f} ms  p95 {figures['p95']:6.2f} ms"
+                    )
 
 
 def _ms(value: float) -> str:
@@ -86,14 +88,17 @@ def circulation_markdown(runs: dict[str, dict], machine: str, command: str) -> s
         "|---|---|---|---|---:|---:|---:|:-:|",
     ]
     for database, run in runs.items():
-        for way, label, target in (("service", "service", SERVICE_TARGET_MS),
-                                   ("http", "HTTP", HTTP_TARGET_MS)):
+        for way, label, target in (
+            ("service", "service", SERVICE_TARGET_MS),
+            ("http", "HTTP", HTTP_TARGET_MS),
+        ):
             for borrower, operations in run[way].items():
                 for operation, s in operations.items():
                     lines.append(
                         f"| {database} | {label} | {borrower} | {operation} | "
                         f"{_ms(s['median'])} | {_ms(s['p95'])} | ≤ {target} | "
-                        f"{'yes' if s['p95'] <= target else '**no**'} |")
+                        f"{'yes' if s['p95'] <= target else '**no**'} |"
+                    )
     lines += [
         "",
         "Does the time grow with the loans held? The p95 of a checkout for the school "
@@ -107,11 +112,15 @@ def circulation_markdown(runs: dict[str, dict], machine: str, command: str) -> s
         "|---|---:|---:|---:|---:|",
     ]
     for database, run in runs.items():
-        ratio = {way: run[way][heavy]["checkout"]["p95"]
-                 / max(run[way]["2 loans"]["checkout"]["p95"], 0.001)
-                 for way in ("service", "http")}
-        lines.append(f"| {database} | {ratio['service']:.2f} | {ratio['http']:.2f} | "
-                     f"{run['queries']['2 loans']} | {run['queries'][heavy]} |")
+        ratio = {
+            way: run[way][heavy]["checkout"]["p95"]
+            / max(run[way]["2 loans"]["checkout"]["p95"], 0.001)
+            for way in ("service", "http")
+        }
+        lines.append(
+            f"| {database} | {ratio['service']:.2f} | {ratio['http']:.2f} | "
+            f"{run['queries']['2 loans']} | {run['queries'][heavy]} |"
+        )
     lines += [
         "",
         "Baseline measured in the same run: one transaction that locks the item row "
@@ -132,18 +141,24 @@ def circulation_markdown(runs: dict[str, dict], machine: str, command: str) -> s
         base = run["baseline"]
         service = run["service"]["2 loans"]["checkout"]["median"]
         trip = run.get("round_trip", {}).get("median")
-        lines.append(f"| {database} | {_ms(base['median'])} | {_ms(base['p95'])} | "
-                     f"{_ms(service)} | {service / max(base['median'], 0.001):.1f} | "
-                     f"{_ms(trip) if trip is not None else '—'} |")
+        lines.append(
+            f"| {database} | {_ms(base['median'])} | {_ms(base['p95'])} | "
+            f"{_ms(service)} | {service / max(base['median'], 0.001):.1f} | "
+            f"{_ms(trip) if trip is not None else '—'} |"
+        )
     lines += [
         "",
-        "Network built (migrations, generation, loans and holds through the services): " +
-        "; ".join(f"{db}: {r['build_s']:.0f} s, {r['counts']['items']:,} items, "
-                  f"{r['counts']['open_loans']:,} open loans, {r['counts']['holds']} holds"
-                  for db, r in runs.items()) + ".",
+        "Network built (migrations, generation, loans and holds through the services): "
+        + "; ".join(
+            f"{db}: {r['build_s']:.0f} s, {r['counts']['items']:,} items, "
+            f"{r['counts']['open_loans']:,} open loans, {r['counts']['holds']} holds"
+            for db, r in runs.items()
+        )
+        + ".",
         "",
-        "Load average (1, 5, 15 min) when measuring: " + "; ".join(
-            f"{db}: {r.get('load', '?')}" for db, r in runs.items()) + ". The machine is "
+        "Load average (1, 5, 15 min) when measuring: "
+        + "; ".join(f"{db}: {r.get('load', '?')}" for db, r in runs.items())
+        + ". The machine is "
         "shared: latencies are wall-clock times and grow with the load.",
         "",
         f"Re-run: `{command}`",

@@ -31,10 +31,17 @@ from . import words as W
 
 CHUNK = 5000
 TOULOUSE = Path(__file__).resolve().parents[3] / "shared" / "data" / "loans_toulouse"
-STATUSES = [("available", 72), ("on_loan", 20), ("in_transit", 2), ("on_hold_shelf", 1),
-            ("in_processing", 1), ("not_for_loan", 2), ("missing", 1), ("damaged", 1)]
-DOC_TYPES = [("text", 82), ("video", 7), ("music", 5), ("sound", 2), ("periodical", 2),
-             ("game", 2)]
+STATUSES = [
+    ("available", 72),
+    ("on_loan", 20),
+    ("in_transit", 2),
+    ("on_hold_shelf", 1),
+    ("in_processing", 1),
+    ("not_for_loan", 2),
+    ("missing", 1),
+    ("damaged", 1),
+]
+DOC_TYPES = [("text", 82), ("video", 7), ("music", 5), ("sound", 2), ("periodical", 2), ("game", 2)]
 
 
 class Zipf:
@@ -60,10 +67,10 @@ def copies_distribution(mean: float, top: int = 60) -> Zipf:
     low, high = 1.01, 6.0
     for _ in range(50):
         s = (low + high) / 2
-        weights = [k ** -s for k in range(1, top + 1)]
+        weights = [k**-s for k in range(1, top + 1)]
         got = sum(k * w for k, w in zip(range(1, top + 1), weights, strict=True)) / sum(weights)
         low, high = (low, s) if got < mean else (s, high)
-    return weighted([(k, k ** -s) for k in range(1, top + 1)])
+    return weighted([(k, k**-s) for k in range(1, top + 1)])
 
 
 def _the(noun: str, masculine: bool) -> str:
@@ -71,10 +78,10 @@ def _the(noun: str, masculine: bool) -> str:
 
 
 def _of(topic: str) -> str:
-    """"de" + an article-led phrase, with French contractions (du, des)."""
+    """ "de" + an article-led phrase, with French contractions (du, des)."""
     for article, contracted in (("le ", "du "), ("les ", "des ")):
         if topic.startswith(article):
-            return contracted + topic[len(article):]
+            return contracted + topic[len(article) :]
     return "de " + topic
 
 
@@ -119,10 +126,18 @@ class Vocabulary:
 
     @classmethod
     def build(cls) -> Vocabulary:
-        return cls(Zipf(W.NOUNS_M, 0.9), Zipf(W.NOUNS_F, 0.9), Zipf(W.ADJECTIVES, 0.8),
-                   Zipf(W.PLACES, 0.8), Zipf(W.TOPICS, 0.7), Zipf(W.FIRST_NAMES, 0.7),
-                   Zipf(W.SURNAMES, 0.6), Zipf(W.PUBLISHERS, 1.0), Zipf(W.SUBJECTS, 0.8),
-                   Zipf(W.SERIES, 0.9))
+        return cls(
+            Zipf(W.NOUNS_M, 0.9),
+            Zipf(W.NOUNS_F, 0.9),
+            Zipf(W.ADJECTIVES, 0.8),
+            Zipf(W.PLACES, 0.8),
+            Zipf(W.TOPICS, 0.7),
+            Zipf(W.FIRST_NAMES, 0.7),
+            Zipf(W.SURNAMES, 0.6),
+            Zipf(W.PUBLISHERS, 1.0),
+            Zipf(W.SUBJECTS, 0.8),
+            Zipf(W.SERIES, 0.9),
+        )
 
 
 class RecordMaker:
@@ -184,27 +199,48 @@ class RecordMaker:
         year = min(2025, max(1850, int(2025 - rng.expovariate(1 / 14))))
         audience = rng.choices(["adult", "youth", "unknown"], [65, 30, 5])[0]
         subjects = list(dict.fromkeys(v.subject(rng) for _ in range(rng.randint(1, 3))))
-        series = ([{"title": v.series(rng), "number": str(rng.randint(1, 40))}]
-                  if rng.random() < 0.1 else [])
+        series = (
+            [{"title": v.series(rng), "number": str(rng.randint(1, 40))}]
+            if rng.random() < 0.1
+            else []
+        )
         summary = ""
         if rng.random() < 0.5:
             summary = rng.choice(W.SUMMARY_OPENINGS).format(
-                place=v.place(rng), place2=v.place(rng), topic=v.topic(rng),
-                thing=self.thing(), name=v.first(rng), name2=v.first(rng))
+                place=v.place(rng),
+                place2=v.place(rng),
+                topic=v.topic(rng),
+                thing=self.thing(),
+                name=v.first(rng),
+                name2=v.first(rng),
+            )
         first_author = authors[0]["name"] if authors else ""
         return {
-            "title": title[:500], "authors": authors, "publisher": publisher[:300],
-            "year": year, "isbn": isbn13(serial) if doc_type == "text" else "",
-            "language": self.language(rng), "subjects": subjects, "series": series,
-            "summary": summary, "doc_type": doc_type, "audience": audience,
+            "title": title[:500],
+            "authors": authors,
+            "publisher": publisher[:300],
+            "year": year,
+            "isbn": isbn13(serial) if doc_type == "text" else "",
+            "language": self.language(rng),
+            "subjects": subjects,
+            "series": series,
+            "summary": summary,
+            "doc_type": doc_type,
+            "audience": audience,
             "classification": str(rng.randint(0, 999)) if rng.random() < 0.4 else "",
-            "sort_title": fold(title)[:200], "sort_author": fold(first_author)[:200],
+            "sort_title": fold(title)[:200],
+            "sort_author": fold(first_author)[:200],
             "match_key": title_key(title, first_author, year)[:255],
         }
 
 
-ITEM_TYPE_FOR = {"video": "DVD", "music": "CD", "sound": "LIVLU", "periodical": "PER",
-                 "game": "JEU"}
+ITEM_TYPE_FOR = {
+    "video": "DVD",
+    "music": "CD",
+    "sound": "LIVLU",
+    "periodical": "PER",
+    "game": "JEU",
+}
 
 
 def ensure_network(libraries: int) -> tuple[list[Library], dict[str, ItemType], Collection]:
@@ -212,15 +248,29 @@ def ensure_network(libraries: int) -> tuple[list[Library], dict[str, ItemType], 
     existing = list(Library.objects.order_by("id"))
     for n in range(len(existing) + 1, libraries + 1):
         kind = LibraryKind.HEAD if n == 1 else LibraryKind.MEMBER
-        existing.append(Library.objects.create(
-            code=f"G{n:02d}", name=f"Médiathèque {made_up_name(random.Random(n))}", kind=kind,
-            commune=made_up_name(random.Random(n)), shuttle_days=[2, 5]))
-    for code, name in [("LIVRE", "Livre"), ("LIVJ", "Livre jeunesse"), ("BD", "Bande dessinée"),
-                       ("PER", "Périodique"), ("DVD", "DVD"), ("CD", "CD"),
-                       ("LIVLU", "Livre lu"), ("JEU", "Jeu")]:
+        existing.append(
+            Library.objects.create(
+                code=f"G{n:02d}",
+                name=f"Médiathèque {made_up_name(random.Random(n))}",
+                kind=kind,
+                commune=made_up_name(random.Random(n)),
+                shuttle_days=[2, 5],
+            )
+        )
+    for code, name in [
+        ("LIVRE", "Livre"),
+        ("LIVJ", "Livre jeunesse"),
+        ("BD", "Bande dessinée"),
+        ("PER", "Périodique"),
+        ("DVD", "DVD"),
+        ("CD", "CD"),
+        ("LIVLU", "Livre lu"),
+        ("JEU", "Jeu"),
+    ]:
         ItemType.objects.get_or_create(code=code, defaults={"name": name})
-    collection, _c = Collection.objects.get_or_create(code="BASE",
-                                                      defaults={"name": "Fonds de base"})
+    collection, _c = Collection.objects.get_or_create(
+        code="BASE", defaults={"name": "Fonds de base"}
+    )
     return existing[:libraries], {t.code: t for t in ItemType.objects.all()}, collection
 
 
@@ -258,13 +308,15 @@ class Writer:
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":
                 with cursor.cursor.copy(
-                        f"COPY {table} ({','.join(self.columns)}) FROM STDIN") as copy:
+                    f"COPY {table} ({','.join(self.columns)}) FROM STDIN"
+                ) as copy:
                     for row in rows:
                         copy.write_row(row)
             else:
                 marks = ",".join(["%s"] * len(self.columns))
                 cursor.executemany(
-                    f"INSERT INTO {table} ({','.join(self.columns)}) VALUES ({marks})", rows)
+                    f"INSERT INTO {table} ({','.join(self.columns)}) VALUES ({marks})", rows
+                )
 
 
 def _next_id(model: type[models.Model]) -> int:
@@ -276,12 +328,19 @@ def _reset_sequences() -> None:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             for table in ("catalogue_record", "catalogue_item"):
-                cursor.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-                               f"(SELECT max(id) FROM {table}))")
+                cursor.execute(
+                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                    f"(SELECT max(id) FROM {table}))"
+                )
 
 
-def generate(records: int, items_per_record: float = 2.0, libraries: int = 50, seed: int = 1,
-             progress: Callable[[int], None] | None = None) -> range:
+def generate(
+    records: int,
+    items_per_record: float = 2.0,
+    libraries: int = 50,
+    seed: int = 1,
+    progress: Callable[[int], None] | None = None,
+) -> range:
     """Add `records` records with about `items_per_record` copies each. Returns their ids."""
     rng = random.Random(seed)
     libs, item_types, collection = ensure_network(libraries)
@@ -300,25 +359,40 @@ def generate(records: int, items_per_record: float = 2.0, libraries: int = 50, s
             values.update(id=serial, created_at=created, updated_at=created, marc=b"")
             record_rows.append(record_writer.row(values))
             type_code = ITEM_TYPE_FOR.get(values["doc_type"]) or (
-                "BD" if "Bande dessinée" in values["subjects"] else
-                "LIVJ" if values["audience"] == "youth" else "LIVRE")
+                "BD"
+                if "Bande dessinée" in values["subjects"]
+                else "LIVJ"
+                if values["audience"] == "youth"
+                else "LIVRE"
+            )
             for _ in range(copies(rng)):
                 home = library_pick(rng)
                 status = status_pick(rng)
                 current = library_pick(rng) if status == "in_transit" else home
                 added = created + dt.timedelta(days=rng.random() * 30)
-                item_rows.append(item_writer.row({
-                    "id": next_item, "record_id": serial, "barcode": f"GEN{next_item:010d}",
-                    "call_number": f"{values['classification'] or 'R'} "
-                                   f"{values['sort_author'][:3].upper()}",
-                    "owner_id": home.id, "home_id": home.id, "current_id": current.id,
-                    "collection_id": collection.id, "item_type_id": item_types[type_code].id,
-                    "audience": values["audience"], "status": status,
-                    "acquired_on": added.date(),
-                    "price": Decimal(rng.randint(500, 3500)) / 100,
-                    "loan_count": int(rng.paretovariate(1.5)) - 1,
-                    "created_at": added, "updated_at": added,
-                }))
+                item_rows.append(
+                    item_writer.row(
+                        {
+                            "id": next_item,
+                            "record_id": serial,
+                            "barcode": f"GEN{next_item:010d}",
+                            "call_number": f"{values['classification'] or 'R'} "
+                            f"{values['sort_author'][:3].upper()}",
+                            "owner_id": home.id,
+                            "home_id": home.id,
+                            "current_id": current.id,
+                            "collection_id": collection.id,
+                            "item_type_id": item_types[type_code].id,
+                            "audience": values["audience"],
+                            "status": status,
+                            "acquired_on": added.date(),
+                            "price": Decimal(rng.randint(500, 3500)) / 100,
+                            "loan_count": int(rng.paretovariate(1.5)) - 1,
+                            "created_at": added,
+                            "updated_at": added,
+                        }
+                    )
+                )
                 next_item += 1
         with transaction.atomic():
             record_writer.write(record_rows)

@@ -47,25 +47,36 @@ def write_file(path: Path, records: int, seed: int = 7, library: str = "G01") ->
             fields = RecordFields(
                 title=values["title"],
                 authors=[Contributor(a["name"], a["role"]) for a in values["authors"]],
-                publisher=values["publisher"], year=values["year"],
+                publisher=values["publisher"],
+                year=values["year"],
                 isbns=[values["isbn"]] if values["isbn"] else [],
-                language=values["language"], classification=values["classification"],
+                language=values["language"],
+                classification=values["classification"],
                 subjects=values["subjects"],
                 series=[Series(s["title"], s["number"]) for s in values["series"]],
-                summary=values["summary"], doc_type=values["doc_type"],
-                audience=values["audience"], record_id=f"GEN{serial:08d}")
+                summary=values["summary"],
+                doc_type=values["doc_type"],
+                audience=values["audience"],
+                record_id=f"GEN{serial:08d}",
+            )
             record = build_record(fields, "unimarc")
             type_code = G.ITEM_TYPE_FOR.get(values["doc_type"], "LIVRE")
             held = []
             for _ in range(copies(rng)):
                 items += 1
-                held.append(ItemData(
-                    barcode=f"IMP{items:09d}", owner=library, home=library,
-                    call_number=f"{values['classification'] or 'R'} "
-                                f"{values['sort_author'][:3].upper()}",
-                    item_type=type_code, status=rng.choice(statuses),
-                    audience=values["audience"],
-                    price=Decimal(rng.randint(500, 3500)) / 100))
+                held.append(
+                    ItemData(
+                        barcode=f"IMP{items:09d}",
+                        owner=library,
+                        home=library,
+                        call_number=f"{values['classification'] or 'R'} "
+                        f"{values['sort_author'][:3].upper()}",
+                        item_type=type_code,
+                        status=rng.choice(statuses),
+                        audience=values["audience"],
+                        price=Decimal(rng.randint(500, 3500)) / 100,
+                    )
+                )
             set_items(record, held, "unimarc")
             yield record
 
@@ -99,13 +110,21 @@ def run(records: int, work_dir: str, profile: bool = False) -> dict:
         profiler.disable()
     import_s = time.perf_counter() - started
     out = {
-        "records": records, "items": items, "file_mb": path.stat().st_size / 1e6,
+        "records": records,
+        "items": items,
+        "file_mb": path.stat().st_size / 1e6,
         "write_s": written_s,
-        "pymarc_rate": parsed / parse_s, "extract_rate": extracted / extract_s,
-        "import_s": import_s, "import_rate": records / import_s, "load": load_average(),
+        "pymarc_rate": parsed / parse_s,
+        "extract_rate": extracted / extract_s,
+        "import_s": import_s,
+        "import_rate": records / import_s,
+        "load": load_average(),
         "created": report.as_counts(),
-        "in_database": {"records": Record.objects.count(), "items": Item.objects.count(),
-                        "indexed": SearchEntry.objects.count()},
+        "in_database": {
+            "records": Record.objects.count(),
+            "items": Item.objects.count(),
+            "indexed": SearchEntry.objects.count(),
+        },
     }
     if profiler:
         text = io.StringIO()

@@ -23,8 +23,12 @@ PAGE_QUERIES = ("common words", "several words", "rare words")
 
 
 def _figures(values: list[float]) -> dict:
-    return {"runs": len(values), "median": statistics.median(values), "p95": p95(values),
-            "max": max(values)}
+    return {
+        "runs": len(values),
+        "median": statistics.median(values),
+        "p95": p95(values),
+        "max": max(values),
+    }
 
 
 def _timed(call) -> float:
@@ -55,30 +59,40 @@ def run(rounds: int = 3) -> dict:
     for _attempt in range(wanted * 10):  # bounded: random draws may repeat on a small catalogue
         if len(ids) >= wanted:
             break
-        pk = (Record.objects.filter(pk__gte=rng.randint(low, top), merged_into=None)
-              .order_by("pk").values_list("pk", flat=True).first())
+        pk = (
+            Record.objects.filter(pk__gte=rng.randint(low, top), merged_into=None)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+            .first()
+        )
         if pk and pk not in ids:
             ids.append(pk)
-    timings: dict[str, list[float]] = {"search page": [], "search() alone": [],
-                                       "record page": [], "API record": []}
+    timings: dict[str, list[float]] = {
+        "search page": [],
+        "search() alone": [],
+        "record page": [],
+        "API record": [],
+    }
     for q in queries:
         url = "/recherche/?" + urlencode({"q": q})
         client.get(url)  # warm once
         for _ in range(rounds):
             timings["search page"].append(_timed(lambda url=url: client.get(url)))
-            timings["search() alone"].append(_timed(lambda q=q: search(SearchQuery(q=q))
-                                                    and None))
+            timings["search() alone"].append(_timed(lambda q=q: search(SearchQuery(q=q)) and None))
     for pk in ids:
         client.get(f"/notice/{pk}/")
         for _ in range(rounds):
             timings["record page"].append(_timed(lambda pk=pk: client.get(f"/notice/{pk}/")))
-            timings["API record"].append(
-                _timed(lambda pk=pk: client.get(f"/api/v1/records/{pk}")))
-    return {"vendor": connection.vendor, "records": Record.objects.count(),
-            "queries": len(queries), "record_sample": len(ids),
-            "load": load_average(),
-            "server": server_version(),
-            "sets": {name: _figures(values) for name, values in timings.items() if values}}
+            timings["API record"].append(_timed(lambda pk=pk: client.get(f"/api/v1/records/{pk}")))
+    return {
+        "vendor": connection.vendor,
+        "records": Record.objects.count(),
+        "queries": len(queries),
+        "record_sample": len(ids),
+        "load": load_average(),
+        "server": server_version(),
+        "sets": {name: _figures(values) for name, values in timings.items() if values},
+    }
 
 
 def main(argv: list[str]) -> None:

@@ -19,8 +19,13 @@ TARGET_MS = 100
 
 def _measure(url: str, rounds: int) -> dict:
     env = {**os.environ, "MAILLON_DATABASE_URL": url}
-    done = subprocess.run([sys.executable, "-m", "maillon.bench.opac_bench", str(rounds)],
-                          env=env, capture_output=True, text=True, check=False)
+    done = subprocess.run(
+        [sys.executable, "-m", "maillon.bench.opac_bench", str(rounds)],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     if done.returncode:
         raise CommandError(done.stderr.strip().splitlines()[-1] if done.stderr else "opac")
     return json.loads(done.stdout.strip().splitlines()[-1])
@@ -33,18 +38,22 @@ def run_benchmark(command: BaseCommand, options: dict) -> None:
     records = options["records"]
     runs: dict[str, dict] = {}
     for database, url in command.databases(records, not options["no_postgres"]).items():
-        command.stdout.write(_("%(db)s: preparing %(n)d records…") % {"db": database,
-                                                                     "n": records})
+        command.stdout.write(_("%(db)s: preparing %(n)d records…") % {"db": database, "n": records})
         _worker(url, "prepare", str(records), str(options["seed"]))
         command.stdout.write(_("%s: measuring the public pages…") % database)
         runs[database] = _measure(url, options["rounds"])
     server = runs.get("PostgreSQL", {}).get("server")
-    write_section("opac", opac_markdown(runs, records, machine(server),
-                                        f"maillon bench --records {records} --only opac"))
+    write_section(
+        "opac",
+        opac_markdown(
+            runs, records, machine(server), f"maillon bench --records {records} --only opac"
+        ),
+    )
     for database, run in runs.items():
         for name, s in run["sets"].items():
-            command.stdout.write(f"{database:10} {name:16} median {s['median']:6.1f} ms"
-                                 f"  p95 {s['p95']:6.1f} ms")
+            command.stdout.write(
+                f"{database:10} {name:16} median {s['median']:6.1f} ms  p95 {s['p95']:6.1f} ms"
+            )
 
 
 def opac_markdown(runs: dict[str, dict], records: int, machine: str, command: str) -> str:
@@ -68,12 +77,15 @@ def opac_markdown(runs: dict[str, dict], records: int, machine: str, command: st
             page = name.endswith("page")
             target = f"≤ {TARGET_MS}" if page else "—"
             met = ("yes" if s["p95"] <= TARGET_MS else "**no**") if page else ""
-            lines.append(f"| {database} | {name} | {s['runs']} | {s['median']:.1f} | "
-                         f"{s['p95']:.1f} | {s['max']:.1f} | {target} | {met} |")
+            lines.append(
+                f"| {database} | {name} | {s['runs']} | {s['median']:.1f} | "
+                f"{s['p95']:.1f} | {s['max']:.1f} | {target} | {met} |"
+            )
     lines += [
         "",
-        "Load average (1, 5, 15 min) when measuring: " + "; ".join(
-            f"{db}: {r.get('load', '?')}" for db, r in runs.items()) + ". The machine is "
+        "Load average (1, 5, 15 min) when measuring: "
+        + "; ".join(f"{db}: {r.get('load', '?')}" for db, r in runs.items())
+        + ". The machine is "
         "shared: latencies are wall-clock times and grow with the load.",
         "",
         f"Re-run: `{command}`",

@@ -11,8 +11,10 @@ import sqlite3
 from pathlib import Path
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "benchmarks.md"
-HEADER = ("# Benchmarks\n\nWritten by `maillon bench`; each section is replaced when its "
-          "benchmark runs again.\n")
+HEADER = (
+    "# Benchmarks\n\nWritten by `maillon bench`; each section is replaced when its "
+    "benchmark runs again.\n"
+)
 
 
 def _markers(name: str) -> tuple[str, str]:
@@ -48,7 +50,7 @@ def load_average() -> str:
 
 
 def server_version() -> str | None:
-    """"PostgreSQL 15.x" on the current connection's server, None on SQLite."""
+    """ "PostgreSQL 15.x" on the current connection's server, None on SQLite."""
     from django.db import connection
 
     if connection.vendor != "postgresql":
@@ -74,8 +76,11 @@ def machine(postgres_version: str | None = None) -> str:
         ram = f", {kb / 1024 / 1024:.0f} GB RAM"
     except (OSError, IndexError, ValueError):
         pass
-    parts = [f"{cpu}, {os.cpu_count()} cores{ram}", f"Python {platform.python_version()}",
-             f"SQLite {sqlite3.sqlite_version}"]
+    parts = [
+        f"{cpu}, {os.cpu_count()} cores{ram}",
+        f"Python {platform.python_version()}",
+        f"SQLite {sqlite3.sqlite_version}",
+    ]
     if postgres_version:
         parts.append(postgres_version)
     return f"Machine: {'; '.join(parts)}. Run on {dt.date.today().isoformat()}."

@@ -28,16 +28,56 @@ def _rare_words(count: int = 20) -> list[str]:
 
 QUERY_SETS: dict[str, list[dict]] = {
     "rare words": [{"q": w} for w in _rare_words()],
-    "common words": [{"q": w} for w in (
-        "histoire", "monde", "voyage", "guide", "petit", "france", "cuisine", "roman", "vie",
-        "jardin", "nuit", "secret", "temps", "guerre", "musique", "femme", "maison", "chat",
-        "mer", "paris")],
-    "several words": [{"q": q} for q in (
-        "histoire france", "voyage paris", "petit prince", "cuisine française",
-        "guerre mondiale", "jardin secret", "roman policier", "chat noir", "maison mer",
-        "guide randonnée", "monde perdu", "nuit blanche", "histoire cuisine française",
-        "secret du moulin", "la femme de bretagne", "chevalier noir", "reine des neiges",
-        "voyage japon", "musique classique", "petit traité philosophie")],
+    "common words": [
+        {"q": w}
+        for w in (
+            "histoire",
+            "monde",
+            "voyage",
+            "guide",
+            "petit",
+            "france",
+            "cuisine",
+            "roman",
+            "vie",
+            "jardin",
+            "nuit",
+            "secret",
+            "temps",
+            "guerre",
+            "musique",
+            "femme",
+            "maison",
+            "chat",
+            "mer",
+            "paris",
+        )
+    ],
+    "several words": [
+        {"q": q}
+        for q in (
+            "histoire france",
+            "voyage paris",
+            "petit prince",
+            "cuisine française",
+            "guerre mondiale",
+            "jardin secret",
+            "roman policier",
+            "chat noir",
+            "maison mer",
+            "guide randonnée",
+            "monde perdu",
+            "nuit blanche",
+            "histoire cuisine française",
+            "secret du moulin",
+            "la femme de bretagne",
+            "chevalier noir",
+            "reine des neiges",
+            "voyage japon",
+            "musique classique",
+            "petit traité philosophie",
+        )
+    ],
     "words + filters": [
         {"q": "histoire", "libraries": ["G01"]},
         {"q": "roman", "available_now": True},
@@ -73,18 +113,24 @@ def run(rounds: int = 3) -> dict:
             approximate += result.approximate
             totals.append(result.total)
         results["sets"][name] = {
-            "queries": len(queries), "runs": len(with_facets),
-            "median": statistics.median(with_facets), "p95": p95(with_facets),
-            "median_no_facets": statistics.median(without), "p95_no_facets": p95(without),
-            "approximate": approximate, "median_total": statistics.median(totals),
+            "queries": len(queries),
+            "runs": len(with_facets),
+            "median": statistics.median(with_facets),
+            "p95": p95(with_facets),
+            "median_no_facets": statistics.median(without),
+            "p95_no_facets": p95(without),
+            "approximate": approximate,
+            "median_total": statistics.median(totals),
             "max_total": max(totals),
         }
     like = []
     with connection.cursor() as cursor:
         for word in LIKE_BASELINE:
             started = time.perf_counter()
-            cursor.execute("SELECT id FROM catalogue_record WHERE title LIKE %s "
-                           "ORDER BY sort_title LIMIT 20", [f"%{word}%"])
+            cursor.execute(
+                "SELECT id FROM catalogue_record WHERE title LIKE %s ORDER BY sort_title LIMIT 20",
+                [f"%{word}%"],
+            )
             cursor.fetchall()
             like.append((time.perf_counter() - started) * 1000)
         cursor.execute("SELECT count(*) FROM catalogue_record")

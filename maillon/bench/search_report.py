@@ -38,31 +38,46 @@ def search_markdown(runs: dict[str, dict], records: int, machine: str, command: 
                 f"| {database} | {name} | {s['queries']} | {_ms(s['median'])} | "
                 f"{_ms(s['p95'])} | {_ms(s['p95_no_facets'])} | "
                 f"{'yes' if s['p95'] <= TARGET_MS else '**no**'} | "
-                f"{s['approximate']}/{s['queries']} | {s['median_total']:,.0f} |")
-    lines += ["", "Baseline measured in the same run: a plain `title LIKE '%word%'` scan "
-              "of the records table (first 20 by title, no facets), 5 words.", "",
-              "| database | LIKE median ms | LIKE p95 ms | search p95 (common words) | "
-              "LIKE p95 ÷ search p95 |",
-              "|---|---:|---:|---:|---:|"]
+                f"{s['approximate']}/{s['queries']} | {s['median_total']:,.0f} |"
+            )
+    lines += [
+        "",
+        "Baseline measured in the same run: a plain `title LIKE '%word%'` scan "
+        "of the records table (first 20 by title, no facets), 5 words.",
+        "",
+        "| database | LIKE median ms | LIKE p95 ms | search p95 (common words) | "
+        "LIKE p95 ÷ search p95 |",
+        "|---|---:|---:|---:|---:|",
+    ]
     for database, run in runs.items():
         common = run["sets"]["common words"]["p95"]
-        lines.append(f"| {database} | {_ms(run['like_median'])} | {_ms(run['like_p95'])} | "
-                     f"{_ms(common)} | {run['like_p95'] / max(common, 0.001):.1f} |")
-    lines += ["", "Building the index: " + "; ".join(
-        _built(db, r["prepare"]) for db, r in runs.items()) + ".", "",
+        lines.append(
+            f"| {database} | {_ms(run['like_median'])} | {_ms(run['like_p95'])} | "
+            f"{_ms(common)} | {run['like_p95'] / max(common, 0.001):.1f} |"
+        )
+    lines += [
+        "",
+        "Building the index: "
+        + "; ".join(_built(db, r["prepare"]) for db, r in runs.items())
+        + ".",
+        "",
         "An *approximate* answer is given when a query matches more than 1,000 records: the "
         "total and the facet counts are estimated from an evenly spread sample of about 1,000 "
         "matches (16 record id ranges, into which both full-text indexes seek; on SQLite every "
         "n-th id when the last word is still a prefix) and the page of hits is ranked within "
-        "that sample; the API says `\"approximate\": true` and pages say “about”. Below that, "
+        'that sample; the API says `"approximate": true` and pages say “about”. Below that, '
         "and whenever a sample would hold most of the matches anyway (a few thousand), "
         "everything is exact. Relevance is computed in Python from each match's folded title "
         "and first author (words in the title first, then in the author, then the shortest "
         "title): FTS5's bm25 and PostgreSQL's ts_rank read every record holding a common word. "
         "The last word typed counts as a prefix unless it is itself a common word (over 1,000 "
-        "records).", "",
-        "Load average (1, 5, 15 min) when measuring: " + "; ".join(
-            f"{db}: {r.get('load', '?')}" for db, r in runs.items()) + ". The machine is "
-        "shared: latencies are wall-clock times and grow with the load.", "",
-        f"Re-run: `{command}`"]
+        "records).",
+        "",
+        "Load average (1, 5, 15 min) when measuring: "
+        + "; ".join(f"{db}: {r.get('load', '?')}" for db, r in runs.items())
+        + ". The machine is "
+        "shared: latencies are wall-clock times and grow with the load.",
+        "",
+        f"Re-run: `{command}`",
+    ]
     return "\n".join(lines)

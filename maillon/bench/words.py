@@ -101,7 +101,8 @@ Que sais-je ?|Découvertes|La Pléiade|Folio junior|Bibliothèque rose|Biblioth�
 Chair de poule|Les Cahiers du cinéma|Guides pratiques|Carnets de voyage|Histoire de France|
 Les grands classiques|Le Petit Nicolas|Max et Lili|Tchoupi|Les P'tites Poules|Mortelle Adèle|
 Astérix|Tintin|Blake et Mortimer|Les Schtroumpfs|Lucky Luke|Thorgal|Largo Winch""".replace(
-    "\n", "").split("|")
+    "\n", ""
+).split("|")
 SUMMARY_OPENINGS = [
     "Dans {place}, {name} découvre {thing}.",
     "Un récit sur {topic}, entre souvenirs et réflexions.",
@@ -112,5 +113,13 @@ SUMMARY_OPENINGS = [
     "Un album tendre pour les plus petits, autour de {thing}.",
     "Un guide illustré consacré à {topic}, avec de nombreux exemples.",
 ]
-LANGUAGES = [("fre", 86), ("eng", 6), ("spa", 2), ("ger", 2), ("ita", 1), ("por", 1),
-             ("ara", 1), ("bre", 1)]
+LANGUAGES = [
+    ("fre", 86),
+    ("eng", 6),
+    ("spa", 2),
+    ("ger", 2),
+    ("ita", 1),
+    ("por", 1),
+    ("ara", 1),
+    ("bre", 1),
+]

@@ -13,8 +13,9 @@ from collections.abc import Sequence
 from django.db import connection, models
 
 
-def insert_rows(model: type[models.Model], fields: Sequence[str],
-                rows: Sequence[Sequence[object]]) -> list[int]:
+def insert_rows(
+    model: type[models.Model], fields: Sequence[str], rows: Sequence[Sequence[object]]
+) -> list[int]:
     """INSERT `rows` (values in the order of `fields`) into `model`'s table; returns the ids."""
     if not rows:
         return []
@@ -37,8 +38,10 @@ def insert_rows(model: type[models.Model], fields: Sequence[str],
 
 def _reserve_ids(cursor, table: str, pk: str, count: int) -> list[int]:
     if connection.vendor == "postgresql":
-        cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) "
-                       "FROM generate_series(1, %s)", [table, pk, count])
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            [table, pk, count],
+        )
         return [row[0] for row in cursor.fetchall()]
     quote = connection.ops.quote_name
     cursor.execute(f"SELECT COALESCE(MAX({quote(pk)}), 0) FROM {quote(table)}")
@@ -73,6 +76,7 @@ def _preparer(field: models.Field):
     if isinstance(field, models.DateField):
         return ops.adapt_datefield_value
     if isinstance(field, models.DecimalField):
-        return lambda value: ops.adapt_decimalfield_value(value, field.max_digits,
-                                                          field.decimal_places)
+        return lambda value: ops.adapt_decimalfield_value(
+            value, field.max_digits, field.decimal_places
+        )
     return None

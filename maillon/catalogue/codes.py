@@ -9,10 +9,20 @@ from maillon.catalogue.models import Collection, ItemStatus, ItemType, SourceCod
 from maillon.network.models import Library
 
 # Default item type per document type when the source gives none we know.
-ITEM_TYPE_FOR_DOC = {"video": "DVD", "sound": "CD", "music": "CD", "game": "JEU", "kit": "KIT",
-                     "periodical": "PER", "score": "PART"}
-STATUS_FOR_FLAG = {"lost": ItemStatus.LOST, "withdrawn": ItemStatus.WITHDRAWN,
-                   "notforloan": ItemStatus.NOT_FOR_LOAN}
+ITEM_TYPE_FOR_DOC = {
+    "video": "DVD",
+    "sound": "CD",
+    "music": "CD",
+    "game": "JEU",
+    "kit": "KIT",
+    "periodical": "PER",
+    "score": "PART",
+}
+STATUS_FOR_FLAG = {
+    "lost": ItemStatus.LOST,
+    "withdrawn": ItemStatus.WITHDRAWN,
+    "notforloan": ItemStatus.NOT_FOR_LOAN,
+}
 FLAG_FOR_STATUS = {v: k for k, v in STATUS_FOR_FLAG.items()}
 
 
@@ -28,8 +38,7 @@ class CodeMap:
         by_code = {lib.code.upper(): lib for lib in Library.objects.all()}
         types = {t.code.upper(): t for t in ItemType.objects.all()}
         collections = {c.code.upper(): c for c in Collection.objects.all()}
-        codes = cls(libraries=dict(by_code), item_types=dict(types),
-                    collections=dict(collections))
+        codes = cls(libraries=dict(by_code), item_types=dict(types), collections=dict(collections))
         for row in SourceCode.objects.all():
             key, target = row.code.upper(), row.target.upper()
             if row.kind == SourceCode.Kind.LIBRARY and target in by_code:

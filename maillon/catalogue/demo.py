@@ -12,8 +12,15 @@ from maillon.catalogue.marc.holdings import ItemData
 from maillon.catalogue.marc.writer import RecordFields, build_record, set_items, write_iso2709
 from maillon.network.models import Library, LibraryKind
 
-ITEM_TYPE = {"video": "DVD", "music": "CD", "sound": "LIVLU", "periodical": "PER",
-             "game": "JEU", "kit": "KIT", "score": "PART"}
+ITEM_TYPE = {
+    "video": "DVD",
+    "music": "CD",
+    "sound": "LIVLU",
+    "periodical": "PER",
+    "game": "JEU",
+    "kit": "KIT",
+    "score": "PART",
+}
 
 
 def demo_file(path: Path, records: int, codes: list[str], seed: int = 79) -> Path:
@@ -25,24 +32,39 @@ def demo_file(path: Path, records: int, codes: list[str], seed: int = 79) -> Pat
     for serial in range(1, records + 1):
         row = maker.record(serial)
         fields = RecordFields(
-            title=row["title"], authors=[Contributor(a["name"], a["role"]) for a in row["authors"]],
-            publisher=row["publisher"], year=row["year"],
-            isbns=[row["isbn"]] if row["isbn"] else [], language=row["language"],
-            classification=row["classification"], subjects=row["subjects"],
+            title=row["title"],
+            authors=[Contributor(a["name"], a["role"]) for a in row["authors"]],
+            publisher=row["publisher"],
+            year=row["year"],
+            isbns=[row["isbn"]] if row["isbn"] else [],
+            language=row["language"],
+            classification=row["classification"],
+            subjects=row["subjects"],
             series=[Series(s["title"], s["number"]) for s in row["series"]],
-            summary=row["summary"], doc_type=row["doc_type"], audience=row["audience"])
+            summary=row["summary"],
+            doc_type=row["doc_type"],
+            audience=row["audience"],
+        )
         record = build_record(fields, "unimarc")
         copies = 1 + min(4, int(rng.expovariate(1.2)))
-        item_type = ITEM_TYPE.get(row["doc_type"],
-                                  "LIVJ" if row["audience"] == "youth" else "LIVRE")
+        item_type = ITEM_TYPE.get(
+            row["doc_type"], "LIVJ" if row["audience"] == "youth" else "LIVRE"
+        )
         homes = set(rng.choices(codes, weights, k=copies))
         items = []
         for number, home in enumerate(sorted(homes)):
             surname = row["authors"][0]["name"][:3].upper() if row["authors"] else "XXX"
-            items.append(ItemData(
-                barcode=f"{home}{serial:06d}{number}", owner=home, home=home, current=home,
-                call_number=f"{'J ' if row['audience'] == 'youth' else ''}R {surname}",
-                item_type=item_type, collection="DEPOT" if home == "MD79" else "BASE"))
+            items.append(
+                ItemData(
+                    barcode=f"{home}{serial:06d}{number}",
+                    owner=home,
+                    home=home,
+                    current=home,
+                    call_number=f"{'J ' if row['audience'] == 'youth' else ''}R {surname}",
+                    item_type=item_type,
+                    collection="DEPOT" if home == "MD79" else "BASE",
+                )
+            )
         set_items(record, items, "unimarc")
         marc_records.append(record)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -57,5 +79,7 @@ def build_catalogue(records: int | None = None) -> str:
     head = Library.objects.filter(kind=LibraryKind.HEAD).first()
     path = demo_file(Path(settings.VAR_DIR) / "demo" / "catalogue-demo.mrc", records, codes)
     report = import_marc(path, head, reject_dir=Path(settings.VAR_DIR) / "rejets")
-    return (f"{report.created} notices créées, {report.unchanged} déjà là, "
-            f"{report.items_added} exemplaires ajoutés")
+    return (
+        f"{report.created} notices créées, {report.unchanged} déjà là, "
+        f"{report.items_added} exemplaires ajoutés"
+    )

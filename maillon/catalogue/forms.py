@@ -17,25 +17,41 @@ class RecordForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=500)
     subtitle = forms.CharField(label=_("Subtitle"), max_length=500, required=False)
     authors = forms.CharField(
-        label=_("Authors"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("One per line: Surname, Forename ; role (e.g. Hugo, Victor ; auteur)."))
+        label=_("Authors"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("One per line: Surname, Forename ; role (e.g. Hugo, Victor ; auteur)."),
+    )
     publisher = forms.CharField(label=_("Publisher"), max_length=300, required=False)
     year = forms.IntegerField(label=_("Year"), min_value=1000, max_value=2100, required=False)
-    isbns = forms.CharField(label=_("ISBN"), required=False,
-                            widget=forms.Textarea(attrs={"rows": 2}),
-                            help_text=_("One per line, with or without hyphens."))
-    language = forms.CharField(label=_("Language"), max_length=3, required=False,
-                               help_text=_("ISO 639-2 code: fre, eng, spa…"))
-    classification = forms.CharField(label=_("Dewey classification"), max_length=50,
-                                     required=False)
-    subjects = forms.CharField(label=_("Subjects"), required=False,
-                               widget=forms.Textarea(attrs={"rows": 3}),
-                               help_text=_("One per line; subdivisions after « -- »."))
-    series = forms.CharField(label=_("Series"), required=False,
-                             widget=forms.Textarea(attrs={"rows": 2}),
-                             help_text=_("One per line: title ; number."))
-    summary = forms.CharField(label=_("Summary"), required=False,
-                              widget=forms.Textarea(attrs={"rows": 4}))
+    isbns = forms.CharField(
+        label=_("ISBN"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("One per line, with or without hyphens."),
+    )
+    language = forms.CharField(
+        label=_("Language"),
+        max_length=3,
+        required=False,
+        help_text=_("ISO 639-2 code: fre, eng, spa…"),
+    )
+    classification = forms.CharField(label=_("Dewey classification"), max_length=50, required=False)
+    subjects = forms.CharField(
+        label=_("Subjects"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("One per line; subdivisions after « -- »."),
+    )
+    series = forms.CharField(
+        label=_("Series"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("One per line: title ; number."),
+    )
+    summary = forms.CharField(
+        label=_("Summary"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
     doc_type = forms.ChoiceField(label=_("Document type"), choices=DocType.choices)
     audience = forms.ChoiceField(label=_("Audience"), choices=Audience.choices)
 
@@ -43,8 +59,7 @@ class RecordForm(forms.Form):
         values = _lines(self.cleaned_data["isbns"])
         bad = [v for v in values if not stdnum_isbn.is_valid(v)]
         if bad:
-            raise forms.ValidationError(_("Invalid ISBN: %(values)s") %
-                                        {"values": ", ".join(bad)})
+            raise forms.ValidationError(_("Invalid ISBN: %(values)s") % {"values": ", ".join(bad)})
         return [stdnum_isbn.to_isbn13(stdnum_isbn.compact(v)) for v in values]
 
     def record_fields(self) -> RecordFields:
@@ -58,25 +73,40 @@ class RecordForm(forms.Form):
             title, _sep, number = line.partition(";")
             series.append(Series(title.strip(), number.strip()))
         return RecordFields(
-            title=data["title"].strip(), subtitle=data["subtitle"].strip(), authors=authors,
-            publisher=data["publisher"].strip(), year=data["year"], isbns=data["isbns"],
+            title=data["title"].strip(),
+            subtitle=data["subtitle"].strip(),
+            authors=authors,
+            publisher=data["publisher"].strip(),
+            year=data["year"],
+            isbns=data["isbns"],
             language=data["language"].strip().lower(),
-            classification=data["classification"].strip(), subjects=_lines(data["subjects"]),
-            series=series, summary=data["summary"].strip(), doc_type=data["doc_type"],
-            audience=data["audience"])
+            classification=data["classification"].strip(),
+            subjects=_lines(data["subjects"]),
+            series=series,
+            summary=data["summary"].strip(),
+            doc_type=data["doc_type"],
+            audience=data["audience"],
+        )
 
     @staticmethod
     def initial_for(record: Record) -> dict:
         return {
-            "title": record.title, "subtitle": record.subtitle,
-            "authors": "\n".join(f"{a['name']} ; {a.get('role', '')}".rstrip(" ;")
-                                 for a in record.authors),
-            "publisher": record.publisher, "year": record.year,
-            "isbns": record.isbn, "language": record.language,
-            "classification": record.classification, "subjects": "\n".join(record.subjects),
-            "series": "\n".join(f"{s['title']} ; {s.get('number', '')}".rstrip(" ;")
-                                for s in record.series),
-            "summary": record.summary, "doc_type": record.doc_type,
+            "title": record.title,
+            "subtitle": record.subtitle,
+            "authors": "\n".join(
+                f"{a['name']} ; {a.get('role', '')}".rstrip(" ;") for a in record.authors
+            ),
+            "publisher": record.publisher,
+            "year": record.year,
+            "isbns": record.isbn,
+            "language": record.language,
+            "classification": record.classification,
+            "subjects": "\n".join(record.subjects),
+            "series": "\n".join(
+                f"{s['title']} ; {s.get('number', '')}".rstrip(" ;") for s in record.series
+            ),
+            "summary": record.summary,
+            "doc_type": record.doc_type,
             "audience": record.audience,
         }
 
@@ -84,10 +114,23 @@ class RecordForm(forms.Form):
 class ItemForm(forms.ModelForm):
     class Meta:
         model = Item
-        fields = ["barcode", "call_number", "home", "owner", "collection", "item_type",
-                  "audience", "location", "acquired_on", "price", "notes"]
-        widgets = {"acquired_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-                   "notes": forms.Textarea(attrs={"rows": 2})}
+        fields = [
+            "barcode",
+            "call_number",
+            "home",
+            "owner",
+            "collection",
+            "item_type",
+            "audience",
+            "location",
+            "acquired_on",
+            "price",
+            "notes",
+        ]
+        widgets = {
+            "acquired_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "notes": forms.Textarea(attrs={"rows": 2}),
+        }
 
     def __init__(self, *args, homes=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -104,8 +147,10 @@ class ItemForm(forms.ModelForm):
         """The service checks the barcode, with its own message, when it writes."""
 
 
-CODE_HELP = _("2 to 20 capital letters, digits, dashes or underscores. MARC imports and the "
-              "code mappings know it by this code: it cannot change once in use.")
+CODE_HELP = _(
+    "2 to 20 capital letters, digits, dashes or underscores. MARC imports and the "
+    "code mappings know it by this code: it cannot change once in use."
+)
 
 
 class _SettingForm(forms.ModelForm):
@@ -134,10 +179,12 @@ class CollectionForm(_SettingForm):
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label=_("MARC file"),
-                           help_text=_("ISO 2709 (.mrc, .iso) or MARCXML, UNIMARC or MARC21."))
-    library = forms.ModelChoiceField(label=_("Library the file comes from"),
-                                     queryset=Library.objects.all())
+    file = forms.FileField(
+        label=_("MARC file"), help_text=_("ISO 2709 (.mrc, .iso) or MARCXML, UNIMARC or MARC21.")
+    )
+    library = forms.ModelChoiceField(
+        label=_("Library the file comes from"), queryset=Library.objects.all()
+    )
     dry_run = forms.BooleanField(label=_("Check only, write nothing"), required=False)
 
     def __init__(self, *args, libraries=None, **kwargs):
@@ -150,13 +197,16 @@ class ExportForm(forms.Form):
     """What to export; `libraries` are those the user may export (see export.py), and the
     whole network is offered only to `network` users."""
 
-    library = forms.ModelChoiceField(label=_("Holdings of"), queryset=Library.objects.none(),
-                                     required=False)
-    flavour = forms.ChoiceField(label=_("MARC flavour"),
-                                choices=[("unimarc", "UNIMARC"), ("marc21", "MARC21")])
-    format = forms.ChoiceField(label=_("File format"),
-                               choices=[("iso2709", _("ISO 2709 (.mrc)")),
-                                        ("marcxml", _("MARCXML (.xml)"))])
+    library = forms.ModelChoiceField(
+        label=_("Holdings of"), queryset=Library.objects.none(), required=False
+    )
+    flavour = forms.ChoiceField(
+        label=_("MARC flavour"), choices=[("unimarc", "UNIMARC"), ("marc21", "MARC21")]
+    )
+    format = forms.ChoiceField(
+        label=_("File format"),
+        choices=[("iso2709", _("ISO 2709 (.mrc)")), ("marcxml", _("MARCXML (.xml)"))],
+    )
 
     def __init__(self, *args, libraries=None, network: bool = False, **kwargs):
         super().__init__(*args, **kwargs)

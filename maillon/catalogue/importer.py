@@ -57,9 +57,15 @@ class ImportReport:
     batch_id: int | None = None
 
     def as_counts(self) -> dict[str, int]:
-        return {"read": self.read, "created": self.created, "merged": self.merged,
-                "unchanged": self.unchanged, "items_added": self.items_added,
-                "rejected": self.rejected, "warnings": len(self.warnings)}
+        return {
+            "read": self.read,
+            "created": self.created,
+            "merged": self.merged,
+            "unchanged": self.unchanged,
+            "items_added": self.items_added,
+            "rejected": self.rejected,
+            "warnings": len(self.warnings),
+        }
 
 
 @dataclass
@@ -92,8 +98,10 @@ class _Rejects:
         data_path = self.base.with_suffix(".xml" if self.fmt == "marcxml" else ".mrc")
         with open(data_path, "wb") as out:
             if self.fmt == "marcxml":
-                out.write(b'<?xml version="1.0" encoding="UTF-8"?>\n'
-                          b'<collection xmlns="http://www.loc.gov/MARC21/slim">\n')
+                out.write(
+                    b'<?xml version="1.0" encoding="UTF-8"?>\n'
+                    b'<collection xmlns="http://www.loc.gov/MARC21/slim">\n'
+                )
             for *_info, raw in self.rows:
                 out.write(raw)
                 if self.fmt == "marcxml":
@@ -131,19 +139,24 @@ def import_marc(
         with open(path, "rb") as fp:
             fmt = sniff_format(fp.read(4096))
     batch = ImportBatch.objects.create(
-        library=library, user=user, file_name=file_name or path.name, file_sha256=digest,
-        format=fmt, dry_run=dry_run)
+        library=library,
+        user=user,
+        file_name=file_name or path.name,
+        file_sha256=digest,
+        format=fmt,
+        dry_run=dry_run,
+    )
     report = ImportReport(batch_id=batch.pk)
     stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
     rejects = _Rejects(
-        (reject_dir / f"{path.stem}-rejets-{stamp}-{batch.pk}") if reject_dir else None, fmt)
+        (reject_dir / f"{path.stem}-rejets-{stamp}-{batch.pk}") if reject_dir else None, fmt
+    )
     codes = CodeMap.load()
     try:
         with open(path, "rb") as fp:
             done = 0
             for chunk in _chunks(read_marc(fp, fmt=fmt), CHUNK):
-                _import_chunk(chunk, library, codes, flavour, dry_run, batch, user, report,
-                              rejects)
+                _import_chunk(chunk, library, codes, flavour, dry_run, batch, user, report, rejects)
                 if progress:
                     # Bytes, not records: the bar's total is then the file's size, known
                     # without a counting pass over a file that may weigh gigabytes.
@@ -207,8 +220,16 @@ def _import_chunk(chunk, library, codes, flavour, dry_run, batch, user, report, 
             report.rejected += 1
             rejects.add(result.index, "", "notice sans titre", result.raw)
             continue
-        incoming.append(_Incoming(result.index, result, data, list(result.warnings),
-                                  key=data.title_key, ids=identifier_values(data)))
+        incoming.append(
+            _Incoming(
+                result.index,
+                result,
+                data,
+                list(result.warnings),
+                key=data.title_key,
+                ids=identifier_values(data),
+            )
+        )
     if not incoming:
         return
 
@@ -223,21 +244,41 @@ def _import_chunk(chunk, library, codes, flavour, dry_run, batch, user, report, 
             records_changed({inc.target_id for inc in incoming} - {e.record_id for e in created})
 
 
-ITEM_FIELDS = ["record", "barcode", "call_number", "owner", "home", "current", "collection",
-               "item_type", "audience", "location", "status", "acquired_on", "price", "notes",
-               "loan_count", "created_at", "updated_at"]
+ITEM_FIELDS = [
+    "record",
+    "barcode",
+    "call_number",
+    "owner",
+    "home",
+    "current",
+    "collection",
+    "item_type",
+    "audience",
+    "location",
+    "status",
+    "acquired_on",
+    "price",
+    "notes",
+    "loan_count",
+    "created_at",
+    "updated_at",
+]
 
 
 def _write_chunk(incoming, library, codes, batch, user, report, rejects) -> list[Entry]:
     """Write the chunk; returns the search index rows of the records it created."""
     # Everything the chunk decides on, looked up at once.
     wanted_ids = {v for i in incoming for v in i.ids}
-    known = dict(RecordIdentifier.objects.filter(value__in=wanted_ids)
-                 .values_list("value", "record_id"))
+    known = dict(
+        RecordIdentifier.objects.filter(value__in=wanted_ids).values_list("value", "record_id")
+    )
     keys = {i.key for i in incoming}
     by_key = {}
-    for pk, key in Record.objects.filter(match_key__in=keys, merged_into=None) \
-            .values_list("pk", "match_key").order_by("pk"):
+    for pk, key in (
+        Record.objects.filter(match_key__in=keys, merged_into=None)
+        .values_list("pk", "match_key")
+        .order_by("pk")
+    ):
         by_key.setdefault(key, pk)
     barcodes = {it.barcode for i in incoming for it in i.data.items if it.barcode}
     used = dict(Item.objects.filter(barcode__in=barcodes).values_list("barcode", "record_id"))
@@ -251,14 +292,14 @@ def _write_chunk(incoming, library, codes, batch, user, report, rejects) -> list
         ids = inc.ids
         inc.match, inc.twin = _find_match(ids, inc.key, known, by_key), None
         if inc.match is None:
-            twin = next((pending_ids[v] for v in ids if v in pending_ids), None) \
-                or pending_keys.get(inc.key)
+            twin = next(
+                (pending_ids[v] for v in ids if v in pending_ids), None
+            ) or pending_keys.get(inc.key)
             if twin is not None:  # same edition twice in one file: its items join the first
                 inc.twin = twin
                 continue
             row = fields_from_data(data, inc.key)
-            row.update(marc=stored_marc(inc.result, data.flavour), created_at=now,
-                       updated_at=now)
+            row.update(marc=stored_marc(inc.result, data.flavour), created_at=now, updated_at=now)
             new_records.append((inc, row))
             for value in ids:
                 pending_ids[value] = inc
@@ -266,13 +307,16 @@ def _write_chunk(incoming, library, codes, batch, user, report, rejects) -> list
 
     if new_records:
         fields = list(new_records[0][1])
-        created = insert_rows(Record, fields,
-                              [[row[f] for f in fields] for _inc, row in new_records])
+        created = insert_rows(
+            Record, fields, [[row[f] for f in fields] for _inc, row in new_records]
+        )
         for (inc, _row), pk in zip(new_records, created, strict=True):
             inc.target_id = pk
-        insert_rows(RecordIdentifier, ["record", "value"],
-                    [(inc.target_id, value) for inc, _r in new_records
-                     for value in inc.ids])
+        insert_rows(
+            RecordIdentifier,
+            ["record", "value"],
+            [(inc.target_id, value) for inc, _r in new_records for value in inc.ids],
+        )
     report.created += len(new_records)
 
     item_rows: list[tuple] = []
@@ -296,11 +340,17 @@ def _write_chunk(incoming, library, codes, batch, user, report, rejects) -> list
     item_ids = insert_rows(Item, ITEM_FIELDS, item_rows)
     report.items_added += len(item_ids)
     detail = {"batch": batch.pk}  # one object: bulk.insert_rows encodes it once
-    insert_rows(ItemEvent, ["item", "at", "kind", "library", "user", "detail"],
-                [(pk, now, "imported", library.pk, user.pk if user else None, detail)
-                 for pk in item_ids])
-    _record_merges([(inc, item_ids[first:first + count]) for inc, first, count in merges],
-                   library, batch, known)
+    insert_rows(
+        ItemEvent,
+        ["item", "at", "kind", "library", "user", "detail"],
+        [(pk, now, "imported", library.pk, user.pk if user else None, detail) for pk in item_ids],
+    )
+    _record_merges(
+        [(inc, item_ids[first : first + count]) for inc, first, count in merges],
+        library,
+        batch,
+        known,
+    )
     report.merged += len(merges)
     return _new_entries(new_records, item_rows)
 
@@ -310,10 +360,14 @@ def _new_entries(new_records: list[tuple[_Incoming, dict]], item_rows: list[tupl
     for row in item_rows:  # ITEM_FIELDS order: record 0, home 4, item type 7, status 10…
         if row[0] in holdings:
             holdings[row[0]].append((row[4], row[7], row[10], row[15]))
-    return [entry((inc.target_id, *(row[name] for name in RECORD_FIELDS[1:-1]), None),
-                  holdings[inc.target_id],
-                  [v[5:] for v in inc.ids if v.startswith("isbn:")])
-            for inc, row in new_records]
+    return [
+        entry(
+            (inc.target_id, *(row[name] for name in RECORD_FIELDS[1:-1]), None),
+            holdings[inc.target_id],
+            [v[5:] for v in inc.ids if v.startswith("isbn:")],
+        )
+        for inc, row in new_records
+    ]
 
 
 def _find_match(ids, key, known, by_key) -> tuple[int, str, str] | None:
@@ -341,7 +395,8 @@ def _items_for(inc, library, codes, used, now) -> list[tuple]:
             if holder != record_id:
                 inc.warnings.append(
                     f"code-barres {data.barcode} déjà utilisé par une autre notice : "
-                    "exemplaire ignoré")
+                    "exemplaire ignoré"
+                )
             continue
         used[data.barcode] = record_id
         owner = codes.library(data.owner)
@@ -355,13 +410,30 @@ def _items_for(inc, library, codes, used, now) -> list[tuple]:
         item_type, guessed = codes.item_type(data.item_type, inc.data.doc_type)
         if guessed and data.item_type:
             inc.warnings.append(
-                f"type d'exemplaire inconnu « {data.item_type} » : {item_type.code} retenu")
+                f"type d'exemplaire inconnu « {data.item_type} » : {item_type.code} retenu"
+            )
         collection = codes.collection(data.collection)
-        rows.append((
-            record_id, data.barcode[:40], data.call_number[:100], owner.pk, home.pk,
-            (current or home).pk, collection.pk if collection else None, item_type.pk,
-            inc.data.audience, data.location[:100], codes.status(data.status), data.acquired,
-            data.price, data.notes, 0, now, now))
+        rows.append(
+            (
+                record_id,
+                data.barcode[:40],
+                data.call_number[:100],
+                owner.pk,
+                home.pk,
+                (current or home).pk,
+                collection.pk if collection else None,
+                item_type.pk,
+                inc.data.audience,
+                data.location[:100],
+                codes.status(data.status),
+                data.acquired,
+                data.price,
+                data.notes,
+                0,
+                now,
+                now,
+            )
+        )
     return rows
 
 
@@ -373,11 +445,20 @@ def _record_merges(merges, library, batch, known) -> None:
         for v in added:
             known[v] = inc.target_id
             new_ids.append(RecordIdentifier(record_id=inc.target_id, value=v))
-        rows.append(RecordMerge(
-            record_id=inc.target_id, matched_by=matched_by, matched_value=value[:255],
-            incoming_marc=stored_marc(inc.result, inc.data.flavour),
-            incoming_flavour=inc.data.flavour, incoming_title=inc.data.title[:500],
-            library=library, batch=batch, item_ids=item_ids, identifiers=added))
+        rows.append(
+            RecordMerge(
+                record_id=inc.target_id,
+                matched_by=matched_by,
+                matched_value=value[:255],
+                incoming_marc=stored_marc(inc.result, inc.data.flavour),
+                incoming_flavour=inc.data.flavour,
+                incoming_title=inc.data.title[:500],
+                library=library,
+                batch=batch,
+                item_ids=item_ids,
+                identifiers=added,
+            )
+        )
     RecordIdentifier.objects.bulk_create(new_ids, ignore_conflicts=True)
     RecordMerge.objects.bulk_create(rows)
 

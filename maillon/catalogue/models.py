@@ -52,13 +52,20 @@ class CollectionKind(models.TextChoices):
 class Collection(models.Model):
     code = models.CharField(_("code"), max_length=20, unique=True)
     name = models.CharField(_("name"), max_length=100)
-    kind = models.CharField(_("kind"), max_length=10, choices=CollectionKind.choices,
-                            default=CollectionKind.BASE)
-    theme = models.CharField(_("theme"), max_length=200, blank=True,
-                             help_text=_("For a local-specific collection: local history…"))
+    kind = models.CharField(
+        _("kind"), max_length=10, choices=CollectionKind.choices, default=CollectionKind.BASE
+    )
+    theme = models.CharField(
+        _("theme"),
+        max_length=200,
+        blank=True,
+        help_text=_("For a local-specific collection: local history…"),
+    )
     floating = models.BooleanField(
-        _("floating"), default=False,
-        help_text=_("A floating item stays in the library where it was returned."))
+        _("floating"),
+        default=False,
+        help_text=_("A floating item stays in the library where it was returned."),
+    )
 
     class Meta:
         verbose_name = _("collection")
@@ -87,10 +94,12 @@ class Record(models.Model):
     # [{"title": …, "number": …}, …]
     series = models.JSONField(_("series"), default=list, blank=True)
     summary = models.TextField(_("summary"), blank=True)
-    doc_type = models.CharField(_("document type"), max_length=12, choices=DocType.choices,
-                                default=DocType.TEXT)
-    audience = models.CharField(_("audience"), max_length=10, choices=Audience.choices,
-                                default=Audience.UNKNOWN)
+    doc_type = models.CharField(
+        _("document type"), max_length=12, choices=DocType.choices, default=DocType.TEXT
+    )
+    audience = models.CharField(
+        _("audience"), max_length=10, choices=Audience.choices, default=Audience.UNKNOWN
+    )
     flavour = models.CharField(_("MARC flavour"), max_length=8, default="unimarc")
     marc = models.BinaryField(_("MARC record (ISO 2709, UTF-8)"))
     # Folded (no accents, lower case) copies for sorting in French.
@@ -98,8 +107,9 @@ class Record(models.Model):
     sort_author = models.CharField(max_length=200, blank=True, editable=False)
     # Conservative duplicate key: folded title + first author + year.
     match_key = models.CharField(max_length=255, db_index=True, editable=False)
-    merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL,
-                                    related_name="+")
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -144,27 +154,40 @@ class ItemStatus(models.TextChoices):
 class Item(models.Model):
     """A physical copy. Owner, home and current library are three different facts."""
 
-    record = models.ForeignKey(Record, on_delete=models.PROTECT, related_name="items",
-                               verbose_name=_("record"))
+    record = models.ForeignKey(
+        Record, on_delete=models.PROTECT, related_name="items", verbose_name=_("record")
+    )
     barcode = models.CharField(_("barcode"), max_length=40, unique=True)
     call_number = models.CharField(_("call number"), max_length=100, blank=True)
-    owner = models.ForeignKey(Library, on_delete=models.PROTECT, related_name="owned_items",
-                              verbose_name=_("owner"))
-    home = models.ForeignKey(Library, on_delete=models.PROTECT, related_name="home_items",
-                             verbose_name=_("home library"))
-    current = models.ForeignKey(Library, on_delete=models.PROTECT, related_name="present_items",
-                                verbose_name=_("current library"))
-    collection = models.ForeignKey(Collection, on_delete=models.PROTECT, null=True, blank=True,
-                                   verbose_name=_("collection"))
+    owner = models.ForeignKey(
+        Library, on_delete=models.PROTECT, related_name="owned_items", verbose_name=_("owner")
+    )
+    home = models.ForeignKey(
+        Library, on_delete=models.PROTECT, related_name="home_items", verbose_name=_("home library")
+    )
+    current = models.ForeignKey(
+        Library,
+        on_delete=models.PROTECT,
+        related_name="present_items",
+        verbose_name=_("current library"),
+    )
+    collection = models.ForeignKey(
+        Collection, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("collection")
+    )
     item_type = models.ForeignKey(ItemType, on_delete=models.PROTECT, verbose_name=_("item type"))
-    audience = models.CharField(_("audience"), max_length=10, choices=Audience.choices,
-                                default=Audience.UNKNOWN)
+    audience = models.CharField(
+        _("audience"), max_length=10, choices=Audience.choices, default=Audience.UNKNOWN
+    )
     location = models.CharField(_("shelving location"), max_length=100, blank=True)
-    status = models.CharField(_("status"), max_length=16, choices=ItemStatus.choices,
-                              default=ItemStatus.AVAILABLE, db_index=True)
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=ItemStatus.choices,
+        default=ItemStatus.AVAILABLE,
+        db_index=True,
+    )
     acquired_on = models.DateField(_("acquisition date"), null=True, blank=True)
-    price = models.DecimalField(_("price"), max_digits=9, decimal_places=2, null=True,
-                                blank=True)
+    price = models.DecimalField(_("price"), max_digits=9, decimal_places=2, null=True, blank=True)
     notes = models.TextField(_("notes"), blank=True)
     loan_count = models.PositiveIntegerField(_("number of loans"), default=0)
     last_loan_at = models.DateTimeField(_("last loan"), null=True, blank=True)
@@ -182,10 +205,16 @@ class Item(models.Model):
 
 # What an item's history says for each kind of event (circulation adds its own).
 EVENT_LABELS = {
-    "created": _("created"), "imported": _("imported"), "edited": _("edited"),
-    "merge_undone": _("moved by an undone merge"), "checkout": _("checked out"),
-    "checkin": _("checked in"), "renewal": _("renewed"), "transfer_sent": _("sent by shuttle"),
-    "transfer_received": _("received from the shuttle"), "hold_shelf": _("put on the hold shelf"),
+    "created": _("created"),
+    "imported": _("imported"),
+    "edited": _("edited"),
+    "merge_undone": _("moved by an undone merge"),
+    "checkout": _("checked out"),
+    "checkin": _("checked in"),
+    "renewal": _("renewed"),
+    "transfer_sent": _("sent by shuttle"),
+    "transfer_received": _("received from the shuttle"),
+    "hold_shelf": _("put on the hold shelf"),
 }
 
 
@@ -195,10 +224,12 @@ class ItemEvent(models.Model):
     item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     kind = models.CharField(max_length=30)
-    library = models.ForeignKey(Library, null=True, blank=True, on_delete=models.SET_NULL,
-                                related_name="+")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                             on_delete=models.SET_NULL, related_name="+")
+    library = models.ForeignKey(
+        Library, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     detail = models.JSONField(default=dict, blank=True)
 
     class Meta:
@@ -221,8 +252,9 @@ class ImportBatch(models.Model):
         FAILED = "failed", _("failed")
 
     library = models.ForeignKey(Library, on_delete=models.PROTECT, related_name="+")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                             on_delete=models.SET_NULL, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     file_name = models.CharField(max_length=300)
     file_sha256 = models.CharField(max_length=64, db_index=True)
     format = models.CharField(max_length=10)
@@ -256,8 +288,9 @@ class RecordMerge(models.Model):
     identifiers = models.JSONField(default=list)  # identifier values the merge added
     created_at = models.DateTimeField(auto_now_add=True)
     undone_at = models.DateTimeField(null=True, blank=True)
-    split_record = models.ForeignKey(Record, null=True, blank=True, on_delete=models.SET_NULL,
-                                     related_name="+")
+    split_record = models.ForeignKey(
+        Record, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["-created_at"]
@@ -298,8 +331,9 @@ class SearchEntry(models.Model):
     as bit sets (``library_bits & (1 << 16)``) for the usual network of at most 63 libraries.
     """
 
-    record = models.OneToOneField(Record, primary_key=True, on_delete=models.CASCADE,
-                                  related_name="search_entry")
+    record = models.OneToOneField(
+        Record, primary_key=True, on_delete=models.CASCADE, related_name="search_entry"
+    )
     libraries = models.TextField(default=" ")  # home libraries of its items
     available_libraries = models.TextField(default=" ")  # …where a copy is available now
     item_types = models.TextField(default=" ")

@@ -87,8 +87,9 @@ def _declares_utf8(record: MarcRecord, flavour: str) -> bool:
         return True
     for fld in record.fields:
         if fld.tag == "100" and not fld.control_field:
-            coded = next((value for code, value in fld.subfields
-                          if code == "a" and len(value) >= 26), None)
+            coded = next(
+                (value for code, value in fld.subfields if code == "a" and len(value) >= 26), None
+            )
             return coded is None or coded.ljust(30)[26:30] == "50  "
     return True
 
@@ -108,13 +109,19 @@ def marc_record(record: Record) -> MarcRecord:
 def record_fields(record: Record) -> RecordFields:
     """Our columns as the common fields of the cataloguing form."""
     return RecordFields(
-        title=record.title, subtitle=record.subtitle,
+        title=record.title,
+        subtitle=record.subtitle,
         authors=[Contributor(a["name"], a.get("role", "")) for a in record.authors],
-        publisher=record.publisher, year=record.year,
-        isbns=[record.isbn] if record.isbn else [], language=record.language,
-        classification=record.classification, subjects=list(record.subjects),
+        publisher=record.publisher,
+        year=record.year,
+        isbns=[record.isbn] if record.isbn else [],
+        language=record.language,
+        classification=record.classification,
+        subjects=list(record.subjects),
         series=[Series(s["title"], s.get("number", "")) for s in record.series],
-        summary=record.summary, doc_type=record.doc_type, audience=record.audience,
+        summary=record.summary,
+        doc_type=record.doc_type,
+        audience=record.audience,
         record_id=str(record.pk or ""),
     )
 
@@ -122,11 +129,18 @@ def record_fields(record: Record) -> RecordFields:
 def item_data(item: Item) -> ItemData:
     flag = FLAG_FOR_STATUS.get(item.status)
     return ItemData(
-        barcode=item.barcode, call_number=item.call_number, owner=item.owner.code,
-        home=item.home.code, current=item.current.code, location=item.location,
-        status=f"{flag}:1" if flag else "", item_type=item.item_type.code,
+        barcode=item.barcode,
+        call_number=item.call_number,
+        owner=item.owner.code,
+        home=item.home.code,
+        current=item.current.code,
+        location=item.location,
+        status=f"{flag}:1" if flag else "",
+        item_type=item.item_type.code,
         collection=item.collection.code if item.collection else "",
-        price=item.price, acquired=item.acquired_on, notes=item.notes,
+        price=item.price,
+        acquired=item.acquired_on,
+        notes=item.notes,
     )
 
 

@@ -52,12 +52,16 @@ class CatalogueError(Exception):
 def check_barcode(barcode: str, *, exclude_item: int | None = None) -> str:
     barcode = barcode.strip()
     if not re.fullmatch(settings.MAILLON_BARCODE_PATTERN, barcode):
-        raise CatalogueError("barcode_format", _(
-            "The barcode %(barcode)s does not have the network's format.") % {"barcode": barcode})
+        raise CatalogueError(
+            "barcode_format",
+            _("The barcode %(barcode)s does not have the network's format.") % {"barcode": barcode},
+        )
     taken = Item.objects.filter(barcode=barcode).exclude(pk=exclude_item)
     if taken.exists():
-        raise CatalogueError("barcode_taken", _(
-            "The barcode %(barcode)s is already used by another item.") % {"barcode": barcode})
+        raise CatalogueError(
+            "barcode_taken",
+            _("The barcode %(barcode)s is already used by another item.") % {"barcode": barcode},
+        )
     return barcode
 
 
@@ -75,11 +79,54 @@ def _apply_fields(record: Record, fields: RecordFields) -> None:
 
 # Tags the cataloguing form writes; other fields of an existing record are kept as they were.
 FORM_TAGS = {
-    "unimarc": {"010", "100", "101", "200", "210", "214", "225", "330", "410", "600", "601",
-                "602", "604", "605", "606", "607", "608", "676", "700", "701", "702", "710",
-                "711", "712"},
-    "marc21": {"008", "020", "041", "082", "100", "110", "245", "260", "264", "490", "520",
-               "600", "610", "611", "630", "650", "651", "700", "710", "830"},
+    "unimarc": {
+        "010",
+        "100",
+        "101",
+        "200",
+        "210",
+        "214",
+        "225",
+        "330",
+        "410",
+        "600",
+        "601",
+        "602",
+        "604",
+        "605",
+        "606",
+        "607",
+        "608",
+        "676",
+        "700",
+        "701",
+        "702",
+        "710",
+        "711",
+        "712",
+    },
+    "marc21": {
+        "008",
+        "020",
+        "041",
+        "082",
+        "100",
+        "110",
+        "245",
+        "260",
+        "264",
+        "490",
+        "520",
+        "600",
+        "610",
+        "611",
+        "630",
+        "650",
+        "651",
+        "700",
+        "710",
+        "830",
+    },
 }
 
 
@@ -120,11 +167,23 @@ def _remember_identifiers(record: Record) -> None:
     data = extract(marc_record(record), record.flavour)
     RecordIdentifier.objects.bulk_create(
         [RecordIdentifier(record=record, value=v) for v in identifier_values(data)],
-        ignore_conflicts=True)
+        ignore_conflicts=True,
+    )
 
 
-ITEM_FIELDS = ("call_number", "owner", "home", "current", "collection", "item_type", "audience",
-               "location", "acquired_on", "price", "notes")
+ITEM_FIELDS = (
+    "call_number",
+    "owner",
+    "home",
+    "current",
+    "collection",
+    "item_type",
+    "audience",
+    "location",
+    "acquired_on",
+    "price",
+    "notes",
+)
 
 
 @transaction.atomic
@@ -160,8 +219,9 @@ def update_item(actor, item: Item, **fields) -> Item:
     if changes:
         item.full_clean(exclude=["record"])
         item.save()
-        ItemEvent.objects.create(item=item, kind="edited", library=item.home, user=actor,
-                                 detail=changes)
+        ItemEvent.objects.create(
+            item=item, kind="edited", library=item.home, user=actor, detail=changes
+        )
         records_changed([item.record_id])
     return item
 
@@ -179,21 +239,28 @@ def undo_merge(actor, merge: RecordMerge) -> Record:
     fields = fields_from_data(data)
     fields["match_key"] = ""  # a split record must not attract the next import again
     split = Record.objects.create(**fields, marc=bytes(merge.incoming_marc))
-    RecordIdentifier.objects.filter(record_id=merge.record_id,
-                                    value__in=merge.identifiers).update(record=split)
+    RecordIdentifier.objects.filter(record_id=merge.record_id, value__in=merge.identifiers).update(
+        record=split
+    )
     moved = Item.objects.filter(pk__in=merge.item_ids, record_id=merge.record_id)
     moved_ids = list(moved.values_list("pk", flat=True))
     moved.update(record=split)
-    ItemEvent.objects.bulk_create([
-        ItemEvent(item_id=pk, kind="merge_undone", user=actor,
-                  detail={"from_record": merge.record_id, "to_record": split.pk})
-        for pk in moved_ids])
+    ItemEvent.objects.bulk_create(
+        [
+            ItemEvent(
+                item_id=pk,
+                kind="merge_undone",
+                user=actor,
+                detail={"from_record": merge.record_id, "to_record": split.pk},
+            )
+            for pk in moved_ids
+        ]
+    )
     merge.undone_at = timezone.now()
     merge.split_record = split
     merge.save(update_fields=["undone_at", "split_record"])
     records_changed([merge.record_id, split.pk])
     return split
-
 
 
 def _valid_targets(kind: str) -> set[str]:
@@ -218,10 +285,12 @@ def save_source_code(actor, kind: str, code: str, target: str):
     if not code:
         raise CatalogueError("code_missing", _("Give the code used by the source system."))
     if target not in _valid_targets(kind):
-        raise CatalogueError("unknown_target", _("%(target)s is not one of our codes.")
-                             % {"target": target})
+        raise CatalogueError(
+            "unknown_target", _("%(target)s is not one of our codes.") % {"target": target}
+        )
     mapping, _created = SourceCode.objects.update_or_create(
-        kind=kind, code=code.upper(), defaults={"target": target})
+        kind=kind, code=code.upper(), defaults={"target": target}
+    )
     return mapping
 
 
@@ -242,17 +311,21 @@ def delete_source_code(actor, mapping) -> None:
 # a clear message; its name can always change. An unused one may take a new code.
 # (The importer's fallback codes, codes.ITEM_TYPE_FOR_DOC, degrade to another type if renamed.)
 
+
 def _in_words(items: int, rules: int = 0, mappings: int = 0) -> list[str]:
-    """"12 items", "1 loan rule"… for the counts that are not zero."""
+    """ "12 items", "1 loan rule"… for the counts that are not zero."""
     words = []
     if items:
         words.append(ngettext("%(count)d item", "%(count)d items", items) % {"count": items})
     if rules:
-        words.append(ngettext("%(count)d loan rule", "%(count)d loan rules", rules)
-                     % {"count": rules})
+        words.append(
+            ngettext("%(count)d loan rule", "%(count)d loan rules", rules) % {"count": rules}
+        )
     if mappings:
-        words.append(ngettext("%(count)d import mapping", "%(count)d import mappings",
-                              mappings) % {"count": mappings})
+        words.append(
+            ngettext("%(count)d import mapping", "%(count)d import mappings", mappings)
+            % {"count": mappings}
+        )
     return words
 
 
@@ -266,8 +339,10 @@ def item_type_uses(item_type: ItemType, *, deleting: bool = False) -> list[str]:
     uses = _in_words(
         items=Item.objects.filter(item_type=item_type).count(),
         rules=LoanRule.objects.filter(item_type=item_type).count() if deleting else 0,
-        mappings=SourceCode.objects.filter(kind=SourceCode.Kind.ITEM_TYPE,
-                                           target__iexact=item_type.code).count())
+        mappings=SourceCode.objects.filter(
+            kind=SourceCode.Kind.ITEM_TYPE, target__iexact=item_type.code
+        ).count(),
+    )
     # The loan history has no index on the code: read only when nothing else decided already.
     if not uses and Loan.objects.filter(item_type_code=item_type.code).exists():
         uses.append(_("the loan history"))
@@ -278,8 +353,10 @@ def collection_uses(collection: Collection) -> list[str]:
     """What refers to `collection` by row or by code, in words; empty: unused."""
     return _in_words(
         items=Item.objects.filter(collection=collection).count(),
-        mappings=SourceCode.objects.filter(kind=SourceCode.Kind.COLLECTION,
-                                           target__iexact=collection.code).count())
+        mappings=SourceCode.objects.filter(
+            kind=SourceCode.Kind.COLLECTION, target__iexact=collection.code
+        ).count(),
+    )
 
 
 @transaction.atomic
@@ -287,8 +364,7 @@ def save_item_type(actor, item_type: ItemType) -> ItemType:
     """Create or update an item type (ADMINISTER). Refusal codes: code_invalid, code_taken,
     code_in_use, invalid."""
     require(actor, Action.ADMINISTER)
-    previous = ItemType.objects.select_for_update().get(pk=item_type.pk) if item_type.pk \
-        else None
+    previous = ItemType.objects.select_for_update().get(pk=item_type.pk) if item_type.pk else None
     taken = _("The code %(code)s is already used by another item type.")
     _check_code(item_type, previous, item_type_uses, taken)
     _save_setting(item_type, taken)
@@ -301,8 +377,9 @@ def save_collection(actor, collection: Collection) -> Collection:
     stay (see circulation.routing). Refusal codes: code_invalid, code_taken, code_in_use,
     invalid."""
     require(actor, Action.ADMINISTER)
-    previous = Collection.objects.select_for_update().get(pk=collection.pk) if collection.pk \
-        else None
+    previous = (
+        Collection.objects.select_for_update().get(pk=collection.pk) if collection.pk else None
+    )
     taken = _("The code %(code)s is already used by another collection.")
     _check_code(collection, previous, collection_uses, taken)
     _save_setting(collection, taken)
@@ -316,12 +393,22 @@ def delete_item_type(actor, item_type: ItemType) -> None:
     item_type = ItemType.objects.select_for_update().get(pk=item_type.pk)
     uses = item_type_uses(item_type, deleting=True)
     if uses:
-        raise CatalogueError("in_use", _(
-            "The item type %(name)s cannot be deleted: it is used by %(uses)s. Nothing was "
-            "changed.") % {"name": item_type.name, "uses": ", ".join(uses)})
-    _delete_setting(item_type, _(
-        "The item type %(name)s cannot be deleted: it was put to use in the meantime. "
-        "Nothing was changed.") % {"name": item_type.name})
+        raise CatalogueError(
+            "in_use",
+            _(
+                "The item type %(name)s cannot be deleted: it is used by %(uses)s. Nothing was "
+                "changed."
+            )
+            % {"name": item_type.name, "uses": ", ".join(uses)},
+        )
+    _delete_setting(
+        item_type,
+        _(
+            "The item type %(name)s cannot be deleted: it was put to use in the meantime. "
+            "Nothing was changed."
+        )
+        % {"name": item_type.name},
+    )
 
 
 @transaction.atomic
@@ -331,16 +418,30 @@ def delete_collection(actor, collection: Collection) -> None:
     collection = Collection.objects.select_for_update().get(pk=collection.pk)
     uses = collection_uses(collection)
     if uses:
-        raise CatalogueError("in_use", _(
-            "The collection %(name)s cannot be deleted: it is used by %(uses)s. Nothing was "
-            "changed.") % {"name": collection.name, "uses": ", ".join(uses)})
-    _delete_setting(collection, _(
-        "The collection %(name)s cannot be deleted: it was put to use in the meantime. "
-        "Nothing was changed.") % {"name": collection.name})
+        raise CatalogueError(
+            "in_use",
+            _(
+                "The collection %(name)s cannot be deleted: it is used by %(uses)s. Nothing was "
+                "changed."
+            )
+            % {"name": collection.name, "uses": ", ".join(uses)},
+        )
+    _delete_setting(
+        collection,
+        _(
+            "The collection %(name)s cannot be deleted: it was put to use in the meantime. "
+            "Nothing was changed."
+        )
+        % {"name": collection.name},
+    )
 
 
-def _check_code(setting: ItemType | Collection, previous: ItemType | Collection | None,
-                uses_of, taken_message: str) -> None:
+def _check_code(
+    setting: ItemType | Collection,
+    previous: ItemType | Collection | None,
+    uses_of,
+    taken_message: str,
+) -> None:
     setting.code = (setting.code or "").strip()
     setting.name = (setting.name or "").strip()
     if previous is not None and previous.code == setting.code:
@@ -348,10 +449,15 @@ def _check_code(setting: ItemType | Collection, previous: ItemType | Collection 
     if previous is not None:
         uses = uses_of(previous)
         if uses:
-            raise CatalogueError("code_in_use", _(
-                "The code %(code)s cannot change: it is used by %(uses)s, and files to "
-                "import may carry it too. Change the name instead.")
-                % {"code": previous.code, "uses": ", ".join(uses)}, field="code")
+            raise CatalogueError(
+                "code_in_use",
+                _(
+                    "The code %(code)s cannot change: it is used by %(uses)s, and files to "
+                    "import may carry it too. Change the name instead."
+                )
+                % {"code": previous.code, "uses": ", ".join(uses)},
+                field="code",
+            )
     try:
         code_validator(setting.code)
     except ValidationError as exc:
@@ -359,8 +465,7 @@ def _check_code(setting: ItemType | Collection, previous: ItemType | Collection 
     # Imports and the mappings compare codes without regard to case.
     same = type(setting).objects.filter(code__iexact=setting.code).exclude(pk=setting.pk)
     if same.exists():
-        raise CatalogueError("code_taken", taken_message % {"code": setting.code},
-                             field="code")
+        raise CatalogueError("code_taken", taken_message % {"code": setting.code}, field="code")
 
 
 def _save_setting(setting: models.Model, taken_message: str) -> None:
@@ -368,15 +473,17 @@ def _save_setting(setting: models.Model, taken_message: str) -> None:
         setting.full_clean(validate_unique=False)
     except ValidationError as exc:
         field, message = first_error(exc)
-        raise CatalogueError("code_invalid" if field == "code" else "invalid", message,
-                             field=field) from exc
+        raise CatalogueError(
+            "code_invalid" if field == "code" else "invalid", message, field=field
+        ) from exc
     try:
         # The unique index settles two coordinators creating the same code at once.
         with transaction.atomic():
             setting.save()
     except IntegrityError as exc:
-        raise CatalogueError("code_taken", taken_message % {"code": setting.code},
-                             field="code") from exc
+        raise CatalogueError(
+            "code_taken", taken_message % {"code": setting.code}, field="code"
+        ) from exc
 
 
 def _delete_setting(setting: models.Model, raced_message: str) -> None:

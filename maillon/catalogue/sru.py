@@ -14,8 +14,13 @@ from maillon.catalogue.marc.extract import extract
 from maillon.catalogue.marc.reader import read_marc
 
 # What the form offers → the BnF's CQL index.
-INDEXES = {"isbn": "bib.isbn", "title": "bib.title", "author": "bib.author",
-           "anywhere": "bib.anywhere", "recordid": "bib.recordid"}
+INDEXES = {
+    "isbn": "bib.isbn",
+    "title": "bib.title",
+    "author": "bib.author",
+    "anywhere": "bib.anywhere",
+    "recordid": "bib.recordid",
+}
 
 
 class SruError(Exception):
@@ -46,17 +51,24 @@ def cql(kind: str, value: str) -> str:
 
 
 def fetch(query: str, maximum: int = 10) -> bytes:
-    params = urllib.parse.urlencode({
-        "version": "1.2", "operation": "searchRetrieve", "query": query,
-        "recordSchema": "unimarcXchange", "maximumRecords": str(maximum), "startRecord": "1",
-    })
+    params = urllib.parse.urlencode(
+        {
+            "version": "1.2",
+            "operation": "searchRetrieve",
+            "query": query,
+            "recordSchema": "unimarcXchange",
+            "maximumRecords": str(maximum),
+            "startRecord": "1",
+        }
+    )
     url = f"{settings.MAILLON_SRU_URL}?{params}"
     try:
         with urllib.request.urlopen(url, timeout=settings.MAILLON_SRU_TIMEOUT) as response:
             return response.read()
     except (OSError, ValueError) as exc:
-        raise SruError(_("The catalogue service cannot be reached (%(error)s).")
-                       % {"error": exc}) from exc
+        raise SruError(
+            _("The catalogue service cannot be reached (%(error)s).") % {"error": exc}
+        ) from exc
 
 
 def search(kind: str, value: str, maximum: int = 10) -> list[Candidate]:
@@ -68,15 +80,23 @@ def candidates(response: bytes) -> list[Candidate]:
     for result in read_marc(response, fmt="marcxml"):
         if result.record is None:
             if result.error:
-                raise SruError(_("The service answered something unreadable: %(error)s")
-                               % {"error": result.error})
+                raise SruError(
+                    _("The service answered something unreadable: %(error)s")
+                    % {"error": result.error}
+                )
             continue
         data = extract(result.record, "unimarc")
-        found.append(Candidate(
-            record=result.record, title=data.display_title,
-            authors=" ; ".join(a.name for a in data.authors[:3]), publisher=data.publisher,
-            year=data.year, isbn=data.isbns[0] if data.isbns else "",
-            source_id=next((s.split(":", 1)[1] for s in data.source_ids
-                            if s.startswith("bnf:")), ""),
-        ))
+        found.append(
+            Candidate(
+                record=result.record,
+                title=data.display_title,
+                authors=" ; ".join(a.name for a in data.authors[:3]),
+                publisher=data.publisher,
+                year=data.year,
+                isbn=data.isbns[0] if data.isbns else "",
+                source_id=next(
+                    (s.split(":", 1)[1] for s in data.source_ids if s.startswith("bnf:")), ""
+                ),
+            )
+        )
     return found

@@ -48,8 +48,9 @@ from maillon.network.permissions import Action, can, libraries_for, require
 
 
 def _items_by_library(record: Record) -> list[tuple]:
-    items = record.items.select_related("home", "current", "owner", "item_type", "collection") \
-        .order_by("home__name", "call_number", "barcode")
+    items = record.items.select_related(
+        "home", "current", "owner", "item_type", "collection"
+    ).order_by("home__name", "call_number", "barcode")
     groups: dict = {}
     for item in items:
         groups.setdefault(item.home, []).append(item)
@@ -61,21 +62,26 @@ def record_detail(request: HttpRequest, pk: int) -> HttpResponse:
     record = get_object_or_404(Record, pk=pk)
     if record.merged_into_id:
         return redirect("catalogue:record", pk=record.merged_into_id)
-    return render(request, "catalogue/record_detail.html", {
-        "record": record,
-        "groups": _items_by_library(record),
-        "merges": record.merges.select_related("library").filter(undone_at=None),
-        "can_manage": can(request.user, Action.MANAGE),
-        "can_add_item": libraries_for(request.user, Action.MANAGE).exists(),
-    })
+    return render(
+        request,
+        "catalogue/record_detail.html",
+        {
+            "record": record,
+            "groups": _items_by_library(record),
+            "merges": record.merges.select_related("library").filter(undone_at=None),
+            "can_manage": can(request.user, Action.MANAGE),
+            "can_add_item": libraries_for(request.user, Action.MANAGE).exists(),
+        },
+    )
 
 
 @staff_required
 def record_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     require(request.user, Action.MANAGE)
     record = get_object_or_404(Record, pk=pk) if pk else None
-    initial = RecordForm.initial_for(record) if record else {"doc_type": "text",
-                                                             "audience": "unknown"}
+    initial = (
+        RecordForm.initial_for(record) if record else {"doc_type": "text", "audience": "unknown"}
+    )
     form = RecordForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -102,8 +108,10 @@ def item_edit(request: HttpRequest, record_pk: int, pk: int | None = None) -> Ht
     here = current_library(request)
     initial = {}
     if item is None:
-        initial = {"home": here if here and homes.filter(pk=here.pk).exists() else None,
-                   "audience": record.audience}
+        initial = {
+            "home": here if here and homes.filter(pk=here.pk).exists() else None,
+            "audience": record.audience,
+        }
     form = ItemForm(request.POST or None, instance=item, homes=homes, initial=initial)
     if request.method == "POST" and form.is_valid():
         fields = dict(form.cleaned_data)
@@ -113,28 +121,35 @@ def item_edit(request: HttpRequest, record_pk: int, pk: int | None = None) -> Ht
                 item = services.update_item(request.user, item, **fields)
             else:
                 barcode, home = fields.pop("barcode"), fields.pop("home")
-                item = services.add_item(request.user, record, barcode=barcode, home=home,
-                                         **fields)
+                item = services.add_item(request.user, record, barcode=barcode, home=home, **fields)
         except services.CatalogueError as error:
-            form.add_error("barcode" if error.code.startswith("barcode") else None,
-                           error.message)
+            form.add_error("barcode" if error.code.startswith("barcode") else None, error.message)
         else:
             messages.success(request, _("Item %(barcode)s saved.") % {"barcode": item.barcode})
             return redirect("catalogue:record", pk=record.pk)
-    return render(request, "catalogue/item_form.html",
-                  {"form": form, "record": record, "item": item})
+    return render(
+        request, "catalogue/item_form.html", {"form": form, "record": record, "item": item}
+    )
 
 
 @staff_required
 def item_detail(request: HttpRequest, barcode: str) -> HttpResponse:
     item = get_object_or_404(
-        Item.objects.select_related("record", "home", "current", "owner", "item_type",
-                                    "collection"), barcode=barcode)
+        Item.objects.select_related(
+            "record", "home", "current", "owner", "item_type", "collection"
+        ),
+        barcode=barcode,
+    )
     events = item.events.select_related("library", "user")[:200]
-    return render(request, "catalogue/item_detail.html", {
-        "item": item, "events": events,
-        "can_manage": can(request.user, Action.MANAGE, item.home),
-    })
+    return render(
+        request,
+        "catalogue/item_detail.html",
+        {
+            "item": item,
+            "events": events,
+            "can_manage": can(request.user, Action.MANAGE, item.home),
+        },
+    )
 
 
 @staff_required
@@ -155,8 +170,9 @@ def import_upload(request: HttpRequest) -> HttpResponse:
     require(request.user, Action.MANAGE)
     libraries = libraries_for(request.user, Action.MANAGE)
     here = current_library(request)
-    form = ImportForm(request.POST or None, request.FILES or None, libraries=libraries,
-                      initial={"library": here})
+    form = ImportForm(
+        request.POST or None, request.FILES or None, libraries=libraries, initial={"library": here}
+    )
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         folder = Path(settings.VAR_DIR) / "imports"
@@ -165,10 +181,14 @@ def import_upload(request: HttpRequest) -> HttpResponse:
         with open(stored, "wb") as out:
             for chunk in upload.chunks():
                 out.write(chunk)
-        report = import_marc(stored, form.cleaned_data["library"],
-                             dry_run=form.cleaned_data["dry_run"], user=request.user,
-                             reject_dir=Path(settings.VAR_DIR) / "rejets",
-                             file_name=upload.name)
+        report = import_marc(
+            stored,
+            form.cleaned_data["library"],
+            dry_run=form.cleaned_data["dry_run"],
+            user=request.user,
+            reject_dir=Path(settings.VAR_DIR) / "rejets",
+            file_name=upload.name,
+        )
         return redirect("catalogue:import_report", pk=report.batch_id)
     batches = ImportBatch.objects.select_related("library")[:20]
     return render(request, "catalogue/import_form.html", {"form": form, "batches": batches})
@@ -180,19 +200,29 @@ def export_download(request: HttpRequest) -> HttpResponse:
     network = export.may_export_network(request.user)
     libraries = export.exportable_libraries(request.user)
     here = current_library(request)
-    form = ExportForm(request.POST or None, libraries=libraries, network=network,
-                      initial={"library": here if here in libraries else None})
+    form = ExportForm(
+        request.POST or None,
+        libraries=libraries,
+        network=network,
+        initial={"library": here if here in libraries else None},
+    )
     if request.method == "POST" and form.is_valid():
         library, flavour = form.cleaned_data["library"], form.cleaned_data["flavour"]
         fmt = form.cleaned_data["format"]
         response = StreamingHttpResponse(
             export.stream(library, flavour, fmt),
-            content_type="application/marcxml+xml" if fmt == "marcxml" else "application/marc")
+            content_type="application/marcxml+xml" if fmt == "marcxml" else "application/marc",
+        )
         response["Content-Disposition"] = (
-            f'attachment; filename="{export.file_name(library, flavour, fmt)}"')
+            f'attachment; filename="{export.file_name(library, flavour, fmt)}"'
+        )
         return response
-    return render(request, "catalogue/export_form.html", {"form": form, "network": network},
-                  status=400 if form.errors else 200)
+    return render(
+        request,
+        "catalogue/export_form.html",
+        {"form": form, "network": network},
+        status=400 if form.errors else 200,
+    )
 
 
 @staff_required
@@ -227,12 +257,23 @@ def copy_search(request: HttpRequest) -> HttpResponse:
             found = sru.search(kind, value)
         except sru.SruError as exc:
             error = str(exc)
-    return render(request, "catalogue/copy_search.html", {
-        "kind": kind, "value": value, "found": found, "error": error,
-        "kinds": [("isbn", _("ISBN")), ("title", _("Title")), ("author", _("Author")),
-                  ("anywhere", _("Anywhere"))],
-        "searched": bool(value),
-    })
+    return render(
+        request,
+        "catalogue/copy_search.html",
+        {
+            "kind": kind,
+            "value": value,
+            "found": found,
+            "error": error,
+            "kinds": [
+                ("isbn", _("ISBN")),
+                ("title", _("Title")),
+                ("author", _("Author")),
+                ("anywhere", _("Anywhere")),
+            ],
+            "searched": bool(value),
+        },
+    )
 
 
 @staff_required
@@ -245,8 +286,12 @@ def copy_import(request: HttpRequest) -> HttpResponse:
         response = sru.fetch(sru.cql(kind, value))
         chosen = sru.candidates(response)[position]
     except (ValueError, IndexError, sru.SruError) as exc:
-        messages.error(request, str(exc) if isinstance(exc, sru.SruError)
-                       else _("This result is no longer offered by the service."))
+        messages.error(
+            request,
+            str(exc)
+            if isinstance(exc, sru.SruError)
+            else _("This result is no longer offered by the service."),
+        )
         return redirect("catalogue:copy_search")
     folder = Path(settings.VAR_DIR) / "imports"
     folder.mkdir(parents=True, exist_ok=True)
@@ -254,8 +299,13 @@ def copy_import(request: HttpRequest) -> HttpResponse:
     with open(path, "wb") as out:
         write_iso2709([chosen.record], out, "unimarc")
     library = current_library(request)
-    report = import_marc(path, library, user=request.user, file_name=f"SRU {chosen.title}"[:300],
-                         reject_dir=Path(settings.VAR_DIR) / "rejets")
+    report = import_marc(
+        path,
+        library,
+        user=request.user,
+        file_name=f"SRU {chosen.title}"[:300],
+        reject_dir=Path(settings.VAR_DIR) / "rejets",
+    )
     record = _record_for(chosen)
     if record is None:
         messages.error(request, _("The record could not be imported: see the report."))
@@ -269,8 +319,11 @@ def copy_import(request: HttpRequest) -> HttpResponse:
 
 def _record_for(candidate: sru.Candidate) -> Record | None:
     data = extract(candidate.record, "unimarc")
-    known = RecordIdentifier.objects.filter(value__in=identifier_values(data)) \
-        .select_related("record").first()
+    known = (
+        RecordIdentifier.objects.filter(value__in=identifier_values(data))
+        .select_related("record")
+        .first()
+    )
     if known:
         record = known.record
         return Record.objects.get(pk=record.merged_into_id) if record.merged_into_id else record
@@ -283,8 +336,10 @@ def search_page(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()
     if q and (item := Item.objects.filter(barcode=q).only("barcode").first()):
         return redirect("catalogue:item", barcode=item.barcode)
-    filtered = any(k in request.GET for k in ("library", "item_type", "audience", "language",
-                                              "year", "available"))
+    filtered = any(
+        k in request.GET
+        for k in ("library", "item_type", "audience", "language", "year", "available")
+    )
     found = staff_search(request.GET) if q or filtered else None
     pages = {}
     if found:
@@ -293,13 +348,24 @@ def search_page(request: HttpRequest) -> HttpResponse:
                 params = request.GET.copy()
                 params["page"] = str(page)
                 pages[name] = "?" + params.urlencode()
-    return render(request, "catalogue/search.html", {
-        "q": q, "found": found, "pages": pages,
-        "sorts": [("relevance", _("relevance")), ("title", _("title")),
-                  ("author", _("author")), ("year", _("year")), ("new", _("newest"))],
-        "sort": request.GET.get("sort", "relevance"),
-        "can_manage": can(request.user, Action.MANAGE),
-    })
+    return render(
+        request,
+        "catalogue/search.html",
+        {
+            "q": q,
+            "found": found,
+            "pages": pages,
+            "sorts": [
+                ("relevance", _("relevance")),
+                ("title", _("title")),
+                ("author", _("author")),
+                ("year", _("year")),
+                ("new", _("newest")),
+            ],
+            "sort": request.GET.get("sort", "relevance"),
+            "can_manage": can(request.user, Action.MANAGE),
+        },
+    )
 
 
 @staff_required
@@ -314,24 +380,34 @@ def source_codes(request: HttpRequest) -> HttpResponse:
                 services.delete_source_code(request.user, mapping)
                 messages.success(request, _("Mapping removed."))
             else:
-                services.save_source_code(request.user, request.POST.get("kind", ""),
-                                          request.POST.get("code", ""),
-                                          request.POST.get("target", ""))
+                services.save_source_code(
+                    request.user,
+                    request.POST.get("kind", ""),
+                    request.POST.get("code", ""),
+                    request.POST.get("target", ""),
+                )
                 messages.success(request, _("Mapping saved: the next imports use it."))
                 return redirect("catalogue:source_codes")
         except services.CatalogueError as exc:
             error = exc.message
-    return render(request, "catalogue/source_codes.html", {
-        "mappings": SourceCode.objects.order_by("kind", "code"),
-        "kinds": SourceCode.Kind.choices, "error": error, "posted": request.POST,
-        "can_administer": can(request.user, Action.ADMINISTER),
-        "targets": {
-            "library": list(Library.objects.values_list("code", "name")),
-            "item_type": list(ItemType.objects.values_list("code", "name")),
-            "collection": list(Collection.objects.values_list("code", "name")),
-            "status": list(ItemStatus.choices),
+    return render(
+        request,
+        "catalogue/source_codes.html",
+        {
+            "mappings": SourceCode.objects.order_by("kind", "code"),
+            "kinds": SourceCode.Kind.choices,
+            "error": error,
+            "posted": request.POST,
+            "can_administer": can(request.user, Action.ADMINISTER),
+            "targets": {
+                "library": list(Library.objects.values_list("code", "name")),
+                "item_type": list(ItemType.objects.values_list("code", "name")),
+                "collection": list(Collection.objects.values_list("code", "name")),
+                "status": list(ItemStatus.choices),
+            },
         },
-    }, status=400 if error else 200)
+        status=400 if error else 200,
+    )
 
 
 @staff_required
@@ -349,31 +425,58 @@ def type_settings(request: HttpRequest) -> HttpResponse:
     collections = list(Collection.objects.order_by("name"))
     for collection in collections:
         collection.item_count = by_collection.get(collection.pk, 0)
-    return render(request, "catalogue/type_settings.html", {
-        "item_types": item_types, "collections": collections,
-        "can_administer": can(request.user, Action.ADMINISTER),
-    })
+    return render(
+        request,
+        "catalogue/type_settings.html",
+        {
+            "item_types": item_types,
+            "collections": collections,
+            "can_administer": can(request.user, Action.ADMINISTER),
+        },
+    )
 
 
 @staff_required
 def item_type_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     item_type = get_object_or_404(ItemType, pk=pk) if pk else None
-    return _setting_edit(request, item_type, ItemTypeForm, services.save_item_type, {
-        "kind": "item_type", "saved": _("Item type %(name)s saved."),
-    }, uses_of=lambda found: services.item_type_uses(found, deleting=True))
+    return _setting_edit(
+        request,
+        item_type,
+        ItemTypeForm,
+        services.save_item_type,
+        {
+            "kind": "item_type",
+            "saved": _("Item type %(name)s saved."),
+        },
+        uses_of=lambda found: services.item_type_uses(found, deleting=True),
+    )
 
 
 @staff_required
 def collection_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     collection = get_object_or_404(Collection, pk=pk) if pk else None
-    return _setting_edit(request, collection, CollectionForm, services.save_collection, {
-        "kind": "collection", "saved": _("Collection %(name)s saved."),
-    }, uses_of=services.collection_uses)
+    return _setting_edit(
+        request,
+        collection,
+        CollectionForm,
+        services.save_collection,
+        {
+            "kind": "collection",
+            "saved": _("Collection %(name)s saved."),
+        },
+        uses_of=services.collection_uses,
+    )
 
 
-def _setting_edit(request: HttpRequest, setting: ItemType | Collection | None,
-                  form_class: type[ModelForm], save: Callable, context: dict, *,
-                  uses_of: Callable[[ItemType | Collection], list[str]]) -> HttpResponse:
+def _setting_edit(
+    request: HttpRequest,
+    setting: ItemType | Collection | None,
+    form_class: type[ModelForm],
+    save: Callable,
+    context: dict,
+    *,
+    uses_of: Callable[[ItemType | Collection], list[str]],
+) -> HttpResponse:
     require(request.user, Action.ADMINISTER)
     # The heading names the setting as saved; the form may carry a name being typed.
     heading = setting.name if setting else ""
@@ -389,9 +492,17 @@ def _setting_edit(request: HttpRequest, setting: ItemType | Collection | None,
     # What uses it, said up front: the delete button is offered only when nothing does. Read
     # from the saved row: the form has copied what was typed onto `setting`.
     uses = uses_of(type(setting).objects.get(pk=setting.pk)) if setting else []
-    return render(request, "catalogue/type_form.html", {
-        **context, "form": form, "setting": setting, "heading": heading, "uses": uses,
-    })
+    return render(
+        request,
+        "catalogue/type_form.html",
+        {
+            **context,
+            "form": form,
+            "setting": setting,
+            "heading": heading,
+            "uses": uses,
+        },
+    )
 
 
 @staff_required

@@ -51,12 +51,15 @@ def calendar_of(library: Library | int, since: dt.date) -> Calendar:
             f"WHERE library_id = %s UNION ALL "
             f"SELECT NULL, {quote('start')}, {quote('end')} FROM {quote(Closure._meta.db_table)} "
             f"WHERE library_id = %s AND {quote('end')} >= %s",
-            [getattr(library, "pk", library), getattr(library, "pk", library), since])
+            [getattr(library, "pk", library), getattr(library, "pk", library), since],
+        )
         rows = cursor.fetchall()
     return Calendar(
         weekdays=frozenset(weekday for weekday, _s, _e in rows if weekday is not None),
-        closures=tuple((_date(start), _date(end)) for weekday, start, end in rows
-                       if weekday is None))
+        closures=tuple(
+            (_date(start), _date(end)) for weekday, start, end in rows if weekday is None
+        ),
+    )
 
 
 def is_open_day(library: Library | int, day: dt.date) -> bool:

@@ -28,8 +28,9 @@ def today_or(day: dt.date | None) -> dt.date:
     return day or timezone.localdate()
 
 
-def find_patron(card_or_patron: Patron | str, *, lock: bool = False,
-                with_open_loans: bool = False) -> Patron:
+def find_patron(
+    card_or_patron: Patron | str, *, lock: bool = False, with_open_loans: bool = False
+) -> Patron:
     """A Patron instance as given, or the patron with this card (code unknown_card).
     With `lock`, the row as locked by ``lock_patron``, found and locked in one query;
     `with_open_loans` adds ``open_loans``, their number of loans in the network."""
@@ -42,13 +43,15 @@ def find_patron(card_or_patron: Patron | str, *, lock: bool = False,
     except Patron.DoesNotExist:
         patron = None
     if patron is None:
-        raise CirculationError("unknown_card", _(
-            "No patron has the card number %(card)s.") % {"card": card or "—"})
+        raise CirculationError(
+            "unknown_card", _("No patron has the card number %(card)s.") % {"card": card or "—"}
+        )
     return patron
 
 
-def find_item(barcode_or_item: Item | str, *, lock: bool = False,
-              with_open_holds: bool = False) -> Item:
+def find_item(
+    barcode_or_item: Item | str, *, lock: bool = False, with_open_holds: bool = False
+) -> Item:
     """An Item instance as given, or the item with this barcode (code unknown_barcode).
     With `lock`, the row as locked by ``lock_item``, found and locked in one query;
     `with_open_holds` adds ``has_open_holds`` (see ``_locking_items``)."""
@@ -61,8 +64,10 @@ def find_item(barcode_or_item: Item | str, *, lock: bool = False,
     except Item.DoesNotExist:
         item = None
     if item is None:
-        raise CirculationError("unknown_barcode", _(
-            "No item has the barcode %(barcode)s.") % {"barcode": barcode or "—"})
+        raise CirculationError(
+            "unknown_barcode",
+            _("No item has the barcode %(barcode)s.") % {"barcode": barcode or "—"},
+        )
     return item
 
 
@@ -79,12 +84,20 @@ def _locking_patrons(with_open_loans: bool = False) -> QuerySet[Patron]:
     # OF self: the category comes in the same query without its row being locked; so does
     # whether a block is active, which spares most checkouts a query for the blocks.
     active = PatronBlock.objects.filter(patron=OuterRef("pk"), lifted_at__isnull=True)
-    patrons = (Patron.objects.select_for_update(of=("self",)).select_related("category")
-               .annotate(has_active_block=Exists(active)))
+    patrons = (
+        Patron.objects.select_for_update(of=("self",))
+        .select_related("category")
+        .annotate(has_active_block=Exists(active))
+    )
     if with_open_loans:
         # A patron below every loan limit needs no count by library and item type.
-        loans = (Loan.objects.filter(patron=OuterRef("pk"), returned_at__isnull=True)
-                 .order_by().values("patron").annotate(n=Count("pk")).values("n"))
+        loans = (
+            Loan.objects.filter(patron=OuterRef("pk"), returned_at__isnull=True)
+            .order_by()
+            .values("patron")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
         patrons = patrons.annotate(open_loans=Coalesce(Subquery(loans), 0))
     return patrons
 
@@ -98,14 +111,14 @@ def lock_item(item: Item | int, with_open_holds: bool = False) -> Item:
 def _locking_items(with_open_holds: bool = False) -> QuerySet[Item]:
     # With its type (every rule asks for it) and collection (routing asks whether it floats),
     # whose rows stay unlocked (OF self).
-    items = (Item.objects.select_for_update(of=("self",))
-             .select_related("item_type", "collection"))
+    items = Item.objects.select_for_update(of=("self",)).select_related("item_type", "collection")
     if with_open_holds:
         # Whether a hold not yet on a shelf is open on the record or waits for this very copy:
         # a checkout has holds to settle only then (most records have none).
         holds = Hold.objects.filter(
             Q(record_id=OuterRef("record_id")) | Q(target_id=OuterRef("pk")),
-            status__in=(HoldStatus.WAITING, HoldStatus.SUSPENDED, HoldStatus.IN_TRANSIT))
+            status__in=(HoldStatus.WAITING, HoldStatus.SUSPENDED, HoldStatus.IN_TRANSIT),
+        )
         items = items.annotate(has_open_holds=Exists(holds))
     return items
 
@@ -117,13 +130,16 @@ def library_obj(library: Library | int) -> Library:
 def log(item: Item, kind: str, library: Library | int | None, user=None, **detail) -> None:
     """One line of the item's history. No names or card numbers: the history outlives privacy
     delays; the loan, hold and transfer ids point to the rows that anonymisation clears."""
-    ItemEvent.objects.create(item=item, kind=kind, library_id=getattr(library, "pk", library),
-                             user=user if getattr(user, "is_authenticated", False) else None,
-                             detail=detail)
+    ItemEvent.objects.create(
+        item=item,
+        kind=kind,
+        library_id=getattr(library, "pk", library),
+        user=user if getattr(user, "is_authenticated", False) else None,
+        detail=detail,
+    )
 
 
-def set_item_state(item: Item, status: str, current: Library | int | None = None,
-                   **fields) -> None:
+def set_item_state(item: Item, status: str, current: Library | int | None = None, **fields) -> None:
     """Write the item's status (and where it is), then refresh what the search index says of
     its record's copies (not the whole entry: its texts have not changed)."""
     item.status = status
@@ -136,7 +152,7 @@ def set_item_state(item: Item, status: str, current: Library | int | None = None
 
 
 def initials(patron: Patron | None) -> str:
-    """"L. M." for Léa Martin: what a hold slip shows instead of the name."""
+    """ "L. M." for Léa Martin: what a hold slip shows instead of the name."""
     if patron is None:
         return ""
     parts = [p for p in (patron.first_name, patron.surname) if p and p.strip()]

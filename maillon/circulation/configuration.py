@@ -35,12 +35,22 @@ def save_rule(actor, rule: LoanRule) -> LoanRule:
             if rule.pk:
                 previous = LoanRule.objects.select_for_update().get(pk=rule.pk)
                 if previous.is_default and not rule.is_default:
-                    raise CirculationError("default_rule_scope", _(
-                        "The network's default rule applies to every library, category and "
-                        "item type: add a new rule for a narrower case instead."))
-            if LoanRule.objects.filter(
-                    library_id=rule.library_id, patron_category_id=rule.patron_category_id,
-                    item_type_id=rule.item_type_id).exclude(pk=rule.pk).exists():
+                    raise CirculationError(
+                        "default_rule_scope",
+                        _(
+                            "The network's default rule applies to every library, category and "
+                            "item type: add a new rule for a narrower case instead."
+                        ),
+                    )
+            if (
+                LoanRule.objects.filter(
+                    library_id=rule.library_id,
+                    patron_category_id=rule.patron_category_id,
+                    item_type_id=rule.item_type_id,
+                )
+                .exclude(pk=rule.pk)
+                .exists()
+            ):
                 raise _scope_taken()
             rule.updated_by = actor if getattr(actor, "is_authenticated", False) else None
             rule.updated_at = timezone.now()
@@ -61,14 +71,23 @@ def delete_rule(actor, rule: LoanRule) -> None:
     require(actor, Action.ADMINISTER)
     rule = LoanRule.objects.select_for_update().get(pk=rule.pk)
     if rule.is_default:
-        raise CirculationError("default_rule", _(
-            "The network's default rule cannot be deleted: every loan needs a rule. "
-            "Change its conditions instead."))
+        raise CirculationError(
+            "default_rule",
+            _(
+                "The network's default rule cannot be deleted: every loan needs a rule. "
+                "Change its conditions instead."
+            ),
+        )
     rule.delete()
 
 
-POLICY_FIELDS = {"max_loans_per_library", "max_loans_network", "collective_exempt",
-                 "anonymise_after_days", "due_soon_days"}
+POLICY_FIELDS = {
+    "max_loans_per_library",
+    "max_loans_network",
+    "collective_exempt",
+    "anonymise_after_days",
+    "due_soon_days",
+}
 
 
 @transaction.atomic

@@ -37,8 +37,12 @@ def _at(day: dt.date, hour: int) -> dt.datetime:
 
 def _actor():
     """The network's coordinator works every desk; else any superuser."""
-    role = (StaffRole.objects.filter(role=Role.COORDINATOR).select_related("user")
-            .order_by("pk").first())
+    role = (
+        StaffRole.objects.filter(role=Role.COORDINATOR)
+        .select_related("user")
+        .order_by("pk")
+        .first()
+    )
     if role is not None:
         return role.user
     return get_user_model().objects.filter(is_superuser=True).order_by("pk").first()
@@ -49,16 +53,38 @@ def _actor():
 # for schools and childcare professionals; a small library lending its few DVDs for a week.
 DEMO_RULES: list[tuple[str | None, str | None, str | None, dict]] = [
     (None, None, "DVD", {"loan_days": 14, "renewals": 1, "max_loans": 4}),
-    (None, None, "NOUV", {"loan_days": 14, "renewals": 0, "may_travel": False,
-                          "note": "Nouveautés : ne circulent pas par la navette"}),
+    (
+        None,
+        None,
+        "NOUV",
+        {
+            "loan_days": 14,
+            "renewals": 0,
+            "may_travel": False,
+            "note": "Nouveautés : ne circulent pas par la navette",
+        },
+    ),
     (None, None, "PER", {"loan_days": 14, "renewals": 1, "holds_allowed": False}),
     (None, None, "JEU", {"loan_days": 21, "renewals": 1, "max_loans": 2}),
     (None, None, "KIT", {"loan_days": 42, "renewals": 0, "hold_shelf_days": 15}),
-    (None, "COL", None, {"loan_days": 42, "renewals": 1, "max_loans": 60,
-                         "note": "Écoles, EHPAD : prêts par caisse"}),
+    (
+        None,
+        "COL",
+        None,
+        {
+            "loan_days": 42,
+            "renewals": 1,
+            "max_loans": 60,
+            "note": "Écoles, EHPAD : prêts par caisse",
+        },
+    ),
     (None, "PRO", None, {"loan_days": 42, "renewals": 1, "max_loans": 30}),
-    ("SEC", None, "DVD", {"loan_days": 7, "renewals": 0, "max_loans": 2,
-                          "note": "Petit fonds de DVD : une semaine"}),
+    (
+        "SEC",
+        None,
+        "DVD",
+        {"loan_days": 7, "renewals": 0, "max_loans": 2, "note": "Petit fonds de DVD : une semaine"},
+    ),
 ]
 
 
@@ -70,10 +96,15 @@ def seed_rules() -> int:
     actor = _actor()
     made = 0
     for library, category, item_type, terms in DEMO_RULES:
-        wanted = {"library": (Library, library), "patron_category": (PatronCategory, category),
-                  "item_type": (ItemType, item_type)}
-        scope = {field: model.objects.filter(code=code).first() if code else None
-                 for field, (model, code) in wanted.items()}
+        wanted = {
+            "library": (Library, library),
+            "patron_category": (PatronCategory, category),
+            "item_type": (ItemType, item_type),
+        }
+        scope = {
+            field: model.objects.filter(code=code).first() if code else None
+            for field, (model, code) in wanted.items()
+        }
         if any(code and scope[field] is None for field, (_m, code) in wanted.items()):
             continue  # a code this network does not have
         save_rule(actor, LoanRule(**scope, **terms))
@@ -91,18 +122,30 @@ def build_circulation(today: dt.date) -> dict[str, int]:
     rng = random.Random("maillon-demo-circulation")
     libraries = {lib.pk: lib for lib in Library.objects.filter(is_active=True)}
     blocked = PatronBlock.objects.filter(patron=OuterRef("pk"), lifted_at__isnull=True)
-    patrons = list(Patron.objects.filter(expires_on__gte=today, home_library__in=libraries)
-                   .exclude(Exists(blocked)).select_related("category").order_by("pk"))
+    patrons = list(
+        Patron.objects.filter(expires_on__gte=today, home_library__in=libraries)
+        .exclude(Exists(blocked))
+        .select_related("category")
+        .order_by("pk")
+    )
     individuals = [p for p in patrons if p.category.kind != CategoryKind.COLLECTIVE]
     if not individuals:
         return {}
-    items = list(Item.objects.filter(status=ItemStatus.AVAILABLE, current__in=libraries)
-                 .order_by("pk"))
+    items = list(
+        Item.objects.filter(status=ItemStatus.AVAILABLE, current__in=libraries).order_by("pk")
+    )
     if not items:
         return {}
     rng.shuffle(items)
-    made = {"history": 0, "current": 0, "returned_elsewhere": 0, "waiting": 0, "to_pull": 0,
-            "travelling": 0, "ready": 0}
+    made = {
+        "history": 0,
+        "current": 0,
+        "returned_elsewhere": 0,
+        "waiting": 0,
+        "to_pull": 0,
+        "travelling": 0,
+        "ready": 0,
+    }
 
     def lend(patron, item, day, *, returned_on=None) -> Loan | None:
         library = libraries[item.current_id]
@@ -144,7 +187,7 @@ def build_circulation(today: dt.date) -> dict[str, int]:
         desk = rng.choice(elsewhere)
         try:
             result = services.checkin(actor, desk, loan.item.barcode, today=today)
-            if result.transfer is not None and rng.random() < .5:
+            if result.transfer is not None and rng.random() < 0.5:
                 services.send_transfer(actor, desk, loan.item.barcode)
         except CirculationError:
             continue

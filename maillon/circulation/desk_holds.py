@@ -33,8 +33,11 @@ from maillon.patrons.conf import normalize_card
 def _patron_hold(request: HttpRequest, card: str) -> Hold | None:
     """The hold named by the form, if it is still this patron's and active; a stale page (the
     hold closed meanwhile, another patron's) gets a message instead of acting."""
-    hold = (Hold.objects.filter(pk=_int(request.POST.get("hold")), patron__card_number=card)
-            .select_related("record").first())
+    hold = (
+        Hold.objects.filter(pk=_int(request.POST.get("hold")), patron__card_number=card)
+        .select_related("record")
+        .first()
+    )
     if hold is None or hold.status not in ACTIVE_HOLD_STATUSES:
         messages.error(request, _("This hold is no longer active on this patron's account."))
         return None
@@ -63,11 +66,17 @@ def place_view(request: HttpRequest) -> HttpResponse:
     except CirculationError as error:
         messages.error(request, error.message)
         return redirect(_desk_url(card, reserver=request.POST.get("reserver", "")))
-    messages.success(request, _("Hold placed on %(title)s, for pickup at %(library)s.") % {
-        "title": record.title, "library": pickup.name})
+    messages.success(
+        request,
+        _("Hold placed on %(title)s, for pickup at %(library)s.")
+        % {"title": record.title, "library": pickup.name},
+    )
     if hold.target_id and hold.target.current_id == library.pk:
-        messages.info(request, _("A copy is on the shelves here (%(barcode)s): it is on "
-                                 "today's pull list.") % {"barcode": hold.target.barcode})
+        messages.info(
+            request,
+            _("A copy is on the shelves here (%(barcode)s): it is on today's pull list.")
+            % {"barcode": hold.target.barcode},
+        )
     return redirect(_desk_url(card))
 
 
@@ -83,12 +92,14 @@ def cancel_view(request: HttpRequest) -> HttpResponse:
         except CirculationError as error:
             messages.error(request, error.message)
         else:
-            messages.success(request, _("Hold on %(title)s cancelled.") % {
-                "title": hold.record.title})
+            messages.success(
+                request, _("Hold on %(title)s cancelled.") % {"title": hold.record.title}
+            )
             if outcome.decision is not None:
                 # The copy was waiting on a shelf: the desk must move it.
-                messages.warning(request, f"{outcome.decision.item.barcode} : "
-                                          f"{outcome.decision.message}")
+                messages.warning(
+                    request, f"{outcome.decision.item.barcode} : {outcome.decision.message}"
+                )
     return redirect(_desk_url(card))
 
 
@@ -112,10 +123,16 @@ def suspend_view(request: HttpRequest) -> HttpResponse:
     except CirculationError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, (_("Hold on %(title)s suspended until %(date)s.") % {
-            "title": hold.record.title, "date": date_format(until, "SHORT_DATE_FORMAT")})
-            if until else _("Hold on %(title)s suspended until it is resumed.") % {
-                "title": hold.record.title})
+        messages.success(
+            request,
+            (
+                _("Hold on %(title)s suspended until %(date)s.")
+                % {"title": hold.record.title, "date": date_format(until, "SHORT_DATE_FORMAT")}
+            )
+            if until
+            else _("Hold on %(title)s suspended until it is resumed.")
+            % {"title": hold.record.title},
+        )
     return redirect(_desk_url(card))
 
 
@@ -131,8 +148,11 @@ def resume_view(request: HttpRequest) -> HttpResponse:
         except CirculationError as error:
             messages.error(request, error.message)
         else:
-            messages.success(request, _("Hold on %(title)s waits again, at its place in "
-                                        "line.") % {"title": hold.record.title})
+            messages.success(
+                request,
+                _("Hold on %(title)s waits again, at its place in line.")
+                % {"title": hold.record.title},
+            )
     return redirect(_desk_url(card))
 
 
@@ -152,7 +172,9 @@ def transfer_view(request: HttpRequest) -> HttpResponse:
     except CirculationError as error:
         messages.error(request, error.message)
         return back
-    messages.success(request, _("%(barcode)s goes to %(library)s: it is on the list of items "
-                                "to send.") % {"barcode": transfer.item.barcode,
-                                               "library": destination.name})
+    messages.success(
+        request,
+        _("%(barcode)s goes to %(library)s: it is on the list of items to send.")
+        % {"barcode": transfer.item.barcode, "library": destination.name},
+    )
     return back

@@ -13,8 +13,14 @@ class CirculationError(Exception):
     the right destination of a misdirected item, or every overridable refusal found).
     """
 
-    def __init__(self, code: str, message: str, *, overridable: bool = False,
-                 details: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self,
+        code: str,
+        message: str,
+        *,
+        overridable: bool = False,
+        details: dict[str, Any] | None = None,
+    ) -> None:
         super().__init__(message)
         self.code = code
         self.message = message

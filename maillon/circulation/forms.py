@@ -17,8 +17,18 @@ ANY = _("— any —")
 class LoanRuleForm(forms.ModelForm):
     class Meta:
         model = LoanRule
-        fields = ["library", "patron_category", "item_type", "loan_days", "renewals",
-                  "max_loans", "holds_allowed", "hold_shelf_days", "may_travel", "note"]
+        fields = [
+            "library",
+            "patron_category",
+            "item_type",
+            "loan_days",
+            "renewals",
+            "max_loans",
+            "holds_allowed",
+            "hold_shelf_days",
+            "may_travel",
+            "note",
+        ]
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -26,7 +36,8 @@ class LoanRuleForm(forms.ModelForm):
             self.fields[name].empty_label = ANY
         # Active libraries, and the rule's own if it has closed since.
         self.fields["library"].queryset = Library.objects.filter(
-            Q(is_active=True) | Q(pk=self.instance.library_id))
+            Q(is_active=True) | Q(pk=self.instance.library_id)
+        )
         if self.instance.pk and self.instance.is_default:
             # The default rule keeps its scope (the service refuses it too).
             for name in ("library", "patron_category", "item_type"):
@@ -36,16 +47,24 @@ class LoanRuleForm(forms.ModelForm):
 class NetworkPolicyForm(forms.ModelForm):
     class Meta:
         model = NetworkPolicy
-        fields = ["max_loans_per_library", "max_loans_network", "collective_exempt",
-                  "anonymise_after_days", "due_soon_days"]
+        fields = [
+            "max_loans_per_library",
+            "max_loans_network",
+            "collective_exempt",
+            "anonymise_after_days",
+            "due_soon_days",
+        ]
 
 
 class RuleQuestionForm(forms.Form):
     """Which rule applies to a loan at this library, to this category, of this item type?"""
 
-    bibliotheque = forms.ModelChoiceField(Library.objects.all(), label=_("Library"),
-                                          to_field_name="code")
-    categorie = forms.ModelChoiceField(PatronCategory.objects.all(), label=_("Patron category"),
-                                       to_field_name="code")
-    type = forms.ModelChoiceField(ItemType.objects.all(), label=_("Item type"),
-                                  to_field_name="code")
+    bibliotheque = forms.ModelChoiceField(
+        Library.objects.all(), label=_("Library"), to_field_name="code"
+    )
+    categorie = forms.ModelChoiceField(
+        PatronCategory.objects.all(), label=_("Patron category"), to_field_name="code"
+    )
+    type = forms.ModelChoiceField(
+        ItemType.objects.all(), label=_("Item type"), to_field_name="code"
+    )

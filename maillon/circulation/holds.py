@@ -41,8 +41,16 @@ class HoldOutcome:
 
 # Placing -------------------------------------------------------------------------------------
 
-def place_hold(actor, library: Library | int, patron: Patron, wanted: Record | Item,
-               pickup_library: Library | int, *, today: dt.date | None = None) -> Hold:
+
+def place_hold(
+    actor,
+    library: Library | int,
+    patron: Patron,
+    wanted: Record | Item,
+    pickup_library: Library | int,
+    *,
+    today: dt.date | None = None,
+) -> Hold:
     """Place a hold from the desk of `library` on a record (any copy) or one item.
 
     Locks the patron. Codes: patron_expired, patron_blocked, pickup_unavailable,
@@ -54,51 +62,71 @@ def place_hold(actor, library: Library | int, patron: Patron, wanted: Record | I
     return _place(patron, wanted, library_obj(pickup_library), today_or(today), actor)
 
 
-def place_own_hold(patron: Patron, wanted: Record | Item, pickup_library: Library | int, *,
-                   today: dt.date | None = None) -> Hold:
+def place_own_hold(
+    patron: Patron,
+    wanted: Record | Item,
+    pickup_library: Library | int,
+    *,
+    today: dt.date | None = None,
+) -> Hold:
     """A patron placing their own hold (public account, portal); same rules as the desk."""
     return _place(patron, wanted, library_obj(pickup_library), today_or(today), None)
 
 
-def _place(patron: Patron, wanted: Record | Item, pickup: Library, today: dt.date,
-           actor) -> Hold:
+def _place(patron: Patron, wanted: Record | Item, pickup: Library, today: dt.date, actor) -> Hold:
     with transaction.atomic():
         patron = lock_patron(patron)
         refusals = patron_refusals(patron, today)
         if refusals:
             raise CirculationError(refusals[0].code, refusals[0].message)
         if not pickup.is_active:
-            raise CirculationError("pickup_unavailable", _(
-                "%(library)s does not take holds at the moment.") % {"library": pickup.name})
+            raise CirculationError(
+                "pickup_unavailable",
+                _("%(library)s does not take holds at the moment.") % {"library": pickup.name},
+            )
         if not pickup.is_pickup_point:
-            raise CirculationError("not_a_pickup_point", _(
-                "%(library)s is not a pickup point for reservations: choose another library.")
-                % {"library": pickup.name})
+            raise CirculationError(
+                "not_a_pickup_point",
+                _("%(library)s is not a pickup point for reservations: choose another library.")
+                % {"library": pickup.name},
+            )
         item = wanted if isinstance(wanted, Item) else None
         record = Record.objects.get(pk=item.record_id if item else wanted.pk)
         if record.merged_into_id:
-            raise CirculationError("record_merged", _(
-                "This record was merged into another one: place the hold on that one."))
+            raise CirculationError(
+                "record_merged",
+                _("This record was merged into another one: place the hold on that one."),
+            )
         copies = [Item.objects.get(pk=item.pk)] if item else list(record.items.all())
         if not copies:
             raise CirculationError("no_items", _("No library of the network has this document."))
         book = RuleBook()
         if not any(can_hold_copy(book, c, patron.category_id, pickup.pk) for c in copies):
-            raise CirculationError("no_holdable_copy", _(
-                "No copy of this document can be held for pickup at %(library)s.") % {
-                "library": pickup.name})
-        if Hold.objects.filter(patron=patron, record=record,
-                               status__in=ACTIVE_HOLD_STATUSES).exists():
-            raise CirculationError("already_held", _(
-                "This patron already has a hold on this document."))
-        if Loan.objects.filter(patron=patron, item__record=record,
-                               returned_at__isnull=True).exists():
-            raise CirculationError("already_yours", _(
-                "This patron already has this document on loan."))
+            raise CirculationError(
+                "no_holdable_copy",
+                _("No copy of this document can be held for pickup at %(library)s.")
+                % {"library": pickup.name},
+            )
+        if Hold.objects.filter(
+            patron=patron, record=record, status__in=ACTIVE_HOLD_STATUSES
+        ).exists():
+            raise CirculationError(
+                "already_held", _("This patron already has a hold on this document.")
+            )
+        if Loan.objects.filter(
+            patron=patron, item__record=record, returned_at__isnull=True
+        ).exists():
+            raise CirculationError(
+                "already_yours", _("This patron already has this document on loan.")
+            )
         hold = Hold.objects.create(
-            record=record, item=item, patron=patron, pickup_library=pickup,
+            record=record,
+            item=item,
+            patron=patron,
+            pickup_library=pickup,
             created_by=actor if getattr(actor, "is_authenticated", False) else None,
-            patron_category_code=patron.category.code)
+            patron_category_code=patron.category.code,
+        )
         retarget(record.pk, today, book)
         hold.refresh_from_db()
         return hold
@@ -106,8 +134,10 @@ def _place(patron: Patron, wanted: Record | Item, pickup: Library, today: dt.dat
 
 # Cancelling, suspending ----------------------------------------------------------------------
 
-def cancel_hold(actor, library: Library | int, hold: Hold, *,
-                today: dt.date | None = None) -> HoldOutcome:
+
+def cancel_hold(
+    actor, library: Library | int, hold: Hold, *, today: dt.date | None = None
+) -> HoldOutcome:
     """Cancel from the desk of `library`. A hold ready on a shelf frees its copy, which goes to
     the next hold or home exactly as at check-in (the outcome says where). Code: hold_closed."""
     require(actor, Action.CIRCULATE, library_obj(library))
@@ -132,8 +162,11 @@ def _lock_hold_and_copy(hold: Hold) -> tuple[Hold, Item | None]:
         peek = Hold.objects.get(pk=hold.pk)
         if peek.patron_id:
             lock_patron(peek.patron_id)
-        item = lock_item(peek.target_id) if (peek.status == HoldStatus.READY
-                                              and peek.target_id) else None
+        item = (
+            lock_item(peek.target_id)
+            if (peek.status == HoldStatus.READY and peek.target_id)
+            else None
+        )
         locked = Hold.objects.select_for_update().get(pk=hold.pk)
         if locked.status != HoldStatus.READY or (item and locked.target_id == item.pk):
             return locked, item
@@ -144,8 +177,10 @@ def _close(hold: Hold, status: str, today: dt.date, actor) -> HoldOutcome:
     with transaction.atomic():
         hold, item = _lock_hold_and_copy(hold)
         if hold.status not in ACTIVE_HOLD_STATUSES:
-            raise CirculationError("hold_closed", _(
-                "This hold is already %(status)s.") % {"status": hold.get_status_display()})
+            raise CirculationError(
+                "hold_closed",
+                _("This hold is already %(status)s.") % {"status": hold.get_status_display()},
+            )
         was = hold.status
         hold.status = status
         hold.closed_at = timezone.now()
@@ -153,24 +188,32 @@ def _close(hold: Hold, status: str, today: dt.date, actor) -> HoldOutcome:
         decision = None
         if was == HoldStatus.READY and item is not None:
             log(item, f"hold_{status}", item.current_id, actor, hold=hold.pk)
-            decision = route(item, Library.objects.get(pk=item.current_id), actor=actor,
-                             today=today)
+            decision = route(
+                item, Library.objects.get(pk=item.current_id), actor=actor, today=today
+            )
         elif was == HoldStatus.WAITING and hold.target_id:
             retarget(hold.record_id, today)
         # In transit: the copy travels on and is routed afresh when it arrives.
         return HoldOutcome(hold, decision)
 
 
-def suspend_hold(actor, library: Library | int, hold: Hold, until: dt.date | None = None, *,
-                 today: dt.date | None = None) -> Hold:
+def suspend_hold(
+    actor,
+    library: Library | int,
+    hold: Hold,
+    until: dt.date | None = None,
+    *,
+    today: dt.date | None = None,
+) -> Hold:
     """Suspend a waiting hold (until a date, or until resumed); it keeps its place in line.
     Codes: cannot_suspend (already travelling or ready), bad_date."""
     require(actor, Action.CIRCULATE, library_obj(library))
     return _suspend(hold, until, today_or(today))
 
 
-def suspend_own_hold(patron: Patron, hold: Hold, until: dt.date | None = None, *,
-                     today: dt.date | None = None) -> Hold:
+def suspend_own_hold(
+    patron: Patron, hold: Hold, until: dt.date | None = None, *, today: dt.date | None = None
+) -> Hold:
     _check_owner(patron, hold)
     return _suspend(hold, until, today_or(today))
 
@@ -181,9 +224,11 @@ def _suspend(hold: Hold, until: dt.date | None, today: dt.date) -> Hold:
     with transaction.atomic():
         hold, _item = _lock_hold_and_copy(hold)
         if hold.status not in (HoldStatus.WAITING, HoldStatus.SUSPENDED):
-            raise CirculationError("cannot_suspend", _(
-                "A hold that is %(status)s cannot be suspended.") % {
-                "status": hold.get_status_display()})
+            raise CirculationError(
+                "cannot_suspend",
+                _("A hold that is %(status)s cannot be suspended.")
+                % {"status": hold.get_status_display()},
+            )
         had_target = hold.target_id is not None
         hold.status = HoldStatus.SUSPENDED
         hold.suspended_until = until
@@ -194,8 +239,7 @@ def _suspend(hold: Hold, until: dt.date | None, today: dt.date) -> Hold:
         return hold
 
 
-def resume_hold(actor, library: Library | int, hold: Hold, *,
-                today: dt.date | None = None) -> Hold:
+def resume_hold(actor, library: Library | int, hold: Hold, *, today: dt.date | None = None) -> Hold:
     """A suspended hold waits again, at its original place in line. Code: not_suspended."""
     require(actor, Action.CIRCULATE, library_obj(library))
     return _resume(hold, today_or(today))
@@ -221,6 +265,7 @@ def _resume(hold: Hold, today: dt.date) -> Hold:
 
 # The daily run -------------------------------------------------------------------------------
 
+
 def expire_holds(today: dt.date | None = None) -> list[HoldOutcome]:
     """The daily housekeeping of holds, one short transaction per hold:
 
@@ -234,8 +279,11 @@ def expire_holds(today: dt.date | None = None) -> list[HoldOutcome]:
     for hold in Hold.objects.filter(status=HoldStatus.SUSPENDED, suspended_until__lte=today):
         with transaction.atomic():
             locked, _item = _lock_hold_and_copy(hold)
-            if locked.status == HoldStatus.SUSPENDED and locked.suspended_until and \
-                    locked.suspended_until <= today:
+            if (
+                locked.status == HoldStatus.SUSPENDED
+                and locked.suspended_until
+                and locked.suspended_until <= today
+            ):
                 locked.status = HoldStatus.WAITING
                 locked.suspended_until = None
                 locked.save(update_fields=["status", "suspended_until"])
@@ -253,9 +301,13 @@ def expire_holds(today: dt.date | None = None) -> list[HoldOutcome]:
             decision = route(item, Library.objects.get(pk=item.current_id), today=today)
             outcomes.append(HoldOutcome(locked, decision))
     stale = Hold.objects.filter(status=HoldStatus.WAITING).filter(
-        Q(target__isnull=True) | ~Q(target__status=ItemStatus.AVAILABLE))
-    records |= set(stale.filter(record__items__status=ItemStatus.AVAILABLE)
-                   .values_list("record_id", flat=True).distinct())
+        Q(target__isnull=True) | ~Q(target__status=ItemStatus.AVAILABLE)
+    )
+    records |= set(
+        stale.filter(record__items__status=ItemStatus.AVAILABLE)
+        .values_list("record_id", flat=True)
+        .distinct()
+    )
     for record_id in sorted(records):
         with transaction.atomic():
             retarget(record_id, today)
@@ -263,6 +315,7 @@ def expire_holds(today: dt.date | None = None) -> list[HoldOutcome]:
 
 
 # Lists ---------------------------------------------------------------------------------------
+
 
 @dataclass
 class PullEntry:
@@ -277,18 +330,26 @@ class PullEntry:
 def pull_list(library: Library | int, today: dt.date | None = None) -> list[PullEntry]:
     """Copies on `library`'s shelves chosen for holds, oldest hold first. Scanning each one at
     check-in puts it on the hold shelf or in the shuttle."""
-    holds = (Hold.objects.filter(status=HoldStatus.WAITING, target__status=ItemStatus.AVAILABLE,
-                                 target__current=library)
-             .select_related("target", "target__record", "pickup_library", "patron")
-             .order_by("created_at", "pk"))
-    return [PullEntry(h.target, h, h.pickup_library, h.patron.card_number if h.patron else "")
-            for h in holds]
+    holds = (
+        Hold.objects.filter(
+            status=HoldStatus.WAITING, target__status=ItemStatus.AVAILABLE, target__current=library
+        )
+        .select_related("target", "target__record", "pickup_library", "patron")
+        .order_by("created_at", "pk")
+    )
+    return [
+        PullEntry(h.target, h, h.pickup_library, h.patron.card_number if h.patron else "")
+        for h in holds
+    ]
 
 
 def hold_shelf(library: Library | int) -> list[Hold]:
     """Holds ready at `library`, the soonest to expire first."""
-    return list(Hold.objects.filter(status=HoldStatus.READY, pickup_library=library)
-                .select_related("target", "record", "patron").order_by("ready_until", "pk"))
+    return list(
+        Hold.objects.filter(status=HoldStatus.READY, pickup_library=library)
+        .select_related("target", "record", "patron")
+        .order_by("ready_until", "pk")
+    )
 
 
 def hold_position(hold: Hold) -> int | None:
@@ -296,15 +357,18 @@ def hold_position(hold: Hold) -> int | None:
     if hold.status != HoldStatus.WAITING:
         return None
     ahead = Hold.objects.filter(record_id=hold.record_id, status=HoldStatus.WAITING).filter(
-        Q(created_at__lt=hold.created_at) | Q(created_at=hold.created_at, pk__lt=hold.pk))
+        Q(created_at__lt=hold.created_at) | Q(created_at=hold.created_at, pk__lt=hold.pk)
+    )
     return ahead.count() + 1
 
 
 def holds_of(patron: Patron) -> list[Hold]:
     """The patron's active holds, each with a `position` attribute (None unless waiting)."""
-    holds = list(Hold.objects.filter(patron=patron, status__in=ACTIVE_HOLD_STATUSES)
-                 .select_related("record", "item", "target", "pickup_library")
-                 .order_by("created_at", "pk"))
+    holds = list(
+        Hold.objects.filter(patron=patron, status__in=ACTIVE_HOLD_STATUSES)
+        .select_related("record", "item", "target", "pickup_library")
+        .order_by("created_at", "pk")
+    )
     for hold in holds:
         hold.position = hold_position(hold)
     return holds
@@ -312,11 +376,26 @@ def holds_of(patron: Patron) -> list[Hold]:
 
 def queue_of(record: Record | int) -> list[Hold]:
     """The record's waiting holds in the order they will be served."""
-    return list(Hold.objects.filter(record=record, status=HoldStatus.WAITING)
-                .order_by("created_at", "pk"))
+    return list(
+        Hold.objects.filter(record=record, status=HoldStatus.WAITING).order_by("created_at", "pk")
+    )
 
 
-__all__ = ["HoldOutcome", "PullEntry", "cancel_hold", "cancel_own_hold", "expire_holds",
-           "hold_position", "hold_shelf", "holds_of", "place_hold", "place_own_hold",
-           "pull_list", "queue_of", "resume_hold", "resume_own_hold", "suspend_hold",
-           "suspend_own_hold"]
+__all__ = [
+    "HoldOutcome",
+    "PullEntry",
+    "cancel_hold",
+    "cancel_own_hold",
+    "expire_holds",
+    "hold_position",
+    "hold_shelf",
+    "holds_of",
+    "place_hold",
+    "place_own_hold",
+    "pull_list",
+    "queue_of",
+    "resume_hold",
+    "resume_own_hold",
+    "suspend_hold",
+    "suspend_own_hold",
+]

@@ -45,64 +45,90 @@ from maillon.network.permissions import Action, can, require
 from maillon.patrons.models import CategoryKind, Patron
 
 # Refusals a librarian may override with a reason.
-OVERRIDABLE = frozenset({"patron_expired", "patron_blocked", "max_loans_library",
-                         "max_loans_network", "max_loans_rule"})
+OVERRIDABLE = frozenset(
+    {"patron_expired", "patron_blocked", "max_loans_library", "max_loans_network", "max_loans_rule"}
+)
 
 
 def patron_refusals(patron: Patron, today: dt.date) -> list[CirculationError]:
     """The card's own problems: expired, blocked (both overridable at checkout)."""
     found = []
     if patron.is_expired_on(today):
-        found.append(CirculationError("patron_expired", _(
-            "The card of %(card)s expired on %(date)s.") % {
-            "card": patron.card_number, "date": date_format(patron.expires_on)},
-            overridable=True))
+        found.append(
+            CirculationError(
+                "patron_expired",
+                _("The card of %(card)s expired on %(date)s.")
+                % {"card": patron.card_number, "date": date_format(patron.expires_on)},
+                overridable=True,
+            )
+        )
     # The locking query tells whether the card has an active block (most have none).
-    blocks = (list(patron.active_blocks)
-              if getattr(patron, "has_active_block", True) else [])
+    blocks = list(patron.active_blocks) if getattr(patron, "has_active_block", True) else []
     if blocks:
-        found.append(CirculationError("patron_blocked", _(
-            "The card of %(card)s is blocked: %(reasons)s.") % {
-            "card": patron.card_number,
-            "reasons": ", ".join(str(b.get_kind_display()) for b in blocks)},
-            overridable=True))
+        found.append(
+            CirculationError(
+                "patron_blocked",
+                _("The card of %(card)s is blocked: %(reasons)s.")
+                % {
+                    "card": patron.card_number,
+                    "reasons": ", ".join(str(b.get_kind_display()) for b in blocks),
+                },
+                overridable=True,
+            )
+        )
     return found
 
 
 def _item_refusal(item: Item, patron: Patron) -> CirculationError | None:
     status = item.status
     if status == ItemStatus.ON_LOAN:
-        holder = (Loan.objects.filter(item=item, returned_at__isnull=True)
-                  .values_list("patron_id", flat=True).first())
+        holder = (
+            Loan.objects.filter(item=item, returned_at__isnull=True)
+            .values_list("patron_id", flat=True)
+            .first()
+        )
         if holder == patron.pk:
-            return CirculationError("already_yours", _(
-                "The item %(barcode)s is already on loan to this patron.") % {
-                "barcode": item.barcode})
-        return CirculationError("already_on_loan", _(
-            "The item %(barcode)s is already on loan to someone else: check it in first.") % {
-            "barcode": item.barcode})
+            return CirculationError(
+                "already_yours",
+                _("The item %(barcode)s is already on loan to this patron.")
+                % {"barcode": item.barcode},
+            )
+        return CirculationError(
+            "already_on_loan",
+            _("The item %(barcode)s is already on loan to someone else: check it in first.")
+            % {"barcode": item.barcode},
+        )
     if status == ItemStatus.WITHDRAWN:
-        return CirculationError("item_withdrawn", _(
-            "The item %(barcode)s has been withdrawn from the collection.") % {
-            "barcode": item.barcode})
+        return CirculationError(
+            "item_withdrawn",
+            _("The item %(barcode)s has been withdrawn from the collection.")
+            % {"barcode": item.barcode},
+        )
     if status in (ItemStatus.LOST, ItemStatus.MISSING):
-        return CirculationError("item_lost", _(
-            "The item %(barcode)s is recorded as %(status)s: check it in first to find it "
-            "again.") % {"barcode": item.barcode, "status": status_label(status)})
+        return CirculationError(
+            "item_lost",
+            _("The item %(barcode)s is recorded as %(status)s: check it in first to find it again.")
+            % {"barcode": item.barcode, "status": status_label(status)},
+        )
     if status in (ItemStatus.NOT_FOR_LOAN, ItemStatus.IN_PROCESSING, ItemStatus.DAMAGED):
-        return CirculationError("not_for_loan", _(
-            "The item %(barcode)s is not for loan (%(status)s).") % {
-            "barcode": item.barcode, "status": status_label(status)})
+        return CirculationError(
+            "not_for_loan",
+            _("The item %(barcode)s is not for loan (%(status)s).")
+            % {"barcode": item.barcode, "status": status_label(status)},
+        )
     return None
 
 
 def _held_for_other(item: Item) -> CirculationError:
-    return CirculationError("on_hold_for_other", _(
-        "The item %(barcode)s is kept for another patron's hold.") % {"barcode": item.barcode})
+    return CirculationError(
+        "on_hold_for_other",
+        _("The item %(barcode)s is kept for another patron's hold.") % {"barcode": item.barcode},
+    )
 
 
-def _limit_refusals(patron: Patron, library: Library, item: Item, rule,
-                    network_policy) -> list[CirculationError]:
+def _limit_refusals(
+    patron: Patron, library: Library, item: Item, rule, network_policy
+) -> list[CirculationError]:
     exempt = network_policy.collective_exempt and patron.category.kind == CategoryKind.COLLECTIVE
     library_limit = None if exempt else network_policy.max_loans_per_library
     network_limit = None if exempt else network_policy.max_loans_network
@@ -115,8 +141,12 @@ def _limit_refusals(patron: Patron, library: Library, item: Item, rule,
         return []
     # Counted by the database, per (library, item type): a few rows whatever the loans held,
     # and a plainer query to build than three filtered counts.
-    groups = (Loan.objects.filter(patron=patron, returned_at__isnull=True).order_by()
-              .values_list("library_id", "item_type_code").annotate(n=Count("pk")))
+    groups = (
+        Loan.objects.filter(patron=patron, returned_at__isnull=True)
+        .order_by()
+        .values_list("library_id", "item_type_code")
+        .annotate(n=Count("pk"))
+    )
     # A rule naming an item type matched this item's: the item's type is the rule's.
     type_code = item.item_type.code if rule.item_type_id else None
     counts = {"network": 0, "here": 0, "rule": 0}
@@ -128,23 +158,41 @@ def _limit_refusals(patron: Patron, library: Library, item: Item, rule,
                 counts["rule"] += n
     found = []
     if library_limit is not None and counts["here"] >= library_limit:
-        found.append(CirculationError("max_loans_library", _(
-            "This patron already has %(count)d loans from this library (limit %(limit)d).") % {
-            "count": counts["here"], "limit": library_limit}, overridable=True))
+        found.append(
+            CirculationError(
+                "max_loans_library",
+                _("This patron already has %(count)d loans from this library (limit %(limit)d).")
+                % {"count": counts["here"], "limit": library_limit},
+                overridable=True,
+            )
+        )
     if network_limit is not None and counts["network"] >= network_limit:
-        found.append(CirculationError("max_loans_network", _(
-            "This patron already has %(count)d loans in the network (limit %(limit)d).") % {
-            "count": counts["network"], "limit": network_limit}, overridable=True))
+        found.append(
+            CirculationError(
+                "max_loans_network",
+                _("This patron already has %(count)d loans in the network (limit %(limit)d).")
+                % {"count": counts["network"], "limit": network_limit},
+                overridable=True,
+            )
+        )
     if rule.max_loans is not None and counts["rule"] >= rule.max_loans:
-        found.append(CirculationError("max_loans_rule", _(
-            "This patron already has %(count)d loans of this kind here (the rule allows "
-            "%(limit)d).") % {"count": counts["rule"], "limit": rule.max_loans},
-            overridable=True))
+        found.append(
+            CirculationError(
+                "max_loans_rule",
+                _(
+                    "This patron already has %(count)d loans of this kind here (the rule allows "
+                    "%(limit)d)."
+                )
+                % {"count": counts["rule"], "limit": rule.max_loans},
+                overridable=True,
+            )
+        )
     return found
 
 
-def _refuse_or_override(refusals: list[CirculationError], actor, library: Library,
-                        override_reason: str) -> None:
+def _refuse_or_override(
+    refusals: list[CirculationError], actor, library: Library, override_reason: str
+) -> None:
     if not refusals:
         return
     details = {"refusals": [{"code": r.code, "message": r.message} for r in refusals]}
@@ -152,13 +200,23 @@ def _refuse_or_override(refusals: list[CirculationError], actor, library: Librar
         first = refusals[0]
         raise CirculationError(first.code, first.message, overridable=True, details=details)
     if not can(actor, Action.MANAGE, library):
-        raise CirculationError("override_forbidden", _(
-            "Only a librarian of this library may override: %(refusal)s") % {
-            "refusal": refusals[0].message}, details=details)
+        raise CirculationError(
+            "override_forbidden",
+            _("Only a librarian of this library may override: %(refusal)s")
+            % {"refusal": refusals[0].message},
+            details=details,
+        )
 
 
-def checkout(actor, library: Library | int, patron: Patron | str, item: Item | str, *,
-             override_reason: str | None = None, today: dt.date | None = None) -> Loan:
+def checkout(
+    actor,
+    library: Library | int,
+    patron: Patron | str,
+    item: Item | str,
+    *,
+    override_reason: str | None = None,
+    today: dt.date | None = None,
+) -> Loan:
     """Lend `item` (barcode or Item) to `patron` (card number or Patron) at `library`.
 
     Locks the patron then the item. Refusal codes: unknown_card, unknown_barcode,
@@ -180,48 +238,75 @@ def checkout(actor, library: Library | int, patron: Patron | str, item: Item | s
         own_hold: Hold | None = None
         transfer: Transfer | None = None
         if item.status == ItemStatus.ON_HOLD_SHELF:
-            own_hold = (Hold.objects.select_for_update(of=("self",))
-                        .filter(target=item, status=HoldStatus.READY).first())
+            own_hold = (
+                Hold.objects.select_for_update(of=("self",))
+                .filter(target=item, status=HoldStatus.READY)
+                .first()
+            )
             if own_hold is not None and own_hold.patron_id != patron.pk:
                 raise _held_for_other(item)
         elif item.status == ItemStatus.IN_TRANSIT:
-            transfer = Transfer.objects.filter(item=item, received_at__isnull=True,
-                                               cancelled_at__isnull=True).first()
+            transfer = Transfer.objects.filter(
+                item=item, received_at__isnull=True, cancelled_at__isnull=True
+            ).first()
             if transfer is not None and transfer.hold_id:
-                own_hold = (Hold.objects.select_for_update(of=("self",))
-                            .filter(pk=transfer.hold_id, status=HoldStatus.IN_TRANSIT).first())
+                own_hold = (
+                    Hold.objects.select_for_update(of=("self",))
+                    .filter(pk=transfer.hold_id, status=HoldStatus.IN_TRANSIT)
+                    .first()
+                )
                 if own_hold is not None and own_hold.patron_id != patron.pk:
                     raise _held_for_other(item)
         book = RuleBook()
         rule = book.rule_for(library.pk, patron.category_id, item.item_type_id)
-        refusals = patron_refusals(patron, today) + _limit_refusals(patron, library, item,
-                                                                    rule, policy())
+        refusals = patron_refusals(patron, today) + _limit_refusals(
+            patron, library, item, rule, policy()
+        )
         _refuse_or_override(refusals, actor, library, reason)
 
         now = timezone.now()
         if transfer is not None:
             transfer.cancelled_at = now
             transfer.save(update_fields=["cancelled_at"])
-            log(item, "transfer_cancelled", library, actor, transfer=transfer.pk,
-                reason="checked_out")
+            log(
+                item,
+                "transfer_cancelled",
+                library,
+                actor,
+                transfer=transfer.pk,
+                reason="checked_out",
+            )
         loan = Loan.objects.create(
-            item=item, patron=patron, library=library, checked_out_at=now,
+            item=item,
+            patron=patron,
+            library=library,
+            checked_out_at=now,
             checked_out_by=actor if getattr(actor, "is_authenticated", False) else None,
             due_on=due_date(library, today, rule.loan_days),
             loan_days=rule.loan_days,
             override_reason=reason if refusals else "",
             override_codes=[r.code for r in refusals],
             overridden_by=actor if refusals else None,
-            patron_category_code=patron.category.code, patron_age_band=patron.age_band(today),
+            patron_category_code=patron.category.code,
+            patron_age_band=patron.age_band(today),
             patron_home_library_id=patron.home_library_id,
-            item_type_code=item.item_type.code)
-        set_item_state(item, ItemStatus.ON_LOAN, library, loan_count=item.loan_count + 1,
-                       last_loan_at=now)
-        log(item, "checkout", library, actor, loan=loan.pk,
-            **({"override": [r.code for r in refusals]} if refusals else {}))
+            item_type_code=item.item_type.code,
+        )
+        set_item_state(
+            item, ItemStatus.ON_LOAN, library, loan_count=item.loan_count + 1, last_loan_at=now
+        )
+        log(
+            item,
+            "checkout",
+            library,
+            actor,
+            loan=loan.pk,
+            **({"override": [r.code for r in refusals]} if refusals else {}),
+        )
         # Most records have no open hold: the locking query said so, sparing the holds query.
-        if (own_hold is not None or item.has_open_holds) and _fulfil_holds(patron, item,
-                                                                           own_hold, now):
+        if (own_hold is not None or item.has_open_holds) and _fulfil_holds(
+            patron, item, own_hold, now
+        ):
             retarget(item.record_id, today, book)
     return loan
 
@@ -232,13 +317,22 @@ def _fulfil_holds(patron: Patron, item: Item, own_hold: Hold | None, now) -> boo
     holds had targeted this copy, now gone: those need another (one query finds both)."""
     # A plain filter, decided in Python: the annotated form cost more to compile than to run.
     open_statuses = {HoldStatus.WAITING, HoldStatus.SUSPENDED, HoldStatus.IN_TRANSIT}
-    found = Hold.objects.filter(
-        Q(patron=patron, record_id=item.record_id, status__in=open_statuses)
-        | Q(target=item, status=HoldStatus.WAITING)
-    ).order_by().values_list("pk", "patron_id", "record_id", "item_id", "status")
-    ids = {pk for pk, patron_id, record_id, item_id, status in found
-           if patron_id == patron.pk and record_id == item.record_id
-           and item_id in (None, item.pk) and status in open_statuses}
+    found = (
+        Hold.objects.filter(
+            Q(patron=patron, record_id=item.record_id, status__in=open_statuses)
+            | Q(target=item, status=HoldStatus.WAITING)
+        )
+        .order_by()
+        .values_list("pk", "patron_id", "record_id", "item_id", "status")
+    )
+    ids = {
+        pk
+        for pk, patron_id, record_id, item_id, status in found
+        if patron_id == patron.pk
+        and record_id == item.record_id
+        and item_id in (None, item.pk)
+        and status in open_statuses
+    }
     retarget_needed = len(ids) < len(found)
     if own_hold is not None:
         ids.add(own_hold.pk)
@@ -248,8 +342,9 @@ def _fulfil_holds(patron: Patron, item: Item, own_hold: Hold | None, now) -> boo
     return retarget_needed
 
 
-def checkin(actor, library: Library | int, item: Item | str, *,
-            today: dt.date | None = None) -> CheckinResult:
+def checkin(
+    actor, library: Library | int, item: Item | str, *, today: dt.date | None = None
+) -> CheckinResult:
     """An item handed in at `library`'s desk: close its loan if any, and say where it goes.
 
     Locks the item, then the record's holds. Return anywhere: the result's action is
@@ -266,20 +361,28 @@ def checkin(actor, library: Library | int, item: Item | str, *,
         return checkin_locked(actor, library, item, today_or(today))
 
 
-def checkin_locked(actor, library: Library, item: Item, today: dt.date, *,
-                   receiving: bool = False) -> CheckinResult:
+def checkin_locked(
+    actor, library: Library, item: Item, today: dt.date, *, receiving: bool = False
+) -> CheckinResult:
     """Check-in once the item's lock is held (see ``checkin``)."""
     now = timezone.now()
     status = item.status
     if status == ItemStatus.WITHDRAWN:
-        raise CirculationError("item_withdrawn", _(
-            "The item %(barcode)s has been withdrawn from the collection.") % {
-            "barcode": item.barcode})
+        raise CirculationError(
+            "item_withdrawn",
+            _("The item %(barcode)s has been withdrawn from the collection.")
+            % {"barcode": item.barcode},
+        )
     if status in (ItemStatus.NOT_FOR_LOAN, ItemStatus.IN_PROCESSING, ItemStatus.DAMAGED):
         current = Library.objects.get(pk=item.current_id)
         message = _("This item is %(status)s and was not on loan: put it back at %(library)s.")
-        return CheckinResult(RoutingAction.SHELVE, item, current, message % {
-            "status": status_label(status), "library": current.name}, repeated=True)
+        return CheckinResult(
+            RoutingAction.SHELVE,
+            item,
+            current,
+            message % {"status": status_label(status), "library": current.name},
+            repeated=True,
+        )
     loan = None
     preferred = None
     misrouted_from = None
@@ -287,9 +390,11 @@ def checkin_locked(actor, library: Library, item: Item, today: dt.date, *,
         log(item, "found", library, actor, status=status)
     elif status == ItemStatus.ON_LOAN:
         if receiving:
-            raise CirculationError("not_in_transit", _(
-                "The item %(barcode)s is on loan, not in transit: check it in instead.") % {
-                "barcode": item.barcode})
+            raise CirculationError(
+                "not_in_transit",
+                _("The item %(barcode)s is on loan, not in transit: check it in instead.")
+                % {"barcode": item.barcode},
+            )
         loan = Loan.objects.filter(item=item, returned_at__isnull=True).first()
         if loan is not None:
             loan.returned_at = now
@@ -297,38 +402,63 @@ def checkin_locked(actor, library: Library, item: Item, today: dt.date, *,
             loan.save(update_fields=["returned_at", "return_library"])
             log(item, "checkin", library, actor, loan=loan.pk)
     elif status == ItemStatus.IN_TRANSIT:
-        transfer = Transfer.objects.filter(item=item, received_at__isnull=True,
-                                           cancelled_at__isnull=True).first()
+        transfer = Transfer.objects.filter(
+            item=item, received_at__isnull=True, cancelled_at__isnull=True
+        ).first()
         if transfer is not None and transfer.from_library_id == library.pk:
             return transfer_result(item, transfer, repeated=True)
         if transfer is not None:
             if transfer.hold_id:
-                preferred = (Hold.objects.select_for_update(of=("self",))
-                             .filter(pk=transfer.hold_id, status=HoldStatus.IN_TRANSIT).first())
+                preferred = (
+                    Hold.objects.select_for_update(of=("self",))
+                    .filter(pk=transfer.hold_id, status=HoldStatus.IN_TRANSIT)
+                    .first()
+                )
             transfer.received_at = now
             transfer.received_library = library
             transfer.received_by = actor if getattr(actor, "is_authenticated", False) else None
             transfer.save(update_fields=["received_at", "received_library", "received_by"])
             if transfer.to_library_id != library.pk:
                 misrouted_from = Library.objects.get(pk=transfer.to_library_id)
-            log(item, "transfer_received", library, actor, transfer=transfer.pk,
-                misrouted=misrouted_from is not None)
+            log(
+                item,
+                "transfer_received",
+                library,
+                actor,
+                transfer=transfer.pk,
+                misrouted=misrouted_from is not None,
+            )
     elif status == ItemStatus.ON_HOLD_SHELF:
-        hold = (Hold.objects.select_for_update(of=("self",))
-                .filter(target=item, status=HoldStatus.READY).first())
-        if (hold is not None and item.current_id == library.pk
-                and hold.pickup_library_id == library.pk):
+        hold = (
+            Hold.objects.select_for_update(of=("self",))
+            .filter(target=item, status=HoldStatus.READY)
+            .first()
+        )
+        if (
+            hold is not None
+            and item.current_id == library.pk
+            and hold.pickup_library_id == library.pk
+        ):
             return hold_shelf_result(item, library, hold, repeated=True)
         if hold is not None:
             # On a hold shelf somewhere else, yet in our hands: it still goes to that hold.
             hold.status = HoldStatus.WAITING
             hold.save(update_fields=["status"])
             preferred = hold
-    result = route(item, library, actor=actor, today=today, preferred=preferred, loan=loan,
-                   misrouted_from=misrouted_from)
+    result = route(
+        item,
+        library,
+        actor=actor,
+        today=today,
+        preferred=preferred,
+        loan=loan,
+        misrouted_from=misrouted_from,
+    )
     if misrouted_from is not None:
         result.message = _("This item was expected at %(library)s. %(decision)s") % {
-            "library": misrouted_from.name, "decision": result.message}
+            "library": misrouted_from.name,
+            "decision": result.message,
+        }
     return result
 
 
@@ -338,13 +468,15 @@ def find_open_loan(loan_or_item: Loan | Item | str) -> Loan:
     item = find_item(loan_or_item)
     loan = Loan.objects.filter(item=item, returned_at__isnull=True).first()
     if loan is None:
-        raise CirculationError("not_on_loan", _(
-            "The item %(barcode)s is not on loan.") % {"barcode": item.barcode})
+        raise CirculationError(
+            "not_on_loan", _("The item %(barcode)s is not on loan.") % {"barcode": item.barcode}
+        )
     return loan
 
 
-def renew(actor, library: Library | int, loan: Loan | Item | str, *,
-          today: dt.date | None = None) -> Loan:
+def renew(
+    actor, library: Library | int, loan: Loan | Item | str, *, today: dt.date | None = None
+) -> Loan:
     """Renew at the desk of `library`. Locks patron, item, loan. Codes: not_on_loan,
     loan_closed, patron_expired, patron_blocked, renewals_exhausted, on_hold,
     renewal_too_early."""
@@ -378,34 +510,53 @@ def _renew(loan: Loan, today: dt.date, *, actor, library: Library | None) -> Loa
     book = RuleBook()
     rule = book.rule_for(loan.library_id, patron.category_id, item.item_type_id)
     if loan.renewals >= rule.renewals:
-        raise CirculationError("renewals_exhausted", _(
-            "This loan cannot be renewed again (%(count)d renewals allowed).") % {
-            "count": rule.renewals})
+        raise CirculationError(
+            "renewals_exhausted",
+            _("This loan cannot be renewed again (%(count)d renewals allowed).")
+            % {"count": rule.renewals},
+        )
     if copy_wanted_by_hold(item, book):
-        raise CirculationError("on_hold", _(
-            "Another patron is waiting for this document: it cannot be renewed."))
+        raise CirculationError(
+            "on_hold", _("Another patron is waiting for this document: it cannot be renewed.")
+        )
     new_due = due_date(loan.library_id, today, loan.loan_days)
     if new_due <= loan.due_on:
-        raise CirculationError("renewal_too_early", _(
-            "Renewing today would not give more time: the item is already due on %(date)s.")
-            % {"date": date_format(loan.due_on)})
+        raise CirculationError(
+            "renewal_too_early",
+            _("Renewing today would not give more time: the item is already due on %(date)s.")
+            % {"date": date_format(loan.due_on)},
+        )
     old_due = loan.due_on
     loan.due_on = new_due
     loan.renewals += 1
     loan.last_renewed_at = timezone.now()
     loan.save(update_fields=["due_on", "renewals", "last_renewed_at"])
-    log(item, "renewed", library, actor, loan=loan.pk, old_due=old_due.isoformat(),
-        new_due=new_due.isoformat(), by_patron=actor is None)
+    log(
+        item,
+        "renewed",
+        library,
+        actor,
+        loan=loan.pk,
+        old_due=old_due.isoformat(),
+        new_due=new_due.isoformat(),
+        by_patron=actor is None,
+    )
     return loan
 
 
 def copy_wanted_by_hold(item: Item, book: RuleBook) -> bool:
     """Is a waiting hold counting on this copy (no other copy on a shelf is pulled for it)?"""
-    holds = list(Hold.objects.filter(record_id=item.record_id, status=HoldStatus.WAITING)
-                 .filter(Q(item__isnull=True) | Q(item=item)).select_related("patron"))
+    holds = list(
+        Hold.objects.filter(record_id=item.record_id, status=HoldStatus.WAITING)
+        .filter(Q(item__isnull=True) | Q(item=item))
+        .select_related("patron")
+    )
     for hold in holds:
-        if hold.target_id and hold.target_id != item.pk and Item.objects.filter(
-                pk=hold.target_id, status=ItemStatus.AVAILABLE).exists():
+        if (
+            hold.target_id
+            and hold.target_id != item.pk
+            and Item.objects.filter(pk=hold.target_id, status=ItemStatus.AVAILABLE).exists()
+        ):
             continue
         category_id = hold.patron.category_id if hold.patron else None
         if can_hold_copy(book, item, category_id, hold.pickup_library_id):
@@ -415,9 +566,11 @@ def copy_wanted_by_hold(item: Item, book: RuleBook) -> bool:
 
 # Lists ---------------------------------------------------------------------------------------
 
+
 def _open_loans():
-    return (Loan.objects.filter(returned_at__isnull=True)
-            .select_related("item", "item__record", "patron", "library"))
+    return Loan.objects.filter(returned_at__isnull=True).select_related(
+        "item", "item__record", "patron", "library"
+    )
 
 
 def loans_of(patron: Patron) -> list[Loan]:
@@ -427,9 +580,11 @@ def loans_of(patron: Patron) -> list[Loan]:
 
 def history_of(patron: Patron) -> list[Loan]:
     """The patron's returned loans still linked to them (until anonymisation)."""
-    return list(Loan.objects.filter(patron=patron, returned_at__isnull=False)
-                .select_related("item", "item__record", "library")
-                .order_by("-returned_at"))
+    return list(
+        Loan.objects.filter(patron=patron, returned_at__isnull=False)
+        .select_related("item", "item__record", "library")
+        .order_by("-returned_at")
+    )
 
 
 def overdue_loans(today: dt.date | None = None, library: Library | int | None = None):
@@ -444,10 +599,24 @@ def due_soon(today: dt.date | None = None, days: int | None = None):
     """Open loans due within `days` (the policy's notice delay by default), today included."""
     today = today_or(today)
     days = policy().due_soon_days if days is None else days
-    return _open_loans().filter(due_on__gte=today,
-                                due_on__lte=today + dt.timedelta(days=days)).order_by("due_on")
+    return (
+        _open_loans()
+        .filter(due_on__gte=today, due_on__lte=today + dt.timedelta(days=days))
+        .order_by("due_on")
+    )
 
 
-__all__ = ["OVERRIDABLE", "checkin", "checkin_locked", "checkout", "copy_wanted_by_hold",
-           "due_soon", "find_open_loan", "history_of", "loans_of", "overdue_loans", "renew",
-           "renew_own"]
+__all__ = [
+    "OVERRIDABLE",
+    "checkin",
+    "checkin_locked",
+    "checkout",
+    "copy_wanted_by_hold",
+    "due_soon",
+    "find_open_loan",
+    "history_of",
+    "loans_of",
+    "overdue_loans",
+    "renew",
+    "renew_own",
+]

@@ -20,13 +20,31 @@ class NoticeLog(models.Model):
     """One notice about one loan or one hold. The unique indexes are what keeps a notice from
     being sent twice, even by two runs at once."""
 
-    patron = models.ForeignKey("patrons.Patron", on_delete=models.SET_NULL, null=True,
-                               blank=True, related_name="notices", verbose_name=_("patron"))
+    patron = models.ForeignKey(
+        "patrons.Patron",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="notices",
+        verbose_name=_("patron"),
+    )
     kind = models.CharField(_("kind"), max_length=12, choices=NoticeKind.choices)
-    loan = models.ForeignKey("circulation.Loan", on_delete=models.CASCADE, null=True,
-                             blank=True, related_name="notices", verbose_name=_("loan"))
-    hold = models.ForeignKey("circulation.Hold", on_delete=models.CASCADE, null=True,
-                             blank=True, related_name="notices", verbose_name=_("hold"))
+    loan = models.ForeignKey(
+        "circulation.Loan",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="notices",
+        verbose_name=_("loan"),
+    )
+    hold = models.ForeignKey(
+        "circulation.Hold",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="notices",
+        verbose_name=_("hold"),
+    )
     sent_at = models.DateTimeField(_("sent at"), default=timezone.now)
     to = models.EmailField(_("to"))
     subject = models.CharField(_("subject"), max_length=250)
@@ -36,15 +54,20 @@ class NoticeLog(models.Model):
         verbose_name_plural = _("notices")
         ordering = ["-sent_at", "-pk"]
         constraints = [
-            models.UniqueConstraint(fields=["loan", "kind"],
-                                    condition=models.Q(loan__isnull=False),
-                                    name="one_notice_per_loan_and_kind"),
-            models.UniqueConstraint(fields=["hold", "kind"],
-                                    condition=models.Q(hold__isnull=False),
-                                    name="one_notice_per_hold_and_kind"),
+            models.UniqueConstraint(
+                fields=["loan", "kind"],
+                condition=models.Q(loan__isnull=False),
+                name="one_notice_per_loan_and_kind",
+            ),
+            models.UniqueConstraint(
+                fields=["hold", "kind"],
+                condition=models.Q(hold__isnull=False),
+                name="one_notice_per_hold_and_kind",
+            ),
             models.CheckConstraint(
                 condition=models.Q(loan__isnull=True) | models.Q(hold__isnull=True),
-                name="notice_about_a_loan_or_a_hold"),
+                name="notice_about_a_loan_or_a_hold",
+            ),
         ]
 
     def __str__(self) -> str:

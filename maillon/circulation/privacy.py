@@ -26,22 +26,28 @@ def anonymise_history(today: dt.date | None = None) -> dict[str, int]:
     """
     today = today_or(today)
     days = policy().anonymise_after_days
-    limit = timezone.make_aware(
-        dt.datetime.combine(today - dt.timedelta(days=days), dt.time.min))
+    limit = timezone.make_aware(dt.datetime.combine(today - dt.timedelta(days=days), dt.time.min))
     now = timezone.now()
     with transaction.atomic():
-        loans = (Loan.objects.filter(returned_at__lt=limit, patron__isnull=False)
-                 .exclude(patron__keep_history=True)
-                 .update(patron=None, anonymised_at=now))
-        holds = (Hold.objects.filter(status__in=CLOSED_HOLD_STATUSES, closed_at__lt=limit,
-                                     patron__isnull=False)
-                 .exclude(patron__keep_history=True)
-                 .update(patron=None, anonymised_at=now))
+        loans = (
+            Loan.objects.filter(returned_at__lt=limit, patron__isnull=False)
+            .exclude(patron__keep_history=True)
+            .update(patron=None, anonymised_at=now)
+        )
+        holds = (
+            Hold.objects.filter(
+                status__in=CLOSED_HOLD_STATUSES, closed_at__lt=limit, patron__isnull=False
+            )
+            .exclude(patron__keep_history=True)
+            .update(patron=None, anonymised_at=now)
+        )
         # Follows the loans and holds: a notice about a row kept for its patron stays too,
         # and the log of an open loan keeps the notice from going out twice.
-        notices = (NoticeLog.objects
-                   .filter(Q(loan__anonymised_at__isnull=False)
-                           | Q(hold__anonymised_at__isnull=False))
-                   .filter(Q(patron__isnull=False) | ~Q(to=""))
-                   .update(patron=None, to=""))
+        notices = (
+            NoticeLog.objects.filter(
+                Q(loan__anonymised_at__isnull=False) | Q(hold__anonymised_at__isnull=False)
+            )
+            .filter(Q(patron__isnull=False) | ~Q(to=""))
+            .update(patron=None, to="")
+        )
     return {"loans": loans, "holds": holds, "notices": notices}

@@ -84,66 +84,103 @@ def _hold_patron(hold: Hold) -> Patron | None:
     return Patron.objects.filter(pk=hold.patron_id).first() if hold.patron_id else None
 
 
-def hold_shelf_result(item: Item, library: Library, hold: Hold, *, repeated: bool = False,
-                      **extra) -> CheckinResult:
+def hold_shelf_result(
+    item: Item, library: Library, hold: Hold, *, repeated: bool = False, **extra
+) -> CheckinResult:
     patron = _hold_patron(hold)
     card = patron.card_number if patron else ""
     message = _("Put on the hold shelf for %(initials)s (card %(card)s), until %(date)s.") % {
-        "initials": initials(patron), "card": card,
-        "date": date_format(hold.ready_until, "SHORT_DATE_FORMAT") if hold.ready_until else "—"}
-    return CheckinResult(Action.HOLD_SHELF, item, library, message, hold=hold, patron_card=card,
-                         patron_initials=initials(patron), repeated=repeated, **extra)
+        "initials": initials(patron),
+        "card": card,
+        "date": date_format(hold.ready_until, "SHORT_DATE_FORMAT") if hold.ready_until else "—",
+    }
+    return CheckinResult(
+        Action.HOLD_SHELF,
+        item,
+        library,
+        message,
+        hold=hold,
+        patron_card=card,
+        patron_initials=initials(patron),
+        repeated=repeated,
+        **extra,
+    )
 
 
-def transfer_result(item: Item, transfer: Transfer, *, repeated: bool = False,
-                    **extra) -> CheckinResult:
+def transfer_result(
+    item: Item, transfer: Transfer, *, repeated: bool = False, **extra
+) -> CheckinResult:
     destination = Library.objects.get(pk=transfer.to_library_id)
     hold = Hold.objects.filter(pk=transfer.hold_id).first() if transfer.hold_id else None
     patron = _hold_patron(hold) if hold else None
     if transfer.reason == TransferReason.HOLD and patron is not None:
         message = _("Send to %(library)s for a hold (card %(card)s, %(initials)s).") % {
-            "library": destination.name, "card": patron.card_number,
-            "initials": initials(patron)}
+            "library": destination.name,
+            "card": patron.card_number,
+            "initials": initials(patron),
+        }
     elif transfer.reason == TransferReason.RETURN_HOME:
         message = _("Send home to %(library)s.") % {"library": destination.name}
     else:
         message = _("Send to %(library)s.") % {"library": destination.name}
-    return CheckinResult(Action.TRANSFER, item, destination, message, hold=hold,
-                         transfer=transfer, patron_card=patron.card_number if patron else "",
-                         patron_initials=initials(patron), repeated=repeated, **extra)
+    return CheckinResult(
+        Action.TRANSFER,
+        item,
+        destination,
+        message,
+        hold=hold,
+        transfer=transfer,
+        patron_card=patron.card_number if patron else "",
+        patron_initials=initials(patron),
+        repeated=repeated,
+        **extra,
+    )
 
 
-def shelve_result(item: Item, library: Library, *, floated: bool = False,
-                  repeated: bool = False, **extra) -> CheckinResult:
+def shelve_result(
+    item: Item, library: Library, *, floated: bool = False, repeated: bool = False, **extra
+) -> CheckinResult:
     if floated:
         message = _("Shelve here: this collection floats, the item now belongs to %(library)s.")
     else:
         message = _("Shelve here, at %(library)s.")
-    return CheckinResult(Action.SHELVE, item, library, message % {"library": library.name},
-                         repeated=repeated, **extra)
+    return CheckinResult(
+        Action.SHELVE,
+        item,
+        library,
+        message % {"library": library.name},
+        repeated=repeated,
+        **extra,
+    )
 
 
 def waiting_holds(item: Item) -> list[Hold]:
     """The waiting holds of the item's record, oldest first, locked."""
-    return list(Hold.objects.select_for_update(of=("self",))
-                .filter(record_id=item.record_id, status=HoldStatus.WAITING)
-                .order_by("created_at", "pk"))
+    return list(
+        Hold.objects.select_for_update(of=("self",))
+        .filter(record_id=item.record_id, status=HoldStatus.WAITING)
+        .order_by("created_at", "pk")
+    )
 
 
-def choose_hold(item: Item, library: Library, book: RuleBook,
-                waiting: list[Hold]) -> Hold | None:
+def choose_hold(item: Item, library: Library, book: RuleBook, waiting: list[Hold]) -> Hold | None:
     """The oldest of the `waiting` holds (see ``waiting_holds``) this copy, here, can fill."""
     holds = [h for h in waiting if h.item_id in (None, item.pk)]
     if not holds:
         return None
-    categories = dict(Patron.objects.filter(pk__in=[h.patron_id for h in holds])
-                      .values_list("pk", "category_id"))
+    categories = dict(
+        Patron.objects.filter(pk__in=[h.patron_id for h in holds]).values_list("pk", "category_id")
+    )
     other_targets = {h.target_id for h in holds if h.target_id and h.target_id != item.pk}
-    on_shelf = set(Item.objects.filter(pk__in=other_targets, status=ItemStatus.AVAILABLE)
-                   .values_list("pk", flat=True))
+    on_shelf = set(
+        Item.objects.filter(pk__in=other_targets, status=ItemStatus.AVAILABLE).values_list(
+            "pk", flat=True
+        )
+    )
     for hold in holds:
-        if not can_fill_now(book, item, categories.get(hold.patron_id), hold.pickup_library_id,
-                            library.pk):
+        if not can_fill_now(
+            book, item, categories.get(hold.patron_id), hold.pickup_library_id, library.pk
+        ):
             continue
         served_elsewhere = hold.target_id in on_shelf
         if served_elsewhere and hold.pickup_library_id != library.pk:
@@ -152,10 +189,17 @@ def choose_hold(item: Item, library: Library, book: RuleBook,
     return None
 
 
-def route(item: Item, library: Library, *, actor=None, today: dt.date,
-          preferred: Hold | None = None, loan: Loan | None = None,
-          misrouted_from: Library | None = None,
-          book: RuleBook | None = None) -> CheckinResult:
+def route(
+    item: Item,
+    library: Library,
+    *,
+    actor=None,
+    today: dt.date,
+    preferred: Hold | None = None,
+    loan: Loan | None = None,
+    misrouted_from: Library | None = None,
+    book: RuleBook | None = None,
+) -> CheckinResult:
     """Decide and write where `item`, now physically at `library`, goes next.
 
     Holds: the item's lock (caller). Takes: the locks on the record's waiting holds. The item must
@@ -172,8 +216,11 @@ def route(item: Item, library: Library, *, actor=None, today: dt.date,
         previous_target = hold.target_id
         hold.target = item
         if hold.pickup_library_id == library.pk:
-            category_id = (Patron.objects.filter(pk=hold.patron_id)
-                           .values_list("category_id", flat=True).first())
+            category_id = (
+                Patron.objects.filter(pk=hold.patron_id)
+                .values_list("category_id", flat=True)
+                .first()
+            )
             rule = book.rule_for(library.pk, category_id, item.item_type_id)
             hold.status = HoldStatus.READY
             hold.ready_at = now
@@ -187,11 +234,23 @@ def route(item: Item, library: Library, *, actor=None, today: dt.date,
             hold.ready_until = None
             hold.save(update_fields=["target", "status", "ready_until"])
             transfer = Transfer.objects.create(
-                item=item, from_library=library, to_library_id=hold.pickup_library_id,
-                reason=TransferReason.HOLD, hold=hold, created_by=_user(actor))
+                item=item,
+                from_library=library,
+                to_library_id=hold.pickup_library_id,
+                reason=TransferReason.HOLD,
+                hold=hold,
+                created_by=_user(actor),
+            )
             set_item_state(item, ItemStatus.IN_TRANSIT, library)
-            log(item, "transfer_created", library, actor, transfer=transfer.pk, hold=hold.pk,
-                to=hold.pickup_library_id)
+            log(
+                item,
+                "transfer_created",
+                library,
+                actor,
+                transfer=transfer.pk,
+                hold=hold.pk,
+                to=hold.pickup_library_id,
+            )
             result = transfer_result(item, transfer, **extra)
         if previous_target not in (None, item.pk) or _targeted_by_others(item, hold, waiting):
             retarget(item.record_id, today, book)
@@ -200,16 +259,27 @@ def route(item: Item, library: Library, *, actor=None, today: dt.date,
     collection = item.collection
     if item.home_id != library.pk and not (collection and collection.floating):
         transfer = Transfer.objects.create(
-            item=item, from_library=library, to_library_id=item.home_id,
-            reason=TransferReason.RETURN_HOME, created_by=_user(actor))
+            item=item,
+            from_library=library,
+            to_library_id=item.home_id,
+            reason=TransferReason.RETURN_HOME,
+            created_by=_user(actor),
+        )
         set_item_state(item, ItemStatus.IN_TRANSIT, library)
         log(item, "transfer_created", library, actor, transfer=transfer.pk, to=item.home_id)
         result = transfer_result(item, transfer, **extra)
     elif item.home_id != library.pk:
         old_home = item.home_id
         set_item_state(item, ItemStatus.AVAILABLE, library, home=library)
-        log(item, "home_changed", library, actor, old_home=old_home, new_home=library.pk,
-            reason="floating")
+        log(
+            item,
+            "home_changed",
+            library,
+            actor,
+            old_home=old_home,
+            new_home=library.pk,
+            reason="floating",
+        )
         result = shelve_result(item, library, floated=True, **extra)
     else:
         set_item_state(item, ItemStatus.AVAILABLE, library)
@@ -223,8 +293,7 @@ def _targeted_by_others(item: Item, hold: Hold | None, waiting: list[Hold] | Non
     """Do waiting holds other than `hold` count on this copy? `waiting`: the record's waiting
     holds as locked by ``route``, when it read them (a hold targets a copy of its record)."""
     if waiting is not None:
-        return any(h.target_id == item.pk and (hold is None or h.pk != hold.pk)
-                   for h in waiting)
+        return any(h.target_id == item.pk and (hold is None or h.pk != hold.pk) for h in waiting)
     others = Hold.objects.filter(target=item, status=HoldStatus.WAITING)
     if hold is not None:
         others = others.exclude(pk=hold.pk)

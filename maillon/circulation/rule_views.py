@@ -31,11 +31,15 @@ from maillon.patrons.models import PatronCategory
 
 def _sorted_rules(book: RuleBook) -> list[LoanRule]:
     """Most specific first, then by names: the order in which they win."""
+
     def key(rule: LoanRule) -> tuple:
-        names = [rule.library.name if rule.library_id else "",
-                 rule.patron_category.name if rule.patron_category_id else "",
-                 rule.item_type.name if rule.item_type_id else ""]
+        names = [
+            rule.library.name if rule.library_id else "",
+            rule.patron_category.name if rule.patron_category_id else "",
+            rule.item_type.name if rule.item_type_id else "",
+        ]
         return (-rule.specificity, *[name.casefold() for name in names])
+
     return sorted(book.rules, key=key)
 
 
@@ -43,9 +47,13 @@ def _grid(book: RuleBook, library: Library) -> dict:
     """The rule of every (item type × patron category) at `library`: a row per item type (the
     longer list), a column per category offered."""
     categories = list(PatronCategory.objects.filter(is_active=True))
-    rows = [(item_type, [(category, book.rule_for(library, category, item_type))
-                         for category in categories])
-            for item_type in ItemType.objects.all()]
+    rows = [
+        (
+            item_type,
+            [(category, book.rule_for(library, category, item_type)) for category in categories],
+        )
+        for item_type in ItemType.objects.all()
+    ]
     return {"grid_library": library, "grid_categories": categories, "grid_rows": rows}
 
 
@@ -55,8 +63,9 @@ def rules_page(request: HttpRequest) -> HttpResponse:
     libraries = list(Library.objects.filter(is_active=True))
     here = current_library(request)
     wanted = request.GET.get("grille") or (here.code if here else "")
-    grid_library = next((lib for lib in libraries if lib.code == wanted),
-                        libraries[0] if libraries else None)
+    grid_library = next(
+        (lib for lib in libraries if lib.code == wanted), libraries[0] if libraries else None
+    )
     context = {
         "rules": _sorted_rules(book),
         "policy": policy(),
@@ -69,8 +78,7 @@ def rules_page(request: HttpRequest) -> HttpResponse:
     question = context["question"]
     if question.is_bound and question.is_valid():
         data = question.cleaned_data
-        context["explanation"] = explain_rule(data["bibliotheque"], data["categorie"],
-                                              data["type"])
+        context["explanation"] = explain_rule(data["bibliotheque"], data["categorie"], data["type"])
     return render(request, "circulation/rules.html", context)
 
 
@@ -81,15 +89,34 @@ def rules_csv(request: HttpRequest) -> HttpResponse:
     response["Content-Disposition"] = 'attachment; filename="regles-de-pret.csv"'
     response.write("\ufeff")
     writer = csv.writer(response, delimiter=";")
-    writer.writerow([_("Library"), _("Patron category"), _("Item type"), _("Loan days"),
-                     _("Renewals"), _("Maximum loans"), _("Holds allowed"),
-                     _("Days on the hold shelf"), _("May travel"), _("Note")])
+    writer.writerow(
+        [
+            _("Library"),
+            _("Patron category"),
+            _("Item type"),
+            _("Loan days"),
+            _("Renewals"),
+            _("Maximum loans"),
+            _("Holds allowed"),
+            _("Days on the hold shelf"),
+            _("May travel"),
+            _("Note"),
+        ]
+    )
     yes_no = {True: _("yes"), False: _("no")}
     for rule in _sorted_rules(RuleBook(with_names=True)):
-        writer.writerow([*rule.scope_labels(), rule.loan_days, rule.renewals,
-                         "" if rule.max_loans is None else rule.max_loans,
-                         yes_no[rule.holds_allowed], rule.hold_shelf_days,
-                         yes_no[rule.may_travel], rule.note])
+        writer.writerow(
+            [
+                *rule.scope_labels(),
+                rule.loan_days,
+                rule.renewals,
+                "" if rule.max_loans is None else rule.max_loans,
+                yes_no[rule.holds_allowed],
+                rule.hold_shelf_days,
+                yes_no[rule.may_travel],
+                rule.note,
+            ]
+        )
     return response
 
 
@@ -100,9 +127,11 @@ def rule_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     initial = {}
     if rule is None:
         # "Add a rule like this one": the grid's and the question's links fill the scope in.
-        for field, param, model in (("library", "bibliotheque", Library),
-                                    ("patron_category", "categorie", PatronCategory),
-                                    ("item_type", "type", ItemType)):
+        for field, param, model in (
+            ("library", "bibliotheque", Library),
+            ("patron_category", "categorie", PatronCategory),
+            ("item_type", "type", ItemType),
+        ):
             if code := request.GET.get(param):
                 initial[field] = model.objects.filter(code=code).first()
     form = LoanRuleForm(request.POST or None, instance=rule, initial=initial)
@@ -112,12 +141,17 @@ def rule_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         except CirculationError as error:
             form.add_error(None, error.message)
         else:
-            messages.success(request, _("Rule saved: %(scope)s. It applies to loans made "
-                                        "from now on.") % {"scope": saved})
+            messages.success(
+                request,
+                _("Rule saved: %(scope)s. It applies to loans made from now on.")
+                % {"scope": saved},
+            )
             return redirect(reverse("circulation:rules") + "#regles")
-    return render(request, "circulation/rule_form.html", {
-        "form": form, "rule": rule,
-        "is_default": rule is not None and rule.is_default})
+    return render(
+        request,
+        "circulation/rule_form.html",
+        {"form": form, "rule": rule, "is_default": rule is not None and rule.is_default},
+    )
 
 
 @staff_required

@@ -37,8 +37,7 @@ class RuleBook:
     @cached_property
     def rules(self) -> list[LoanRule]:
         if self.with_names:
-            return list(LoanRule.objects.select_related("library", "patron_category",
-                                                        "item_type"))
+            return list(LoanRule.objects.select_related("library", "patron_category", "item_type"))
         return list(LoanRule.objects.all())
 
     def candidates(self, library, category, item_type) -> list[LoanRule]:
@@ -49,9 +48,13 @@ class RuleBook:
     def rule_for(self, library, category, item_type) -> LoanRule:
         found = self.candidates(library, category, item_type)
         if not found:
-            raise CirculationError("no_rule", _(
-                "No loan rule applies here: the network's default rule is missing. "
-                "Ask the coordinator to restore it."))
+            raise CirculationError(
+                "no_rule",
+                _(
+                    "No loan rule applies here: the network's default rule is missing. "
+                    "Ask the coordinator to restore it."
+                ),
+            )
         return found[0]
 
 
@@ -82,13 +85,16 @@ def explain_rule(library, category, item_type) -> RuleExplanation:
     if not criteria:
         reason = _("No more specific rule matches: the network's default rule applies.")
     else:
-        reason = _("This rule applies because it names %(criteria)s; it is the most specific "
-                   "of the %(count)d matching rules (the library counts most, then the patron "
-                   "category, then the item type).") % {
-            "criteria": ", ".join(criteria), "count": len(found)}
+        reason = _(
+            "This rule applies because it names %(criteria)s; it is the most specific "
+            "of the %(count)d matching rules (the library counts most, then the patron "
+            "category, then the item type)."
+        ) % {"criteria": ", ".join(criteria), "count": len(found)}
     terms = _("Loan of %(days)d days, %(renewals)d renewals, holds %(holds)s.") % {
-        "days": rule.loan_days, "renewals": rule.renewals,
-        "holds": _("allowed") if rule.holds_allowed else _("not allowed")}
+        "days": rule.loan_days,
+        "renewals": rule.renewals,
+        "holds": _("allowed") if rule.holds_allowed else _("not allowed"),
+    }
     return RuleExplanation(rule=rule, reason=f"{reason} {terms}", overridden=others)
 
 

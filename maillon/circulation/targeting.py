@@ -24,8 +24,13 @@ from maillon.network.models import Library
 
 GONE = (ItemStatus.WITHDRAWN, ItemStatus.LOST, ItemStatus.MISSING)
 # A copy in one of these states may still fill a hold some day.
-HOLDABLE_STATUSES = (ItemStatus.AVAILABLE, ItemStatus.ON_LOAN, ItemStatus.IN_TRANSIT,
-                     ItemStatus.ON_HOLD_SHELF, ItemStatus.IN_PROCESSING)
+HOLDABLE_STATUSES = (
+    ItemStatus.AVAILABLE,
+    ItemStatus.ON_LOAN,
+    ItemStatus.IN_TRANSIT,
+    ItemStatus.ON_HOLD_SHELF,
+    ItemStatus.IN_PROCESSING,
+)
 
 
 def can_hold_copy(book: RuleBook, item: Item, category_id: int, pickup_id: int) -> bool:
@@ -36,8 +41,9 @@ def can_hold_copy(book: RuleBook, item: Item, category_id: int, pickup_id: int) 
     return rule.holds_allowed and (rule.may_travel or pickup_id == item.home_id)
 
 
-def can_fill_now(book: RuleBook, item: Item, category_id: int, pickup_id: int,
-                 at_library_id: int) -> bool:
+def can_fill_now(
+    book: RuleBook, item: Item, category_id: int, pickup_id: int, at_library_id: int
+) -> bool:
     """May this copy, now at `at_library_id`, go to this hold (the shelf here or the shuttle)?"""
     rule = book.rule_for(item.home_id, category_id, item.item_type_id)
     return rule.holds_allowed and (rule.may_travel or pickup_id == at_library_id)
@@ -59,22 +65,26 @@ class Arrivals:
     def arrival(self, source_id: int, destination_id: int) -> dt.date:
         key = (source_id, destination_id)
         if key not in self.cache:
-            self.cache[key] = shuttle_arrival(self.library(source_id),
-                                              self.library(destination_id), self.today)
+            self.cache[key] = shuttle_arrival(
+                self.library(source_id), self.library(destination_id), self.today
+            )
         return self.cache[key]
 
 
-def best_copy(book: RuleBook, arrivals: Arrivals, hold: Hold, category_id: int,
-              copies: list[Item]) -> Item | None:
+def best_copy(
+    book: RuleBook, arrivals: Arrivals, hold: Hold, category_id: int, copies: list[Item]
+) -> Item | None:
     """The copy on a shelf that reaches the hold's pickup library first (there already: best)."""
-    usable = [c for c in copies
-              if c.status == ItemStatus.AVAILABLE
-              and (hold.item_id is None or hold.item_id == c.pk)
-              and can_fill_now(book, c, category_id, hold.pickup_library_id, c.current_id)]
+    usable = [
+        c
+        for c in copies
+        if c.status == ItemStatus.AVAILABLE
+        and (hold.item_id is None or hold.item_id == c.pk)
+        and can_fill_now(book, c, category_id, hold.pickup_library_id, c.current_id)
+    ]
     if not usable:
         return None
-    return min(usable, key=lambda c: (arrivals.arrival(c.current_id, hold.pickup_library_id),
-                                      c.pk))
+    return min(usable, key=lambda c: (arrivals.arrival(c.current_id, hold.pickup_library_id), c.pk))
 
 
 def retarget(record_id: int, today: dt.date, book: RuleBook | None = None) -> None:
@@ -85,9 +95,12 @@ def retarget(record_id: int, today: dt.date, book: RuleBook | None = None) -> No
     (it retargets too), and this never waits while holding other locks, so no deadlock with a
     check-in locking the same holds. Targets are advisory, a rare double pick is harmless.
     """
-    holds = list(Hold.objects.select_for_update(skip_locked=True, of=("self",))
-                 .filter(record_id=record_id, status=HoldStatus.WAITING)
-                 .select_related("patron").order_by("created_at", "pk"))
+    holds = list(
+        Hold.objects.select_for_update(skip_locked=True, of=("self",))
+        .filter(record_id=record_id, status=HoldStatus.WAITING)
+        .select_related("patron")
+        .order_by("created_at", "pk")
+    )
     if not holds:
         return
     book = book or RuleBook()
@@ -98,10 +111,12 @@ def retarget(record_id: int, today: dt.date, book: RuleBook | None = None) -> No
     for hold in holds:
         category_id = hold.patron.category_id if hold.patron else None
         current = by_pk.get(hold.target_id) if hold.target_id else None
-        if (current is not None and current.pk not in taken
-                and (hold.item_id is None or hold.item_id == current.pk)
-                and can_fill_now(book, current, category_id, hold.pickup_library_id,
-                                 current.current_id)):
+        if (
+            current is not None
+            and current.pk not in taken
+            and (hold.item_id is None or hold.item_id == current.pk)
+            and can_fill_now(book, current, category_id, hold.pickup_library_id, current.current_id)
+        ):
             taken.add(current.pk)
             continue
         free = [c for c in copies if c.pk not in taken]

@@ -39,8 +39,11 @@ from maillon.network.permissions import Action, require
 
 
 def _active(item: Item) -> Transfer | None:
-    return (Transfer.objects.select_for_update()
-            .filter(item=item, received_at__isnull=True, cancelled_at__isnull=True).first())
+    return (
+        Transfer.objects.select_for_update()
+        .filter(item=item, received_at__isnull=True, cancelled_at__isnull=True)
+        .first()
+    )
 
 
 def _user(actor):
@@ -59,26 +62,37 @@ def send_transfer(actor, library: Library | int, item: Item | str) -> Transfer:
         item = lock_item(item)
         transfer = _active(item)
         if transfer is None:
-            raise CirculationError("no_transfer", _(
-                "The item %(barcode)s has nowhere to go: check it in to know what to do.") % {
-                "barcode": item.barcode})
+            raise CirculationError(
+                "no_transfer",
+                _("The item %(barcode)s has nowhere to go: check it in to know what to do.")
+                % {"barcode": item.barcode},
+            )
         if transfer.from_library_id != library.pk:
             origin = Library.objects.get(pk=transfer.from_library_id)
-            raise CirculationError("not_from_here", _(
-                "The item %(barcode)s is to be sent by %(library)s, not from here.") % {
-                "barcode": item.barcode, "library": origin.name},
-                details={"from_library": origin.code})
+            raise CirculationError(
+                "not_from_here",
+                _("The item %(barcode)s is to be sent by %(library)s, not from here.")
+                % {"barcode": item.barcode, "library": origin.name},
+                details={"from_library": origin.code},
+            )
         if transfer.sent_at is None:
             transfer.sent_at = timezone.now()
             transfer.sent_by = _user(actor)
             transfer.save(update_fields=["sent_at", "sent_by"])
-            log(item, "transfer_sent", library, actor, transfer=transfer.pk,
-                to=transfer.to_library_id)
+            log(
+                item,
+                "transfer_sent",
+                library,
+                actor,
+                transfer=transfer.pk,
+                to=transfer.to_library_id,
+            )
         return transfer
 
 
-def receive_transfer(actor, library: Library | int, item: Item | str, *,
-                     today: dt.date | None = None) -> CheckinResult:
+def receive_transfer(
+    actor, library: Library | int, item: Item | str, *, today: dt.date | None = None
+) -> CheckinResult:
     """The item arrives at `library` by the shuttle: the same decision as a check-in (hold
     shelf, onward transfer or shelf), without closing a loan (code not_in_transit if the item is
     on loan). Received twice: the decision already taken. At the wrong library: see the module.
@@ -91,8 +105,9 @@ def receive_transfer(actor, library: Library | int, item: Item | str, *,
         return checkin_locked(actor, library, item, today_or(today), receiving=True)
 
 
-def create_transfer(actor, library: Library | int, item: Item | str,
-                    to_library: Library | int) -> Transfer:
+def create_transfer(
+    actor, library: Library | int, item: Item | str, to_library: Library | int
+) -> Transfer:
     """Send an available item of this library's shelves to another library by hand.
 
     Locks the item. Codes: unknown_barcode, not_available, not_here, same_library.
@@ -103,16 +118,25 @@ def create_transfer(actor, library: Library | int, item: Item | str,
     with transaction.atomic():
         item = lock_item(item)
         if item.status != ItemStatus.AVAILABLE:
-            raise CirculationError("not_available", _(
-                "The item %(barcode)s is %(status)s: it cannot be sent.") % {
-                "barcode": item.barcode, "status": status_label(item.status)})
+            raise CirculationError(
+                "not_available",
+                _("The item %(barcode)s is %(status)s: it cannot be sent.")
+                % {"barcode": item.barcode, "status": status_label(item.status)},
+            )
         if item.current_id != library.pk:
-            raise CirculationError("not_here", _(
-                "The item %(barcode)s is not at this library.") % {"barcode": item.barcode})
+            raise CirculationError(
+                "not_here",
+                _("The item %(barcode)s is not at this library.") % {"barcode": item.barcode},
+            )
         if to_library.pk == library.pk:
             raise CirculationError("same_library", _("Choose another library to send it to."))
-        transfer = Transfer.objects.create(item=item, from_library=library, to_library=to_library,
-                                           reason=TransferReason.MANUAL, created_by=_user(actor))
+        transfer = Transfer.objects.create(
+            item=item,
+            from_library=library,
+            to_library=to_library,
+            reason=TransferReason.MANUAL,
+            created_by=_user(actor),
+        )
         set_item_state(item, ItemStatus.IN_TRANSIT, library)
         log(item, "transfer_created", library, actor, transfer=transfer.pk, to=to_library.pk)
         return transfer
@@ -132,17 +156,24 @@ class ShuttleLists:
 def shuttle_lists(library: Library | int, day: dt.date | None = None) -> ShuttleLists:
     library = library_obj(library)
     day = today_or(day)
-    active = (Transfer.objects.filter(received_at__isnull=True, cancelled_at__isnull=True)
-              .select_related("item", "item__record", "from_library", "to_library", "hold",
-                              "hold__patron"))
+    active = Transfer.objects.filter(
+        received_at__isnull=True, cancelled_at__isnull=True
+    ).select_related("item", "item__record", "from_library", "to_library", "hold", "hold__patron")
     return ShuttleLists(
-        library=library, day=day, serves_today=library.is_shuttle_day(day),
-        to_send=list(active.filter(from_library=library, sent_at__isnull=True)
-                     .order_by("to_library__name", "created_at")),
-        expected=list(active.filter(to_library=library, sent_at__isnull=False)
-                      .order_by("from_library__name", "sent_at")),
+        library=library,
+        day=day,
+        serves_today=library.is_shuttle_day(day),
+        to_send=list(
+            active.filter(from_library=library, sent_at__isnull=True).order_by(
+                "to_library__name", "created_at"
+            )
+        ),
+        expected=list(
+            active.filter(to_library=library, sent_at__isnull=False).order_by(
+                "from_library__name", "sent_at"
+            )
+        ),
     )
 
 
-__all__ = ["ShuttleLists", "create_transfer", "receive_transfer", "send_transfer",
-           "shuttle_lists"]
+__all__ = ["ShuttleLists", "create_transfer", "receive_transfer", "send_transfer", "shuttle_lists"]

@@ -50,8 +50,9 @@ def _desk_library(request: HttpRequest, *, posted: bool = False) -> Library:
         raise PermissionDenied(denial_message(Action.CIRCULATE))
     require(request.user, Action.CIRCULATE, library)
     if posted and request.POST.get("library", "") != str(library.pk):
-        raise PermissionDenied(_(
-            "This form was drawn for another library's desk: reload the page and try again."))
+        raise PermissionDenied(
+            _("This form was drawn for another library's desk: reload the page and try again.")
+        )
     return library
 
 
@@ -63,6 +64,7 @@ def _desk_url(card: str = "", **params) -> str:
 
 
 # The desk: a card, then items ----------------------------------------------------------------
+
 
 @staff_required
 def desk(request: HttpRequest) -> HttpResponse:
@@ -76,25 +78,34 @@ def desk(request: HttpRequest) -> HttpResponse:
             patron = find_patron(card)
         except CirculationError as error:
             card_error = error.message
-    context = {"library": library, "today": today, "card": card, "card_error": card_error,
-               "patron": patron, "can_manage": can(request.user, Action.MANAGE, library)}
+    context = {
+        "library": library,
+        "today": today,
+        "card": card,
+        "card_error": card_error,
+        "patron": patron,
+        "can_manage": can(request.user, Action.MANAGE, library),
+    }
     if patron is not None:
         loans = services.loans_of(patron)
         for loan in loans:
             loan.overdue = loan.due_on < today
             loan.lent_today = timezone.localdate(loan.checked_out_at) == today
         pending = request.session.get(PENDING_OVERRIDE)
-        if pending and (pending.get("card") != patron.card_number
-                        or pending.get("library") != library.pk):
+        if pending and (
+            pending.get("card") != patron.card_number or pending.get("library") != library.pk
+        ):
             pending = None
-        context.update({
-            "loans": loans,
-            "holds": services.holds_of(patron),
-            "blocks": list(patron.active_blocks),
-            "expired": patron.is_expired_on(today),
-            "pending": pending if context["can_manage"] else None,
-            "overdue_count": sum(1 for loan in loans if loan.overdue),
-        })
+        context.update(
+            {
+                "loans": loans,
+                "holds": services.holds_of(patron),
+                "blocks": list(patron.active_blocks),
+                "expired": patron.is_expired_on(today),
+                "pending": pending if context["can_manage"] else None,
+                "overdue_count": sum(1 for loan in loans if loan.overdue),
+            }
+        )
         context.update(_explanation(request, library, patron))
         context.update(_hold_search(request, patron))
     return render(request, "circulation/desk.html", context)
@@ -103,15 +114,18 @@ def desk(request: HttpRequest) -> HttpResponse:
 def _hold_search(request: HttpRequest, patron) -> dict:
     """The "place a hold" box: what was looked for, the records found, where to pick up."""
     query = request.GET.get("reserver", "").strip()
-    return {"hold_query": query, "hold_candidates": hold_candidates(query) if query else [],
-            "pickups": pickup_libraries() if query else [],
-            "default_pickup": patron.home_library_id,
-            # A suspension ends after today (the service refuses today or before).
-            "suspend_from": timezone.localdate() + dt.timedelta(days=1)}
+    return {
+        "hold_query": query,
+        "hold_candidates": hold_candidates(query) if query else [],
+        "pickups": pickup_libraries() if query else [],
+        "default_pickup": patron.home_library_id,
+        # A suspension ends after today (the service refuses today or before).
+        "suspend_from": timezone.localdate() + dt.timedelta(days=1),
+    }
 
 
 def _explanation(request: HttpRequest, library: Library, patron) -> dict:
-    """"Which rule applies?" for this patron and a scanned item, at this library."""
+    """ "Which rule applies?" for this patron and a scanned item, at this library."""
     barcode = request.GET.get("regle", "").strip()
     if not barcode:
         return {}
@@ -138,22 +152,28 @@ def checkout_view(request: HttpRequest) -> HttpResponse:
         messages.error(request, _("Give a reason to override the refusal."))
         return redirect(_desk_url(card))
     try:
-        loan = services.checkout(request.user, library, card, barcode,
-                                 override_reason=reason if overriding else None)
+        loan = services.checkout(
+            request.user, library, card, barcode, override_reason=reason if overriding else None
+        )
     except CirculationError as error:
         messages.error(request, error.message)
         if error.overridable and can(request.user, Action.MANAGE, library):
             request.session[PENDING_OVERRIDE] = {
-                "card": card, "library": library.pk, "barcode": barcode,
+                "card": card,
+                "library": library.pk,
+                "barcode": barcode,
                 "refusals": error.details.get("refusals")
-                or [{"code": error.code, "message": error.message}]}
+                or [{"code": error.code, "message": error.message}],
+            }
         else:
             request.session.pop(PENDING_OVERRIDE, None)
         return redirect(_desk_url(card))
     request.session.pop(PENDING_OVERRIDE, None)
     text = _("%(title)s (%(barcode)s) lent until %(date)s.") % {
-        "title": loan.item.record.title, "barcode": loan.item.barcode,
-        "date": date_format(loan.due_on, "SHORT_DATE_FORMAT")}
+        "title": loan.item.record.title,
+        "barcode": loan.item.barcode,
+        "date": date_format(loan.due_on, "SHORT_DATE_FORMAT"),
+    }
     if loan.override_codes:
         text += " " + _("Override recorded: %(reason)s") % {"reason": loan.override_reason}
     messages.success(request, text)
@@ -165,8 +185,11 @@ def checkout_view(request: HttpRequest) -> HttpResponse:
 def renew_view(request: HttpRequest) -> HttpResponse:
     library = _desk_library(request, posted=True)
     card = normalize_card(request.POST.get("carte", ""))
-    loan = Loan.objects.filter(pk=request.POST.get("loan") or 0,
-                               returned_at__isnull=True).select_related("item").first()
+    loan = (
+        Loan.objects.filter(pk=request.POST.get("loan") or 0, returned_at__isnull=True)
+        .select_related("item")
+        .first()
+    )
     if loan is None:
         messages.error(request, _("This loan has been returned."))
         return redirect(_desk_url(card))
@@ -175,21 +198,26 @@ def renew_view(request: HttpRequest) -> HttpResponse:
     except CirculationError as error:
         messages.error(request, f"{loan.item.barcode} : {error.message}")
     else:
-        messages.success(request, _("%(barcode)s renewed until %(date)s.") % {
-            "barcode": loan.item.barcode,
-            "date": date_format(loan.due_on, "SHORT_DATE_FORMAT")})
+        messages.success(
+            request,
+            _("%(barcode)s renewed until %(date)s.")
+            % {"barcode": loan.item.barcode, "date": date_format(loan.due_on, "SHORT_DATE_FORMAT")},
+        )
     return redirect(_desk_url(card))
 
 
 # Check-in ------------------------------------------------------------------------------------
 
+
 @staff_required
 def checkin_page(request: HttpRequest) -> HttpResponse:
     library = _desk_library(request)
     results = [r for r in request.session.get(CHECKINS, []) if r.get("library") == library.pk]
-    return render(request, "circulation/checkin.html", {
-        "library": library, "latest": results[0] if results else None,
-        "earlier": results[1:]})
+    return render(
+        request,
+        "circulation/checkin.html",
+        {"library": library, "latest": results[0] if results else None, "earlier": results[1:]},
+    )
 
 
 @staff_required
@@ -206,39 +234,62 @@ def checkin_view(request: HttpRequest) -> HttpResponse:
         messages.error(request, error.message)
         return redirect("circulation:checkin")
     entry = result.as_dict()
-    entry.update({"library": library.pk, "title": result.item.record.title,
-                  "at": timezone.localtime().strftime("%H:%M")})
+    entry.update(
+        {
+            "library": library.pk,
+            "title": result.item.record.title,
+            "at": timezone.localtime().strftime("%H:%M"),
+        }
+    )
     request.session[CHECKINS] = [entry, *request.session.get(CHECKINS, [])][:CHECKINS_KEPT]
     return redirect("circulation:checkin")
 
 
 # Slips ---------------------------------------------------------------------------------------
 
+
 @staff_required
 def transfer_slip(request: HttpRequest, pk: int) -> HttpResponse:
     transfer = get_object_or_404(
-        Transfer.objects.select_related("item", "item__record", "from_library", "to_library",
-                                        "hold", "hold__patron"), pk=pk)
+        Transfer.objects.select_related(
+            "item", "item__record", "from_library", "to_library", "hold", "hold__patron"
+        ),
+        pk=pk,
+    )
     require(request.user, Action.CIRCULATE, transfer.from_library)
     patron = transfer.hold.patron if transfer.hold else None
-    return render(request, "circulation/slip_transfer.html", {
-        "transfer": transfer, "item": transfer.item,
-        "patron_card": patron.card_number if patron else "",
-        "patron_initials": initials(patron)})
+    return render(
+        request,
+        "circulation/slip_transfer.html",
+        {
+            "transfer": transfer,
+            "item": transfer.item,
+            "patron_card": patron.card_number if patron else "",
+            "patron_initials": initials(patron),
+        },
+    )
 
 
 @staff_required
 def hold_slip(request: HttpRequest, pk: int) -> HttpResponse:
     hold = get_object_or_404(
-        Hold.objects.select_related("record", "target", "patron", "pickup_library"), pk=pk)
+        Hold.objects.select_related("record", "target", "patron", "pickup_library"), pk=pk
+    )
     require(request.user, Action.CIRCULATE, hold.pickup_library)
-    return render(request, "circulation/slip_hold.html", {
-        "hold": hold, "item": hold.target,
-        "patron_card": hold.patron.card_number if hold.patron else "",
-        "patron_initials": initials(hold.patron)})
+    return render(
+        request,
+        "circulation/slip_hold.html",
+        {
+            "hold": hold,
+            "item": hold.target,
+            "patron_card": hold.patron.card_number if hold.patron else "",
+            "patron_initials": initials(hold.patron),
+        },
+    )
 
 
 # The lists of the day ------------------------------------------------------------------------
+
 
 @staff_required
 def day_lists(request: HttpRequest) -> HttpResponse:
@@ -248,15 +299,21 @@ def day_lists(request: HttpRequest) -> HttpResponse:
     for hold in shelf:
         hold.patron_initials = initials(hold.patron)
         hold.expired = bool(hold.ready_until and hold.ready_until < today)
-    return render(request, "circulation/day.html", {
-        "library": library, "today": today,
-        "pull": services.pull_list(library, today),
-        "shelf": shelf,
-        "shuttle": services.shuttle_lists(library, today),
-        # Any active library may receive a manual send, pickup point or not (the MD too).
-        "destinations": Library.objects.filter(is_active=True).exclude(pk=library.pk)
-                        .order_by("name"),
-    })
+    return render(
+        request,
+        "circulation/day.html",
+        {
+            "library": library,
+            "today": today,
+            "pull": services.pull_list(library, today),
+            "shelf": shelf,
+            "shuttle": services.shuttle_lists(library, today),
+            # Any active library may receive a manual send, pickup point or not (the MD too).
+            "destinations": Library.objects.filter(is_active=True)
+            .exclude(pk=library.pk)
+            .order_by("name"),
+        },
+    )
 
 
 @staff_required
@@ -269,8 +326,11 @@ def send_view(request: HttpRequest) -> HttpResponse:
     except CirculationError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, _("%(barcode)s is in the shuttle for %(library)s.") % {
-            "barcode": barcode, "library": transfer.to_library.name})
+        messages.success(
+            request,
+            _("%(barcode)s is in the shuttle for %(library)s.")
+            % {"barcode": barcode, "library": transfer.to_library.name},
+        )
     return redirect(reverse("circulation:day") + "#navette")
 
 
@@ -280,13 +340,31 @@ def pull_list_csv(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = (
-        f'attachment; filename="prelevements-{library.code}-{today.isoformat()}.csv"')
+        f'attachment; filename="prelevements-{library.code}-{today.isoformat()}.csv"'
+    )
     response.write("\ufeff")  # a spreadsheet opens UTF-8 with its accents
     writer = csv.writer(response, delimiter=";")
-    writer.writerow([_("Barcode"), _("Call number"), _("Location"), _("Title"),
-                     _("Pickup library"), _("Card"), _("Placed on")])
+    writer.writerow(
+        [
+            _("Barcode"),
+            _("Call number"),
+            _("Location"),
+            _("Title"),
+            _("Pickup library"),
+            _("Card"),
+            _("Placed on"),
+        ]
+    )
     for entry in services.pull_list(library, today):
-        writer.writerow([entry.item.barcode, entry.item.call_number, entry.item.location,
-                         entry.item.record.title, entry.destination.name, entry.patron_card,
-                         timezone.localdate(entry.hold.created_at).isoformat()])
+        writer.writerow(
+            [
+                entry.item.barcode,
+                entry.item.call_number,
+                entry.item.location,
+                entry.item.record.title,
+                entry.destination.name,
+                entry.patron_card,
+                timezone.localdate(entry.hold.created_at).isoformat(),
+            ]
+        )
     return response

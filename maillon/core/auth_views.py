@@ -13,9 +13,11 @@ from maillon.core.sessions import end_staff_login
 
 
 class ThrottledAuthenticationForm(AuthenticationForm):
-    username = forms.CharField(label=gettext_lazy("Username"), max_length=254,
-                               widget=forms.TextInput(attrs={"autofocus": True,
-                                                             "autocomplete": "username"}))
+    username = forms.CharField(
+        label=gettext_lazy("Username"),
+        max_length=254,
+        widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"}),
+    )
 
     error_messages = {
         **AuthenticationForm.error_messages,

@@ -40,19 +40,31 @@ def give_patron_accounts(password: str) -> list[tuple[str, str]]:
     reader with a hold ready, one with a hold on its way, and a collective borrower.
     Returns (card number, description) like the staff accounts."""
     wanted = [
-        (Patron.objects.filter(holds__status=HoldStatus.READY, loans__returned_at=None,
-                               category__kind=CategoryKind.ADULT),
-         "lecteur·rice : réservation disponible, prêts en cours (catalogue public /compte/)"),
-        (Patron.objects.filter(holds__status=HoldStatus.IN_TRANSIT),
-         "lecteur·rice : réservation en route par la navette"),
-        (Patron.objects.filter(category__kind=CategoryKind.COLLECTIVE,
-                               loans__returned_at=None),
-         "collectivité : ses prêts en cours"),
+        (
+            Patron.objects.filter(
+                holds__status=HoldStatus.READY,
+                loans__returned_at=None,
+                category__kind=CategoryKind.ADULT,
+            ),
+            "lecteur·rice : réservation disponible, prêts en cours (catalogue public /compte/)",
+        ),
+        (
+            Patron.objects.filter(holds__status=HoldStatus.IN_TRANSIT),
+            "lecteur·rice : réservation en route par la navette",
+        ),
+        (
+            Patron.objects.filter(category__kind=CategoryKind.COLLECTIVE, loans__returned_at=None),
+            "collectivité : ses prêts en cours",
+        ),
     ]
     accounts: list[tuple[str, str]] = []
     for candidates, description in wanted:
-        patron = (candidates.exclude(card_number__in=[card for card, _d in accounts])
-                  .filter(expires_on__gte=timezone.localdate()).order_by("card_number").first())
+        patron = (
+            candidates.exclude(card_number__in=[card for card, _d in accounts])
+            .filter(expires_on__gte=timezone.localdate())
+            .order_by("card_number")
+            .first()
+        )
         if patron is not None:
             set_own_password(patron, password)
             accounts.append((patron.card_number, description))

@@ -17,21 +17,25 @@ def home(request: HttpRequest) -> HttpResponse:
     library = current_library(request)
     context: dict = {"today": today, "library": library}
     if library:
-        library = Library.objects.prefetch_related("opening_hours", "closures").get(
-            pk=library.pk)
+        library = Library.objects.prefetch_related("opening_hours", "closures").get(pk=library.pk)
         context.update(
             hours_today=library.hours_on(today),
             shuttle_today=library.is_shuttle_day(today) and not library.is_closed_on(today),
             next_shuttle=library.next_shuttle_day(today),
-            closures=library.closures.filter(end__gte=today,
-                                             start__lte=today + dt.timedelta(days=60)),
+            closures=library.closures.filter(
+                end__gte=today, start__lte=today + dt.timedelta(days=60)
+            ),
         )
     if can(request.user, Action.ADMINISTER):
-        network = list(Library.objects.filter(is_active=True)
-                       .prefetch_related("opening_hours", "closures"))
+        network = list(
+            Library.objects.filter(is_active=True).prefetch_related("opening_hours", "closures")
+        )
         context["network_today"] = [
-            {"library": lib, "hours": lib.hours_on(today),
-             "shuttle": lib.is_shuttle_day(today) and not lib.is_closed_on(today)}
+            {
+                "library": lib,
+                "hours": lib.hours_on(today),
+                "shuttle": lib.is_shuttle_day(today) and not lib.is_closed_on(today),
+            }
             for lib in network
         ]
         context["network_closures"] = Closure.objects.filter(

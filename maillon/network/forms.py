@@ -8,15 +8,31 @@ from maillon.network.services import LOCAL_FIELDS
 
 class LibraryForm(forms.ModelForm):
     shuttle_days = forms.TypedMultipleChoiceField(
-        label=_("Shuttle days"), choices=WEEKDAYS, coerce=int, required=False,
+        label=_("Shuttle days"),
+        choices=WEEKDAYS,
+        coerce=int,
+        required=False,
         widget=forms.CheckboxSelectMultiple,
     )
 
     class Meta:
         model = Library
-        fields = ["code", "name", "kind", "commune", "postcode", "address", "phone", "email",
-                  "website", "latitude", "longitude", "shuttle_days", "is_active",
-                  "is_pickup_point"]
+        fields = [
+            "code",
+            "name",
+            "kind",
+            "commune",
+            "postcode",
+            "address",
+            "phone",
+            "email",
+            "website",
+            "latitude",
+            "longitude",
+            "shuttle_days",
+            "is_active",
+            "is_pickup_point",
+        ]
 
     def __init__(self, *args, network_fields: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
@@ -56,8 +72,7 @@ class ClosureForm(forms.ModelForm):
 class PartnerForm(forms.ModelForm):
     class Meta:
         model = Partner
-        fields = ["library", "name", "kind", "contact_name", "email", "phone", "address",
-                  "notes"]
+        fields = ["library", "name", "kind", "contact_name", "email", "phone", "address", "notes"]
         widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, libraries=None, **kwargs):

@@ -52,7 +52,8 @@ class Library(models.Model):
     is_active = models.BooleanField(_("active"), default=True)
     # The network decides where patrons may collect holds; see __init__ for the default.
     is_pickup_point = models.BooleanField(
-        _("pickup point"), default=True,
+        _("pickup point"),
+        default=True,
         help_text=_("Patrons may choose this library to pick up their reservations."),
     )
 
@@ -124,8 +125,10 @@ class OpeningHours(models.Model):
         verbose_name_plural = _("opening hours")
         ordering = ["weekday", "opens"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(opens__lt=models.F("closes")),
-                                   name="opening_hours_opens_before_closes"),
+            models.CheckConstraint(
+                condition=models.Q(opens__lt=models.F("closes")),
+                name="opening_hours_opens_before_closes",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -149,8 +152,9 @@ class Closure(models.Model):
         verbose_name_plural = _("closures")
         ordering = ["start"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(start__lte=models.F("end")),
-                                   name="closure_start_before_end"),
+            models.CheckConstraint(
+                condition=models.Q(start__lte=models.F("end")), name="closure_start_before_end"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -171,8 +175,9 @@ class PartnerKind(models.TextChoices):
 
 
 class Partner(models.Model):
-    library = models.ForeignKey(Library, on_delete=models.CASCADE, related_name="partners",
-                                verbose_name=_("library"))
+    library = models.ForeignKey(
+        Library, on_delete=models.CASCADE, related_name="partners", verbose_name=_("library")
+    )
     name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=20, choices=PartnerKind.choices)
     contact_name = models.CharField(_("contact person"), max_length=200, blank=True)
@@ -200,8 +205,9 @@ class Role(models.TextChoices):
 class StaffRole(models.Model):
     """A person's role at one library; a person may hold roles at several."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                             related_name="staff_roles")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_roles"
+    )
     library = models.ForeignKey(Library, on_delete=models.CASCADE, related_name="staff_roles")
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
 

@@ -16,8 +16,17 @@ def create_library(actor, **fields) -> Library:
 
 
 # Fields a librarian may change at their own library; the rest is the coordinator's.
-LOCAL_FIELDS = {"name", "commune", "postcode", "address", "phone", "email", "website",
-                "latitude", "longitude"}
+LOCAL_FIELDS = {
+    "name",
+    "commune",
+    "postcode",
+    "address",
+    "phone",
+    "email",
+    "website",
+    "latitude",
+    "longitude",
+}
 
 
 @transaction.atomic
@@ -94,8 +103,16 @@ def revoke_role(actor, staff_role: StaffRole) -> None:
 
 
 @transaction.atomic
-def create_staff_member(actor, *, username: str, first_name: str, last_name: str, email: str,
-                        library: Library, role: Role | str):
+def create_staff_member(
+    actor,
+    *,
+    username: str,
+    first_name: str,
+    last_name: str,
+    email: str,
+    library: Library,
+    role: Role | str,
+):
     """A new account with no password yet: the person sets it from the e-mailed link."""
     from django.contrib.auth import get_user_model
 

@@ -9,8 +9,11 @@ urlpatterns = [
     path("bibliotheques/<str:code>/modifier/", views.library_edit, name="library_edit"),
     path("bibliotheques/<str:code>/horaires/", views.library_hours, name="library_hours"),
     path("bibliotheques/<str:code>/fermetures/", views.closure_add, name="closure_add"),
-    path("bibliotheques/<str:code>/fermetures/<int:pk>/supprimer/", views.closure_remove,
-         name="closure_remove"),
+    path(
+        "bibliotheques/<str:code>/fermetures/<int:pk>/supprimer/",
+        views.closure_remove,
+        name="closure_remove",
+    ),
     path("partenaires/", views.partner_list, name="partner_list"),
     path("partenaires/nouveau/", views.partner_edit, name="partner_create"),
     path("partenaires/<int:pk>/", views.partner_edit, name="partner_edit"),

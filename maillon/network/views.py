@@ -34,12 +34,16 @@ def library_detail(request: HttpRequest, code: str) -> HttpResponse:
     )
     require(request.user, Action.VIEW, library)
     staff = StaffRole.objects.filter(library=library).select_related("user")
-    return render(request, "network/library_detail.html", {
-        "library": library,
-        "staff": staff,
-        "can_manage": can(request.user, Action.MANAGE, library),
-        "closure_form": ClosureForm(),
-    })
+    return render(
+        request,
+        "network/library_detail.html",
+        {
+            "library": library,
+            "staff": staff,
+            "can_manage": can(request.user, Action.MANAGE, library),
+            "closure_form": ClosureForm(),
+        },
+    )
 
 
 @staff_required
@@ -61,8 +65,9 @@ def library_edit(request: HttpRequest, code: str) -> HttpResponse:
     form = LibraryForm(request.POST or None, instance=library, network_fields=network_fields)
     if request.method == "POST" and form.is_valid():
         fields = {name: form.cleaned_data[name] for name in form.fields}
-        library = services.update_library(request.user, Library.objects.get(pk=library.pk),
-                                          **fields)
+        library = services.update_library(
+            request.user, Library.objects.get(pk=library.pk), **fields
+        )
         messages.success(request, _("Changes saved."))
         return redirect("library_detail", code=library.code)
     return render(request, "network/library_form.html", {"form": form, "library": library})
@@ -82,8 +87,7 @@ def library_hours(request: HttpRequest, code: str) -> HttpResponse:
         services.set_opening_hours(request.user, library, spans)
         messages.success(request, _("Opening hours saved."))
         return redirect("library_detail", code=library.code)
-    return render(request, "network/library_hours.html",
-                  {"library": library, "formset": formset})
+    return render(request, "network/library_hours.html", {"library": library, "formset": formset})
 
 
 @staff_required
@@ -96,10 +100,17 @@ def closure_add(request: HttpRequest, code: str) -> HttpResponse:
         services.add_closure(request.user, library, **form.cleaned_data)
         messages.success(request, _("Closure added."))
         return redirect("library_detail", code=library.code)
-    return render(request, "network/library_detail.html", {
-        "library": library, "can_manage": True, "closure_form": form,
-        "staff": StaffRole.objects.filter(library=library).select_related("user"),
-    }, status=400)
+    return render(
+        request,
+        "network/library_detail.html",
+        {
+            "library": library,
+            "can_manage": True,
+            "closure_form": form,
+            "staff": StaffRole.objects.filter(library=library).select_related("user"),
+        },
+        status=400,
+    )
 
 
 @staff_required
@@ -118,12 +129,16 @@ def partner_list(request: HttpRequest) -> HttpResponse:
     library_code = request.GET.get("bibliotheque")
     if library_code:
         partners = partners.filter(library__code=library_code)
-    return render(request, "network/partner_list.html", {
-        "partners": partners,
-        "libraries": Library.objects.all(),
-        "selected": library_code,
-        "can_add": libraries_for(request.user, Action.MANAGE).exists(),
-    })
+    return render(
+        request,
+        "network/partner_list.html",
+        {
+            "partners": partners,
+            "libraries": Library.objects.all(),
+            "selected": library_code,
+            "can_add": libraries_for(request.user, Action.MANAGE).exists(),
+        },
+    )
 
 
 @staff_required
@@ -136,8 +151,7 @@ def partner_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     initial = {}
     if partner is None and (here := current_library(request)) and allowed.filter(pk=here.pk):
         initial["library"] = here
-    form = PartnerForm(request.POST or None, instance=partner, libraries=allowed,
-                       initial=initial)
+    form = PartnerForm(request.POST or None, instance=partner, libraries=allowed, initial=initial)
     if request.method == "POST" and form.is_valid():
         partner = services.save_partner(request.user, form.save(commit=False))
         messages.success(request, _("Partner %(name)s saved.") % {"name": partner.name})
@@ -159,9 +173,14 @@ def staff_list(request: HttpRequest) -> HttpResponse:
     roles = StaffRole.objects.select_related("user", "library").order_by(
         "user__last_name", "user__first_name", "library__name"
     )
-    return render(request, "network/staff_list.html", {
-        "roles": roles, "can_administer": can(request.user, Action.ADMINISTER),
-    })
+    return render(
+        request,
+        "network/staff_list.html",
+        {
+            "roles": roles,
+            "can_administer": can(request.user, Action.ADMINISTER),
+        },
+    )
 
 
 @staff_required
@@ -171,10 +190,17 @@ def staff_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         user = services.create_staff_member(request.user, **form.cleaned_data)
         # The new colleague chooses a password from the link in this e-mail.
-        send_password_link(user, request, subject_template="registration/welcome_subject.txt",
-                           body_template="registration/welcome_email.txt")
-        messages.success(request, _("Account created; %(email)s received a link to choose a "
-                                    "password.") % {"email": user.email})
+        send_password_link(
+            user,
+            request,
+            subject_template="registration/welcome_subject.txt",
+            body_template="registration/welcome_email.txt",
+        )
+        messages.success(
+            request,
+            _("Account created; %(email)s received a link to choose a password.")
+            % {"email": user.email},
+        )
         return redirect("staff_list")
     return render(request, "network/staff_form.html", {"form": form})
 
@@ -191,16 +217,21 @@ def staff_roles(request: HttpRequest, user_id: int) -> HttpResponse:
             messages.success(request, _("Role removed."))
             return redirect("staff_roles", user_id=person.pk)
         if form.is_valid():
-            services.grant_role(request.user, person, form.cleaned_data["library"],
-                                form.cleaned_data["role"])
+            services.grant_role(
+                request.user, person, form.cleaned_data["library"], form.cleaned_data["role"]
+            )
             messages.success(request, _("Role saved."))
             return redirect("staff_roles", user_id=person.pk)
-    return render(request, "network/staff_roles.html", {
-        "person": person,
-        "roles": person.staff_roles.select_related("library"),
-        "form": form,
-        "can_administer": can(request.user, Action.ADMINISTER),
-    })
+    return render(
+        request,
+        "network/staff_roles.html",
+        {
+            "person": person,
+            "roles": person.staff_roles.select_related("library"),
+            "form": form,
+            "can_administer": can(request.user, Action.ADMINISTER),
+        },
+    )
 
 
 @staff_required

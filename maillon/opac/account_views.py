@@ -43,15 +43,23 @@ def _page(request: HttpRequest, queryset, per_page: int):
 
 
 def _open_loans(patron: Patron):
-    return (Loan.objects.filter(patron=patron, returned_at__isnull=True)
-            .select_related("item", "item__record", "library").order_by("due_on", "pk"))
+    return (
+        Loan.objects.filter(patron=patron, returned_at__isnull=True)
+        .select_related("item", "item__record", "library")
+        .order_by("due_on", "pk")
+    )
 
 
 def _context(request: HttpRequest, section: str, **extra) -> dict:
     patron: Patron = request.patron
     today = timezone.localdate()
-    return {"patron": patron, "section": section, "today": today,
-            "expired": patron.is_expired_on(today), **extra}
+    return {
+        "patron": patron,
+        "section": section,
+        "today": today,
+        "expired": patron.is_expired_on(today),
+        **extra,
+    }
 
 
 @never_cache
@@ -60,14 +68,24 @@ def account(request: HttpRequest) -> HttpResponse:
     patron: Patron = request.patron
     today = timezone.localdate()
     counts = Loan.objects.filter(patron=patron, returned_at__isnull=True).aggregate(
-        total=Count("pk"), overdue=Count("pk", filter=Q(due_on__lt=today)))
+        total=Count("pk"), overdue=Count("pk", filter=Q(due_on__lt=today))
+    )
     loans = _page(request, _open_loans(patron), LOANS_PER_PAGE)
     for loan in loans:
         loan.overdue = loan.due_on < today
-    return _render(request, "account/home.html", _context(
-        request, "home", loans=loans, loan_count=counts["total"],
-        overdue_count=counts["overdue"], holds=services.holds_of(patron),
-        blocked=patron.is_blocked))
+    return _render(
+        request,
+        "account/home.html",
+        _context(
+            request,
+            "home",
+            loans=loans,
+            loan_count=counts["total"],
+            overdue_count=counts["overdue"],
+            holds=services.holds_of(patron),
+            blocked=patron.is_blocked,
+        ),
+    )
 
 
 @require_POST
@@ -88,8 +106,11 @@ def renew(request: HttpRequest) -> HttpResponse:
         else:
             renewed += 1
             if len(loans) == 1:
-                messages.success(request, _("“%(title)s” renewed: due back on %(date)s.") % {
-                    "title": loan.item.record.title, "date": date_format(loan.due_on)})
+                messages.success(
+                    request,
+                    _("“%(title)s” renewed: due back on %(date)s.")
+                    % {"title": loan.item.record.title, "date": date_format(loan.due_on)},
+                )
     if len(loans) > 1 and renewed:
         messages.success(request, _("%(count)d loans renewed.") % {"count": renewed})
     return redirect(reverse("opac:account") + "#prets")
@@ -110,8 +131,9 @@ def _int(value: str | None) -> int:
 def hold_action(request: HttpRequest, pk: int) -> HttpResponse:
     """Cancel, suspend or resume one of the patron's own holds."""
     patron: Patron = request.patron
-    hold = get_object_or_404(Hold.objects.select_related("record"), pk=pk, patron=patron,
-                             status__in=ACTIVE_HOLD_STATUSES)
+    hold = get_object_or_404(
+        Hold.objects.select_related("record"), pk=pk, patron=patron, status__in=ACTIVE_HOLD_STATUSES
+    )
     action = request.POST.get("action")
     try:
         if action == "cancel":
@@ -138,11 +160,18 @@ def history(request: HttpRequest) -> HttpResponse:
     patron: Patron = request.patron
     loans = None
     if patron.keep_history:
-        loans = _page(request, Loan.objects.filter(patron=patron, returned_at__isnull=False)
-                      .select_related("item__record", "library")
-                      .order_by("-returned_at", "-pk"), HISTORY_PER_PAGE)
-    return _render(request, "account/history.html", _context(
-        request, "history", loans=loans, delay=policy().anonymise_after_days))
+        loans = _page(
+            request,
+            Loan.objects.filter(patron=patron, returned_at__isnull=False)
+            .select_related("item__record", "library")
+            .order_by("-returned_at", "-pk"),
+            HISTORY_PER_PAGE,
+        )
+    return _render(
+        request,
+        "account/history.html",
+        _context(request, "history", loans=loans, delay=policy().anonymise_after_days),
+    )
 
 
 @never_cache
@@ -158,27 +187,39 @@ def details(request: HttpRequest) -> HttpResponse:
         except PatronError as error:
             form.add_error(error.field if error.field in form.fields else None, error.message)
         else:
-            messages.success(request, _("Your request is sent to your library, which will "
-                                        "update your details."))
+            messages.success(
+                request, _("Your request is sent to your library, which will update your details.")
+            )
             return redirect("opac:account_details")
-    return _render(request, "account/details.html", _context(
-        request, "details", form=form, pending=pending_request(patron)),
-        status=400 if form.errors else 200)
+    return _render(
+        request,
+        "account/details.html",
+        _context(request, "details", form=form, pending=pending_request(patron)),
+        status=400 if form.errors else 200,
+    )
 
 
 @never_cache
 @patron_required
 def consents(request: HttpRequest) -> HttpResponse:
     patron: Patron = request.patron
-    form = ConsentsForm(_posted(request), initial={
-        "email_notices": patron.email_notices, "newsletters": patron.newsletters,
-        "keep_history": patron.keep_history})
+    form = ConsentsForm(
+        _posted(request),
+        initial={
+            "email_notices": patron.email_notices,
+            "newsletters": patron.newsletters,
+            "keep_history": patron.keep_history,
+        },
+    )
     if request.method == "POST" and form.is_valid():
         set_own_consents(patron, **form.cleaned_data)
         messages.success(request, _("Your choices are saved."))
         return redirect("opac:account_consents")
-    return _render(request, "account/consents.html", _context(
-        request, "consents", form=form, delay=policy().anonymise_after_days))
+    return _render(
+        request,
+        "account/consents.html",
+        _context(request, "consents", form=form, delay=policy().anonymise_after_days),
+    )
 
 
 @never_cache

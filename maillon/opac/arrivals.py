@@ -18,8 +18,9 @@ def new_arrivals(library: Library | None = None, limit: int = 24) -> list[Record
     if library is not None:
         items = items.filter(home=library)
     record_ids: list[int] = []
-    for record_id in items.order_by("-created_at", "-id").values_list(
-            "record_id", flat=True)[:limit * 6]:
+    for record_id in items.order_by("-created_at", "-id").values_list("record_id", flat=True)[
+        : limit * 6
+    ]:
         if record_id not in record_ids:
             record_ids.append(record_id)
             if len(record_ids) == limit:

@@ -57,13 +57,17 @@ class Holding:
 
 def held_items(record: Record) -> QuerySet[Item]:
     """The copies still held, with their libraries, types and open loans: three queries."""
-    open_loans = Prefetch("loans", to_attr="open_loans",
-                          queryset=Loan.objects.filter(returned_at__isnull=True)
-                          .only("id", "item_id", "due_on"))
-    return (record.items.exclude(status__in=GONE)
-            .select_related("home", "current", "item_type")
-            .prefetch_related(open_loans)
-            .order_by("home__name", "call_number", "id"))
+    open_loans = Prefetch(
+        "loans",
+        to_attr="open_loans",
+        queryset=Loan.objects.filter(returned_at__isnull=True).only("id", "item_id", "due_on"),
+    )
+    return (
+        record.items.exclude(status__in=GONE)
+        .select_related("home", "current", "item_type")
+        .prefetch_related(open_loans)
+        .order_by("home__name", "call_number", "id")
+    )
 
 
 def holdings(record: Record) -> list[Holding]:
@@ -71,11 +75,22 @@ def holdings(record: Record) -> list[Holding]:
     for item in held_items(record):
         label, tone = PUBLIC_STATUS.get(item.status, (item.get_status_display(), "warn"))
         loans = getattr(item, "open_loans", [])
-        elsewhere = (item.current if item.current_id != item.home_id
-                     and item.status != ItemStatus.IN_TRANSIT else None)
+        elsewhere = (
+            item.current
+            if item.current_id != item.home_id and item.status != ItemStatus.IN_TRANSIT
+            else None
+        )
         holding = by_library.setdefault(item.home_id, Holding(item.home))
-        holding.copies.append(Copy(
-            call_number=item.call_number, item_type=item.item_type.name,
-            location=item.location, status=item.status, label=str(label), tone=tone,
-            due_on=loans[0].due_on if loans else None, elsewhere=elsewhere))
+        holding.copies.append(
+            Copy(
+                call_number=item.call_number,
+                item_type=item.item_type.name,
+                location=item.location,
+                status=item.status,
+                label=str(label),
+                tone=tone,
+                due_on=loans[0].due_on if loans else None,
+                elsewhere=elsewhere,
+            )
+        )
     return list(by_library.values())

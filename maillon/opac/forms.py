@@ -9,27 +9,43 @@ from maillon.patrons.models import Patron
 
 
 class LoginForm(forms.Form):
-    card = forms.CharField(label=_("Card number"), max_length=40, widget=forms.TextInput(
-        attrs={"autocomplete": "username", "inputmode": "text", "autofocus": True}))
-    password = forms.CharField(label=_("Password"), max_length=200, strip=False,
-                               widget=forms.PasswordInput(
-                                   attrs={"autocomplete": "current-password"}))
+    card = forms.CharField(
+        label=_("Card number"),
+        max_length=40,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "username", "inputmode": "text", "autofocus": True}
+        ),
+    )
+    password = forms.CharField(
+        label=_("Password"),
+        max_length=200,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
 
 
 class PasswordRequestForm(forms.Form):
     identifier = forms.CharField(
-        label=_("Card number or e-mail address"), max_length=254,
-        widget=forms.TextInput(attrs={"autocomplete": "email", "autofocus": True}))
+        label=_("Card number or e-mail address"),
+        max_length=254,
+        widget=forms.TextInput(attrs={"autocomplete": "email", "autofocus": True}),
+    )
 
 
 class SetPasswordForm(forms.Form):
     password1 = forms.CharField(
-        label=_("New password"), strip=False, max_length=200,
+        label=_("New password"),
+        strip=False,
+        max_length=200,
         help_text=_("At least 8 characters, not only digits, not too common."),
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password", "autofocus": True}))
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password", "autofocus": True}),
+    )
     password2 = forms.CharField(
-        label=_("The same password again"), strip=False, max_length=200,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+        label=_("The same password again"),
+        strip=False,
+        max_length=200,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
 
     def clean(self):
         cleaned = super().clean()
@@ -39,32 +55,55 @@ class SetPasswordForm(forms.Form):
 
 
 class DetailsChangeForm(forms.Form):
-    address = forms.CharField(label=_("Address"), required=False, max_length=250,
-                              widget=forms.TextInput(attrs={"autocomplete": "street-address"}))
-    postcode = forms.CharField(label=_("Postcode"), required=False, max_length=10,
-                               widget=forms.TextInput(attrs={"autocomplete": "postal-code"}))
-    city = forms.CharField(label=_("City"), required=False, max_length=120,
-                           widget=forms.TextInput(attrs={"autocomplete": "address-level2"}))
-    phone = forms.CharField(label=_("Phone"), required=False, max_length=30,
-                            widget=forms.TextInput(attrs={"autocomplete": "tel",
-                                                          "type": "tel"}))
-    email = forms.EmailField(label=_("E-mail"), required=False, max_length=254,
-                             widget=forms.EmailInput(attrs={"autocomplete": "email"}))
-    comment = forms.CharField(label=_("Anything to add for the library (optional)"),
-                              required=False, max_length=500,
-                              widget=forms.Textarea(attrs={"rows": 3}))
+    address = forms.CharField(
+        label=_("Address"),
+        required=False,
+        max_length=250,
+        widget=forms.TextInput(attrs={"autocomplete": "street-address"}),
+    )
+    postcode = forms.CharField(
+        label=_("Postcode"),
+        required=False,
+        max_length=10,
+        widget=forms.TextInput(attrs={"autocomplete": "postal-code"}),
+    )
+    city = forms.CharField(
+        label=_("City"),
+        required=False,
+        max_length=120,
+        widget=forms.TextInput(attrs={"autocomplete": "address-level2"}),
+    )
+    phone = forms.CharField(
+        label=_("Phone"),
+        required=False,
+        max_length=30,
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}),
+    )
+    email = forms.EmailField(
+        label=_("E-mail"),
+        required=False,
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    comment = forms.CharField(
+        label=_("Anything to add for the library (optional)"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
     @classmethod
     def for_patron(cls, patron: Patron, data=None) -> DetailsChangeForm:
-        initial = {name: getattr(patron, name)
-                   for name in ("address", "postcode", "city", "phone", "email")}
+        initial = {
+            name: getattr(patron, name)
+            for name in ("address", "postcode", "city", "phone", "email")
+        }
         return cls(data, initial=initial)
 
 
 class ConsentsForm(forms.Form):
     email_notices = forms.BooleanField(
-        label=_("Send me notices by e-mail (hold ready, loan due soon or overdue)"),
-        required=False)
-    newsletters = forms.BooleanField(label=_("Send me the network's newsletters"),
-                                     required=False)
+        label=_("Send me notices by e-mail (hold ready, loan due soon or overdue)"), required=False
+    )
+    newsletters = forms.BooleanField(label=_("Send me the network's newsletters"), required=False)
     keep_history = forms.BooleanField(label=_("Keep my reading history"), required=False)

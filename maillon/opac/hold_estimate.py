@@ -45,10 +45,14 @@ def estimate(record: Record, patron: Patron, pickup: Library, today: dt.date) ->
     ahead = Hold.objects.filter(record=record, status=HoldStatus.WAITING).count()
     arrivals = Arrivals(today)
     on_shelves = sorted(
-        ((arrivals.arrival(c.current_id, pickup.pk), c) for c in copies
-         if c.status == ItemStatus.AVAILABLE
-         and can_fill_now(book, c, patron.category_id, pickup.pk, c.current_id)),
-        key=lambda pair: (pair[0], pair[1].pk))
+        (
+            (arrivals.arrival(c.current_id, pickup.pk), c)
+            for c in copies
+            if c.status == ItemStatus.AVAILABLE
+            and can_fill_now(book, c, patron.category_id, pickup.pk, c.current_id)
+        ),
+        key=lambda pair: (pair[0], pair[1].pk),
+    )
     reachable = [(day, c) for day, c in on_shelves if day != dt.date.max]
     # Waiting holds take the shelved copies first; ours gets the next one, if any is left.
     if ahead < len(reachable):

@@ -22,15 +22,20 @@ from maillon.opac.views import MAX_RECORD_ID, _render, not_found
 def reserve(request: HttpRequest, pk: int) -> HttpResponse:
     """GET shows the choice and the estimate (the choice in ?retrait=CODE); POST confirms."""
     patron = request.patron
-    record = (Record.objects.defer("marc").filter(pk=pk, merged_into=None).first()
-              if pk <= MAX_RECORD_ID else None)
+    record = (
+        Record.objects.defer("marc").filter(pk=pk, merged_into=None).first()
+        if pk <= MAX_RECORD_ID
+        else None
+    )
     if record is None:
         return not_found(request, _("No record has the number %(pk)s.") % {"pk": pk})
     libraries = list(pickup_points())
     wanted = request.POST.get("retrait") or request.GET.get("retrait") or ""
-    pickup = (next((lib for lib in libraries if lib.code == wanted), None)
-              or next((lib for lib in libraries if lib.pk == patron.home_library_id), None)
-              or (libraries[0] if libraries else None))
+    pickup = (
+        next((lib for lib in libraries if lib.code == wanted), None)
+        or next((lib for lib in libraries if lib.pk == patron.home_library_id), None)
+        or (libraries[0] if libraries else None)
+    )
     error = ""
     if request.method == "POST" and pickup is not None:
         if wanted != pickup.code:
@@ -41,14 +46,25 @@ def reserve(request: HttpRequest, pk: int) -> HttpResponse:
             except CirculationError as refusal:
                 error = refusal.message
             else:
-                messages.success(request, _(
-                    "Your reservation of “%(title)s” is recorded, for pickup at %(library)s.")
-                    % {"title": record.title, "library": pickup.name})
+                messages.success(
+                    request,
+                    _("Your reservation of “%(title)s” is recorded, for pickup at %(library)s.")
+                    % {"title": record.title, "library": pickup.name},
+                )
                 return redirect(reverse("opac:account") + f"#reservation-{hold.pk}")
     today = timezone.localdate()
     guess = estimate(record, patron, pickup, today) if pickup is not None else None
-    return _render(request, "reserve.html", {
-        "record": record, "libraries": libraries, "pickup": pickup, "estimate": guess,
-        "arrival": date_format(guess.arrival, "l j F") if guess and guess.arrival else "",
-        "error": error, "expired": patron.is_expired_on(today),
-    }, status=400 if error else 200)
+    return _render(
+        request,
+        "reserve.html",
+        {
+            "record": record,
+            "libraries": libraries,
+            "pickup": pickup,
+            "estimate": guess,
+            "arrival": date_format(guess.arrival, "l j F") if guess and guess.arrival else "",
+            "error": error,
+            "expired": patron.is_expired_on(today),
+        },
+        status=400 if error else 200,
+    )

@@ -33,8 +33,8 @@ def _render(request: HttpRequest, template: str, context: dict, status: int = 20
 @never_cache
 def login(request: HttpRequest) -> HttpResponse:
     next_url = patron_session.safe_next(
-        request, request.POST.get("suivant") or request.GET.get("suivant"),
-        reverse("opac:account"))
+        request, request.POST.get("suivant") or request.GET.get("suivant"), reverse("opac:account")
+    )
     if patron_session.signed_in(request) is not None:
         return redirect(next_url)
     form = LoginForm(_posted(request))
@@ -42,19 +42,23 @@ def login(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         card, password = form.cleaned_data["card"], form.cleaned_data["password"]
         if patron_session.is_locked(request, card):
-            error = _("Too many failed attempts. Wait a quarter of an hour, or ask for a new "
-                      "password.")
+            error = _(
+                "Too many failed attempts. Wait a quarter of an hour, or ask for a new password."
+            )
         else:
             patron = patron_session.authenticate(request, card, password)
             if patron is not None:
                 patron_session.login(request, patron)
                 return redirect(next_url)
-            error = _("Wrong card number or password, or no password created yet for this "
-                      "card.")
+            error = _("Wrong card number or password, or no password created yet for this card.")
     elif request.method == "POST":
         error = _("Enter your card number and your password.")
-    return _render(request, "login.html", {"form": form, "error": error, "next": next_url},
-                   status=400 if error else 200)
+    return _render(
+        request,
+        "login.html",
+        {"form": form, "error": error, "next": next_url},
+        status=400 if error else 200,
+    )
 
 
 @require_POST
@@ -77,8 +81,12 @@ def password_request(request: HttpRequest) -> HttpResponse:
             throttle.record_failure(name, address)
             password_reset.send_links(request, identifier)
         return redirect(reverse("opac:password_sent") + ("?premier=1" if first else ""))
-    return _render(request, "password_request.html", {"form": form, "first": first},
-                   status=400 if form.errors else 200)
+    return _render(
+        request,
+        "password_request.html",
+        {"form": form, "first": first},
+        status=400 if form.errors else 200,
+    )
 
 
 def password_sent(request: HttpRequest) -> HttpResponse:
@@ -94,8 +102,11 @@ def password_link(request: HttpRequest, uidb64: str, token: str) -> HttpResponse
         request.session[RESET_SESSION_KEY] = {"uid": uidb64, "token": token}
         return redirect("opac:password_link", uidb64=uidb64, token=SET_PASSWORD_TOKEN)
     kept = request.session.get(RESET_SESSION_KEY) or {}
-    patron = (password_reset.patron_from_link(uidb64, kept.get("token", ""))
-              if kept.get("uid") == uidb64 else None)
+    patron = (
+        password_reset.patron_from_link(uidb64, kept.get("token", ""))
+        if kept.get("uid") == uidb64
+        else None
+    )
     if patron is None:
         return _render(request, "password_link_invalid.html", {}, status=400)
     form = SetPasswordForm(_posted(request))
@@ -109,6 +120,9 @@ def password_link(request: HttpRequest, uidb64: str, token: str) -> HttpResponse
             patron_session.login(request, patron)
             messages.success(request, _("Your password is saved: you are logged in."))
             return redirect("opac:account")
-    return _render(request, "password_set.html", {
-        "form": form, "patron": patron, "first": not patron.has_account},
-        status=400 if form.errors else 200)
+    return _render(
+        request,
+        "password_set.html",
+        {"form": form, "patron": patron, "first": not patron.has_account},
+        status=400 if form.errors else 200,
+    )

@@ -12,8 +12,12 @@ from django.utils.translation import gettext as _
 from maillon.network.models import WEEKDAYS, Closure, Library, LibraryKind, OpeningHours
 
 # Head library first, reading points after member libraries, the departmental library last.
-KIND_ORDER = {LibraryKind.HEAD: 0, LibraryKind.MEMBER: 1, LibraryKind.READING_POINT: 2,
-              LibraryKind.DEPARTMENTAL: 3}
+KIND_ORDER = {
+    LibraryKind.HEAD: 0,
+    LibraryKind.MEMBER: 1,
+    LibraryKind.READING_POINT: 2,
+    LibraryKind.DEPARTMENTAL: 3,
+}
 
 
 def network_name() -> str:
@@ -21,8 +25,12 @@ def network_name() -> str:
     name = getattr(settings, "MAILLON_NETWORK_NAME", "")
     if name:
         return name
-    place = (Library.objects.filter(kind=LibraryKind.HEAD, is_active=True).order_by("pk")
-             .values_list("commune", flat=True).first())
+    place = (
+        Library.objects.filter(kind=LibraryKind.HEAD, is_active=True)
+        .order_by("pk")
+        .values_list("commune", flat=True)
+        .first()
+    )
     if place:
         return _("%(place)s library network") % {"place": place}
     return _("Library network")
@@ -30,10 +38,12 @@ def network_name() -> str:
 
 def public_libraries(today: dt.date) -> QuerySet[Library]:
     """Active libraries with their hours and the closures still to come (prefetched)."""
-    return (Library.objects.filter(is_active=True)
-            .prefetch_related("opening_hours",
-                              Prefetch("closures", to_attr="upcoming_closures",
-                                       queryset=Closure.objects.filter(end__gte=today))))
+    return Library.objects.filter(is_active=True).prefetch_related(
+        "opening_hours",
+        Prefetch(
+            "closures", to_attr="upcoming_closures", queryset=Closure.objects.filter(end__gte=today)
+        ),
+    )
 
 
 def ordered(libraries) -> list[Library]:
@@ -53,8 +63,15 @@ def week(library: Library, today: dt.date) -> list[Day]:
     spans: dict[int, list[OpeningHours]] = {}
     for hours in library.opening_hours.all():
         spans.setdefault(hours.weekday, []).append(hours)
-    return [Day(number, str(name), sorted(spans.get(number, []), key=lambda h: h.opens),
-                number == today.isoweekday()) for number, name in WEEKDAYS]
+    return [
+        Day(
+            number,
+            str(name),
+            sorted(spans.get(number, []), key=lambda h: h.opens),
+            number == today.isoweekday(),
+        )
+        for number, name in WEEKDAYS
+    ]
 
 
 def closures_to_come(library: Library) -> list[Closure]:
@@ -68,8 +85,10 @@ def closed_today(library: Library, today: dt.date) -> Closure | None:
 def today_spans(library: Library, today: dt.date) -> list[OpeningHours]:
     if closed_today(library, today):
         return []
-    return sorted((h for h in library.opening_hours.all() if h.weekday == today.isoweekday()),
-                  key=lambda h: h.opens)
+    return sorted(
+        (h for h in library.opening_hours.all() if h.weekday == today.isoweekday()),
+        key=lambda h: h.opens,
+    )
 
 
 def map_url(library: Library) -> str:
@@ -88,6 +107,7 @@ def next_shuttle_day(library: Library, today: dt.date) -> dt.date | None:
     for _i in range(366):
         day += dt.timedelta(days=1)
         if day.isoweekday() in days and not any(
-                c.start <= day <= c.end for c in library.upcoming_closures):
+            c.start <= day <= c.end for c in library.upcoming_closures
+        ):
             return day
     return None

@@ -40,15 +40,22 @@ def patrons_for(identifier: str) -> list[Patron]:
     identifier = identifier.strip()
     if not identifier:
         return []
-    wanted = Q(email__iexact=identifier) if "@" in identifier else Q(
-        card_number=normalize_card(identifier))
+    wanted = (
+        Q(email__iexact=identifier)
+        if "@" in identifier
+        else Q(card_number=normalize_card(identifier))
+    )
     return list(Patron.objects.filter(wanted).exclude(email="").order_by("pk")[:MAX_LINKS])
 
 
 def link_path(patron: Patron) -> str:
-    return reverse("opac:password_link", kwargs={
-        "uidb64": urlsafe_base64_encode(force_bytes(patron.pk)),
-        "token": tokens.make_token(patron)})
+    return reverse(
+        "opac:password_link",
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(patron.pk)),
+            "token": tokens.make_token(patron),
+        },
+    )
 
 
 def send_links(request: HttpRequest, identifier: str) -> int:
@@ -63,14 +70,16 @@ def send_links(request: HttpRequest, identifier: str) -> int:
         else:
             subject = _("Create your password for the library catalogue")
             intro = _("Someone (probably you) asked to create the password of card %(card)s.")
-        body = "\n\n".join([
-            _("Hello,"),
-            intro % {"card": masked},
-            _("Open this link to choose it (it works once, for a few days):"),
-            url,
-            _("If you did not ask for it, ignore this message: nothing changes."),
-            network_name(),
-        ])
+        body = "\n\n".join(
+            [
+                _("Hello,"),
+                intro % {"card": masked},
+                _("Open this link to choose it (it works once, for a few days):"),
+                url,
+                _("If you did not ask for it, ignore this message: nothing changes."),
+                network_name(),
+            ]
+        )
         send_mail(subject, body, None, [patron.email])
     return len(found)
 

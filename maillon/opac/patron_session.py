@@ -43,8 +43,9 @@ def idle_seconds() -> int:
 
 
 def _password_hash(patron: Patron) -> str:
-    return salted_hmac("maillon.opac.patron_session", patron.password,
-                       algorithm="sha256").hexdigest()
+    return salted_hmac(
+        "maillon.opac.patron_session", patron.password, algorithm="sha256"
+    ).hexdigest()
 
 
 def _throttle_name(card: str) -> str:
@@ -53,8 +54,9 @@ def _throttle_name(card: str) -> str:
 
 
 def is_locked(request: HttpRequest, raw_card: str) -> bool:
-    return throttle.is_locked(_throttle_name(normalize_card(raw_card)),
-                              throttle.client_address(request))
+    return throttle.is_locked(
+        _throttle_name(normalize_card(raw_card)), throttle.client_address(request)
+    )
 
 
 def authenticate(request: HttpRequest, raw_card: str, password: str) -> Patron | None:
@@ -64,8 +66,11 @@ def authenticate(request: HttpRequest, raw_card: str, password: str) -> Patron |
     same answer: nobody learns from the login page whether a card exists.
     """
     card = normalize_card(raw_card)
-    patron = (Patron.objects.select_related("category", "home_library")
-              .filter(card_number=card).first() if card else None)
+    patron = (
+        Patron.objects.select_related("category", "home_library").filter(card_number=card).first()
+        if card
+        else None
+    )
     if patron is not None and patron.has_account and patron.check_password(password):
         throttle.reset(_throttle_name(card))
         return patron
@@ -99,10 +104,14 @@ def current_patron(request: HttpRequest) -> Patron | None:
         return None
     now = int(time.time())
     seen = session.get(SEEN_KEY, 0)
-    patron = (Patron.objects.select_related("category", "home_library").filter(pk=pk).first()
-              if now - seen <= idle_seconds() else None)
-    if patron is None or not constant_time_compare(session.get(HASH_KEY, ""),
-                                                   _password_hash(patron)):
+    patron = (
+        Patron.objects.select_related("category", "home_library").filter(pk=pk).first()
+        if now - seen <= idle_seconds()
+        else None
+    )
+    if patron is None or not constant_time_compare(
+        session.get(HASH_KEY, ""), _password_hash(patron)
+    ):
         logout(request)
         return None
     if now - seen >= SEEN_RESOLUTION:
@@ -134,8 +143,9 @@ class PatronSessionMiddleware:
 
 
 def safe_next(request: HttpRequest, wanted: str | None, default: str) -> str:
-    if wanted and url_has_allowed_host_and_scheme(wanted, allowed_hosts={request.get_host()},
-                                                  require_https=request.is_secure()):
+    if wanted and url_has_allowed_host_and_scheme(
+        wanted, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return wanted
     return default
 

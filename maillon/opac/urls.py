@@ -18,8 +18,11 @@ urlpatterns = [
     path("compte/deconnexion/", login_views.logout, name="logout"),
     path("compte/mot-de-passe/", login_views.password_request, name="password_request"),
     path("compte/mot-de-passe/envoye/", login_views.password_sent, name="password_sent"),
-    path("compte/mot-de-passe/<str:uidb64>/<str:token>/", login_views.password_link,
-         name="password_link"),
+    path(
+        "compte/mot-de-passe/<str:uidb64>/<str:token>/",
+        login_views.password_link,
+        name="password_link",
+    ),
     path("compte/prolonger/", account_views.renew, name="account_renew"),
     path("compte/reservations/<int:pk>/", account_views.hold_action, name="account_hold"),
     path("compte/historique/", account_views.history, name="account_history"),

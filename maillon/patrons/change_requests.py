@@ -33,35 +33,38 @@ def _clean(patron: Patron, wanted: dict[str, str]) -> dict[str, str]:
         value = " ".join(str(wanted[name] or "").split())
         limit = Patron._meta.get_field(name).max_length
         if limit and len(value) > limit:
-            raise PatronError("too_long", _("At most %(count)d characters.") % {"count": limit},
-                              field=name)
+            raise PatronError(
+                "too_long", _("At most %(count)d characters.") % {"count": limit}, field=name
+            )
         if name == "email" and value:
             try:
                 validate_email(value)
             except ValidationError as exc:
-                raise PatronError("email_invalid", _("Enter a valid e-mail address."),
-                                  field="email") from exc
+                raise PatronError(
+                    "email_invalid", _("Enter a valid e-mail address."), field="email"
+                ) from exc
         if value != getattr(patron, name):
             changes[name] = value
     return changes
 
 
 @transaction.atomic
-def request_details_change(patron: Patron, wanted: dict[str, str],
-                           comment: str = "") -> DetailsChangeRequest:
+def request_details_change(
+    patron: Patron, wanted: dict[str, str], comment: str = ""
+) -> DetailsChangeRequest:
     """Record what the patron wants changed; a request still waiting is replaced, not doubled.
 
     Code: nothing_changed (every value is the current one)."""
     patron = Patron.objects.select_for_update().get(pk=patron.pk)
     changes = _clean(patron, wanted)
     if not changes:
-        raise PatronError("nothing_changed", _(
-            "These are already your details: change a field before sending."))
+        raise PatronError(
+            "nothing_changed", _("These are already your details: change a field before sending.")
+        )
     comment = comment.strip()[:COMMENT_MAX]
     pending = patron.change_requests.filter(status=ChangeRequestStatus.PENDING).first()
     if pending is None:
-        return DetailsChangeRequest.objects.create(patron=patron, changes=changes,
-                                                   comment=comment)
+        return DetailsChangeRequest.objects.create(patron=patron, changes=changes, comment=comment)
     pending.changes, pending.comment, pending.created_at = changes, comment, timezone.now()
     pending.save(update_fields=["changes", "comment", "created_at"])
     return pending
@@ -76,8 +79,11 @@ def _locked_pending(actor, change_request: DetailsChangeRequest) -> DetailsChang
     locked = DetailsChangeRequest.objects.select_related("patron").get(pk=change_request.pk)
     require(actor, Action.CIRCULATE, locked.patron.home_library_id)
     if locked.status != ChangeRequestStatus.PENDING:
-        raise PatronError("request_decided", _("This request has already been %(status)s.")
-                          % {"status": locked.get_status_display()})
+        raise PatronError(
+            "request_decided",
+            _("This request has already been %(status)s.")
+            % {"status": locked.get_status_display()},
+        )
     return locked
 
 
@@ -92,8 +98,11 @@ def _decide(change_request: DetailsChangeRequest, actor, status: str) -> None:
 def apply_change_request(actor, change_request: DetailsChangeRequest) -> Patron:
     """Write the requested details on the patron (CIRCULATE at their home library)."""
     locked = _locked_pending(actor, change_request)
-    patron = update_patron(actor, locked.patron, **{
-        name: value for name, value in locked.changes.items() if name in CHANGEABLE_DETAILS})
+    patron = update_patron(
+        actor,
+        locked.patron,
+        **{name: value for name, value in locked.changes.items() if name in CHANGEABLE_DETAILS},
+    )
     _decide(locked, actor, ChangeRequestStatus.APPLIED)
     return patron
 

@@ -22,47 +22,187 @@ CATEGORIES = [
     ("ETU", "Étudiant·e, demandeur·se d'emploi", CategoryKind.ADULT, 18, None, 12, "Gratuit"),
     ("JEU", "Jeune (14-17 ans)", CategoryKind.CHILD, 14, 17, 12, "Gratuit"),
     ("ENF", "Enfant (0-13 ans)", CategoryKind.CHILD, 0, 13, 12, "Gratuit"),
-    ("COL", "Collectivité", CategoryKind.COLLECTIVE, None, None, 12,
-     "Convention avec la commune"),
-    ("PRO", "Professionnel·le de la petite enfance", CategoryKind.COLLECTIVE, None, None, 24,
-     "Gratuit, carte liée au relais"),
+    ("COL", "Collectivité", CategoryKind.COLLECTIVE, None, None, 12, "Convention avec la commune"),
+    (
+        "PRO",
+        "Professionnel·le de la petite enfance",
+        CategoryKind.COLLECTIVE,
+        None,
+        None,
+        24,
+        "Gratuit, carte liée au relais",
+    ),
 ]
 
 # How many individual patrons each library registers (the head library is the busiest).
-SHARES = {"PAR": 95, "SEC": 38, "MEN": 30, "THE": 28, "SAC": 18, "MAZ": 34, "VAS": 22,
-          "AZA": 14, "POU": 9}
+SHARES = {
+    "PAR": 95,
+    "SEC": 38,
+    "MEN": 30,
+    "THE": 28,
+    "SAC": 18,
+    "MAZ": 34,
+    "VAS": 22,
+    "AZA": 14,
+    "POU": 9,
+}
 
 SURNAMES = [
-    "Guérin", "Bonneau", "Brunet", "Moreau", "Texier", "Pineau", "Chauvet", "Rousseau",
-    "Girard", "Boutin", "Bernier", "Gaborit", "Audebrand", "Fradin", "Proust", "Sauzeau",
-    "Bouchet", "Charrier", "Chauveau", "Coutant", "Girault", "Métayer", "Rabier", "Robin",
-    "Tessier", "Thibault", "Gautier", "Favreau", "Airault", "Brémaud", "Bonnin", "Dupuis",
-    "Pouvreau", "Boisseau", "Bironneau", "Jaud", "Ménard", "Mercier", "Picard", "Roy",
-    "Sabourin", "Turpault", "Vrignaud", "Naudin", "Papin", "Poupard", "Grelier", "Hérault",
-    "Giraud", "Mousset", "Bodin", "Caillaud", "Loiseau", "Pelletier", "Martin", "Bernard",
-    "Dubois", "Petit", "Durand", "Leroy", "Fontaine", "Chevalier", "Le Gall", "N'Diaye",
-    "Da Silva", "Nguyen", "Haddad", "Lopes", "Bézier", "Lœuillet", "Dupré", "Sénéchal",
+    "Guérin",
+    "Bonneau",
+    "Brunet",
+    "Moreau",
+    "Texier",
+    "Pineau",
+    "Chauvet",
+    "Rousseau",
+    "Girard",
+    "Boutin",
+    "Bernier",
+    "Gaborit",
+    "Audebrand",
+    "Fradin",
+    "Proust",
+    "Sauzeau",
+    "Bouchet",
+    "Charrier",
+    "Chauveau",
+    "Coutant",
+    "Girault",
+    "Métayer",
+    "Rabier",
+    "Robin",
+    "Tessier",
+    "Thibault",
+    "Gautier",
+    "Favreau",
+    "Airault",
+    "Brémaud",
+    "Bonnin",
+    "Dupuis",
+    "Pouvreau",
+    "Boisseau",
+    "Bironneau",
+    "Jaud",
+    "Ménard",
+    "Mercier",
+    "Picard",
+    "Roy",
+    "Sabourin",
+    "Turpault",
+    "Vrignaud",
+    "Naudin",
+    "Papin",
+    "Poupard",
+    "Grelier",
+    "Hérault",
+    "Giraud",
+    "Mousset",
+    "Bodin",
+    "Caillaud",
+    "Loiseau",
+    "Pelletier",
+    "Martin",
+    "Bernard",
+    "Dubois",
+    "Petit",
+    "Durand",
+    "Leroy",
+    "Fontaine",
+    "Chevalier",
+    "Le Gall",
+    "N'Diaye",
+    "Da Silva",
+    "Nguyen",
+    "Haddad",
+    "Lopes",
+    "Bézier",
+    "Lœuillet",
+    "Dupré",
+    "Sénéchal",
 ]
 # First names by generation (lowest age → names), so that ages and names agree; chosen
 # from the age, not the birth year, so a later run keeps everyone's name.
 FIRST_NAMES = {
     85: ["Marcel", "Germaine", "René", "Yvette", "Raymond", "Simone", "Roger", "Odette"],
-    65: ["Michel", "Monique", "Jean-Claude", "Françoise", "Gérard", "Thérèse", "Bernard",
-           "Colette", "Daniel", "Josiane"],
-    50: ["Philippe", "Nathalie", "Thierry", "Isabelle", "Pascal", "Sylvie", "Éric",
-           "Véronique", "Patrick", "Brigitte"],
-    35: ["Stéphane", "Céline", "Sébastien", "Sandrine", "Jérôme", "Aurélie", "Frédéric",
-           "Émilie", "Benoît", "Gaëlle"],
-    20: ["Kévin", "Manon", "Maxime", "Anaïs", "Thomas", "Pauline", "Alexandre", "Océane",
-           "Quentin", "Mélanie"],
+    65: [
+        "Michel",
+        "Monique",
+        "Jean-Claude",
+        "Françoise",
+        "Gérard",
+        "Thérèse",
+        "Bernard",
+        "Colette",
+        "Daniel",
+        "Josiane",
+    ],
+    50: [
+        "Philippe",
+        "Nathalie",
+        "Thierry",
+        "Isabelle",
+        "Pascal",
+        "Sylvie",
+        "Éric",
+        "Véronique",
+        "Patrick",
+        "Brigitte",
+    ],
+    35: [
+        "Stéphane",
+        "Céline",
+        "Sébastien",
+        "Sandrine",
+        "Jérôme",
+        "Aurélie",
+        "Frédéric",
+        "Émilie",
+        "Benoît",
+        "Gaëlle",
+    ],
+    20: [
+        "Kévin",
+        "Manon",
+        "Maxime",
+        "Anaïs",
+        "Thomas",
+        "Pauline",
+        "Alexandre",
+        "Océane",
+        "Quentin",
+        "Mélanie",
+    ],
     8: ["Lucas", "Léa", "Hugo", "Chloé", "Nathan", "Inès", "Enzo", "Jade", "Théo", "Zoé"],
-    0: ["Gabriel", "Louise", "Raphaël", "Ambre", "Noé", "Alba", "Léon", "Rose", "Aaron",
-           "Mia", "Sacha", "Anna"],
+    0: [
+        "Gabriel",
+        "Louise",
+        "Raphaël",
+        "Ambre",
+        "Noé",
+        "Alba",
+        "Léon",
+        "Rose",
+        "Aaron",
+        "Mia",
+        "Sacha",
+        "Anna",
+    ],
 }
-STREETS = ["rue de la Mairie", "rue des Écoles", "route de Parthenay", "chemin des Vignes",
-           "rue du Moulin", "impasse des Lilas", "place de l'Église", "rue du Stade",
-           "lieu-dit la Bretonnière", "lieu-dit les Ouches", "rue de la Poste",
-           "allée des Tilleuls"]
+STREETS = [
+    "rue de la Mairie",
+    "rue des Écoles",
+    "route de Parthenay",
+    "chemin des Vignes",
+    "rue du Moulin",
+    "impasse des Lilas",
+    "place de l'Église",
+    "rue du Stade",
+    "lieu-dit la Bretonnière",
+    "lieu-dit les Ouches",
+    "rue de la Poste",
+    "allée des Tilleuls",
+]
 
 # Collective borrowers: (partner name, group name, responsible person, category code)
 COLLECTIVES = [
@@ -72,11 +212,9 @@ COLLECTIVES = [
     ("Relais Petite Enfance de Gâtine", "Sabourin", "Martine (assistante maternelle)", "PRO"),
     ("Relais Petite Enfance de Gâtine", "Fradin", "Corinne (assistante maternelle)", "PRO"),
     ("École Saint-Joseph", "École Saint-Joseph — classe de CE1-CE2", "M. Pineau", "COL"),
-    ("Association Lire en Gâtine", "Lire en Gâtine — lectures à voix haute", "Mme Chauvet",
-     "COL"),
+    ("Association Lire en Gâtine", "Lire en Gâtine — lectures à voix haute", "Mme Chauvet", "COL"),
     ("Centre PMI de Thénezay", "PMI de Thénezay — salle d'attente", "Mme Rousseau", "PRO"),
-    ("École publique de Mazières", "École de Mazières — classe maternelle", "Mme Moreau",
-     "COL"),
+    ("École publique de Mazières", "École de Mazières — classe maternelle", "Mme Moreau", "COL"),
     ("EHPAD Le Logis", "EHPAD Le Logis — portage de livres", "M. Guérin", "COL"),
 ]
 
@@ -102,9 +240,18 @@ def build_patrons(today: dt.date) -> None:
     """Create or refresh the demo patrons; the network's demo must have run first."""
     rng = random.Random("maillon-demo-patrons")
     categories = {
-        code: PatronCategory.objects.update_or_create(code=code, defaults={
-            "name": name, "kind": kind, "min_age": low, "max_age": high,
-            "registration_months": months, "fee_note": fee, "is_active": True})[0]
+        code: PatronCategory.objects.update_or_create(
+            code=code,
+            defaults={
+                "name": name,
+                "kind": kind,
+                "min_age": low,
+                "max_age": high,
+                "registration_months": months,
+                "fee_note": fee,
+                "is_active": True,
+            },
+        )[0]
         for code, name, kind, low, high, months, fee in CATEGORIES
     }
     libraries = {lib.code: lib for lib in Library.objects.filter(code__in=SHARES)}
@@ -121,21 +268,28 @@ def build_patrons(today: dt.date) -> None:
             continue
         index += 1
         fields = _validity(rng, today, None, categories[category].registration_months)
-        fields.update(surname=group, first_name="", birth_date=None,
-                      category=categories[category], home_library=partner.library,
-                      partner=partner, responsible_person=responsible,
-                      email=partner.email or f"{fold(group).split()[0]}@example.org",
-                      phone=partner.phone, email_notices=True)
+        fields.update(
+            surname=group,
+            first_name="",
+            birth_date=None,
+            category=categories[category],
+            home_library=partner.library,
+            partner=partner,
+            responsible_person=responsible,
+            email=partner.email or f"{fold(group).split()[0]}@example.org",
+            phone=partner.phone,
+            email_notices=True,
+        )
         if partner.kind == PartnerKind.CHILDCARE:
             fields["first_name"] = responsible.split(" ")[0]
         _save(fields, index)
     _blocks(patrons)
 
 
-def _person(rng: random.Random, today: dt.date, library: Library,
-            categories: dict[str, PatronCategory]) -> dict:
-    age = rng.choice([rng.randint(0, 13)] * 3 + [rng.randint(14, 17)]
-                     + [rng.randint(18, 92)] * 6)
+def _person(
+    rng: random.Random, today: dt.date, library: Library, categories: dict[str, PatronCategory]
+) -> dict:
+    age = rng.choice([rng.randint(0, 13)] * 3 + [rng.randint(14, 17)] + [rng.randint(18, 92)] * 6)
     # The birthday passed 1 to 364 days ago, so the patron is exactly `age` today.
     birth = add_months(today, -12 * age) - dt.timedelta(days=rng.randint(1, 364))
     generation = max(low for low in FIRST_NAMES if low <= age)
@@ -149,16 +303,28 @@ def _person(rng: random.Random, today: dt.date, library: Library,
         category = categories["ETU" if age <= 25 and rng.random() < 0.4 else "ADU"]
     fields = _validity(rng, today, birth, category.registration_months)
     has_email = age >= 14 and rng.random() < 0.7
-    email = (f"{fold(first_name).replace(' ', '-')}.{fold(surname).replace(' ', '')}"
-             f"{rng.randint(1, 99)}@example.org") if has_email else ""
+    email = (
+        (
+            f"{fold(first_name).replace(' ', '-')}.{fold(surname).replace(' ', '')}"
+            f"{rng.randint(1, 99)}@example.org"
+        )
+        if has_email
+        else ""
+    )
     fields.update(
-        surname=surname, first_name=first_name, birth_date=birth, category=category,
-        home_library=library, partner=None, responsible_person="",
+        surname=surname,
+        first_name=first_name,
+        birth_date=birth,
+        category=category,
+        home_library=library,
+        partner=None,
+        responsible_person="",
         email=email,
-        phone=f"0{rng.choice([5, 6, 7])} " + " ".join(f"{rng.randint(0, 99):02d}"
-                                                     for _i in range(4)),
+        phone=f"0{rng.choice([5, 6, 7])} "
+        + " ".join(f"{rng.randint(0, 99):02d}" for _i in range(4)),
         address=f"{rng.randint(1, 40)} {rng.choice(STREETS)}",
-        postcode=library.postcode, city=library.commune,
+        postcode=library.postcode,
+        city=library.commune,
         email_notices=has_email and rng.random() < 0.8,
         newsletters=has_email and rng.random() < 0.25,
         keep_history=rng.random() < 0.2,
@@ -167,8 +333,7 @@ def _person(rng: random.Random, today: dt.date, library: Library,
     return fields
 
 
-def _validity(rng: random.Random, today: dt.date, birth: dt.date | None,
-              months: int) -> dict:
+def _validity(rng: random.Random, today: dt.date, birth: dt.date | None, months: int) -> dict:
     """Most cards valid, some about to expire, about one in twelve expired."""
     roll = rng.random()
     if roll < 0.08:
@@ -184,8 +349,9 @@ def _validity(rng: random.Random, today: dt.date, birth: dt.date | None,
 
 
 def _save(fields: dict, index: int) -> Patron:
-    patron, _created = Patron.objects.update_or_create(card_number=demo_card(index),
-                                                       defaults=fields)
+    patron, _created = Patron.objects.update_or_create(
+        card_number=demo_card(index), defaults=fields
+    )
     return patron
 
 
@@ -199,7 +365,14 @@ def _blocks(patrons: list[Patron]) -> None:
         author = staff.get(patron.home_library_id)
         created = now - dt.timedelta(days=20 + position % 60)
         PatronBlock.objects.update_or_create(
-            patron=patron, kind=kind, note=note, library=patron.home_library,
-            defaults={"created_by": author, "created_at": created,
-                      "lifted_at": None if active else created + dt.timedelta(days=12),
-                      "lifted_by": None if active else author})
+            patron=patron,
+            kind=kind,
+            note=note,
+            library=patron.home_library,
+            defaults={
+                "created_by": author,
+                "created_at": created,
+                "lifted_at": None if active else created + dt.timedelta(days=12),
+                "lifted_by": None if active else author,
+            },
+        )

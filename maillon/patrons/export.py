@@ -44,21 +44,56 @@ def _yes(value: bool) -> str:
 
 
 def patron_rows(library: Library, today: dt.date) -> Iterator[list[str]]:
-    yield [_("Card number"), _("Surname"), _("First name"), _("Birth date"), _("Age band"),
-           _("Category"), _("Partner institution"), _("Responsible person"), _("E-mail"),
-           _("Phone"), _("Address"), _("Postcode"), _("City"), _("Registered on"),
-           _("Expires on"), _("Expired"), _("Blocked"), _("Notices by e-mail"),
-           _("Newsletters")]
+    yield [
+        _("Card number"),
+        _("Surname"),
+        _("First name"),
+        _("Birth date"),
+        _("Age band"),
+        _("Category"),
+        _("Partner institution"),
+        _("Responsible person"),
+        _("E-mail"),
+        _("Phone"),
+        _("Address"),
+        _("Postcode"),
+        _("City"),
+        _("Registered on"),
+        _("Expires on"),
+        _("Expired"),
+        _("Blocked"),
+        _("Notices by e-mail"),
+        _("Newsletters"),
+    ]
     active = PatronBlock.objects.filter(patron=OuterRef("pk"), lifted_at__isnull=True)
-    patrons = (Patron.objects.filter(home_library=library)
-               .select_related("category", "partner").annotate(blocked=Exists(active))
-               .order_by("search_name", "card_number"))
+    patrons = (
+        Patron.objects.filter(home_library=library)
+        .select_related("category", "partner")
+        .annotate(blocked=Exists(active))
+        .order_by("search_name", "card_number")
+    )
     for p in patrons.iterator(chunk_size=500):
-        yield [p.card_number, p.surname, p.first_name, _date(p.birth_date),
-               p.age_band(today), p.category.name, p.partner.name if p.partner else "",
-               p.responsible_person, p.email, p.phone, p.address, p.postcode, p.city,
-               _date(p.registered_on), _date(p.expires_on), _yes(p.is_expired_on(today)),
-               _yes(p.blocked), _yes(p.email_notices), _yes(p.newsletters)]
+        yield [
+            p.card_number,
+            p.surname,
+            p.first_name,
+            _date(p.birth_date),
+            p.age_band(today),
+            p.category.name,
+            p.partner.name if p.partner else "",
+            p.responsible_person,
+            p.email,
+            p.phone,
+            p.address,
+            p.postcode,
+            p.city,
+            _date(p.registered_on),
+            _date(p.expires_on),
+            _yes(p.is_expired_on(today)),
+            _yes(p.blocked),
+            _yes(p.email_notices),
+            _yes(p.newsletters),
+        ]
 
 
 def _lines(library: Library, today: dt.date) -> Iterator[str]:
@@ -71,7 +106,8 @@ def _lines(library: Library, today: dt.date) -> Iterator[str]:
 def patrons_csv_response(library: Library, today: dt.date) -> StreamingHttpResponse:
     response = StreamingHttpResponse(
         (line.encode("utf-8") for line in _lines(library, today)),
-        content_type="text/csv; charset=utf-8")
+        content_type="text/csv; charset=utf-8",
+    )
     filename = f"usagers-{library.code}-{today.isoformat()}.csv"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

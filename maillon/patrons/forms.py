@@ -15,14 +15,30 @@ class PatronForm(forms.ModelForm):
     """Register (with a home library and a duplicate confirmation) or edit a patron."""
 
     confirm_duplicate = forms.BooleanField(
-        label=_("I checked: this is a different person, register anyway"), required=False)
+        label=_("I checked: this is a different person, register anyway"), required=False
+    )
 
     class Meta:
         model = Patron
-        fields = ["card_number", "surname", "first_name", "birth_date", "category",
-                  "home_library", "partner", "responsible_person", "email", "phone",
-                  "address", "postcode", "city", "email_notices", "newsletters",
-                  "keep_history", "notes"]
+        fields = [
+            "card_number",
+            "surname",
+            "first_name",
+            "birth_date",
+            "category",
+            "home_library",
+            "partner",
+            "responsible_person",
+            "email",
+            "phone",
+            "address",
+            "postcode",
+            "city",
+            "email_notices",
+            "newsletters",
+            "keep_history",
+            "notes",
+        ]
         widgets = {
             "birth_date": DATE_WIDGET,
             "notes": forms.Textarea(attrs={"rows": 3}),
@@ -33,9 +49,11 @@ class PatronForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         current = self.instance.category_id if self.instance.pk else None
         self.fields["category"].queryset = PatronCategory.objects.filter(
-            Q(is_active=True) | Q(pk=current))
+            Q(is_active=True) | Q(pk=current)
+        )
         self.fields["partner"].queryset = Partner.objects.select_related("library").order_by(
-            "library__name", "name")
+            "library__name", "name"
+        )
         self.fields["partner"].help_text = _("Only for a collective borrower.")
         self.fields["partner"].label_from_instance = lambda p: f"{p.name} — {p.library.name}"
         if libraries is not None:
@@ -49,8 +67,9 @@ class PatronForm(forms.ModelForm):
         pass
 
     def service_fields(self) -> dict:
-        data = {name: self.cleaned_data[name] for name in self._meta.fields
-                if name in self.cleaned_data}
+        data = {
+            name: self.cleaned_data[name] for name in self._meta.fields if name in self.cleaned_data
+        }
         data.pop("home_library", None)
         return data
 
@@ -60,18 +79,29 @@ class CategoryForm(forms.ModelForm):
 
     class Meta:
         model = PatronCategory
-        fields = ["code", "name", "kind", "min_age", "max_age", "registration_months",
-                  "fee_note", "is_active"]
-        widgets = {"code": forms.TextInput(attrs={"autocomplete": "off",
-                                                  "spellcheck": "false"})}
+        fields = [
+            "code",
+            "name",
+            "kind",
+            "min_age",
+            "max_age",
+            "registration_months",
+            "fee_note",
+            "is_active",
+        ]
+        widgets = {"code": forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"})}
         help_texts = {
-            "code": _("2 to 20 capital letters, digits, dashes or underscores (e.g. ADU). "
-                      "The API and the loan statistics know the category by it: it cannot "
-                      "change once patrons hold the category."),
+            "code": _(
+                "2 to 20 capital letters, digits, dashes or underscores (e.g. ADU). "
+                "The API and the loan statistics know the category by it: it cannot "
+                "change once patrons hold the category."
+            ),
             "min_age": _("Empty: no lower limit."),
             "max_age": _("Empty: no upper limit."),
-            "is_active": _("Unticked: no new patron can be registered in this category; "
-                           "those who hold it keep it."),
+            "is_active": _(
+                "Unticked: no new patron can be registered in this category; "
+                "those who hold it keep it."
+            ),
         }
 
     def _post_clean(self) -> None:
@@ -83,5 +113,9 @@ class CategoryForm(forms.ModelForm):
 
 class BlockForm(forms.Form):
     kind = forms.ChoiceField(label=_("Reason"), choices=BlockKind.choices)
-    note = forms.CharField(label=_("Note"), max_length=300, required=False,
-                           help_text=_("Seen by the staff of every library."))
+    note = forms.CharField(
+        label=_("Note"),
+        max_length=300,
+        required=False,
+        help_text=_("Seen by the staff of every library."),
+    )

@@ -13,8 +13,14 @@ from maillon.patrons.folding import fold
 
 # (lowest age, highest age or None, label) — the bands statistics are kept by.
 AGE_BANDS: list[tuple[int, int | None, str]] = [
-    (0, 5, "0-5"), (6, 11, "6-11"), (12, 17, "12-17"), (18, 24, "18-24"),
-    (25, 39, "25-39"), (40, 59, "40-59"), (60, 74, "60-74"), (75, None, "75+"),
+    (0, 5, "0-5"),
+    (6, 11, "6-11"),
+    (12, 17, "12-17"),
+    (18, 24, "18-24"),
+    (25, 39, "25-39"),
+    (40, 59, "40-59"),
+    (60, 74, "60-74"),
+    (75, None, "75+"),
 ]
 # A card expiring within this many days gets a warning at the desk.
 EXPIRY_WARNING_DAYS = 30
@@ -55,9 +61,14 @@ class PatronCategory(models.Model):
     min_age = models.PositiveSmallIntegerField(_("minimum age"), null=True, blank=True)
     max_age = models.PositiveSmallIntegerField(_("maximum age"), null=True, blank=True)
     registration_months = models.PositiveSmallIntegerField(
-        _("registration length (months)"), default=12)
-    fee_note = models.CharField(_("fee"), max_length=200, blank=True,
-                                help_text=_("For the desk, e.g. “free” or “10 € a year”."))
+        _("registration length (months)"), default=12
+    )
+    fee_note = models.CharField(
+        _("fee"),
+        max_length=200,
+        blank=True,
+        help_text=_("For the desk, e.g. “free” or “10 € a year”."),
+    )
     is_active = models.BooleanField(_("offered"), default=True)
 
     class Meta:
@@ -66,11 +77,15 @@ class PatronCategory(models.Model):
         ordering = ["name"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(min_age__isnull=True) | models.Q(max_age__isnull=True)
+                condition=models.Q(min_age__isnull=True)
+                | models.Q(max_age__isnull=True)
                 | models.Q(min_age__lte=models.F("max_age")),
-                name="patron_category_age_range"),
-            models.CheckConstraint(condition=models.Q(registration_months__gte=1),
-                                   name="patron_category_positive_length"),
+                name="patron_category_age_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(registration_months__gte=1),
+                name="patron_category_positive_length",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -81,22 +96,26 @@ class PatronCategory(models.Model):
         return self.kind == CategoryKind.COLLECTIVE
 
     def accepts_age(self, age: int) -> bool:
-        return ((self.min_age is None or age >= self.min_age)
-                and (self.max_age is None or age <= self.max_age))
+        return (self.min_age is None or age >= self.min_age) and (
+            self.max_age is None or age <= self.max_age
+        )
 
 
 class Patron(models.Model):
     """The holder of the network's single card; a collective borrower is one too."""
 
     card_number = models.CharField(_("card number"), max_length=32, unique=True)
-    surname = models.CharField(_("surname"), max_length=150,
-                               help_text=_("For a collective borrower: the group's name."))
+    surname = models.CharField(
+        _("surname"), max_length=150, help_text=_("For a collective borrower: the group's name.")
+    )
     first_name = models.CharField(_("first name"), max_length=150, blank=True)
     birth_date = models.DateField(_("birth date"), null=True, blank=True)
-    category = models.ForeignKey(PatronCategory, on_delete=models.PROTECT,
-                                 related_name="patrons", verbose_name=_("category"))
-    home_library = models.ForeignKey(Library, on_delete=models.PROTECT, related_name="patrons",
-                                     verbose_name=_("home library"))
+    category = models.ForeignKey(
+        PatronCategory, on_delete=models.PROTECT, related_name="patrons", verbose_name=_("category")
+    )
+    home_library = models.ForeignKey(
+        Library, on_delete=models.PROTECT, related_name="patrons", verbose_name=_("home library")
+    )
     email = models.EmailField(_("e-mail"), blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     address = models.CharField(_("address"), max_length=250, blank=True)
@@ -109,13 +128,23 @@ class Patron(models.Model):
     registered_on = models.DateField(_("registered on"))
     expires_on = models.DateField(_("expires on"))
     notes = models.TextField(_("notes"), blank=True)
-    partner = models.ForeignKey(Partner, on_delete=models.SET_NULL, null=True, blank=True,
-                                related_name="patrons", verbose_name=_("partner institution"))
+    partner = models.ForeignKey(
+        Partner,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="patrons",
+        verbose_name=_("partner institution"),
+    )
     responsible_person = models.CharField(
-        _("responsible person"), max_length=200, blank=True,
-        help_text=_("For a collective borrower: who borrows on its behalf."))
-    password = models.CharField(_("password"), max_length=128, default=unusable_password,
-                                editable=False)
+        _("responsible person"),
+        max_length=200,
+        blank=True,
+        help_text=_("For a collective borrower: who borrows on its behalf."),
+    )
+    password = models.CharField(
+        _("password"), max_length=128, default=unusable_password, editable=False
+    )
     # Folded "surname first name", kept by save(): accent- and case-blind search everywhere.
     search_name = models.CharField(max_length=310, editable=False, db_index=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
@@ -127,8 +156,10 @@ class Patron(models.Model):
         ordering = ["search_name", "card_number"]
         indexes = [models.Index(fields=["birth_date"], name="patron_birth_date")]
         constraints = [
-            models.CheckConstraint(condition=models.Q(registered_on__lte=models.F("expires_on")),
-                                   name="patron_expires_after_registration"),
+            models.CheckConstraint(
+                condition=models.Q(registered_on__lte=models.F("expires_on")),
+                name="patron_expires_after_registration",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -201,14 +232,17 @@ class PatronBlock(models.Model):
     kind = models.CharField(_("reason"), max_length=12, choices=BlockKind.choices)
     note = models.CharField(_("note"), max_length=300, blank=True)
     # The desk where the block was put: its staff (and the home library's) may lift it.
-    library = models.ForeignKey(Library, on_delete=models.PROTECT, related_name="patron_blocks",
-                                verbose_name=_("library"))
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
-                                   null=True, related_name="+")
+    library = models.ForeignKey(
+        Library, on_delete=models.PROTECT, related_name="patron_blocks", verbose_name=_("library")
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
     created_at = models.DateTimeField(_("since"), default=timezone.now)
     lifted_at = models.DateTimeField(_("lifted at"), null=True, blank=True)
-    lifted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
-                                  null=True, blank=True, related_name="+")
+    lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("block")
@@ -241,17 +275,23 @@ class DetailsChangeRequest(models.Model):
     record is never changed from the public side directly.
     """
 
-    patron = models.ForeignKey(Patron, on_delete=models.CASCADE,
-                               related_name="change_requests", verbose_name=_("patron"))
+    patron = models.ForeignKey(
+        Patron, on_delete=models.CASCADE, related_name="change_requests", verbose_name=_("patron")
+    )
     # Only the fields the patron changed: {"email": "new@example.org", …}.
     changes = models.JSONField(_("requested changes"), default=dict)
     comment = models.CharField(_("comment"), max_length=500, blank=True)
-    status = models.CharField(_("status"), max_length=10, choices=ChangeRequestStatus.choices,
-                              default=ChangeRequestStatus.PENDING)
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=ChangeRequestStatus.choices,
+        default=ChangeRequestStatus.PENDING,
+    )
     created_at = models.DateTimeField(_("asked on"), default=timezone.now)
     decided_at = models.DateTimeField(_("decided on"), null=True, blank=True)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
-                                   null=True, blank=True, related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("change of details request")
@@ -259,9 +299,11 @@ class DetailsChangeRequest(models.Model):
         ordering = ["-created_at", "-pk"]
         constraints = [
             # One request to review per patron: a new one replaces it (see the service).
-            models.UniqueConstraint(fields=["patron"],
-                                    condition=models.Q(status="pending"),
-                                    name="one_pending_change_request"),
+            models.UniqueConstraint(
+                fields=["patron"],
+                condition=models.Q(status="pending"),
+                name="one_pending_change_request",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -270,5 +312,12 @@ class DetailsChangeRequest(models.Model):
     def labelled_changes(self) -> list[tuple[str, str, str]]:
         """(field label, current value, requested value), in the form's order."""
         patron = self.patron
-        return [(str(Patron._meta.get_field(name).verbose_name), getattr(patron, name),
-                 self.changes[name]) for name in CHANGEABLE_DETAILS if name in self.changes]
+        return [
+            (
+                str(Patron._meta.get_field(name).verbose_name),
+                getattr(patron, name),
+                self.changes[name],
+            )
+            for name in CHANGEABLE_DETAILS
+            if name in self.changes
+        ]

@@ -38,8 +38,14 @@ from maillon.patrons.models import (
 class PatronError(Exception):
     """A refused change: `code` is stable for programs, `message` is for people."""
 
-    def __init__(self, code: str, message: str, *, field: str | None = None,
-                 candidates: list[Patron] | None = None) -> None:
+    def __init__(
+        self,
+        code: str,
+        message: str,
+        *,
+        field: str | None = None,
+        candidates: list[Patron] | None = None,
+    ) -> None:
         super().__init__(message)
         self.code = code
         self.message = message
@@ -48,11 +54,26 @@ class PatronError(Exception):
 
 
 # What register_patron and update_patron accept; the rest is computed or has its own service.
-EDITABLE_FIELDS = frozenset({
-    "card_number", "surname", "first_name", "birth_date", "category", "email", "phone",
-    "address", "postcode", "city", "email_notices", "newsletters", "keep_history", "notes",
-    "partner", "responsible_person",
-})
+EDITABLE_FIELDS = frozenset(
+    {
+        "card_number",
+        "surname",
+        "first_name",
+        "birth_date",
+        "category",
+        "email",
+        "phone",
+        "address",
+        "postcode",
+        "city",
+        "email_notices",
+        "newsletters",
+        "keep_history",
+        "notes",
+        "partner",
+        "responsible_person",
+    }
+)
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
@@ -62,8 +83,9 @@ def add_months(day: dt.date, months: int) -> dt.date:
     return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
-def find_probable_duplicates(surname: str, first_name: str, birth_date: dt.date | None,
-                             exclude: Patron | None = None) -> list[Patron]:
+def find_probable_duplicates(
+    surname: str, first_name: str, birth_date: dt.date | None, exclude: Patron | None = None
+) -> list[Patron]:
     """Patrons with the same names (ignoring accents, case, hyphens) and birth date."""
     if birth_date is None:
         return []
@@ -79,13 +101,20 @@ def find_patron_by_card(raw: str) -> Patron | None:
     card = normalize_card(raw)
     if not card:
         return None
-    return Patron.objects.select_related("home_library", "category").filter(
-        card_number=card).first()
+    return (
+        Patron.objects.select_related("home_library", "category").filter(card_number=card).first()
+    )
 
 
 @transaction.atomic
-def register_patron(actor, library: Library, *, allow_duplicate: bool = False,
-                    registered_on: dt.date | None = None, **fields: Any) -> Patron:
+def register_patron(
+    actor,
+    library: Library,
+    *,
+    allow_duplicate: bool = False,
+    registered_on: dt.date | None = None,
+    **fields: Any,
+) -> Patron:
     """Register a patron whose home library is `library`.
 
     Refuses a probable duplicate (code "probable_duplicate", with `candidates`) unless
@@ -101,12 +130,16 @@ def register_patron(actor, library: Library, *, allow_duplicate: bool = False,
     if Patron.objects.filter(card_number=patron.card_number).exists():
         raise _card_taken(patron.card_number)
     if not allow_duplicate:
-        candidates = find_probable_duplicates(patron.surname, patron.first_name,
-                                              patron.birth_date)
+        candidates = find_probable_duplicates(patron.surname, patron.first_name, patron.birth_date)
         if candidates:
-            raise PatronError("probable_duplicate", _(
-                "A patron with the same names and birth date is already registered. "
-                "Check it is someone else before registering."), candidates=candidates)
+            raise PatronError(
+                "probable_duplicate",
+                _(
+                    "A patron with the same names and birth date is already registered. "
+                    "Check it is someone else before registering."
+                ),
+                candidates=candidates,
+            )
     patron.expires_on = add_months(registered_on, patron.category.registration_months)
     _validate(patron)
     try:
@@ -121,8 +154,9 @@ def register_patron(actor, library: Library, *, allow_duplicate: bool = False,
 
 
 @transaction.atomic
-def update_patron(actor, patron: Patron, *, home_library: Library | None = None,
-                  **fields: Any) -> Patron:
+def update_patron(
+    actor, patron: Patron, *, home_library: Library | None = None, **fields: Any
+) -> Patron:
     """Change a patron's details; moving them to another home library needs both libraries."""
     _check_keys(fields)
     patron = _locked(actor, patron)
@@ -161,22 +195,26 @@ def renew_patron(actor, patron: Patron, *, today: dt.date | None = None) -> Patr
 
 
 @transaction.atomic
-def block_patron(actor, patron: Patron, library: Library, kind: BlockKind | str,
-                 note: str = "") -> PatronBlock:
+def block_patron(
+    actor, patron: Patron, library: Library, kind: BlockKind | str, note: str = ""
+) -> PatronBlock:
     """Block the patron from the desk of `library`, where the actor works."""
     require(actor, Action.CIRCULATE, library)
     if kind not in BlockKind.values:
         raise PatronError("block_kind_unknown", _("Choose a reason for the block."), field="kind")
     patron = Patron.objects.select_for_update().get(pk=patron.pk)
     if kind == BlockKind.OTHER and not note.strip():
-        raise PatronError("block_note_required",
-                          _("Say in the note why the patron is blocked."), field="note")
+        raise PatronError(
+            "block_note_required", _("Say in the note why the patron is blocked."), field="note"
+        )
     # The lock on the patron makes a double click create one block, not two.
     if patron.blocks.filter(kind=kind, lifted_at__isnull=True).exists():
-        raise PatronError("already_blocked",
-                          _("This patron is already blocked for this reason."), field="kind")
-    block = PatronBlock(patron=patron, kind=kind, note=note.strip(), library=library,
-                        created_by=actor)
+        raise PatronError(
+            "already_blocked", _("This patron is already blocked for this reason."), field="kind"
+        )
+    block = PatronBlock(
+        patron=patron, kind=kind, note=note.strip(), library=library, created_by=actor
+    )
     block.full_clean()
     block.save()
     return block
@@ -186,8 +224,10 @@ def block_patron(actor, patron: Patron, library: Library, kind: BlockKind | str,
 def lift_block(actor, block: PatronBlock) -> PatronBlock:
     Patron.objects.select_for_update().get(pk=block.patron_id)
     block = PatronBlock.objects.select_related("patron").get(pk=block.pk)
-    if not (can(actor, Action.CIRCULATE, block.library_id)
-            or can(actor, Action.CIRCULATE, block.patron.home_library_id)):
+    if not (
+        can(actor, Action.CIRCULATE, block.library_id)
+        or can(actor, Action.CIRCULATE, block.patron.home_library_id)
+    ):
         require(actor, Action.CIRCULATE, block.library_id)  # raises with the usual message
     if block.lifted_at is not None:
         raise PatronError("block_already_lifted", _("This block has already been lifted."))
@@ -207,8 +247,7 @@ def set_patron_password(actor, patron: Patron, raw_password: str | None) -> Patr
         try:
             password_validation.validate_password(raw_password, user=patron)
         except ValidationError as exc:
-            raise PatronError("password_weak", " ".join(exc.messages),
-                              field="password") from exc
+            raise PatronError("password_weak", " ".join(exc.messages), field="password") from exc
         patron.password = make_password(raw_password)
     patron.save(update_fields=["password", "updated_at"])
     return patron
@@ -228,8 +267,9 @@ def set_own_password(patron: Patron, raw_password: str) -> Patron:
 
 
 @transaction.atomic
-def set_own_consents(patron: Patron, *, email_notices: bool, newsletters: bool,
-                     keep_history: bool) -> Patron:
+def set_own_consents(
+    patron: Patron, *, email_notices: bool, newsletters: bool, keep_history: bool
+) -> Patron:
     """The patron's choices from their account. Turning the history off erases nothing at
     once: the daily anonymisation removes the returned loans past the network's delay."""
     patron = Patron.objects.select_for_update().get(pk=patron.pk)
@@ -257,20 +297,33 @@ def _check_card(card: str) -> None:
     if not card:
         raise PatronError("card_missing", _("Enter the card number."), field="card_number")
     if not card_matches_pattern(card):
-        raise PatronError("card_invalid", _(
-            "“%(card)s” is not a card number of this network: check the number or scan the "
-            "card again.") % {"card": card}, field="card_number")
+        raise PatronError(
+            "card_invalid",
+            _(
+                "“%(card)s” is not a card number of this network: check the number or scan the "
+                "card again."
+            )
+            % {"card": card},
+            field="card_number",
+        )
     if not check_digit_is_valid(card):
-        raise PatronError("card_check_digit", _(
-            "The check digit of card “%(card)s” is wrong (%(scheme)s): the number was "
-            "probably mistyped.") % {"card": card, "scheme": card_check()},
-            field="card_number")
+        raise PatronError(
+            "card_check_digit",
+            _(
+                "The check digit of card “%(card)s” is wrong (%(scheme)s): the number was "
+                "probably mistyped."
+            )
+            % {"card": card, "scheme": card_check()},
+            field="card_number",
+        )
 
 
 def _card_taken(card: str) -> PatronError:
-    return PatronError("card_taken", _(
-        "Card “%(card)s” already belongs to another patron.") % {"card": card},
-        field="card_number")
+    return PatronError(
+        "card_taken",
+        _("Card “%(card)s” already belongs to another patron.") % {"card": card},
+        field="card_number",
+    )
 
 
 def _check_person(patron: Patron, day: dt.date, changed: set[str] | None = None) -> None:
@@ -289,37 +342,47 @@ def _check_person(patron: Patron, day: dt.date, changed: set[str] | None = None)
         raise PatronError("surname_missing", _("Enter the surname."), field="surname")
     is_new = changed is None
     if not category.is_active and (is_new or "category" in changed):
-        raise PatronError("category_inactive",
-                          _("This category is no longer offered."), field="category")
+        raise PatronError(
+            "category_inactive", _("This category is no longer offered."), field="category"
+        )
     if category.is_collective:
         if partner is None:
-            raise PatronError("partner_required", _(
-                "A collective borrower is registered for a partner institution: choose it."),
-                field="partner")
+            raise PatronError(
+                "partner_required",
+                _("A collective borrower is registered for a partner institution: choose it."),
+                field="partner",
+            )
         return
     if partner is not None:
-        raise PatronError("partner_not_collective", _(
-            "Only a collective borrower is linked to a partner institution; choose a "
-            "collective category or remove the partner."), field="partner")
+        raise PatronError(
+            "partner_not_collective",
+            _(
+                "Only a collective borrower is linked to a partner institution; choose a "
+                "collective category or remove the partner."
+            ),
+            field="partner",
+        )
     if patron.birth_date is None:
-        raise PatronError("birth_date_required", _("Enter the birth date."),
-                          field="birth_date")
+        raise PatronError("birth_date_required", _("Enter the birth date."), field="birth_date")
     if patron.birth_date > day:
-        raise PatronError("birth_date_future", _("The birth date is in the future."),
-                          field="birth_date")
+        raise PatronError(
+            "birth_date_future", _("The birth date is in the future."), field="birth_date"
+        )
     age = age_on(patron.birth_date, day)
     age_checked = is_new or bool({"category", "birth_date"} & changed)
     if age_checked and not category.accepts_age(age):
-        raise PatronError("age_outside_category", _(
-            "At %(age)s, the patron cannot be registered as “%(category)s”.")
-            % {"age": age, "category": category.name}, field="category")
+        raise PatronError(
+            "age_outside_category",
+            _("At %(age)s, the patron cannot be registered as “%(category)s”.")
+            % {"age": age, "category": category.name},
+            field="category",
+        )
 
 
 def _validate(patron: Patron) -> None:
     """Field-level checks (e-mail syntax, lengths) as a PatronError the form can place."""
     try:
-        patron.full_clean(exclude=["card_number", "password", "search_name"],
-                          validate_unique=False)
+        patron.full_clean(exclude=["card_number", "password", "search_name"], validate_unique=False)
     except ValidationError as exc:
         field, message = first_error(exc)
         raise PatronError("invalid", message, field=field) from exc
@@ -327,6 +390,7 @@ def _validate(patron: Patron) -> None:
 
 # Patron categories: the network's shared settings, changed by a coordinator only. There is no
 # delete (patrons refer to a category with PROTECT): un-ticking "offered" retires one.
+
 
 @transaction.atomic
 def save_category(actor, category: PatronCategory) -> PatronCategory:
@@ -339,25 +403,38 @@ def save_category(actor, category: PatronCategory) -> PatronCategory:
         # Decide on the row as it is now, not as the page showed it.
         previous = PatronCategory.objects.select_for_update().get(pk=category.pk)
         if previous.code != category.code and category_code_in_use(previous):
-            raise PatronError("category_code_in_use", _(
-                "The code %(code)s is already held by patrons or kept in the loan "
-                "statistics: it cannot change. Change the name instead, or create a new "
-                "category and stop offering this one.") % {"code": previous.code},
-                field="code")
+            raise PatronError(
+                "category_code_in_use",
+                _(
+                    "The code %(code)s is already held by patrons or kept in the loan "
+                    "statistics: it cannot change. Change the name instead, or create a new "
+                    "category and stop offering this one."
+                )
+                % {"code": previous.code},
+                field="code",
+            )
     # The CheckConstraints would only say "Constraint … is violated": say it for people first.
-    if (category.min_age is not None and category.max_age is not None
-            and category.min_age > category.max_age):
-        raise PatronError("age_range", _(
-            "The maximum age cannot be lower than the minimum age."), field="max_age")
+    if (
+        category.min_age is not None
+        and category.max_age is not None
+        and category.min_age > category.max_age
+    ):
+        raise PatronError(
+            "age_range", _("The maximum age cannot be lower than the minimum age."), field="max_age"
+        )
     if category.registration_months is not None and category.registration_months < 1:
-        raise PatronError("registration_length", _(
-            "A registration lasts at least one month."), field="registration_months")
+        raise PatronError(
+            "registration_length",
+            _("A registration lasts at least one month."),
+            field="registration_months",
+        )
     try:
         category.full_clean(validate_unique=False)
     except ValidationError as exc:
         field, message = first_error(exc)
-        raise PatronError("code_invalid" if field == "code" else "invalid", message,
-                          field=field) from exc
+        raise PatronError(
+            "code_invalid" if field == "code" else "invalid", message, field=field
+        ) from exc
     # The API and statistics compare codes without regard to case.
     taken = PatronCategory.objects.filter(code__iexact=category.code).exclude(pk=category.pk)
     if taken.exists():
@@ -380,11 +457,15 @@ def category_code_in_use(category: PatronCategory) -> bool:
     if category.patrons.exists():
         return True
     # History is scanned only when no patron holds the category (rare, and a big table).
-    return (Loan.objects.filter(patron_category_code=category.code).exists()
-            or Hold.objects.filter(patron_category_code=category.code).exists())
+    return (
+        Loan.objects.filter(patron_category_code=category.code).exists()
+        or Hold.objects.filter(patron_category_code=category.code).exists()
+    )
 
 
 def _category_code_taken(code: str) -> PatronError:
-    return PatronError("code_taken", _(
-        "The code %(code)s is already used by another category.") % {"code": code},
-        field="code")
+    return PatronError(
+        "code_taken",
+        _("The code %(code)s is already used by another category.") % {"code": code},
+        field="code",
+    )

@@ -46,7 +46,7 @@ def _search_names(query: str) -> list[Patron]:
     results = _with_status(Patron.objects.all())
     for word in words:
         results = results.filter(search_name__contains=word)
-    return list(results[:SEARCH_LIMIT + 1])
+    return list(results[: SEARCH_LIMIT + 1])
 
 
 @staff_required
@@ -64,43 +64,54 @@ def search(request: HttpRequest) -> HttpResponse:
             card_unknown = normalize_card(query)
         results = _search_names(query)
     here = current_library(request)
-    return render(request, "patrons/search.html", {
-        "query": query,
-        "results": results[:SEARCH_LIMIT] if results is not None else None,
-        "truncated": results is not None and len(results) > SEARCH_LIMIT,
-        "card_unknown": card_unknown,
-        "can_register": libraries_for(request.user, Action.CIRCULATE).exists(),
-        "export_library": here if here and can(request.user, Action.MANAGE, here) else None,
-        "today": timezone.localdate(),
-    })
+    return render(
+        request,
+        "patrons/search.html",
+        {
+            "query": query,
+            "results": results[:SEARCH_LIMIT] if results is not None else None,
+            "truncated": results is not None and len(results) > SEARCH_LIMIT,
+            "card_unknown": card_unknown,
+            "can_register": libraries_for(request.user, Action.CIRCULATE).exists(),
+            "export_library": here if here and can(request.user, Action.MANAGE, here) else None,
+            "today": timezone.localdate(),
+        },
+    )
 
 
 @staff_required
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     patron = get_object_or_404(
-        Patron.objects.select_related("home_library", "category", "partner"), pk=pk)
+        Patron.objects.select_related("home_library", "category", "partner"), pk=pk
+    )
     require(request.user, Action.VIEW, patron.home_library)
     today = timezone.localdate()
     blocks = list(patron.blocks.select_related("library", "created_by", "lifted_by"))
     for block in blocks:
         block.can_lift = block.is_active and (
             can(request.user, Action.CIRCULATE, block.library_id)
-            or can(request.user, Action.CIRCULATE, patron.home_library_id))
-    return render(request, "patrons/detail.html", {
-        "patron": patron,
-        "today": today,
-        "age": patron.age(today),
-        "age_band": patron.age_band(today),
-        "expired": patron.is_expired_on(today),
-        "expires_soon": not patron.is_expired_on(today)
-        and patron.expires_on <= today + dt.timedelta(days=EXPIRY_WARNING_DAYS),
-        "active_blocks": [b for b in blocks if b.is_active],
-        "past_blocks": [b for b in blocks if not b.is_active],
-        "can_edit": can(request.user, Action.CIRCULATE, patron.home_library),
-        "can_block": _desk(request) is not None,
-        "change_requests": list(patron.change_requests.filter(
-            status=ChangeRequestStatus.PENDING)),
-    })
+            or can(request.user, Action.CIRCULATE, patron.home_library_id)
+        )
+    return render(
+        request,
+        "patrons/detail.html",
+        {
+            "patron": patron,
+            "today": today,
+            "age": patron.age(today),
+            "age_band": patron.age_band(today),
+            "expired": patron.is_expired_on(today),
+            "expires_soon": not patron.is_expired_on(today)
+            and patron.expires_on <= today + dt.timedelta(days=EXPIRY_WARNING_DAYS),
+            "active_blocks": [b for b in blocks if b.is_active],
+            "past_blocks": [b for b in blocks if not b.is_active],
+            "can_edit": can(request.user, Action.CIRCULATE, patron.home_library),
+            "can_block": _desk(request) is not None,
+            "change_requests": list(
+                patron.change_requests.filter(status=ChangeRequestStatus.PENDING)
+            ),
+        },
+    )
 
 
 @staff_required
@@ -112,15 +123,18 @@ def register(request: HttpRequest) -> HttpResponse:
     if here is not None and libraries.filter(pk=here.pk).exists():
         initial["home_library"] = here
     asked = request.method == "POST" and "confirm_duplicate_asked" in request.POST
-    form = PatronForm(request.POST or None, libraries=libraries, initial=initial,
-                      ask_duplicate=asked)
+    form = PatronForm(
+        request.POST or None, libraries=libraries, initial=initial, ask_duplicate=asked
+    )
     candidates: list[Patron] = []
     if request.method == "POST" and form.is_valid():
         try:
             patron = services.register_patron(
-                request.user, form.cleaned_data["home_library"],
+                request.user,
+                form.cleaned_data["home_library"],
                 allow_duplicate=bool(form.cleaned_data.get("confirm_duplicate")),
-                **form.service_fields())
+                **form.service_fields(),
+            )
         except PatronError as error:
             if error.code == "probable_duplicate":
                 candidates = error.candidates
@@ -128,12 +142,18 @@ def register(request: HttpRequest) -> HttpResponse:
                 form.is_valid()
             _place(form, error)
         else:
-            messages.success(request, _("%(name)s is registered with card %(card)s.")
-                             % {"name": patron.full_name, "card": patron.card_number})
+            messages.success(
+                request,
+                _("%(name)s is registered with card %(card)s.")
+                % {"name": patron.full_name, "card": patron.card_number},
+            )
             return redirect("patrons:detail", pk=patron.pk)
-    return render(request, "patrons/form.html", {"form": form, "patron": None,
-                                                 "candidates": candidates},
-                  status=400 if form.errors else 200)
+    return render(
+        request,
+        "patrons/form.html",
+        {"form": form, "patron": None, "candidates": candidates},
+        status=400 if form.errors else 200,
+    )
 
 
 @staff_required
@@ -141,20 +161,28 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     patron = get_object_or_404(Patron, pk=pk)
     require(request.user, Action.CIRCULATE, patron.home_library)
     libraries = libraries_for(request.user, Action.CIRCULATE) | Library.objects.filter(
-        pk=patron.home_library_id)
+        pk=patron.home_library_id
+    )
     form = PatronForm(request.POST or None, instance=patron, libraries=libraries.distinct())
     if request.method == "POST" and form.is_valid():
         try:
-            services.update_patron(request.user, patron,
-                                   home_library=form.cleaned_data["home_library"],
-                                   **form.service_fields())
+            services.update_patron(
+                request.user,
+                patron,
+                home_library=form.cleaned_data["home_library"],
+                **form.service_fields(),
+            )
         except PatronError as error:
             _place(form, error)
         else:
             messages.success(request, _("Changes saved."))
             return redirect("patrons:detail", pk=patron.pk)
-    return render(request, "patrons/form.html", {"form": form, "patron": patron},
-                  status=400 if form.errors else 200)
+    return render(
+        request,
+        "patrons/form.html",
+        {"form": form, "patron": patron},
+        status=400 if form.errors else 200,
+    )
 
 
 @staff_required
@@ -162,8 +190,10 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
 def renew(request: HttpRequest, pk: int) -> HttpResponse:
     patron = get_object_or_404(Patron, pk=pk)
     patron = services.renew_patron(request.user, patron)
-    messages.success(request, _("Card renewed until %(date)s.")
-                     % {"date": patron.expires_on.strftime("%d/%m/%Y")})
+    messages.success(
+        request,
+        _("Card renewed until %(date)s.") % {"date": patron.expires_on.strftime("%d/%m/%Y")},
+    )
     return redirect("patrons:detail", pk=patron.pk)
 
 
@@ -182,9 +212,12 @@ def block(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The patron is blocked."))
             return redirect("patrons:detail", pk=patron.pk)
-    return render(request, "patrons/block_form.html",
-                  {"form": form, "patron": patron, "desk": desk},
-                  status=400 if form.errors else 200)
+    return render(
+        request,
+        "patrons/block_form.html",
+        {"form": form, "patron": patron, "desk": desk},
+        status=400 if form.errors else 200,
+    )
 
 
 @staff_required
@@ -214,8 +247,9 @@ def decide_change(request: HttpRequest, pk: int, request_pk: int) -> HttpRespons
     except PatronError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, _("Details updated as requested.") if applying
-                         else _("Request dismissed."))
+        messages.success(
+            request, _("Details updated as requested.") if applying else _("Request dismissed.")
+        )
     return redirect("patrons:detail", pk=pk)
 
 
@@ -231,11 +265,16 @@ def category_list(request: HttpRequest) -> HttpResponse:
     """The network's patron categories: read by all the staff, changed by a coordinator."""
     require(request.user, Action.VIEW)
     categories = PatronCategory.objects.annotate(patron_count=Count("patrons")).order_by(
-        "-is_active", "name")
-    return render(request, "patrons/category_list.html", {
-        "categories": categories,
-        "can_administer": can(request.user, Action.ADMINISTER),
-    })
+        "-is_active", "name"
+    )
+    return render(
+        request,
+        "patrons/category_list.html",
+        {
+            "categories": categories,
+            "can_administer": can(request.user, Action.ADMINISTER),
+        },
+    )
 
 
 @staff_required
@@ -253,10 +292,16 @@ def category_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         else:
             messages.success(request, _("Category %(name)s saved.") % {"name": saved.name})
             return redirect("patrons:category_list")
-    return render(request, "patrons/category_form.html", {
-        "form": form, "category": category, "heading": heading,
-        "patron_count": category.patrons.count() if category else 0,
-    })
+    return render(
+        request,
+        "patrons/category_form.html",
+        {
+            "form": form,
+            "category": category,
+            "heading": heading,
+            "patron_count": category.patrons.count() if category else 0,
+        },
+    )
 
 
 def _desk(request: HttpRequest) -> Library | None:

@@ -13,4 +13,5 @@ def check_schema():
         # The whole document is the root, so that its #/components/… references resolve.
         Draft202012Validator({**document, "$ref": f"#/components/schemas/{schema}"}).validate(data)
         return data
+
     return check

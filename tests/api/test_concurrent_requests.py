@@ -24,14 +24,18 @@ from tests.circulation.helpers import assert_item_consistent
 @pytest.fixture
 def make_patron(make_patron):
     """Patrons whose card is valid today: the API acts on the real date."""
+
     def make(surname="Martin", **extra):
-        return make_patron(surname, expires_on=dt.date.today() + dt.timedelta(days=200),
-                                  **extra)
+        return make_patron(surname, expires_on=dt.date.today() + dt.timedelta(days=200), **extra)
+
     return make
 
+
 pytestmark = [
-    pytest.mark.skipif(connection.vendor != "postgresql",
-                       reason="needs PostgreSQL: SQLite lets only one writer in at a time"),
+    pytest.mark.skipif(
+        connection.vendor != "postgresql",
+        reason="needs PostgreSQL: SQLite lets only one writer in at a time",
+    ),
     pytest.mark.django_db(transaction=True),
 ]
 TIMEOUT = 20
@@ -44,8 +48,11 @@ def post_together(url: str, *requests: tuple[str, dict]) -> list[tuple[int, dict
 
     def send(slot: int, key: str, body: dict) -> None:
         request = urllib.request.Request(
-            url, data=json.dumps(body).encode(), method="POST",
-            headers={"Authorization": f"Bearer {key}", "Content-Type": "application/json"})
+            url,
+            data=json.dumps(body).encode(),
+            method="POST",
+            headers={"Authorization": f"Bearer {key}", "Content-Type": "application/json"},
+        )
         start.wait(TIMEOUT)
         try:
             with urllib.request.urlopen(request, timeout=TIMEOUT) as response:
@@ -68,14 +75,16 @@ def keys(desk) -> dict[str, str]:
     return {name: ApiToken.issue(desk[name], f"automate {name}")[1] for name in ("a", "b")}
 
 
-def test_two_checkouts_of_one_item_over_http(live_server, network, keys, make_patron,
-                                             make_item, book):
+def test_two_checkouts_of_one_item_over_http(
+    live_server, network, keys, make_patron, make_item, book
+):
     item = make_item(book)
     first, second = make_patron("Un"), make_patron("Deux")
     answers = post_together(
         f"{live_server.url}/api/v1/checkouts",
         (keys["a"], {"patron": first.card_number, "item": item.barcode}),
-        (keys["b"], {"patron": second.card_number, "item": item.barcode}))
+        (keys["b"], {"patron": second.card_number, "item": item.barcode}),
+    )
     statuses = sorted(status for status, _data in answers)
     assert statuses == [201, 409], answers
     refusal = next(data for status, data in answers if status == 409)
@@ -87,13 +96,16 @@ def test_two_checkouts_of_one_item_over_http(live_server, network, keys, make_pa
     assert assert_item_consistent(item).loan_count == 1
 
 
-def test_two_checkins_of_one_item_over_http(live_server, network, desk, keys, make_patron,
-                                            make_item, book):
+def test_two_checkins_of_one_item_over_http(
+    live_server, network, desk, keys, make_patron, make_item, book
+):
     item = make_item(book)  # home AAA, handed in at BBB twice: one transfer home
     checkout(desk["a"], network["a"], make_patron(), item)
-    answers = post_together(f"{live_server.url}/api/v1/checkins",
-                            (keys["b"], {"item": item.barcode}),
-                            (keys["b"], {"item": item.barcode}))
+    answers = post_together(
+        f"{live_server.url}/api/v1/checkins",
+        (keys["b"], {"item": item.barcode}),
+        (keys["b"], {"item": item.barcode}),
+    )
     assert [status for status, _data in answers] == [200, 200], answers
     results = [data for _status, data in answers]
     assert sorted(result["repeated"] for result in results) == [False, True]

@@ -14,6 +14,5 @@ def test_the_served_document_is_valid_openapi_3_1(client):
 
 def test_every_endpoint_is_described(client):
     document = client.get("/api/v1/openapi.json").json()
-    routes = {"/" + str(p.pattern).replace("<int:pk>", "{id}") for p in urls.urlpatterns
-              if p.name}
+    routes = {"/" + str(p.pattern).replace("<int:pk>", "{id}") for p in urls.urlpatterns if p.name}
     assert routes == set(document["paths"])

@@ -4,8 +4,13 @@ from ..search.conftest import add_item, make_record
 
 
 def test_record_with_its_copies_per_library(client, network, check_schema):
-    record = make_record("Le Horla", authors=["Maupassant, Guy de"], year=1887,
-                         subjects=["Fantastique"], series=[{"title": "Folio", "number": "2"}])
+    record = make_record(
+        "Le Horla",
+        authors=["Maupassant, Guy de"],
+        year=1887,
+        subjects=["Fantastique"],
+        series=[{"title": "Folio", "number": "2"}],
+    )
     add_item(record, network["a"], call_number="R MAU")
     add_item(record, network["a"], call_number="R MAU", status=ItemStatus.ON_LOAN)
     add_item(record, network["b"], "LIVJ", call_number="J MAU")

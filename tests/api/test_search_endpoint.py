@@ -4,8 +4,14 @@ from ..search.conftest import add_item, make_record
 
 
 def test_search_answers_hits_paging_and_facets(client, network, check_schema):
-    first = make_record("Le Jardin de Monet", authors=["Monet, Claude"], year=1990,
-                        isbn="9782070612758", language="fre", audience="adult")
+    first = make_record(
+        "Le Jardin de Monet",
+        authors=["Monet, Claude"],
+        year=1990,
+        isbn="9782070612758",
+        language="fre",
+        audience="adult",
+    )
     add_item(first, network["a"])
     second = make_record("Jardins d'Europe", year=2021, language="fre", audience="adult")
     add_item(second, network["b"], "DVD", status=ItemStatus.ON_LOAN)
@@ -22,8 +28,9 @@ def test_search_answers_hits_paging_and_facets(client, network, check_schema):
     libraries = {f["value"]: f["count"] for f in data["facets"]["library"]}
     assert libraries == {"AAA": 1, "BBB": 1}
 
-    page2 = client.get("/api/v1/search", {"q": "jardin", "per_page": 1, "sort": "title",
-                                          "page": 2}).json()
+    page2 = client.get(
+        "/api/v1/search", {"q": "jardin", "per_page": 1, "sort": "title", "page": 2}
+    ).json()
     assert page2["hits"][0]["authors"] == ["Monet, Claude"]
     assert page2["hits"][0]["isbn"] == "9782070612758"
 
@@ -35,8 +42,9 @@ def test_filters_in_the_query_string(client, network, check_schema):
     add_item(second, network["b"], "DVD", status=ItemStatus.ON_LOAN)
 
     def ids(**params) -> set[int]:
-        data = check_schema(client.get("/api/v1/search", {"q": "jardin", **params}).json(),
-                            "SearchResponse")
+        data = check_schema(
+            client.get("/api/v1/search", {"q": "jardin", **params}).json(), "SearchResponse"
+        )
         return {h["id"] for h in data["hits"]}
 
     assert ids(library="BBB") == {second.id}

@@ -8,9 +8,9 @@ from maillon.catalogue.search import index_records
 from maillon.circulation.services import checkout
 
 
-def test_a_checkout_costs_the_same_statements_with_40_loans_or_2(network, desk,
-                                                                 make_patron,
-                                                                 make_record, make_item):
+def test_a_checkout_costs_the_same_statements_with_40_loans_or_2(
+    network, desk, make_patron, make_record, make_item
+):
     """Limits are counted by the database, not by loading the loans: the benchmark's
     collective borrower must not pay per loan held."""
     valid = {"expires_on": dt.date.today() + dt.timedelta(days=200)}
@@ -22,10 +22,15 @@ def test_a_checkout_costs_the_same_statements_with_40_loans_or_2(network, desk,
     measured = make_item(make_record("Mesuré"))
     index_records([measured.record_id])  # as the benchmark's catalogue is (see build)
     pool = [measured.barcode]
-    counts = queries_per_checkout(Network(
-        desk=network["a"], actor=desk["a"], key="",
-        borrowers={"2 loans": ordinary.card_number, "40 loans": school.card_number},
-        pool=pool))
+    counts = queries_per_checkout(
+        Network(
+            desk=network["a"],
+            actor=desk["a"],
+            key="",
+            borrowers={"2 loans": ordinary.card_number, "40 loans": school.card_number},
+            pool=pool,
+        )
+    )
     # The exempt school may skip the limit count; it never pays per loan held.
     assert 0 < counts["40 loans"] <= counts["2 loans"]
 
@@ -37,21 +42,31 @@ def figures(median: float, p95: float) -> dict:
 def run(service_p95: float, http_p95: float) -> dict:
     both = {"checkout": figures(1, service_p95), "checkin": figures(1, 2)}
     web = {"checkout": figures(5, http_p95), "checkin": figures(5, 6)}
-    return {"service": {"2 loans": both, "300 loans": both},
-            "http": {"2 loans": web, "300 loans": web},
-            "queries": {"2 loans": 20, "300 loans": 20},
-            "baseline": figures(0.5, 0.8), "round_trip": figures(0.04, 0.06), "build_s": 30,
-            "load": "0.5 0.4 0.3",
-            "counts": {"items": 6000, "open_loans": 1500, "holds": 140}}
+    return {
+        "service": {"2 loans": both, "300 loans": both},
+        "http": {"2 loans": web, "300 loans": web},
+        "queries": {"2 loans": 20, "300 loans": 20},
+        "baseline": figures(0.5, 0.8),
+        "round_trip": figures(0.04, 0.06),
+        "build_s": 30,
+        "load": "0.5 0.4 0.3",
+        "counts": {"items": 6000, "open_loans": 1500, "holds": 140},
+    }
 
 
 def test_the_section_marks_missed_targets_and_gives_the_ratios():
-    text = circulation_markdown({"SQLite": run(4, 12), "PostgreSQL": run(14, 40)},
-                                "Machine: test.", "maillon bench --only circulation")
+    text = circulation_markdown(
+        {"SQLite": run(4, 12), "PostgreSQL": run(14, 40)},
+        "Machine: test.",
+        "maillon bench --only circulation",
+    )
     rows = [line for line in text.splitlines() if line.startswith("| SQLite | service")]
     assert len(rows) == 4 and all(row.endswith("| yes |") for row in rows)
-    missed = [line for line in text.splitlines() if line.startswith("| PostgreSQL |")
-              and "checkout" in line and "**no**" in line]
+    missed = [
+        line
+        for line in text.splitlines()
+        if line.startswith("| PostgreSQL |") and "checkout" in line and "**no**" in line
+    ]
     assert len(missed) == 4  # service > 10 ms and HTTP > 30 ms, both borrowers
     assert "| SQLite | 1.00 | 1.00 | 20 | 20 |" in text
     # Baseline, ratio and the machine's round trip.

@@ -14,9 +14,16 @@ def test_the_generated_file_is_unimarc_with_items_in_995(tmp_path):
 
 
 def test_the_report_gives_rates_and_the_ratio():
-    run = {"records": 1000, "items": 1300, "file_mb": 1.2, "pymarc_rate": 20000.0,
-           "extract_rate": 8000.0, "import_s": 0.5, "import_rate": 2000.0,
-           "in_database": {"records": 1000, "items": 1300, "indexed": 1000}}
+    run = {
+        "records": 1000,
+        "items": 1300,
+        "file_mb": 1.2,
+        "pymarc_rate": 20000.0,
+        "extract_rate": 8000.0,
+        "import_s": 0.5,
+        "import_rate": 2000.0,
+        "in_database": {"records": 1000, "items": 1300, "indexed": 1000},
+    }
     text = import_markdown(run, "Machine: test.", "maillon bench --only import")
     assert "20,000" in text and "2,000" in text and "0.10" in text
     assert "**not met**" in text

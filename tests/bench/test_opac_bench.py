@@ -8,8 +8,7 @@ from maillon.bench.opac_report import opac_markdown
 pytestmark = pytest.mark.django_db
 
 
-def test_run_times_every_page_and_the_baselines(network, make_item,
-                                                 make_record):
+def test_run_times_every_page_and_the_baselines(network, make_item, make_record):
     for title in ("Histoire de France", "Le jardin secret"):
         make_item(make_record(title), network["a"])
     run = opac_bench.run(rounds=1)

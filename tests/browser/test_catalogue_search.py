@@ -12,12 +12,21 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_search_refine_open_record_and_item(page, live_server, network, make_staff, tmp_path):
     from maillon.catalogue.importer import import_marc
 
-    write(tmp_path / "a.mrc", [
-        marc("Le Rouge et le Noir", author="Stendhal", year=1830,
-             items=[item("A1", "AAA"), item("B1", "BBB")]),
-        marc("La Chartreuse de Parme", author="Stendhal", year=1839, items=[item("B2", "BBB")]),
-        marc("Le Père Goriot", author="Balzac, Honoré de", year=1835, items=[item("A2", "AAA")]),
-    ])
+    write(
+        tmp_path / "a.mrc",
+        [
+            marc(
+                "Le Rouge et le Noir",
+                author="Stendhal",
+                year=1830,
+                items=[item("A1", "AAA"), item("B1", "BBB")],
+            ),
+            marc("La Chartreuse de Parme", author="Stendhal", year=1839, items=[item("B2", "BBB")]),
+            marc(
+                "Le Père Goriot", author="Balzac, Honoré de", year=1835, items=[item("A2", "AAA")]
+            ),
+        ],
+    )
     import_marc(tmp_path / "a.mrc", network["a"], reject_dir=tmp_path)
     make_staff("vol", (network["a"], Role.VOLUNTEER))
     page.goto(f"{live_server.url}/pro/compte/connexion/?next=/pro/catalogue/")
@@ -32,7 +41,8 @@ def test_search_refine_open_record_and_item(page, live_server, network, make_sta
     box.press("Enter")
     expect(page.get_by_role("status")).to_have_text("2 notices")
     page.get_by_role("navigation", name="Affiner la recherche").get_by_role(
-        "link", name="Bibliothèque AAA").click()
+        "link", name="Bibliothèque AAA"
+    ).click()
     expect(page.get_by_role("status")).to_have_text("1 notice")
     screenshot(page, "staff-catalogue-search")
     page.get_by_role("link", name="Le Rouge et le Noir").click()

@@ -16,7 +16,6 @@ from tests.conftest import PASSWORD
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-
 def scan(page, field: str, code: str) -> None:
     """What a scanner does: the characters one by one, then Enter."""
     page.locator(field).press_sequentially(code, delay=5)
@@ -28,11 +27,16 @@ def fr(msgid: str) -> str:
         return gettext(msgid)
 
 
-def test_lend_two_items_then_check_one_in(page, live_server, network, staff, make_patron,
-                                          make_record, make_item):
+def test_lend_two_items_then_check_one_in(
+    page, live_server, network, staff, make_patron, make_record, make_item
+):
     today = timezone.localdate()
-    reader = make_patron("Martin", "Léa", registered_on=today - dt.timedelta(days=30),
-                         expires_on=today + dt.timedelta(days=300))
+    reader = make_patron(
+        "Martin",
+        "Léa",
+        registered_on=today - dt.timedelta(days=30),
+        expires_on=today + dt.timedelta(days=300),
+    )
     first = make_item(make_record("Le Petit Prince"))
     second = make_item(make_record("Vingt mille lieues sous les mers"))
     wanted = make_item(make_record("Les Misérables"), network["b"], status="on_loan")
@@ -77,5 +81,8 @@ def test_lend_two_items_then_check_one_in(page, live_server, network, staff, mak
     expect(result).to_have_attribute("role", "alert")
     screenshot(page, "circulation-checkin")
     assert serious_violations(page) == []
-    assert list(Loan.objects.filter(patron=reader, returned_at__isnull=True)
-                .values_list("item__barcode", flat=True)) == [second.barcode]
+    assert list(
+        Loan.objects.filter(patron=reader, returned_at__isnull=True).values_list(
+            "item__barcode", flat=True
+        )
+    ) == [second.barcode]

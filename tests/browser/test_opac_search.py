@@ -28,35 +28,75 @@ def public_catalogue(tmp_path):
     # A transactional test empties every table after it, migrations' rows included.
     ItemType.objects.get_or_create(code="LIVRE", defaults={"name": "Livre"})
     today = timezone.localdate()
-    head = make_library("PAR", LibraryKind.HEAD, name="Médiathèque de Parthenay",
-                        commune="Parthenay", postcode="79200", address="8 rue de la Citadelle",
-                        phone="05 49 64 00 00", email="mediatheque@example.org",
-                        latitude="46.648600", longitude="-0.247800", shuttle_days=[1, 2, 3, 4, 5])
-    member = make_library("SEC", name="Bibliothèque de Secondigny", commune="Secondigny",
-                          postcode="79130", address="2 place de l'Église", shuttle_days=[2, 5])
+    head = make_library(
+        "PAR",
+        LibraryKind.HEAD,
+        name="Médiathèque de Parthenay",
+        commune="Parthenay",
+        postcode="79200",
+        address="8 rue de la Citadelle",
+        phone="05 49 64 00 00",
+        email="mediatheque@example.org",
+        latitude="46.648600",
+        longitude="-0.247800",
+        shuttle_days=[1, 2, 3, 4, 5],
+    )
+    member = make_library(
+        "SEC",
+        name="Bibliothèque de Secondigny",
+        commune="Secondigny",
+        postcode="79130",
+        address="2 place de l'Église",
+        shuttle_days=[2, 5],
+    )
     for library in (head, member):
         for weekday in (3, 6):
-            OpeningHours.objects.create(library=library, weekday=weekday, opens=dt.time(10),
-                                        closes=dt.time(12, 30))
-        OpeningHours.objects.create(library=library, weekday=3, opens=dt.time(14),
-                                    closes=dt.time(18))
-        OpeningHours.objects.create(library=library, weekday=today.isoweekday(),
-                                    opens=dt.time(16), closes=dt.time(18, 30))
-    Closure.objects.create(library=member, start=today + dt.timedelta(days=12),
-                           end=today + dt.timedelta(days=15), reason="inventaire")
-    write(tmp_path / "cat.mrc", [
-        marc("Le Rouge et le Noir", author="Stendhal", year=1830, isbn="9782070412044",
-             series=[Series("Folio classique", "17")],
-             subjects=["Roman français -- 19e siècle"],
-             summary="Julien Sorel, fils de charpentier, veut s'élever dans la société de la "
-                     "Restauration.",
-             items=[item("P1", "PAR", call_number="R STE"),
-                    item("S1", "SEC", call_number="R STE")]),
-        marc("La Chartreuse de Parme", author="Stendhal", year=1839,
-             items=[item("S2", "SEC", call_number="R STE")]),
-        marc("Le Père Goriot", author="Balzac, Honoré de", year=1835,
-             items=[item("P2", "PAR", call_number="R BAL")]),
-    ])
+            OpeningHours.objects.create(
+                library=library, weekday=weekday, opens=dt.time(10), closes=dt.time(12, 30)
+            )
+        OpeningHours.objects.create(
+            library=library, weekday=3, opens=dt.time(14), closes=dt.time(18)
+        )
+        OpeningHours.objects.create(
+            library=library, weekday=today.isoweekday(), opens=dt.time(16), closes=dt.time(18, 30)
+        )
+    Closure.objects.create(
+        library=member,
+        start=today + dt.timedelta(days=12),
+        end=today + dt.timedelta(days=15),
+        reason="inventaire",
+    )
+    write(
+        tmp_path / "cat.mrc",
+        [
+            marc(
+                "Le Rouge et le Noir",
+                author="Stendhal",
+                year=1830,
+                isbn="9782070412044",
+                series=[Series("Folio classique", "17")],
+                subjects=["Roman français -- 19e siècle"],
+                summary="Julien Sorel, fils de charpentier, veut s'élever dans la société de la "
+                "Restauration.",
+                items=[
+                    item("P1", "PAR", call_number="R STE"),
+                    item("S1", "SEC", call_number="R STE"),
+                ],
+            ),
+            marc(
+                "La Chartreuse de Parme",
+                author="Stendhal",
+                year=1839,
+                items=[item("S2", "SEC", call_number="R STE")],
+            ),
+            marc(
+                "Le Père Goriot",
+                author="Balzac, Honoré de",
+                year=1835,
+                items=[item("P2", "PAR", call_number="R BAL")],
+            ),
+        ],
+    )
     import_marc(tmp_path / "cat.mrc", head, reject_dir=tmp_path)
     # Between transactional tests Django empties the model tables but not the full-text
     # table (not a model): start from an index of these rows only.
@@ -69,7 +109,8 @@ def assert_accessible(page, what: str) -> None:
     grave = [v for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
     assert not grave, f"{what}: " + "; ".join(
         f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
-        for v in grave)
+        for v in grave
+    )
 
 
 def assert_no_sideways_scroll(page, what: str) -> None:
@@ -92,7 +133,8 @@ def journey(page, base: str, name: str) -> None:
     screenshot(page, f"opac-{name}-results")
 
     page.get_by_role("navigation", name="Affiner la recherche").get_by_role(
-        "link", name="Médiathèque de Parthenay").click()
+        "link", name="Médiathèque de Parthenay"
+    ).click()
     expect(page.get_by_role("status")).to_have_text("1 document")
     assert "library=PAR" in page.url  # shareable: the state is in the address
     page.get_by_role("link", name="Le Rouge et le Noir").click()
@@ -116,8 +158,7 @@ def test_search_facet_record_library_on_a_desktop(page, live_server, public_cata
 
 
 def test_search_facet_record_library_on_a_phone(browser, live_server, public_catalogue):
-    context = browser.new_context(locale="fr-FR", viewport=PHONE, is_mobile=True,
-                                  has_touch=True)
+    context = browser.new_context(locale="fr-FR", viewport=PHONE, is_mobile=True, has_touch=True)
     page = context.new_page()
     page.set_default_timeout(10_000)
     try:

@@ -33,33 +33,56 @@ def town(tmp_path, make_staff):
     from maillon.catalogue.importer import import_marc
 
     ItemType.objects.get_or_create(code="LIVRE", defaults={"name": "Livre"})
-    LoanRule.objects.get_or_create(library=None, patron_category=None, item_type=None,
-                                   defaults={"loan_days": 21, "renewals": 2,
-                                             "holds_allowed": True, "hold_shelf_days": 10})
-    head = make_library("PAR", LibraryKind.HEAD, name="Médiathèque de Parthenay",
-                        shuttle_days=[1, 2, 3, 4, 5, 6, 7])
+    LoanRule.objects.get_or_create(
+        library=None,
+        patron_category=None,
+        item_type=None,
+        defaults={"loan_days": 21, "renewals": 2, "holds_allowed": True, "hold_shelf_days": 10},
+    )
+    head = make_library(
+        "PAR", LibraryKind.HEAD, name="Médiathèque de Parthenay", shuttle_days=[1, 2, 3, 4, 5, 6, 7]
+    )
     a = make_library("AVA", name="Médiathèque d'Aval", shuttle_days=[1, 2, 3, 4, 5, 6, 7])
     b = make_library("BOI", name="Bibliothèque de Bois", shuttle_days=[1, 2, 3, 4, 5, 6, 7])
-    write(tmp_path / "cat.mrc", [
-        marc("Le Rouge et le Noir", author="Stendhal", year=1830,
-             items=[item("BOI001", "BOI", call_number="R STE")]),
-        marc("Le Père Goriot", author="Balzac, Honoré de", year=1835,
-             items=[item("AVA001", "AVA", call_number="R BAL")]),
-    ])
+    write(
+        tmp_path / "cat.mrc",
+        [
+            marc(
+                "Le Rouge et le Noir",
+                author="Stendhal",
+                year=1830,
+                items=[item("BOI001", "BOI", call_number="R STE")],
+            ),
+            marc(
+                "Le Père Goriot",
+                author="Balzac, Honoré de",
+                year=1835,
+                items=[item("AVA001", "AVA", call_number="R BAL")],
+            ),
+        ],
+    )
     import_marc(tmp_path / "cat.mrc", head, reject_dir=tmp_path)
     rebuild_index()
     today = timezone.localdate()
     adult = PatronCategory.objects.create(code="ADU", name="Adulte", kind=CategoryKind.ADULT)
     reader = Patron.objects.create(
-        card_number="10000001", surname="Martin", first_name="Léa", category=adult,
-        birth_date=dt.date(1990, 5, 17), home_library=a, email="lea@example.org",
-        registered_on=today - dt.timedelta(days=100), expires_on=today + dt.timedelta(days=265),
-        password=make_password(PATRON_PASSWORD))
+        card_number="10000001",
+        surname="Martin",
+        first_name="Léa",
+        category=adult,
+        birth_date=dt.date(1990, 5, 17),
+        home_library=a,
+        email="lea@example.org",
+        registered_on=today - dt.timedelta(days=100),
+        expires_on=today + dt.timedelta(days=265),
+        password=make_password(PATRON_PASSWORD),
+    )
     librarian = make_staff("biblio", (a, Role.LIBRARIAN), (b, Role.LIBRARIAN))
     # A loan lent three weeks ago, due today: renewing it gives three more weeks.
     loan = services.checkout(librarian, a, reader, "AVA001")
-    Loan.objects.filter(pk=loan.pk).update(due_on=today,
-                                           checked_out_at=timezone.now() - dt.timedelta(days=21))
+    Loan.objects.filter(pk=loan.pk).update(
+        due_on=today, checked_out_at=timezone.now() - dt.timedelta(days=21)
+    )
     return {"a": a, "b": b, "reader": reader, "loan": loan}
 
 
@@ -113,8 +136,7 @@ def test_reserve_transit_ready_renew_logout(browser, live_server, town):
         staff.goto(f"{base}/pro/circulation/retours/")
         staff.get_by_label("Item returned or received by the shuttle").fill("BOI001")
         staff.get_by_role("button", name="Check in").click()
-        expect(staff.locator(".checkin-result.big")).to_contain_text(
-            "SEND TO Médiathèque d'Aval")
+        expect(staff.locator(".checkin-result.big")).to_contain_text("SEND TO Médiathèque d'Aval")
         screenshot(staff, "journey-desk-b-send")
         staff.goto(f"{base}/pro/circulation/jour/")
         staff.get_by_role("button", name="Sent BOI001").click()
@@ -133,8 +155,7 @@ def test_reserve_transit_ready_renew_logout(browser, live_server, town):
         # The patron's account: ready at A until the shelf date; renew the loan; log out.
         page.goto(f"{base}/compte/")
         expect(page.locator(".hold-status")).to_contain_text("Ready at Médiathèque d'Aval until")
-        expect(page.locator(".hold-status")).to_contain_text(
-            str(hold.ready_until.day))
+        expect(page.locator(".hold-status")).to_contain_text(str(hold.ready_until.day))
         assert_accessible(page, "account")
         screenshot(page, "journey-account-ready")
         page.get_by_role("button", name="Renew : Le Père Goriot").click()
@@ -150,8 +171,7 @@ def test_reserve_transit_ready_renew_logout(browser, live_server, town):
 
 
 def test_account_pages_on_a_phone(browser, live_server, town):
-    context = browser.new_context(locale="en-GB", viewport=PHONE, is_mobile=True,
-                                  has_touch=True)
+    context = browser.new_context(locale="en-GB", viewport=PHONE, is_mobile=True, has_touch=True)
     page = context.new_page()
     page.set_default_timeout(10_000)
     try:
@@ -161,8 +181,12 @@ def test_account_pages_on_a_phone(browser, live_server, town):
         page.get_by_label("Password").fill(PATRON_PASSWORD)
         page.keyboard.press("Enter")  # the keyboard alone logs in
         expect(page.get_by_role("heading", level=1)).to_contain_text("My account")
-        for path, what in (("/compte/", "account"), ("/compte/historique/", "history"),
-                           ("/compte/coordonnees/", "details"), ("/compte/choix/", "choices")):
+        for path, what in (
+            ("/compte/", "account"),
+            ("/compte/historique/", "history"),
+            ("/compte/coordonnees/", "details"),
+            ("/compte/choix/", "choices"),
+        ):
             page.goto(f"{live_server.url}{path}")
             assert_accessible(page, what)
             assert_no_sideways_scroll(page, what)

@@ -19,8 +19,9 @@ def fr(msgid: str, **values) -> str:
         return gettext(msgid) % values
 
 
-def test_coordinator_adds_a_rule_with_the_keyboard(page, live_server, network, staff,
-                                                   categories, types, default_rule):
+def test_coordinator_adds_a_rule_with_the_keyboard(
+    page, live_server, network, staff, categories, types, default_rule
+):
     page.goto(f"{live_server.url}/pro/circulation/regles/")
     page.get_by_label("Identifiant").fill("coord")
     page.get_by_label("Mot de passe").fill(PASSWORD)
@@ -37,10 +38,12 @@ def test_coordinator_adds_a_rule_with_the_keyboard(page, live_server, network, s
     page.get_by_label(fr("note").capitalize()).fill("Petit fonds de DVD")
     page.get_by_label(fr("note").capitalize()).press("Enter")
 
-    expect(page.locator(".messages")).to_contain_text(fr("Rule saved: %(scope)s. It applies to "
-                                                         "loans made from now on.",
-                                                         scope=str(LoanRule.objects.get(
-                                                             library=network["b"]))))
+    expect(page.locator(".messages")).to_contain_text(
+        fr(
+            "Rule saved: %(scope)s. It applies to loans made from now on.",
+            scope=str(LoanRule.objects.get(library=network["b"])),
+        )
+    )
     rule = LoanRule.objects.get(library=network["b"], item_type=types["DVD"])
     assert (rule.loan_days, rule.renewals, rule.holds_allowed) == (7, 0, False)
 
@@ -51,6 +54,7 @@ def test_coordinator_adds_a_rule_with_the_keyboard(page, live_server, network, s
     expect(dvd_row.locator("td").first).to_contain_text(fr("no holds"))
     dvd_row.locator("td a").first.click()
     expect(page.locator("#pourquoi .explanation")).to_contain_text(
-        fr("the library %(name)s", name=network["b"].name))
+        fr("the library %(name)s", name=network["b"].name)
+    )
     screenshot(page, "loan-rules")
     assert serious_violations(page) == []

@@ -9,10 +9,18 @@ from tests.catalogue.factories import item, marc, write
 from tests.conftest import PASSWORD
 
 RECORD = {
-    "title": "Les Champs d’honneur", "subtitle": "", "authors": "Rouaud, Jean ; auteur",
-    "publisher": "Éditions de Minuit", "year": "1990", "isbns": "978-2-7073-1353-9",
-    "language": "fre", "classification": "843", "subjects": "Grande Guerre -- Romans",
-    "series": "", "summary": "Une famille de Loire-Atlantique.", "doc_type": "text",
+    "title": "Les Champs d’honneur",
+    "subtitle": "",
+    "authors": "Rouaud, Jean ; auteur",
+    "publisher": "Éditions de Minuit",
+    "year": "1990",
+    "isbns": "978-2-7073-1353-9",
+    "language": "fre",
+    "classification": "843",
+    "subjects": "Grande Guerre -- Romans",
+    "series": "",
+    "summary": "Une famille de Loire-Atlantique.",
+    "doc_type": "text",
     "audience": "adult",
 }
 
@@ -31,8 +39,13 @@ def test_create_record_then_add_items(client, network, make_staff):
     assert record.year == 1990 and record.subjects == ["Grande Guerre -- Romans"]
 
     url = reverse("catalogue:item_create", args=[record.pk])
-    data = {"barcode": "AAA000123", "call_number": "R ROU", "home": network["a"].pk,
-            "item_type": 1, "audience": "adult"}
+    data = {
+        "barcode": "AAA000123",
+        "call_number": "R ROU",
+        "home": network["a"].pk,
+        "item_type": 1,
+        "audience": "adult",
+    }
     assert client.post(url, data).status_code == 302
     new = Item.objects.get(barcode="AAA000123")
     assert new.owner == new.current == new.home == network["a"]
@@ -70,8 +83,10 @@ def test_edit_keeps_fields_the_form_does_not_show(client, network, make_staff, t
     login(client, make_staff, network["a"])
     form = client.get(reverse("catalogue:record_edit", args=[record.pk]))
     assert "Titre à corriger" in form.content.decode()
-    client.post(reverse("catalogue:record_edit", args=[record.pk]),
-                {**RECORD, "title": "Titre corrigé", "isbns": ""})
+    client.post(
+        reverse("catalogue:record_edit", args=[record.pk]),
+        {**RECORD, "title": "Titre corrigé", "isbns": ""},
+    )
     record.refresh_from_db()
     assert record.title == "Titre corrigé"
     assert tags_before - {"010"} <= {f.tag for f in marc_record(record).fields}
@@ -87,12 +102,15 @@ def test_volunteer_cannot_catalogue(client, network, make_staff):
 def test_upload_shows_report_and_rejects(client, network, make_staff, tmp_path, settings):
     settings.VAR_DIR = tmp_path
     login(client, make_staff, network["a"])
-    good = write(tmp_path / "lot.mrc", [marc("Un", items=[item("U1", "AAA")]),
-                                        marc("Deux", items=[item("D1", "AAA")])])
+    good = write(
+        tmp_path / "lot.mrc",
+        [marc("Un", items=[item("U1", "AAA")]), marc("Deux", items=[item("D1", "AAA")])],
+    )
     data = good.read_bytes() + b"00042nam  2200000   450 \x1e\x1d"
     upload = SimpleUploadedFile("lot.mrc", data)
-    response = client.post(reverse("catalogue:import"),
-                           {"file": upload, "library": network["a"].pk})
+    response = client.post(
+        reverse("catalogue:import"), {"file": upload, "library": network["a"].pk}
+    )
     batch = ImportBatch.objects.get()
     assert response["Location"] == reverse("catalogue:import_report", args=[batch.pk])
     report = client.get(response["Location"]).content.decode()
@@ -105,18 +123,28 @@ def test_upload_shows_report_and_rejects(client, network, make_staff, tmp_path, 
 def test_search_page_facets_and_barcode(client, network, make_staff, tmp_path):
     from maillon.catalogue.importer import import_marc
 
-    write(tmp_path / "a.mrc", [
-        marc("Le Rouge et le Noir", author="Stendhal", year=1830,
-             items=[item("A1", "AAA"), item("B1", "BBB")]),
-        marc("La Chartreuse de Parme", author="Stendhal", year=1839, items=[item("B2", "BBB")]),
-        marc("Le Père Goriot", author="Balzac, Honoré de", year=1835, items=[item("A2", "AAA")]),
-    ])
+    write(
+        tmp_path / "a.mrc",
+        [
+            marc(
+                "Le Rouge et le Noir",
+                author="Stendhal",
+                year=1830,
+                items=[item("A1", "AAA"), item("B1", "BBB")],
+            ),
+            marc("La Chartreuse de Parme", author="Stendhal", year=1839, items=[item("B2", "BBB")]),
+            marc(
+                "Le Père Goriot", author="Balzac, Honoré de", year=1835, items=[item("A2", "AAA")]
+            ),
+        ],
+    )
     import_marc(tmp_path / "a.mrc", network["a"], reject_dir=tmp_path)
     login(client, make_staff, network["a"], Role.VOLUNTEER, "vol")
     page = client.get(reverse("catalogue:search"), {"q": "stendhal"}).content.decode()
     assert "2 notices" in page and "Chartreuse" in page and "Goriot" not in page
-    page = client.get(reverse("catalogue:search"),
-                      {"q": "stendhal", "library": "AAA"}).content.decode()
+    page = client.get(
+        reverse("catalogue:search"), {"q": "stendhal", "library": "AAA"}
+    ).content.decode()
     assert "1 notice" in page and "Rouge" in page
     response = client.get(reverse("catalogue:search"), {"q": "B2"})
     assert response["Location"] == reverse("catalogue:item", args=["B2"])

@@ -12,13 +12,17 @@ from maillon.catalogue.models import Record
 from maillon.network.models import Role
 from tests.conftest import PASSWORD
 
-EMPTY = (b'<?xml version="1.0" encoding="UTF-8"?><srw:searchRetrieveResponse '
-         b'xmlns:srw="http://www.loc.gov/zing/srw/"><srw:version>1.2</srw:version>'
-         b"<srw:numberOfRecords>0</srw:numberOfRecords></srw:searchRetrieveResponse>")
-FILES = {("isbn", "9782070541270"): "bnf_ean_any_9782070541270.xml",
-         ("isbn", "9782072862014"): "bnf_ean_any_9782072862014.xml",
-         ("anywhere", "peter"): "bnf_anywhere_all_peter.xml",
-         ("recordid", "FRBNF370903960000006"): "bnf_recordid_all_FRBNF370903960000006.xml"}
+EMPTY = (
+    b'<?xml version="1.0" encoding="UTF-8"?><srw:searchRetrieveResponse '
+    b'xmlns:srw="http://www.loc.gov/zing/srw/"><srw:version>1.2</srw:version>'
+    b"<srw:numberOfRecords>0</srw:numberOfRecords></srw:searchRetrieveResponse>"
+)
+FILES = {
+    ("isbn", "9782070541270"): "bnf_ean_any_9782070541270.xml",
+    ("isbn", "9782072862014"): "bnf_ean_any_9782072862014.xml",
+    ("anywhere", "peter"): "bnf_anywhere_all_peter.xml",
+    ("recordid", "FRBNF370903960000006"): "bnf_recordid_all_FRBNF370903960000006.xml",
+}
 
 
 @pytest.fixture
@@ -57,23 +61,27 @@ def librarian(client, network, make_staff):
 
 
 def test_search_by_isbn_then_import_in_one_click(librarian, bnf):
-    page = librarian.get(reverse("catalogue:copy_search"),
-                         {"type": "isbn", "q": "978-2-07-054127-0"})
+    page = librarian.get(
+        reverse("catalogue:copy_search"), {"type": "isbn", "q": "978-2-07-054127-0"}
+    )
     body = page.content.decode()
     assert page.status_code == 200 and "1 résultat" in body
     params = bnf[-1]
     assert params["version"] == "1.2" and params["recordSchema"] == "unimarcXchange"
     assert params["query"] == 'bib.isbn any "9782070541270"'
 
-    response = librarian.post(reverse("catalogue:copy_import"),
-                              {"type": "isbn", "q": "978-2-07-054127-0", "position": "0"})
+    response = librarian.post(
+        reverse("catalogue:copy_import"),
+        {"type": "isbn", "q": "978-2-07-054127-0", "position": "0"},
+    )
     record = Record.objects.get()
     assert response.status_code == 302
     assert response["Location"] == reverse("catalogue:record", args=[record.pk])
     assert record.isbn == "9782070541270" and record.title
     # A second click finds the record already there instead of duplicating it.
-    librarian.post(reverse("catalogue:copy_import"),
-                   {"type": "isbn", "q": "9782070541270", "position": "0"})
+    librarian.post(
+        reverse("catalogue:copy_import"), {"type": "isbn", "q": "9782070541270", "position": "0"}
+    )
     assert Record.objects.count() == 1
 
 

@@ -10,12 +10,24 @@ from tests.catalogue.factories import item, marc, write
 
 
 def fill(tmp_path, libraries):
-    write(tmp_path / "a.mrc", [
-        marc("Voyage au bout de la nuit", author="Céline, Louis-Ferdinand", year=1932,
-             isbn="9782070360284", items=[item("A1", "AAA"), item("B1", "BBB")]),
-        marc("Madame Bovary", author="Flaubert, Gustave", year=1857,
-             items=[item("B2", "BBB", status="withdrawn:1")]),
-    ])
+    write(
+        tmp_path / "a.mrc",
+        [
+            marc(
+                "Voyage au bout de la nuit",
+                author="Céline, Louis-Ferdinand",
+                year=1932,
+                isbn="9782070360284",
+                items=[item("A1", "AAA"), item("B1", "BBB")],
+            ),
+            marc(
+                "Madame Bovary",
+                author="Flaubert, Gustave",
+                year=1857,
+                items=[item("B2", "BBB", status="withdrawn:1")],
+            ),
+        ],
+    )
     import_marc(tmp_path / "a.mrc", libraries["AAA"], reject_dir=tmp_path)
 
 
@@ -43,4 +55,6 @@ def test_one_library_marc21_xml(tmp_path, libraries):
     items = [f for r in records for f in r.get_fields("952")]
     assert sorted(f.get_subfields("p")[0] for f in items) == ["B1", "B2"]
     assert {r["245"]["a"].rstrip(" /:") for r in records} == {
-        "Voyage au bout de la nuit", "Madame Bovary"}
+        "Voyage au bout de la nuit",
+        "Madame Bovary",
+    }

@@ -17,8 +17,9 @@ def reasons(report) -> list[str]:
 
 
 def test_pymarc_bad_records(tmp_path, libraries, shared_data):
-    report = import_marc(shared_data / "pymarc" / "bad_records.mrc", libraries["AAA"],
-                         reject_dir=tmp_path)
+    report = import_marc(
+        shared_data / "pymarc" / "bad_records.mrc", libraries["AAA"], reject_dir=tmp_path
+    )
     assert report.rejected >= 1
     assert report.read == report.created + report.merged + report.unchanged + report.rejected
     assert len(reasons(report)) == report.rejected and all(reasons(report))
@@ -26,8 +27,9 @@ def test_pymarc_bad_records(tmp_path, libraries, shared_data):
 
 
 def test_truncated_file_keeps_the_good_records(tmp_path, libraries):
-    good = write(tmp_path / "good.mrc", [marc(f"Titre {i}", items=[item(f"T{i}", "AAA")])
-                                         for i in range(5)])
+    good = write(
+        tmp_path / "good.mrc", [marc(f"Titre {i}", items=[item(f"T{i}", "AAA")]) for i in range(5)]
+    )
     data = good.read_bytes()
     cut = tmp_path / "cut.mrc"
     cut.write_bytes(data[: len(data) - 40])
@@ -38,8 +40,11 @@ def test_truncated_file_keeps_the_good_records(tmp_path, libraries):
 
 def test_invalid_xml_is_rejected_with_its_reason(tmp_path, libraries):
     path = tmp_path / "broken.xml"
-    path.write_text('<?xml version="1.0"?><collection><record><leader>00000nam</leader>'
-                    "<datafield tag='200'><subfield code='a'>Sans fin", encoding="utf-8")
+    path.write_text(
+        '<?xml version="1.0"?><collection><record><leader>00000nam</leader>'
+        "<datafield tag='200'><subfield code='a'>Sans fin",
+        encoding="utf-8",
+    )
     report = import_marc(path, libraries["AAA"], reject_dir=tmp_path)
     assert report.rejected == 1 and report.created == 0
     assert "XML" in reasons(report)[0]
@@ -50,11 +55,14 @@ def test_record_without_title_and_invalid_isbn_and_taken_barcode(tmp_path, libra
     import_marc(tmp_path / "first.mrc", libraries["AAA"], reject_dir=tmp_path)
     untitled = marc("x", items=[item("NT1", "AAA")])
     untitled.remove_fields("200")
-    path = write(tmp_path / "mixed.mrc", [
-        untitled,
-        marc("Isbn faux", isbn="9782070360025", items=[item("OK1", "AAA")]),
-        marc("Autre livre", items=[item("DUP1", "BBB"), item("OK2", "BBB")]),
-    ])
+    path = write(
+        tmp_path / "mixed.mrc",
+        [
+            untitled,
+            marc("Isbn faux", isbn="9782070360025", items=[item("OK1", "AAA")]),
+            marc("Autre livre", items=[item("DUP1", "BBB"), item("OK2", "BBB")]),
+        ],
+    )
     report = import_marc(path, libraries["AAA"], reject_dir=tmp_path)
     assert report.rejected == 1 and reasons(report) == ["notice sans titre"]
     assert any("9782070360025" in w for w in report.warnings)
@@ -75,5 +83,6 @@ def test_every_shared_marc_file_imports_without_crashing(tmp_path, libraries, sh
     files.append(shared_data / "rero_marc21" / "documents_small.xml")
     for path in files:
         report = import_marc(path, libraries["AAA"], reject_dir=tmp_path)
-        assert report.read == (report.created + report.merged + report.unchanged
-                               + report.rejected), path.name
+        assert report.read == (
+            report.created + report.merged + report.unchanged + report.rejected
+        ), path.name

@@ -10,8 +10,12 @@ from tests.catalogue.factories import item, marc, write
 
 def catalogue_state() -> set:
     return {
-        (r.title, r.isbn, tuple(sorted(r.items.values_list("barcode", "home__code"))),
-         tuple(sorted(r.known_as.values_list("value", flat=True))))
+        (
+            r.title,
+            r.isbn,
+            tuple(sorted(r.items.values_list("barcode", "home__code"))),
+            tuple(sorted(r.known_as.values_list("value", flat=True))),
+        )
         for r in Record.objects.prefetch_related("items", "known_as")
     }
 
@@ -21,10 +25,16 @@ def valid_isbn(first12: str) -> str:
 
 
 def sample(tmp_path, n=40):
-    records = [marc(f"Roman numéro {i}", author=f"Martin, Lucie{i}", year=2000 + i % 20,
-                    isbn=valid_isbn(f"978207036{i:03d}"),
-                    items=[item(f"AAA{i:05d}", "AAA"), item(f"BBB{i:05d}", "BBB")])
-               for i in range(n)]
+    records = [
+        marc(
+            f"Roman numéro {i}",
+            author=f"Martin, Lucie{i}",
+            year=2000 + i % 20,
+            isbn=valid_isbn(f"978207036{i:03d}"),
+            items=[item(f"AAA{i:05d}", "AAA"), item(f"BBB{i:05d}", "BBB")],
+        )
+        for i in range(n)
+    ]
     return write(tmp_path / "lot.mrc", records)
 
 

@@ -22,7 +22,8 @@ def test_progress_adds_up_to_the_file_size(tmp_path, libraries, shared_data, nam
 
 
 def test_the_command_bar_reaches_its_total_and_the_summary_keeps_its_counts(
-        tmp_path, libraries, shared_data, monkeypatch):
+    tmp_path, libraries, shared_data, monkeypatch
+):
     path = shared_data / "pymarc" / "regression45.dat"
     bars = []
 
@@ -41,12 +42,14 @@ def test_the_command_bar_reaches_its_total_and_the_summary_keeps_its_counts(
 
     monkeypatch.setattr(command, "tqdm", Bar)
     out = StringIO()
-    call_command("import_marc", str(path), "--library", "AAA", "--rejects", str(tmp_path),
-                 stdout=out)
+    call_command(
+        "import_marc", str(path), "--library", "AAA", "--rejects", str(tmp_path), stdout=out
+    )
     [bar] = bars
     assert bar.total == path.stat().st_size and bar.n == bar.total
     # "R records read: C created, M merged, U unchanged, J rejected; I items added."
     read, created, merged, unchanged, rejected, _items = map(
-        int, re.findall(r"\d+", out.getvalue().splitlines()[0]))
+        int, re.findall(r"\d+", out.getvalue().splitlines()[0])
+    )
     assert created == Record.objects.count() > 0
     assert read == created + merged + unchanged + rejected

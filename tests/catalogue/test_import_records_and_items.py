@@ -6,12 +6,24 @@ from tests.catalogue.factories import item, marc, write
 
 
 def test_unimarc_995_items_land_on_their_libraries(tmp_path, libraries):
-    path = write(tmp_path / "a.mrc", [
-        marc("L'Étranger", author="Camus, Albert", year=1942, isbn="9782070360024",
-             items=[item("A0001", "AAA", call_number="R CAM"), item("B0001", "BBB")]),
-        marc("Le Petit Prince", author="Saint-Exupéry, Antoine de", year=1943,
-             items=[item("A0002", "AAA", item_type="LIVJ", status="lost:1")]),
-    ])
+    path = write(
+        tmp_path / "a.mrc",
+        [
+            marc(
+                "L'Étranger",
+                author="Camus, Albert",
+                year=1942,
+                isbn="9782070360024",
+                items=[item("A0001", "AAA", call_number="R CAM"), item("B0001", "BBB")],
+            ),
+            marc(
+                "Le Petit Prince",
+                author="Saint-Exupéry, Antoine de",
+                year=1943,
+                items=[item("A0002", "AAA", item_type="LIVJ", status="lost:1")],
+            ),
+        ],
+    )
     report = import_marc(path, libraries["AAA"], reject_dir=tmp_path)
     assert (report.read, report.created, report.items_added, report.rejected) == (2, 2, 3, 0)
     camus = Record.objects.get(isbn="9782070360024")
@@ -25,8 +37,7 @@ def test_unimarc_995_items_land_on_their_libraries(tmp_path, libraries):
 
 
 def test_unknown_codes_fall_back_with_a_warning_and_mappings_fix_them(tmp_path, libraries):
-    path = write(tmp_path / "b.mrc", [
-        marc("Germinal", items=[item("X1", "ZZZ", item_type="BK")])])
+    path = write(tmp_path / "b.mrc", [marc("Germinal", items=[item("X1", "ZZZ", item_type="BK")])])
     report = import_marc(path, libraries["CCC"], reject_dir=tmp_path)
     got = Item.objects.get(barcode="X1")
     assert got.home.code == "CCC" and got.item_type.code == "LIVRE"
@@ -35,8 +46,10 @@ def test_unknown_codes_fall_back_with_a_warning_and_mappings_fix_them(tmp_path, 
 
     SourceCode.objects.create(kind="library", code="YYY", target="BBB")
     SourceCode.objects.create(kind="item_type", code="DVDF", target="DVD")
-    path = write(tmp_path / "c.mrc", [
-        marc("Les Enfants du paradis", items=[item("X2", "YYY", item_type="DVDF")])])
+    path = write(
+        tmp_path / "c.mrc",
+        [marc("Les Enfants du paradis", items=[item("X2", "YYY", item_type="DVDF")])],
+    )
     report = import_marc(path, libraries["CCC"], reject_dir=tmp_path)
     got = Item.objects.get(barcode="X2")
     assert got.home.code == "BBB" and got.item_type.code == "DVD"
@@ -48,8 +61,13 @@ def test_marc21_koha_952_file(tmp_path, libraries, shared_data):
 
     path = shared_data / "koha_misc4dev_marc21" / "biblios_with_952.marcxml"
     expected_items = {
-        sf.value for r in read_marc(path) if r.record
-        for f in r.record.get_fields("952") for sf in f.subfields if sf.code == "p"}
+        sf.value
+        for r in read_marc(path)
+        if r.record
+        for f in r.record.get_fields("952")
+        for sf in f.subfields
+        if sf.code == "p"
+    }
     SourceCode.objects.create(kind="library", code="CPL", target="AAA")
     report = import_marc(path, libraries["BBB"], reject_dir=tmp_path)
     assert report.created + report.merged + report.unchanged + report.rejected == report.read

@@ -7,8 +7,9 @@ from tests.catalogue.factories import item, marc, write
 from tests.conftest import PASSWORD
 
 
-def test_coordinator_maps_codes_and_the_next_import_uses_them(client, network, make_staff,
-                                                              tmp_path):
+def test_coordinator_maps_codes_and_the_next_import_uses_them(
+    client, network, make_staff, tmp_path
+):
     make_staff("coord", (network["head"], Role.COORDINATOR))
     client.login(username="coord", password=PASSWORD)
     url = reverse("catalogue:source_codes")
@@ -17,7 +18,8 @@ def test_coordinator_maps_codes_and_the_next_import_uses_them(client, network, m
     assert bad.status_code == 400 and "NOPE" in bad.content.decode()
     assert 'value="BK"' in bad.content.decode()
     assert list(SourceCode.objects.values_list("kind", "code", "target")) == [
-        ("library", "CPL", "AAA")]
+        ("library", "CPL", "AAA")
+    ]
     write(tmp_path / "k.mrc", [marc("Book", items=[item("K1", "CPL")])])
     import_marc(tmp_path / "k.mrc", network["b"], reject_dir=tmp_path)
     assert Item.objects.get(barcode="K1").home.code == "AAA"

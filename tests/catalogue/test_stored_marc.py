@@ -12,15 +12,27 @@ from tests.catalogue.factories import item, marc, write
 
 def test_cut_bytes_equal_reencoded_bytes(tmp_path):
     for flavour in ("unimarc", "marc21"):
-        path = write(tmp_path / f"{flavour}.mrc", [
-            marc("Les Misérables", author="Hugo, Victor", isbn="9782070409228",
-                 items=[item("A1", "AAA"), item("A2", "AAA")], flavour=flavour),
-            marc("Sans exemplaire", flavour=flavour),
-        ], flavour)
+        path = write(
+            tmp_path / f"{flavour}.mrc",
+            [
+                marc(
+                    "Les Misérables",
+                    author="Hugo, Victor",
+                    isbn="9782070409228",
+                    items=[item("A1", "AAA"), item("A2", "AAA")],
+                    flavour=flavour,
+                ),
+                marc("Sans exemplaire", flavour=flavour),
+            ],
+            flavour,
+        )
         for result in read_marc(path):
             assert result.encoding == "utf-8"
-            cut = without_fields(result.raw, "995" if flavour == "unimarc" else "952",
-                                 utf8_leader(result.record, flavour))
+            cut = without_fields(
+                result.raw,
+                "995" if flavour == "unimarc" else "952",
+                utf8_leader(result.record, flavour),
+            )
             assert cut == marc_bytes(result.record, flavour)
             assert stored_marc(result, flavour) == cut
 

@@ -33,8 +33,7 @@ def coordinator(client_fr, staff):
     return client_fr
 
 
-def test_every_staff_member_reads_types_and_collections(client_fr, staff, types, book,
-                                                        make_item):
+def test_every_staff_member_reads_types_and_collections(client_fr, staff, types, book, make_item):
     make_item(book)
     make_item(book, floating=True)
     client_fr.force_login(staff[Role.VOLUNTEER])
@@ -54,14 +53,19 @@ def test_coordinator_creates_and_edits_a_type_and_a_collection(coordinator, netw
     response = coordinator.post(NEW_TYPE, {"code": "LIVGC", "name": "Livre en gros caractères"})
     assert response.status_code == 302 and response.url == PAGE
     large_print = ItemType.objects.get(code="LIVGC")
-    assert coordinator.post(type_url(large_print), {
-        "code": "LIVGC", "name": "Gros caractères"}).status_code == 302
+    assert (
+        coordinator.post(
+            type_url(large_print), {"code": "LIVGC", "name": "Gros caractères"}
+        ).status_code
+        == 302
+    )
     large_print.refresh_from_db()
     assert large_print.name == "Gros caractères"
 
-    response = coordinator.post(NEW_COLLECTION, {
-        "code": "GATINE", "name": "Fonds Gâtine", "kind": "local",
-        "theme": "Histoire locale"})
+    response = coordinator.post(
+        NEW_COLLECTION,
+        {"code": "GATINE", "name": "Fonds Gâtine", "kind": "local", "theme": "Histoire locale"},
+    )
     assert response.status_code == 302
     gatine = Collection.objects.get(code="GATINE")
     assert (gatine.kind, gatine.theme, gatine.floating) == ("local", "Histoire locale", False)
@@ -76,13 +80,17 @@ def test_only_a_coordinator_changes_types_and_collections(client_fr, staff, type
     for url in (NEW_TYPE, type_url(livre), NEW_COLLECTION, collection_url(base)):
         assert client_fr.get(url).status_code == 403
     assert client_fr.post(NEW_TYPE, {"code": "CDROM", "name": "Cédérom"}).status_code == 403
-    assert client_fr.post(type_url(livre), {"code": "LIVRE",
-                                            "name": "Bouquin"}).status_code == 403
-    assert client_fr.post(NEW_COLLECTION, {"code": "NEUF", "name": "Neuf",
-                                           "kind": "base"}).status_code == 403
-    assert client_fr.post(collection_url(base), {"code": "BASE", "name": "Base",
-                                                 "kind": "base",
-                                                 "floating": "on"}).status_code == 403
+    assert client_fr.post(type_url(livre), {"code": "LIVRE", "name": "Bouquin"}).status_code == 403
+    assert (
+        client_fr.post(NEW_COLLECTION, {"code": "NEUF", "name": "Neuf", "kind": "base"}).status_code
+        == 403
+    )
+    assert (
+        client_fr.post(
+            collection_url(base), {"code": "BASE", "name": "Base", "kind": "base", "floating": "on"}
+        ).status_code
+        == 403
+    )
     assert client_fr.post(type_url(livre, "supprimer/")).status_code == 403
     assert client_fr.post(collection_url(base, "supprimer/")).status_code == 403
     livre.refresh_from_db()
@@ -96,16 +104,27 @@ def test_only_a_coordinator_changes_types_and_collections(client_fr, staff, type
         services.delete_collection(staff[role], base)
 
 
-@pytest.mark.parametrize(("url", "data", "message"), [
-    (NEW_TYPE, {"code": "DVD", "name": "Vidéo"},
-     ("The code %(code)s is already used by another item type.", {"code": "DVD"})),
-    (NEW_TYPE, {"code": "cd rom", "name": "Cédérom"}, None),
-    (NEW_COLLECTION, {"code": "BASE", "name": "Fonds neuf", "kind": "base",
-                      "theme": "Romans"},
-     ("The code %(code)s is already used by another collection.", {"code": "BASE"})),
-    (NEW_COLLECTION, {"code": "x", "name": "Fonds neuf", "kind": "local",
-                      "theme": "Romans"}, None),
-])
+@pytest.mark.parametrize(
+    ("url", "data", "message"),
+    [
+        (
+            NEW_TYPE,
+            {"code": "DVD", "name": "Vidéo"},
+            ("The code %(code)s is already used by another item type.", {"code": "DVD"}),
+        ),
+        (NEW_TYPE, {"code": "cd rom", "name": "Cédérom"}, None),
+        (
+            NEW_COLLECTION,
+            {"code": "BASE", "name": "Fonds neuf", "kind": "base", "theme": "Romans"},
+            ("The code %(code)s is already used by another collection.", {"code": "BASE"}),
+        ),
+        (
+            NEW_COLLECTION,
+            {"code": "x", "name": "Fonds neuf", "kind": "local", "theme": "Romans"},
+            None,
+        ),
+    ],
+)
 def test_bad_codes_are_refused_in_french_and_kept(coordinator, types, url, data, message):
     before = (ItemType.objects.count(), Collection.objects.count())
     response = coordinator.post(url, data)
@@ -128,9 +147,15 @@ def test_the_code_of_a_used_type_does_not_change(coordinator, staff, types, book
     assert response.status_code == 200 and 'id="id_code_error"' in page
     with translation.override("fr"):
         uses = ngettext("%(count)d item", "%(count)d items", 1) % {"count": 1}
-    assert fr("The code %(code)s cannot change: it is used by %(uses)s, and files to "
-                  "import may carry it too. Change the name instead.",
-                  code="LIVRE", uses=uses) in page
+    assert (
+        fr(
+            "The code %(code)s cannot change: it is used by %(uses)s, and files to "
+            "import may carry it too. Change the name instead.",
+            code="LIVRE",
+            uses=uses,
+        )
+        in page
+    )
     livre.refresh_from_db()
     assert (livre.code, livre.name) == ("LIVRE", "Livre")
     # A code the import mappings point to is in use too.
@@ -141,14 +166,17 @@ def test_the_code_of_a_used_type_does_not_change(coordinator, staff, types, book
     assert refused.value.code == "code_in_use"
     # An unused type may take a new code.
     nouv = types["NOUV"]
-    assert coordinator.post(type_url(nouv), {"code": "NOUVEAU",
-                                             "name": "Nouveauté"}).status_code == 302
+    assert (
+        coordinator.post(type_url(nouv), {"code": "NOUVEAU", "name": "Nouveauté"}).status_code
+        == 302
+    )
     nouv.refresh_from_db()
     assert nouv.code == "NOUVEAU"
 
 
-def test_deleting_a_used_type_is_refused_an_unused_one_works(coordinator, staff, types, book,
-                                                             make_item):
+def test_deleting_a_used_type_is_refused_an_unused_one_works(
+    coordinator, staff, types, book, make_item
+):
     livre = types["LIVRE"]
     make_item(book)
     page = coordinator.get(type_url(livre)).content.decode()
@@ -157,8 +185,15 @@ def test_deleting_a_used_type_is_refused_an_unused_one_works(coordinator, staff,
     page = response.content.decode()
     with translation.override("fr"):
         uses = ngettext("%(count)d item", "%(count)d items", 1) % {"count": 1}
-    assert fr("The item type %(name)s cannot be deleted: it is used by %(uses)s. "
-                  "Nothing was changed.", name="Livre", uses=uses) in page
+    assert (
+        fr(
+            "The item type %(name)s cannot be deleted: it is used by %(uses)s. "
+            "Nothing was changed.",
+            name="Livre",
+            uses=uses,
+        )
+        in page
+    )
     assert ItemType.objects.filter(pk=livre.pk).exists() and Item.objects.count() == 1
 
     # A loan rule for the type would disappear with it: refused too.
@@ -176,8 +211,9 @@ def test_deleting_a_used_type_is_refused_an_unused_one_works(coordinator, staff,
     assert not ItemType.objects.filter(pk=unused.pk).exists()
 
 
-def test_deleting_a_used_collection_is_refused_an_unused_one_works(coordinator, types, book,
-                                                                   make_item):
+def test_deleting_a_used_collection_is_refused_an_unused_one_works(
+    coordinator, types, book, make_item
+):
     make_item(book, floating=True)
     used = Collection.objects.get(code="FLOT")
     response = coordinator.post(collection_url(used, "supprimer/"))
@@ -189,9 +225,11 @@ def test_deleting_a_used_collection_is_refused_an_unused_one_works(coordinator, 
 
 
 def test_a_collection_set_floating_keeps_returned_items_where_they_are(
-        coordinator, network, desk, make_patron, book, make_item):
-    response = coordinator.post(NEW_COLLECTION, {"code": "ROMANS", "name": "Romans",
-                                                 "kind": "base"})
+    coordinator, network, desk, make_patron, book, make_item
+):
+    response = coordinator.post(
+        NEW_COLLECTION, {"code": "ROMANS", "name": "Romans", "kind": "base"}
+    )
     assert response.status_code == 302
     novels = Collection.objects.get(code="ROMANS")
     patron = make_patron()
@@ -203,8 +241,10 @@ def test_a_collection_set_floating_keeps_returned_items_where_they_are(
     result = checkin(desk["b"], network["b"], copy, today=TODAY)
     assert result.action == Routing.TRANSFER and result.destination == network["a"]
 
-    response = coordinator.post(collection_url(novels), {
-        "code": "ROMANS", "name": "Romans", "kind": "base", "floating": "on"})
+    response = coordinator.post(
+        collection_url(novels),
+        {"code": "ROMANS", "name": "Romans", "kind": "base", "floating": "on"},
+    )
     assert response.status_code == 302
     novels.refresh_from_db()
     assert novels.floating

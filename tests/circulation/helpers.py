@@ -13,8 +13,9 @@ def assert_item_consistent(item: Item) -> Item:
     """The item's status agrees with the rows that imply it; returns the item, refreshed."""
     item.refresh_from_db()
     open_loans = list(Loan.objects.filter(item=item, returned_at__isnull=True))
-    transfers = list(Transfer.objects.filter(item=item, received_at__isnull=True,
-                                             cancelled_at__isnull=True))
+    transfers = list(
+        Transfer.objects.filter(item=item, received_at__isnull=True, cancelled_at__isnull=True)
+    )
     ready = list(Hold.objects.filter(target=item, status=HoldStatus.READY))
     travelling = list(Hold.objects.filter(target=item, status=HoldStatus.IN_TRANSIT))
     assert len(open_loans) <= 1 and len(transfers) <= 1 and len(ready) <= 1, item

@@ -34,8 +34,10 @@ from .conftest import TODAY
 from .helpers import assert_item_consistent
 
 pytestmark = [
-    pytest.mark.skipif(connection.vendor != "postgresql",
-                       reason="needs PostgreSQL: SQLite lets only one writer in at a time"),
+    pytest.mark.skipif(
+        connection.vendor != "postgresql",
+        reason="needs PostgreSQL: SQLite lets only one writer in at a time",
+    ),
     pytest.mark.django_db(transaction=True),
 ]
 TIMEOUT = 20
@@ -70,8 +72,9 @@ def user(username: str):
     return get_user_model().objects.get(username=username)
 
 
-def test_without_the_lock_both_desks_pass_the_checks(desk, network, make_patron, make_item,
-                                                     book, monkeypatch):
+def test_without_the_lock_both_desks_pass_the_checks(
+    desk, network, make_patron, make_item, book, monkeypatch
+):
     item = make_item(book)
     first, second = make_patron("Un"), make_patron("Deux")
     past_checks = threading.Barrier(2)
@@ -83,14 +86,18 @@ def test_without_the_lock_both_desks_pass_the_checks(desk, network, make_patron,
         return refusal
 
     # The same query without FOR UPDATE: each desk reads the item as it was.
-    monkeypatch.setattr(common, "_locking_items", lambda with_open_holds=False: (
-        Item.objects.select_related("item_type").annotate(has_open_holds=Value(False))))
+    monkeypatch.setattr(
+        common,
+        "_locking_items",
+        lambda with_open_holds=False: Item.objects.select_related("item_type").annotate(
+            has_open_holds=Value(False)
+        ),
+    )
     monkeypatch.setattr(loans, "_item_refusal", check_then_wait)
     outcomes = in_parallel(
-        lambda: checkout(user("libr"), network["a"], first.card_number, item.barcode,
-                         today=TODAY),
-        lambda: checkout(user("libr"), network["a"], second.card_number, item.barcode,
-                         today=TODAY))
+        lambda: checkout(user("libr"), network["a"], first.card_number, item.barcode, today=TODAY),
+        lambda: checkout(user("libr"), network["a"], second.card_number, item.barcode, today=TODAY),
+    )
     assert sum(isinstance(o, Loan) for o in outcomes) == 1
     assert sum(isinstance(o, IntegrityError) for o in outcomes) == 1, outcomes
     assert Loan.objects.count() == 1
@@ -100,10 +107,9 @@ def test_two_checkouts_of_one_item(desk, network, make_patron, make_item, book):
     item = make_item(book)
     first, second = make_patron("Un"), make_patron("Deux")
     outcomes = in_parallel(
-        lambda: checkout(user("libr"), network["a"], first.card_number, item.barcode,
-                         today=TODAY),
-        lambda: checkout(user("libb"), network["b"],
-                         second.card_number, item.barcode, today=TODAY))
+        lambda: checkout(user("libr"), network["a"], first.card_number, item.barcode, today=TODAY),
+        lambda: checkout(user("libb"), network["b"], second.card_number, item.barcode, today=TODAY),
+    )
     winners = [o for o in outcomes if isinstance(o, Loan)]
     losers = [o for o in outcomes if isinstance(o, CirculationError)]
     assert len(winners) == 1 and len(losers) == 1, outcomes
@@ -117,7 +123,8 @@ def test_two_checkins_of_one_item(desk, network, make_patron, make_item, book):
     checkout(desk["a"], network["a"], make_patron(), item, today=TODAY)
     outcomes = in_parallel(
         lambda: checkin(user("libb"), network["b"], item.barcode, today=TODAY),
-        lambda: checkin(user("libb"), network["b"], item.barcode, today=TODAY))
+        lambda: checkin(user("libb"), network["b"], item.barcode, today=TODAY),
+    )
     assert all(isinstance(o, CheckinResult) for o in outcomes), outcomes
     assert sorted(o.repeated for o in outcomes) == [False, True]
     assert {o.action for o in outcomes} == {"transfer"}
@@ -127,16 +134,14 @@ def test_two_checkins_of_one_item(desk, network, make_patron, make_item, book):
     assert assert_item_consistent(item).status == ItemStatus.IN_TRANSIT
 
 
-def test_two_desks_capture_one_item_for_two_holds(desk, network, make_patron, make_item,
-                                                  book):
+def test_two_desks_capture_one_item_for_two_holds(desk, network, make_patron, make_item, book):
     item = make_item(book)  # on AAA's shelf, on its pull list
-    here = place_hold(desk["a"], network["a"], make_patron("Ici"), book, network["a"],
-                      today=TODAY)
-    there = place_hold(desk["a"], network["a"], make_patron("Là"), book, network["b"],
-                       today=TODAY)
+    here = place_hold(desk["a"], network["a"], make_patron("Ici"), book, network["a"], today=TODAY)
+    there = place_hold(desk["a"], network["a"], make_patron("Là"), book, network["b"], today=TODAY)
     outcomes = in_parallel(
         lambda: checkin(user("libr"), network["a"], item.barcode, today=TODAY),
-        lambda: checkin(user("volunt"), network["a"], item.barcode, today=TODAY))
+        lambda: checkin(user("volunt"), network["a"], item.barcode, today=TODAY),
+    )
     assert all(isinstance(o, CheckinResult) for o in outcomes), outcomes
     assert {o.hold.pk for o in outcomes} == {here.pk}
     assert sorted(o.repeated for o in outcomes) == [False, True]
@@ -146,17 +151,18 @@ def test_two_desks_capture_one_item_for_two_holds(desk, network, make_patron, ma
     assert_item_consistent(item)
 
 
-def test_two_copies_returned_at_once_for_one_hold(desk, network, make_patron, make_item,
-                                                  book):
+def test_two_copies_returned_at_once_for_one_hold(desk, network, make_patron, make_item, book):
     first, second = make_item(book), make_item(book, network["b"])
     lender = make_patron("Prêteur")
     checkout(desk["a"], network["a"], lender, first, today=TODAY)
     checkout(desk["b"], network["b"], make_patron("Autre"), second, today=TODAY)
-    hold = place_hold(desk["a"], network["a"], make_patron("Attente"), book, network["head"],
-                      today=TODAY)
+    hold = place_hold(
+        desk["a"], network["a"], make_patron("Attente"), book, network["head"], today=TODAY
+    )
     outcomes = in_parallel(
         lambda: checkin(user("libr"), network["a"], first.barcode, today=TODAY),
-        lambda: checkin(user("libb"), network["b"], second.barcode, today=TODAY))
+        lambda: checkin(user("libb"), network["b"], second.barcode, today=TODAY),
+    )
     assert all(isinstance(o, CheckinResult) for o in outcomes), outcomes
     assert sum(o.hold is not None and o.hold.pk == hold.pk for o in outcomes) == 1
     assert Transfer.objects.filter(hold=hold).count() == 1
@@ -170,9 +176,13 @@ def test_two_coordinators_adding_one_scope_make_one_rule(staff, types, default_r
     coordinator = staff[Role.COORDINATOR].username
     dvd = types["DVD"].pk
     outcomes = in_parallel(
-        *[lambda days=days: save_rule(user(coordinator),
-                                      LoanRule(item_type_id=dvd, loan_days=days))
-          for days in (7, 14)])
+        *[
+            lambda days=days: save_rule(
+                user(coordinator), LoanRule(item_type_id=dvd, loan_days=days)
+            )
+            for days in (7, 14)
+        ]
+    )
     refused = [o for o in outcomes if isinstance(o, CirculationError)]
     assert len(refused) == 1 and refused[0].code == "rule_scope_taken", outcomes
     assert LoanRule.objects.filter(item_type_id=dvd).count() == 1

@@ -16,8 +16,9 @@ def test_daily_run(desk, network, make_patron, make_item, book):
     hold = place_hold(desk["a"], network["a"], make_patron(), book, network["a"], today=TODAY)
     checkin(desk["a"], network["a"], copy, today=TODAY)
     out = StringIO()
-    call_command("circulation_daily", "--date", (TODAY + dt.timedelta(days=11)).isoformat(),
-                 stdout=out)
+    call_command(
+        "circulation_daily", "--date", (TODAY + dt.timedelta(days=11)).isoformat(), stdout=out
+    )
     hold.refresh_from_db()
     assert hold.status == HoldStatus.EXPIRED
     assert copy.barcode in out.getvalue()

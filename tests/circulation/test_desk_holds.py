@@ -24,13 +24,15 @@ RESUME = reverse("circulation:hold_resume")
 TRANSFER = reverse("circulation:transfer")
 
 
-
-
 @pytest.fixture
 def reader(make_patron, now, network):
-    return make_patron("Martin", "Léa", home=network["b"],
-                       registered_on=now - dt.timedelta(days=30),
-                       expires_on=now + dt.timedelta(days=300))
+    return make_patron(
+        "Martin",
+        "Léa",
+        home=network["b"],
+        registered_on=now - dt.timedelta(days=30),
+        expires_on=now + dt.timedelta(days=300),
+    )
 
 
 @pytest.fixture
@@ -44,12 +46,14 @@ def desk_of(reader) -> str:
 
 
 def act(client, url, library, reader, follow=False, **data):
-    return client.post(url, {"library": library.pk, "carte": reader.card_number, **data},
-                       follow=follow)
+    return client.post(
+        url, {"library": library.pk, "carte": reader.card_number, **data}, follow=follow
+    )
 
 
-def test_scan_a_barcode_then_place_the_hold_for_the_home_library(librarian, network, reader,
-                                                                  book, make_item):
+def test_scan_a_barcode_then_place_the_hold_for_the_home_library(
+    librarian, network, reader, book, make_item
+):
     item = make_item(book)
     page = librarian.get(DESK, {"carte": reader.card_number, "reserver": item.barcode})
     html = page.content.decode()
@@ -57,16 +61,24 @@ def test_scan_a_barcode_then_place_the_hold_for_the_home_library(librarian, netw
     # The patron's home library is chosen already.
     assert f'<option value="{network["b"].pk}" selected>' in html
 
-    response = act(librarian, PLACE, network["a"], reader, record=book.pk,
-                   pickup=network["b"].pk)
+    response = act(librarian, PLACE, network["a"], reader, record=book.pk, pickup=network["b"].pk)
     assert response.status_code == 302 and response["Location"] == desk_of(reader)
     hold = Hold.objects.get(patron=reader)
-    assert (hold.record, hold.pickup_library, hold.status) == (book, network["b"],
-                                                               HoldStatus.WAITING)
+    assert (hold.record, hold.pickup_library, hold.status) == (
+        book,
+        network["b"],
+        HoldStatus.WAITING,
+    )
     assert hold.created_by is not None
     page = librarian.get(response["Location"])
-    assert fr("Hold placed on %(title)s, for pickup at %(library)s.", title=book.title,
-              library=network["b"].name) in page.content.decode()
+    assert (
+        fr(
+            "Hold placed on %(title)s, for pickup at %(library)s.",
+            title=book.title,
+            library=network["b"].name,
+        )
+        in page.content.decode()
+    )
     assert_item_consistent(item)
 
 
@@ -81,16 +93,24 @@ def test_search_by_title_finds_the_record(librarian, reader, book, make_item):
 def test_refusal_is_shown_and_nothing_placed(librarian, desk, network, reader, book, make_item):
     make_item(book)
     services.place_hold(desk["a"], network["a"], reader, book, network["b"])
-    response = act(librarian, PLACE, network["a"], reader, record=book.pk,
-                   pickup=network["a"].pk, reserver="petit")
+    response = act(
+        librarian,
+        PLACE,
+        network["a"],
+        reader,
+        record=book.pk,
+        pickup=network["a"].pk,
+        reserver="petit",
+    )
     assert response["Location"] == desk_of(reader) + "&reserver=petit"
     assert Hold.objects.filter(patron=reader).count() == 1
     page = librarian.get(response["Location"])
     assert fr("This patron already has a hold on this document.") in page.content.decode()
 
 
-def test_suspend_until_a_date_resume_then_cancel(librarian, desk, network, reader, book, make_item,
-                                                 now):
+def test_suspend_until_a_date_resume_then_cancel(
+    librarian, desk, network, reader, book, make_item, now
+):
     make_item(book, network["b"], status=ItemStatus.ON_LOAN)
     hold = services.place_hold(desk["a"], network["a"], reader, book, network["b"])
     page = librarian.get(desk_of(reader))
@@ -118,8 +138,7 @@ def test_bad_or_past_dates_change_nothing(librarian, desk, network, reader, book
     make_item(book, network["b"], status=ItemStatus.ON_LOAN)
     hold = services.place_hold(desk["a"], network["a"], reader, book, network["b"])
     act(librarian, SUSPEND, network["a"], reader, hold=hold.pk, until="demain")
-    response = act(librarian, SUSPEND, network["a"], reader, hold=hold.pk,
-                   until=now.isoformat())
+    response = act(librarian, SUSPEND, network["a"], reader, hold=hold.pk, until=now.isoformat())
     hold.refresh_from_db()
     assert hold.status == HoldStatus.WAITING
     page = librarian.get(response["Location"]).content.decode()
@@ -127,8 +146,9 @@ def test_bad_or_past_dates_change_nothing(librarian, desk, network, reader, book
     assert fr("The suspension must end after today.") in page
 
 
-def test_cancelling_a_ready_hold_says_where_the_copy_goes(librarian, desk, network, reader, book,
-                                                          make_item):
+def test_cancelling_a_ready_hold_says_where_the_copy_goes(
+    librarian, desk, network, reader, book, make_item
+):
     item = make_item(book)
     hold = services.place_hold(desk["a"], network["a"], reader, book, network["a"])
     services.checkin(desk["a"], network["a"], item)
@@ -139,47 +159,63 @@ def test_cancelling_a_ready_hold_says_where_the_copy_goes(librarian, desk, netwo
     assert hold.status == HoldStatus.CANCELLED
     assert assert_item_consistent(item).status == ItemStatus.AVAILABLE
     shown = [(m.level_tag, str(m)) for m in page.context["messages"]]
-    assert shown[0] == ("success", gettext_fr("Hold on %(title)s cancelled.")
-                        % {"title": book.title})
+    assert shown[0] == (
+        "success",
+        gettext_fr("Hold on %(title)s cancelled.") % {"title": book.title},
+    )
     assert shown[1][0] == "warning" and shown[1][1].startswith(f"{item.barcode} : ")
 
 
-def test_another_patrons_hold_is_not_touched(librarian, desk, network, reader, make_patron, book,
-                                             make_item, now):
+def test_another_patrons_hold_is_not_touched(
+    librarian, desk, network, reader, make_patron, book, make_item, now
+):
     make_item(book, status=ItemStatus.ON_LOAN)
     other = make_patron("Roy", registered_on=now, expires_on=now + dt.timedelta(days=300))
     hold = services.place_hold(desk["a"], network["a"], other, book, network["a"])
     response = act(librarian, CANCEL, network["a"], reader, hold=hold.pk)
     hold.refresh_from_db()
     assert hold.status == HoldStatus.WAITING
-    assert fr("This hold is no longer active on this patron's account.") in librarian.get(
-        response["Location"]).content.decode()
+    assert (
+        fr("This hold is no longer active on this patron's account.")
+        in librarian.get(response["Location"]).content.decode()
+    )
 
 
 def test_permissions_and_csrf(client, desk, network, reader, book, make_item):
     make_item(book)
     client.force_login(desk["b"])  # a librarian of BBB posting for AAA's desk
-    assert act(client, PLACE, network["a"], reader, record=book.pk,
-               pickup=network["a"].pk).status_code == 403
+    assert (
+        act(client, PLACE, network["a"], reader, record=book.pk, pickup=network["a"].pk).status_code
+        == 403
+    )
     strict = Client(enforce_csrf_checks=True)
     strict.force_login(desk["a"])
-    assert act(strict, PLACE, network["a"], reader, record=book.pk,
-               pickup=network["a"].pk).status_code == 403
+    assert (
+        act(strict, PLACE, network["a"], reader, record=book.pk, pickup=network["a"].pk).status_code
+        == 403
+    )
     anonymous = Client()
-    assert act(anonymous, PLACE, network["a"], reader, record=book.pk,
-               pickup=network["a"].pk).status_code == 302
+    assert (
+        act(
+            anonymous, PLACE, network["a"], reader, record=book.pk, pickup=network["a"].pk
+        ).status_code
+        == 302
+    )
     assert not Hold.objects.exists()
 
 
-def test_send_an_item_by_hand_from_the_lists_of_the_day(librarian, network, book, make_item,
-                                                        reader):
+def test_send_an_item_by_hand_from_the_lists_of_the_day(
+    librarian, network, book, make_item, reader
+):
     item = make_item(book)
     page = librarian.get(DAY).content.decode()
     assert f'<option value="{network["b"].pk}">' in page
     assert f'<option value="{network["a"].pk}">' not in page  # not to itself
 
-    response = librarian.post(TRANSFER, {"library": network["a"].pk, "barcode": item.barcode,
-                                         "to_library": network["b"].pk})
+    response = librarian.post(
+        TRANSFER,
+        {"library": network["a"].pk, "barcode": item.barcode, "to_library": network["b"].pk},
+    )
     assert response["Location"] == DAY + "#envoi"
     transfer = Transfer.objects.get(item=item)
     assert (transfer.from_library, transfer.to_library) == (network["a"], network["b"])
@@ -188,15 +224,28 @@ def test_send_an_item_by_hand_from_the_lists_of_the_day(librarian, network, book
     assert page.context["shuttle"].to_send == [transfer]
 
     # Already travelling, or not here: the service's refusal, nothing more.
-    again = librarian.post(TRANSFER, {"library": network["a"].pk, "barcode": item.barcode,
-                                      "to_library": network["b"].pk})
+    again = librarian.post(
+        TRANSFER,
+        {"library": network["a"].pk, "barcode": item.barcode, "to_library": network["b"].pk},
+    )
     assert Transfer.objects.filter(item=item).count() == 1
-    assert fr("The item %(barcode)s is %(status)s: it cannot be sent.", barcode=item.barcode,
-              status=gettext_fr(ItemStatus.IN_TRANSIT.label)) in librarian.get(
-                  again["Location"]).content.decode()
+    assert (
+        fr(
+            "The item %(barcode)s is %(status)s: it cannot be sent.",
+            barcode=item.barcode,
+            status=gettext_fr(ItemStatus.IN_TRANSIT.label),
+        )
+        in librarian.get(again["Location"]).content.decode()
+    )
     elsewhere = make_item(book, network["b"])
-    librarian.post(TRANSFER, {"library": network["a"].pk, "barcode": elsewhere.barcode,
-                              "to_library": network["head"].pk})
+    librarian.post(
+        TRANSFER,
+        {
+            "library": network["a"].pk,
+            "barcode": elsewhere.barcode,
+            "to_library": network["head"].pk,
+        },
+    )
     assert not Transfer.objects.filter(item=elsewhere).exists()
 
 

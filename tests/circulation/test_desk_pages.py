@@ -19,19 +19,25 @@ CHECKIN_SCAN = reverse("circulation:checkin_scan")
 DAY = reverse("circulation:day")
 
 
-
-
 @pytest.fixture
 def reader(make_patron, now):
     """A patron whose card is valid today (the pages work on the real date)."""
-    return make_patron("Martin", "Léa", registered_on=now - dt.timedelta(days=30),
-                       expires_on=now + dt.timedelta(days=300))
+    return make_patron(
+        "Martin",
+        "Léa",
+        registered_on=now - dt.timedelta(days=30),
+        expires_on=now + dt.timedelta(days=300),
+    )
 
 
 @pytest.fixture
 def other_reader(make_patron, now):
-    return make_patron("Bézier", "Hervé", registered_on=now - dt.timedelta(days=30),
-                       expires_on=now + dt.timedelta(days=300))
+    return make_patron(
+        "Bézier",
+        "Hervé",
+        registered_on=now - dt.timedelta(days=30),
+        expires_on=now + dt.timedelta(days=300),
+    )
 
 
 @pytest.fixture
@@ -39,6 +45,7 @@ def login(client):
     def log_in(user):
         client.force_login(user)
         return client
+
     return log_in
 
 
@@ -48,6 +55,7 @@ def lend(client, library, card, barcode, **extra):
 
 
 # Checkout ------------------------------------------------------------------------------------
+
 
 def test_scan_card_then_item_makes_a_loan(login, desk, network, reader, book, make_item):
     item = make_item(book)
@@ -71,15 +79,16 @@ def test_scan_card_then_item_makes_a_loan(login, desk, network, reader, book, ma
     again = lend(client, network["a"], reader.card_number, item.barcode)
     page = client.get(again["Location"])
     assert Loan.objects.filter(item=item).count() == 1
-    assert fr("The item %(barcode)s is already on loan to this patron.",
-              barcode=item.barcode) in page.content.decode()
+    assert (
+        fr("The item %(barcode)s is already on loan to this patron.", barcode=item.barcode)
+        in page.content.decode()
+    )
 
 
 def test_unknown_card_and_unknown_barcode_are_said(login, desk, network, reader):
     client = login(desk["a"])
     page = client.get(DESK, {"carte": "99999999"})
-    assert fr("No patron has the card number %(card)s.", card="99999999") in \
-        page.content.decode()
+    assert fr("No patron has the card number %(card)s.", card="99999999") in page.content.decode()
     response = lend(client, network["a"], reader.card_number, "NOPE")
     page = client.get(response["Location"])
     assert fr("No item has the barcode %(barcode)s.", barcode="NOPE") in page.content.decode()
@@ -87,17 +96,21 @@ def test_unknown_card_and_unknown_barcode_are_said(login, desk, network, reader)
 
 def test_renew_button_renews(login, desk, network, reader, book, make_item, now):
     item = make_item(book)
-    loan = services.checkout(desk["a"], network["a"], reader, item,
-                             today=now - dt.timedelta(days=10))
+    loan = services.checkout(
+        desk["a"], network["a"], reader, item, today=now - dt.timedelta(days=10)
+    )
     client = login(desk["a"])
-    response = client.post(reverse("circulation:renew"), {
-        "library": network["a"].pk, "carte": reader.card_number, "loan": loan.pk})
+    response = client.post(
+        reverse("circulation:renew"),
+        {"library": network["a"].pk, "carte": reader.card_number, "loan": loan.pk},
+    )
     assert response.status_code == 302
     loan.refresh_from_db()
     assert loan.renewals == 1 and loan.due_on > now
 
 
 # Refusals and overrides ----------------------------------------------------------------------
+
 
 @pytest.fixture
 def blocked(reader, network):
@@ -113,19 +126,27 @@ def test_refusal_is_shown_and_nothing_lent(login, desk, network, blocked, book, 
     assert not Loan.objects.filter(item=item).exists()
     kind = PatronBlock.objects.get(patron=blocked).get_kind_display()
     with translation.override("fr"):
-        expected = fr("The card of %(card)s is blocked: %(reasons)s.",
-                      card=blocked.card_number, reasons=str(kind))
+        expected = fr(
+            "The card of %(card)s is blocked: %(reasons)s.",
+            card=blocked.card_number,
+            reasons=str(kind),
+        )
     assert expected in page
     # A volunteer is not offered the override …
     assert 'name="override_reason"' not in page
 
 
-def test_volunteer_cannot_override_even_by_posting(login, desk, network, blocked, book,
-                                                   make_item):
+def test_volunteer_cannot_override_even_by_posting(login, desk, network, blocked, book, make_item):
     item = make_item(book)
     client = login(desk["volunteer"])
-    lend(client, network["a"], blocked.card_number, item.barcode, override="1",
-         override_reason="je connais la dame")
+    lend(
+        client,
+        network["a"],
+        blocked.card_number,
+        item.barcode,
+        override="1",
+        override_reason="je connais la dame",
+    )
     assert not Loan.objects.filter(item=item).exists()
 
 
@@ -137,12 +158,19 @@ def test_librarian_overrides_with_a_reason(login, desk, network, blocked, book, 
     assert 'name="override_reason"' in page and item.barcode in page
 
     # No reason, no loan.
-    lend(client, network["a"], blocked.card_number, item.barcode, override="1",
-         override_reason="  ")
+    lend(
+        client, network["a"], blocked.card_number, item.barcode, override="1", override_reason="  "
+    )
     assert not Loan.objects.filter(item=item).exists()
 
-    lend(client, network["a"], blocked.card_number, item.barcode, override="1",
-         override_reason="Blocage levé par téléphone")
+    lend(
+        client,
+        network["a"],
+        blocked.card_number,
+        item.barcode,
+        override="1",
+        override_reason="Blocage levé par téléphone",
+    )
     loan = Loan.objects.get(item=item)
     assert loan.override_reason == "Blocage levé par téléphone"
     assert loan.overridden_by == desk["a"] and "patron_blocked" in loan.override_codes
@@ -158,8 +186,8 @@ def test_which_rule_applies(login, desk, network, reader, book, make_item):
 
 # Permissions ---------------------------------------------------------------------------------
 
-def test_volunteer_of_a_cannot_work_the_desk_of_b(login, desk, network, reader, book,
-                                                  make_item):
+
+def test_volunteer_of_a_cannot_work_the_desk_of_b(login, desk, network, reader, book, make_item):
     item = make_item(book, network["b"])
     client = login(desk["volunteer"])
     client.post(reverse("switch_library"), {"library": network["b"].pk, "next": DESK})
@@ -173,8 +201,9 @@ def test_volunteer_of_a_cannot_work_the_desk_of_b(login, desk, network, reader, 
     assert not Loan.objects.filter(item=item).exists()
 
 
-def test_post_for_another_library_is_refused_even_for_a_librarian(login, desk, network,
-                                                                  reader, book, make_item):
+def test_post_for_another_library_is_refused_even_for_a_librarian(
+    login, desk, network, reader, book, make_item
+):
     item = make_item(book)
     client = login(desk["b"])
     assert lend(client, network["a"], reader.card_number, item.barcode).status_code == 403
@@ -186,6 +215,7 @@ def test_desk_needs_login(client):
 
 
 # Check-in ------------------------------------------------------------------------------------
+
 
 def check_in(client, library, barcode):
     response = client.post(CHECKIN_SCAN, {"library": library.pk, "barcode": barcode})
@@ -201,8 +231,7 @@ def test_checkin_shelve_here(login, desk, network, reader, book, make_item):
     assert not Loan.objects.filter(item=item, returned_at__isnull=True).exists()
 
 
-def test_checkin_hold_shelf_with_slip(login, desk, network, reader, other_reader, book,
-                                      make_item):
+def test_checkin_hold_shelf_with_slip(login, desk, network, reader, other_reader, book, make_item):
     item = make_item(book)
     services.checkout(desk["a"], network["a"], reader, item)
     hold = services.place_hold(desk["a"], network["a"], other_reader, book, network["a"])
@@ -238,8 +267,9 @@ def test_checkin_transfer_then_send_and_receive(login, desk, network, reader, bo
 
     day = client.get(DAY).content.decode()
     assert item.barcode in day.split('id="h-send"')[1].split('id="h-expected"')[0]
-    response = client.post(reverse("circulation:send"),
-                           {"library": network["a"].pk, "barcode": item.barcode})
+    response = client.post(
+        reverse("circulation:send"), {"library": network["a"].pk, "barcode": item.barcode}
+    )
     assert response.status_code == 302
     transfer.refresh_from_db()
     assert transfer.sent_at is not None
@@ -255,6 +285,7 @@ def test_checkin_transfer_then_send_and_receive(login, desk, network, reader, bo
 
 # Lists of the day ----------------------------------------------------------------------------
 
+
 def test_pull_list_and_csv(login, desk, network, reader, book, make_item, make_record):
     item = make_item(book, call_number="R SAI")
     untouched = make_item(make_record("Vendredi ou la vie sauvage"))
@@ -269,12 +300,19 @@ def test_pull_list_and_csv(login, desk, network, reader, book, make_item, make_r
     body = csv_page.content.decode("utf-8-sig")
     assert item.barcode in body and "R SAI" in body and untouched.barcode not in body
     # Library B's list does not show A's shelves.
-    assert item.barcode not in login(desk["b"]).get(DAY).content.decode().split(
-        'id="h-pull"')[1].split('id="h-shelf"')[0]
+    assert (
+        item.barcode
+        not in login(desk["b"])
+        .get(DAY)
+        .content.decode()
+        .split('id="h-pull"')[1]
+        .split('id="h-shelf"')[0]
+    )
 
 
-def test_patron_page_lists_loans_and_holds(login, desk, network, reader, book, make_item,
-                                           make_record):
+def test_patron_page_lists_loans_and_holds(
+    login, desk, network, reader, book, make_item, make_record
+):
     item = make_item(book)
     services.checkout(desk["a"], network["a"], reader, item)
     other = make_record("Vendredi ou la vie sauvage")

@@ -8,8 +8,7 @@ from .conftest import TODAY
 from .helpers import assert_item_consistent
 
 
-def test_floating_item_returned_elsewhere_stays_there(desk, network, make_patron, make_item,
-                                                      book):
+def test_floating_item_returned_elsewhere_stays_there(desk, network, make_patron, make_item, book):
     item = make_item(book, floating=True)
     checkout(desk["a"], network["a"], make_patron(), item, today=TODAY)
     result = checkin(desk["b"], network["b"], item, today=TODAY)
@@ -24,8 +23,7 @@ def test_floating_item_returned_elsewhere_stays_there(desk, network, make_patron
 def test_floating_item_still_serves_holds_first(desk, network, make_patron, make_item, book):
     item = make_item(book, floating=True)
     checkout(desk["a"], network["a"], make_patron(), item, today=TODAY)
-    place_hold(desk["a"], network["a"], make_patron("Bernard"), book, network["a"],
-               today=TODAY)
+    place_hold(desk["a"], network["a"], make_patron("Bernard"), book, network["a"], today=TODAY)
     result = checkin(desk["b"], network["b"], item, today=TODAY)
     assert result.action == "transfer" and result.destination == network["a"]
     assert assert_item_consistent(item).status == ItemStatus.IN_TRANSIT

@@ -25,13 +25,14 @@ from .conftest import TODAY
 from .helpers import assert_item_consistent
 
 
-def test_patron_cancels_a_waiting_hold_the_copy_goes_to_the_next(desk, network, make_patron,
-                                                                   make_item, book):
+def test_patron_cancels_a_waiting_hold_the_copy_goes_to_the_next(
+    desk, network, make_patron, make_item, book
+):
     copy = make_item(book)
-    mine = place_hold(desk["a"], network["a"], make_patron("Moi"), book, network["a"],
-                      today=TODAY)
-    other = place_hold(desk["a"], network["a"], make_patron("Autre"), book, network["a"],
-                       today=TODAY)
+    mine = place_hold(desk["a"], network["a"], make_patron("Moi"), book, network["a"], today=TODAY)
+    other = place_hold(
+        desk["a"], network["a"], make_patron("Autre"), book, network["a"], today=TODAY
+    )
     assert pull_list(network["a"], TODAY)[0].hold == mine
     outcome = cancel_own_hold(mine.patron, mine, today=TODAY)
     assert outcome.hold.status == HoldStatus.CANCELLED and outcome.decision is None
@@ -45,8 +46,7 @@ def test_patron_cancels_a_waiting_hold_the_copy_goes_to_the_next(desk, network, 
     assert caught.value.code == "not_your_hold"
 
 
-def test_staff_cancels_a_ready_hold_the_copy_is_routed(desk, network, make_patron, make_item,
-                                                       book):
+def test_staff_cancels_a_ready_hold_the_copy_is_routed(desk, network, make_patron, make_item, book):
     copy = make_item(book)
     hold = place_hold(desk["a"], network["a"], make_patron(), book, network["b"], today=TODAY)
     checkout(desk["a"], network["a"], make_patron("Lecteur"), make_item(book), today=TODAY)
@@ -60,8 +60,9 @@ def test_staff_cancels_a_ready_hold_the_copy_is_routed(desk, network, make_patro
     assert assert_item_consistent(copy).status == ItemStatus.IN_TRANSIT
 
 
-def test_cancelled_while_travelling_the_copy_is_routed_on_arrival(desk, network, make_patron,
-                                                                  make_item, book):
+def test_cancelled_while_travelling_the_copy_is_routed_on_arrival(
+    desk, network, make_patron, make_item, book
+):
     copy = make_item(book)
     hold = place_hold(desk["a"], network["a"], make_patron(), book, network["b"], today=TODAY)
     checkin(desk["a"], network["a"], copy, today=TODAY)
@@ -72,14 +73,15 @@ def test_cancelled_while_travelling_the_copy_is_routed_on_arrival(desk, network,
     assert_item_consistent(copy)
 
 
-def test_suspended_hold_keeps_its_place_and_is_skipped(desk, network, make_patron, make_item,
-                                                       book):
+def test_suspended_hold_keeps_its_place_and_is_skipped(desk, network, make_patron, make_item, book):
     copy = make_item(book)
     checkout(desk["a"], network["a"], make_patron("Lecteur"), copy, today=TODAY)
-    first = place_hold(desk["a"], network["a"], make_patron("Vacances"), book, network["a"],
-                       today=TODAY)
-    second = place_hold(desk["a"], network["a"], make_patron("Présent"), book, network["a"],
-                        today=TODAY)
+    first = place_hold(
+        desk["a"], network["a"], make_patron("Vacances"), book, network["a"], today=TODAY
+    )
+    second = place_hold(
+        desk["a"], network["a"], make_patron("Présent"), book, network["a"], today=TODAY
+    )
     until = TODAY + dt.timedelta(days=14)
     first = suspend_own_hold(first.patron, first, until, today=TODAY)
     assert first.status == HoldStatus.SUSPENDED and hold_position(second) == 1
@@ -102,8 +104,7 @@ def test_suspension_ends_on_its_date(desk, network, make_patron, make_item, book
     assert hold.status == HoldStatus.WAITING and hold.target is not None
 
 
-def test_cannot_suspend_a_ready_hold_or_into_the_past(desk, network, make_patron, make_item,
-                                                      book):
+def test_cannot_suspend_a_ready_hold_or_into_the_past(desk, network, make_patron, make_item, book):
     copy = make_item(book)
     hold = place_hold(desk["a"], network["a"], make_patron(), book, network["a"], today=TODAY)
     with pytest.raises(CirculationError) as caught:

@@ -36,8 +36,10 @@ def test_first_come_first_served(desk, network, make_patron, make_item, book):
     item = make_item(book)
     checkout(desk["a"], network["a"], make_patron("Lecteur"), item, today=TODAY)
     first, second, third = (make_patron(name) for name in ("Un", "Deux", "Trois"))
-    holds = [place_hold(desk["a"], network["a"], p, book, network["a"], today=TODAY)
-             for p in (first, second, third)]
+    holds = [
+        place_hold(desk["a"], network["a"], p, book, network["a"], today=TODAY)
+        for p in (first, second, third)
+    ]
     assert [hold_position(h) for h in holds] == [1, 2, 3]
     assert queue_of(book) == holds
     assert holds_of(second)[0].position == 2
@@ -51,10 +53,12 @@ def test_hold_on_one_copy_waits_for_that_copy(desk, network, make_patron, make_i
     wanted, other = make_item(book), make_item(book)
     checkout(desk["a"], network["a"], make_patron("A"), wanted, today=TODAY)
     checkout(desk["a"], network["a"], make_patron("B"), other, today=TODAY)
-    specific = place_hold(desk["a"], network["a"], make_patron("Précis"), wanted, network["a"],
-                          today=TODAY)
-    anyone = place_hold(desk["a"], network["a"], make_patron("Souple"), book, network["a"],
-                        today=TODAY)
+    specific = place_hold(
+        desk["a"], network["a"], make_patron("Précis"), wanted, network["a"], today=TODAY
+    )
+    anyone = place_hold(
+        desk["a"], network["a"], make_patron("Souple"), book, network["a"], today=TODAY
+    )
     assert specific.item == wanted and specific.record == book
     other_result = checkin(desk["a"], network["a"], other, today=TODAY)
     assert other_result.hold == anyone  # the older hold wants only `wanted`
@@ -64,8 +68,7 @@ def test_hold_on_one_copy_waits_for_that_copy(desk, network, make_patron, make_i
     assert_item_consistent(other)
 
 
-def test_patron_cannot_hold_twice_or_what_they_have(desk, network, make_patron, make_item,
-                                                    book):
+def test_patron_cannot_hold_twice_or_what_they_have(desk, network, make_patron, make_item, book):
     patron = make_patron()
     item = make_item(book)
     place_hold(desk["a"], network["a"], patron, book, network["a"], today=TODAY)
@@ -75,15 +78,15 @@ def test_patron_cannot_hold_twice_or_what_they_have(desk, network, make_patron, 
     assert refusal(other, book, network["a"], own=True) == "already_yours"
 
 
-def test_record_without_items_or_without_holdable_copy(desk, network, make_patron, make_item,
-                                                       make_record, types):
+def test_record_without_items_or_without_holdable_copy(
+    desk, network, make_patron, make_item, make_record, types
+):
     patron = make_patron()
     empty = make_record("Sans exemplaire")
     assert refusal(desk["a"], network["a"], patron, empty, network["a"]) == "no_items"
     reference = make_record("Dictionnaire")
     make_item(reference, status=ItemStatus.WITHDRAWN)
-    assert refusal(desk["a"], network["a"], patron, reference, network["a"]) == \
-        "no_holdable_copy"
+    assert refusal(desk["a"], network["a"], patron, reference, network["a"]) == "no_holdable_copy"
     LoanRule.objects.create(item_type=types["DVD"], holds_allowed=False)
     film = make_record("Film")
     make_item(film, item_type="DVD")
@@ -99,8 +102,9 @@ def test_blocked_or_expired_patron_cannot_hold(desk, network, make_patron, make_
     assert refusal(desk["a"], network["a"], blocked, book, network["a"]) == "patron_blocked"
 
 
-def test_checkout_of_another_copy_fulfils_the_patrons_hold(desk, network, make_patron,
-                                                           make_item, book):
+def test_checkout_of_another_copy_fulfils_the_patrons_hold(
+    desk, network, make_patron, make_item, book
+):
     patron = make_patron()
     lent, shelved = make_item(book), make_item(book, network["b"])
     checkout(desk["a"], network["a"], make_patron("X"), lent, today=TODAY)

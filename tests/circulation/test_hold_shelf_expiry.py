@@ -28,8 +28,9 @@ def test_expired_hold_passes_to_the_next_patron(desk, network, make_patron, make
     item = make_item(book)
     checkout(desk["a"], network["a"], make_patron("Lecteur"), item, today=TODAY)
     first = ready_for(desk, network, make_patron("Premier"), item, book)
-    second = place_hold(desk["a"], network["a"], make_patron("Second"), book, network["a"],
-                        today=TODAY)
+    second = place_hold(
+        desk["a"], network["a"], make_patron("Second"), book, network["a"], today=TODAY
+    )
     assert hold_shelf(network["a"]) == [first]
     assert expire_holds(first.ready_until) == []  # the last day still counts
     outcomes = expire_holds(first.ready_until + dt.timedelta(days=1))

@@ -34,8 +34,9 @@ def test_otherwise_the_copy_that_arrives_soonest(desk, network, make_patron, mak
     make_item(book, no_shuttle)
     make_item(book, thursday)
     soon = make_item(book, tuesday)
-    hold = place_hold(desk["head"], network["head"], make_patron(), book, network["head"],
-                      today=TODAY)
+    hold = place_hold(
+        desk["head"], network["head"], make_patron(), book, network["head"], today=TODAY
+    )
     assert hold.target == soon
     entry = pull_list(tuesday, TODAY)[0]
     assert (entry.item, entry.hold, entry.destination) == (soon, hold, network["head"])
@@ -47,8 +48,9 @@ def test_closures_delay_the_shuttle(desk, network, make_patron, make_item, book)
     Closure.objects.create(library=tuesday, start=dt.date(2025, 3, 4), end=dt.date(2025, 3, 8))
     make_item(book, tuesday)  # next run from MARDI: Tuesday 11 March
     thursday_copy = make_item(book, thursday)
-    hold = place_hold(desk["head"], network["head"], make_patron(), book, network["head"],
-                      today=TODAY)
+    hold = place_hold(
+        desk["head"], network["head"], make_patron(), book, network["head"], today=TODAY
+    )
     assert hold.target == thursday_copy
 
 
@@ -63,8 +65,7 @@ def test_scanning_the_pulled_copy_captures_it(desk, network, make_patron, make_i
     assert_item_consistent(copy)
 
 
-def test_pulled_copy_borrowed_meanwhile_is_replaced(desk, network, make_patron, make_item,
-                                                    book):
+def test_pulled_copy_borrowed_meanwhile_is_replaced(desk, network, make_patron, make_item, book):
     first = make_item(book, network["b"])
     second = make_item(book, network["a"])
     hold = place_hold(desk["b"], network["b"], make_patron(), book, network["b"], today=TODAY)
@@ -76,9 +77,11 @@ def test_pulled_copy_borrowed_meanwhile_is_replaced(desk, network, make_patron, 
     assert pull_list(network["b"], TODAY) == []
 
 
-def test_copy_that_may_not_travel_is_not_pulled_for_elsewhere(desk, network, make_patron,
-                                                              make_item, book, types):
+def test_copy_that_may_not_travel_is_not_pulled_for_elsewhere(
+    desk, network, make_patron, make_item, book, types
+):
     from maillon.circulation.models import LoanRule
+
     LoanRule.objects.create(item_type=types["NOUV"], may_travel=False)
     new = make_item(book, network["a"], item_type="NOUV")
     hold = place_hold(desk["a"], network["a"], make_patron(), book, network["a"], today=TODAY)
@@ -86,7 +89,7 @@ def test_copy_that_may_not_travel_is_not_pulled_for_elsewhere(desk, network, mak
     import pytest
 
     from maillon.circulation.services import CirculationError
+
     with pytest.raises(CirculationError) as caught:
-        place_hold(desk["b"], network["b"], make_patron("Loin"), book, network["b"],
-                   today=TODAY)
+        place_hold(desk["b"], network["b"], make_patron("Loin"), book, network["b"], today=TODAY)
     assert caught.value.code == "no_holdable_copy"

@@ -23,8 +23,7 @@ def code_of(actor, library, patron, item, **kwargs):
     return caught.value
 
 
-def test_per_library_then_network(small_limits, desk, network, make_patron, make_item,
-                                  make_record):
+def test_per_library_then_network(small_limits, desk, network, make_patron, make_item, make_record):
     patron = make_patron()
     items_a = [make_item(make_record(f"A{i}")) for i in range(3)]
     items_b = [make_item(make_record(f"B{i}"), network["b"]) for i in range(2)]
@@ -36,13 +35,15 @@ def test_per_library_then_network(small_limits, desk, network, make_patron, make
     error = code_of(desk["b"], network["b"], patron, items_b[1])
     assert error.code == "max_loans_network"
     assert [r["code"] for r in error.details["refusals"]] == ["max_loans_network"]
-    lend_override = checkout(desk["b"], network["b"], patron, items_b[1], today=TODAY,
-                                    override_reason="Vacances")
+    lend_override = checkout(
+        desk["b"], network["b"], patron, items_b[1], today=TODAY, override_reason="Vacances"
+    )
     assert lend_override.override_codes == ["max_loans_network"]
 
 
-def test_rule_limit_counts_its_item_type_here(desk, network, make_patron, make_item,
-                                              make_record, types):
+def test_rule_limit_counts_its_item_type_here(
+    desk, network, make_patron, make_item, make_record, types
+):
     LoanRule.objects.create(item_type=types["DVD"], max_loans=1, loan_days=7)
     patron = make_patron()
     dvd1 = make_item(make_record("Film 1"), item_type="DVD")
@@ -55,9 +56,9 @@ def test_rule_limit_counts_its_item_type_here(desk, network, make_patron, make_i
     lend(desk["b"], network["b"], patron, dvd_b)  # another library: not counted
 
 
-def test_collective_borrowers_are_exempt_from_network_limits(small_limits, desk, network,
-                                                             make_patron, make_item,
-                                                             make_record):
+def test_collective_borrowers_are_exempt_from_network_limits(
+    small_limits, desk, network, make_patron, make_item, make_record
+):
     school = make_patron("École des Tilleuls", "", category="collective")
     for i in range(4):
         lend(desk["a"], network["a"], school, make_item(make_record(f"Album {i}")))
@@ -66,12 +67,16 @@ def test_collective_borrowers_are_exempt_from_network_limits(small_limits, desk,
     error = code_of(desk["a"], network["a"], school, make_item(make_record("Album 5")))
     assert error.code == "max_loans_library"
     assert [r["code"] for r in error.details["refusals"]] == [
-        "max_loans_library", "max_loans_network"]
+        "max_loans_library",
+        "max_loans_network",
+    ]
 
 
-def test_returned_loans_do_not_count(small_limits, desk, network, make_patron, make_item,
-                                     make_record):
+def test_returned_loans_do_not_count(
+    small_limits, desk, network, make_patron, make_item, make_record
+):
     from maillon.circulation.services import checkin
+
     patron = make_patron()
     first, second, third = (make_item(make_record(t)) for t in "XYZ")
     lend(desk["a"], network["a"], patron, first)

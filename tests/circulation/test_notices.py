@@ -29,8 +29,9 @@ class Capture:
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 — aiosmtpd's name
         self.envelopes.append(envelope)
-        self.messages.append(email.message_from_bytes(envelope.original_content,
-                                                      policy=email.policy.default))
+        self.messages.append(
+            email.message_from_bytes(envelope.original_content, policy=email.policy.default)
+        )
         return "250 Message accepted"
 
 
@@ -77,18 +78,26 @@ def scene(desk, network, make_patron, make_item, make_record, policy):
     run = TODAY + dt.timedelta(days=30)
     network["a"].phone, network["a"].email = "04 00 00 00 00", "aaa@example.org"
     network["a"].save()
-    lea = make_patron(email="lea@example.org", email_notices=True,
-                      expires_on=TODAY + dt.timedelta(days=365))
-    paul = make_patron("Durand", "Paul", email="paul@example.org", email_notices=True,
-                       expires_on=TODAY + dt.timedelta(days=365))
+    lea = make_patron(
+        email="lea@example.org", email_notices=True, expires_on=TODAY + dt.timedelta(days=365)
+    )
+    paul = make_patron(
+        "Durand",
+        "Paul",
+        email="paul@example.org",
+        email_notices=True,
+        expires_on=TODAY + dt.timedelta(days=365),
+    )
     silent = make_patron("Silence", "Zoé", email="zoe@example.org", email_notices=False)
     no_address = make_patron("Sansmail", "Jean", email="", email_notices=True)
     soon_book, late_book = make_record("Le Petit Prince"), make_record("Vendredi")
     ready_book = make_record("L'Étranger")
     soon = checkout(desk["a"], network["a"], lea, make_item(soon_book), today=TODAY)
     late = checkout(desk["a"], network["a"], lea, make_item(late_book), today=TODAY)
-    quiet = [checkout(desk["a"], network["a"], who, make_item(make_record(f"Livre {n}")),
-                      today=TODAY) for n, who in enumerate((silent, no_address))]
+    quiet = [
+        checkout(desk["a"], network["a"], who, make_item(make_record(f"Livre {n}")), today=TODAY)
+        for n, who in enumerate((silent, no_address))
+    ]
     Loan.objects.filter(pk=soon.pk).update(due_on=run + dt.timedelta(days=2))
     Loan.objects.filter(pk=late.pk).update(due_on=run - dt.timedelta(days=4))
     Loan.objects.filter(pk__in=[q.pk for q in quiet]).update(due_on=run - dt.timedelta(days=1))
@@ -107,7 +116,10 @@ def test_notices_are_sent_once_to_consenting_patrons(scene, smtp):
     by_subject = {m["Subject"].strip(): m for m in smtp.messages}
     assert len(smtp.messages) == 3
     assert sorted(r for e in smtp.envelopes for r in e.rcpt_tos) == [
-        "lea@example.org", "lea@example.org", "paul@example.org"]
+        "lea@example.org",
+        "lea@example.org",
+        "paul@example.org",
+    ]
     library = scene["library"].name
 
     soon = next(m for s, m in by_subject.items() if "bientôt" in s or "soon" in s)
@@ -129,7 +141,8 @@ def test_notices_are_sent_once_to_consenting_patrons(scene, smtp):
     assert {(n.kind, n.loan_id, n.hold_id) for n in logs} == {
         (NoticeKind.DUE_SOON, scene["soon"].pk, None),
         (NoticeKind.OVERDUE, scene["late"].pk, None),
-        (NoticeKind.HOLD_READY, None, scene["hold"].pk)}
+        (NoticeKind.HOLD_READY, None, scene["hold"].pk),
+    }
     assert all(n.subject and n.to for n in logs)
 
     # The next run, the same day or the next, sends nothing new.

@@ -25,8 +25,9 @@ PLACE = reverse("circulation:hold_place")
 
 def not_a_pickup_point(library: Library) -> str:
     with translation.override("fr"):
-        return gettext("%(library)s is not a pickup point for reservations: choose another "
-                       "library.") % {"library": library.name}
+        return gettext(
+            "%(library)s is not a pickup point for reservations: choose another library."
+        ) % {"library": library.name}
 
 
 @pytest.mark.parametrize("kind", list(LibraryKind))
@@ -45,16 +46,25 @@ def test_the_migration_sets_existing_libraries_by_kind(network):
     migration = importlib.import_module("maillon.network.migrations.0002_library_is_pickup_point")
     migration.set_by_kind(apps, None)
     assert dict(Library.objects.values_list("code", "is_pickup_point")) == {
-        "HEAD": True, "AAA": True, "BBB": True, reading_point.code: True, "MD": False}
+        "HEAD": True,
+        "AAA": True,
+        "BBB": True,
+        reading_point.code: True,
+        "MD": False,
+    }
 
 
-def test_the_service_refuses_a_library_that_is_not_a_pickup_point(desk, network, make_patron,
-                                                                   book, make_item, today):
+def test_the_service_refuses_a_library_that_is_not_a_pickup_point(
+    desk, network, make_patron, book, make_item, today
+):
     make_item(book)
     patron = make_patron()
-    for place in (lambda pickup: services.place_hold(desk["a"], network["a"], patron, book,
-                                                     pickup, today=today),
-                  lambda pickup: services.place_own_hold(patron, book, pickup, today=today)):
+    for place in (
+        lambda pickup: services.place_hold(
+            desk["a"], network["a"], patron, book, pickup, today=today
+        ),
+        lambda pickup: services.place_own_hold(patron, book, pickup, today=today),
+    ):
         with translation.override("fr"), pytest.raises(CirculationError) as refused:
             place(network["md"])
         assert refused.value.code == "not_a_pickup_point"
@@ -63,7 +73,8 @@ def test_the_service_refuses_a_library_that_is_not_a_pickup_point(desk, network,
 
 
 def test_a_library_the_coordinator_takes_off_refuses_then_accepts_again(
-        desk, network, make_patron, book, make_item, today):
+    desk, network, make_patron, book, make_item, today
+):
     make_item(book)
     patron = make_patron()
     Library.objects.filter(pk=network["b"].pk).update(is_pickup_point=False)
@@ -75,21 +86,29 @@ def test_a_library_the_coordinator_takes_off_refuses_then_accepts_again(
     assert hold.pickup_library == network["b"]
 
 
-def test_the_desk_offers_only_pickup_points(client, desk, network, make_patron, book,
-                                            make_item):
+def test_the_desk_offers_only_pickup_points(client, desk, network, make_patron, book, make_item):
     make_item(book)
     Library.objects.filter(pk=network["b"].pk).update(is_pickup_point=False)
     assert [lib.code for lib in pickup_libraries()] == ["AAA", "HEAD"]  # by name
     now = timezone.localdate()  # the desk works on the real date
-    patron = make_patron(registered_on=now - dt.timedelta(days=30),
-                         expires_on=now + dt.timedelta(days=300))
+    patron = make_patron(
+        registered_on=now - dt.timedelta(days=30), expires_on=now + dt.timedelta(days=300)
+    )
     client.force_login(desk["a"])
     page = client.get(DESK, {"carte": patron.card_number, "reserver": book.items.get().barcode})
     offered = {place.code for place in page.context["pickups"]}
     assert offered == {"HEAD", "AAA"}
     # A hand-made request for the MD is refused by the service, and nothing is placed.
-    response = client.post(PLACE, {"library": network["a"].pk, "carte": patron.card_number,
-                                   "record": book.pk, "pickup": network["md"].pk}, follow=True)
+    response = client.post(
+        PLACE,
+        {
+            "library": network["a"].pk,
+            "carte": patron.card_number,
+            "record": book.pk,
+            "pickup": network["md"].pk,
+        },
+        follow=True,
+    )
     assert escape(not_a_pickup_point(network["md"])) in response.content.decode()
     assert not Hold.objects.exists()
 

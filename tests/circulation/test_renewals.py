@@ -31,46 +31,50 @@ def test_renew_until_exhausted(desk, network, make_patron, make_item, book):
     assert loan.due_on == later + dt.timedelta(days=21) and loan.renewals == 1
     loan = renew_own(patron, loan, today=later + dt.timedelta(days=5))
     assert loan.renewals == 2
-    assert code(renew_own, patron, loan, today=later + dt.timedelta(days=9)) == \
-        "renewals_exhausted"
+    assert code(renew_own, patron, loan, today=later + dt.timedelta(days=9)) == "renewals_exhausted"
 
 
 def test_renewal_refused_when_someone_waits(desk, network, make_patron, make_item, book):
     patron, item = make_patron(), make_item(book)
     loan = checkout(desk["a"], network["a"], patron, item, today=TODAY)
-    place_hold(desk["a"], network["a"], make_patron("Attente"), book, network["a"],
-               today=TODAY)
+    place_hold(desk["a"], network["a"], make_patron("Attente"), book, network["a"], today=TODAY)
     assert code(renew_own, patron, loan, today=TODAY + dt.timedelta(days=10)) == "on_hold"
 
 
-def test_renewal_allowed_when_another_copy_is_pulled_for_the_hold(desk, network, make_patron,
-                                                                  make_item, book):
+def test_renewal_allowed_when_another_copy_is_pulled_for_the_hold(
+    desk, network, make_patron, make_item, book
+):
     patron, item = make_patron(), make_item(book)
     make_item(book, network["b"])  # on the shelf: the hold takes it
     loan = checkout(desk["a"], network["a"], patron, item, today=TODAY)
-    place_hold(desk["a"], network["a"], make_patron("Attente"), book, network["a"],
-               today=TODAY)
+    place_hold(desk["a"], network["a"], make_patron("Attente"), book, network["a"], today=TODAY)
     assert renew_own(patron, loan, today=TODAY + dt.timedelta(days=10)).renewals == 1
 
 
-def test_renewal_refused_for_card_problems_and_strangers(desk, network, make_patron,
-                                                         make_item, book):
+def test_renewal_refused_for_card_problems_and_strangers(
+    desk, network, make_patron, make_item, book
+):
     patron, item = make_patron(), make_item(book)
     loan = checkout(desk["a"], network["a"], patron, item, today=TODAY)
     assert code(renew_own, make_patron("Intrus"), loan, today=TODAY) == "not_your_loan"
     Patron.objects.filter(pk=patron.pk).update(expires_on=TODAY + dt.timedelta(days=5))
-    assert code(renew, desk["a"], network["a"], loan, today=TODAY + dt.timedelta(days=6)) == \
-        "patron_expired"
+    assert (
+        code(renew, desk["a"], network["a"], loan, today=TODAY + dt.timedelta(days=6))
+        == "patron_expired"
+    )
 
 
 def test_renewal_too_early_and_not_on_loan(desk, network, make_patron, make_item, book, types):
     patron, item = make_patron(), make_item(book)
     loan = checkout(desk["a"], network["a"], patron, item, today=TODAY)
     assert code(renew_own, patron, loan, today=TODAY) == "renewal_too_early"
-    assert code(renew, desk["a"], network["a"], make_item(book).barcode, today=TODAY) == \
-        "not_on_loan"
+    assert (
+        code(renew, desk["a"], network["a"], make_item(book).barcode, today=TODAY) == "not_on_loan"
+    )
     LoanRule.objects.create(item_type=types["DVD"], renewals=0, loan_days=7)
     dvd = make_item(book, item_type="DVD")
     dvd_loan = checkout(desk["a"], network["a"], make_patron("Cinéphile"), dvd, today=TODAY)
-    assert code(renew_own, dvd_loan.patron, dvd_loan, today=TODAY + dt.timedelta(days=3)) == \
-        "renewals_exhausted"
+    assert (
+        code(renew_own, dvd_loan.patron, dvd_loan, today=TODAY + dt.timedelta(days=3))
+        == "renewals_exhausted"
+    )

@@ -34,8 +34,9 @@ def test_returned_elsewhere_goes_home(desk, network, make_patron, make_item, boo
     assert item.home == network["a"]
 
 
-def test_returned_where_a_hold_waits_goes_on_the_hold_shelf(desk, network, make_patron,
-                                                            make_item, book):
+def test_returned_where_a_hold_waits_goes_on_the_hold_shelf(
+    desk, network, make_patron, make_item, book
+):
     reader, waiting = make_patron(), make_patron("Bernard", "Jean")
     item = lent(desk, network, reader, make_item(book))
     hold = place_hold(desk["b"], network["b"], waiting, book, network["b"], today=TODAY)
@@ -50,8 +51,9 @@ def test_returned_where_a_hold_waits_goes_on_the_hold_shelf(desk, network, make_
     assert assert_item_consistent(item).status == ItemStatus.ON_HOLD_SHELF
 
 
-def test_returned_elsewhere_than_the_pickup_travels_to_it(desk, network, make_patron,
-                                                          make_item, book):
+def test_returned_elsewhere_than_the_pickup_travels_to_it(
+    desk, network, make_patron, make_item, book
+):
     reader, waiting = make_patron(), make_patron("Bernard")
     item = lent(desk, network, reader, make_item(book))
     hold = place_hold(desk["b"], network["b"], waiting, book, network["head"], today=TODAY)
@@ -69,7 +71,10 @@ def test_double_scan_repeats_the_decision(desk, network, make_patron, make_item,
     again = checkin(desk["b"], network["b"], item, today=TODAY)
     assert again.repeated and not first.repeated
     assert (again.action, again.destination, again.transfer) == (
-        first.action, first.destination, first.transfer)
+        first.action,
+        first.destination,
+        first.transfer,
+    )
     assert Transfer.objects.count() == 1 and again.loan is None
     assert_item_consistent(item)
 
@@ -83,8 +88,7 @@ def test_double_scan_repeats_the_decision(desk, network, make_patron, make_item,
 
 def test_double_scan_on_the_hold_shelf(desk, network, make_patron, make_item, book):
     item = lent(desk, network, make_patron(), make_item(book))
-    place_hold(desk["a"], network["a"], make_patron("Bernard"), book, network["a"],
-               today=TODAY)
+    place_hold(desk["a"], network["a"], make_patron("Bernard"), book, network["a"], today=TODAY)
     first = checkin(desk["a"], network["a"], item, today=TODAY)
     again = checkin(desk["a"], network["a"], item, today=TODAY)
     assert first.action == again.action == "hold_shelf" and again.repeated
@@ -120,6 +124,7 @@ def test_withdrawn_item_is_refused(desk, network, make_item, book):
     import pytest
 
     from maillon.circulation.services import CirculationError
+
     item = make_item(book, status=ItemStatus.WITHDRAWN)
     with pytest.raises(CirculationError) as caught:
         checkin(desk["a"], network["a"], item, today=TODAY)

@@ -22,20 +22,36 @@ POLICY = reverse("circulation:policy_edit")
 
 
 def rule_form(**values) -> dict:
-    form = {"library": "", "patron_category": "", "item_type": "", "loan_days": "21",
-            "renewals": "2", "max_loans": "", "holds_allowed": "on", "hold_shelf_days": "10",
-            "may_travel": "on", "note": ""}
+    form = {
+        "library": "",
+        "patron_category": "",
+        "item_type": "",
+        "loan_days": "21",
+        "renewals": "2",
+        "max_loans": "",
+        "holds_allowed": "on",
+        "hold_shelf_days": "10",
+        "may_travel": "on",
+        "note": "",
+    }
     form.update({k: "" if v is None else str(v) for k, v in values.items()})
     return {k: v for k, v in form.items() if v is not False}
 
 
-def test_coordinator_adds_a_rule_and_the_desk_lends_by_it(client, desk, network, types,
-                                                           categories, default_rule,
-                                                           make_patron, make_item, book):
+def test_coordinator_adds_a_rule_and_the_desk_lends_by_it(
+    client, desk, network, types, categories, default_rule, make_patron, make_item, book
+):
     client.force_login(desk["head"])
-    response = client.post(NEW_RULE, rule_form(library=network["a"].pk,
-                                               item_type=types["DVD"].pk, loan_days=7,
-                                               renewals=0, note="DVD en courte durée"))
+    response = client.post(
+        NEW_RULE,
+        rule_form(
+            library=network["a"].pk,
+            item_type=types["DVD"].pk,
+            loan_days=7,
+            renewals=0,
+            note="DVD en courte durée",
+        ),
+    )
     assert response.status_code == 302
     rule = LoanRule.objects.get(library=network["a"], item_type=types["DVD"])
     assert (rule.loan_days, rule.renewals, rule.updated_by) == (7, 0, desk["head"])
@@ -45,32 +61,37 @@ def test_coordinator_adds_a_rule_and_the_desk_lends_by_it(client, desk, network,
     loan = services.checkout(desk["a"], network["a"], make_patron(), dvd, today=today)
     assert loan.due_on == today + dt.timedelta(days=7)
     # The same patron borrowing a book gets the default rule.
-    other = services.checkout(desk["a"], network["a"], loan.patron, make_item(book),
-                              today=today)
+    other = services.checkout(desk["a"], network["a"], loan.patron, make_item(book), today=today)
     assert other.due_on == today + dt.timedelta(days=21)
 
 
 def test_coordinator_changes_a_rule_in_place(client, desk, types, default_rule):
     rule = LoanRule.objects.create(item_type=types["DVD"], loan_days=14)
     client.force_login(desk["head"])
-    response = client.post(reverse("circulation:rule_edit", args=[rule.pk]),
-                           rule_form(item_type=types["DVD"].pk, loan_days=10,
-                                     holds_allowed=False))
+    response = client.post(
+        reverse("circulation:rule_edit", args=[rule.pk]),
+        rule_form(item_type=types["DVD"].pk, loan_days=10, holds_allowed=False),
+    )
     assert response.status_code == 302
     rule.refresh_from_db()
     assert (rule.loan_days, rule.holds_allowed) == (10, False)
 
 
-def test_second_rule_for_one_scope_is_refused_and_the_form_kept(client, desk, types,
-                                                                 default_rule):
+def test_second_rule_for_one_scope_is_refused_and_the_form_kept(client, desk, types, default_rule):
     LoanRule.objects.create(item_type=types["DVD"], loan_days=14)
     client.force_login(desk["head"])
-    response = client.post(NEW_RULE, rule_form(item_type=types["DVD"].pk, loan_days=3,
-                                               note="doublon"))
+    response = client.post(
+        NEW_RULE, rule_form(item_type=types["DVD"].pk, loan_days=3, note="doublon")
+    )
     assert response.status_code == 200
     page = response.content.decode()
-    assert fr("A rule already exists for this library, patron category and item type: "
-              "change that one instead.") in page
+    assert (
+        fr(
+            "A rule already exists for this library, patron category and item type: "
+            "change that one instead."
+        )
+        in page
+    )
     assert 'value="doublon"' in page
     assert LoanRule.objects.filter(item_type=types["DVD"]).count() == 1
 
@@ -83,12 +104,15 @@ def test_zero_day_loan_is_refused_with_the_field_named(client, desk, default_rul
     assert LoanRule.objects.count() == 1
 
 
-def test_the_default_rule_keeps_its_scope_and_cannot_be_deleted(client, desk, network,
-                                                                 default_rule):
+def test_the_default_rule_keeps_its_scope_and_cannot_be_deleted(
+    client, desk, network, default_rule
+):
     client.force_login(desk["head"])
     # Its scope fields are disabled: what is posted for them is ignored.
-    response = client.post(reverse("circulation:rule_edit", args=[default_rule.pk]),
-                           rule_form(library=network["a"].pk, loan_days=28))
+    response = client.post(
+        reverse("circulation:rule_edit", args=[default_rule.pk]),
+        rule_form(library=network["a"].pk, loan_days=28),
+    )
     assert response.status_code == 302
     default_rule.refresh_from_db()
     assert (default_rule.library_id, default_rule.loan_days) == (None, 28)
@@ -98,10 +122,14 @@ def test_the_default_rule_keeps_its_scope_and_cannot_be_deleted(client, desk, ne
         save_rule(desk["head"], default_rule)
     assert refused.value.code == "default_rule_scope"
 
-    response = client.post(reverse("circulation:rule_delete", args=[default_rule.pk]),
-                           follow=True)
-    assert fr("The network's default rule cannot be deleted: every loan needs a rule. "
-              "Change its conditions instead.") in response.content.decode()
+    response = client.post(reverse("circulation:rule_delete", args=[default_rule.pk]), follow=True)
+    assert (
+        fr(
+            "The network's default rule cannot be deleted: every loan needs a rule. "
+            "Change its conditions instead."
+        )
+        in response.content.decode()
+    )
     assert LoanRule.objects.filter(pk=default_rule.pk).exists()
 
 
@@ -114,8 +142,9 @@ def test_coordinator_deletes_a_narrow_rule(client, desk, types, default_rule):
 
 
 @pytest.mark.parametrize("who", ["a", "volunteer"])
-def test_librarians_and_volunteers_read_the_rules_but_change_nothing(client, desk, staff, who,
-                                                                     types, default_rule):
+def test_librarians_and_volunteers_read_the_rules_but_change_nothing(
+    client, desk, staff, who, types, default_rule
+):
     rule = LoanRule.objects.create(item_type=types["DVD"], loan_days=14)
     client.force_login(desk[who])
     page = client.get(RULES)
@@ -123,8 +152,13 @@ def test_librarians_and_volunteers_read_the_rules_but_change_nothing(client, des
     assert reverse("circulation:rule_edit", args=[rule.pk]) not in page.content.decode()
     assert client.get(NEW_RULE).status_code == 403
     assert client.post(NEW_RULE, rule_form(loan_days=3)).status_code == 403
-    assert client.post(reverse("circulation:rule_edit", args=[rule.pk]),
-                       rule_form(item_type=types["DVD"].pk, loan_days=99)).status_code == 403
+    assert (
+        client.post(
+            reverse("circulation:rule_edit", args=[rule.pk]),
+            rule_form(item_type=types["DVD"].pk, loan_days=99),
+        ).status_code
+        == 403
+    )
     assert client.post(reverse("circulation:rule_delete", args=[rule.pk])).status_code == 403
     assert client.post(POLICY, {"max_loans_per_library": "1"}).status_code == 403
     rule.refresh_from_db()
@@ -141,12 +175,20 @@ def test_md_staff_may_not_change_rules_through_the_service(staff, types, default
     assert refused.type.__name__ == "PermissionDenied"
 
 
-def test_policy_change_moves_the_cap_at_the_desk(client, desk, network, make_patron, make_item,
-                                                 book, default_rule, policy):
+def test_policy_change_moves_the_cap_at_the_desk(
+    client, desk, network, make_patron, make_item, book, default_rule, policy
+):
     client.force_login(desk["head"])
-    response = client.post(POLICY, {"max_loans_per_library": "1", "max_loans_network": "20",
-                                     "collective_exempt": "on", "anonymise_after_days": "30",
-                                     "due_soon_days": "3"})
+    response = client.post(
+        POLICY,
+        {
+            "max_loans_per_library": "1",
+            "max_loans_network": "20",
+            "collective_exempt": "on",
+            "anonymise_after_days": "30",
+            "due_soon_days": "3",
+        },
+    )
     assert response.status_code == 302
     assert NetworkPolicy.current().max_loans_per_library == 1
     assert NetworkPolicy.current().updated_by == desk["head"]
@@ -161,8 +203,15 @@ def test_policy_change_moves_the_cap_at_the_desk(client, desk, network, make_pat
 
 def test_policy_form_keeps_bad_input(client, desk, policy):
     client.force_login(desk["head"])
-    response = client.post(POLICY, {"max_loans_per_library": "dix", "max_loans_network": "20",
-                                     "anonymise_after_days": "30", "due_soon_days": "3"})
+    response = client.post(
+        POLICY,
+        {
+            "max_loans_per_library": "dix",
+            "max_loans_network": "20",
+            "anonymise_after_days": "30",
+            "due_soon_days": "3",
+        },
+    )
     assert response.status_code == 200
     assert 'value="dix"' in response.content.decode()
     assert NetworkPolicy.current().max_loans_per_library == 10
@@ -173,29 +222,40 @@ def test_update_policy_refuses_unknown_fields(desk, policy):
         update_policy(desk["head"], loan_days=3)
 
 
-def test_question_names_the_rule_and_why(client, desk, network, categories, types,
-                                         default_rule):
+def test_question_names_the_rule_and_why(client, desk, network, categories, types, default_rule):
     LoanRule.objects.create(item_type=types["DVD"], loan_days=7)
     LoanRule.objects.create(library=network["b"], item_type=types["DVD"], loan_days=3)
     client.force_login(desk["a"])
     page = client.get(RULES, {"bibliotheque": "BBB", "categorie": "ADU", "type": "DVD"})
     text = page.content.decode()
-    assert fr("This rule applies because it names %(criteria)s; it is the most specific of "
-              "the %(count)d matching rules (the library counts most, then the patron "
-              "category, then the item type).",
-              criteria=", ".join([fr("the library %(name)s", name=network["b"].name),
-                                  fr("the item type %(name)s", name="DVD")]),
-              count=3) in text
+    assert (
+        fr(
+            "This rule applies because it names %(criteria)s; it is the most specific of "
+            "the %(count)d matching rules (the library counts most, then the patron "
+            "category, then the item type).",
+            criteria=", ".join(
+                [
+                    fr("the library %(name)s", name=network["b"].name),
+                    fr("the item type %(name)s", name="DVD"),
+                ]
+            ),
+            count=3,
+        )
+        in text
+    )
 
 
-def test_grid_shows_each_category_and_type_at_a_library(client, desk, network, categories,
-                                                        types, default_rule):
-    LoanRule.objects.create(library=network["b"], item_type=types["DVD"], loan_days=3,
-                            holds_allowed=False)
+def test_grid_shows_each_category_and_type_at_a_library(
+    client, desk, network, categories, types, default_rule
+):
+    LoanRule.objects.create(
+        library=network["b"], item_type=types["DVD"], loan_days=3, holds_allowed=False
+    )
     client.force_login(desk["a"])
     text = client.get(RULES, {"grille": "BBB"}).content.decode()
-    grid = text[text.index('class="rule-grid"'):text.index("</table>", text.index(
-        'class="rule-grid"'))]
+    grid = text[
+        text.index('class="rule-grid"') : text.index("</table>", text.index('class="rule-grid"'))
+    ]
     # A cell per category and item type; the BBB DVD rule fills the DVD column.
     cells = PatronCategory.objects.filter(is_active=True).count() * ItemType.objects.count()
     assert cells >= 9 and grid.count("<td>") == cells
@@ -205,8 +265,9 @@ def test_grid_shows_each_category_and_type_at_a_library(client, desk, network, c
 
 
 def test_rules_as_csv(client, desk, network, types, default_rule):
-    LoanRule.objects.create(library=network["a"], item_type=types["DVD"], loan_days=7,
-                            max_loans=2, note="Courte durée")
+    LoanRule.objects.create(
+        library=network["a"], item_type=types["DVD"], loan_days=7, max_loans=2, note="Courte durée"
+    )
     client.force_login(desk["volunteer"])
     response = client.get(reverse("circulation:rules_csv"))
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))

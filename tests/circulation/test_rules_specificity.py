@@ -13,8 +13,9 @@ def rules(network, categories, types, default_rule):
         "default": default_rule,
         "dvd": LoanRule.objects.create(item_type=types["DVD"], loan_days=7),
         "child": LoanRule.objects.create(patron_category=categories["child"], loan_days=28),
-        "child_dvd": LoanRule.objects.create(patron_category=categories["child"],
-                                             item_type=types["DVD"], loan_days=14),
+        "child_dvd": LoanRule.objects.create(
+            patron_category=categories["child"], item_type=types["DVD"], loan_days=14
+        ),
         "a": LoanRule.objects.create(library=network["a"], loan_days=30),
     }
 
@@ -22,7 +23,11 @@ def rules(network, categories, types, default_rule):
 def test_default_rule_is_seeded_by_the_migration(db):
     rule = LoanRule.objects.get(library=None, patron_category=None, item_type=None)
     assert (rule.loan_days, rule.renewals, rule.holds_allowed, rule.hold_shelf_days) == (
-        21, 2, True, 10)
+        21,
+        2,
+        True,
+        10,
+    )
 
 
 def test_nothing_specific_gives_the_default(rules, network, categories, types):
@@ -51,7 +56,10 @@ def test_explanation_names_the_criteria(rules, network, categories, types):
     assert "Enfant" in explanation.reason and "DVD" in explanation.reason
     assert "14" in explanation.reason
     assert [r.pk for r in explanation.overridden] == [
-        rules["child"].pk, rules["dvd"].pk, rules["default"].pk]
+        rules["child"].pk,
+        rules["dvd"].pk,
+        rules["default"].pk,
+    ]
 
 
 def test_explanation_of_the_default(rules, network, categories, types):

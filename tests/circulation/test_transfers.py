@@ -27,8 +27,9 @@ from .helpers import assert_item_consistent
 def travelling(desk, network, make_patron, make_item, book):
     """A copy of AAA checked in at AAA for a hold picked up at BBB."""
     copy = make_item(book)
-    hold = place_hold(desk["a"], network["a"], make_patron("Bernard", "Jean"), book,
-                      network["b"], today=TODAY)
+    hold = place_hold(
+        desk["a"], network["a"], make_patron("Bernard", "Jean"), book, network["b"], today=TODAY
+    )
     checkin(desk["a"], network["a"], copy, today=TODAY)
     return copy, hold
 
@@ -78,14 +79,19 @@ def test_received_at_the_wrong_library_is_rerouted(desk, network, travelling):
     old, new = Transfer.objects.order_by("pk")
     assert old.received_library == network["head"] and old.to_library == network["b"]
     assert (new.from_library, new.to_library, new.hold, new.reason) == (
-        network["head"], network["b"], hold, TransferReason.HOLD)
+        network["head"],
+        network["b"],
+        hold,
+        TransferReason.HOLD,
+    )
     hold.refresh_from_db()
     assert hold.status == HoldStatus.IN_TRANSIT
     assert assert_item_consistent(copy).current == network["head"]
 
 
-def test_send_from_the_wrong_library_or_without_transfer(desk, network, travelling, make_item,
-                                                         book):
+def test_send_from_the_wrong_library_or_without_transfer(
+    desk, network, travelling, make_item, book
+):
     copy, _hold = travelling
     with pytest.raises(CirculationError) as caught:
         send_transfer(desk["b"], network["b"], copy)
@@ -118,9 +124,9 @@ def test_manual_transfer(desk, network, make_item, book):
     assert result.action == "transfer" and result.destination == network["a"]  # goes home
 
 
-def test_checking_out_an_item_waiting_to_go_home_cancels_the_transfer(desk, network,
-                                                                      make_patron, make_item,
-                                                                      book):
+def test_checking_out_an_item_waiting_to_go_home_cancels_the_transfer(
+    desk, network, make_patron, make_item, book
+):
     copy = make_item(book)
     checkout(desk["a"], network["a"], make_patron(), copy, today=TODAY)
     checkin(desk["b"], network["b"], copy, today=TODAY)

@@ -15,8 +15,11 @@ def superuser(django_user_model):
 def test_no_maillon_model_can_be_added_changed_or_deleted_there(rf, superuser):
     request = rf.get("/admin/")
     request.user = superuser
-    ours = [model_admin for model, model_admin in admin.site._registry.items()
-            if model._meta.app_label in {"network", "catalogue", "patrons", "circulation"}]
+    ours = [
+        model_admin
+        for model, model_admin in admin.site._registry.items()
+        if model._meta.app_label in {"network", "catalogue", "patrons", "circulation"}
+    ]
     assert len(ours) >= 10
     for model_admin in ours:
         assert not model_admin.has_add_permission(request), model_admin
@@ -25,8 +28,7 @@ def test_no_maillon_model_can_be_added_changed_or_deleted_there(rf, superuser):
         assert model_admin.has_view_permission(request), model_admin
 
 
-def test_an_item_status_posted_to_the_admin_is_refused(client, superuser, network, book,
-                                                       make_item):
+def test_an_item_status_posted_to_the_admin_is_refused(client, superuser, network, book, make_item):
     item = make_item(book)
     client.force_login(superuser)
     url = f"/admin/catalogue/item/{item.pk}/change/"

@@ -14,8 +14,9 @@ MAILLON = str(Path(sys.executable).with_name("maillon"))
 def run_maillon(*args: str, **env: str) -> subprocess.CompletedProcess:
     environment = {k: v for k, v in os.environ.items() if not k.startswith("MAILLON_")}
     environment.update(env)
-    return subprocess.run([MAILLON, *args], capture_output=True, text=True, env=environment,
-                          timeout=120)
+    return subprocess.run(
+        [MAILLON, *args], capture_output=True, text=True, env=environment, timeout=120
+    )
 
 
 def test_sqlite_gets_wal_and_immediate_transactions(tmp_path):
@@ -40,8 +41,11 @@ def test_running_database_is_in_wal_mode():
 
 
 def test_unreachable_database_gives_one_clear_line(tmp_path):
-    result = run_maillon("libraries", MAILLON_DATABASE_URL="postgres://postgres@127.0.0.1:1/x",
-                         MAILLON_VAR_DIR=str(tmp_path))
+    result = run_maillon(
+        "libraries",
+        MAILLON_DATABASE_URL="postgres://postgres@127.0.0.1:1/x",
+        MAILLON_VAR_DIR=str(tmp_path),
+    )
     assert result.returncode != 0
     assert "Traceback" not in result.stderr
     lines = [line for line in result.stderr.splitlines() if line.strip()]
@@ -49,15 +53,20 @@ def test_unreachable_database_gives_one_clear_line(tmp_path):
 
 
 def test_malformed_database_url_is_explained(tmp_path):
-    result = run_maillon("libraries", MAILLON_DATABASE_URL="nimporte://quoi",
-                         MAILLON_VAR_DIR=str(tmp_path))
+    result = run_maillon(
+        "libraries", MAILLON_DATABASE_URL="nimporte://quoi", MAILLON_VAR_DIR=str(tmp_path)
+    )
     assert result.returncode != 0 and "Traceback" not in result.stderr
     assert "MAILLON_DATABASE_URL" in result.stderr
 
 
 def test_production_requires_a_secret_key(tmp_path):
-    result = run_maillon("libraries", MAILLON_PRODUCTION="1", MAILLON_ALLOWED_HOSTS="x.fr",
-                         MAILLON_VAR_DIR=str(tmp_path))
+    result = run_maillon(
+        "libraries",
+        MAILLON_PRODUCTION="1",
+        MAILLON_ALLOWED_HOSTS="x.fr",
+        MAILLON_VAR_DIR=str(tmp_path),
+    )
     assert result.returncode != 0 and "MAILLON_SECRET_KEY" in result.stderr
     assert "Traceback" not in result.stderr
 

@@ -9,8 +9,19 @@ from maillon.circulation.models import Hold, HoldStatus
 from maillon.network.models import Closure, Library, LibraryKind, OpeningHours, Partner, StaffRole
 from maillon.patrons.models import Patron, PatronBlock, PatronCategory
 
-COUNTED = (Library, OpeningHours, Closure, Partner, StaffRole, get_user_model(), Record, Item,
-           Patron, PatronBlock, PatronCategory)
+COUNTED = (
+    Library,
+    OpeningHours,
+    Closure,
+    Partner,
+    StaffRole,
+    get_user_model(),
+    Record,
+    Item,
+    Patron,
+    PatronBlock,
+    PatronCategory,
+)
 
 
 def counts() -> dict[str, int]:
@@ -27,7 +38,11 @@ def test_demo_builds_a_believable_network_and_is_idempotent(db, capsys, settings
     assert kinds == {k.value for k in LibraryKind}
     assert 6 <= Library.objects.filter(kind__in=["member", "reading_point"]).count() <= 10
     assert set(StaffRole.objects.values_list("role", flat=True)) == {
-        "coordinator", "md_staff", "librarian", "volunteer"}
+        "coordinator",
+        "md_staff",
+        "librarian",
+        "volunteer",
+    }
     # Every library has hours and shuttle days; someone works at two libraries.
     for library in Library.objects.all():
         assert library.opening_hours.exists() and library.shuttle_days
@@ -35,7 +50,8 @@ def test_demo_builds_a_believable_network_and_is_idempotent(db, capsys, settings
     # A catalogue with items in every library.
     assert Record.objects.count() > 100
     assert set(Item.objects.values_list("home__code", flat=True)) == set(
-        Library.objects.values_list("code", flat=True))
+        Library.objects.values_list("code", flat=True)
+    )
 
     call_command("demo", no_serve=True)
     assert counts() == first

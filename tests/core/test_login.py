@@ -32,8 +32,9 @@ def test_throttled_after_repeated_failures(client, staff, settings):
     assert response.status_code == 200
     assert "Trop de tentatives" in response.content.decode()
     # Another account from another address is not affected.
-    other = client.post(reverse("login"), {"username": "coord", "password": PASSWORD},
-                        REMOTE_ADDR="10.0.0.9")
+    other = client.post(
+        reverse("login"), {"username": "coord", "password": PASSWORD}, REMOTE_ADDR="10.0.0.9"
+    )
     assert other.status_code == 302
 
 
@@ -45,8 +46,9 @@ def test_password_reset_by_email(client, staff):
     form_page = client.get(link, follow=True)
     assert form_page.status_code == 200
     new = "encore-un-autre-secret-42"
-    done = client.post(form_page.redirect_chain[-1][0],
-                       {"new_password1": new, "new_password2": new})
+    done = client.post(
+        form_page.redirect_chain[-1][0], {"new_password1": new, "new_password2": new}
+    )
     assert done.status_code == 302
     assert client.login(username="libr", password=new)
 
@@ -60,7 +62,9 @@ def test_reset_for_unknown_address_says_the_same(client, staff):
 def test_password_change_keeps_session(client, staff):
     client.login(username="libr", password=PASSWORD)
     new = "nouveau-secret-de-bibliotheque"
-    response = client.post(reverse("password_change"), {
-        "old_password": PASSWORD, "new_password1": new, "new_password2": new})
+    response = client.post(
+        reverse("password_change"),
+        {"old_password": PASSWORD, "new_password1": new, "new_password2": new},
+    )
     assert response.status_code == 302
     assert client.get(reverse("home")).status_code == 200

@@ -38,9 +38,11 @@ PATRON_KEYS = (patron_session.PATRON_KEY, patron_session.HASH_KEY, patron_sessio
 def reader(make_patron):
     """A patron with an online account and a card valid today."""
     today = timezone.localdate()
-    return make_patron(password=make_password(PATRON_PASSWORD),
-                       registered_on=today - dt.timedelta(days=30),
-                       expires_on=today + dt.timedelta(days=300))
+    return make_patron(
+        password=make_password(PATRON_PASSWORD),
+        registered_on=today - dt.timedelta(days=30),
+        expires_on=today + dt.timedelta(days=300),
+    )
 
 
 def staff_log_in(client, username="libr"):
@@ -50,15 +52,23 @@ def staff_log_in(client, username="libr"):
 
 def work_at_the_desk(client, network, reader, book, make_item, librarian):
     """What a librarian leaves in the session: the library chosen, a check-in, a refusal."""
-    assert client.post(reverse("switch_library"),
-                       {"library": network["a"].pk}).status_code == 302
+    assert client.post(reverse("switch_library"), {"library": network["a"].pk}).status_code == 302
     item = make_item(book)
     services.checkout(librarian, network["a"], reader, item)
-    assert client.post(reverse("circulation:checkin_scan"),
-                       {"library": network["a"].pk, "barcode": item.barcode}).status_code == 302
+    assert (
+        client.post(
+            reverse("circulation:checkin_scan"),
+            {"library": network["a"].pk, "barcode": item.barcode},
+        ).status_code
+        == 302
+    )
     session = client.session
-    session[PENDING_OVERRIDE] = {"card": reader.card_number, "library": network["a"].pk,
-                                 "barcode": item.barcode, "refusals": []}
+    session[PENDING_OVERRIDE] = {
+        "card": reader.card_number,
+        "library": network["a"].pk,
+        "barcode": item.barcode,
+        "refusals": [],
+    }
     session.save()
     assert all(key in client.session for key in DESK_KEYS)
 
@@ -72,8 +82,9 @@ def staff_is_in(client) -> bool:
     return client.get(reverse("home")).status_code == 200
 
 
-def test_staff_logout_keeps_the_patron_and_forgets_the_desk(client, staff, network, reader,
-                                                            book, make_item):
+def test_staff_logout_keeps_the_patron_and_forgets_the_desk(
+    client, staff, network, reader, book, make_item
+):
     log_in(client, reader.card_number)
     staff_log_in(client)  # Django's login keeps the patron's keys (it only rotates the key)
     work_at_the_desk(client, network, reader, book, make_item, staff[Role.LIBRARIAN])
@@ -111,8 +122,9 @@ def test_staff_logout_keeps_the_patron_and_forgets_the_desk(client, staff, netwo
     assert stolen.get("/compte/").status_code == 302
 
 
-def test_next_staff_member_sees_nothing_of_the_previous_one(client, staff, network, reader,
-                                                            book, make_item):
+def test_next_staff_member_sees_nothing_of_the_previous_one(
+    client, staff, network, reader, book, make_item
+):
     log_in(client, reader.card_number)
     staff_log_in(client)
     work_at_the_desk(client, network, reader, book, make_item, staff[Role.LIBRARIAN])
@@ -127,8 +139,12 @@ def test_next_staff_member_sees_nothing_of_the_previous_one(client, staff, netwo
 def test_admin_logout_keeps_the_patron_too(client, network, reader):
     get_user_model().objects.create_superuser("root", "root@example.org", PASSWORD)
     log_in(client, reader.card_number)
-    assert client.post("/admin/login/", {"username": "root", "password": PASSWORD,
-                                         "next": "/admin/"}).status_code == 302
+    assert (
+        client.post(
+            "/admin/login/", {"username": "root", "password": PASSWORD, "next": "/admin/"}
+        ).status_code
+        == 302
+    )
     assert client.get("/admin/").status_code == 200
     before = client.session.session_key
     client.post(reverse("admin:logout"))
@@ -137,13 +153,16 @@ def test_admin_logout_keeps_the_patron_too(client, network, reader):
     assert patron_is_in(client, reader)
 
 
-def test_patron_login_and_logout_leave_the_staff_alone(client, staff, network, reader, book,
-                                                      make_item):
+def test_patron_login_and_logout_leave_the_staff_alone(
+    client, staff, network, reader, book, make_item
+):
     staff_log_in(client)
     work_at_the_desk(client, network, reader, book, make_item, staff[Role.LIBRARIAN])
     desk = {key: client.session[key] for key in DESK_KEYS}
-    for step in (lambda: log_in(client, reader.card_number),
-                 lambda: client.post("/compte/deconnexion/")):
+    for step in (
+        lambda: log_in(client, reader.card_number),
+        lambda: client.post("/compte/deconnexion/"),
+    ):
         before = client.session.session_key
         step()
         session = client.session

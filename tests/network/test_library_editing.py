@@ -13,31 +13,48 @@ from tests.conftest import PASSWORD
 
 
 def hours_payload(rows):
-    data = {"form-TOTAL_FORMS": str(len(rows)), "form-INITIAL_FORMS": "0",
-            "form-MIN_NUM_FORMS": "0", "form-MAX_NUM_FORMS": "1000"}
+    data = {
+        "form-TOTAL_FORMS": str(len(rows)),
+        "form-INITIAL_FORMS": "0",
+        "form-MIN_NUM_FORMS": "0",
+        "form-MAX_NUM_FORMS": "1000",
+    }
     for i, (day, opens, closes) in enumerate(rows):
-        data.update({f"form-{i}-weekday": day, f"form-{i}-opens": opens,
-                     f"form-{i}-closes": closes})
+        data.update(
+            {f"form-{i}-weekday": day, f"form-{i}-opens": opens, f"form-{i}-closes": closes}
+        )
     return data
 
 
 def test_librarian_sets_weekly_hours(client, network, staff):
     client.login(username="libr", password=PASSWORD)
     url = reverse("library_hours", args=["AAA"])
-    response = client.post(url, hours_payload([("3", "10:00", "12:00"), ("3", "14:00", "18:00"),
-                                               ("6", "09:30", "12:00"), ("", "", "")]))
+    response = client.post(
+        url,
+        hours_payload(
+            [
+                ("3", "10:00", "12:00"),
+                ("3", "14:00", "18:00"),
+                ("6", "09:30", "12:00"),
+                ("", "", ""),
+            ]
+        ),
+    )
     assert response.status_code == 302
     library = network["a"]
     wednesday = dt.date(2026, 12, 2)
-    assert [str(h) for h in library.hours_on(wednesday)] == \
-        ["mercredi 10:00–12:00", "mercredi 14:00–18:00"]
+    assert [str(h) for h in library.hours_on(wednesday)] == [
+        "mercredi 10:00–12:00",
+        "mercredi 14:00–18:00",
+    ]
     assert library.is_open_on(wednesday) and not library.is_open_on(dt.date(2026, 12, 1))
 
 
 def test_closing_before_opening_is_refused_and_kept(client, network, staff):
     client.login(username="libr", password=PASSWORD)
-    response = client.post(reverse("library_hours", args=["AAA"]),
-                           hours_payload([("2", "18:00", "10:00")]))
+    response = client.post(
+        reverse("library_hours", args=["AAA"]), hours_payload([("2", "18:00", "10:00")])
+    )
     assert response.status_code == 200
     body = response.content.decode()
     assert "fermeture doit venir après" in body
@@ -48,8 +65,10 @@ def test_closing_before_opening_is_refused_and_kept(client, network, staff):
 def test_closure_makes_library_closed_and_moves_shuttle(client, network, staff):
     client.login(username="libr", password=PASSWORD)
     library = network["a"]  # shuttle on Tuesday and Friday
-    response = client.post(reverse("closure_add", args=["AAA"]),
-                           {"start": "2026-12-01", "end": "2026-12-01", "reason": "Inventaire"})
+    response = client.post(
+        reverse("closure_add", args=["AAA"]),
+        {"start": "2026-12-01", "end": "2026-12-01", "reason": "Inventaire"},
+    )
     assert response.status_code == 302
     library.refresh_from_db()
     assert library.is_closed_on(dt.date(2026, 12, 1))
@@ -59,8 +78,10 @@ def test_closure_makes_library_closed_and_moves_shuttle(client, network, staff):
 
 def test_closure_with_end_before_start_is_refused(client, network, staff):
     client.login(username="libr", password=PASSWORD)
-    response = client.post(reverse("closure_add", args=["AAA"]),
-                           {"start": "2026-12-10", "end": "2026-12-01", "reason": "Travaux"})
+    response = client.post(
+        reverse("closure_add", args=["AAA"]),
+        {"start": "2026-12-10", "end": "2026-12-01", "reason": "Travaux"},
+    )
     assert response.status_code == 400
     assert "Travaux" in response.content.decode()
     assert not Closure.objects.exists()
@@ -69,9 +90,17 @@ def test_closure_with_end_before_start_is_refused(client, network, staff):
 def test_coordinator_changes_shuttle_days(client, network, staff):
     client.login(username="coord", password=PASSWORD)
     library = network["b"]
-    response = client.post(reverse("library_edit", args=["BBB"]), {
-        "code": "BBB", "name": library.name, "kind": "member", "commune": library.commune,
-        "shuttle_days": ["1", "4"], "is_active": "on"})
+    response = client.post(
+        reverse("library_edit", args=["BBB"]),
+        {
+            "code": "BBB",
+            "name": library.name,
+            "kind": "member",
+            "commune": library.commune,
+            "shuttle_days": ["1", "4"],
+            "is_active": "on",
+        },
+    )
     assert response.status_code == 302
     library.refresh_from_db()
     assert library.shuttle_days == [1, 4]
@@ -81,8 +110,10 @@ def test_coordinator_changes_shuttle_days(client, network, staff):
 
 def test_library_code_is_checked(client, network, staff):
     client.login(username="coord", password=PASSWORD)
-    response = client.post(reverse("library_create"), {
-        "code": "bad code!", "name": "X", "kind": "member", "commune": "Y"})
+    response = client.post(
+        reverse("library_create"),
+        {"code": "bad code!", "name": "X", "kind": "member", "commune": "Y"},
+    )
     assert response.status_code == 200
     assert "lettres capitales" in response.content.decode()
 
@@ -92,9 +123,16 @@ def test_coordinator_decides_which_libraries_are_pickup_points(client, network, 
     library = network["b"]
     form = client.get(reverse("library_edit", args=["BBB"])).context["form"]
     assert form["is_pickup_point"].initial is True
-    response = client.post(reverse("library_edit", args=["BBB"]), {
-        "code": "BBB", "name": library.name, "kind": "member", "commune": library.commune,
-        "is_active": "on"})  # the box left unticked
+    response = client.post(
+        reverse("library_edit", args=["BBB"]),
+        {
+            "code": "BBB",
+            "name": library.name,
+            "kind": "member",
+            "commune": library.commune,
+            "is_active": "on",
+        },
+    )  # the box left unticked
     assert response.status_code == 302
     library.refresh_from_db()
     assert library.is_pickup_point is False
@@ -109,8 +147,9 @@ def test_a_librarian_cannot_change_the_pickup_point_flag(client, network, staff)
     form = client.get(reverse("library_edit", args=["AAA"])).context["form"]
     assert "is_pickup_point" not in form.fields
     # Without the box the form would read "unticked"; it ignores it, the service refuses it.
-    response = client.post(reverse("library_edit", args=["AAA"]), {
-        "name": library.name, "commune": library.commune})
+    response = client.post(
+        reverse("library_edit", args=["AAA"]), {"name": library.name, "commune": library.commune}
+    )
     assert response.status_code == 302
     library.refresh_from_db()
     assert library.is_pickup_point is True

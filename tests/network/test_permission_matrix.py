@@ -38,11 +38,19 @@ def test_read_library_page(client, network, staff, role, where):
 def test_write_library_details(client, network, staff, role, where):
     client.login(username=staff[role].username, password=PASSWORD)
     library = target(network, role, where)
-    response = client.post(reverse("library_edit", args=[library.code]), {
-        "name": library.name, "commune": library.commune, "phone": "05 49 00 00 00",
-        # Network fields, sent by a coordinator's form; ignored for a librarian's form.
-        "code": library.code, "kind": library.kind, "shuttle_days": [2, 5], "is_active": "on",
-    })
+    response = client.post(
+        reverse("library_edit", args=[library.code]),
+        {
+            "name": library.name,
+            "commune": library.commune,
+            "phone": "05 49 00 00 00",
+            # Network fields, sent by a coordinator's form; ignored for a librarian's form.
+            "code": library.code,
+            "kind": library.kind,
+            "shuttle_days": [2, 5],
+            "is_active": "on",
+        },
+    )
     allowed = EXPECTED[(role, where)][1]
     library.refresh_from_db()
     if allowed:
@@ -57,9 +65,14 @@ def test_write_library_details(client, network, staff, role, where):
 def test_write_partner(client, network, staff, role, where):
     client.login(username=staff[role].username, password=PASSWORD)
     library = target(network, role, where)
-    response = client.post(reverse("partner_create"), {
-        "library": library.pk, "name": "École des Tilleuls", "kind": "school",
-    })
+    response = client.post(
+        reverse("partner_create"),
+        {
+            "library": library.pk,
+            "name": "École des Tilleuls",
+            "kind": "school",
+        },
+    )
     created = library.partners.filter(name="École des Tilleuls").exists()
     assert created == EXPECTED[(role, where)][1]
     if not created:
@@ -69,26 +82,41 @@ def test_write_partner(client, network, staff, role, where):
 
 @pytest.mark.parametrize(("role", "where"), CASES)
 def test_desk_work(network, staff, role, where):
-    assert can(staff[role], Action.CIRCULATE, target(network, role, where)) == \
-        EXPECTED[(role, where)][2]
+    assert (
+        can(staff[role], Action.CIRCULATE, target(network, role, where))
+        == EXPECTED[(role, where)][2]
+    )
 
 
 @pytest.mark.parametrize("role", [Role.MD_STAFF, Role.LIBRARIAN, Role.VOLUNTEER])
 def test_only_the_coordinator_creates_libraries(client, network, staff, role):
     client.login(username=staff[role].username, password=PASSWORD)
-    response = client.post(reverse("library_create"), {
-        "code": "NEW", "name": "Nouvelle", "kind": "member", "commune": "Ailleurs",
-    })
+    response = client.post(
+        reverse("library_create"),
+        {
+            "code": "NEW",
+            "name": "Nouvelle",
+            "kind": "member",
+            "commune": "Ailleurs",
+        },
+    )
     assert response.status_code == 403
     assert not Library.objects.filter(code="NEW").exists()
 
 
 def test_coordinator_creates_a_library(client, network, staff):
     client.login(username="coord", password=PASSWORD)
-    response = client.post(reverse("library_create"), {
-        "code": "NEW", "name": "Nouvelle", "kind": "reading_point", "commune": "Ailleurs",
-        "shuttle_days": ["3"], "is_active": "on",
-    })
+    response = client.post(
+        reverse("library_create"),
+        {
+            "code": "NEW",
+            "name": "Nouvelle",
+            "kind": "reading_point",
+            "commune": "Ailleurs",
+            "shuttle_days": ["3"],
+            "is_active": "on",
+        },
+    )
     assert response.status_code == 302
     assert Library.objects.get(code="NEW").shuttle_days == [3]
 
@@ -103,10 +131,15 @@ def test_librarian_cannot_change_network_fields(client, network, staff):
     with pytest.raises(PermissionDenied):
         services.update_library(staff[Role.LIBRARIAN], library, shuttle_days=[1, 2, 3])
     client.login(username="libr", password=PASSWORD)
-    client.post(reverse("library_edit", args=[library.code]), {
-        "name": library.name, "commune": library.commune, "kind": "head",
-        "shuttle_days": [1, 2, 3],
-    })
+    client.post(
+        reverse("library_edit", args=[library.code]),
+        {
+            "name": library.name,
+            "commune": library.commune,
+            "kind": "head",
+            "shuttle_days": [1, 2, 3],
+        },
+    )
     library.refresh_from_db()
     assert library.kind == "member" and library.shuttle_days == [2, 5]
 
@@ -128,7 +161,9 @@ def test_account_without_role_is_refused(client, network, make_staff):
 def test_volunteer_cannot_manage_roles(client, network, staff):
     client.login(username="volunt", password=PASSWORD)
     volunteer = staff[Role.VOLUNTEER]
-    response = client.post(reverse("staff_roles", args=[volunteer.pk]),
-                           {"library": network["head"].pk, "role": Role.COORDINATOR})
+    response = client.post(
+        reverse("staff_roles", args=[volunteer.pk]),
+        {"library": network["head"].pk, "role": Role.COORDINATOR},
+    )
     assert response.status_code == 403
     assert volunteer.staff_roles.count() == 1

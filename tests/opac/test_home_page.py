@@ -10,10 +10,12 @@ pytestmark = pytest.mark.django_db
 
 
 def test_home_shows_search_arrivals_and_today(client, catalogue, libraries, today):
-    OpeningHours.objects.create(library=libraries["a"], weekday=today.isoweekday(),
-                                opens=dt.time(9), closes=dt.time(12, 30))
-    OpeningHours.objects.create(library=libraries["a"], weekday=today.isoweekday(),
-                                opens=dt.time(14), closes=dt.time(18))
+    OpeningHours.objects.create(
+        library=libraries["a"], weekday=today.isoweekday(), opens=dt.time(9), closes=dt.time(12, 30)
+    )
+    OpeningHours.objects.create(
+        library=libraries["a"], weekday=today.isoweekday(), opens=dt.time(14), closes=dt.time(18)
+    )
     Closure.objects.create(library=libraries["b"], start=today, end=today, reason="inventaire")
     response = client.get("/")
     assert response.status_code == 200

@@ -12,26 +12,37 @@ pytestmark = pytest.mark.django_db
 
 def test_library_page(client, libraries, today):
     library = libraries["a"]
-    OpeningHours.objects.create(library=library, weekday=3, opens=dt.time(10),
-                                closes=dt.time(12, 30))
-    OpeningHours.objects.create(library=library, weekday=3, opens=dt.time(14),
-                                closes=dt.time(18))
-    OpeningHours.objects.create(library=library, weekday=6, opens=dt.time(9, 30),
-                                closes=dt.time(12))
-    Closure.objects.create(library=library, start=today + dt.timedelta(days=10),
-                           end=today + dt.timedelta(days=20), reason="travaux")
-    Closure.objects.create(library=library, start=today - dt.timedelta(days=40),
-                           end=today - dt.timedelta(days=30), reason="inventaire passé")
+    OpeningHours.objects.create(
+        library=library, weekday=3, opens=dt.time(10), closes=dt.time(12, 30)
+    )
+    OpeningHours.objects.create(library=library, weekday=3, opens=dt.time(14), closes=dt.time(18))
+    OpeningHours.objects.create(
+        library=library, weekday=6, opens=dt.time(9, 30), closes=dt.time(12)
+    )
+    Closure.objects.create(
+        library=library,
+        start=today + dt.timedelta(days=10),
+        end=today + dt.timedelta(days=20),
+        reason="travaux",
+    )
+    Closure.objects.create(
+        library=library,
+        start=today - dt.timedelta(days=40),
+        end=today - dt.timedelta(days=30),
+        reason="inventaire passé",
+    )
     html = client.get("/bibliotheques/AAA/").content.decode()
     assert "<h1>Médiathèque d&#x27;Aval</h1>" in html
     assert "1 rue Haute" in html and "79000" in html
-    assert 'href="tel:0549000001"' in html and 'mailto:aval@example.org' in html
+    assert 'href="tel:0549000001"' in html and "mailto:aval@example.org" in html
     assert "10:00–12:30, 14:00–18:00" in html and "09:30–12:00" in html
     assert html.count("fermé") + html.count("closed") >= 5  # the days without hours
     assert "travaux" in html and "inventaire passé" not in html
     assert "mardi, vendredi" in html  # shuttle days
-    assert ("https://www.openstreetmap.org/?mlat=46.648600&amp;mlon=-0.247800"
-            "#map=17/46.648600/-0.247800") in html
+    assert (
+        "https://www.openstreetmap.org/?mlat=46.648600&amp;mlon=-0.247800"
+        "#map=17/46.648600/-0.247800"
+    ) in html
     assert 'href="/recherche/?library=AAA&amp;sort=title"' in html
     assert 'href="/nouveautes/?bibliotheque=AAA"' in html
 

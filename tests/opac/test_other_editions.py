@@ -18,9 +18,14 @@ def test_other_edition_is_listed_both_ways(client, catalogue):
 
 def test_same_title_by_another_author_is_not_an_edition(client, catalogue):
     other = Record.objects.create(
-        title="Le Rouge et le Noir", authors=[{"name": "Autre, Anne", "role": "auteur"}],
-        marc=b"", sort_title="le rouge et le noir", sort_author="autre, anne",
-        match_key="rouge et noir|autre|2001", year=2001)
+        title="Le Rouge et le Noir",
+        authors=[{"name": "Autre, Anne", "role": "auteur"}],
+        marc=b"",
+        sort_title="le rouge et le noir",
+        sort_author="autre, anne",
+        match_key="rouge et noir|autre|2001",
+        year=2001,
+    )
     html = client.get(f"/notice/{catalogue['Le Rouge et le Noir'].pk}/").content.decode()
     assert f'href="/notice/{other.pk}/"' not in html
 

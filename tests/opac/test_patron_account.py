@@ -29,8 +29,9 @@ def lend(librarian, network, patron, record, make_item):
     return services.checkout(librarian, network["a"], patron, item)
 
 
-def test_loans_with_due_dates_and_overdue_highlighted(client, reader, librarian, network,
-                                                      make_record, make_item):
+def test_loans_with_due_dates_and_overdue_highlighted(
+    client, reader, librarian, network, make_record, make_item
+):
     loan = lend(librarian, network, reader, make_record("Dune"), make_item)
     late = lend(librarian, network, reader, make_record("Fondation"), make_item)
     Loan.objects.filter(pk=late.pk).update(due_on=late.due_on.replace(year=2000))
@@ -42,15 +43,15 @@ def test_loans_with_due_dates_and_overdue_highlighted(client, reader, librarian,
     assert f'class="" id="pret-{loan.pk}"' in html
 
 
-def test_renew_one_and_all_with_refusals(client, reader, make_reader, librarian, network,
-                                         make_record, make_item):
+def test_renew_one_and_all_with_refusals(
+    client, reader, make_reader, librarian, network, make_record, make_item
+):
     first = lend(librarian, network, reader, make_record("Dune"), make_item)
     wanted = make_record("Fondation")
     second = lend(librarian, network, reader, wanted, make_item)
     services.place_own_hold(make_reader("10000031"), wanted, network["a"])
     # Renewing today would give no more time: as if lent a while ago.
-    Loan.objects.filter(pk__in=[first.pk, second.pk]).update(
-        due_on=first.checked_out_at.date())
+    Loan.objects.filter(pk__in=[first.pk, second.pk]).update(due_on=first.checked_out_at.date())
     log_in(client, reader.card_number)
     response = client.post("/compte/prolonger/", {"loan": first.pk}, follow=True)
     assert Loan.objects.get(pk=first.pk).renewals == 1
@@ -61,8 +62,7 @@ def test_renew_one_and_all_with_refusals(client, reader, make_reader, librarian,
     assert Loan.objects.get(pk=second.pk).renewals == 0
 
 
-def test_holds_with_status_and_actions(client, reader, librarian, network, make_record,
-                                       make_item):
+def test_holds_with_status_and_actions(client, reader, librarian, network, make_record, make_item):
     from maillon.catalogue.models import ItemStatus
 
     record = make_record("Dune")
@@ -77,12 +77,14 @@ def test_holds_with_status_and_actions(client, reader, librarian, network, make_
     assert Hold.objects.get(pk=hold.pk).status == HoldStatus.WAITING
     client.post(f"/compte/reservations/{hold.pk}/", {"action": "cancel"})
     assert Hold.objects.get(pk=hold.pk).status == HoldStatus.CANCELLED
-    assert client.post(f"/compte/reservations/{hold.pk}/",
-                       {"action": "cancel"}).status_code == 404  # no longer active
+    assert (
+        client.post(f"/compte/reservations/{hold.pk}/", {"action": "cancel"}).status_code == 404
+    )  # no longer active
 
 
-def test_history_only_when_kept_and_the_switch(client, reader, librarian, network, make_record,
-                                               make_item):
+def test_history_only_when_kept_and_the_switch(
+    client, reader, librarian, network, make_record, make_item
+):
     loan = lend(librarian, network, reader, make_record("Dune"), make_item)
     services.checkin(librarian, network["a"], loan.item)
     log_in(client, reader.card_number)
@@ -101,8 +103,10 @@ def test_details_change_request_then_staff_apply(client, reader, librarian, netw
     log_in(client, reader.card_number)
     same = client.post("/compte/coordonnees/", {"email": reader.email})
     assert same.status_code == 400  # nothing changed
-    client.post("/compte/coordonnees/", {"email": "nouvelle@example.org",
-                                         "phone": "05 49 00 00 00", "comment": "déménagement"})
+    client.post(
+        "/compte/coordonnees/",
+        {"email": "nouvelle@example.org", "phone": "05 49 00 00 00", "comment": "déménagement"},
+    )
     client.post("/compte/coordonnees/", {"email": "autre@example.org"})
     change = DetailsChangeRequest.objects.get()  # replaced, not doubled
     assert change.changes == {"email": "autre@example.org"}
@@ -133,19 +137,19 @@ def test_export_of_personal_data(client, reader, librarian, network, make_record
     assert set(data) >= {"consents", "holds", "history", "notices", "change_requests"}
 
 
-def test_collective_borrower_sees_counts_and_pages(client, make_reader, librarian, network,
-                                                   make_record, make_item,
-                                                   django_assert_max_num_queries):
+def test_collective_borrower_sees_counts_and_pages(
+    client, make_reader, librarian, network, make_record, make_item, django_assert_max_num_queries
+):
     from maillon.network.models import Partner
 
-    partner = Partner.objects.create(name="École Jules Ferry", kind="school",
-                                     library=network["a"])
+    partner = Partner.objects.create(name="École Jules Ferry", kind="school", library=network["a"])
     school = make_reader("C0001234", category="collective", birth_date=None, partner=partner)
     record = make_record("Album")
     for _i in range(60):
         item = make_item(record, network["a"])
-        Loan.objects.create(item=item, patron=school, library=network["a"],
-                            due_on="2099-01-01", loan_days=21)
+        Loan.objects.create(
+            item=item, patron=school, library=network["a"], due_on="2099-01-01", loan_days=21
+        )
     log_in(client, school.card_number)
     with django_assert_max_num_queries(15):
         page = client.get("/compte/")

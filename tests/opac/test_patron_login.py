@@ -41,16 +41,26 @@ def test_login_then_account_then_logout(client, reader):
 
 
 def test_card_is_normalised_and_next_is_followed(client, reader):
-    response = client.post("/compte/connexion/", {
-        "card": f"  {reader.card_number} ", "password": PATRON_PASSWORD,
-        "suivant": "/notice/1/reserver/"})
+    response = client.post(
+        "/compte/connexion/",
+        {
+            "card": f"  {reader.card_number} ",
+            "password": PATRON_PASSWORD,
+            "suivant": "/notice/1/reserver/",
+        },
+    )
     assert response["Location"] == "/notice/1/reserver/"
 
 
 def test_next_pointing_elsewhere_is_ignored(client, reader):
-    response = client.post("/compte/connexion/", {
-        "card": reader.card_number, "password": PATRON_PASSWORD,
-        "suivant": "https://evil.example.org/"})
+    response = client.post(
+        "/compte/connexion/",
+        {
+            "card": reader.card_number,
+            "password": PATRON_PASSWORD,
+            "suivant": "https://evil.example.org/",
+        },
+    )
     assert response["Location"] == "/compte/"
 
 
@@ -83,9 +93,14 @@ def test_throttled_after_failures_even_with_the_right_password(client, reader):
     assert "Too many" in locked or "Trop" in locked
     # The card is paused from any address; the staff login of the same name is not.
     other = Client(REMOTE_ADDR="10.0.0.9")
-    assert other.post("/compte/connexion/", {"card": reader.card_number,
-                                             "password": PATRON_PASSWORD}).status_code == 400
+    assert (
+        other.post(
+            "/compte/connexion/", {"card": reader.card_number, "password": PATRON_PASSWORD}
+        ).status_code
+        == 400
+    )
     from maillon.core import throttle
+
     assert not throttle.is_locked(reader.card_number, "10.0.0.9")
 
 
@@ -157,8 +172,11 @@ def test_expired_card_can_log_in_and_is_told(client, make_reader):
     from django.utils import timezone
 
     today = timezone.localdate()
-    reader = make_reader("10000009", registered_on=today - dt.timedelta(days=400),
-                         expires_on=today - dt.timedelta(days=5))
+    reader = make_reader(
+        "10000009",
+        registered_on=today - dt.timedelta(days=400),
+        expires_on=today - dt.timedelta(days=5),
+    )
     log_in(client, reader.card_number)
     page = client.get("/compte/")
     assert page.status_code == 200

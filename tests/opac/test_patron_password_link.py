@@ -58,7 +58,7 @@ def test_link_by_email_works_once(client, reader):
 
 
 def main(page: str) -> str:
-    return page[page.index("<main"):page.index("</main>")]
+    return page[page.index("<main") : page.index("</main>")]
 
 
 def test_same_page_whether_or_not_the_card_exists(client, reader, make_reader):

@@ -19,8 +19,7 @@ def _empty_cache():
     cache.clear()
 
 
-def test_reserve_button_leads_to_login_then_back(client, reader, make_record, make_item,
-                                                 network):
+def test_reserve_button_leads_to_login_then_back(client, reader, make_record, make_item, network):
     record = make_record("Le Petit Prince")
     make_item(record, network["b"])
     page = client.get(f"/notice/{record.pk}/").content.decode()
@@ -30,13 +29,19 @@ def test_reserve_button_leads_to_login_then_back(client, reader, make_record, ma
     login_page = client.get(response["Location"])
     assert login_page.context["next"] == f"/notice/{record.pk}/reserver/"
     back = client.post(
-        "/compte/connexion/", {"card": reader.card_number, "password": "lire-au-jardin-2024",
-                               "suivant": login_page.context["next"]})
+        "/compte/connexion/",
+        {
+            "card": reader.card_number,
+            "password": "lire-au-jardin-2024",
+            "suivant": login_page.context["next"],
+        },
+    )
     assert back["Location"] == f"/notice/{record.pk}/reserver/"
 
 
-def test_pickup_defaults_to_home_and_lists_only_pickup_points(client, reader, make_record,
-                                                               make_item, network):
+def test_pickup_defaults_to_home_and_lists_only_pickup_points(
+    client, reader, make_record, make_item, network
+):
     record = make_record()
     make_item(record, network["a"])
     log_in(client, reader.card_number)
@@ -47,8 +52,9 @@ def test_pickup_defaults_to_home_and_lists_only_pickup_points(client, reader, ma
     assert page.context["estimate"].kind == "ready_soon"
 
 
-def test_estimate_by_shuttle_then_queue(client, reader, make_reader, make_record, make_item,
-                                        network):
+def test_estimate_by_shuttle_then_queue(
+    client, reader, make_reader, make_record, make_item, network
+):
     record = make_record()
     copy = make_item(record, network["b"])
     log_in(client, reader.card_number)
@@ -63,8 +69,9 @@ def test_estimate_by_shuttle_then_queue(client, reader, make_reader, make_record
     assert copy.pk
 
 
-def test_confirm_places_one_hold_even_when_submitted_twice(client, reader, make_record,
-                                                            make_item, network):
+def test_confirm_places_one_hold_even_when_submitted_twice(
+    client, reader, make_record, make_item, network
+):
     record = make_record()
     make_item(record, network["b"], status=ItemStatus.ON_LOAN)
     log_in(client, reader.card_number)
@@ -77,11 +84,15 @@ def test_confirm_places_one_hold_even_when_submitted_twice(client, reader, make_
     assert hold.pickup_library == network["b"]
 
 
-def test_refusal_shows_the_service_reason_and_creates_nothing(client, make_reader, make_record,
-                                                              make_item, network):
+def test_refusal_shows_the_service_reason_and_creates_nothing(
+    client, make_reader, make_record, make_item, network
+):
     today = timezone.localdate()
-    expired = make_reader("10000022", registered_on=today - dt.timedelta(days=500),
-                          expires_on=today - dt.timedelta(days=1))
+    expired = make_reader(
+        "10000022",
+        registered_on=today - dt.timedelta(days=500),
+        expires_on=today - dt.timedelta(days=1),
+    )
     record = make_record()
     make_item(record, network["b"])
     log_in(client, expired.card_number)

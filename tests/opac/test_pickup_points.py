@@ -29,7 +29,8 @@ def test_reserve_offers_only_pickup_points(client, reader, make_record, make_ite
 
 
 def test_confirming_at_a_library_that_is_not_a_pickup_point_places_nothing(
-        client, reader, make_record, make_item, network):
+    client, reader, make_record, make_item, network
+):
     record = make_record()
     make_item(record, network["b"])
     Library.objects.filter(code="BBB").update(is_pickup_point=False)

@@ -51,11 +51,16 @@ def test_due_date_of_an_open_loan(client, catalogue, libraries):
     copy = Item.objects.get(barcode="B1")
     copy.status = ItemStatus.ON_LOAN
     copy.save()
-    Loan.objects.create(item=copy, library=libraries["b"], due_on=dt.date(2031, 3, 14),
-                        loan_days=21)
-    Loan.objects.create(item=Item.objects.get(barcode="A1"), library=libraries["a"],
-                        due_on=dt.date(2030, 1, 2), loan_days=21,
-                        returned_at="2030-01-01T10:00:00Z")
+    Loan.objects.create(
+        item=copy, library=libraries["b"], due_on=dt.date(2031, 3, 14), loan_days=21
+    )
+    Loan.objects.create(
+        item=Item.objects.get(barcode="A1"),
+        library=libraries["a"],
+        due_on=dt.date(2030, 1, 2),
+        loan_days=21,
+        returned_at="2030-01-01T10:00:00Z",
+    )
     html = client.get(f"/notice/{record.pk}/").content.decode()
     assert "14 mars 2031" in html
     assert "2 janvier 2030" not in html  # a returned loan has no due date to show

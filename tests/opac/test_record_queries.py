@@ -10,8 +10,9 @@ from tests.search.conftest import add_item
 pytestmark = pytest.mark.django_db
 
 
-def test_record_page_queries_do_not_grow_with_copies(client, catalogue, libraries,
-                                                     django_assert_max_num_queries):
+def test_record_page_queries_do_not_grow_with_copies(
+    client, catalogue, libraries, django_assert_max_num_queries
+):
     record = catalogue["Le Rouge et le Noir"]
     for n in range(12):
         library = make_library(f"L{n:02d}")

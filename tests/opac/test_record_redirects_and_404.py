@@ -17,8 +17,10 @@ def test_merged_record_redirects_permanently(client, catalogue):
 
 
 def test_chain_of_merges_goes_to_the_end(client, catalogue):
-    a, b, c = (catalogue[t] for t in ("Le Rouge et le Noir", "Le Rouge et le Noir 1972",
-                                      "La Chartreuse de Parme"))
+    a, b, c = (
+        catalogue[t]
+        for t in ("Le Rouge et le Noir", "Le Rouge et le Noir 1972", "La Chartreuse de Parme")
+    )
     Record.objects.filter(pk=a.pk).update(merged_into=b)
     Record.objects.filter(pk=b.pk).update(merged_into=c)
     response = client.get(f"/notice/{a.pk}/")

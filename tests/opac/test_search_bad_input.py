@@ -7,8 +7,9 @@ from tests.opac.conftest import fr
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.parametrize("q", ["", "***", "x" * 5000, '"', "' OR 1=1 --", "<script>", "\x00",
-                               "🙂", "-", "le la les"])
+@pytest.mark.parametrize(
+    "q", ["", "***", "x" * 5000, '"', "' OR 1=1 --", "<script>", "\x00", "🙂", "-", "le la les"]
+)
 def test_absurd_queries_answer(client, catalogue, q):
     response = client.get("/recherche/", {"q": q})
     assert response.status_code == 200
@@ -18,8 +19,13 @@ def test_absurd_queries_answer(client, catalogue, q):
 def test_symbols_only_are_explained(client, catalogue):
     html = client.get("/recherche/", {"q": "***"}).content.decode()
     assert "0 document" in html
-    assert fr("Your search holds no word we can look for. Type letters or digits: a title, "
-              "a name, a subject.") in html
+    assert (
+        fr(
+            "Your search holds no word we can look for. Type letters or digits: a title, "
+            "a name, a subject."
+        )
+        in html
+    )
 
 
 @pytest.mark.parametrize("page", ["99999", "7", "501"])
@@ -40,9 +46,18 @@ def test_page_that_is_not_a_number_gives_the_first_page(client, catalogue, page)
     assert "Le Rouge et le Noir" in html and 'role="alert"' in html
 
 
-@pytest.mark.parametrize("params", [{"library": "NOPE"}, {"sort": "price"}, {"year": "soon"},
-                                    {"available": "maybe"}, {"language": "french"},
-                                    {"item_type": "ZZZ"}, {"audience": "aliens"}])
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"library": "NOPE"},
+        {"sort": "price"},
+        {"year": "soon"},
+        {"available": "maybe"},
+        {"language": "french"},
+        {"item_type": "ZZZ"},
+        {"audience": "aliens"},
+    ],
+)
 def test_bad_filter_is_dropped_with_its_reason(client, catalogue, params):
     response = client.get("/recherche/", {"q": "stendhal", **params})
     assert response.status_code == 200

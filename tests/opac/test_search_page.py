@@ -30,8 +30,10 @@ def test_facet_link_filters_and_url_is_shareable(client, catalogue):
 
 
 def test_api_parameters_work_here_too(client, catalogue):
-    html = client.get("/recherche/", {"q": "", "library": "BBB", "year": "1830-1840",
-                                      "language": "fre", "sort": "year"}).content.decode()
+    html = client.get(
+        "/recherche/",
+        {"q": "", "library": "BBB", "year": "1830-1840", "language": "fre", "sort": "year"},
+    ).content.decode()
     assert "2 documents" in html
     assert html.index("La Chartreuse de Parme") < html.index("Le Rouge et le Noir")
 

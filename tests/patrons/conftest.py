@@ -11,21 +11,30 @@ from maillon.patrons.models import CategoryKind, PatronCategory
 def categories(db) -> dict[str, PatronCategory]:
     return {
         "adult": PatronCategory.objects.create(
-            code="ADU", name="Adulte", kind=CategoryKind.ADULT, min_age=18,
-            registration_months=12),
+            code="ADU", name="Adulte", kind=CategoryKind.ADULT, min_age=18, registration_months=12
+        ),
         "child": PatronCategory.objects.create(
-            code="ENF", name="Enfant", kind=CategoryKind.CHILD, min_age=0, max_age=13,
-            registration_months=12),
+            code="ENF",
+            name="Enfant",
+            kind=CategoryKind.CHILD,
+            min_age=0,
+            max_age=13,
+            registration_months=12,
+        ),
         "collective": PatronCategory.objects.create(
-            code="COL", name="Collectivité", kind=CategoryKind.COLLECTIVE,
-            registration_months=24),
+            code="COL", name="Collectivité", kind=CategoryKind.COLLECTIVE, registration_months=24
+        ),
     }
 
 
 @pytest.fixture
 def partner(network) -> Partner:
-    return Partner.objects.create(library=network["a"], name="École des Tilleuls",
-                                  kind=PartnerKind.SCHOOL, contact_name="Mme Girard")
+    return Partner.objects.create(
+        library=network["a"],
+        name="École des Tilleuls",
+        kind=PartnerKind.SCHOOL,
+        contact_name="Mme Girard",
+    )
 
 
 @pytest.fixture
@@ -44,6 +53,8 @@ def make_patron(network, categories, coordinator):
         fields.setdefault("first_name", "Léa")
         fields.setdefault("birth_date", dt.date(1990, 5, 17))
         fields.setdefault("category", categories["adult"])
-        return services.register_patron(coordinator, library or network["a"],
-                                        allow_duplicate=True, **fields)
+        return services.register_patron(
+            coordinator, library or network["a"], allow_duplicate=True, **fields
+        )
+
     return make

@@ -9,22 +9,25 @@ from maillon.patrons.models import age_band, age_on
 DAY = dt.date(2026, 6, 15)
 
 
-@pytest.mark.parametrize(("birth", "band"), [
-    (dt.date(2026, 6, 15), "0-5"),
-    (dt.date(2020, 6, 16), "0-5"),   # 5 until tomorrow
-    (dt.date(2020, 6, 15), "6-11"),  # 6 today
-    (dt.date(2014, 6, 16), "6-11"),
-    (dt.date(2014, 6, 15), "12-17"),
-    (dt.date(2008, 6, 16), "12-17"),
-    (dt.date(2008, 6, 15), "18-24"),
-    (dt.date(2001, 6, 15), "25-39"),
-    (dt.date(1986, 6, 16), "25-39"),
-    (dt.date(1986, 6, 15), "40-59"),
-    (dt.date(1966, 6, 15), "60-74"),
-    (dt.date(1951, 6, 16), "60-74"),
-    (dt.date(1951, 6, 15), "75+"),
-    (dt.date(1921, 1, 1), "75+"),
-])
+@pytest.mark.parametrize(
+    ("birth", "band"),
+    [
+        (dt.date(2026, 6, 15), "0-5"),
+        (dt.date(2020, 6, 16), "0-5"),  # 5 until tomorrow
+        (dt.date(2020, 6, 15), "6-11"),  # 6 today
+        (dt.date(2014, 6, 16), "6-11"),
+        (dt.date(2014, 6, 15), "12-17"),
+        (dt.date(2008, 6, 16), "12-17"),
+        (dt.date(2008, 6, 15), "18-24"),
+        (dt.date(2001, 6, 15), "25-39"),
+        (dt.date(1986, 6, 16), "25-39"),
+        (dt.date(1986, 6, 15), "40-59"),
+        (dt.date(1966, 6, 15), "60-74"),
+        (dt.date(1951, 6, 16), "60-74"),
+        (dt.date(1951, 6, 15), "75+"),
+        (dt.date(1921, 1, 1), "75+"),
+    ],
+)
 def test_band_boundaries(birth, band):
     assert age_band(birth, DAY) == band
 

@@ -12,11 +12,15 @@ from maillon.patrons.services import PatronError
 def test_block_and_lift(coordinator, network, make_patron):
     patron = make_patron()
     assert not patron.is_blocked
-    block = services.block_patron(coordinator, patron, network["a"], BlockKind.OVERDUE,
-                                  "  3 documents  ")
+    block = services.block_patron(
+        coordinator, patron, network["a"], BlockKind.OVERDUE, "  3 documents  "
+    )
     assert patron.is_blocked and list(patron.active_blocks) == [block]
-    assert (block.note, block.created_by, block.library) == ("3 documents", coordinator,
-                                                             network["a"])
+    assert (block.note, block.created_by, block.library) == (
+        "3 documents",
+        coordinator,
+        network["a"],
+    )
     services.lift_block(coordinator, block)
     block.refresh_from_db()
     assert block.lifted_at is not None and block.lifted_by == coordinator
@@ -24,8 +28,7 @@ def test_block_and_lift(coordinator, network, make_patron):
     assert patron.blocks.count() == 1  # the history stays
 
 
-def test_same_reason_twice_is_refused_but_another_reason_adds_up(coordinator, network,
-                                                                 make_patron):
+def test_same_reason_twice_is_refused_but_another_reason_adds_up(coordinator, network, make_patron):
     patron = make_patron()
     services.block_patron(coordinator, patron, network["a"], BlockKind.UNPAID)
     with pytest.raises(PatronError) as caught:
@@ -37,8 +40,10 @@ def test_same_reason_twice_is_refused_but_another_reason_adds_up(coordinator, ne
 
 def test_other_reason_needs_a_note_and_kind_must_be_known(coordinator, network, make_patron):
     patron = make_patron()
-    for kind, note, code in ((BlockKind.OTHER, " ", "block_note_required"),
-                             ("rudeness", "x", "block_kind_unknown")):
+    for kind, note, code in (
+        (BlockKind.OTHER, " ", "block_note_required"),
+        ("rudeness", "x", "block_kind_unknown"),
+    ):
         with pytest.raises(PatronError) as caught:
             services.block_patron(coordinator, patron, network["a"], kind, note)
         assert caught.value.code == code
@@ -66,8 +71,7 @@ def test_a_desk_blocks_a_patron_of_another_library(staff, network, make_patron):
     assert not patron.is_blocked
 
 
-def test_home_library_lifts_a_block_put_elsewhere(network, make_staff, make_patron,
-                                                  coordinator):
+def test_home_library_lifts_a_block_put_elsewhere(network, make_staff, make_patron, coordinator):
     patron = make_patron(library=network["b"])
     block = services.block_patron(coordinator, patron, network["a"], BlockKind.OVERDUE)
     home = make_staff("homelib", (network["b"], Role.LIBRARIAN))

@@ -18,17 +18,22 @@ pytestmark = pytest.mark.django_db
 
 def test_only_what_changes_is_kept_and_the_patron_is_untouched(make_patron):
     patron = make_patron(email="lea@example.org", city="Niort")
-    change = request_details_change(patron, {"email": "lea@example.org", "city": "  Parthenay ",
-                                             "phone": "05 49 00 00 00"}, "déménagement")
+    change = request_details_change(
+        patron,
+        {"email": "lea@example.org", "city": "  Parthenay ", "phone": "05 49 00 00 00"},
+        "déménagement",
+    )
     assert change.changes == {"city": "Parthenay", "phone": "05 49 00 00 00"}
     assert Patron.objects.get(pk=patron.pk).city == "Niort"
 
 
 def test_nothing_changed_or_bad_values_are_refused(make_patron):
     patron = make_patron(email="lea@example.org")
-    for wanted, code in (({"email": "lea@example.org"}, "nothing_changed"),
-                         ({"email": "pas une adresse"}, "email_invalid"),
-                         ({"city": "x" * 121}, "too_long")):
+    for wanted, code in (
+        ({"email": "lea@example.org"}, "nothing_changed"),
+        ({"email": "pas une adresse"}, "email_invalid"),
+        ({"city": "x" * 121}, "too_long"),
+    ):
         with pytest.raises(PatronError) as refused:
             request_details_change(patron, wanted)
         assert refused.value.code == code
@@ -40,7 +45,8 @@ def test_a_new_request_replaces_the_pending_one(make_patron):
     request_details_change(patron, {"city": "Niort"})
     request_details_change(patron, {"city": "Melle"})
     assert list(DetailsChangeRequest.objects.values_list("changes", flat=True)) == [
-        {"city": "Melle"}]
+        {"city": "Melle"}
+    ]
 
 
 def test_apply_writes_through_update_patron(make_patron, staff):

@@ -16,8 +16,10 @@ from maillon.patrons.models import Patron
 from maillon.patrons.services import PatronError
 
 pytestmark = [
-    pytest.mark.skipif(connection.vendor != "postgresql",
-                       reason="needs PostgreSQL: SQLite lets only one writer in at a time"),
+    pytest.mark.skipif(
+        connection.vendor != "postgresql",
+        reason="needs PostgreSQL: SQLite lets only one writer in at a time",
+    ),
     pytest.mark.django_db(transaction=True),
 ]
 TIMEOUT = 20
@@ -32,16 +34,23 @@ def register_in_threads(network, categories, start: threading.Barrier) -> list:
             actor = get_user_model().objects.get(username="coord")  # its own connection
             start.wait(TIMEOUT)
             outcomes[slot] = services.register_patron(
-                actor, network["a"], allow_duplicate=True, card_number="31415926",
-                surname="Martin", first_name=first_name, birth_date=dt.date(1990, 1, 1),
-                category=categories["adult"])
+                actor,
+                network["a"],
+                allow_duplicate=True,
+                card_number="31415926",
+                surname="Martin",
+                first_name=first_name,
+                birth_date=dt.date(1990, 1, 1),
+                category=categories["adult"],
+            )
         except Exception as exc:  # noqa: BLE001 — the test inspects what each desk got
             outcomes[slot] = exc
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=desk, args=(i, name))
-               for i, name in enumerate(("Léa", "Louise"))]
+    threads = [
+        threading.Thread(target=desk, args=(i, name)) for i, name in enumerate(("Léa", "Louise"))
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -57,15 +66,15 @@ def assert_exactly_one_wins(outcomes: list) -> None:
     assert losers[0].code == "card_taken"
     assert "31415926" in losers[0].message
     assert list(Patron.objects.values_list("card_number", "first_name")) == [
-        ("31415926", winners[0].first_name)]
+        ("31415926", winners[0].first_name)
+    ]
 
 
 def test_two_desks_same_card(network, staff, categories):
     assert_exactly_one_wins(register_in_threads(network, categories, threading.Barrier(2)))
 
 
-def test_both_past_the_check_the_database_still_decides(network, staff, categories,
-                                                        monkeypatch):
+def test_both_past_the_check_the_database_still_decides(network, staff, categories, monkeypatch):
     """Hold both desks after the "is the card free?" query, so both believe it is: the unique
     index must turn the second insert into the same clear refusal."""
     past_check = threading.Barrier(2)

@@ -15,8 +15,11 @@ def snapshot() -> dict:
         "patrons": Patron.objects.count(),
         "blocks": PatronBlock.objects.count(),
         "categories": PatronCategory.objects.count(),
-        "names": list(Patron.objects.order_by("card_number")
-                      .values_list("card_number", "surname", "first_name", "birth_date")),
+        "names": list(
+            Patron.objects.order_by("card_number").values_list(
+                "card_number", "surname", "first_name", "birth_date"
+            )
+        ),
     }
 
 

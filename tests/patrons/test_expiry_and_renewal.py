@@ -8,15 +8,18 @@ from maillon.patrons import services
 from maillon.patrons.services import add_months
 
 
-@pytest.mark.parametrize(("start", "months", "end"), [
-    (dt.date(2026, 1, 15), 12, dt.date(2027, 1, 15)),
-    (dt.date(2026, 1, 31), 1, dt.date(2026, 2, 28)),
-    (dt.date(2024, 1, 31), 1, dt.date(2024, 2, 29)),
-    (dt.date(2024, 2, 29), 12, dt.date(2025, 2, 28)),
-    (dt.date(2026, 11, 30), 3, dt.date(2027, 2, 28)),
-    (dt.date(2026, 3, 31), -1, dt.date(2026, 2, 28)),
-    (dt.date(2026, 1, 10), -13, dt.date(2024, 12, 10)),
-])
+@pytest.mark.parametrize(
+    ("start", "months", "end"),
+    [
+        (dt.date(2026, 1, 15), 12, dt.date(2027, 1, 15)),
+        (dt.date(2026, 1, 31), 1, dt.date(2026, 2, 28)),
+        (dt.date(2024, 1, 31), 1, dt.date(2024, 2, 29)),
+        (dt.date(2024, 2, 29), 12, dt.date(2025, 2, 28)),
+        (dt.date(2026, 11, 30), 3, dt.date(2027, 2, 28)),
+        (dt.date(2026, 3, 31), -1, dt.date(2026, 2, 28)),
+        (dt.date(2026, 1, 10), -13, dt.date(2024, 12, 10)),
+    ],
+)
 def test_add_months(start, months, end):
     assert add_months(start, months) == end
 
@@ -38,9 +41,14 @@ def test_expired_card_renews_from_today(coordinator, make_patron):
 
 
 def test_renewal_uses_the_current_category(coordinator, make_patron, categories, partner):
-    patron = make_patron(category=categories["collective"], partner=partner, birth_date=None,
-                         surname="Classe de CE1", first_name="",
-                         registered_on=dt.date(2026, 9, 1))
+    patron = make_patron(
+        category=categories["collective"],
+        partner=partner,
+        birth_date=None,
+        surname="Classe de CE1",
+        first_name="",
+        registered_on=dt.date(2026, 9, 1),
+    )
     renewed = services.renew_patron(coordinator, patron, today=dt.date(2028, 9, 1))
     assert renewed.expires_on == dt.date(2030, 9, 1)
 
@@ -51,11 +59,13 @@ def test_expiry_badges_on_the_patron_page(client, coordinator, make_patron):
     soon = make_patron(registered_on=add_months(today, -12) + dt.timedelta(days=10))
     valid = make_patron(registered_on=today)
     client.force_login(coordinator)
-    pages = {name: client.get(f"/pro/usagers/{p.pk}/").content.decode()
-             for name, p in (("expired", expired), ("soon", soon), ("valid", valid))}
-    assert 'badge bad' in pages["expired"] and 'badge warn' not in pages["expired"]
-    assert 'badge warn' in pages["soon"] and 'badge bad' not in pages["soon"]
-    assert 'badge ok' in pages["valid"]
+    pages = {
+        name: client.get(f"/pro/usagers/{p.pk}/").content.decode()
+        for name, p in (("expired", expired), ("soon", soon), ("valid", valid))
+    }
+    assert "badge bad" in pages["expired"] and "badge warn" not in pages["expired"]
+    assert "badge warn" in pages["soon"] and "badge bad" not in pages["soon"]
+    assert "badge ok" in pages["valid"]
     assert soon.expires_soon and not valid.expires_soon and expired.is_expired
 
 

@@ -15,14 +15,24 @@ def test_register_page_offers_the_desk_library(client, network, staff):
     assert 'name="confirm_duplicate"' not in page
 
 
-def test_service_error_is_linked_to_its_field_and_input_kept(client, network, staff,
-                                                             categories, make_patron):
+def test_service_error_is_linked_to_its_field_and_input_kept(
+    client, network, staff, categories, make_patron
+):
     make_patron(card_number="98989898")
     client.force_login(staff[Role.LIBRARIAN])
-    response = client.post("/pro/usagers/nouveau/", {
-        "card_number": "98989898", "surname": "Sénéchal", "first_name": "Anaïs",
-        "birth_date": "1995-02-03", "category": categories["adult"].pk,
-        "home_library": network["a"].pk, "address": "3 rue du Moulin", "newsletters": "on"})
+    response = client.post(
+        "/pro/usagers/nouveau/",
+        {
+            "card_number": "98989898",
+            "surname": "Sénéchal",
+            "first_name": "Anaïs",
+            "birth_date": "1995-02-03",
+            "category": categories["adult"].pk,
+            "home_library": network["a"].pk,
+            "address": "3 rue du Moulin",
+            "newsletters": "on",
+        },
+    )
     page = response.content.decode()
     assert response.status_code == 400
     assert 'id="id_card_number_error"' in page
@@ -34,9 +44,15 @@ def test_service_error_is_linked_to_its_field_and_input_kept(client, network, st
 
 def test_collective_error_lands_on_partner(client, network, staff, categories):
     client.force_login(staff[Role.LIBRARIAN])
-    response = client.post("/pro/usagers/nouveau/", {
-        "card_number": "13131313", "surname": "Classe de CP", "category":
-        categories["collective"].pk, "home_library": network["a"].pk})
+    response = client.post(
+        "/pro/usagers/nouveau/",
+        {
+            "card_number": "13131313",
+            "surname": "Classe de CP",
+            "category": categories["collective"].pk,
+            "home_library": network["a"].pk,
+        },
+    )
     assert response.status_code == 400
     assert 'id="id_partner_error"' in response.content.decode()
 
@@ -46,11 +62,20 @@ def test_edit_changes_the_patron(client, network, staff, make_patron, categories
     client.force_login(staff[Role.LIBRARIAN])
     page = client.get(f"/pro/usagers/{patron.pk}/modifier/").content.decode()
     assert f'value="{patron.card_number}"' in page and 'value="1990-05-17"' in page
-    response = client.post(f"/pro/usagers/{patron.pk}/modifier/", {
-        "card_number": patron.card_number, "surname": "Martin", "first_name": "Léa",
-        "birth_date": "1990-05-17", "category": categories["adult"].pk,
-        "home_library": network["a"].pk, "email": "lea.martin@example.org",
-        "email_notices": "on", "keep_history": "on"})
+    response = client.post(
+        f"/pro/usagers/{patron.pk}/modifier/",
+        {
+            "card_number": patron.card_number,
+            "surname": "Martin",
+            "first_name": "Léa",
+            "birth_date": "1990-05-17",
+            "category": categories["adult"].pk,
+            "home_library": network["a"].pk,
+            "email": "lea.martin@example.org",
+            "email_notices": "on",
+            "keep_history": "on",
+        },
+    )
     assert response.status_code == 302
     patron.refresh_from_db()
     assert patron.email == "lea.martin@example.org"
@@ -59,8 +84,12 @@ def test_edit_changes_the_patron(client, network, staff, make_patron, categories
 
 
 def test_detail_page_shows_the_essentials(client, staff, make_patron):
-    patron = make_patron(first_name="Gaëlle", surname="Lœuillet",
-                         birth_date=dt.date(1950, 1, 2), notes="Préfère les gros caractères")
+    patron = make_patron(
+        first_name="Gaëlle",
+        surname="Lœuillet",
+        birth_date=dt.date(1950, 1, 2),
+        notes="Préfère les gros caractères",
+    )
     client.force_login(staff[Role.VOLUNTEER])
     page = client.get(f"/pro/usagers/{patron.pk}/").content.decode()
     assert "LŒUILLET Gaëlle" in page and patron.card_number in page

@@ -28,16 +28,23 @@ def target(network, user, where) -> Library:
 @pytest.fixture
 def patron_at(make_patron):
     def make(library: Library) -> Patron:
-        return make_patron(library=library, card_number="55555555", surname="Proust",
-                           first_name="Gaëlle", registered_on=dt.date(2020, 1, 1))
+        return make_patron(
+            library=library,
+            card_number="55555555",
+            surname="Proust",
+            first_name="Gaëlle",
+            registered_on=dt.date(2020, 1, 1),
+        )
+
     return make
 
 
 @pytest.mark.parametrize("action", [Action.CIRCULATE, Action.MANAGE])
 def test_the_cases_meet_both_answers(network, staff, action):
     # Otherwise a page that skipped its check would pass every case below.
-    answers = {can(staff[role], action, target(network, staff[role], where))
-               for role, where in CASES}
+    answers = {
+        can(staff[role], action, target(network, staff[role], where)) for role, where in CASES
+    }
     assert answers == {True, False}
 
 
@@ -57,10 +64,17 @@ def test_read_patron_page_and_search(client, network, staff, patron_at, role, wh
 def test_register_over_http(client, network, staff, categories, role, where):
     library = target(network, staff[role], where)
     client.force_login(staff[role])
-    response = client.post("/pro/usagers/nouveau/", {
-        "card_number": "66666666", "surname": "Nguyen", "first_name": "Mia",
-        "birth_date": "1991-04-02", "category": categories["adult"].pk,
-        "home_library": library.pk})
+    response = client.post(
+        "/pro/usagers/nouveau/",
+        {
+            "card_number": "66666666",
+            "surname": "Nguyen",
+            "first_name": "Mia",
+            "birth_date": "1991-04-02",
+            "category": categories["adult"].pk,
+            "home_library": library.pk,
+        },
+    )
     created = Patron.objects.filter(card_number="66666666", home_library=library).exists()
     assert created == can(staff[role], Action.CIRCULATE, library)
     if not created:
@@ -72,8 +86,14 @@ def test_register_over_http(client, network, staff, categories, role, where):
 def test_register_through_the_service(network, staff, categories, role, where):
     library = target(network, staff[role], where)
     call = lambda: services.register_patron(  # noqa: E731
-        staff[role], library, card_number="77777777", surname="Roy",
-        first_name="Léon", birth_date=dt.date(1950, 1, 1), category=categories["adult"])
+        staff[role],
+        library,
+        card_number="77777777",
+        surname="Roy",
+        first_name="Léon",
+        birth_date=dt.date(1950, 1, 1),
+        category=categories["adult"],
+    )
     if can(staff[role], Action.CIRCULATE, library):
         assert call().pk
     else:
@@ -86,10 +106,18 @@ def test_edit_and_renew_over_http(client, network, staff, patron_at, role, where
     library = target(network, staff[role], where)
     patron = patron_at(library)
     client.force_login(staff[role])
-    edit = client.post(f"/pro/usagers/{patron.pk}/modifier/", {
-        "card_number": patron.card_number, "surname": "Proust", "first_name": "Gaëlle",
-        "birth_date": "1990-05-17", "category": patron.category_id,
-        "home_library": patron.home_library_id, "phone": "06 11 22 33 44"})
+    edit = client.post(
+        f"/pro/usagers/{patron.pk}/modifier/",
+        {
+            "card_number": patron.card_number,
+            "surname": "Proust",
+            "first_name": "Gaëlle",
+            "birth_date": "1990-05-17",
+            "category": patron.category_id,
+            "home_library": patron.home_library_id,
+            "phone": "06 11 22 33 44",
+        },
+    )
     renew = client.post(f"/pro/usagers/{patron.pk}/renouveler/")
     patron.refresh_from_db()
     if can(staff[role], Action.CIRCULATE, library):
@@ -101,14 +129,17 @@ def test_edit_and_renew_over_http(client, network, staff, patron_at, role, where
 
 
 @pytest.mark.parametrize(("role", "where"), CASES)
-def test_password_and_blocks_lifted_through_the_service(network, staff, patron_at,
-                                                        coordinator, role, where):
+def test_password_and_blocks_lifted_through_the_service(
+    network, staff, patron_at, coordinator, role, where
+):
     patron = patron_at(target(network, staff[role], where))
     # Put at the home library's desk, so only that library (and the coordinator) lifts it.
     block = services.block_patron(coordinator, patron, patron.home_library, "overdue")
     allowed = can(staff[role], Action.CIRCULATE, patron.home_library)
-    for call in (lambda: services.set_patron_password(staff[role], patron, "Gatine-79-lire"),
-                 lambda: services.lift_block(staff[role], block)):
+    for call in (
+        lambda: services.set_patron_password(staff[role], patron, "Gatine-79-lire"),
+        lambda: services.lift_block(staff[role], block),
+    ):
         if allowed:
             call()
         else:

@@ -18,8 +18,9 @@ def test_very_common_words_answer_an_estimate(network, small_limits, monkeypatch
     # the heap, which earlier tests' updates reorder, and a guess of "few" reads all 120.
     monkeypatch.setattr(engine, "_all_if_few", lambda *args: None)
     for n in range(120):
-        record = make_record(f"Histoire numéro {n}", audience="youth" if n % 3 else "adult",
-                             index=False)
+        record = make_record(
+            f"Histoire numéro {n}", audience="youth" if n % 3 else "adult", index=False
+        )
         add_item(record, network["a"] if n % 2 else network["b"], index=n == 119)
     rebuild_index()
     make_record("Autre chose")

@@ -11,13 +11,21 @@ from .test_facets import build
 
 def answers(network) -> list:
     out = []
-    for query in (SearchQuery(q="jardins"), SearchQuery(q="", per_page=10),
-                  SearchQuery(q="jardins", libraries=["BBB"]),
-                  SearchQuery(q="", libraries=["AAA"], available_now=True),
-                  SearchQuery(q="", item_types=["DVD", "LIVJ"])):
+    for query in (
+        SearchQuery(q="jardins"),
+        SearchQuery(q="", per_page=10),
+        SearchQuery(q="jardins", libraries=["BBB"]),
+        SearchQuery(q="", libraries=["AAA"], available_now=True),
+        SearchQuery(q="", item_types=["DVD", "LIVJ"]),
+    ):
         result = search(query)
-        out.append((result.total, sorted(result.ids),
-                    {name: [tuple(v) for v in values] for name, values in result.facets.items()}))
+        out.append(
+            (
+                result.total,
+                sorted(result.ids),
+                {name: [tuple(v) for v in values] for name, values in result.facets.items()},
+            )
+        )
     return out
 
 
@@ -55,8 +63,12 @@ def test_a_sampled_page_is_sorted_like_an_exact_one(network, monkeypatch, sort):
     from .conftest import make_record
 
     for n in range(40):
-        make_record(f"Histoire {n:02d}", year=1990 + n % 7 if n % 5 else None,
-                    authors=[f"Auteur {(n * 7) % 40:02d}"], index=False)
+        make_record(
+            f"Histoire {n:02d}",
+            year=1990 + n % 7 if n % 5 else None,
+            authors=[f"Auteur {(n * 7) % 40:02d}"],
+            index=False,
+        )
     rebuild_index()
     exact = search(SearchQuery(q="histoire", sort=sort, per_page=40))
     # The approximate path sorts its sample in Python: the same order as the database's.

@@ -34,21 +34,25 @@ def assert_as_full_reindex(record_id: int) -> dict:
 
 def indexed_record(make_record, make_item, network):
     record = make_record("Le Petit Prince")
-    items = [make_item(record, network["a"]),
-             make_item(record, network["b"], item_type="DVD"),
-             make_item(record, network["a"], item_type="NOUV")]
+    items = [
+        make_item(record, network["a"]),
+        make_item(record, network["b"], item_type="DVD"),
+        make_item(record, network["a"], item_type="NOUV"),
+    ]
     index_records([record.pk])
     return record, items
 
 
 def test_checkout_checkin_and_transfers_leave_the_entry_a_full_reindex_would_write(
-        network, desk, make_patron, make_record, make_item):
+    network, desk, make_patron, make_record, make_item
+):
     record, (copy, dvd, _new) = indexed_record(make_record, make_item, network)
     patron = make_patron()
 
     checkout(desk["a"], network["a"], patron, copy, today=TODAY)
     assert assert_as_full_reindex(record.pk)["available_libraries"] == (
-        f" {network['a'].pk} {network['b'].pk} ")
+        f" {network['a'].pk} {network['b'].pk} "
+    )
     checkout(desk["b"], network["b"], patron, dvd, today=TODAY)
     entry = assert_as_full_reindex(record.pk)
     assert entry["available_bits"] == id_bits([network["a"].pk])
@@ -83,7 +87,8 @@ def test_a_record_not_yet_indexed_gets_its_whole_entry(network, make_record, mak
 
 
 def test_a_checkout_rewrites_the_entry_without_reading_the_record_again(
-        network, desk, make_patron, make_record, make_item):
+    network, desk, make_patron, make_record, make_item
+):
     """The texts of the entry do not change with an item's status: neither the record nor the
     full-text rows are read or rewritten."""
     record, (copy, _dvd, _new) = indexed_record(make_record, make_item, network)
@@ -91,6 +96,9 @@ def test_a_checkout_rewrites_the_entry_without_reading_the_record_again(
         checkout(desk["a"], network["a"], make_patron(), copy, today=TODAY)
     statements = [q["sql"] for q in captured.captured_queries]
     assert not [sql for sql in statements if sql.startswith('SELECT "catalogue_record"')]
-    assert not [sql for sql in statements
-                if "INSERT INTO catalogue_search" in sql or "DELETE FROM catalogue_search" in sql]
+    assert not [
+        sql
+        for sql in statements
+        if "INSERT INTO catalogue_search" in sql or "DELETE FROM catalogue_search" in sql
+    ]
     assert [sql for sql in statements if sql.startswith('UPDATE "catalogue_searchentry"')]

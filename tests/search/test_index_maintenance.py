@@ -15,9 +15,17 @@ def ids(**query) -> set[int]:
 
 
 def test_bulk_created_records_are_searchable_after_one_call(network):
-    records = Record.objects.bulk_create([
-        Record(title=f"Carnet de voyage {n}", marc=b"", sort_title=f"carnet {n}",
-               match_key=f"carnet {n}") for n in range(30)])
+    records = Record.objects.bulk_create(
+        [
+            Record(
+                title=f"Carnet de voyage {n}",
+                marc=b"",
+                sort_title=f"carnet {n}",
+                match_key=f"carnet {n}",
+            )
+            for n in range(30)
+        ]
+    )
     assert ids(q="carnet") == set()
     index_records(r.id for r in records)
     assert search(SearchQuery(q="carnet voyage")).total == 30

@@ -19,8 +19,12 @@ def test_title_then_author_then_shorter_title(db):
     make_record("Promenades", authors=["Jardin, Alexandre"])
     make_record("Le jardin extraordinaire de la rue des Lilas")
     make_record("Jardin")
-    assert titles(q="jardin ") == ["Jardin", "Le jardin extraordinaire de la rue des Lilas",
-                                  "Promenades", "Souvenirs"]
+    assert titles(q="jardin ") == [
+        "Jardin",
+        "Le jardin extraordinaire de la rue des Lilas",
+        "Promenades",
+        "Souvenirs",
+    ]
 
 
 def test_more_words_in_the_title_rank_higher(db):
@@ -34,8 +38,12 @@ def test_the_page_is_ranked_the_same_when_sampled(db, monkeypatch):
 
     make_record("Voyage", authors=["Voyage, Paul"], index=False)
     for n in range(30):
-        make_record(f"Guide numéro {n} du voyageur", summary="voyage",
-                    authors=["Voyage, Anne"] if n % 4 == 0 else [], index=False)
+        make_record(
+            f"Guide numéro {n} du voyageur",
+            summary="voyage",
+            authors=["Voyage, Anne"] if n % 4 == 0 else [],
+            index=False,
+        )
     make_record("Voyage en Italie", index=False)
     rebuild_index()
     exact = search(SearchQuery(q="voyage ", per_page=50))

@@ -33,8 +33,7 @@ def test_newest_acquisitions_first(network):
     bought = make_record("Vieux titre racheté")
     for record, days in ((old, 400), (recent, 10), (bought, 2)):
         item = add_item(record, network["a"], index=False)
-        Item.objects.filter(pk=item.pk).update(
-            created_at=timezone.now() - dt.timedelta(days=days))
+        Item.objects.filter(pk=item.pk).update(created_at=timezone.now() - dt.timedelta(days=days))
     # The record itself is old, but a copy arrived last: it is a new acquisition.
     Item.objects.filter(record=bought).update(created_at=timezone.now())
     index_records([old.id, recent.id, bought.id])

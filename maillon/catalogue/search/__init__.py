@@ -1,8 +1,8 @@
 """Full-text search over the union catalogue, with facets; SQLite FTS5 or PostgreSQL.
 
-    from maillon.catalogue.search import SearchQuery, search, index_records
-    result = search(SearchQuery(q="petit prince", libraries=["AAA"], sort="title"))
-    index_records(record_ids)   # after writing records or their items (import chunk, form…)
+from maillon.catalogue.search import SearchQuery, search, index_records
+result = search(SearchQuery(q="petit prince", libraries=["AAA"], sort="title"))
+index_records(record_ids)   # after writing records or their items (import chunk, form…)
 """
 
 from .engine import search
@@ -18,6 +18,16 @@ from .types import (
 )
 
 __all__ = [
-    "FACET_NAMES", "SORTS", "YEAR_BUCKETS", "FacetValue", "Hit", "SearchQuery", "SearchResult",
-    "index_records", "rebuild_index", "refresh_holdings", "remove_records", "search",
+    "FACET_NAMES",
+    "SORTS",
+    "YEAR_BUCKETS",
+    "FacetValue",
+    "Hit",
+    "SearchQuery",
+    "SearchResult",
+    "index_records",
+    "rebuild_index",
+    "refresh_holdings",
+    "remove_records",
+    "search",
 ]

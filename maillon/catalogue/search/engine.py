@@ -41,8 +41,7 @@ def _any_of(column: str, ids: list[int]) -> tuple[str, list]:
     return "(" + " OR ".join([f"{column} LIKE %s"] * len(ids)) + ")", [f"% {i} %" for i in ids]
 
 
-def _held(known: Network, bits_column: str, text_column: str,
-          ids: list[int]) -> tuple[str, list]:
+def _held(known: Network, bits_column: str, text_column: str, ids: list[int]) -> tuple[str, list]:
     """The entry holds one of `ids`: a bit test when every id has its bit, else LIKE."""
     if ids and known.has_bits(ids):
         mask = 0
@@ -135,8 +134,14 @@ def clean(query: SearchQuery) -> SearchQuery:
 def search(query: SearchQuery) -> SearchResult:
     query = clean(query)
     parsed = parse(query.q)
-    result = SearchResult(total=0, hits=[], facets=empty_facets(), page=query.page,
-                          per_page=query.per_page, browse=parsed.blank)
+    result = SearchResult(
+        total=0,
+        hits=[],
+        facets=empty_facets(),
+        page=query.page,
+        per_page=query.per_page,
+        browse=parsed.blank,
+    )
     if parsed.matches_nothing:
         return result
     engine = backend()
@@ -156,8 +161,9 @@ def search(query: SearchQuery) -> SearchResult:
             # A filtered probe that read most of the id range already: the rest of the
             # matches cost less than a sample of them all.
             sql, sql_params = text.select(every)
-            cursor.execute(f"{sql} AND {engine.id_column(text.source)} > %s",
-                           [*sql_params, max(probe)])
+            cursor.execute(
+                f"{sql} AND {engine.id_column(text.source)} > %s", [*sql_params, max(probe)]
+            )
             rows = [*rows, *cursor.fetchall()]
         elif len(probe) > EXACT_LIMIT:
             rows = _all_if_few(cursor, text, every, probe)
@@ -171,10 +177,9 @@ def search(query: SearchQuery) -> SearchResult:
                 result.facets = tally([row[1:width] for row in rows], known)
             ranked = _ranked([(row[0], *row[width:]) for row in rows], parsed, order)
             start = (query.page - 1) * query.per_page
-            ids = ranked[start:start + query.per_page]
+            ids = ranked[start : start + query.per_page]
         else:
-            ids = _approximate(cursor, result, query, parsed, probe, text,
-                               (columns, order), known)
+            ids = _approximate(cursor, result, query, parsed, probe, text, (columns, order), known)
     result.hits = hits(ids)
     return result
 
@@ -200,9 +205,9 @@ class Text:
         return self.engine.select(columns, [], self.source, self.where, self.params, sample)
 
 
-def _probe(cursor, engine: Backend, parsed: ParsedQuery, filter_sql: str,
-           filter_params: list, columns: str
-           ) -> tuple[list[int], list[tuple] | None, ParsedQuery]:
+def _probe(
+    cursor, engine: Backend, parsed: ParsedQuery, filter_sql: str, filter_params: list, columns: str
+) -> tuple[list[int], list[tuple] | None, ParsedQuery]:
     """Ids of the first EXACT_LIMIT + 1 matches, the query that found them and, when the
     probe had to read the index rows anyway (filters), those rows' `columns`.
 
@@ -262,21 +267,31 @@ def _all_if_few(cursor, text: Text, columns: str, probe: list[int]) -> list[tupl
 def _bounds(cursor) -> tuple[int, int]:
     """The lowest and highest indexed record ids (two index look-ups: one aggregate reading
     both would scan the table on SQLite)."""
-    cursor.execute("SELECT (SELECT min(record_id) FROM catalogue_searchentry), "
-                   "(SELECT max(record_id) FROM catalogue_searchentry)")
+    cursor.execute(
+        "SELECT (SELECT min(record_id) FROM catalogue_searchentry), "
+        "(SELECT max(record_id) FROM catalogue_searchentry)"
+    )
     return cursor.fetchone()
 
 
-def _approximate(cursor, result: SearchResult, query: SearchQuery, parsed: ParsedQuery,
-                 probe: list[int], text: Text, ordering: tuple[str, str],
-                 known: Network) -> list[int]:
+def _approximate(
+    cursor,
+    result: SearchResult,
+    query: SearchQuery,
+    parsed: ParsedQuery,
+    probe: list[int],
+    text: Text,
+    ordering: tuple[str, str],
+    known: Network,
+) -> list[int]:
     """Total, facets and (with words) the page, from an evenly spread sample of the matches.
     The probe (the first EXACT_LIMIT matches in id order) tells the density of matches."""
     columns, order = ordering
     result.approximate = True
     low, high, fraction = _fraction(cursor, probe)
-    sample = Sample(low, high, fraction, SAMPLE_WINDOWS,
-                    prefix=any(term.prefix for term in parsed.terms))
+    sample = Sample(
+        low, high, fraction, SAMPLE_WINDOWS, prefix=any(term.prefix for term in parsed.terms)
+    )
     facets = facet_columns(known)
     keys = "" if parsed.blank else f", {columns}"
     sql, sql_params = text.select(f"e.record_id, {facets}{keys}", sample)
@@ -297,17 +312,23 @@ def _approximate(cursor, result: SearchResult, query: SearchQuery, parsed: Parse
         # Without words, the sort walks an index (new_at, sort_title…) and stops after one
         # page: exact hits even for the whole catalogue.
         sql, sql_params = text.select(f"e.record_id AS id, {columns}")
-        cursor.execute(f"SELECT id FROM ({sql}) m ORDER BY {order} LIMIT %s OFFSET %s",
-                       [*sql_params, query.per_page, start])
+        cursor.execute(
+            f"SELECT id FROM ({sql}) m ORDER BY {order} LIMIT %s OFFSET %s",
+            [*sql_params, query.per_page, start],
+        )
         return [row[0] for row in cursor.fetchall()]
     result.reachable = sampled
     ranked = _ranked([(row[0], *row[width:]) for row in rows], parsed, order)
-    return ranked[start:start + query.per_page]
+    return ranked[start : start + query.per_page]
 
 
 def hits(ids: list[int]) -> list[Hit]:
-    rows = {row[0]: row for row in Record.objects.filter(id__in=ids).values_list(
-        "id", "title", "subtitle", "authors", "year", "doc_type", "isbn")}
+    rows = {
+        row[0]: row
+        for row in Record.objects.filter(id__in=ids).values_list(
+            "id", "title", "subtitle", "authors", "year", "doc_type", "isbn"
+        )
+    }
     out = []
     for pk in ids:
         if pk in rows:

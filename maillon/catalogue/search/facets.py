@@ -17,15 +17,24 @@ from maillon.network.models import Library
 from .types import YEAR_BUCKETS, FacetValue
 
 LANGUAGES = {
-    "fre": gettext_lazy("French"), "eng": gettext_lazy("English"),
-    "ger": gettext_lazy("German"), "spa": gettext_lazy("Spanish"),
-    "ita": gettext_lazy("Italian"), "por": gettext_lazy("Portuguese"),
-    "ara": gettext_lazy("Arabic"), "bre": gettext_lazy("Breton"),
-    "oci": gettext_lazy("Occitan"), "baq": gettext_lazy("Basque"),
-    "cat": gettext_lazy("Catalan"), "dut": gettext_lazy("Dutch"),
-    "chi": gettext_lazy("Chinese"), "jpn": gettext_lazy("Japanese"),
-    "rus": gettext_lazy("Russian"), "lat": gettext_lazy("Latin"),
-    "mul": gettext_lazy("several languages"), "und": gettext_lazy("undetermined"),
+    "fre": gettext_lazy("French"),
+    "eng": gettext_lazy("English"),
+    "ger": gettext_lazy("German"),
+    "spa": gettext_lazy("Spanish"),
+    "ita": gettext_lazy("Italian"),
+    "por": gettext_lazy("Portuguese"),
+    "ara": gettext_lazy("Arabic"),
+    "bre": gettext_lazy("Breton"),
+    "oci": gettext_lazy("Occitan"),
+    "baq": gettext_lazy("Basque"),
+    "cat": gettext_lazy("Catalan"),
+    "dut": gettext_lazy("Dutch"),
+    "chi": gettext_lazy("Chinese"),
+    "jpn": gettext_lazy("Japanese"),
+    "rus": gettext_lazy("Russian"),
+    "lat": gettext_lazy("Latin"),
+    "mul": gettext_lazy("several languages"),
+    "und": gettext_lazy("undetermined"),
 }
 
 
@@ -60,10 +69,10 @@ class Network:
 
 
 def network() -> Network:
-    return Network({pk: (code, name) for pk, code, name in
-                    Library.objects.values_list("id", "code", "name")},
-                   {pk: (code, name) for pk, code, name in
-                    ItemType.objects.values_list("id", "code", "name")})
+    return Network(
+        {pk: (code, name) for pk, code, name in Library.objects.values_list("id", "code", "name")},
+        {pk: (code, name) for pk, code, name in ItemType.objects.values_list("id", "code", "name")},
+    )
 
 
 def facet_columns(known: Network) -> str:
@@ -98,13 +107,15 @@ def _bucket(year: int | None) -> str:
 
 
 def _ordered(counter: Counter, labels: dict[str, str]) -> list[FacetValue]:
-    values = [FacetValue(value, labels.get(value, value), count)
-              for value, count in counter.items() if value and count > 0]
+    values = [
+        FacetValue(value, labels.get(value, value), count)
+        for value, count in counter.items()
+        if value and count > 0
+    ]
     return sorted(values, key=lambda v: (-v.count, v.label))
 
 
-def tally(rows: Iterable[tuple], known: Network,
-          scale: float = 1.0) -> dict[str, list[FacetValue]]:
+def tally(rows: Iterable[tuple], known: Network, scale: float = 1.0) -> dict[str, list[FacetValue]]:
     """Facet lists from (audience, language, year, available, libraries, item types) rows,
     the last two bit sets or " 3 17 " id lists (see facet_columns)."""
     # Counted a column at a time by Counter (C speed); bit sets repeat a lot (one copy at
@@ -112,9 +123,12 @@ def tally(rows: Iterable[tuple], known: Network,
     columns = list(zip(*rows, strict=True)) or [()] * 6
     audiences, languages, years, available, libraries, item_types = columns
     counters: dict[str, Counter] = {
-        "audience": Counter(audiences), "language": Counter(languages), "year": Counter(),
+        "audience": Counter(audiences),
+        "language": Counter(languages),
+        "year": Counter(),
         "available": Counter("1" for a in available if a),
-        "library": Counter(), "item_type": Counter(),
+        "library": Counter(),
+        "item_type": Counter(),
     }
     for year, n in Counter(years).items():
         counters["year"][_bucket(year)] += n
@@ -137,13 +151,15 @@ def tally(rows: Iterable[tuple], known: Network,
             labels[code] = name
         return _ordered(renamed, labels)
 
-    year_list = [FacetValue(name, str(label), counters["year"][name])
-                 for name, _f, _l, label in YEAR_BUCKETS if counters["year"][name]]
+    year_list = [
+        FacetValue(name, str(label), counters["year"][name])
+        for name, _f, _l, label in YEAR_BUCKETS
+        if counters["year"][name]
+    ]
     return {
         "library": by_code(counters["library"], known.libraries),
         "item_type": by_code(counters["item_type"], known.types),
-        "audience": _ordered(counters["audience"],
-                             {k: str(v) for k, v in Audience.choices}),
+        "audience": _ordered(counters["audience"], {k: str(v) for k, v in Audience.choices}),
         "language": _ordered(counters["language"], {k: str(v) for k, v in LANGUAGES.items()}),
         "year": year_list,
         "available": _ordered(counters["available"], {"1": _("available now")}),
@@ -151,5 +167,6 @@ def tally(rows: Iterable[tuple], known: Network,
 
 
 def empty_facets() -> dict[str, list[FacetValue]]:
-    return {name: [] for name in ("library", "item_type", "audience", "language", "year",
-                                  "available")}
+    return {
+        name: [] for name in ("library", "item_type", "audience", "language", "year", "available")
+    }

@@ -27,9 +27,25 @@ from .facets import MAX_BIT_ID
 CHUNK = 2000
 # A copy in one of these states is no longer held by its library.
 GONE = {ItemStatus.WITHDRAWN.value, ItemStatus.LOST.value}
-RECORD_FIELDS = ("id", "title", "subtitle", "other_titles", "authors", "subjects", "series",
-                 "publisher", "isbn", "summary", "language", "audience", "year", "sort_title",
-                 "sort_author", "created_at", "merged_into_id")
+RECORD_FIELDS = (
+    "id",
+    "title",
+    "subtitle",
+    "other_titles",
+    "authors",
+    "subjects",
+    "series",
+    "publisher",
+    "isbn",
+    "summary",
+    "language",
+    "audience",
+    "year",
+    "sort_title",
+    "sort_author",
+    "created_at",
+    "merged_into_id",
+)
 
 
 @dataclass
@@ -106,11 +122,13 @@ def build_entries(record_ids: list[int]) -> tuple[list[Entry], list[int]]:
     live_ids = [r[0] for r in live]
     holdings: dict[int, list[tuple]] = defaultdict(list)
     for row in Item.objects.filter(record_id__in=live_ids).values_list(
-            "record_id", "home_id", "item_type_id", "status", "created_at"):
+        "record_id", "home_id", "item_type_id", "status", "created_at"
+    ):
         holdings[row[0]].append(row[1:])
     extra_isbns: dict[int, list[str]] = defaultdict(list)
     for record_id, value in RecordIdentifier.objects.filter(
-            record_id__in=live_ids, value__startswith="isbn:").values_list("record_id", "value"):
+        record_id__in=live_ids, value__startswith="isbn:"
+    ).values_list("record_id", "value"):
         extra_isbns[record_id].append(value[5:])
     entries = [entry(r, holdings.get(r[0], ()), extra_isbns.get(r[0], ())) for r in live]
     gone = sorted(set(record_ids) - {e.record_id for e in entries})
@@ -120,8 +138,25 @@ def build_entries(record_ids: list[int]) -> tuple[list[Entry], list[int]]:
 def entry(record: tuple, holdings: Iterable[tuple], isbns: Iterable[str]) -> Entry:
     """One record's index row from its values (in RECORD_FIELDS order), its items'
     (home id, item type id, status, created_at) and its other ISBNs."""
-    (rid, title, subtitle, other_titles, authors, subjects, series, publisher, isbn,
-     summary, language, audience, year, sort_title, sort_author, created_at, _m) = record
+    (
+        rid,
+        title,
+        subtitle,
+        other_titles,
+        authors,
+        subjects,
+        series,
+        publisher,
+        isbn,
+        summary,
+        language,
+        audience,
+        year,
+        sort_title,
+        sort_author,
+        created_at,
+        _m,
+    ) = record
     author_names = _texts(authors)
     return Entry(
         record_id=rid,
@@ -163,8 +198,9 @@ def holdings_columns(created_at: object, holdings: Iterable[tuple]) -> dict:
 def _holdings_rows() -> QuerySet:
     # Built once per process and only cloned by .filter(): every checkout and check-in asks,
     # and resolving the columns and the join costs more than reading the rows.
-    return Item.objects.values_list("home_id", "item_type_id", "status", "created_at",
-                                    "record__created_at")
+    return Item.objects.values_list(
+        "home_id", "item_type_id", "status", "created_at", "record__created_at"
+    )
 
 
 def refresh_holdings(record_id: int) -> None:
@@ -182,7 +218,7 @@ def refresh_holdings(record_id: int) -> None:
 
 def _chunks(ids: list[int], size: int = CHUNK) -> Iterator[list[int]]:
     for start in range(0, len(ids), size):
-        yield ids[start:start + size]
+        yield ids[start : start + size]
 
 
 def index_records(record_ids: Iterable[int]) -> int:
@@ -203,7 +239,7 @@ def index_entries(entries: list[Entry]) -> None:
     indexes its new records without reading them back."""
     with transaction.atomic(savepoint=False):
         for start in range(0, len(entries), CHUNK):
-            chunk = entries[start:start + CHUNK]
+            chunk = entries[start : start + CHUNK]
             backend().delete(connection, [e.record_id for e in chunk])
             backend().insert(connection, chunk)
 
@@ -215,16 +251,16 @@ def remove_records(record_ids: Iterable[int]) -> None:
             backend().delete(connection, chunk)
 
 
-def rebuild_index(progress: Callable[[int, int], None] | None = None,
-                  chunk: int = CHUNK) -> int:
+def rebuild_index(progress: Callable[[int, int], None] | None = None, chunk: int = CHUNK) -> int:
     """Rebuild the whole index; `progress(done, total)` is called after each chunk."""
     total = Record.objects.count()
     backend().clear(connection)
     done = written = 0
     last = 0
     while True:
-        ids = list(Record.objects.filter(id__gt=last).order_by("id")
-                   .values_list("id", flat=True)[:chunk])
+        ids = list(
+            Record.objects.filter(id__gt=last).order_by("id").values_list("id", flat=True)[:chunk]
+        )
         if not ids:
             break
         with transaction.atomic():

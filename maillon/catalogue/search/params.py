@@ -35,9 +35,11 @@ def _int(params: QueryDict, name: str, default: int, low: int, high: int) -> int
     if not raw:
         return default
     if not raw.isdigit() or not low <= int(raw) <= high:
-        raise ParameterError(f"invalid_{name}",
-                       _("“%(name)s” must be a whole number from %(low)d to %(high)d.")
-                       % {"name": name, "low": low, "high": high})
+        raise ParameterError(
+            f"invalid_{name}",
+            _("“%(name)s” must be a whole number from %(low)d to %(high)d.")
+            % {"name": name, "low": low, "high": high},
+        )
     return int(raw)
 
 
@@ -51,24 +53,30 @@ def search_query(params: QueryDict) -> SearchQuery:
 
     query.libraries = _values(params, "library")
     unknown = set(query.libraries) - set(
-        Library.objects.filter(code__in=query.libraries).values_list("code", flat=True))
+        Library.objects.filter(code__in=query.libraries).values_list("code", flat=True)
+    )
     if unknown:
-        raise ParameterError("unknown_library",
-                       _("Unknown library code: %s.") % ", ".join(sorted(unknown)))
+        raise ParameterError(
+            "unknown_library", _("Unknown library code: %s.") % ", ".join(sorted(unknown))
+        )
     query.item_types = _values(params, "item_type")
     unknown = set(query.item_types) - set(
-        ItemType.objects.filter(code__in=query.item_types).values_list("code", flat=True))
+        ItemType.objects.filter(code__in=query.item_types).values_list("code", flat=True)
+    )
     if unknown:
-        raise ParameterError("unknown_item_type",
-                       _("Unknown item type code: %s.") % ", ".join(sorted(unknown)))
+        raise ParameterError(
+            "unknown_item_type", _("Unknown item type code: %s.") % ", ".join(sorted(unknown))
+        )
     query.audiences = _values(params, "audience")
     if set(query.audiences) - set(Audience.values):
-        raise ParameterError("invalid_audience",
-                       _("Unknown audience; use one of: %s.") % ", ".join(Audience.values))
+        raise ParameterError(
+            "invalid_audience", _("Unknown audience; use one of: %s.") % ", ".join(Audience.values)
+        )
     query.languages = _values(params, "language")
     if not all(LANGUAGE.match(code) for code in query.languages):
-        raise ParameterError("invalid_language",
-                       _("A language is a three-letter code such as “fre”."))
+        raise ParameterError(
+            "invalid_language", _("A language is a three-letter code such as “fre”.")
+        )
     buckets = {name for name, *_rest in YEAR_BUCKETS}
     for value in _values(params, "year"):
         if value in buckets:
@@ -81,9 +89,11 @@ def search_query(params: QueryDict) -> SearchQuery:
             query.year_from = int(match[1]) if match[1] else None
             query.year_to = int(match[2]) if match[2] else None
         else:
-            raise ParameterError("invalid_year", _(
-                "A year is a year (“1998”), a range (“1990-1999”, “2000-”) or one of: %s."
-            ) % ", ".join(sorted(buckets)))
+            raise ParameterError(
+                "invalid_year",
+                _("A year is a year (“1998”), a range (“1990-1999”, “2000-”) or one of: %s.")
+                % ", ".join(sorted(buckets)),
+            )
     available = params.get("available", "").strip().lower()
     if available not in TRUE | FALSE:
         raise ParameterError("invalid_available", _("“available” is 1 or 0."))

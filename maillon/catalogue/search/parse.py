@@ -88,7 +88,12 @@ def parse(q: str) -> ParsedQuery:
             continue
         last_token = index == len(tokens) - 1
         for position, word in enumerate(words):
-            prefix = (last_token and ends_open and position == len(words) - 1
-                      and len(word) >= MIN_PREFIX_CHARS and not word.isdigit())
+            prefix = (
+                last_token
+                and ends_open
+                and position == len(words) - 1
+                and len(word) >= MIN_PREFIX_CHARS
+                and not word.isdigit()
+            )
             terms.append(Term(words=[word], prefix=prefix))
     return ParsedQuery(terms=terms[:MAX_TERMS], blank=False)

@@ -29,13 +29,20 @@ def _pattern(word: str, prefix: bool) -> re.Pattern:
 
 def relevance_key(parsed: ParsedQuery) -> Callable[[tuple], tuple]:
     """Sort key over (id, folded title, folded first author) rows, best first."""
-    patterns = [_pattern(word, term.prefix and position == len(term.words) - 1)
-                for term in parsed.positive if not term.isbn
-                for position, word in enumerate(term.words)]
+    patterns = [
+        _pattern(word, term.prefix and position == len(term.words) - 1)
+        for term in parsed.positive
+        if not term.isbn
+        for position, word in enumerate(term.words)
+    ]
 
     def key(row: tuple) -> tuple:
         title, author = row[1] or "", row[2] or ""
-        return (-sum(1 for p in patterns if p.search(title)),
-                -sum(1 for p in patterns if p.search(author)), len(title), row[0])
+        return (
+            -sum(1 for p in patterns if p.search(title)),
+            -sum(1 for p in patterns if p.search(author)),
+            len(title),
+            row[0],
+        )
 
     return key

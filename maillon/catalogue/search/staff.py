@@ -1,10 +1,10 @@
 """For the staff catalogue page: one call from a view, and an optional facets block.
 
-    from maillon.catalogue.search.staff import staff_search
-    def catalogue_search(request):
-        found = staff_search(request.GET)
-        return render(request, "catalogue/search.html", {"found": found})
-    # in the template: {{ found.facets_html }}, {{ found.result.total }}, found.result.hits…
+from maillon.catalogue.search.staff import staff_search
+def catalogue_search(request):
+    found = staff_search(request.GET)
+    return render(request, "catalogue/search.html", {"found": found})
+# in the template: {{ found.facets_html }}, {{ found.result.total }}, found.result.hits…
 """
 
 from __future__ import annotations
@@ -22,8 +22,14 @@ from .params import ParameterError, search_query
 from .types import SearchQuery, SearchResult
 
 # Facet name → query-string parameter that filters on it.
-PARAMETER = {"library": "library", "item_type": "item_type", "audience": "audience",
-             "language": "language", "year": "year", "available": "available"}
+PARAMETER = {
+    "library": "library",
+    "item_type": "item_type",
+    "audience": "audience",
+    "language": "language",
+    "year": "year",
+    "available": "available",
+}
 
 
 @dataclass
@@ -56,8 +62,9 @@ def _facets_template() -> Template:
 def _toggle(params: QueryDict, name: str, value: str) -> str:
     changed = params.copy()
     current = [v for raw in changed.getlist(name) for v in raw.split(",") if v]
-    changed.setlist(name, [v for v in current if v != value] if value in current
-                    else [*current, value])
+    changed.setlist(
+        name, [v for v in current if v != value] if value in current else [*current, value]
+    )
     changed.pop("page", None)
     return "?" + changed.urlencode()
 
@@ -76,6 +83,10 @@ def staff_search(params: QueryDict, per_page: int = 20) -> StaffSearch:
     for name, values in result.facets.items():
         parameter = PARAMETER[name]
         chosen = {v for raw in params.getlist(parameter) for v in raw.split(",") if v}
-        links[name] = [FacetLink(v.value, v.label, v.count, v.value in chosen,
-                                 _toggle(params, parameter, v.value)) for v in values]
+        links[name] = [
+            FacetLink(
+                v.value, v.label, v.count, v.value in chosen, _toggle(params, parameter, v.value)
+            )
+            for v in values
+        ]
     return StaffSearch(query=query, result=result, error=error, links=links)

@@ -19,7 +19,12 @@ YEAR_BUCKETS: tuple[tuple[str, int | None, int | None, object], ...] = (
     ("2020-", 2020, None, _("2020 and after")),
 )
 FACET_NAMES: tuple[str, ...] = (
-    "library", "item_type", "audience", "language", "year", "available",
+    "library",
+    "item_type",
+    "audience",
+    "language",
+    "year",
+    "available",
 )
 MAX_PER_PAGE = 100
 

@@ -13,5 +13,9 @@ register = template.Library()
 def patron_circulation(context, patron) -> dict:
     request = context.get("request")
     user = getattr(request, "user", None)
-    return {"loans": services.loans_of(patron), "holds": services.holds_of(patron),
-            "today": timezone.localdate(), "can_desk": can(user, Action.CIRCULATE)}
+    return {
+        "loans": services.loans_of(patron),
+        "holds": services.holds_of(patron),
+        "today": timezone.localdate(),
+        "can_desk": can(user, Action.CIRCULATE),
+    }

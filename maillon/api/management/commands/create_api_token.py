@@ -18,12 +18,17 @@ class Command(BaseCommand):
     def handle(self, *args, **options) -> None:
         user = get_user_model().objects.filter(username=options["username"]).first()
         if user is None:
-            raise CommandError(_("No account has the username %(name)s.")
-                               % {"name": options["username"]})
+            raise CommandError(
+                _("No account has the username %(name)s.") % {"name": options["username"]}
+            )
         if not user.is_active or not is_staff_member(user):
-            raise CommandError(_("%(name)s has no staff role: the token could do nothing.")
-                               % {"name": user.username})
+            raise CommandError(
+                _("%(name)s has no staff role: the token could do nothing.")
+                % {"name": user.username}
+            )
         _token, key = ApiToken.issue(user, options["name"])
-        self.stderr.write(_("Token created for %(name)s. Keep this key now: it will not be "
-                            "shown again.") % {"name": user.username})
+        self.stderr.write(
+            _("Token created for %(name)s. Keep this key now: it will not be shown again.")
+            % {"name": user.username}
+        )
         self.stdout.write(key)

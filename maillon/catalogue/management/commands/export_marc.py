@@ -26,14 +26,22 @@ class Command(BaseCommand):
         if options["library"]:
             library = Library.objects.filter(code=options["library"].upper()).first()
             if library is None:
-                raise CommandError(_("Unknown library code %(code)s.")
-                                   % {"code": options["library"]})
+                raise CommandError(
+                    _("Unknown library code %(code)s.") % {"code": options["library"]}
+                )
         total = Record.objects.filter(merged_into=None).count()
-        bar = tqdm(total=total, unit=_(" records"), disable=not sys.stderr.isatty(),
-                   file=sys.stderr)
+        bar = tqdm(
+            total=total, unit=_(" records"), disable=not sys.stderr.isatty(), file=sys.stderr
+        )
         with open(options["out"], "wb") as out:
-            written = export_marc(out, library=library, flavour=options["flavour"],
-                                  fmt=options["format"], progress=bar.update)
+            written = export_marc(
+                out,
+                library=library,
+                flavour=options["flavour"],
+                fmt=options["format"],
+                progress=bar.update,
+            )
         bar.close()
-        self.stdout.write(_("%(n)d records written to %(path)s.")
-                          % {"n": written, "path": options["out"]})
+        self.stdout.write(
+            _("%(n)d records written to %(path)s.") % {"n": written, "path": options["out"]}
+        )

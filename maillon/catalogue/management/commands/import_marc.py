@@ -17,14 +17,20 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("file", type=Path)
-        parser.add_argument("--library", required=True,
-                            help=_("Code of the library the file comes from."))
+        parser.add_argument(
+            "--library", required=True, help=_("Code of the library the file comes from.")
+        )
         parser.add_argument("--format", default="auto", choices=["auto", "iso2709", "marcxml"])
         parser.add_argument("--flavour", default="auto", choices=["auto", "unimarc", "marc21"])
-        parser.add_argument("--dry-run", action="store_true",
-                            help=_("Read and check everything, write nothing."))
-        parser.add_argument("--rejects", type=Path, default=None,
-                            help=_("Folder for the reject files (default: var/rejets/)."))
+        parser.add_argument(
+            "--dry-run", action="store_true", help=_("Read and check everything, write nothing.")
+        )
+        parser.add_argument(
+            "--rejects",
+            type=Path,
+            default=None,
+            help=_("Folder for the reject files (default: var/rejets/)."),
+        )
 
     def handle(self, *args, **options):
         path: Path = options["file"]
@@ -34,28 +40,50 @@ class Command(BaseCommand):
         library = Library.objects.filter(code=code).first()
         if library is None:
             known = ", ".join(Library.objects.values_list("code", flat=True))
-            raise CommandError(_("Unknown library code %(code)s. Known codes: %(known)s")
-                               % {"code": code, "known": known or "—"})
+            raise CommandError(
+                _("Unknown library code %(code)s. Known codes: %(known)s")
+                % {"code": code, "known": known or "—"}
+            )
         # The bar follows the bytes read: the size is known at once, however large the file.
-        bar = tqdm(total=path.stat().st_size, unit="B", unit_scale=True, unit_divisor=1024,
-                   disable=not sys.stderr.isatty(), file=sys.stderr)
+        bar = tqdm(
+            total=path.stat().st_size,
+            unit="B",
+            unit_scale=True,
+            unit_divisor=1024,
+            disable=not sys.stderr.isatty(),
+            file=sys.stderr,
+        )
         report = import_marc(
-            path, library, fmt=options["format"], flavour=options["flavour"],
+            path,
+            library,
+            fmt=options["format"],
+            flavour=options["flavour"],
             dry_run=options["dry_run"],
             reject_dir=options["rejects"] or settings.VAR_DIR / "rejets",
-            progress=bar.update)
+            progress=bar.update,
+        )
         bar.close()
         prefix = _("Dry run, nothing written: ") if options["dry_run"] else ""
-        self.stdout.write(prefix + _(
-            "%(read)d records read: %(created)d created, %(merged)d merged, "
-            "%(unchanged)d unchanged, %(rejected)d rejected; %(items)d items added.") % {
-            "read": report.read, "created": report.created, "merged": report.merged,
-            "unchanged": report.unchanged, "rejected": report.rejected,
-            "items": report.items_added})
+        self.stdout.write(
+            prefix
+            + _(
+                "%(read)d records read: %(created)d created, %(merged)d merged, "
+                "%(unchanged)d unchanged, %(rejected)d rejected; %(items)d items added."
+            )
+            % {
+                "read": report.read,
+                "created": report.created,
+                "merged": report.merged,
+                "unchanged": report.unchanged,
+                "rejected": report.rejected,
+                "items": report.items_added,
+            }
+        )
         if report.warnings:
             self.stdout.write(_("%d warnings, for example:") % len(report.warnings))
             for warning in report.warnings[:10]:
                 self.stdout.write(f"  - {warning}")
         if report.reject_file:
-            self.stdout.write(_("Rejected records and their reasons: %s (+ .csv)")
-                              % report.reject_file)
+            self.stdout.write(
+                _("Rejected records and their reasons: %s (+ .csv)") % report.reject_file
+            )

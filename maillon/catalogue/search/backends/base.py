@@ -10,9 +10,22 @@ if TYPE_CHECKING:
     from ..index import Entry
     from ..parse import ParsedQuery
 
-ENTRY_COLUMNS = ("record_id", "libraries", "available_libraries", "item_types", "audience",
-                 "language", "year", "available", "sort_title", "sort_author", "new_at",
-                 "library_bits", "available_bits", "type_bits")
+ENTRY_COLUMNS = (
+    "record_id",
+    "libraries",
+    "available_libraries",
+    "item_types",
+    "audience",
+    "language",
+    "year",
+    "available",
+    "sort_title",
+    "sort_author",
+    "new_at",
+    "library_bits",
+    "available_bits",
+    "type_bits",
+)
 TEXT_COLUMNS = ("title", "authors", "subjects", "series", "publisher", "isbn", "summary")
 
 
@@ -38,8 +51,11 @@ class Sample:
         starts = [self.low + int(i * stride) for i in range(self.slices)]
         # Never overlapping: a record in two windows would be counted twice.
         ends = [*(following - 1 for following in starts[1:]), self.high]
-        return [(start, min(start + width - 1, end))
-                for start, end in zip(starts, ends, strict=True) if start <= end]
+        return [
+            (start, min(start + width - 1, end))
+            for start, end in zip(starts, ends, strict=True)
+            if start <= end
+        ]
 
     def covered(self, windows: bool = True) -> float:
         """The share of the id range the sample really covers."""
@@ -85,16 +101,22 @@ class Backend:
     def match_ids(self, cursor: Any, parsed: ParsedQuery, limit: int) -> list[int]:
         """Ids of up to `limit` text matches (no filter), from the full-text index alone."""
         source, condition, params = self.text_source(parsed)
-        cursor.execute(f"SELECT e.record_id FROM {source} WHERE {condition} LIMIT {limit}",
-                       params)
+        cursor.execute(f"SELECT e.record_id FROM {source} WHERE {condition} LIMIT {limit}", params)
         return [row[0] for row in cursor.fetchall()]
 
     def text_source(self, parsed: ParsedQuery) -> tuple[str, str, list]:
         """FROM clause (exposing the entries as `e`), WHERE condition and its parameters."""
         raise NotImplementedError
 
-    def select(self, columns: str, column_params: list, source: str, where: str,
-               params: list, sample: Sample | None = None) -> tuple[str, list]:
+    def select(
+        self,
+        columns: str,
+        column_params: list,
+        source: str,
+        where: str,
+        params: list,
+        sample: Sample | None = None,
+    ) -> tuple[str, list]:
         """SELECT `columns` over the matches, or over the sample of them only: one arm per
         id window, so that each reads its range of the primary key (or seeks into the
         full-text index) instead of every match."""
@@ -102,9 +124,14 @@ class Backend:
         if not sample:
             return sql, [*column_params, *params]
         arm = f"{sql} AND {self.id_column(source)} BETWEEN %s AND %s"
-        return (" UNION ALL ".join([arm] * len(sample.windows())),
-                [value for low, high in sample.windows()
-                 for value in (*column_params, *params, low, high)])
+        return (
+            " UNION ALL ".join([arm] * len(sample.windows())),
+            [
+                value
+                for low, high in sample.windows()
+                for value in (*column_params, *params, low, high)
+            ],
+        )
 
     def id_column(self, source: str) -> str:
         """The record id column a sample window bounds."""

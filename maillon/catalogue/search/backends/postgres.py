@@ -44,8 +44,9 @@ class PostgresBackend(Backend):
 
     def delete(self, connection: Any, record_ids: list[int]) -> None:
         with connection.cursor() as cursor:
-            cursor.execute("DELETE FROM catalogue_searchentry WHERE record_id = ANY(%s)",
-                           [record_ids])
+            cursor.execute(
+                "DELETE FROM catalogue_searchentry WHERE record_id = ANY(%s)", [record_ids]
+            )
 
     def insert(self, connection: Any, entries: list[Entry]) -> None:
         """COPY into a temporary staging table, then one INSERT … SELECT computing the
@@ -55,19 +56,25 @@ class PostgresBackend(Backend):
         columns = ",".join(ENTRY_COLUMNS)
         texts = [f"t_{name}" for name in TEXT_COLUMNS]
         document = DOCUMENT.replace("%s", "{}").format(
-            "t_title", "t_authors", "t_subjects", "t_series", "t_publisher", "t_isbn",
-            "t_summary")
+            "t_title", "t_authors", "t_subjects", "t_series", "t_publisher", "t_isbn", "t_summary"
+        )
         blanks = ", ".join(f"''::text AS {t}" for t in texts)
         with connection.cursor() as cursor:
-            cursor.execute(f"CREATE TEMP TABLE IF NOT EXISTS {STAGE} AS SELECT {columns}, "
-                           f"{blanks} FROM catalogue_searchentry WITH NO DATA")
+            cursor.execute(
+                f"CREATE TEMP TABLE IF NOT EXISTS {STAGE} AS SELECT {columns}, "
+                f"{blanks} FROM catalogue_searchentry WITH NO DATA"
+            )
             with cursor.cursor.copy(
-                    f"COPY {STAGE} ({columns}, {', '.join(texts)}) FROM STDIN") as copy:
+                f"COPY {STAGE} ({columns}, {', '.join(texts)}) FROM STDIN"
+            ) as copy:
                 for e in entries:
-                    copy.write_row([*self.entry_row(e),
-                                    *(getattr(e, name) for name in TEXT_COLUMNS)])
-            cursor.execute(f"INSERT INTO catalogue_searchentry ({columns}, document) "
-                           f"SELECT {columns}, {document} FROM {STAGE}")
+                    copy.write_row(
+                        [*self.entry_row(e), *(getattr(e, name) for name in TEXT_COLUMNS)]
+                    )
+            cursor.execute(
+                f"INSERT INTO catalogue_searchentry ({columns}, document) "
+                f"SELECT {columns}, {document} FROM {STAGE}"
+            )
             cursor.execute(f"DELETE FROM {STAGE}")
 
     def clear(self, connection: Any) -> None:
@@ -84,8 +91,9 @@ class PostgresBackend(Backend):
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1 FROM pg_indexes WHERE indexname = %s", [GIN_INDEX])
             if cursor.fetchone() is None:
-                cursor.execute(f"CREATE INDEX {GIN_INDEX} ON catalogue_searchentry "
-                               "USING gin (document)")
+                cursor.execute(
+                    f"CREATE INDEX {GIN_INDEX} ON catalogue_searchentry USING gin (document)"
+                )
             cursor.execute("ANALYZE catalogue_searchentry")
 
     def session_settings(self) -> list[str]:
@@ -96,8 +104,15 @@ class PostgresBackend(Backend):
         # would start wherever another scan of the table happens to be.
         return ["SET jit = off", "SET synchronize_seqscans = off"]
 
-    def select(self, columns: str, column_params: list, source: str, where: str,
-               params: list, sample: Sample | None = None) -> tuple[str, list]:
+    def select(
+        self,
+        columns: str,
+        column_params: list,
+        source: str,
+        where: str,
+        params: list,
+        sample: Sample | None = None,
+    ) -> tuple[str, list]:
         """Small windows: one arm each, the primary key read and each entry's document
         checked. Wide ones: a single statement, so that the GIN index is scanned once and
         its matches intersected with the windows' primary-key ranges (a BitmapAnd)."""
@@ -105,9 +120,14 @@ class PostgresBackend(Backend):
             return super().select(columns, column_params, source, where, params, sample)
         windows = sample.windows()
         clause = " OR ".join(["e.record_id BETWEEN %s AND %s"] * len(windows))
-        return (f"SELECT {columns} FROM {source} WHERE {where} AND ({clause})",
-                [*column_params, *params, *(bound for window in windows for bound in window)])
+        return (
+            f"SELECT {columns} FROM {source} WHERE {where} AND ({clause})",
+            [*column_params, *params, *(bound for window in windows for bound in window)],
+        )
 
     def text_source(self, parsed: ParsedQuery) -> tuple[str, str, list]:
-        return ("catalogue_searchentry e",
-                f"e.document @@ to_tsquery('{CONFIG}', %s)", [tsquery(parsed)])
+        return (
+            "catalogue_searchentry e",
+            f"e.document @@ to_tsquery('{CONFIG}', %s)",
+            [tsquery(parsed)],
+        )

@@ -39,8 +39,9 @@ class SqliteBackend(Backend):
         marks = ",".join(["%s"] * len(record_ids))
         with connection.cursor() as cursor:
             cursor.execute(f"DELETE FROM {FTS} WHERE rowid IN ({marks})", record_ids)
-            cursor.execute(f"DELETE FROM catalogue_searchentry WHERE record_id IN ({marks})",
-                           record_ids)
+            cursor.execute(
+                f"DELETE FROM catalogue_searchentry WHERE record_id IN ({marks})", record_ids
+            )
 
     def insert(self, connection: Any, entries: list[Entry]) -> None:
         if not entries:
@@ -56,10 +57,12 @@ class SqliteBackend(Backend):
         with connection.cursor() as cursor:
             cursor.executemany(
                 f"INSERT INTO catalogue_searchentry ({','.join(ENTRY_COLUMNS)}) VALUES ({marks})",
-                rows)
+                rows,
+            )
             cursor.executemany(
                 f"INSERT INTO {FTS} (rowid, {','.join(TEXT_COLUMNS)}) VALUES ({text_marks})",
-                [[e.record_id, *(getattr(e, c) for c in TEXT_COLUMNS)] for e in entries])
+                [[e.record_id, *(getattr(e, c) for c in TEXT_COLUMNS)] for e in entries],
+            )
 
     def clear(self, connection: Any) -> None:
         with connection.cursor() as cursor:
@@ -77,16 +80,29 @@ class SqliteBackend(Backend):
         return ["PRAGMA mmap_size = 1073741824", "PRAGMA cache_size = -32768"]
 
     def text_source(self, parsed: ParsedQuery) -> tuple[str, str, list]:
-        return (f"{FTS} JOIN catalogue_searchentry e ON e.record_id = {FTS}.rowid",
-                f"{FTS} MATCH %s", [match_expression(parsed)])
+        return (
+            f"{FTS} JOIN catalogue_searchentry e ON e.record_id = {FTS}.rowid",
+            f"{FTS} MATCH %s",
+            [match_expression(parsed)],
+        )
 
-    def select(self, columns: str, column_params: list, source: str, where: str,
-               params: list, sample: Sample | None = None) -> tuple[str, list]:
+    def select(
+        self,
+        columns: str,
+        column_params: list,
+        source: str,
+        where: str,
+        params: list,
+        sample: Sample | None = None,
+    ) -> tuple[str, list]:
         if sample and sample.prefix and FTS in source:
             # One pass over the doclist, joining only every n-th match: FTS5 would merge a
             # prefix term's doclists again for each id window.
-            return (f"SELECT {columns} FROM {source} WHERE {where} "
-                    f"AND {FTS}.rowid %% {sample.step} = 0", [*column_params, *params])
+            return (
+                f"SELECT {columns} FROM {source} WHERE {where} "
+                f"AND {FTS}.rowid %% {sample.step} = 0",
+                [*column_params, *params],
+            )
         return super().select(columns, column_params, source, where, params, sample)
 
     def id_column(self, source: str) -> str:
@@ -97,6 +113,8 @@ class SqliteBackend(Backend):
         return sample.covered(windows=FTS not in source or not sample.prefix)
 
     def match_ids(self, cursor: Any, parsed: ParsedQuery, limit: int) -> list[int]:
-        cursor.execute(f"SELECT rowid FROM {FTS} WHERE {FTS} MATCH %s LIMIT {limit}",
-                       [match_expression(parsed)])
+        cursor.execute(
+            f"SELECT rowid FROM {FTS} WHERE {FTS} MATCH %s LIMIT {limit}",
+            [match_expression(parsed)],
+        )
         return [row[0] for row in cursor.fetchall()]

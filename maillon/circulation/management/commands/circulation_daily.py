@@ -14,8 +14,12 @@ class Command(BaseCommand):
     help = _("Expire holds not picked up, resume suspended holds, anonymise old loan history.")
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--date", type=dt.date.fromisoformat, default=None,
-                            help=_("Run as if today were this date (YYYY-MM-DD)."))
+        parser.add_argument(
+            "--date",
+            type=dt.date.fromisoformat,
+            default=None,
+            help=_("Run as if today were this date (YYYY-MM-DD)."),
+        )
 
     def handle(self, *args, **options) -> None:
         today = options["date"] or timezone.localdate()
@@ -24,7 +28,15 @@ class Command(BaseCommand):
             decision = outcome.decision
             self.stdout.write(f"{decision.item.barcode}: {decision.message}")
         counts = anonymise_history(today)
-        self.stdout.write(_("%(holds)d holds expired; %(loans)d loans, %(anon_holds)d holds and "
-                            "%(notices)d notices anonymised.") % {
-            "holds": len(outcomes), "loans": counts["loans"], "anon_holds": counts["holds"],
-            "notices": counts["notices"]})
+        self.stdout.write(
+            _(
+                "%(holds)d holds expired; %(loans)d loans, %(anon_holds)d holds and "
+                "%(notices)d notices anonymised."
+            )
+            % {
+                "holds": len(outcomes),
+                "loans": counts["loans"],
+                "anon_holds": counts["holds"],
+                "notices": counts["notices"],
+            }
+        )

@@ -14,15 +14,28 @@ class Command(BaseCommand):
     help = _("Send the notices by e-mail: holds ready, loans due soon, overdue loans.")
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--date", type=dt.date.fromisoformat, default=None,
-                            help=_("Run as if today were this date (YYYY-MM-DD)."))
+        parser.add_argument(
+            "--date",
+            type=dt.date.fromisoformat,
+            default=None,
+            help=_("Run as if today were this date (YYYY-MM-DD)."),
+        )
 
     def handle(self, *args, **options) -> None:
         report = send_notices(options["date"] or timezone.localdate())
-        self.stdout.write(_("%(ready)d “hold ready”, %(soon)d “due soon” and %(overdue)d "
-                            "“overdue” messages sent.") % {
-            "ready": report.sent["hold_ready"], "soon": report.sent["due_soon"],
-            "overdue": report.sent["overdue"]})
+        self.stdout.write(
+            _(
+                "%(ready)d “hold ready”, %(soon)d “due soon” and %(overdue)d "
+                "“overdue” messages sent."
+            )
+            % {
+                "ready": report.sent["hold_ready"],
+                "soon": report.sent["due_soon"],
+                "overdue": report.sent["overdue"],
+            }
+        )
         if report.failed:
-            raise CommandError(_("%(count)d messages could not be sent; they will be tried "
-                                 "again next time.") % {"count": report.failed})
+            raise CommandError(
+                _("%(count)d messages could not be sent; they will be tried again next time.")
+                % {"count": report.failed}
+            )

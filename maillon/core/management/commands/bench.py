@@ -27,8 +27,13 @@ DEFAULT_PG = "postgres://postgres@127.0.0.1:5432/maillon_bench"
 def _worker(url: str, *args: str) -> dict:
     """Run one step in a child process on the benchmark database; it prints JSON."""
     env = {**os.environ, "MAILLON_DATABASE_URL": url}
-    done = subprocess.run([sys.executable, "-m", "maillon.bench.worker", *args], env=env,
-                          capture_output=True, text=True, check=False)
+    done = subprocess.run(
+        [sys.executable, "-m", "maillon.bench.worker", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     if done.returncode:
         raise CommandError(done.stderr.strip().splitlines()[-1] if done.stderr else args[0])
     return json.loads(done.stdout.strip().splitlines()[-1])
@@ -42,8 +47,7 @@ def _postgres_url(records: int) -> str | None:
     base, name = url.rsplit("/", 1)
     try:
         with psycopg.connect(f"{base}/postgres", autocommit=True, connect_timeout=3) as conn:
-            exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s",
-                                  [name]).fetchone()
+            exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
             if not exists:
                 conn.execute(f'CREATE DATABASE "{name}"')
     except psycopg.Error:
@@ -52,29 +56,40 @@ def _postgres_url(records: int) -> str | None:
 
 
 class Command(BaseCommand):
-    help = _("Measure search (and other registered benchmarks) on generated catalogues and "
-             "write docs/benchmarks.md.")
+    help = _(
+        "Measure search (and other registered benchmarks) on generated catalogues and "
+        "write docs/benchmarks.md."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--records", type=int, default=100_000)
-        parser.add_argument("--only", default="search,import",
-                            help=_("Comma-separated benchmarks to run (search, import, "
-                                   "circulation, opac)."))
-        parser.add_argument("--import-records", type=int, default=50_000,
-                            help=_("Records in the generated UNIMARC file of the import "
-                                   "benchmark."))
-        parser.add_argument("--profile", action="store_true",
-                            help=_("Profile the import and print its most expensive "
-                                   "functions."))
+        parser.add_argument(
+            "--only",
+            default="search,import",
+            help=_("Comma-separated benchmarks to run (search, import, circulation, opac)."),
+        )
+        parser.add_argument(
+            "--import-records",
+            type=int,
+            default=50_000,
+            help=_("Records in the generated UNIMARC file of the import benchmark."),
+        )
+        parser.add_argument(
+            "--profile",
+            action="store_true",
+            help=_("Profile the import and print its most expensive functions."),
+        )
         parser.add_argument("--seed", type=int, default=1)
         parser.add_argument("--rounds", type=int, default=3)
         parser.add_argument("--no-postgres", action="store_true")
 
     def handle(self, *args, **options):
         benchmarks: dict[str, Callable[[dict], None]] = {
-            "search": self.search, "import": self.import_,
+            "search": self.search,
+            "import": self.import_,
             "circulation": partial(circulation_benchmark, self),
-            "opac": partial(opac_benchmark, self)}
+            "opac": partial(opac_benchmark, self),
+        }
         wanted = [name.strip() for name in options["only"].split(",") if name.strip()]
         for name in wanted:
             if name not in benchmarks:
@@ -97,19 +112,21 @@ class Command(BaseCommand):
         records = options["records"]
         runs: dict[str, dict] = {}
         for database, url in self.databases(records, not options["no_postgres"]).items():
-            self.stdout.write(_("%(db)s: preparing %(n)d records…") % {"db": database,
-                                                                     "n": records})
+            self.stdout.write(
+                _("%(db)s: preparing %(n)d records…") % {"db": database, "n": records}
+            )
             prepared = _worker(url, "prepare", str(records), str(options["seed"]))
             self.stdout.write(_("%s: measuring…") % database)
-            runs[database] = {**_worker(url, "search", str(options["rounds"])),
-                              "prepare": prepared}
+            runs[database] = {**_worker(url, "search", str(options["rounds"])), "prepare": prepared}
         server = runs.get("PostgreSQL", {}).get("server")
         command = f"maillon bench --records {records} --only search"
         write_section("search", search_markdown(runs, records, machine(server), command))
         for database, run in runs.items():
             for name, figures in run["sets"].items():
-                self.stdout.write(f"{database:10} {name:16} median {figures['median']:6.1f} ms"
-                                  f"  p95 {figures['p95']:6.1f} ms")
+                self.stdout.write(
+                    f"{database:10} {name:16} median {figures['median']:6.1f} ms"
+                    f"  p95 {figures['p95']:6.1f} ms"
+                )
 
     def import_(self, options: dict) -> None:
         """A fresh SQLite database each run: the import is measured from empty tables."""
@@ -128,8 +145,10 @@ class Command(BaseCommand):
             stale.unlink(missing_ok=True)
         command = f"maillon bench --only import --import-records {records}"
         write_section("import", import_markdown(run, machine(), command))
-        self.stdout.write(f"pymarc {run['pymarc_rate']:8.0f} records/s  import "
-                          f"{run['import_rate']:8.0f} records/s  ratio "
-                          f"{run['import_rate'] / run['pymarc_rate']:.2f}")
+        self.stdout.write(
+            f"pymarc {run['pymarc_rate']:8.0f} records/s  import "
+            f"{run['import_rate']:8.0f} records/s  ratio "
+            f"{run['import_rate'] / run['pymarc_rate']:.2f}"
+        )
         if run.get("profile"):
             self.stdout.write(run["profile"])

@@ -11,8 +11,9 @@ class Command(BaseCommand):
     help = _("Create or refresh the demo network and serve Maillon.")
 
     def add_arguments(self, parser):
-        parser.add_argument("--no-serve", action="store_true",
-                            help=_("Prepare the database without serving."))
+        parser.add_argument(
+            "--no-serve", action="store_true", help=_("Prepare the database without serving.")
+        )
         parser.add_argument("--port", type=int, default=8000)
         parser.add_argument("--host", default="127.0.0.1")
 
@@ -20,8 +21,9 @@ class Command(BaseCommand):
         call_command("migrate", interactive=False, verbosity=0)
         accounts = build_demo(progress=self.stdout)
         self.stdout.write("")
-        self.stdout.write(self.style.SUCCESS(_("Demo network ready. Accounts (password: %s):")
-                                             % DEMO_PASSWORD))
+        self.stdout.write(
+            self.style.SUCCESS(_("Demo network ready. Accounts (password: %s):") % DEMO_PASSWORD)
+        )
         width = max(len(username) for username, _d in accounts)
         for username, description in accounts:
             self.stdout.write(f"  {username.ljust(width)}  {description}")

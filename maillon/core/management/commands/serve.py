@@ -15,24 +15,35 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--host", default=os.environ.get("MAILLON_HOST", "127.0.0.1"))
         parser.add_argument("--port", type=int, default=int(os.environ.get("MAILLON_PORT", 8000)))
-        parser.add_argument("--workers", type=int,
-                            default=int(os.environ.get("MAILLON_WORKERS", 2)))
-        parser.add_argument("--threads", type=int,
-                            default=int(os.environ.get("MAILLON_THREADS", 4)))
+        parser.add_argument(
+            "--workers", type=int, default=int(os.environ.get("MAILLON_WORKERS", 2))
+        )
+        parser.add_argument(
+            "--threads", type=int, default=int(os.environ.get("MAILLON_THREADS", 4))
+        )
 
     def handle(self, *args, **options):
         if not settings.DEBUG:
             call_command("collectstatic", interactive=False, verbosity=0)
         address = f"{options['host']}:{options['port']}"
-        self.stdout.write(_("Maillon is served on http://%(address)s/ (Ctrl+C to stop).")
-                          % {"address": address})
+        self.stdout.write(
+            _("Maillon is served on http://%(address)s/ (Ctrl+C to stop).") % {"address": address}
+        )
         self.stdout.flush()
         args = [
-            sys.executable, "-m", "gunicorn", "maillon.wsgi:application",
-            "--bind", address,
-            "--workers", str(options["workers"]),
-            "--threads", str(options["threads"]),
-            "--access-logfile", "-" if settings.DEBUG else os.devnull,
-            "--graceful-timeout", "5",
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "maillon.wsgi:application",
+            "--bind",
+            address,
+            "--workers",
+            str(options["workers"]),
+            "--threads",
+            str(options["threads"]),
+            "--access-logfile",
+            "-" if settings.DEBUG else os.devnull,
+            "--graceful-timeout",
+            "5",
         ]
         os.execv(sys.executable, args)
