@@ -35,18 +35,14 @@ from maillon.catalogue.records import (
     parse_marc,
     records_changed,
 )
+from maillon.core.errors import DomainError
 from maillon.core.validation import first_error
 from maillon.network.models import Library, code_validator
 from maillon.network.permissions import Action, require
 
 
-class CatalogueError(Exception):
-    """A refused change: a stable `code` for machines and a French `message` for people."""
-
-    def __init__(self, code: str, message: str, *, field: str | None = None):
-        super().__init__(message)
-        self.code, self.message = code, message
-        self.field = field  # the form field the message belongs to, when there is one
+class CatalogueError(DomainError):
+    """A refused change to the catalogue."""
 
 
 def check_barcode(barcode: str, *, exclude_item: int | None = None) -> str:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from maillon.core.errors import DomainError
 
-class CirculationError(Exception):
+
+class CirculationError(DomainError):
     """A refused operation: a stable `code` for programs, a French `message` for people.
 
     `overridable` says a librarian (MANAGE at the desk's library) may force the operation with a
@@ -21,11 +23,5 @@ class CirculationError(Exception):
         overridable: bool = False,
         details: dict[str, Any] | None = None,
     ) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
+        super().__init__(code, message, details=details)
         self.overridable = overridable
-        self.details = details or {}
-
-    def __repr__(self) -> str:
-        return f"CirculationError({self.code!r}, {self.message!r})"

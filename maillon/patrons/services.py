@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from maillon.core.errors import DomainError
 from maillon.core.validation import first_error
 from maillon.network.models import Library, Partner
 from maillon.network.permissions import Action, can, require
@@ -35,8 +36,8 @@ from maillon.patrons.models import (
 )
 
 
-class PatronError(Exception):
-    """A refused change: `code` is stable for programs, `message` is for people."""
+class PatronError(DomainError):
+    """A refused change to a patron's record; `candidates` are the possible duplicates found."""
 
     def __init__(
         self,
@@ -46,10 +47,7 @@ class PatronError(Exception):
         field: str | None = None,
         candidates: list[Patron] | None = None,
     ) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
-        self.field = field  # the form field the message belongs to, when there is one
+        super().__init__(code, message, field=field)
         self.candidates = candidates or []
 
 
