@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from maillon.catalogue.marc.extract import extract
+from maillon.catalogue.marc.flavour import Flavour, as_flavour
 from maillon.catalogue.marc.writer import RecordFields, build_record
 from maillon.catalogue.models import (
     Collection,
@@ -52,7 +53,9 @@ def check_barcode(barcode: str, *, exclude_item: int | None = None) -> str:
             "barcode_format",
             _("The barcode %(barcode)s does not have the network's format.") % {"barcode": barcode},
         )
-    taken = Item.objects.filter(barcode=barcode).exclude(pk=exclude_item)
+    taken = Item.objects.filter(barcode=barcode)
+    if exclude_item is not None:
+        taken = taken.exclude(pk=exclude_item)
     if taken.exists():
         raise CatalogueError(
             "barcode_taken",
@@ -62,7 +65,7 @@ def check_barcode(barcode: str, *, exclude_item: int | None = None) -> str:
 
 
 def _apply_fields(record: Record, fields: RecordFields) -> None:
-    flavour = record.flavour or "unimarc"
+    flavour = as_flavour(record.flavour or "unimarc")
     marc = build_record(fields, flavour)
     if record.pk and record.marc:
         # Keep the fields the form does not show (notes, other identifiers, local fields).
@@ -126,7 +129,7 @@ FORM_TAGS = {
 }
 
 
-def _merge_marc(old, new, flavour: str):
+def _merge_marc(old, new, flavour: Flavour):
     written = FORM_TAGS[flavour] | {f.tag for f in new.fields}
     kept = [f for f in old.fields if f.tag not in written]
     new.fields = sorted(new.fields + kept, key=lambda f: f.tag)
@@ -160,7 +163,7 @@ def update_record(actor, record: Record, fields: RecordFields) -> Record:
 
 
 def _remember_identifiers(record: Record) -> None:
-    data = extract(marc_record(record), record.flavour)
+    data = extract(marc_record(record), as_flavour(record.flavour))
     RecordIdentifier.objects.bulk_create(
         [RecordIdentifier(record=record, value=v) for v in identifier_values(data)],
         ignore_conflicts=True,
@@ -231,7 +234,7 @@ def undo_merge(actor, merge: RecordMerge) -> Record:
         raise CatalogueError("merge_undone", _("This merge was already undone."))
     Record.objects.select_for_update().get(pk=merge.record_id)
     incoming = parse_marc(merge.incoming_marc)
-    data = extract(incoming, merge.incoming_flavour)
+    data = extract(incoming, as_flavour(merge.incoming_flavour))
     fields = fields_from_data(data)
     fields["match_key"] = ""  # a split record must not attract the next import again
     split = Record.objects.create(**fields, marc=bytes(merge.incoming_marc))
@@ -464,7 +467,7 @@ def _check_code(
         raise CatalogueError("code_taken", taken_message % {"code": setting.code}, field="code")
 
 
-def _save_setting(setting: models.Model, taken_message: str) -> None:
+def _save_setting(setting: ItemType | Collection, taken_message: str) -> None:
     try:
         setting.full_clean(validate_unique=False)
     except ValidationError as exc:

@@ -243,7 +243,7 @@ def set_patron_password(actor, patron: Patron, raw_password: str | None) -> Patr
         patron.password = make_password(None)
     else:
         try:
-            password_validation.validate_password(raw_password, user=patron)
+            password_validation.validate_password(raw_password, user=patron)  # type: ignore[arg-type]
         except ValidationError as exc:
             raise PatronError("password_weak", " ".join(exc.messages), field="password") from exc
         patron.password = make_password(raw_password)
@@ -256,7 +256,7 @@ def set_own_password(patron: Patron, raw_password: str) -> Patron:
     """The patron choosing their password themself (reset link, first password)."""
     patron = Patron.objects.select_for_update().get(pk=patron.pk)
     try:
-        password_validation.validate_password(raw_password, user=patron)
+        password_validation.validate_password(raw_password, user=patron)  # type: ignore[arg-type]
     except ValidationError as exc:
         raise PatronError("password_weak", " ".join(exc.messages), field="password") from exc
     patron.password = make_password(raw_password)
@@ -338,8 +338,7 @@ def _check_person(patron: Patron, day: dt.date, changed: set[str] | None = None)
     patron.first_name = (patron.first_name or "").strip()
     if not patron.surname:
         raise PatronError("surname_missing", _("Enter the surname."), field="surname")
-    is_new = changed is None
-    if not category.is_active and (is_new or "category" in changed):
+    if not category.is_active and (changed is None or "category" in changed):
         raise PatronError(
             "category_inactive", _("This category is no longer offered."), field="category"
         )
@@ -367,7 +366,7 @@ def _check_person(patron: Patron, day: dt.date, changed: set[str] | None = None)
             "birth_date_future", _("The birth date is in the future."), field="birth_date"
         )
     age = age_on(patron.birth_date, day)
-    age_checked = is_new or bool({"category", "birth_date"} & changed)
+    age_checked = changed is None or bool({"category", "birth_date"} & changed)
     if age_checked and not category.accepts_age(age):
         raise PatronError(
             "age_outside_category",
