@@ -36,6 +36,7 @@ from maillon.catalogue.records import (
     parse_marc,
     records_changed,
 )
+from maillon.core import usage
 from maillon.core.errors import DomainError
 from maillon.core.validation import first_error
 from maillon.network.models import Library, code_validator
@@ -311,15 +312,11 @@ def delete_source_code(actor, mapping) -> None:
 # (The importer's fallback codes, codes.ITEM_TYPE_FOR_DOC, degrade to another type if renamed.)
 
 
-def _in_words(items: int, rules: int = 0, mappings: int = 0) -> list[str]:
-    """ "12 items", "1 loan rule"… for the counts that are not zero."""
+def _in_words(items: int, mappings: int = 0) -> list[str]:
+    """ "12 items", "1 import mapping"… for the counts that are not zero."""
     words = []
     if items:
         words.append(ngettext("%(count)d item", "%(count)d items", items) % {"count": items})
-    if rules:
-        words.append(
-            ngettext("%(count)d loan rule", "%(count)d loan rules", rules) % {"count": rules}
-        )
     if mappings:
         words.append(
             ngettext("%(count)d import mapping", "%(count)d import mappings", mappings)
@@ -329,22 +326,16 @@ def _in_words(items: int, rules: int = 0, mappings: int = 0) -> list[str]:
 
 
 def item_type_uses(item_type: ItemType, *, deleting: bool = False) -> list[str]:
-    """What refers to `item_type` by row or by code, in words; empty: unused.
-
-    Loan rules refer to the type's row, not its code: they only stop a delete (the rule would
-    go with the type, CASCADE, without anyone having decided it)."""
-    from maillon.circulation.models import Loan, LoanRule  # circulation builds on the catalogue
-
+    """What refers to `item_type` by row or by code, in words; empty: unused. The apps above
+    the catalogue add theirs (loan rules, the loan history) through core.usage."""
     uses = _in_words(
         items=Item.objects.filter(item_type=item_type).count(),
-        rules=LoanRule.objects.filter(item_type=item_type).count() if deleting else 0,
         mappings=SourceCode.objects.filter(
             kind=SourceCode.Kind.ITEM_TYPE, target__iexact=item_type.code
         ).count(),
     )
-    # The loan history has no index on the code: read only when nothing else decided already.
-    if not uses and Loan.objects.filter(item_type_code=item_type.code).exists():
-        uses.append(_("the loan history"))
+    for words in usage.answers("item_type_uses", item_type, deleting=deleting, known=uses):
+        uses += words
     return uses
 
 

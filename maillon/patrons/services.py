@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from maillon.core import usage
 from maillon.core.errors import DomainError
 from maillon.core.validation import first_error
 from maillon.network.models import Library, Partner
@@ -449,15 +450,11 @@ def category_code_in_use(category: PatronCategory) -> bool:
     """Does anything know the category by its code? Patrons (the API registers and shows
     them by category code) and loans and holds, whose statistics keep the code after
     anonymisation: a new code would split one category's figures in two."""
-    from maillon.circulation.models import Hold, Loan  # circulation builds on patrons
-
     if category.patrons.exists():
         return True
-    # History is scanned only when no patron holds the category (rare, and a big table).
-    return (
-        Loan.objects.filter(patron_category_code=category.code).exists()
-        or Hold.objects.filter(patron_category_code=category.code).exists()
-    )
+    # History (circulation's, through core.usage) is scanned only when no patron holds the
+    # category (rare, and a big table).
+    return any(usage.answers("category_code_in_use", category))
 
 
 def _category_code_taken(code: str) -> PatronError:
