@@ -16,7 +16,6 @@ from django.utils.translation import gettext as _
 
 from maillon.circulation.errors import CirculationError
 from maillon.circulation.models import LoanRule, NetworkPolicy
-from maillon.network.models import Library
 
 __all__ = ["RuleBook", "RuleExplanation", "explain_rule", "policy", "rule_for"]
 
@@ -100,7 +99,3 @@ def explain_rule(library, category, item_type) -> RuleExplanation:
 
 def policy() -> NetworkPolicy:
     return NetworkPolicy.current()
-
-
-def library_of(value: Library | int) -> Library:
-    return value if isinstance(value, Library) else Library.objects.get(pk=value)

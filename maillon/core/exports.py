@@ -27,7 +27,6 @@ from openpyxl.styles import Font
 # the semicolon is what they expect where the comma is the decimal separator.
 BOM = "\ufeff"
 DELIMITER = ";"
-FORMATS = ("csv", "xlsx")
 FORMULA_START = tuple("=+-@\t\r")
 _SIGNED_NUMBER = re.compile(r"[+-][0-9][0-9 .,]*")
 BOLD = Font(bold=True)
