@@ -1,6 +1,7 @@
 """Django settings, all read from MAILLON_* environment variables (see README)."""
 
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -83,9 +84,11 @@ TEMPLATES = [
 ]
 
 
-def database_settings(url: str) -> dict:
+def database_settings(url: str) -> dict[str, Any]:
     try:
-        config = dj_database_url.parse(url, conn_max_age=env_int("MAILLON_DB_CONN_MAX_AGE", 60))
+        config: dict[str, Any] = dict(
+            dj_database_url.parse(url, conn_max_age=env_int("MAILLON_DB_CONN_MAX_AGE", 60))
+        )
     except Exception as exc:  # dj_database_url raises several kinds of errors
         raise ImproperlyConfigured(
             f"MAILLON_DATABASE_URL n'est pas une adresse de base de données valide : {url!r}"

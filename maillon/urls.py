@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from maillon.core import auth_views as maillon_auth
-from maillon.core import views as core_views
+from maillon.network.home_views import home
 
 handler403 = "maillon.core.views.permission_denied"
 handler404 = "maillon.opac.views.page_not_found"
@@ -36,7 +36,7 @@ account_patterns = [
 ]
 
 staff_patterns = [
-    path("", core_views.home, name="home"),
+    path("", home, name="home"),
     path("compte/", include(account_patterns)),
     path("reseau/", include("maillon.network.urls")),
     path("catalogue/", include("maillon.catalogue.urls")),

@@ -183,7 +183,7 @@ def _figures(values: list[float]) -> dict:
 
 
 def _lend_and_return(
-    pool: list[str], checkout: Callable[[str], None], checkin: Callable[[str], None]
+    pool: list[str], checkout: Callable[..., object], checkin: Callable[[str], object]
 ) -> dict:
     out, back = [], []
     for barcode in pool:
@@ -290,7 +290,8 @@ class Server:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError("gunicorn stopped: " + self.process.stderr.read().decode())
+                stderr = self.process.stderr.read() if self.process.stderr else b""
+                raise RuntimeError("gunicorn stopped: " + stderr.decode())
             try:
                 socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
                 return self
@@ -306,7 +307,8 @@ class Server:
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait()
-        self.process.stderr.close()
+        if self.process.stderr:
+            self.process.stderr.close()
 
 
 class ApiClient:

@@ -39,7 +39,8 @@ def run_benchmark(command: BaseCommand, options: dict) -> None:
     from maillon.core.management.commands.bench import _worker
 
     runs: dict[str, dict] = {}
-    for database, url in command.databases(options["records"], not options["no_postgres"]).items():
+    databases = command.databases(options["records"], not options["no_postgres"])  # type: ignore[attr-defined]
+    for database, url in databases.items():
         command.stdout.write(_("%s: building the circulation network and measuring…") % database)
         runs[database] = _worker(
             fresh_database(url), "circulation", str(options["seed"]), str(SAMPLES)

@@ -320,7 +320,7 @@ class Writer:
 
 
 def _next_id(model: type[models.Model]) -> int:
-    last = model.objects.order_by("-id").values_list("id", flat=True).first()
+    last = model._default_manager.order_by("-id").values_list("id", flat=True).first()
     return (last or 0) + 1
 
 

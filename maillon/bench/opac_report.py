@@ -37,7 +37,8 @@ def run_benchmark(command: BaseCommand, options: dict) -> None:
 
     records = options["records"]
     runs: dict[str, dict] = {}
-    for database, url in command.databases(records, not options["no_postgres"]).items():
+    databases = command.databases(records, not options["no_postgres"])  # type: ignore[attr-defined]
+    for database, url in databases.items():
         command.stdout.write(_("%(db)s: preparing %(n)d records…") % {"db": database, "n": records})
         _worker(url, "prepare", str(records), str(options["seed"]))
         command.stdout.write(_("%s: measuring the public pages…") % database)

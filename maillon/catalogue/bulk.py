@@ -9,6 +9,7 @@ write transaction keeps other writers out until commit).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any, cast
 
 from django.db import connection, models
 
@@ -20,15 +21,16 @@ def insert_rows(
     if not rows:
         return []
     meta = model._meta
-    columns = [meta.get_field(name) for name in fields]
+    columns = [cast(models.Field, meta.get_field(name)) for name in fields]
     prepare = [_preparer(field) for field in columns]
+    assert meta.pk is not None and meta.pk.column is not None
     table, pk = meta.db_table, meta.pk.column
     quote = connection.ops.quote_name
     with connection.cursor() as cursor:
         ids = _reserve_ids(cursor, table, pk, len(rows))
-        names = ", ".join(quote(c) for c in [pk, *(f.column for f in columns)])
+        names = ", ".join(quote(c) for c in [pk, *(cast(str, f.column) for f in columns)])
         marks = ", ".join(["%s"] * (len(columns) + 1))
-        values = [
+        values: list[tuple[Any, ...]] = [
             (pk_value, *[p(v) if p else v for p, v in zip(prepare, row, strict=True)])
             for pk_value, row in zip(ids, rows, strict=True)
         ]

@@ -23,7 +23,7 @@ STATUS_FOR_FLAG = {
     "withdrawn": ItemStatus.WITHDRAWN,
     "notforloan": ItemStatus.NOT_FOR_LOAN,
 }
-FLAG_FOR_STATUS = {v: k for k, v in STATUS_FOR_FLAG.items()}
+FLAG_FOR_STATUS: dict[str, str] = {v: k for k, v in STATUS_FOR_FLAG.items()}
 
 
 @dataclass

@@ -77,6 +77,8 @@ def build_catalogue(records: int | None = None) -> str:
     records = records or settings.MAILLON_DEMO_RECORDS
     codes = list(Library.objects.order_by("code").values_list("code", flat=True))
     head = Library.objects.filter(kind=LibraryKind.HEAD).first()
+    if head is None:
+        raise RuntimeError("the demo network has no head library")
     path = demo_file(Path(settings.VAR_DIR) / "demo" / "catalogue-demo.mrc", records, codes)
     report = import_marc(path, head, reject_dir=Path(settings.VAR_DIR) / "rejets")
     return (

@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from maillon.catalogue.marc import iso2709, marcxml
+from maillon.catalogue.marc.flavour import Flavour
 from maillon.catalogue.marc.iso2709 import MarcError
 from maillon.catalogue.marc.writer import utf8_fields, utf8_leader
 from maillon.catalogue.records import export_records
@@ -20,7 +21,7 @@ log = logging.getLogger(__name__)
 
 # Roles that work for the whole network may export the whole catalogue; everyone else exports
 # the holdings of the libraries they are attached to.
-NETWORK_ROLES = frozenset({Role.COORDINATOR, Role.MD_STAFF})
+NETWORK_ROLES: frozenset[str] = frozenset({Role.COORDINATOR, Role.MD_STAFF})
 FLUSH_RECORDS = 200  # records per chunk sent to the client
 
 
@@ -35,13 +36,13 @@ def exportable_libraries(user) -> QuerySet[Library]:
     return Library.objects.filter(pk__in=roles_of(user).keys()).order_by("name")
 
 
-def file_name(library: Library | None, flavour: str, fmt: str) -> str:
+def file_name(library: Library | None, flavour: Flavour, fmt: str) -> str:
     scope = library.code.lower() if library else "reseau"
     extension = "xml" if fmt == "marcxml" else "mrc"
     return f"maillon-{scope}-{flavour}-{timezone.localdate():%Y%m%d}.{extension}"
 
 
-def stream(library: Library | None, flavour: str, fmt: str) -> Iterator[bytes]:
+def stream(library: Library | None, flavour: Flavour, fmt: str) -> Iterator[bytes]:
     """The export file, a few hundred records per chunk. A record too long for ISO 2709
     (over 99,999 bytes) is left out and logged: the download cannot stop halfway to say so,
     and MARCXML has no such limit."""

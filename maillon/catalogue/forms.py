@@ -1,3 +1,5 @@
+from typing import cast
+
 from django import forms
 from django.forms.models import construct_instance
 from django.utils.translation import gettext_lazy as _
@@ -211,7 +213,7 @@ class ExportForm(forms.Form):
     def __init__(self, *args, libraries=None, network: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.network = network
-        field = self.fields["library"]
+        field = cast(forms.ModelChoiceField, self.fields["library"])
         field.queryset = libraries if libraries is not None else Library.objects.none()
         field.empty_label = _("the whole network") if network else None
         field.required = not network

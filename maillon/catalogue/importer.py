@@ -8,12 +8,11 @@ uninterrupted run would have.
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 from django.db import transaction
 from django.utils import timezone
@@ -21,8 +20,8 @@ from django.utils import timezone
 from maillon.catalogue.bulk import insert_rows
 from maillon.catalogue.codes import CodeMap
 from maillon.catalogue.marc.extract import RecordData, extract
-from maillon.catalogue.marc.flavour import detect_flavour
-from maillon.catalogue.marc.reader import ReadResult, read_marc, sniff_format
+from maillon.catalogue.marc.flavour import Flavour, detect_flavour
+from maillon.catalogue.marc.reader import Format, ReadResult, read_marc, sniff_format
 from maillon.catalogue.marc.writer import write_iso2709, write_marcxml
 from maillon.catalogue.models import (
     ImportBatch,
@@ -39,6 +38,7 @@ from maillon.catalogue.records import (
     stored_marc,
 )
 from maillon.catalogue.search.index import RECORD_FIELDS, Entry, entry, index_entries
+from maillon.core.exports import SafeWriter
 from maillon.network.models import Library
 
 CHUNK = 500
@@ -109,7 +109,7 @@ class _Rejects:
             if self.fmt == "marcxml":
                 out.write(b"</collection>\n")
         with open(self.base.with_suffix(".csv"), "w", newline="", encoding="utf-8-sig") as out:
-            writer = csv.writer(out, delimiter=";")
+            writer = SafeWriter(out)
             writer.writerow(["position", "titre", "motif"])
             for position, title, reason, _raw in self.rows:
                 writer.writerow([position + 1, title, reason])
@@ -120,7 +120,7 @@ def import_marc(
     source: str | Path,
     library: Library,
     *,
-    fmt: str = "auto",
+    fmt: Format = "auto",
     flavour: str = "auto",
     dry_run: bool = False,
     user=None,
@@ -241,7 +241,10 @@ def _import_chunk(chunk, library, codes, flavour, dry_run, batch, user, report, 
             # Searchable as soon as the chunk is committed, within the same transaction: new
             # records from what was just written, merged ones read back (they hold more).
             index_entries(created)
-            records_changed({inc.target_id for inc in incoming} - {e.record_id for e in created})
+            records_changed(
+                {inc.target_id for inc in incoming if inc.target_id}
+                - {e.record_id for e in created}
+            )
 
 
 ITEM_FIELDS = [
@@ -273,7 +276,7 @@ def _write_chunk(incoming, library, codes, batch, user, report, rejects) -> list
         RecordIdentifier.objects.filter(value__in=wanted_ids).values_list("value", "record_id")
     )
     keys = {i.key for i in incoming}
-    by_key = {}
+    by_key: dict[str, int] = {}
     for pk, key in (
         Record.objects.filter(match_key__in=keys, merged_into=None)
         .values_list("pk", "match_key")
@@ -356,7 +359,7 @@ def _write_chunk(incoming, library, codes, batch, user, report, rejects) -> list
 
 
 def _new_entries(new_records: list[tuple[_Incoming, dict]], item_rows: list[tuple]) -> list[Entry]:
-    holdings: dict[int, list[tuple]] = {inc.target_id: [] for inc, _row in new_records}
+    holdings: dict[int | None, list[tuple]] = {inc.target_id: [] for inc, _row in new_records}
     for row in item_rows:  # ITEM_FIELDS order: record 0, home 4, item type 7, status 10…
         if row[0] in holdings:
             holdings[row[0]].append((row[4], row[7], row[10], row[15]))
@@ -467,10 +470,10 @@ def _record_merges(merges, library, batch, known) -> None:
 
 
 def export_marc(
-    out: io.BufferedIOBase,
+    out: BinaryIO,
     *,
     library: Library | None = None,
-    flavour: str = "unimarc",
+    flavour: Flavour = "unimarc",
     fmt: str = "iso2709",
     progress: Callable[[int], None] | None = None,
 ) -> int:

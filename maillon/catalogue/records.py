@@ -9,6 +9,7 @@ from pymarc import Record as MarcRecord
 
 from maillon.catalogue.codes import FLAG_FOR_STATUS
 from maillon.catalogue.marc.extract import Contributor, RecordData, Series
+from maillon.catalogue.marc.flavour import Flavour
 from maillon.catalogue.marc.holdings import ITEM_TAG, ItemData
 from maillon.catalogue.marc.iso2709 import without_fields
 from maillon.catalogue.marc.keys import fold
@@ -59,7 +60,7 @@ def identifier_values(data: RecordData) -> list[str]:
     return [v[:200] for v in dict.fromkeys(values)]
 
 
-def marc_bytes(record: MarcRecord, flavour: str) -> bytes:
+def marc_bytes(record: MarcRecord, flavour: Flavour) -> bytes:
     """The bibliographic part of `record` (items live in Item rows) as UTF-8 ISO 2709."""
     copy = MarcRecord()
     copy.leader = record.leader
@@ -70,10 +71,11 @@ def marc_bytes(record: MarcRecord, flavour: str) -> bytes:
     return out.getvalue()
 
 
-def stored_marc(result: ReadResult, flavour: str) -> bytes:
+def stored_marc(result: ReadResult, flavour: Flavour) -> bytes:
     """What marc_bytes stores, cut from the record's own bytes when they are already UTF-8
     ISO 2709 declared as such: much cheaper than re-encoding every field of an import."""
     record = result.record
+    assert record is not None, "only a record that was read is stored"
     if result.encoding == "utf-8" and not result.warnings and _declares_utf8(record, flavour):
         cut = without_fields(result.raw, ITEM_TAG[flavour], utf8_leader(record, flavour))
         if cut is not None:
@@ -81,7 +83,7 @@ def stored_marc(result: ReadResult, flavour: str) -> bytes:
     return marc_bytes(record, flavour)
 
 
-def _declares_utf8(record: MarcRecord, flavour: str) -> bool:
+def _declares_utf8(record: MarcRecord, flavour: Flavour) -> bool:
     """UNIMARC says UTF-8 in 100$a/26-29, which marc_bytes would otherwise rewrite."""
     if flavour != "unimarc":
         return True
@@ -146,7 +148,7 @@ def item_data(item: Item) -> ItemData:
 
 def export_records(
     library: Library | None = None,
-    flavour: str = "unimarc",
+    flavour: Flavour = "unimarc",
     progress: Callable[[int], None] | None = None,
     batch: int = 1000,
 ) -> Iterator[MarcRecord]:
@@ -171,7 +173,7 @@ def export_records(
             progress(len(page))
 
 
-def _with_items(record: Record, items: Iterable[Item], flavour: str) -> MarcRecord:
+def _with_items(record: Record, items: Iterable[Item], flavour: Flavour) -> MarcRecord:
     if record.flavour == flavour:
         marc = marc_record(record)
     else:  # the other flavour: rebuilt from our columns

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from maillon.catalogue.marc.extract import extract
+from maillon.catalogue.marc.flavour import Flavour, as_flavour
 from maillon.catalogue.marc.writer import RecordFields, build_record
 from maillon.catalogue.models import (
     Collection,
@@ -35,6 +36,7 @@ from maillon.catalogue.records import (
     parse_marc,
     records_changed,
 )
+from maillon.core import usage
 from maillon.core.errors import DomainError
 from maillon.core.validation import first_error
 from maillon.network.models import Library, code_validator
@@ -52,7 +54,9 @@ def check_barcode(barcode: str, *, exclude_item: int | None = None) -> str:
             "barcode_format",
             _("The barcode %(barcode)s does not have the network's format.") % {"barcode": barcode},
         )
-    taken = Item.objects.filter(barcode=barcode).exclude(pk=exclude_item)
+    taken = Item.objects.filter(barcode=barcode)
+    if exclude_item is not None:
+        taken = taken.exclude(pk=exclude_item)
     if taken.exists():
         raise CatalogueError(
             "barcode_taken",
@@ -62,7 +66,7 @@ def check_barcode(barcode: str, *, exclude_item: int | None = None) -> str:
 
 
 def _apply_fields(record: Record, fields: RecordFields) -> None:
-    flavour = record.flavour or "unimarc"
+    flavour = as_flavour(record.flavour or "unimarc")
     marc = build_record(fields, flavour)
     if record.pk and record.marc:
         # Keep the fields the form does not show (notes, other identifiers, local fields).
@@ -126,7 +130,7 @@ FORM_TAGS = {
 }
 
 
-def _merge_marc(old, new, flavour: str):
+def _merge_marc(old, new, flavour: Flavour):
     written = FORM_TAGS[flavour] | {f.tag for f in new.fields}
     kept = [f for f in old.fields if f.tag not in written]
     new.fields = sorted(new.fields + kept, key=lambda f: f.tag)
@@ -160,7 +164,7 @@ def update_record(actor, record: Record, fields: RecordFields) -> Record:
 
 
 def _remember_identifiers(record: Record) -> None:
-    data = extract(marc_record(record), record.flavour)
+    data = extract(marc_record(record), as_flavour(record.flavour))
     RecordIdentifier.objects.bulk_create(
         [RecordIdentifier(record=record, value=v) for v in identifier_values(data)],
         ignore_conflicts=True,
@@ -231,7 +235,7 @@ def undo_merge(actor, merge: RecordMerge) -> Record:
         raise CatalogueError("merge_undone", _("This merge was already undone."))
     Record.objects.select_for_update().get(pk=merge.record_id)
     incoming = parse_marc(merge.incoming_marc)
-    data = extract(incoming, merge.incoming_flavour)
+    data = extract(incoming, as_flavour(merge.incoming_flavour))
     fields = fields_from_data(data)
     fields["match_key"] = ""  # a split record must not attract the next import again
     split = Record.objects.create(**fields, marc=bytes(merge.incoming_marc))
@@ -308,15 +312,11 @@ def delete_source_code(actor, mapping) -> None:
 # (The importer's fallback codes, codes.ITEM_TYPE_FOR_DOC, degrade to another type if renamed.)
 
 
-def _in_words(items: int, rules: int = 0, mappings: int = 0) -> list[str]:
-    """ "12 items", "1 loan rule"… for the counts that are not zero."""
+def _in_words(items: int, mappings: int = 0) -> list[str]:
+    """ "12 items", "1 import mapping"… for the counts that are not zero."""
     words = []
     if items:
         words.append(ngettext("%(count)d item", "%(count)d items", items) % {"count": items})
-    if rules:
-        words.append(
-            ngettext("%(count)d loan rule", "%(count)d loan rules", rules) % {"count": rules}
-        )
     if mappings:
         words.append(
             ngettext("%(count)d import mapping", "%(count)d import mappings", mappings)
@@ -326,22 +326,16 @@ def _in_words(items: int, rules: int = 0, mappings: int = 0) -> list[str]:
 
 
 def item_type_uses(item_type: ItemType, *, deleting: bool = False) -> list[str]:
-    """What refers to `item_type` by row or by code, in words; empty: unused.
-
-    Loan rules refer to the type's row, not its code: they only stop a delete (the rule would
-    go with the type, CASCADE, without anyone having decided it)."""
-    from maillon.circulation.models import Loan, LoanRule  # circulation builds on the catalogue
-
+    """What refers to `item_type` by row or by code, in words; empty: unused. The apps above
+    the catalogue add theirs (loan rules, the loan history) through core.usage."""
     uses = _in_words(
         items=Item.objects.filter(item_type=item_type).count(),
-        rules=LoanRule.objects.filter(item_type=item_type).count() if deleting else 0,
         mappings=SourceCode.objects.filter(
             kind=SourceCode.Kind.ITEM_TYPE, target__iexact=item_type.code
         ).count(),
     )
-    # The loan history has no index on the code: read only when nothing else decided already.
-    if not uses and Loan.objects.filter(item_type_code=item_type.code).exists():
-        uses.append(_("the loan history"))
+    for words in usage.answers("item_type_uses", item_type, deleting=deleting, known=uses):
+        uses += words
     return uses
 
 
@@ -464,7 +458,7 @@ def _check_code(
         raise CatalogueError("code_taken", taken_message % {"code": setting.code}, field="code")
 
 
-def _save_setting(setting: models.Model, taken_message: str) -> None:
+def _save_setting(setting: ItemType | Collection, taken_message: str) -> None:
     try:
         setting.full_clean(validate_unique=False)
     except ValidationError as exc:

@@ -1,5 +1,6 @@
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -12,6 +13,7 @@ from django.http import (
     HttpResponse,
     StreamingHttpResponse,
 )
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -195,7 +197,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
 
 
 @staff_required
-def export_download(request: HttpRequest) -> HttpResponse:
+def export_download(request: HttpRequest) -> HttpResponseBase:
     """A MARC file of the catalogue (or one library's holdings) with items, streamed."""
     network = export.may_export_network(request.user)
     libraries = export.exportable_libraries(request.user)
@@ -204,7 +206,7 @@ def export_download(request: HttpRequest) -> HttpResponse:
         request.POST or None,
         libraries=libraries,
         network=network,
-        initial={"library": here if here in libraries else None},
+        initial={"library": here if here is not None and here in libraries else None},
     )
     if request.method == "POST" and form.is_valid():
         library, flavour = form.cleaned_data["library"], form.cleaned_data["flavour"]
@@ -280,6 +282,10 @@ def copy_search(request: HttpRequest) -> HttpResponse:
 @require_POST
 def copy_import(request: HttpRequest) -> HttpResponse:
     require(request.user, Action.MANAGE)
+    library = current_library(request)
+    if library is None:
+        messages.error(request, _("Choose the library you work at first."))
+        return redirect("catalogue:copy_search")
     kind, value = request.POST.get("type", ""), request.POST.get("q", "")
     try:
         position = int(request.POST.get("position", ""))
@@ -298,7 +304,6 @@ def copy_import(request: HttpRequest) -> HttpResponse:
     path = folder / f"sru-{request.user.pk}.mrc"
     with open(path, "wb") as out:
         write_iso2709([chosen.record], out, "unimarc")
-    library = current_library(request)
     report = import_marc(
         path,
         library,
@@ -421,10 +426,10 @@ def type_settings(request: HttpRequest) -> HttpResponse:
     by_collection = dict(items.values_list("collection").annotate(n=Count("pk")))
     item_types = list(ItemType.objects.order_by("name"))
     for item_type in item_types:
-        item_type.item_count = by_type.get(item_type.pk, 0)
+        item_type.item_count = by_type.get(item_type.pk, 0)  # type: ignore[attr-defined]
     collections = list(Collection.objects.order_by("name"))
     for collection in collections:
-        collection.item_count = by_collection.get(collection.pk, 0)
+        collection.item_count = by_collection.get(collection.pk, 0)  # type: ignore[attr-defined]
     return render(
         request,
         "catalogue/type_settings.html",
@@ -475,7 +480,7 @@ def _setting_edit(
     save: Callable,
     context: dict,
     *,
-    uses_of: Callable[[ItemType | Collection], list[str]],
+    uses_of: Callable[[Any], list[str]],  # takes the setting's own type
 ) -> HttpResponse:
     require(request.user, Action.ADMINISTER)
     # The heading names the setting as saved; the form may carry a name being typed.

@@ -6,3 +6,8 @@ class CirculationConfig(AppConfig):
     name = "maillon.circulation"
     label = "circulation"
     verbose_name = _("Circulation")
+
+    def ready(self) -> None:
+        from maillon.circulation import usage
+
+        usage.register()

@@ -45,13 +45,14 @@ def calendar_of(library: Library | int, since: dt.date) -> Calendar:
     """The library's calendar from `since` on, read in one statement: every checkout and
     renewal asks for it, and two ORM queries cost several times this one."""
     quote = connection.ops.quote_name
+    library_id = library if isinstance(library, int) else library.pk
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT weekday, NULL, NULL FROM {quote(OpeningHours._meta.db_table)} "
             f"WHERE library_id = %s UNION ALL "
             f"SELECT NULL, {quote('start')}, {quote('end')} FROM {quote(Closure._meta.db_table)} "
             f"WHERE library_id = %s AND {quote('end')} >= %s",
-            [getattr(library, "pk", library), getattr(library, "pk", library), since],
+            [library_id, library_id, since],
         )
         rows = cursor.fetchall()
     return Calendar(

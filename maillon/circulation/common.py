@@ -144,7 +144,7 @@ def set_item_state(item: Item, status: str, current: Library | int | None = None
     its record's copies (not the whole entry: its texts have not changed)."""
     item.status = status
     if current is not None:
-        item.current_id = getattr(current, "pk", current)
+        item.current_id = current if isinstance(current, int) else current.pk
     for name, value in fields.items():
         setattr(item, name, value)
     item.save(update_fields=["status", "current", "updated_at", *fields])

@@ -43,7 +43,7 @@ def save_rule(actor, rule: LoanRule) -> LoanRule:
                         ),
                     )
             if (
-                LoanRule.objects.filter(
+                LoanRule.objects.filter(  # type: ignore[misc]  # None matches IS NULL
                     library_id=rule.library_id,
                     patron_category_id=rule.patron_category_id,
                     item_type_id=rule.item_type_id,

@@ -102,7 +102,7 @@ def seed_rules() -> int:
             "item_type": (ItemType, item_type),
         }
         scope = {
-            field: model.objects.filter(code=code).first() if code else None
+            field: model._default_manager.filter(code=code).first() if code else None
             for field, (model, code) in wanted.items()
         }
         if any(code and scope[field] is None for field, (_m, code) in wanted.items()):

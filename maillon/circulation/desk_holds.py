@@ -71,11 +71,12 @@ def place_view(request: HttpRequest) -> HttpResponse:
         _("Hold placed on %(title)s, for pickup at %(library)s.")
         % {"title": record.title, "library": pickup.name},
     )
-    if hold.target_id and hold.target.current_id == library.pk:
+    target = hold.target
+    if target is not None and target.current_id == library.pk:
         messages.info(
             request,
             _("A copy is on the shelves here (%(barcode)s): it is on today's pull list.")
-            % {"barcode": hold.target.barcode},
+            % {"barcode": target.barcode},
         )
     return redirect(_desk_url(card))
 

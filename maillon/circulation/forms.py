@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -33,9 +35,9 @@ class LoanRuleForm(forms.ModelForm):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         for name in ("library", "patron_category", "item_type"):
-            self.fields[name].empty_label = ANY
+            cast(forms.ModelChoiceField, self.fields[name]).empty_label = ANY
         # Active libraries, and the rule's own if it has closed since.
-        self.fields["library"].queryset = Library.objects.filter(
+        cast(forms.ModelChoiceField, self.fields["library"]).queryset = Library.objects.filter(
             Q(is_active=True) | Q(pk=self.instance.library_id)
         )
         if self.instance.pk and self.instance.is_default:

@@ -292,7 +292,11 @@ def expire_holds(today: dt.date | None = None) -> list[HoldOutcome]:
     for hold in Hold.objects.filter(status=HoldStatus.READY, ready_until__lt=today):
         with transaction.atomic():
             locked, item = _lock_hold_and_copy(hold)
-            if locked.status != HoldStatus.READY or locked.ready_until >= today or item is None:
+            if (
+                locked.status != HoldStatus.READY
+                or (locked.ready_until and locked.ready_until >= today)
+                or item is None
+            ):
                 continue
             locked.status = HoldStatus.EXPIRED
             locked.closed_at = timezone.now()
@@ -340,6 +344,7 @@ def pull_list(library: Library | int, today: dt.date | None = None) -> list[Pull
     return [
         PullEntry(h.target, h, h.pickup_library, h.patron.card_number if h.patron else "")
         for h in holds
+        if h.target is not None
     ]
 
 
@@ -370,7 +375,7 @@ def holds_of(patron: Patron) -> list[Hold]:
         .order_by("created_at", "pk")
     )
     for hold in holds:
-        hold.position = hold_position(hold)
+        hold.position = hold_position(hold)  # type: ignore[attr-defined]  # for the template
     return holds
 
 

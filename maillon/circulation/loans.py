@@ -137,7 +137,8 @@ def _limit_refusals(
         return []  # no limit applies (an exempt school, say): nothing to count
     # Fewer loans in the whole network than the lowest limit: none can be reached (the counts
     # here and for the rule are parts of that one). The locking query counted them.
-    if getattr(patron, "open_loans", None) is not None and patron.open_loans < min(limits):
+    open_loans = getattr(patron, "open_loans", None)  # annotated by the locking query
+    if open_loans is not None and open_loans < min(limits):
         return []
     # Counted by the database, per (library, item type): a few rows whatever the loans held,
     # and a plainer query to build than three filtered counts.
@@ -304,7 +305,7 @@ def checkout(
             **({"override": [r.code for r in refusals]} if refusals else {}),
         )
         # Most records have no open hold: the locking query said so, sparing the holds query.
-        if (own_hold is not None or item.has_open_holds) and _fulfil_holds(
+        if (own_hold is not None or getattr(item, "has_open_holds", True)) and _fulfil_holds(
             patron, item, own_hold, now
         ):
             retarget(item.record_id, today, book)

@@ -127,9 +127,9 @@ class LoanRule(models.Model):
 
     def scope_labels(self) -> list[str]:
         return [
-            self.library.name if self.library_id else str(_("any library")),
-            self.patron_category.name if self.patron_category_id else str(_("any category")),
-            self.item_type.name if self.item_type_id else str(_("any item type")),
+            self.library.name if self.library else str(_("any library")),
+            self.patron_category.name if self.patron_category else str(_("any category")),
+            self.item_type.name if self.item_type else str(_("any item type")),
         ]
 
     @property

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -168,7 +169,7 @@ def choose_hold(item: Item, library: Library, book: RuleBook, waiting: list[Hold
     holds = [h for h in waiting if h.item_id in (None, item.pk)]
     if not holds:
         return None
-    categories = dict(
+    categories: dict[int | None, int | None] = dict(
         Patron.objects.filter(pk__in=[h.patron_id for h in holds]).values_list("pk", "category_id")
     )
     other_targets = {h.target_id for h in holds if h.target_id and h.target_id != item.pk}
@@ -208,7 +209,7 @@ def route(
     elsewhere), locked by the caller; it keeps the item.
     """
     book = book or RuleBook()
-    extra = {"loan": loan, "misrouted_from": misrouted_from}
+    extra: dict[str, Any] = {"loan": loan, "misrouted_from": misrouted_from}
     waiting = None if preferred is not None else waiting_holds(item)
     hold = preferred if waiting is None else choose_hold(item, library, book, waiting)
     now = timezone.now()
@@ -220,6 +221,8 @@ def route(
                 Patron.objects.filter(pk=hold.patron_id)
                 .values_list("category_id", flat=True)
                 .first()
+                if hold.patron_id
+                else None
             )
             rule = book.rule_for(library.pk, category_id, item.item_type_id)
             hold.status = HoldStatus.READY

@@ -7,10 +7,9 @@ form, the desk's "which rule?" for any case).
 
 from __future__ import annotations
 
-import csv
-
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -23,6 +22,7 @@ from maillon.circulation.forms import LoanRuleForm, NetworkPolicyForm, RuleQuest
 from maillon.circulation.models import LoanRule
 from maillon.circulation.rules import RuleBook, explain_rule, policy
 from maillon.core.decorators import staff_required
+from maillon.core.exports import table_response
 from maillon.network.current import current_library
 from maillon.network.models import Library
 from maillon.network.permissions import Action, can, require
@@ -34,9 +34,9 @@ def _sorted_rules(book: RuleBook) -> list[LoanRule]:
 
     def key(rule: LoanRule) -> tuple:
         names = [
-            rule.library.name if rule.library_id else "",
-            rule.patron_category.name if rule.patron_category_id else "",
-            rule.item_type.name if rule.item_type_id else "",
+            rule.library.name if rule.library else "",
+            rule.patron_category.name if rule.patron_category else "",
+            rule.item_type.name if rule.item_type else "",
         ]
         return (-rule.specificity, *[name.casefold() for name in names])
 
@@ -71,11 +71,11 @@ def rules_page(request: HttpRequest) -> HttpResponse:
         "policy": policy(),
         "libraries": libraries,
         "can_administer": can(request.user, Action.ADMINISTER),
-        "question": RuleQuestionForm(request.GET if "categorie" in request.GET else None),
     }
     if grid_library is not None:
         context.update(_grid(book, grid_library))
-    question = context["question"]
+    question = RuleQuestionForm(request.GET if "categorie" in request.GET else None)
+    context["question"] = question
     if question.is_bound and question.is_valid():
         data = question.cleaned_data
         context["explanation"] = explain_rule(data["bibliotheque"], data["categorie"], data["type"])
@@ -83,41 +83,35 @@ def rules_page(request: HttpRequest) -> HttpResponse:
 
 
 @staff_required
-def rules_csv(request: HttpRequest) -> HttpResponse:
-    """Every rule, for a spreadsheet (French separators, accents kept)."""
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="regles-de-pret.csv"'
-    response.write("\ufeff")
-    writer = csv.writer(response, delimiter=";")
-    writer.writerow(
-        [
-            _("Library"),
-            _("Patron category"),
-            _("Item type"),
-            _("Loan days"),
-            _("Renewals"),
-            _("Maximum loans"),
-            _("Holds allowed"),
-            _("Days on the hold shelf"),
-            _("May travel"),
-            _("Note"),
-        ]
-    )
+def rules_export(request: HttpRequest, fmt: str = "csv") -> HttpResponseBase:
+    """Every rule, for a spreadsheet."""
+    header: list[object] = [
+        _("Library"),
+        _("Patron category"),
+        _("Item type"),
+        _("Loan days"),
+        _("Renewals"),
+        _("Maximum loans"),
+        _("Holds allowed"),
+        _("Days on the hold shelf"),
+        _("May travel"),
+        _("Note"),
+    ]
     yes_no = {True: _("yes"), False: _("no")}
-    for rule in _sorted_rules(RuleBook(with_names=True)):
-        writer.writerow(
-            [
-                *rule.scope_labels(),
-                rule.loan_days,
-                rule.renewals,
-                "" if rule.max_loans is None else rule.max_loans,
-                yes_no[rule.holds_allowed],
-                rule.hold_shelf_days,
-                yes_no[rule.may_travel],
-                rule.note,
-            ]
-        )
-    return response
+    rows = [
+        [
+            *rule.scope_labels(),
+            rule.loan_days,
+            rule.renewals,
+            rule.max_loans,
+            yes_no[rule.holds_allowed],
+            rule.hold_shelf_days,
+            yes_no[rule.may_travel],
+            rule.note,
+        ]
+        for rule in _sorted_rules(RuleBook(with_names=True))
+    ]
+    return table_response(fmt, "regles-de-pret", [header, *rows], title=_("Loan rules"))
 
 
 @staff_required

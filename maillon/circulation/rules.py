@@ -16,7 +16,6 @@ from django.utils.translation import gettext as _
 
 from maillon.circulation.errors import CirculationError
 from maillon.circulation.models import LoanRule, NetworkPolicy
-from maillon.network.models import Library
 
 __all__ = ["RuleBook", "RuleExplanation", "explain_rule", "policy", "rule_for"]
 
@@ -76,11 +75,11 @@ def explain_rule(library, category, item_type) -> RuleExplanation:
     found = book.candidates(library, category, item_type)
     rule, others = book.rule_for(library, category, item_type), found[1:]
     criteria = []
-    if rule.library_id:
+    if rule.library:
         criteria.append(_("the library %(name)s") % {"name": rule.library.name})
-    if rule.patron_category_id:
+    if rule.patron_category:
         criteria.append(_("the patron category %(name)s") % {"name": rule.patron_category.name})
-    if rule.item_type_id:
+    if rule.item_type:
         criteria.append(_("the item type %(name)s") % {"name": rule.item_type.name})
     if not criteria:
         reason = _("No more specific rule matches: the network's default rule applies.")
@@ -100,7 +99,3 @@ def explain_rule(library, category, item_type) -> RuleExplanation:
 
 def policy() -> NetworkPolicy:
     return NetworkPolicy.current()
-
-
-def library_of(value: Library | int) -> Library:
-    return value if isinstance(value, Library) else Library.objects.get(pk=value)

@@ -33,7 +33,7 @@ HOLDABLE_STATUSES = (
 )
 
 
-def can_hold_copy(book: RuleBook, item: Item, category_id: int, pickup_id: int) -> bool:
+def can_hold_copy(book: RuleBook, item: Item, category_id: int | None, pickup_id: int) -> bool:
     """May a patron of this category hold this copy for pickup at `pickup_id`, some day?"""
     if item.status not in HOLDABLE_STATUSES:
         return False
@@ -42,7 +42,7 @@ def can_hold_copy(book: RuleBook, item: Item, category_id: int, pickup_id: int) 
 
 
 def can_fill_now(
-    book: RuleBook, item: Item, category_id: int, pickup_id: int, at_library_id: int
+    book: RuleBook, item: Item, category_id: int | None, pickup_id: int, at_library_id: int
 ) -> bool:
     """May this copy, now at `at_library_id`, go to this hold (the shelf here or the shuttle)?"""
     rule = book.rule_for(item.home_id, category_id, item.item_type_id)
@@ -72,7 +72,7 @@ class Arrivals:
 
 
 def best_copy(
-    book: RuleBook, arrivals: Arrivals, hold: Hold, category_id: int, copies: list[Item]
+    book: RuleBook, arrivals: Arrivals, hold: Hold, category_id: int | None, copies: list[Item]
 ) -> Item | None:
     """The copy on a shelf that reaches the hold's pickup library first (there already: best)."""
     usable = [

@@ -1,5 +1,7 @@
 """The library a staff member works at now (chosen in the header, kept in the session)."""
 
+from typing import cast
+
 from maillon.network.models import Library
 from maillon.network.permissions import roles_of
 
@@ -12,7 +14,7 @@ def current_library(request) -> Library | None:
     if cached is _UNSET:
         cached = _resolve(request)
         request._maillon_library = cached
-    return cached
+    return cast("Library | None", cached)
 
 
 def set_current_library(request, library: Library) -> None:

@@ -243,9 +243,11 @@ def build_network(password: str, today: dt.date) -> list[tuple[str, str]]:
         )
         libraries[code] = library
     _closures(libraries, today)
-    for code, name, kind, contact in PARTNERS:
+    for code, name, partner_kind, contact in PARTNERS:
         Partner.objects.update_or_create(
-            library=libraries[code], name=name, defaults={"kind": kind, "contact_name": contact}
+            library=libraries[code],
+            name=name,
+            defaults={"kind": partner_kind, "contact_name": contact},
         )
 
     User = get_user_model()

@@ -1,5 +1,7 @@
 """Every change to the network's own data goes through these functions."""
 
+import datetime as dt
+
 from django.db import transaction
 
 from maillon.network.models import Closure, Library, OpeningHours, Partner, Role, StaffRole
@@ -43,7 +45,9 @@ def update_library(actor, library: Library, **fields) -> Library:
 
 
 @transaction.atomic
-def set_opening_hours(actor, library: Library, spans: list[tuple[int, object, object]]) -> None:
+def set_opening_hours(
+    actor, library: Library, spans: list[tuple[int, dt.time | str, dt.time | str]]
+) -> None:
     """Replace the weekly hours of `library` with `spans` (weekday, opens, closes)."""
     require(actor, Action.MANAGE, library)
     Library.objects.select_for_update().get(pk=library.pk)

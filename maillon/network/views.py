@@ -5,9 +5,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from maillon.core.accounts import send_password_link
 from maillon.core.decorators import staff_required
 from maillon.network import services
+from maillon.network.accounts import send_password_link
 from maillon.network.current import current_library, set_current_library, workplaces
 from maillon.network.forms import (
     ClosureForm,

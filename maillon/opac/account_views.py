@@ -25,7 +25,7 @@ from maillon.circulation.errors import CirculationError
 from maillon.circulation.models import ACTIVE_HOLD_STATUSES, Hold, Loan
 from maillon.circulation.rules import policy
 from maillon.opac.forms import ConsentsForm, DetailsChangeForm
-from maillon.opac.patron_session import patron_required
+from maillon.opac.patron_session import patron_required, the_patron
 from maillon.opac.patron_session import posted_data as _posted
 from maillon.opac.personal_data import personal_data
 from maillon.opac.views import _render
@@ -51,7 +51,7 @@ def _open_loans(patron: Patron):
 
 
 def _context(request: HttpRequest, section: str, **extra) -> dict:
-    patron: Patron = request.patron
+    patron = the_patron(request)
     today = timezone.localdate()
     return {
         "patron": patron,
@@ -65,7 +65,7 @@ def _context(request: HttpRequest, section: str, **extra) -> dict:
 @never_cache
 @patron_required
 def account(request: HttpRequest) -> HttpResponse:
-    patron: Patron = request.patron
+    patron = the_patron(request)
     today = timezone.localdate()
     counts = Loan.objects.filter(patron=patron, returned_at__isnull=True).aggregate(
         total=Count("pk"), overdue=Count("pk", filter=Q(due_on__lt=today))
@@ -92,7 +92,7 @@ def account(request: HttpRequest) -> HttpResponse:
 @patron_required
 def renew(request: HttpRequest) -> HttpResponse:
     """One loan (``loan``=id) or every open loan (``all``)."""
-    patron: Patron = request.patron
+    patron = the_patron(request)
     if request.POST.get("all"):
         loans = list(_open_loans(patron))
     else:
@@ -130,7 +130,7 @@ def _int(value: str | None) -> int:
 @patron_required
 def hold_action(request: HttpRequest, pk: int) -> HttpResponse:
     """Cancel, suspend or resume one of the patron's own holds."""
-    patron: Patron = request.patron
+    patron = the_patron(request)
     hold = get_object_or_404(
         Hold.objects.select_related("record"), pk=pk, patron=patron, status__in=ACTIVE_HOLD_STATUSES
     )
@@ -157,7 +157,7 @@ def hold_action(request: HttpRequest, pk: int) -> HttpResponse:
 @never_cache
 @patron_required
 def history(request: HttpRequest) -> HttpResponse:
-    patron: Patron = request.patron
+    patron = the_patron(request)
     loans = None
     if patron.keep_history:
         loans = _page(
@@ -177,7 +177,7 @@ def history(request: HttpRequest) -> HttpResponse:
 @never_cache
 @patron_required
 def details(request: HttpRequest) -> HttpResponse:
-    patron: Patron = request.patron
+    patron = the_patron(request)
     form = DetailsChangeForm.for_patron(patron, _posted(request))
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -202,7 +202,7 @@ def details(request: HttpRequest) -> HttpResponse:
 @never_cache
 @patron_required
 def consents(request: HttpRequest) -> HttpResponse:
-    patron: Patron = request.patron
+    patron = the_patron(request)
     form = ConsentsForm(
         _posted(request),
         initial={
@@ -225,7 +225,7 @@ def consents(request: HttpRequest) -> HttpResponse:
 @never_cache
 @patron_required
 def export(request: HttpRequest) -> HttpResponse:
-    patron: Patron = request.patron
+    patron = the_patron(request)
     body = json.dumps(personal_data(patron), ensure_ascii=False, indent=2)
     response = HttpResponse(body, content_type="application/json; charset=utf-8")
     filename = f"mes-donnees-{patron.card_number}-{timezone.localdate().isoformat()}.json"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext_lazy as _
@@ -16,11 +17,14 @@ from maillon.catalogue.models import Item, ItemStatus, Record
 from maillon.circulation.models import Loan
 from maillon.network.models import Library
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 GONE = (ItemStatus.WITHDRAWN, ItemStatus.LOST)
 
 # Status → (words for readers, badge tone). Staff words say what happened; these say what the
 # reader can do.
-PUBLIC_STATUS = {
+PUBLIC_STATUS: dict[str, tuple[StrOrPromise, str]] = {
     ItemStatus.AVAILABLE: (_("available"), "ok"),
     ItemStatus.ON_LOAN: (_("on loan"), "warn"),
     ItemStatus.IN_TRANSIT: (_("travelling between libraries"), "warn"),

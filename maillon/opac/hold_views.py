@@ -14,14 +14,14 @@ from maillon.catalogue.models import Record
 from maillon.circulation import services
 from maillon.circulation.errors import CirculationError
 from maillon.opac.hold_estimate import estimate, pickup_points
-from maillon.opac.patron_session import patron_required
+from maillon.opac.patron_session import patron_required, the_patron
 from maillon.opac.views import MAX_RECORD_ID, _render, not_found
 
 
 @patron_required
 def reserve(request: HttpRequest, pk: int) -> HttpResponse:
     """GET shows the choice and the estimate (the choice in ?retrait=CODE); POST confirms."""
-    patron = request.patron
+    patron = the_patron(request)
     record = (
         Record.objects.defer("marc").filter(pk=pk, merged_into=None).first()
         if pk <= MAX_RECORD_ID

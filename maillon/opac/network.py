@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from maillon.network.models import WEEKDAYS, Closure, Library, LibraryKind, OpeningHours
 
 # Head library first, reading points after member libraries, the departmental library last.
-KIND_ORDER = {
+KIND_ORDER: dict[str, int] = {
     LibraryKind.HEAD: 0,
     LibraryKind.MEMBER: 1,
     LibraryKind.READING_POINT: 2,
@@ -74,12 +74,17 @@ def week(library: Library, today: dt.date) -> list[Day]:
     ]
 
 
+def _upcoming(library: Library) -> list[Closure]:
+    """The closures prefetched by ``public_libraries``."""
+    return library.upcoming_closures  # type: ignore[attr-defined]
+
+
 def closures_to_come(library: Library) -> list[Closure]:
-    return sorted(library.upcoming_closures, key=lambda c: c.start)
+    return sorted(_upcoming(library), key=lambda c: c.start)
 
 
 def closed_today(library: Library, today: dt.date) -> Closure | None:
-    return next((c for c in library.upcoming_closures if c.start <= today <= c.end), None)
+    return next((c for c in _upcoming(library) if c.start <= today <= c.end), None)
 
 
 def today_spans(library: Library, today: dt.date) -> list[OpeningHours]:
@@ -107,7 +112,7 @@ def next_shuttle_day(library: Library, today: dt.date) -> dt.date | None:
     for _i in range(366):
         day += dt.timedelta(days=1)
         if day.isoweekday() in days and not any(
-            c.start <= day <= c.end for c in library.upcoming_closures
+            c.start <= day <= c.end for c in _upcoming(library)
         ):
             return day
     return None

@@ -6,9 +6,11 @@ their home library, who apply it through ``update_patron`` (with all its checks)
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -31,7 +33,7 @@ def _clean(patron: Patron, wanted: dict[str, str]) -> dict[str, str]:
         if name not in wanted:
             continue
         value = " ".join(str(wanted[name] or "").split())
-        limit = Patron._meta.get_field(name).max_length
+        limit = cast(models.Field, Patron._meta.get_field(name)).max_length
         if limit and len(value) > limit:
             raise PatronError(
                 "too_long", _("At most %(count)d characters.") % {"count": limit}, field=name

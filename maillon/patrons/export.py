@@ -1,49 +1,22 @@
-"""The patron list of a library as CSV for spreadsheets set to French conventions."""
+"""The patron list of a library for spreadsheets (CSV or xlsx)."""
 
-import csv
 import datetime as dt
-import re
 from collections.abc import Iterator
 
 from django.db.models import Exists, OuterRef
-from django.http import StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.utils.translation import gettext as _
 
+from maillon.core.exports import table_response
 from maillon.network.models import Library
 from maillon.patrons.models import Patron, PatronBlock
-
-# A byte-order mark makes spreadsheet software read UTF-8 instead of the legacy code page;
-# the semicolon is what they expect where the comma is the decimal separator.
-BOM = "\ufeff"
-DELIMITER = ";"
-# A cell starting with one of these is run as a formula by spreadsheets (CSV injection);
-# an international phone number ("+33 5 49…") is left alone.
-_FORMULA_START = tuple("=+-@\t\r")
-_PHONE = re.compile(r"\+[0-9 .]+")
-
-
-class _Line:
-    """A file-like object whose write() hands back the line the csv module formatted."""
-
-    def write(self, value: str) -> str:
-        return value
-
-
-def _safe(value: str) -> str:
-    if value.startswith(_FORMULA_START) and not _PHONE.fullmatch(value):
-        return "'" + value
-    return value
-
-
-def _date(value: dt.date | None) -> str:
-    return value.strftime("%d/%m/%Y") if value else ""
 
 
 def _yes(value: bool) -> str:
     return _("yes") if value else _("no")
 
 
-def patron_rows(library: Library, today: dt.date) -> Iterator[list[str]]:
+def patron_rows(library: Library, today: dt.date) -> Iterator[list[object]]:
     yield [
         _("Card number"),
         _("Surname"),
@@ -77,7 +50,7 @@ def patron_rows(library: Library, today: dt.date) -> Iterator[list[str]]:
             p.card_number,
             p.surname,
             p.first_name,
-            _date(p.birth_date),
+            p.birth_date,
             p.age_band(today),
             p.category.name,
             p.partner.name if p.partner else "",
@@ -87,8 +60,8 @@ def patron_rows(library: Library, today: dt.date) -> Iterator[list[str]]:
             p.address,
             p.postcode,
             p.city,
-            _date(p.registered_on),
-            _date(p.expires_on),
+            p.registered_on,
+            p.expires_on,
             _yes(p.is_expired_on(today)),
             _yes(p.blocked),
             _yes(p.email_notices),
@@ -96,18 +69,12 @@ def patron_rows(library: Library, today: dt.date) -> Iterator[list[str]]:
         ]
 
 
-def _lines(library: Library, today: dt.date) -> Iterator[str]:
-    writer = csv.writer(_Line(), delimiter=DELIMITER, lineterminator="\r\n")
-    yield BOM
-    for row in patron_rows(library, today):
-        yield writer.writerow([_safe(cell) for cell in row])
-
-
-def patrons_csv_response(library: Library, today: dt.date) -> StreamingHttpResponse:
-    response = StreamingHttpResponse(
-        (line.encode("utf-8") for line in _lines(library, today)),
-        content_type="text/csv; charset=utf-8",
+def patrons_response(library: Library, today: dt.date, fmt: str = "csv") -> HttpResponseBase:
+    """The whole list, streamed as CSV (it can hold tens of thousands of patrons) or as xlsx."""
+    return table_response(
+        fmt,
+        f"usagers-{library.code}-{today.isoformat()}",
+        patron_rows(library, today),
+        title=_("Patrons"),
+        streaming=True,
     )
-    filename = f"usagers-{library.code}-{today.isoformat()}.csv"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response

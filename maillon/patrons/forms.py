@@ -1,5 +1,7 @@
 """Forms collect what the desk typed; the rules live in services.py."""
 
+from typing import cast
+
 from django import forms
 from django.db.models import Q
 from django.forms.models import construct_instance
@@ -48,16 +50,16 @@ class PatronForm(forms.ModelForm):
     def __init__(self, *args, libraries=None, ask_duplicate: bool = False, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         current = self.instance.category_id if self.instance.pk else None
-        self.fields["category"].queryset = PatronCategory.objects.filter(
-            Q(is_active=True) | Q(pk=current)
-        )
-        self.fields["partner"].queryset = Partner.objects.select_related("library").order_by(
+        category = cast(forms.ModelChoiceField, self.fields["category"])
+        category.queryset = PatronCategory.objects.filter(Q(is_active=True) | Q(pk=current))
+        partner = cast(forms.ModelChoiceField, self.fields["partner"])
+        partner.queryset = Partner.objects.select_related("library").order_by(
             "library__name", "name"
         )
-        self.fields["partner"].help_text = _("Only for a collective borrower.")
-        self.fields["partner"].label_from_instance = lambda p: f"{p.name} — {p.library.name}"
+        partner.help_text = _("Only for a collective borrower.")
+        partner.label_from_instance = lambda obj: f"{obj.name} — {obj.library.name}"  # type: ignore[method-assign]
         if libraries is not None:
-            self.fields["home_library"].queryset = libraries
+            cast(forms.ModelChoiceField, self.fields["home_library"]).queryset = libraries
         # The confirmation appears only once the service has found a probable duplicate.
         if not ask_duplicate:
             del self.fields["confirm_duplicate"]
@@ -68,7 +70,9 @@ class PatronForm(forms.ModelForm):
 
     def service_fields(self) -> dict:
         data = {
-            name: self.cleaned_data[name] for name in self._meta.fields if name in self.cleaned_data
+            name: self.cleaned_data[name]
+            for name in self._meta.fields or ()
+            if name in self.cleaned_data
         }
         data.pop("home_library", None)
         return data

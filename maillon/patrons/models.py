@@ -314,7 +314,7 @@ class DetailsChangeRequest(models.Model):
         patron = self.patron
         return [
             (
-                str(Patron._meta.get_field(name).verbose_name),
+                str(Patron._meta.get_field(name).verbose_name),  # type: ignore[union-attr]
                 getattr(patron, name),
                 self.changes[name],
             )

@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from maillon.core import usage
 from maillon.core.errors import DomainError
 from maillon.core.validation import first_error
 from maillon.network.models import Library, Partner
@@ -243,7 +244,7 @@ def set_patron_password(actor, patron: Patron, raw_password: str | None) -> Patr
         patron.password = make_password(None)
     else:
         try:
-            password_validation.validate_password(raw_password, user=patron)
+            password_validation.validate_password(raw_password, user=patron)  # type: ignore[arg-type]
         except ValidationError as exc:
             raise PatronError("password_weak", " ".join(exc.messages), field="password") from exc
         patron.password = make_password(raw_password)
@@ -256,7 +257,7 @@ def set_own_password(patron: Patron, raw_password: str) -> Patron:
     """The patron choosing their password themself (reset link, first password)."""
     patron = Patron.objects.select_for_update().get(pk=patron.pk)
     try:
-        password_validation.validate_password(raw_password, user=patron)
+        password_validation.validate_password(raw_password, user=patron)  # type: ignore[arg-type]
     except ValidationError as exc:
         raise PatronError("password_weak", " ".join(exc.messages), field="password") from exc
     patron.password = make_password(raw_password)
@@ -338,8 +339,7 @@ def _check_person(patron: Patron, day: dt.date, changed: set[str] | None = None)
     patron.first_name = (patron.first_name or "").strip()
     if not patron.surname:
         raise PatronError("surname_missing", _("Enter the surname."), field="surname")
-    is_new = changed is None
-    if not category.is_active and (is_new or "category" in changed):
+    if not category.is_active and (changed is None or "category" in changed):
         raise PatronError(
             "category_inactive", _("This category is no longer offered."), field="category"
         )
@@ -367,7 +367,7 @@ def _check_person(patron: Patron, day: dt.date, changed: set[str] | None = None)
             "birth_date_future", _("The birth date is in the future."), field="birth_date"
         )
     age = age_on(patron.birth_date, day)
-    age_checked = is_new or bool({"category", "birth_date"} & changed)
+    age_checked = changed is None or bool({"category", "birth_date"} & changed)
     if age_checked and not category.accepts_age(age):
         raise PatronError(
             "age_outside_category",
@@ -450,15 +450,11 @@ def category_code_in_use(category: PatronCategory) -> bool:
     """Does anything know the category by its code? Patrons (the API registers and shows
     them by category code) and loans and holds, whose statistics keep the code after
     anonymisation: a new code would split one category's figures in two."""
-    from maillon.circulation.models import Hold, Loan  # circulation builds on patrons
-
     if category.patrons.exists():
         return True
-    # History is scanned only when no patron holds the category (rare, and a big table).
-    return (
-        Loan.objects.filter(patron_category_code=category.code).exists()
-        or Hold.objects.filter(patron_category_code=category.code).exists()
-    )
+    # History (circulation's, through core.usage) is scanned only when no patron holds the
+    # category (rare, and a big table).
+    return any(usage.answers("category_code_in_use", category))
 
 
 def _category_code_taken(code: str) -> PatronError:

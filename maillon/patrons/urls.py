@@ -14,6 +14,7 @@ urlpatterns = [
     path("<int:pk>/blocages/<int:block_pk>/lever/", views.lift, name="lift"),
     path("<int:pk>/demandes/<int:request_pk>/", views.decide_change, name="decide_change"),
     path("export/<str:code>/", views.export, name="export"),
+    path("export/<str:code>/xlsx/", views.export, {"fmt": "xlsx"}, name="export_xlsx"),
     path("categories/", views.category_list, name="category_list"),
     path("categories/nouvelle/", views.category_edit, name="category_create"),
     path("categories/<int:pk>/", views.category_edit, name="category_edit"),

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Exists, OuterRef
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,7 +18,7 @@ from maillon.network.models import Library
 from maillon.network.permissions import Action, can, denial_message, libraries_for, require
 from maillon.patrons import change_requests, services
 from maillon.patrons.conf import card_matches_pattern, normalize_card
-from maillon.patrons.export import patrons_csv_response
+from maillon.patrons.export import patrons_response
 from maillon.patrons.folding import fold
 from maillon.patrons.forms import BlockForm, CategoryForm, PatronForm
 from maillon.patrons.models import (
@@ -88,7 +89,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     today = timezone.localdate()
     blocks = list(patron.blocks.select_related("library", "created_by", "lifted_by"))
     for block in blocks:
-        block.can_lift = block.is_active and (
+        block.can_lift = block.is_active and (  # type: ignore[attr-defined]  # for the template
             can(request.user, Action.CIRCULATE, block.library_id)
             or can(request.user, Action.CIRCULATE, patron.home_library_id)
         )
@@ -119,7 +120,7 @@ def register(request: HttpRequest) -> HttpResponse:
     libraries = libraries_for(request.user, Action.CIRCULATE)
     require(request.user, Action.CIRCULATE)
     here = current_library(request)
-    initial = {"card_number": normalize_card(request.GET.get("carte", ""))}
+    initial: dict[str, object] = {"card_number": normalize_card(request.GET.get("carte", ""))}
     if here is not None and libraries.filter(pk=here.pk).exists():
         initial["home_library"] = here
     asked = request.method == "POST" and "confirm_duplicate_asked" in request.POST
@@ -254,10 +255,10 @@ def decide_change(request: HttpRequest, pk: int, request_pk: int) -> HttpRespons
 
 
 @staff_required
-def export(request: HttpRequest, code: str) -> HttpResponse:
+def export(request: HttpRequest, code: str, fmt: str = "csv") -> HttpResponseBase:
     library = get_object_or_404(Library, code=code)
     require(request.user, Action.MANAGE, library)
-    return patrons_csv_response(library, timezone.localdate())
+    return patrons_response(library, timezone.localdate(), fmt)
 
 
 @staff_required

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from maillon.catalogue.importer import import_marc
+from maillon.catalogue.importer import _Rejects, import_marc
 from maillon.catalogue.models import Item, Record
 from tests.catalogue.factories import item, marc, write
 
@@ -86,3 +86,15 @@ def test_every_shared_marc_file_imports_without_crashing(tmp_path, libraries, sh
         assert report.read == (
             report.created + report.merged + report.unchanged + report.rejected
         ), path.name
+
+
+def test_reject_list_neutralises_formulas(tmp_path):
+    # Titles come from the file: one starting with "=" must not run in a spreadsheet.
+    rejects = _Rejects(tmp_path / "lot", "iso2709")
+    rejects.add(0, '=HYPERLINK("http://x")', "notice sans titre", b"")
+    rejects.write()
+    with open(tmp_path / "lot.csv", encoding="utf-8-sig") as fp:
+        rows = list(csv.DictReader(fp, delimiter=";"))
+    assert rows == [
+        {"position": "1", "titre": '\'=HYPERLINK("http://x")', "motif": "notice sans titre"}
+    ]

@@ -1,4 +1,4 @@
-"""The invariant every test checks after each operation (DESIGN.md, invariant 1), and the
+"""The invariant every test checks after each operation (docs/design.md, invariant 1), and the
 French messages the desk pages show."""
 
 from django.utils import translation

@@ -1,14 +1,17 @@
 """The circulation desk over HTTP: scan a card, scan items, check in, the lists of the day."""
 
 import datetime as dt
+import io
 
 import pytest
 from django.urls import reverse
 from django.utils import translation
 from django.utils.html import escape
+from openpyxl import load_workbook
 
 from maillon.circulation import services
 from maillon.circulation.models import Hold, HoldStatus, Loan, Transfer
+from maillon.core.exports import XLSX_TYPE
 from maillon.patrons.models import BlockKind, PatronBlock
 from tests.circulation.helpers import fr
 
@@ -326,3 +329,17 @@ def test_patron_page_lists_loans_and_holds(
 def test_coordinator_opens_the_desk_of_the_head_library(login, desk, network):
     page = login(desk["head"]).get(DESK)
     assert page.status_code == 200 and page.context["library"] == network["head"]
+
+
+def test_pull_list_as_xlsx(login, desk, network, reader, book, make_item):
+    item = make_item(book, call_number="=R SAI")
+    services.place_hold(desk["b"], network["b"], reader, book, network["b"])
+    response = login(desk["a"]).get(reverse("circulation:pull_xlsx"))
+    assert response["Content-Type"] == XLSX_TYPE
+    assert f"prelevements-{network['a'].code}-" in response["Content-Disposition"]
+    rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    assert len(rows) == 2
+    assert rows[1][:2] == (item.barcode, "'=R SAI")
+    assert rows[1][5] == reader.card_number
+    csv_body = login(desk["a"]).get(reverse("circulation:pull_csv")).content.decode("utf-8-sig")
+    assert "'=R SAI" in csv_body

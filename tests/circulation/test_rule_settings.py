@@ -7,6 +7,7 @@ import io
 
 import pytest
 from django.urls import reverse
+from openpyxl import load_workbook
 
 from maillon.catalogue.models import ItemType
 from maillon.circulation import services
@@ -274,3 +275,16 @@ def test_rules_as_csv(client, desk, network, types, default_rule):
     assert len(rows) == 3
     assert rows[1][:6] == [network["a"].name, fr("any category"), "DVD", "7", "2", "2"]
     assert rows[1][-1] == "Courte durée"
+
+
+def test_rules_as_xlsx(client, desk, network, types, default_rule):
+    LoanRule.objects.create(
+        library=network["a"], item_type=types["DVD"], loan_days=7, max_loans=2, note="-Courte"
+    )
+    client.force_login(desk["volunteer"])
+    response = client.get(reverse("circulation:rules_xlsx"))
+    assert 'filename="regles-de-pret.xlsx"' in response["Content-Disposition"]
+    rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    assert len(rows) == 3
+    assert rows[1][:6] == (network["a"].name, fr("any category"), "DVD", 7, 2, 2)  # numbers
+    assert rows[1][-1] == "'-Courte"

@@ -4,6 +4,9 @@ import csv
 import datetime as dt
 import io
 
+from openpyxl import load_workbook
+
+from maillon.core.exports import XLSX_TYPE
 from maillon.network.models import Role
 from maillon.patrons import services
 
@@ -69,3 +72,30 @@ def test_export_flags_expired_and_blocked(client, staff, network, coordinator, m
     robin = next(r for r in rows if r[1] == "Robin")
     assert martin[15:17] != robin[15:17]
     assert martin[15] == martin[16] and robin[15] == robin[16]  # expired, blocked: yes / no
+
+
+def test_export_as_xlsx(client, staff, network, make_patron):
+    make_patron(surname='=HYPERLINK("http://x")', phone="+33 5 49 00 00 00")
+    make_patron(surname="Ailleurs", library=network["b"])
+    client.force_login(staff[Role.LIBRARIAN])
+    response = client.get("/pro/usagers/export/AAA/xlsx/")
+    assert response.status_code == 200
+    assert response["Content-Type"] == XLSX_TYPE
+    assert (
+        "usagers-AAA-" in response["Content-Disposition"]
+        and ".xlsx" in response["Content-Disposition"]
+    )
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    header, body = rows[0], rows[1:]
+    assert len(header) == 19 and len(body) == 1
+    row = body[0]
+    assert row[1] == '\'=HYPERLINK("http://x")' and row[9] == "+33 5 49 00 00 00"
+    assert row[3].date() == dt.date(1990, 5, 17)  # a real date, not text
+    assert not any(c.data_type == "f" for r in sheet.iter_rows() for c in r)
+
+
+def test_xlsx_export_is_refused_like_the_csv(client, staff, network):
+    client.force_login(staff[Role.LIBRARIAN])
+    refused = client.get("/pro/usagers/export/BBB/").status_code
+    assert refused != 200 and client.get("/pro/usagers/export/BBB/xlsx/").status_code == refused

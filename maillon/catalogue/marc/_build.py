@@ -58,11 +58,6 @@ else:  # pragma: no cover - only with an unknown pymarc layout
         return Field(tag=tag, data=data)
 
 
-def is_control_tag(tag: str) -> bool:
-    """pymarc's rule (and MARC's): numeric tags below 010 carry no indicators nor subfields."""
-    return tag < "010" and tag.isdigit()
-
-
 def record(leader: str, fields: list[Field]) -> Record:
     rec = Record()
     rec.leader = Leader(fix_leader(leader))

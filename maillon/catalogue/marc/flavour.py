@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from typing import Literal
+from typing import Literal, cast
 
 from pymarc import Field, Record
 
@@ -12,6 +12,13 @@ Flavour = Literal["unimarc", "marc21"]
 FLAVOURS: tuple[Flavour, ...] = ("unimarc", "marc21")
 # UNIMARC 100$a: date entered (YYYYMMDD) then type of publication date.
 _CODED_DATA = re.compile(r"\d{8}[a-z|]")
+
+
+def as_flavour(value: str) -> Flavour:
+    """A flavour name read from the database or a form, checked."""
+    if value not in FLAVOURS:
+        raise ValueError(f"unknown MARC flavour: {value!r}")
+    return cast(Flavour, value)
 
 
 def detect_flavour(record: Record, default: Flavour = "unimarc") -> Flavour:

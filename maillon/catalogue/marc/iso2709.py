@@ -341,9 +341,9 @@ def _fields_from(raw_fields: list[tuple[str, bytes]], encoding: str) -> list[Fie
             head = parts[0].decode("latin-1")
             subs = [subfield(chr(p[0]), marc8_to_unicode(p[1:], True)) for p in parts[1:] if p]
         else:
-            parts = data.decode(encoding).split(SF)
-            head = parts[0]
-            subs = [subfield(p[0], p[1:]) for p in parts[1:] if p]
+            texts = data.decode(encoding).split(SF)
+            head = texts[0]
+            subs = [subfield(t[0], t[1:]) for t in texts[1:] if t]
         inds = indicators(head[:1] or " ", head[1:2] or " ")
         fields.append(make_data(tag, inds, subs))
     return fields

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from typing import BinaryIO
 from xml.parsers.expat import errors as expat_errors
 
-from pymarc import Record
+from pymarc import Field, Record
 
 from . import _build
 
@@ -81,7 +81,7 @@ def element_to_record(elem: ET.Element) -> tuple[Record, list[str]]:
     subfield, indicators = _build.subfield, _build.indicators
     warnings: list[str] = []
     leader = None
-    fields = []
+    fields: list[Field] = []
     append = fields.append
     for child in elem:
         ctag = child.tag

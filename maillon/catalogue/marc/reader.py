@@ -8,7 +8,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from contextlib import ExitStack
 from pathlib import Path
-from typing import BinaryIO, Literal
+from typing import BinaryIO, Literal, cast
 
 from pymarc import Record
 
@@ -92,7 +92,7 @@ def _read(source: Source, fmt: Format, encoding: str | None) -> Iterator[ReadRes
         if fmt == "auto":
             head = fp.read(_SNIFF)
             fmt = sniff_format(head)
-            fp = _Prefixed(head, fp)
+            fp = cast(BinaryIO, _Prefixed(head, fp))  # only read() is used
         if fmt == "marcxml":
             yield from _read_xml(fp)
         else:

@@ -188,7 +188,7 @@ def utf8_fields(record: Record, flavour: Flavour) -> Record:
         return record
     fields = list(record.fields)
     for i, fld in enumerate(fields):
-        if fld.tag == "100" and not fld.control_field:
+        if fld.tag == "100" and fld.indicators is not None:
             subs = list(fld.subfields)
             for j, (code, value) in enumerate(subs):
                 if code == "a" and len(value) >= 26:

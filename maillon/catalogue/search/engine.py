@@ -16,6 +16,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from typing import Any
 
 from django.db import connection
 
@@ -194,6 +195,7 @@ class Text:
     filter_params: list
 
     def __post_init__(self) -> None:
+        params: list[Any]
         if self.parsed.blank:
             self.source, condition, params = "catalogue_searchentry e", "1 = 1", []
         else:

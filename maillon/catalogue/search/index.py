@@ -14,6 +14,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import QuerySet
@@ -88,7 +89,7 @@ def id_bits(ids: Iterable[int]) -> int:
     return value
 
 
-def _texts(values: object) -> list[str]:
+def _texts(values: Any) -> list[str]:
     """Strings out of a JSON list of strings or of objects ({"name": …}, {"title": …})."""
     out: list[str] = []
     for value in values or []:

@@ -26,6 +26,8 @@ class Command(BaseCommand):
         outcomes = expire_holds(today)
         for outcome in outcomes:
             decision = outcome.decision
+            if decision is None:
+                continue
             self.stdout.write(f"{decision.item.barcode}: {decision.message}")
         counts = anonymise_history(today)
         self.stdout.write(

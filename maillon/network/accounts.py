@@ -1,4 +1,4 @@
-"""E-mail a person a link to choose their password (new staff, new patrons)."""
+"""E-mail a staff member a link to choose their password."""
 
 from django.contrib.auth.tokens import default_token_generator
 from django.contrib.sites.shortcuts import get_current_site

@@ -1,0 +1,31 @@
+"""Questions a lower app asks the apps above it, answered without importing them.
+
+A lower app never imports a higher one (docs/design.md, "Layers"), yet the catalogue must know
+whether circulation still refers to an item type before deleting it. The higher app registers
+an answer in its AppConfig.ready(); the lower app reads every registered answer.
+
+Questions asked today (the arguments each answer takes):
+- ``item_type_uses`` (item_type, *, deleting: bool, known: list[str]) → list[str], the uses in
+  words; ``known`` holds what the catalogue found itself (an answer may skip costly reads then).
+- ``category_code_in_use`` (category) → bool: does anything keep the category's code?
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+_answers: dict[str, list[Callable[..., Any]]] = {}
+
+
+def register(question: str, answer: Callable[..., Any]) -> None:
+    """Add an answer to `question` (once: ready() may run more than once)."""
+    registered = _answers.setdefault(question, [])
+    if answer not in registered:
+        registered.append(answer)
+
+
+def answers(question: str, *args: Any, **kwargs: Any) -> Iterator[Any]:
+    """Each registered answer in turn, computed only when read (any() stops at the first)."""
+    for answer in _answers.get(question, ()):
+        yield answer(*args, **kwargs)
