@@ -33,6 +33,7 @@ CSRF_TRUSTED_ORIGINS = env_list("MAILLON_CSRF_TRUSTED_ORIGINS", [])
 INSTALLED_APPS = [
     "maillon.core",
     "maillon.network",
+    "maillon.audit",
     "maillon.catalogue",
     "maillon.patrons",
     "maillon.circulation",

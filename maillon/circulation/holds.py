@@ -187,7 +187,14 @@ def _close(hold: Hold, status: str, today: dt.date, actor) -> HoldOutcome:
         hold.save(update_fields=["status", "closed_at"])
         decision = None
         if was == HoldStatus.READY and item is not None:
-            log(item, f"hold_{status}", item.current_id, actor, hold=hold.pk)
+            log(
+                item,
+                "hold_cancelled",
+                item.current_id,
+                actor,
+                patron=hold.patron_id,
+                hold=hold.pk,
+            )
             decision = route(
                 item, Library.objects.get(pk=item.current_id), actor=actor, today=today
             )
@@ -297,7 +304,14 @@ def expire_holds(today: dt.date | None = None) -> list[HoldOutcome]:
             locked.status = HoldStatus.EXPIRED
             locked.closed_at = timezone.now()
             locked.save(update_fields=["status", "closed_at"])
-            log(item, "hold_expired", item.current_id, None, hold=locked.pk)
+            log(
+                item,
+                "hold_expired",
+                item.current_id,
+                None,
+                patron=locked.patron_id,
+                hold=locked.pk,
+            )
             decision = route(item, Library.objects.get(pk=item.current_id), today=today)
             outcomes.append(HoldOutcome(locked, decision))
     stale = Hold.objects.filter(status=HoldStatus.WAITING).filter(
