@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
+from django.db.models import Model
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -31,6 +33,7 @@ class Line:
     actor: str
     library: str
     details: list[tuple[str, str]] = field(default_factory=list)
+    item: Any = None  # the object the entry is about, when a page loads it
 
     @property
     def at(self) -> dt.datetime:
@@ -115,3 +118,17 @@ def _value(value) -> str:
     if isinstance(value, bool):
         return _("yes") if value else _("no")
     return str(value)
+
+
+def last_lines(objects: Iterable[Model]) -> dict[int, Line]:
+    """The latest entry about each of `objects` (of one model), by id: "changed on … by …"."""
+    objects = list(objects)
+    if not objects:
+        return {}
+    latest: dict[int, AuditEntry] = {}
+    entries = AuditEntry.objects.filter(
+        object_type=objects[0]._meta.model_name, object_id__in=[o.pk for o in objects]
+    ).select_related("user", "library")
+    for entry in entries.order_by("object_id", "-at", "-pk"):
+        latest.setdefault(entry.object_id, entry)
+    return {line.entry.object_id: line for line in lines(latest.values())}

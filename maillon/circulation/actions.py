@@ -48,6 +48,7 @@ register(
         "override": (_("overridden"), _overrides),
         "misrouted": (_("arrived at the wrong library"), BOOL),
         "floating": (_("floating collection"), BOOL),
+        "scope": (_("scope"), TEXT),
         # The fields of a rule or of the policy, as named in "changes" (see catalogue.actions).
         **{
             field.name: (field.verbose_name, TEXT)
