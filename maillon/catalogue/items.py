@@ -187,10 +187,13 @@ def _change(
     status: str,
     *,
     manage: bool,
+    only_from: frozenset[str] | None = None,
     library: Library | int | None = None,
     details: dict[str, Any] | None = None,
 ) -> Item:
-    """Lock, check the actor's role and the transition, write, record: one staff action."""
+    """Lock, check the actor's role and the transition, write, record: one staff action.
+    `only_from`: the statuses this action applies to (found: lost or missing), within what
+    TRANSITIONS allows."""
     with transaction.atomic():
         item = lock(item)
         if manage:
@@ -202,6 +205,12 @@ def _change(
                 "no_change",
                 _("The item %(barcode)s is already %(status)s.")
                 % {"barcode": item.barcode, "status": status_label(status)},
+            )
+        if only_from is not None and item.status not in only_from:
+            raise ItemError(
+                "transition_refused",
+                _("The item %(barcode)s is %(status)s: this action does not apply.")
+                % {"barcode": item.barcode, "status": status_label(item.status)},
             )
         refusal = _refusal(item, status)
         if refusal is not None:
@@ -241,31 +250,31 @@ def mark_damaged(actor, item: Item | int, *, note: str = "") -> Item:
 
 def mark_repaired(actor, item: Item | int, *, note: str = "") -> Item:
     """Repaired (or processed), back on the shelf. Codes: transition_refused, no_change."""
-    item_ = item if isinstance(item, Item) else None
-    if item_ is not None and item_.status not in (S.DAMAGED, S.IN_PROCESSING):
-        raise _not_for_action(item_)
-    return _change(actor, item, "repaired", S.AVAILABLE, manage=False, details=_note(note))
+    return _change(
+        actor,
+        item,
+        "repaired",
+        S.AVAILABLE,
+        manage=False,
+        only_from=frozenset({S.DAMAGED, S.IN_PROCESSING}),
+        details=_note(note),
+    )
 
 
 def mark_found(actor, item: Item | int, library: Library | int, *, note: str = "") -> Item:
-    """A lost or missing item found again at `library`, where it is now on the shelf (a
-    check-in at the desk does the same and also sends it home if it belongs elsewhere).
-    Codes: transition_refused, no_change."""
+    """A lost or missing item found again at `library` (desk work there), where it is now on
+    the shelf; a check-in at the desk does the same and also sends it home if it belongs
+    elsewhere. Codes: transition_refused, no_change."""
     require(actor, Action.CIRCULATE, library)
-    with transaction.atomic():
-        locked = lock(item)
-        if locked.status not in (S.LOST, S.MISSING):
-            raise _not_for_action(locked)
-        return _change(
-            actor, locked, "found", S.AVAILABLE, manage=False, library=library, details=_note(note)
-        )
-
-
-def _not_for_action(item: Item) -> ItemError:
-    return ItemError(
-        "transition_refused",
-        _("The item %(barcode)s is %(status)s: this action does not apply.")
-        % {"barcode": item.barcode, "status": status_label(item.status)},
+    return _change(
+        actor,
+        item,
+        "found",
+        S.AVAILABLE,
+        manage=False,
+        only_from=frozenset({S.LOST, S.MISSING}),
+        library=library,
+        details=_note(note),
     )
 
 
