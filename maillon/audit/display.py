@@ -33,7 +33,9 @@ class Line:
     actor: str
     library: str
     details: list[tuple[str, str]] = field(default_factory=list)
-    item: Any = None  # the object the entry is about, when a page loads it
+    # What the entry is about, when a page loads it (see circulation.activity).
+    item: Any = None
+    record: Any = None
 
     @property
     def at(self) -> dt.datetime:

@@ -9,18 +9,26 @@ from __future__ import annotations
 from maillon.audit.display import Line, lines
 from maillon.audit.models import AuditEntry
 from maillon.catalogue.models import Item
+from maillon.circulation.models import Hold
 from maillon.patrons.models import Patron
 
 
 def activity_of(patron: Patron, limit: int = 50) -> list[Line]:
-    """The latest `limit` entries about `patron`, newest first; each line's ``item`` is the
-    item it concerned (with its record), if any."""
+    """The latest `limit` entries about `patron`, newest first. A line's ``item`` is the item it
+    concerned (with its record), and ``record`` the document (of that item, or of a hold)."""
     entries = list(
         AuditEntry.objects.filter(patron_id=patron.pk).select_related("user", "library")[:limit]
     )
-    item_ids = {e.object_id for e in entries if e.object_type == "item"}
-    items = Item.objects.filter(pk__in=item_ids).select_related("record").in_bulk()
+
+    def ids(object_type: str) -> set[int]:
+        return {e.object_id for e in entries if e.object_type == object_type and e.object_id}
+
+    items = Item.objects.select_related("record").in_bulk(ids("item"))
+    holds = Hold.objects.select_related("record").in_bulk(ids("hold"))
     found = lines(entries)
     for line in found:
-        line.item = items.get(line.entry.object_id) if line.entry.object_type == "item" else None
+        kind, pk = line.entry.object_type, line.entry.object_id
+        line.item = items.get(pk) if kind == "item" else None
+        hold = holds.get(pk) if kind == "hold" else None
+        line.record = line.item.record if line.item else (hold.record if hold else None)
     return found

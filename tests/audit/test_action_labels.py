@@ -12,7 +12,14 @@ from maillon.audit.labels import ACTIONS, DETAILS
 from maillon.audit.services import record
 
 # The calls that name an action code, and the position of that code among their arguments.
-CODE_ARGUMENT = {"record": 0, "audit": 0, "check_action": 0, "log": 1, "_change": 2}
+CODE_ARGUMENT = {
+    "record": 0,
+    "record_action": 0,
+    "audit": 0,
+    "check_action": 0,
+    "log": 1,
+    "_change": 2,
+}
 
 
 def _strings(node: ast.expr) -> list[str]:
@@ -44,7 +51,14 @@ def codes_in_sources() -> dict[str, str]:
 
 def test_the_scan_finds_the_codes_of_every_app():
     codes = codes_in_sources()
-    assert {"checkout", "renewed", "withdrawn", "item_created", "rule_changed"} <= set(codes)
+    assert {
+        "checkout",
+        "renewed",
+        "withdrawn",
+        "item_created",
+        "rule_changed",
+        "hold_placed",
+    } <= set(codes)
 
 
 def test_every_code_used_has_a_label():
