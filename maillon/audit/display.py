@@ -132,5 +132,6 @@ def last_lines(objects: Iterable[Model]) -> dict[int, Line]:
         object_type=objects[0]._meta.model_name, object_id__in=[o.pk for o in objects]
     ).select_related("user", "library")
     for entry in entries.order_by("object_id", "-at", "-pk"):
-        latest.setdefault(entry.object_id, entry)
-    return {line.entry.object_id: line for line in lines(latest.values())}
+        if entry.object_id is not None:
+            latest.setdefault(entry.object_id, entry)
+    return {pk: line for pk, line in zip(latest, lines(latest.values()), strict=True)}

@@ -29,11 +29,12 @@ CHANGES = "changes"
 Format = str | Callable[[Any], str]
 
 ACTIONS: dict[str, Promise] = {}
-DETAILS: dict[str, tuple[Promise, Format]] = {}
+DETAILS: dict[str, tuple[str | Promise, Format]] = {}
 
 
 def register(
-    actions: Mapping[str, Promise], details: Mapping[str, tuple[Promise, Format]] | None = None
+    actions: Mapping[str, Promise],
+    details: Mapping[str, tuple[str | Promise, Format]] | None = None,
 ) -> None:
     """Declare action codes with their labels, and detail keys with their label and format.
     A code declared twice is a mistake that would show one app's words for another's action."""

@@ -64,7 +64,7 @@ def record(
         actor_id=who.actor_id,
         library_id=getattr(library, "pk", library),
         action=action,
-        object_type=obj._meta.model_name if obj is not None else "",
+        object_type=(obj._meta.model_name or "") if obj is not None else "",
         object_id=obj.pk if obj is not None else None,
         patron_id=getattr(patron, "pk", patron),
         details=details or {},

@@ -156,10 +156,10 @@ def move_item(
     item.status = status
     fields = ["status", "updated_at", *counters]
     if current is not None:
-        item.current_id = getattr(current, "pk", current)
+        item.current_id = current.pk if isinstance(current, Library) else current
         fields.append("current")
     if home is not None:
-        item.home_id = getattr(home, "pk", home)
+        item.home_id = home.pk if isinstance(home, Library) else home
         fields.append("home")
     for name, value in counters.items():
         setattr(item, name, value)

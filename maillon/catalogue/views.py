@@ -198,17 +198,18 @@ def item_action(request: HttpRequest, barcode: str) -> HttpResponse:
     forms: dict = {}
     try:
         if action == "withdraw":
-            form = forms["withdraw_form"] = WithdrawForm(request.POST)
-            if not form.is_valid():
+            withdraw_form = forms["withdraw_form"] = WithdrawForm(request.POST)
+            if not withdraw_form.is_valid():
                 raise _invalid()
-            items.withdraw(user, item, **form.cleaned_data)
+            items.withdraw(user, item, **withdraw_form.cleaned_data)
             done = _("Item %(barcode)s withdrawn from the collection.")
         elif action == "home":
             homes = libraries_for(user, Action.MANAGE).exclude(pk=item.home_id)
-            form = forms["home_form"] = ChangeHomeForm(request.POST, homes=homes)
-            if not form.is_valid():
+            home_form = forms["home_form"] = ChangeHomeForm(request.POST, homes=homes)
+            if not home_form.is_valid():
                 raise _invalid()
-            items.change_home(user, item, form.cleaned_data["home"], note=form.cleaned_data["note"])
+            data = home_form.cleaned_data
+            items.change_home(user, item, data["home"], note=data["note"])
             done = _("Item %(barcode)s now belongs to %(library)s.")
         elif action in SIMPLE_ACTIONS and note_form.is_valid():
             change, done = SIMPLE_ACTIONS[action]

@@ -97,7 +97,9 @@ def delete_rule(actor, rule: LoanRule) -> None:
 def _changes(before: models.Model | None, after: models.Model | None) -> dict[str, list]:
     """{field: [before, after]} for the fields a coordinator edits that differ, as people read
     them (a library's name, not its id). A rule created: every field, from nothing."""
-    model = type(after if after is not None else before)
+    given = after if after is not None else before
+    assert given is not None, "a change has a before or an after"
+    model = type(given)
     changes = {}
     for field in model._meta.concrete_fields:
         if not field.editable or field.primary_key:
