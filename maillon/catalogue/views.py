@@ -13,7 +13,9 @@ from django.http import (
     StreamingHttpResponse,
 )
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from maillon.audit.display import lines as audit_lines
@@ -148,8 +150,8 @@ def item_detail(request: HttpRequest, barcode: str) -> HttpResponse:
     return render(request, "catalogue/item_detail.html", _item_context(request, item))
 
 
-# The actions of the item page: (form field value, service, French success message).
-ItemAction = tuple[Callable[..., Item], str]
+# An action of the item page without fields of its own: (service, message once done).
+ItemAction = tuple[Callable[..., Item], Promise]
 
 
 def _item_context(request: HttpRequest, item: Item, **forms) -> dict:
@@ -202,7 +204,7 @@ def item_action(request: HttpRequest, barcode: str) -> HttpResponse:
             if not withdraw_form.is_valid():
                 raise _invalid()
             items.withdraw(user, item, **withdraw_form.cleaned_data)
-            done = _("Item %(barcode)s withdrawn from the collection.")
+            done = gettext_lazy("Item %(barcode)s withdrawn from the collection.")
         elif action == "home":
             homes = libraries_for(user, Action.MANAGE).exclude(pk=item.home_id)
             home_form = forms["home_form"] = ChangeHomeForm(request.POST, homes=homes)
@@ -210,7 +212,7 @@ def item_action(request: HttpRequest, barcode: str) -> HttpResponse:
                 raise _invalid()
             data = home_form.cleaned_data
             items.change_home(user, item, data["home"], note=data["note"])
-            done = _("Item %(barcode)s now belongs to %(library)s.")
+            done = gettext_lazy("Item %(barcode)s now belongs to %(library)s.")
         elif action in SIMPLE_ACTIONS and note_form.is_valid():
             change, done = SIMPLE_ACTIONS[action]
             note = note_form.cleaned_data["note"]
@@ -227,7 +229,7 @@ def item_action(request: HttpRequest, barcode: str) -> HttpResponse:
         context = _item_context(request, item, note_form=note_form, **forms)
         return render(request, "catalogue/item_detail.html", context, status=409)
     item.refresh_from_db()
-    messages.success(request, done % {"barcode": item.barcode, "library": item.home.name})
+    messages.success(request, str(done) % {"barcode": item.barcode, "library": item.home.name})
     return redirect("catalogue:item", barcode=item.barcode)
 
 
@@ -236,12 +238,12 @@ def _invalid() -> items.ItemError:
 
 
 SIMPLE_ACTIONS: dict[str, ItemAction] = {
-    "lost": (items.mark_lost, _("Item %(barcode)s marked lost.")),
-    "missing": (items.mark_missing, _("Item %(barcode)s marked missing.")),
-    "damaged": (items.mark_damaged, _("Item %(barcode)s marked damaged, to repair.")),
-    "repaired": (items.mark_repaired, _("Item %(barcode)s back on the shelf.")),
-    "found": (items.mark_found, _("Item %(barcode)s found again, on the shelf.")),
-    "reinstate": (items.reinstate, _("Item %(barcode)s reinstated in the collection.")),
+    "lost": (items.mark_lost, gettext_lazy("Item %(barcode)s marked lost.")),
+    "missing": (items.mark_missing, gettext_lazy("Item %(barcode)s marked missing.")),
+    "damaged": (items.mark_damaged, gettext_lazy("Item %(barcode)s marked damaged, to repair.")),
+    "repaired": (items.mark_repaired, gettext_lazy("Item %(barcode)s back on the shelf.")),
+    "found": (items.mark_found, gettext_lazy("Item %(barcode)s found again, on the shelf.")),
+    "reinstate": (items.reinstate, gettext_lazy("Item %(barcode)s reinstated in the collection.")),
 }
 
 

@@ -75,7 +75,9 @@ def test_a_volunteer_sees_desk_actions_only_and_cannot_post_others(
     response = _act(client_fr, item, action="damaged", note="Couverture déchirée")
     assert response.status_code == 302
     assert Item.objects.get(pk=item.pk).status == ItemStatus.DAMAGED
-    assert "Couverture déchirée" in client_fr.get(response.url).content.decode()
+    body = client_fr.get(response.url).content.decode()
+    assert "Couverture déchirée" in body
+    assert fr("Item %(barcode)s marked damaged, to repair.", barcode=item.barcode) in body
 
 
 def test_b_s_volunteer_sees_no_action_on_a_s_item(
