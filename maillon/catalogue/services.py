@@ -212,7 +212,7 @@ def update_item(actor, item: Item, **fields) -> Item:
             setattr(item, name, fields[name])
     if changes:
         item.full_clean(exclude=["record"])
-        item.save()
+        item.save(update_fields=[*changes, "updated_at"])  # never its state (see items.py)
         audit("item_edited", item, actor=actor, library=item.home_id, details={"changes": changes})
         records_changed([item.record_id])
     return item

@@ -149,3 +149,20 @@ def test_every_status_has_its_transitions():
     assert set(items.TRANSITIONS) == set(S.values)
     for targets in items.TRANSITIONS.values():
         assert targets <= set(S.values)
+
+
+def test_the_item_form_changes_the_home_through_change_home(desk, network, make_item, book):
+    from maillon.catalogue.services import update_item
+
+    item = make_item(book, call_number="R SAI")
+    update_item(desk["head"], item, home=network["b"], call_number="R SAI P")
+    item.refresh_from_db()
+    assert (item.home_id, item.call_number, item.status) == (
+        network["b"].pk,
+        "R SAI P",
+        S.AVAILABLE,
+    )
+    assert entries_for(item).filter(action="home_changed").count() == 1
+    assert entries_for(item).get(action="item_edited").details == {
+        "changes": {"call_number": ["R SAI", "R SAI P"]}
+    }
