@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from maillon.audit.models import ActorKind, AuditEntry
+from maillon.catalogue import items
 from maillon.circulation.privacy import anonymise_audit_log
 from maillon.circulation.services import checkin, checkout, renew_own
 from tests.circulation.conftest import TODAY
@@ -40,8 +41,6 @@ def test_patron_links_go_with_the_loan_history(desk, network, make_patron, make_
 
 @override_settings(MAILLON_AUDIT_RETENTION_DAYS=365)
 def test_entries_older_than_the_retention_period_are_deleted(desk, network, make_item, book):
-    from maillon.catalogue import items
-
     item = make_item(book)
     items.mark_damaged(desk["a"], item)
     written = timezone.localdate(AuditEntry.objects.get().at)

@@ -8,6 +8,7 @@ from maillon.catalogue import items
 from maillon.catalogue.items import ItemError
 from maillon.catalogue.models import Item, ItemStatus, SearchEntry
 from maillon.catalogue.search import index_records
+from maillon.catalogue.services import update_item
 from maillon.circulation.services import (
     CirculationError,
     checkin,
@@ -152,8 +153,6 @@ def test_every_status_has_its_transitions():
 
 
 def test_the_item_form_changes_the_home_through_change_home(desk, network, make_item, book):
-    from maillon.catalogue.services import update_item
-
     item = make_item(book, call_number="R SAI")
     update_item(desk["head"], item, home=network["b"], call_number="R SAI P")
     item.refresh_from_db()
