@@ -34,6 +34,7 @@ CSRF_TRUSTED_ORIGINS = env_list("MAILLON_CSRF_TRUSTED_ORIGINS", [])
 INSTALLED_APPS = [
     "maillon.core",
     "maillon.network",
+    "maillon.audit",
     "maillon.catalogue",
     "maillon.patrons",
     "maillon.circulation",
@@ -191,6 +192,10 @@ MAILLON_DEMO_RECORDS = env_int("MAILLON_DEMO_RECORDS", 3000)
 # Patron cards: the network's format (a regular expression) and check digit (none, luhn, mod11).
 MAILLON_CARD_PATTERN = env_str("MAILLON_CARD_PATTERN", r"[0-9]{8,14}|[A-Z]{1,4}[0-9]{4,12}")
 MAILLON_CARD_CHECK = env_str("MAILLON_CARD_CHECK", "none")
+
+# The audit log keeps its entries this many days (10 years: an item's history serves weeding
+# and inventories); their patron links go much sooner, with the loan history.
+MAILLON_AUDIT_RETENTION_DAYS = env_int("MAILLON_AUDIT_RETENTION_DAYS", 3650)
 
 # Item barcodes: the network's format (a regular expression).
 MAILLON_BARCODE_PATTERN = env_str("MAILLON_BARCODE_PATTERN", r"[0-9A-Za-z][0-9A-Za-z._-]{3,39}")

@@ -14,6 +14,9 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from maillon.audit.models import ActorKind
+from maillon.audit.services import Actor
+
 # Writing last_used on every request would cost a write per call; once a minute is enough.
 LAST_USED_PRECISION = dt.timedelta(minutes=1)
 
@@ -68,4 +71,8 @@ class ApiToken(models.Model):
         now = timezone.now()
         if token.last_used is None or now - token.last_used > LAST_USED_PRECISION:
             cls.objects.filter(pk=token.pk).update(last_used=now)
+        # The audit log names the token beside its owner (see maillon.audit.services.actor_of).
+        token.user.audit_actor = Actor(
+            ActorKind.API_TOKEN, user_id=token.user_id, actor_id=token.pk
+        )
         return token.user

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
-from maillon.catalogue.models import ItemStatus, Record
+from maillon.catalogue.models import GONE_STATUSES, ItemStatus, Record
 from maillon.catalogue.search import SearchResult, search
 from maillon.catalogue.search.params import ParameterError, search_query
 from maillon.circulation.models import Loan, Transfer
@@ -18,8 +18,6 @@ from maillon.network.models import Library
 
 from .errors import ApiError, JsonRedirect, error_response
 from .openapi import openapi_document
-
-GONE = {ItemStatus.WITHDRAWN, ItemStatus.LOST}
 
 
 def _json(data: dict, status: int = 200) -> JsonResponse:
@@ -109,7 +107,7 @@ def _circulation(items: list) -> tuple[dict[int, object], dict[int, Library]]:
 def _holdings(record: Record) -> list[dict]:
     per_library: dict[int, dict] = {}
     items = list(
-        record.items.exclude(status__in=GONE)
+        record.items.exclude(status__in=GONE_STATUSES)
         .select_related("home", "current", "item_type", "collection")
         .order_by("home__name", "call_number", "id")
     )

@@ -5,6 +5,7 @@ from django.forms.models import construct_instance
 from django.utils.translation import gettext_lazy as _
 from stdnum import isbn as stdnum_isbn
 
+from maillon.catalogue.items import Destination, WithdrawalReason
 from maillon.catalogue.marc.extract import Contributor, Series
 from maillon.catalogue.marc.writer import RecordFields
 from maillon.catalogue.models import Audience, Collection, DocType, Item, ItemType, Record
@@ -223,3 +224,27 @@ class ExportForm(forms.Form):
         if library is None and not self.network:
             raise forms.ValidationError(_("Choose one of your libraries."))
         return library
+
+
+class ItemNoteForm(forms.Form):
+    """The optional note of a desk action on an item (lost, damaged, found…)."""
+
+    note = forms.CharField(label=_("Note (optional)"), max_length=300, required=False)
+
+
+class WithdrawForm(ItemNoteForm):
+    reason = forms.ChoiceField(label=_("Reason"), choices=[("", "—"), *WithdrawalReason.CHOICES])
+    destination = forms.ChoiceField(
+        label=_("Destination"), choices=[("", "—"), *Destination.CHOICES]
+    )
+    field_order = ["reason", "destination", "note"]
+
+
+class ChangeHomeForm(ItemNoteForm):
+    home = forms.ModelChoiceField(label=_("New home library"), queryset=Library.objects.none())
+    field_order = ["home", "note"]
+
+    def __init__(self, *args, homes=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if homes is not None:
+            self.fields["home"].queryset = homes

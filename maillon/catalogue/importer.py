@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from maillon.catalogue.bulk import insert_rows
 from maillon.catalogue.codes import CodeMap
+from maillon.catalogue.items import insert_imported
 from maillon.catalogue.marc.extract import RecordData, extract
 from maillon.catalogue.marc.flavour import Flavour, detect_flavour
 from maillon.catalogue.marc.reader import Format, ReadResult, read_marc, sniff_format
@@ -26,7 +27,6 @@ from maillon.catalogue.marc.writer import write_iso2709, write_marcxml
 from maillon.catalogue.models import (
     ImportBatch,
     Item,
-    ItemEvent,
     Record,
     RecordIdentifier,
     RecordMerge,
@@ -340,14 +340,10 @@ def _write_chunk(incoming, library, codes, batch, user, report, rejects) -> list
         for warning in inc.warnings + inc.data.warnings:
             report.warnings.append(f"{_label(inc.position, inc.data)} : {warning}")
 
-    item_ids = insert_rows(Item, ITEM_FIELDS, item_rows)
-    report.items_added += len(item_ids)
-    detail = {"batch": batch.pk}  # one object: bulk.insert_rows encodes it once
-    insert_rows(
-        ItemEvent,
-        ["item", "at", "kind", "library", "user", "detail"],
-        [(pk, now, "imported", library.pk, user.pk if user else None, detail) for pk in item_ids],
+    item_ids = insert_imported(
+        ITEM_FIELDS, item_rows, library=library, actor=user, batch_id=batch.pk, at=now
     )
+    report.items_added += len(item_ids)
     _record_merges(
         [(inc, item_ids[first : first + count]) for inc, first, count in merges],
         library,

@@ -151,6 +151,25 @@ class ItemStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", _("withdrawn")
 
 
+# The one definition of what an item's status allows (catalogue/items.py changes statuses):
+# gone from the collection — no hold, no loan, not shown in public holdings or counted by search;
+GONE_STATUSES = frozenset({ItemStatus.WITHDRAWN, ItemStatus.LOST, ItemStatus.MISSING})
+# not lent whoever asks, though still part of the collection;
+UNLENDABLE_STATUSES = frozenset(
+    {ItemStatus.NOT_FOR_LOAN, ItemStatus.IN_PROCESSING, ItemStatus.DAMAGED}
+)
+# may fill a hold, now or when it comes back.
+HOLDABLE_STATUSES = frozenset(
+    {
+        ItemStatus.AVAILABLE,
+        ItemStatus.ON_LOAN,
+        ItemStatus.IN_TRANSIT,
+        ItemStatus.ON_HOLD_SHELF,
+        ItemStatus.IN_PROCESSING,
+    }
+)
+
+
 class Item(models.Model):
     """A physical copy. Owner, home and current library are three different facts."""
 
@@ -201,46 +220,6 @@ class Item(models.Model):
 
     def __str__(self) -> str:
         return self.barcode
-
-
-# What an item's history says for each kind of event (circulation adds its own).
-EVENT_LABELS = {
-    "created": _("created"),
-    "imported": _("imported"),
-    "edited": _("edited"),
-    "merge_undone": _("moved by an undone merge"),
-    "checkout": _("checked out"),
-    "checkin": _("checked in"),
-    "renewal": _("renewed"),
-    "transfer_sent": _("sent by shuttle"),
-    "transfer_received": _("received from the shuttle"),
-    "hold_shelf": _("put on the hold shelf"),
-}
-
-
-class ItemEvent(models.Model):
-    """The history of an item: created, edited, moved, loaned, returned…"""
-
-    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="events")
-    at = models.DateTimeField(auto_now_add=True, db_index=True)
-    kind = models.CharField(max_length=30)
-    library = models.ForeignKey(
-        Library, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    detail = models.JSONField(default=dict, blank=True)
-
-    class Meta:
-        ordering = ["-at", "-pk"]
-
-    def __str__(self) -> str:
-        return f"{self.item_id} {self.kind} {self.at:%Y-%m-%d}"
-
-    @property
-    def label(self) -> str:
-        return str(EVENT_LABELS.get(self.kind, self.kind))
 
 
 class ImportBatch(models.Model):

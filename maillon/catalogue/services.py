@@ -15,13 +15,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from maillon.audit.services import record as audit
+from maillon.catalogue.errors import CatalogueError
+from maillon.catalogue.items import change_home
 from maillon.catalogue.marc.extract import extract
 from maillon.catalogue.marc.flavour import Flavour, as_flavour
 from maillon.catalogue.marc.writer import RecordFields, build_record
 from maillon.catalogue.models import (
     Collection,
     Item,
-    ItemEvent,
     ItemType,
     Record,
     RecordIdentifier,
@@ -37,14 +39,9 @@ from maillon.catalogue.records import (
     records_changed,
 )
 from maillon.core import usage
-from maillon.core.errors import DomainError
 from maillon.core.validation import first_error
 from maillon.network.models import Library, code_validator
 from maillon.network.permissions import Action, require
-
-
-class CatalogueError(DomainError):
-    """A refused change to the catalogue."""
 
 
 def check_barcode(barcode: str, *, exclude_item: int | None = None) -> str:
@@ -171,11 +168,11 @@ def _remember_identifiers(record: Record) -> None:
     )
 
 
+# What the item form edits; the home library changes through items.change_home, the status and
+# the current library only through maillon.catalogue.items.
 ITEM_FIELDS = (
     "call_number",
     "owner",
-    "home",
-    "current",
     "collection",
     "item_type",
     "audience",
@@ -197,7 +194,7 @@ def add_item(actor, record: Record, *, barcode: str, home: Library, **fields) ->
     item = Item(record=record, barcode=check_barcode(barcode), home=home, **fields)
     item.full_clean(exclude=["record"])
     item.save()
-    ItemEvent.objects.create(item=item, kind="created", library=home, user=actor)
+    audit("item_created", item, actor=actor, library=home)
     records_changed([record.pk])
     return item
 
@@ -206,8 +203,9 @@ def add_item(actor, record: Record, *, barcode: str, home: Library, **fields) ->
 def update_item(actor, item: Item, **fields) -> Item:
     item = Item.objects.select_for_update().get(pk=item.pk)
     require(actor, Action.MANAGE, item.home)
-    if "home" in fields:
-        require(actor, Action.MANAGE, fields["home"])
+    new_home = fields.get("home")
+    if new_home is not None and new_home.pk != item.home_id:
+        item = change_home(actor, item, new_home)
     changes = {}
     if "barcode" in fields and fields["barcode"] != item.barcode:
         changes["barcode"] = [item.barcode, check_barcode(fields["barcode"], exclude_item=item.pk)]
@@ -218,10 +216,8 @@ def update_item(actor, item: Item, **fields) -> Item:
             setattr(item, name, fields[name])
     if changes:
         item.full_clean(exclude=["record"])
-        item.save()
-        ItemEvent.objects.create(
-            item=item, kind="edited", library=item.home, user=actor, detail=changes
-        )
+        item.save(update_fields=[*changes, "updated_at"])  # never its state (see items.py)
+        audit("item_edited", item, actor=actor, library=item.home_id, details={"changes": changes})
         records_changed([item.record_id])
     return item
 
@@ -245,17 +241,13 @@ def undo_merge(actor, merge: RecordMerge) -> Record:
     moved = Item.objects.filter(pk__in=merge.item_ids, record_id=merge.record_id)
     moved_ids = list(moved.values_list("pk", flat=True))
     moved.update(record=split)
-    ItemEvent.objects.bulk_create(
-        [
-            ItemEvent(
-                item_id=pk,
-                kind="merge_undone",
-                user=actor,
-                detail={"from_record": merge.record_id, "to_record": split.pk},
-            )
-            for pk in moved_ids
-        ]
-    )
+    for pk in moved_ids:
+        audit(
+            "merge_undone",
+            Item(pk=pk),
+            actor=actor,
+            details={"from_record": merge.record_id, "to_record": split.pk},
+        )
     merge.undone_at = timezone.now()
     merge.split_record = split
     merge.save(update_fields=["undone_at", "split_record"])

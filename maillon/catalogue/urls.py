@@ -11,6 +11,7 @@ urlpatterns = [
     path("notices/<int:record_pk>/exemplaires/nouveau/", views.item_edit, name="item_create"),
     path("notices/<int:record_pk>/exemplaires/<int:pk>/", views.item_edit, name="item_edit"),
     path("exemplaires/<str:barcode>/", views.item_detail, name="item"),
+    path("exemplaires/<str:barcode>/actions/", views.item_action, name="item_action"),
     path("fusions/<int:pk>/annuler/", views.merge_undo, name="merge_undo"),
     path("bnf/", views.copy_search, name="copy_search"),
     path("bnf/importer/", views.copy_import, name="copy_import"),

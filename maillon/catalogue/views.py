@@ -15,17 +15,24 @@ from django.http import (
 )
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from maillon.catalogue import export, services, sru
+from maillon.audit.display import lines as audit_lines
+from maillon.audit.services import entries_for
+from maillon.catalogue import export, items, services, sru
 from maillon.catalogue.forms import (
+    ChangeHomeForm,
     CollectionForm,
     ExportForm,
     ImportForm,
     ItemForm,
+    ItemNoteForm,
     ItemTypeForm,
     RecordForm,
+    WithdrawForm,
 )
 from maillon.catalogue.importer import import_marc
 from maillon.catalogue.marc.extract import extract
@@ -142,16 +149,105 @@ def item_detail(request: HttpRequest, barcode: str) -> HttpResponse:
         ),
         barcode=barcode,
     )
-    events = item.events.select_related("library", "user")[:200]
-    return render(
-        request,
-        "catalogue/item_detail.html",
-        {
-            "item": item,
-            "events": events,
-            "can_manage": can(request.user, Action.MANAGE, item.home),
-        },
-    )
+    return render(request, "catalogue/item_detail.html", _item_context(request, item))
+
+
+# An action of the item page without fields of its own: (service, message once done).
+ItemAction = tuple[Callable[..., Item], Promise]
+
+
+def _item_context(request: HttpRequest, item: Item, **forms) -> dict:
+    """The item page: its facts, its history from the audit log, the actions the user may take
+    on it now (the services check again when they run)."""
+    user = request.user
+    status = item.status
+    allowed = items.TRANSITIONS[status]
+    desk = can(user, Action.CIRCULATE, item.home_id) or can(user, Action.CIRCULATE, item.current_id)
+    manage = can(user, Action.MANAGE, item.home_id)
+    here = current_library(request)
+    homes = libraries_for(user, Action.MANAGE).exclude(pk=item.home_id)
+    actions = {
+        "lost": desk and ItemStatus.LOST in allowed,
+        "missing": desk and ItemStatus.MISSING in allowed,
+        "damaged": desk and ItemStatus.DAMAGED in allowed,
+        "repaired": desk and status in (ItemStatus.DAMAGED, ItemStatus.IN_PROCESSING),
+        "found": status in (ItemStatus.LOST, ItemStatus.MISSING)
+        and can(user, Action.CIRCULATE, here or item.current_id),
+        "withdraw": manage and ItemStatus.WITHDRAWN in allowed,
+        "reinstate": manage and status == ItemStatus.WITHDRAWN,
+        "home": manage and status != ItemStatus.WITHDRAWN and homes.exists(),
+    }
+    entries = entries_for(item).select_related("library", "user")[:200]
+    return {
+        "item": item,
+        "history": audit_lines(entries),
+        "can_manage": manage,
+        "actions": {name for name, shown in actions.items() if shown},
+        "desk_actions": [name for name in SIMPLE_ACTIONS if actions[name]],
+        "found_at": here or item.current,
+        "note_form": forms.get("note_form") or ItemNoteForm(),
+        "withdraw_form": forms.get("withdraw_form") or WithdrawForm(),
+        "home_form": forms.get("home_form") or ChangeHomeForm(homes=homes),
+    }
+
+
+@staff_required
+@require_POST
+def item_action(request: HttpRequest, barcode: str) -> HttpResponse:
+    """One action of the item page (lost, withdrawn, new home…), through catalogue.items."""
+    item = get_object_or_404(Item.objects.select_related("home", "current"), barcode=barcode)
+    action = request.POST.get("action", "")
+    user = request.user
+    note_form = ItemNoteForm(request.POST)
+    forms: dict = {}
+    done: Promise
+    try:
+        if action == "withdraw":
+            withdraw_form = forms["withdraw_form"] = WithdrawForm(request.POST)
+            if not withdraw_form.is_valid():
+                raise _invalid()
+            items.withdraw(user, item, **withdraw_form.cleaned_data)
+            done = gettext_lazy("Item %(barcode)s withdrawn from the collection.")
+        elif action == "home":
+            homes = libraries_for(user, Action.MANAGE).exclude(pk=item.home_id)
+            home_form = forms["home_form"] = ChangeHomeForm(request.POST, homes=homes)
+            if not home_form.is_valid():
+                raise _invalid()
+            data = home_form.cleaned_data
+            items.change_home(user, item, data["home"], note=data["note"])
+            done = gettext_lazy("Item %(barcode)s now belongs to %(library)s.")
+        elif action in SIMPLE_ACTIONS and note_form.is_valid():
+            change, done = SIMPLE_ACTIONS[action]
+            note = note_form.cleaned_data["note"]
+            if action == "found":
+                here = current_library(request) or item.current
+                items.mark_found(user, item, here, note=note)
+            else:
+                change(user, item, note=note)
+        else:
+            raise Http404
+    except items.ItemError as error:
+        item.refresh_from_db()
+        messages.error(request, error.message)
+        context = _item_context(request, item, note_form=note_form, **forms)
+        return render(request, "catalogue/item_detail.html", context, status=409)
+    item.refresh_from_db()
+    messages.success(request, str(done) % {"barcode": item.barcode, "library": item.home.name})
+    return redirect("catalogue:item", barcode=item.barcode)
+
+
+def _invalid() -> items.ItemError:
+    return items.ItemError("invalid", _("Check the fields below."))
+
+
+SIMPLE_ACTIONS: dict[str, ItemAction] = {
+    "lost": (items.mark_lost, gettext_lazy("Item %(barcode)s marked lost.")),
+    "missing": (items.mark_missing, gettext_lazy("Item %(barcode)s marked missing.")),
+    "damaged": (items.mark_damaged, gettext_lazy("Item %(barcode)s marked damaged, to repair.")),
+    "repaired": (items.mark_repaired, gettext_lazy("Item %(barcode)s back on the shelf.")),
+    "found": (items.mark_found, gettext_lazy("Item %(barcode)s found again, on the shelf.")),
+    "reinstate": (items.reinstate, gettext_lazy("Item %(barcode)s reinstated in the collection.")),
+}
 
 
 @staff_required

@@ -15,8 +15,6 @@ class LoanRuleAdmin(ReadOnlyAdmin):
         "holds_allowed",
         "hold_shelf_days",
         "may_travel",
-        "updated_at",
-        "updated_by",
     ]
     list_filter = ["library", "patron_category", "item_type"]
 
@@ -29,6 +27,4 @@ class NetworkPolicyAdmin(ReadOnlyAdmin):
         "max_loans_network",
         "anonymise_after_days",
         "due_soon_days",
-        "updated_at",
-        "updated_by",
     ]

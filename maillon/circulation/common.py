@@ -1,4 +1,4 @@
-"""Helpers shared by the circulation services: finding, locking, logging, item state.
+"""Helpers shared by the circulation services: finding, locking, logging.
 
 Lock order, everywhere: patron, then item, then holds, then transfers. On PostgreSQL the rows are
 locked with SELECT … FOR UPDATE; on SQLite the transaction starts IMMEDIATE, so writers queue at
@@ -15,8 +15,9 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from maillon.catalogue.models import Item, ItemEvent, ItemStatus
-from maillon.catalogue.search import refresh_holdings
+from maillon.audit.services import record
+from maillon.catalogue.items import status_label as status_label  # the API's import of it
+from maillon.catalogue.models import Item
 from maillon.circulation.errors import CirculationError
 from maillon.circulation.models import Hold, HoldStatus, Loan
 from maillon.network.models import Library
@@ -127,28 +128,13 @@ def library_obj(library: Library | int) -> Library:
     return library if isinstance(library, Library) else Library.objects.get(pk=library)
 
 
-def log(item: Item, kind: str, library: Library | int | None, user=None, **detail) -> None:
-    """One line of the item's history. No names or card numbers: the history outlives privacy
-    delays; the loan, hold and transfer ids point to the rows that anonymisation clears."""
-    ItemEvent.objects.create(
-        item=item,
-        kind=kind,
-        library_id=getattr(library, "pk", library),
-        user=user if getattr(user, "is_authenticated", False) else None,
-        detail=detail,
-    )
-
-
-def set_item_state(item: Item, status: str, current: Library | int | None = None, **fields) -> None:
-    """Write the item's status (and where it is), then refresh what the search index says of
-    its record's copies (not the whole entry: its texts have not changed)."""
-    item.status = status
-    if current is not None:
-        item.current_id = current if isinstance(current, int) else current.pk
-    for name, value in fields.items():
-        setattr(item, name, value)
-    item.save(update_fields=["status", "current", "updated_at", *fields])
-    refresh_holdings(item.record_id)
+def log(
+    item: Item, action: str, library: Library | int | None, actor=None, *, patron=None, **details
+) -> None:
+    """One entry of the audit log about `item` (``maillon.audit.record``: one INSERT). No names
+    or card numbers in details: the log outlives privacy delays; `patron` (the person
+    concerned) is dropped with the loan history (see privacy.py)."""
+    record(action, item, actor=actor, library=library, patron=patron, details=details)
 
 
 def initials(patron: Patron | None) -> str:
@@ -157,7 +143,3 @@ def initials(patron: Patron | None) -> str:
         return ""
     parts = [p for p in (patron.first_name, patron.surname) if p and p.strip()]
     return " ".join(f"{p.strip()[0].upper()}." for p in parts)
-
-
-def status_label(status: str) -> str:
-    return str(ItemStatus(status).label) if status in ItemStatus.values else status

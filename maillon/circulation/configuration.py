@@ -7,10 +7,10 @@ A change applies to what happens next: loans already made keep their due date an
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.db import IntegrityError, models, transaction
 from django.utils.translation import gettext as _
 
+from maillon.audit.services import record
 from maillon.circulation.errors import CirculationError
 from maillon.circulation.models import RULE_SCOPE_TAKEN, LoanRule, NetworkPolicy
 from maillon.network.permissions import Action, require
@@ -32,6 +32,7 @@ def save_rule(actor, rule: LoanRule) -> LoanRule:
     require(actor, Action.ADMINISTER)
     try:
         with transaction.atomic():
+            previous = None
             if rule.pk:
                 previous = LoanRule.objects.select_for_update().get(pk=rule.pk)
                 if previous.is_default and not rule.is_default:
@@ -52,15 +53,21 @@ def save_rule(actor, rule: LoanRule) -> LoanRule:
                 .exists()
             ):
                 raise _scope_taken()
-            rule.updated_by = actor if getattr(actor, "is_authenticated", False) else None
-            rule.updated_at = timezone.now()
             try:
                 # The scope's uniqueness was checked above and the unique index settles a
                 # race; validating the constraint here again would name a race "invalid".
                 rule.full_clean(validate_constraints=False)
             except ValidationError as error:
                 raise CirculationError("invalid_rule", " ".join(error.messages)) from error
+            changes = _changes(previous, rule)
             rule.save()
+            if previous is None or changes:
+                record(
+                    "rule_created" if previous is None else "rule_changed",
+                    rule,
+                    actor=actor,
+                    details={"scope": " × ".join(rule.scope_labels()), "changes": changes},
+                )
     except IntegrityError as error:
         raise _scope_taken() from error
     return rule
@@ -78,7 +85,38 @@ def delete_rule(actor, rule: LoanRule) -> None:
                 "Change its conditions instead."
             ),
         )
+    record(
+        "rule_deleted",
+        rule,
+        actor=actor,
+        details={"scope": " × ".join(rule.scope_labels()), "changes": _changes(rule, None)},
+    )
     rule.delete()
+
+
+def _changes(before: models.Model | None, after: models.Model | None) -> dict[str, list]:
+    """{field: [before, after]} for the fields a coordinator edits that differ, as people read
+    them (a library's name, not its id). A rule created: every field, from nothing."""
+    given = after if after is not None else before
+    assert given is not None, "a change has a before or an after"
+    model = type(given)
+    changes = {}
+    for field in model._meta.concrete_fields:
+        if not field.editable or field.primary_key:
+            continue
+        old, new = (_shown(obj, field) for obj in (before, after))
+        if old != new:
+            changes[field.name] = [old, new]
+    return changes
+
+
+def _shown(obj: models.Model | None, field: models.Field):
+    if obj is None:
+        return None
+    if field.is_relation:
+        related = getattr(obj, field.name)
+        return str(related) if related is not None else None
+    return getattr(obj, field.attname)
 
 
 POLICY_FIELDS = {
@@ -99,13 +137,15 @@ def update_policy(actor, **fields) -> NetworkPolicy:
         raise ValueError(f"not policy fields: {sorted(unknown)}")
     NetworkPolicy.current()  # the row exists before it is locked
     policy = NetworkPolicy.objects.select_for_update().get(pk=1)
+    previous = NetworkPolicy.objects.get(pk=1)
     for name, value in fields.items():
         setattr(policy, name, value)
-    policy.updated_by = actor if getattr(actor, "is_authenticated", False) else None
-    policy.updated_at = timezone.now()
     try:
         policy.full_clean()
     except ValidationError as error:
         raise CirculationError("invalid_policy", " ".join(error.messages)) from error
+    changes = _changes(previous, policy)
     policy.save()
+    if changes:
+        record("policy_changed", policy, actor=actor, details={"changes": changes})
     return policy

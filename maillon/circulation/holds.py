@@ -18,6 +18,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from maillon.audit.models import ActorKind
+from maillon.audit.services import Actor
+from maillon.audit.services import record as record_action
 from maillon.catalogue.models import Item, ItemStatus, Record
 from maillon.circulation.common import library_obj, lock_item, lock_patron, log, today_or
 from maillon.circulation.errors import CirculationError
@@ -127,6 +130,14 @@ def _place(patron: Patron, wanted: Record | Item, pickup: Library, today: dt.dat
             created_by=actor if getattr(actor, "is_authenticated", False) else None,
             patron_category_code=patron.category.code,
         )
+        record_action(
+            "hold_placed",
+            hold,
+            actor=actor or patron,  # place_own_hold: the patron acted
+            library=pickup,
+            patron=patron,
+            details={"record": record.pk, **({"item": item.pk} if item else {})},
+        )
         retarget(record.pk, today, book)
         hold.refresh_from_db()
         return hold
@@ -186,12 +197,23 @@ def _close(hold: Hold, status: str, today: dt.date, actor) -> HoldOutcome:
         hold.closed_at = timezone.now()
         hold.save(update_fields=["status", "closed_at"])
         decision = None
+        # cancel_own_hold: the patron acted.
+        who = actor if actor is not None else Actor(ActorKind.PATRON, actor_id=hold.patron_id)
         if was == HoldStatus.READY and item is not None:
-            log(item, f"hold_{status}", item.current_id, actor, hold=hold.pk)
+            log(item, "hold_cancelled", item.current_id, who, patron=hold.patron_id, hold=hold.pk)
             decision = route(
                 item, Library.objects.get(pk=item.current_id), actor=actor, today=today
             )
-        elif was == HoldStatus.WAITING and hold.target_id:
+        else:
+            record_action(
+                "hold_cancelled",
+                hold,
+                actor=who,
+                library=hold.pickup_library_id,
+                patron=hold.patron_id,
+                details={"record": hold.record_id},
+            )
+        if was == HoldStatus.WAITING and hold.target_id:
             retarget(hold.record_id, today)
         # In transit: the copy travels on and is routed afresh when it arrives.
         return HoldOutcome(hold, decision)
@@ -301,7 +323,14 @@ def expire_holds(today: dt.date | None = None) -> list[HoldOutcome]:
             locked.status = HoldStatus.EXPIRED
             locked.closed_at = timezone.now()
             locked.save(update_fields=["status", "closed_at"])
-            log(item, "hold_expired", item.current_id, None, hold=locked.pk)
+            log(
+                item,
+                "hold_expired",
+                item.current_id,
+                None,
+                patron=locked.patron_id,
+                hold=locked.pk,
+            )
             decision = route(item, Library.objects.get(pk=item.current_id), today=today)
             outcomes.append(HoldOutcome(locked, decision))
     stale = Hold.objects.filter(status=HoldStatus.WAITING).filter(

@@ -21,7 +21,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from maillon.catalogue.models import Item, ItemStatus
+from maillon.catalogue.items import move_item, status_label
+from maillon.catalogue.models import UNLENDABLE_STATUSES, Item, ItemStatus
 from maillon.circulation.calendar import due_date
 from maillon.circulation.common import (
     find_item,
@@ -30,8 +31,6 @@ from maillon.circulation.common import (
     lock_item,
     lock_patron,
     log,
-    set_item_state,
-    status_label,
     today_or,
 )
 from maillon.circulation.errors import CirculationError
@@ -110,7 +109,7 @@ def _item_refusal(item: Item, patron: Patron) -> CirculationError | None:
             _("The item %(barcode)s is recorded as %(status)s: check it in first to find it again.")
             % {"barcode": item.barcode, "status": status_label(status)},
         )
-    if status in (ItemStatus.NOT_FOR_LOAN, ItemStatus.IN_PROCESSING, ItemStatus.DAMAGED):
+    if status in UNLENDABLE_STATUSES:
         return CirculationError(
             "not_for_loan",
             _("The item %(barcode)s is not for loan (%(status)s).")
@@ -269,14 +268,7 @@ def checkout(
         if transfer is not None:
             transfer.cancelled_at = now
             transfer.save(update_fields=["cancelled_at"])
-            log(
-                item,
-                "transfer_cancelled",
-                library,
-                actor,
-                transfer=transfer.pk,
-                reason="checked_out",
-            )
+            log(item, "transfer_cancelled", library, actor, transfer=transfer.pk)
         loan = Loan.objects.create(
             item=item,
             patron=patron,
@@ -293,7 +285,7 @@ def checkout(
             patron_home_library_id=patron.home_library_id,
             item_type_code=item.item_type.code,
         )
-        set_item_state(
+        move_item(
             item, ItemStatus.ON_LOAN, library, loan_count=item.loan_count + 1, last_loan_at=now
         )
         log(
@@ -301,7 +293,9 @@ def checkout(
             "checkout",
             library,
             actor,
+            patron=patron,
             loan=loan.pk,
+            due_on=loan.due_on.isoformat(),
             **({"override": [r.code for r in refusals]} if refusals else {}),
         )
         # Most records have no open hold: the locking query said so, sparing the holds query.
@@ -374,7 +368,7 @@ def checkin_locked(
             _("The item %(barcode)s has been withdrawn from the collection.")
             % {"barcode": item.barcode},
         )
-    if status in (ItemStatus.NOT_FOR_LOAN, ItemStatus.IN_PROCESSING, ItemStatus.DAMAGED):
+    if status in UNLENDABLE_STATUSES:
         current = Library.objects.get(pk=item.current_id)
         message = _("This item is %(status)s and was not on loan: put it back at %(library)s.")
         return CheckinResult(
@@ -388,7 +382,7 @@ def checkin_locked(
     preferred = None
     misrouted_from = None
     if status in (ItemStatus.LOST, ItemStatus.MISSING):
-        log(item, "found", library, actor, status=status)
+        log(item, "found", library, actor, previous_status=status)
     elif status == ItemStatus.ON_LOAN:
         if receiving:
             raise CirculationError(
@@ -401,7 +395,7 @@ def checkin_locked(
             loan.returned_at = now
             loan.return_library = library
             loan.save(update_fields=["returned_at", "return_library"])
-            log(item, "checkin", library, actor, loan=loan.pk)
+            log(item, "checkin", library, actor, patron=loan.patron_id, loan=loan.pk)
     elif status == ItemStatus.IN_TRANSIT:
         transfer = Transfer.objects.filter(
             item=item, received_at__isnull=True, cancelled_at__isnull=True
@@ -536,11 +530,11 @@ def _renew(loan: Loan, today: dt.date, *, actor, library: Library | None) -> Loa
         item,
         "renewed",
         library,
-        actor,
+        actor or patron,  # renew_own: the patron acted
+        patron=patron,
         loan=loan.pk,
         old_due=old_due.isoformat(),
         new_due=new_due.isoformat(),
-        by_patron=actor is None,
     )
     return loan
 

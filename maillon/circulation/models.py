@@ -90,16 +90,6 @@ class LoanRule(models.Model):
         ),
     )
     note = models.CharField(_("note"), max_length=200, blank=True)
-    # Who last changed the rule and when (set by the service): the coordinators' page shows it.
-    updated_at = models.DateTimeField(_("changed on"), null=True, blank=True, editable=False)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("changed by"),
-    )
 
     class Meta:
         verbose_name = _("loan rule")
@@ -187,15 +177,6 @@ class NetworkPolicy(models.Model):
     )
     due_soon_days = models.PositiveSmallIntegerField(
         _("“due soon” notice (days before)"), default=3
-    )
-    updated_at = models.DateTimeField(_("changed on"), null=True, blank=True, editable=False)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("changed by"),
     )
 
     class Meta:

@@ -24,8 +24,9 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from maillon.catalogue.items import move_item
 from maillon.catalogue.models import Item, ItemStatus
-from maillon.circulation.common import initials, log, set_item_state
+from maillon.circulation.common import initials, log
 from maillon.circulation.models import Hold, HoldStatus, Loan, Transfer, TransferReason
 from maillon.circulation.rules import RuleBook
 from maillon.circulation.targeting import can_fill_now, retarget
@@ -229,8 +230,8 @@ def route(
             hold.ready_at = now
             hold.ready_until = today + dt.timedelta(days=rule.hold_shelf_days)
             hold.save(update_fields=["target", "status", "ready_at", "ready_until"])
-            set_item_state(item, ItemStatus.ON_HOLD_SHELF, library)
-            log(item, "hold_ready", library, actor, hold=hold.pk)
+            move_item(item, ItemStatus.ON_HOLD_SHELF, library)
+            log(item, "hold_ready", library, actor, patron=hold.patron_id, hold=hold.pk)
             result = hold_shelf_result(item, library, hold, **extra)
         else:
             hold.status = HoldStatus.IN_TRANSIT
@@ -244,7 +245,7 @@ def route(
                 hold=hold,
                 created_by=_user(actor),
             )
-            set_item_state(item, ItemStatus.IN_TRANSIT, library)
+            move_item(item, ItemStatus.IN_TRANSIT, library)
             log(
                 item,
                 "transfer_created",
@@ -268,12 +269,12 @@ def route(
             reason=TransferReason.RETURN_HOME,
             created_by=_user(actor),
         )
-        set_item_state(item, ItemStatus.IN_TRANSIT, library)
+        move_item(item, ItemStatus.IN_TRANSIT, library)
         log(item, "transfer_created", library, actor, transfer=transfer.pk, to=item.home_id)
         result = transfer_result(item, transfer, **extra)
     elif item.home_id != library.pk:
         old_home = item.home_id
-        set_item_state(item, ItemStatus.AVAILABLE, library, home=library)
+        move_item(item, ItemStatus.AVAILABLE, library, home=library)
         log(
             item,
             "home_changed",
@@ -281,11 +282,11 @@ def route(
             actor,
             old_home=old_home,
             new_home=library.pk,
-            reason="floating",
+            floating=True,
         )
         result = shelve_result(item, library, floated=True, **extra)
     else:
-        set_item_state(item, ItemStatus.AVAILABLE, library)
+        move_item(item, ItemStatus.AVAILABLE, library)
         result = shelve_result(item, library, **extra)
     if _targeted_by_others(item, None, waiting):
         retarget(item.record_id, today, book)

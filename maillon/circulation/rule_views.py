@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from maillon.audit.display import last_lines
 from maillon.catalogue.models import ItemType
 from maillon.circulation import configuration
 from maillon.circulation.errors import CirculationError
@@ -66,9 +67,15 @@ def rules_page(request: HttpRequest) -> HttpResponse:
     grid_library = next(
         (lib for lib in libraries if lib.code == wanted), libraries[0] if libraries else None
     )
+    rules = _sorted_rules(book)
+    changes = last_lines(rules)
+    for rule in rules:
+        rule.last_change = changes.get(rule.pk)  # type: ignore[attr-defined]
+    network_policy = policy()
+    network_policy.last_change = last_lines([network_policy]).get(network_policy.pk)  # type: ignore[attr-defined]
     context = {
-        "rules": _sorted_rules(book),
-        "policy": policy(),
+        "rules": rules,
+        "policy": network_policy,
         "libraries": libraries,
         "can_administer": can(request.user, Action.ADMINISTER),
     }

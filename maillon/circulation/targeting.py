@@ -16,21 +16,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from maillon.catalogue.models import Item, ItemStatus
+from maillon.catalogue.models import HOLDABLE_STATUSES, Item, ItemStatus
 from maillon.circulation.calendar import shuttle_arrival
 from maillon.circulation.models import Hold, HoldStatus
 from maillon.circulation.rules import RuleBook
 from maillon.network.models import Library
-
-GONE = (ItemStatus.WITHDRAWN, ItemStatus.LOST, ItemStatus.MISSING)
-# A copy in one of these states may still fill a hold some day.
-HOLDABLE_STATUSES = (
-    ItemStatus.AVAILABLE,
-    ItemStatus.ON_LOAN,
-    ItemStatus.IN_TRANSIT,
-    ItemStatus.ON_HOLD_SHELF,
-    ItemStatus.IN_PROCESSING,
-)
 
 
 def can_hold_copy(book: RuleBook, item: Item, category_id: int | None, pickup_id: int) -> bool:

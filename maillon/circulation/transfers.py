@@ -20,14 +20,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from maillon.catalogue.items import move_item, status_label
 from maillon.catalogue.models import Item, ItemStatus
 from maillon.circulation.common import (
     find_item,
     library_obj,
     lock_item,
     log,
-    set_item_state,
-    status_label,
     today_or,
 )
 from maillon.circulation.errors import CirculationError
@@ -137,7 +136,7 @@ def create_transfer(
             reason=TransferReason.MANUAL,
             created_by=_user(actor),
         )
-        set_item_state(item, ItemStatus.IN_TRANSIT, library)
+        move_item(item, ItemStatus.IN_TRANSIT, library)
         log(item, "transfer_created", library, actor, transfer=transfer.pk, to=to_library.pk)
         return transfer
 

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from maillon.catalogue.models import Item, Record
+from maillon.catalogue.models import GONE_STATUSES, Item, Record
 from maillon.network.models import Library
-
-from .availability import GONE
 
 
 def new_arrivals(library: Library | None = None, limit: int = 24) -> list[Record]:
@@ -14,7 +12,7 @@ def new_arrivals(library: Library | None = None, limit: int = 24) -> list[Record
     Walks the item creation index backwards; a record that received several copies lately
     appears once, at the date of its newest copy.
     """
-    items = Item.objects.exclude(status__in=GONE)
+    items = Item.objects.exclude(status__in=GONE_STATUSES)
     if library is not None:
         items = items.filter(home=library)
     record_ids: list[int] = []

@@ -13,14 +13,12 @@ from typing import TYPE_CHECKING
 from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from maillon.catalogue.models import Item, ItemStatus, Record
+from maillon.catalogue.models import GONE_STATUSES, Item, ItemStatus, Record
 from maillon.circulation.models import Loan
 from maillon.network.models import Library
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
-
-GONE = (ItemStatus.WITHDRAWN, ItemStatus.LOST)
 
 # Status → (words for readers, badge tone). Staff words say what happened; these say what the
 # reader can do.
@@ -67,7 +65,7 @@ def held_items(record: Record) -> QuerySet[Item]:
         queryset=Loan.objects.filter(returned_at__isnull=True).only("id", "item_id", "due_on"),
     )
     return (
-        record.items.exclude(status__in=GONE)
+        record.items.exclude(status__in=GONE_STATUSES)
         .select_related("home", "current", "item_type")
         .prefetch_related(open_loans)
         .order_by("home__name", "call_number", "id")

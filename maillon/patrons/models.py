@@ -8,6 +8,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from maillon.audit.models import ActorKind
+from maillon.audit.services import Actor
 from maillon.network.models import Library, Partner, code_validator
 from maillon.patrons.folding import fold
 
@@ -179,6 +181,11 @@ class Patron(models.Model):
     @property
     def is_collective(self) -> bool:
         return self.category.is_collective
+
+    @property
+    def audit_actor(self) -> Actor:
+        """How the audit log names a patron acting themselves (online, self-service)."""
+        return Actor(ActorKind.PATRON, actor_id=self.pk)
 
     def age(self, day: dt.date | None = None) -> int | None:
         if self.birth_date is None:

@@ -3,7 +3,8 @@
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from maillon.catalogue.models import ImportBatch, Item, ItemEvent, Record
+from maillon.audit.services import entries_for
+from maillon.catalogue.models import ImportBatch, Item, Record
 from maillon.network.models import Role
 from tests.catalogue.factories import item, marc, write
 from tests.conftest import PASSWORD
@@ -49,7 +50,7 @@ def test_create_record_then_add_items(client, network, make_staff):
     assert client.post(url, data).status_code == 302
     new = Item.objects.get(barcode="AAA000123")
     assert new.owner == new.current == new.home == network["a"]
-    assert ItemEvent.objects.filter(item=new, kind="created").exists()
+    assert entries_for(new).filter(action="item_created").exists()
 
     # The same barcode again, and a barcode of the wrong shape: refused, the form keeps input.
     again = client.post(url, data)

@@ -1,7 +1,8 @@
 from django.core.management import call_command
 
+from maillon.audit.models import AuditEntry
 from maillon.catalogue.importer import import_marc
-from maillon.catalogue.models import Item, ItemEvent, ItemStatus, Record, SourceCode
+from maillon.catalogue.models import Item, ItemStatus, Record, SourceCode
 from tests.catalogue.factories import item, marc, write
 
 
@@ -33,7 +34,7 @@ def test_unimarc_995_items_land_on_their_libraries(tmp_path, libraries):
     assert homes == {"A0001": "AAA", "B0001": "BBB"}
     lost = Item.objects.get(barcode="A0002")
     assert lost.status == ItemStatus.LOST and lost.item_type.code == "LIVJ"
-    assert ItemEvent.objects.filter(kind="imported").count() == 3
+    assert AuditEntry.objects.filter(action="imported").count() == 3
 
 
 def test_unknown_codes_fall_back_with_a_warning_and_mappings_fix_them(tmp_path, libraries):

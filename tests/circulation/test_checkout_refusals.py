@@ -8,7 +8,8 @@ import datetime as dt
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from maillon.catalogue.models import ItemEvent, ItemStatus
+from maillon.audit.services import entries_for
+from maillon.catalogue.models import ItemStatus
 from maillon.circulation.models import Loan
 from maillon.circulation.services import CirculationError, checkout, place_hold
 from maillon.patrons.models import BlockKind, PatronBlock
@@ -39,7 +40,7 @@ def test_checkout_by_card_and_barcode(desk, network, make_patron, make_item, boo
     )
     item = assert_item_consistent(item)
     assert item.status == ItemStatus.ON_LOAN and item.loan_count == 1 and item.last_loan_at
-    assert ItemEvent.objects.filter(item=item, kind="checkout").count() == 1
+    assert entries_for(item).filter(action="checkout").count() == 1
 
 
 def test_unknown_card_and_barcode(desk, network, make_patron, make_item, book):
@@ -116,9 +117,7 @@ def test_expired_card_volunteer_refused_librarian_overrides(
     )
     assert loan.override_reason == "Réinscription en cours"
     assert loan.override_codes == ["patron_expired"] and loan.overridden_by == desk["a"]
-    assert ItemEvent.objects.get(item=item, kind="checkout").detail["override"] == [
-        "patron_expired"
-    ]
+    assert entries_for(item).get(action="checkout").details["override"] == ["patron_expired"]
     assert_item_consistent(item)
 
 

@@ -1,6 +1,7 @@
 """A floating collection stays where it is returned: its home follows it."""
 
-from maillon.catalogue.models import ItemEvent, ItemStatus
+from maillon.audit.services import entries_for
+from maillon.catalogue.models import ItemStatus
 from maillon.circulation.models import Transfer
 from maillon.circulation.services import checkin, checkout, place_hold
 
@@ -16,8 +17,8 @@ def test_floating_item_returned_elsewhere_stays_there(desk, network, make_patron
     assert not Transfer.objects.exists()
     item = assert_item_consistent(item)
     assert (item.home, item.current, item.owner) == (network["b"], network["b"], network["a"])
-    event = ItemEvent.objects.get(item=item, kind="home_changed")
-    assert event.detail["old_home"] == network["a"].pk
+    event = entries_for(item).get(action="home_changed")
+    assert event.details["old_home"] == network["a"].pk
 
 
 def test_floating_item_still_serves_holds_first(desk, network, make_patron, make_item, book):

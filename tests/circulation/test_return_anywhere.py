@@ -1,6 +1,7 @@
 """Check-in at any library says what to do: hold shelf here, send elsewhere, or shelve here."""
 
-from maillon.catalogue.models import ItemEvent, ItemStatus
+from maillon.audit.services import entries_for
+from maillon.catalogue.models import ItemStatus
 from maillon.circulation.models import HoldStatus, Loan, Transfer, TransferReason
 from maillon.circulation.services import checkin, checkout, place_hold
 
@@ -80,10 +81,10 @@ def test_double_scan_repeats_the_decision(desk, network, make_patron, make_item,
 
     shelved = lent(desk, network, make_patron("Petit"), make_item(book))
     checkin(desk["a"], network["a"], shelved, today=TODAY)
-    events = ItemEvent.objects.filter(item=shelved).count()
+    events = entries_for(shelved).count()
     again = checkin(desk["a"], network["a"], shelved, today=TODAY)
     assert again.action == "shelve" and again.loan is None
-    assert ItemEvent.objects.filter(item=shelved).count() == events
+    assert entries_for(shelved).count() == events
 
 
 def test_double_scan_on_the_hold_shelf(desk, network, make_patron, make_item, book):
@@ -108,7 +109,7 @@ def test_lost_item_found_at_checkin(desk, network, make_item, book):
     item = make_item(book, status=ItemStatus.LOST)
     result = checkin(desk["a"], network["a"], item, today=TODAY)
     assert result.action == "shelve"
-    assert ItemEvent.objects.filter(item=item, kind="found").exists()
+    assert entries_for(item).filter(action="found").exists()
     assert assert_item_consistent(item).status == ItemStatus.AVAILABLE
 
 

@@ -15,6 +15,7 @@ PACKAGE = Path(maillon.__file__).parent
 LAYERS: list[set[str]] = [
     {"core", "env", "settings"},
     {"network"},
+    {"audit"},
     {"catalogue"},
     {"patrons"},
     {"circulation"},

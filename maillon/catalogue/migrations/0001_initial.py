@@ -6,194 +6,526 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('network', '0001_initial'),
+        ("network", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Collection',
+            name="Collection",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=20, unique=True, verbose_name='code')),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('kind', models.CharField(choices=[('base', 'base collection'), ('local', 'local-specific collection'), ('heritage', 'heritage collection'), ('deposit', 'departmental library deposit')], default='base', max_length=10, verbose_name='kind')),
-                ('theme', models.CharField(blank=True, help_text='For a local-specific collection: local history…', max_length=200, verbose_name='theme')),
-                ('floating', models.BooleanField(default=False, help_text='A floating item stays in the library where it was returned.', verbose_name='floating')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=20, unique=True, verbose_name="code")),
+                ("name", models.CharField(max_length=100, verbose_name="name")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("base", "base collection"),
+                            ("local", "local-specific collection"),
+                            ("heritage", "heritage collection"),
+                            ("deposit", "departmental library deposit"),
+                        ],
+                        default="base",
+                        max_length=10,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "theme",
+                    models.CharField(
+                        blank=True,
+                        help_text="For a local-specific collection: local history…",
+                        max_length=200,
+                        verbose_name="theme",
+                    ),
+                ),
+                (
+                    "floating",
+                    models.BooleanField(
+                        default=False,
+                        help_text="A floating item stays in the library where it was returned.",
+                        verbose_name="floating",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'collection',
-                'verbose_name_plural': 'collections',
-                'ordering': ['name'],
+                "verbose_name": "collection",
+                "verbose_name_plural": "collections",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='ItemType',
+            name="ItemType",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=20, unique=True, verbose_name='code')),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=20, unique=True, verbose_name="code")),
+                ("name", models.CharField(max_length=100, verbose_name="name")),
             ],
             options={
-                'verbose_name': 'item type',
-                'verbose_name_plural': 'item types',
-                'ordering': ['name'],
+                "verbose_name": "item type",
+                "verbose_name_plural": "item types",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='ImportBatch',
+            name="ImportBatch",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file_name', models.CharField(max_length=300)),
-                ('file_sha256', models.CharField(db_index=True, max_length=64)),
-                ('format', models.CharField(max_length=10)),
-                ('dry_run', models.BooleanField(default=False)),
-                ('state', models.CharField(choices=[('running', 'running'), ('done', 'done'), ('failed', 'failed')], default='running', max_length=10)),
-                ('started_at', models.DateTimeField(auto_now_add=True)),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('counts', models.JSONField(default=dict)),
-                ('warnings', models.JSONField(default=list)),
-                ('reject_file', models.CharField(blank=True, max_length=500)),
-                ('library', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='network.library')),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("file_name", models.CharField(max_length=300)),
+                ("file_sha256", models.CharField(db_index=True, max_length=64)),
+                ("format", models.CharField(max_length=10)),
+                ("dry_run", models.BooleanField(default=False)),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[("running", "running"), ("done", "done"), ("failed", "failed")],
+                        default="running",
+                        max_length=10,
+                    ),
+                ),
+                ("started_at", models.DateTimeField(auto_now_add=True)),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                ("counts", models.JSONField(default=dict)),
+                ("warnings", models.JSONField(default=list)),
+                ("reject_file", models.CharField(blank=True, max_length=500)),
+                (
+                    "library",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="network.library",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-started_at'],
+                "ordering": ["-started_at"],
             },
         ),
         migrations.CreateModel(
-            name='Item',
+            name="Item",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('barcode', models.CharField(max_length=40, unique=True, verbose_name='barcode')),
-                ('call_number', models.CharField(blank=True, max_length=100, verbose_name='call number')),
-                ('audience', models.CharField(choices=[('adult', 'adults'), ('youth', 'youth'), ('unknown', 'all audiences')], default='unknown', max_length=10, verbose_name='audience')),
-                ('location', models.CharField(blank=True, max_length=100, verbose_name='shelving location')),
-                ('status', models.CharField(choices=[('available', 'available'), ('on_loan', 'on loan'), ('in_transit', 'in transit'), ('on_hold_shelf', 'on the hold shelf'), ('in_processing', 'being processed'), ('not_for_loan', 'not for loan'), ('damaged', 'damaged'), ('lost', 'lost'), ('missing', 'missing'), ('withdrawn', 'withdrawn')], db_index=True, default='available', max_length=16, verbose_name='status')),
-                ('acquired_on', models.DateField(blank=True, null=True, verbose_name='acquisition date')),
-                ('price', models.DecimalField(blank=True, decimal_places=2, max_digits=9, null=True, verbose_name='price')),
-                ('notes', models.TextField(blank=True, verbose_name='notes')),
-                ('loan_count', models.PositiveIntegerField(default=0, verbose_name='number of loans')),
-                ('last_loan_at', models.DateTimeField(blank=True, null=True, verbose_name='last loan')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('collection', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='catalogue.collection', verbose_name='collection')),
-                ('current', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='present_items', to='network.library', verbose_name='current library')),
-                ('home', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='home_items', to='network.library', verbose_name='home library')),
-                ('owner', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='owned_items', to='network.library', verbose_name='owner')),
-                ('item_type', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='catalogue.itemtype', verbose_name='item type')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("barcode", models.CharField(max_length=40, unique=True, verbose_name="barcode")),
+                (
+                    "call_number",
+                    models.CharField(blank=True, max_length=100, verbose_name="call number"),
+                ),
+                (
+                    "audience",
+                    models.CharField(
+                        choices=[
+                            ("adult", "adults"),
+                            ("youth", "youth"),
+                            ("unknown", "all audiences"),
+                        ],
+                        default="unknown",
+                        max_length=10,
+                        verbose_name="audience",
+                    ),
+                ),
+                (
+                    "location",
+                    models.CharField(blank=True, max_length=100, verbose_name="shelving location"),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("available", "available"),
+                            ("on_loan", "on loan"),
+                            ("in_transit", "in transit"),
+                            ("on_hold_shelf", "on the hold shelf"),
+                            ("in_processing", "being processed"),
+                            ("not_for_loan", "not for loan"),
+                            ("damaged", "damaged"),
+                            ("lost", "lost"),
+                            ("missing", "missing"),
+                            ("withdrawn", "withdrawn"),
+                        ],
+                        db_index=True,
+                        default="available",
+                        max_length=16,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "acquired_on",
+                    models.DateField(blank=True, null=True, verbose_name="acquisition date"),
+                ),
+                (
+                    "price",
+                    models.DecimalField(
+                        blank=True, decimal_places=2, max_digits=9, null=True, verbose_name="price"
+                    ),
+                ),
+                ("notes", models.TextField(blank=True, verbose_name="notes")),
+                (
+                    "loan_count",
+                    models.PositiveIntegerField(default=0, verbose_name="number of loans"),
+                ),
+                (
+                    "last_loan_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="last loan"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "collection",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="catalogue.collection",
+                        verbose_name="collection",
+                    ),
+                ),
+                (
+                    "current",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="present_items",
+                        to="network.library",
+                        verbose_name="current library",
+                    ),
+                ),
+                (
+                    "home",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="home_items",
+                        to="network.library",
+                        verbose_name="home library",
+                    ),
+                ),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="owned_items",
+                        to="network.library",
+                        verbose_name="owner",
+                    ),
+                ),
+                (
+                    "item_type",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="catalogue.itemtype",
+                        verbose_name="item type",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'item',
-                'verbose_name_plural': 'items',
+                "verbose_name": "item",
+                "verbose_name_plural": "items",
             },
         ),
         migrations.CreateModel(
-            name='ItemEvent',
+            name="ItemEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('kind', models.CharField(max_length=30)),
-                ('detail', models.JSONField(blank=True, default=dict)),
-                ('item', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='catalogue.item')),
-                ('library', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='network.library')),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                ("kind", models.CharField(max_length=30)),
+                ("detail", models.JSONField(blank=True, default=dict)),
+                (
+                    "item",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="events",
+                        to="catalogue.item",
+                    ),
+                ),
+                (
+                    "library",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="network.library",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-at', '-pk'],
+                "ordering": ["-at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='Record',
+            name="Record",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=500, verbose_name='title')),
-                ('subtitle', models.CharField(blank=True, max_length=500, verbose_name='subtitle')),
-                ('other_titles', models.JSONField(blank=True, default=list, verbose_name='other titles')),
-                ('authors', models.JSONField(blank=True, default=list, verbose_name='authors')),
-                ('publisher', models.CharField(blank=True, max_length=300, verbose_name='publisher')),
-                ('year', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='year')),
-                ('isbn', models.CharField(blank=True, db_index=True, max_length=13, verbose_name='ISBN')),
-                ('identifiers', models.JSONField(blank=True, default=list, verbose_name='identifiers')),
-                ('language', models.CharField(blank=True, max_length=3, verbose_name='language')),
-                ('classification', models.CharField(blank=True, max_length=50, verbose_name='classification')),
-                ('subjects', models.JSONField(blank=True, default=list, verbose_name='subjects')),
-                ('series', models.JSONField(blank=True, default=list, verbose_name='series')),
-                ('summary', models.TextField(blank=True, verbose_name='summary')),
-                ('doc_type', models.CharField(choices=[('text', 'printed text'), ('score', 'score'), ('video', 'video'), ('sound', 'sound recording'), ('music', 'music recording'), ('image', 'image'), ('game', 'game'), ('kit', 'kit'), ('periodical', 'periodical'), ('multimedia', 'multimedia'), ('other', 'other')], default='text', max_length=12, verbose_name='document type')),
-                ('audience', models.CharField(choices=[('adult', 'adults'), ('youth', 'youth'), ('unknown', 'all audiences')], default='unknown', max_length=10, verbose_name='audience')),
-                ('flavour', models.CharField(default='unimarc', max_length=8, verbose_name='MARC flavour')),
-                ('marc', models.BinaryField(verbose_name='MARC record (ISO 2709, UTF-8)')),
-                ('sort_title', models.CharField(db_index=True, editable=False, max_length=200)),
-                ('sort_author', models.CharField(blank=True, editable=False, max_length=200)),
-                ('match_key', models.CharField(db_index=True, editable=False, max_length=255)),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('merged_into', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='catalogue.record')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=500, verbose_name="title")),
+                ("subtitle", models.CharField(blank=True, max_length=500, verbose_name="subtitle")),
+                (
+                    "other_titles",
+                    models.JSONField(blank=True, default=list, verbose_name="other titles"),
+                ),
+                ("authors", models.JSONField(blank=True, default=list, verbose_name="authors")),
+                (
+                    "publisher",
+                    models.CharField(blank=True, max_length=300, verbose_name="publisher"),
+                ),
+                (
+                    "year",
+                    models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="year"),
+                ),
+                (
+                    "isbn",
+                    models.CharField(blank=True, db_index=True, max_length=13, verbose_name="ISBN"),
+                ),
+                (
+                    "identifiers",
+                    models.JSONField(blank=True, default=list, verbose_name="identifiers"),
+                ),
+                ("language", models.CharField(blank=True, max_length=3, verbose_name="language")),
+                (
+                    "classification",
+                    models.CharField(blank=True, max_length=50, verbose_name="classification"),
+                ),
+                ("subjects", models.JSONField(blank=True, default=list, verbose_name="subjects")),
+                ("series", models.JSONField(blank=True, default=list, verbose_name="series")),
+                ("summary", models.TextField(blank=True, verbose_name="summary")),
+                (
+                    "doc_type",
+                    models.CharField(
+                        choices=[
+                            ("text", "printed text"),
+                            ("score", "score"),
+                            ("video", "video"),
+                            ("sound", "sound recording"),
+                            ("music", "music recording"),
+                            ("image", "image"),
+                            ("game", "game"),
+                            ("kit", "kit"),
+                            ("periodical", "periodical"),
+                            ("multimedia", "multimedia"),
+                            ("other", "other"),
+                        ],
+                        default="text",
+                        max_length=12,
+                        verbose_name="document type",
+                    ),
+                ),
+                (
+                    "audience",
+                    models.CharField(
+                        choices=[
+                            ("adult", "adults"),
+                            ("youth", "youth"),
+                            ("unknown", "all audiences"),
+                        ],
+                        default="unknown",
+                        max_length=10,
+                        verbose_name="audience",
+                    ),
+                ),
+                (
+                    "flavour",
+                    models.CharField(default="unimarc", max_length=8, verbose_name="MARC flavour"),
+                ),
+                ("marc", models.BinaryField(verbose_name="MARC record (ISO 2709, UTF-8)")),
+                ("sort_title", models.CharField(db_index=True, editable=False, max_length=200)),
+                ("sort_author", models.CharField(blank=True, editable=False, max_length=200)),
+                ("match_key", models.CharField(db_index=True, editable=False, max_length=255)),
+                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "merged_into",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="catalogue.record",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'record',
-                'verbose_name_plural': 'records',
+                "verbose_name": "record",
+                "verbose_name_plural": "records",
             },
         ),
         migrations.AddField(
-            model_name='item',
-            name='record',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='items', to='catalogue.record', verbose_name='record'),
+            model_name="item",
+            name="record",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="items",
+                to="catalogue.record",
+                verbose_name="record",
+            ),
         ),
         migrations.CreateModel(
-            name='RecordIdentifier',
+            name="RecordIdentifier",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('value', models.CharField(max_length=200)),
-                ('record', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='known_as', to='catalogue.record')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("value", models.CharField(max_length=200)),
+                (
+                    "record",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="known_as",
+                        to="catalogue.record",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='RecordMerge',
+            name="RecordMerge",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('matched_by', models.CharField(max_length=20)),
-                ('matched_value', models.CharField(blank=True, max_length=255)),
-                ('incoming_marc', models.BinaryField()),
-                ('incoming_flavour', models.CharField(max_length=8)),
-                ('incoming_title', models.CharField(max_length=500)),
-                ('item_ids', models.JSONField(default=list)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('undone_at', models.DateTimeField(blank=True, null=True)),
-                ('batch', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to='catalogue.importbatch')),
-                ('library', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='network.library')),
-                ('record', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='merges', to='catalogue.record')),
-                ('split_record', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='catalogue.record')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("matched_by", models.CharField(max_length=20)),
+                ("matched_value", models.CharField(blank=True, max_length=255)),
+                ("incoming_marc", models.BinaryField()),
+                ("incoming_flavour", models.CharField(max_length=8)),
+                ("incoming_title", models.CharField(max_length=500)),
+                ("item_ids", models.JSONField(default=list)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("undone_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "batch",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to="catalogue.importbatch",
+                    ),
+                ),
+                (
+                    "library",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="network.library",
+                    ),
+                ),
+                (
+                    "record",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="merges",
+                        to="catalogue.record",
+                    ),
+                ),
+                (
+                    "split_record",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="catalogue.record",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at'],
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='SourceCode',
+            name="SourceCode",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('library', 'library'), ('item_type', 'item type'), ('status', 'status'), ('collection', 'collection')], max_length=12, verbose_name='kind')),
-                ('code', models.CharField(max_length=50, verbose_name='source code')),
-                ('target', models.CharField(max_length=50, verbose_name='our code')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("library", "library"),
+                            ("item_type", "item type"),
+                            ("status", "status"),
+                            ("collection", "collection"),
+                        ],
+                        max_length=12,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("code", models.CharField(max_length=50, verbose_name="source code")),
+                ("target", models.CharField(max_length=50, verbose_name="our code")),
             ],
             options={
-                'verbose_name': 'source code mapping',
-                'verbose_name_plural': 'source code mappings',
-                'constraints': [models.UniqueConstraint(fields=('kind', 'code'), name='one_mapping')],
+                "verbose_name": "source code mapping",
+                "verbose_name_plural": "source code mappings",
+                "constraints": [
+                    models.UniqueConstraint(fields=("kind", "code"), name="one_mapping")
+                ],
             },
         ),
         migrations.AddIndex(
-            model_name='item',
-            index=models.Index(fields=['record', 'home'], name='catalogue_i_record__df9252_idx'),
+            model_name="item",
+            index=models.Index(fields=["record", "home"], name="catalogue_i_record__df9252_idx"),
         ),
         migrations.AddConstraint(
-            model_name='recordidentifier',
-            constraint=models.UniqueConstraint(fields=('value',), name='identifier_unique'),
+            model_name="recordidentifier",
+            constraint=models.UniqueConstraint(fields=("value",), name="identifier_unique"),
         ),
     ]

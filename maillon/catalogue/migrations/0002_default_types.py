@@ -1,9 +1,17 @@
 from django.db import migrations
 
 ITEM_TYPES = [
-    ("LIVRE", "Livre"), ("LIVJ", "Livre jeunesse"), ("BD", "Bande dessinée"),
-    ("PER", "Périodique"), ("DVD", "DVD"), ("CD", "CD"), ("LIVLU", "Livre lu"),
-    ("JEU", "Jeu"), ("KIT", "Malle / kit"), ("PART", "Partition"), ("NOUV", "Nouveauté"),
+    ("LIVRE", "Livre"),
+    ("LIVJ", "Livre jeunesse"),
+    ("BD", "Bande dessinée"),
+    ("PER", "Périodique"),
+    ("DVD", "DVD"),
+    ("CD", "CD"),
+    ("LIVLU", "Livre lu"),
+    ("JEU", "Jeu"),
+    ("KIT", "Malle / kit"),
+    ("PART", "Partition"),
+    ("NOUV", "Nouveauté"),
 ]
 COLLECTIONS = [
     ("BASE", "Fonds de base", "base", ""),
@@ -19,8 +27,9 @@ def seed(apps, schema_editor):
     for code, name in ITEM_TYPES:
         ItemType.objects.get_or_create(code=code, defaults={"name": name})
     for code, name, kind, theme in COLLECTIONS:
-        Collection.objects.get_or_create(code=code, defaults={"name": name, "kind": kind,
-                                                              "theme": theme})
+        Collection.objects.get_or_create(
+            code=code, defaults={"name": name, "kind": kind, "theme": theme}
+        )
 
 
 class Migration(migrations.Migration):

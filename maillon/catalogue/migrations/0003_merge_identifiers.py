@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('catalogue', '0002_default_types'),
+        ("catalogue", "0002_default_types"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='recordmerge',
-            name='identifiers',
+            model_name="recordmerge",
+            name="identifiers",
             field=models.JSONField(default=list),
         ),
     ]

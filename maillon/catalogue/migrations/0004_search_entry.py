@@ -5,29 +5,40 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('catalogue', '0003_merge_identifiers'),
+        ("catalogue", "0003_merge_identifiers"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='SearchEntry',
+            name="SearchEntry",
             fields=[
-                ('record', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='search_entry', serialize=False, to='catalogue.record')),
-                ('libraries', models.TextField(default=' ')),
-                ('available_libraries', models.TextField(default=' ')),
-                ('item_types', models.TextField(default=' ')),
-                ('audience', models.CharField(blank=True, max_length=10)),
-                ('language', models.CharField(blank=True, max_length=3)),
-                ('year', models.PositiveSmallIntegerField(null=True)),
-                ('available', models.BooleanField(default=False)),
-                ('sort_title', models.CharField(blank=True, max_length=80)),
-                ('sort_author', models.CharField(blank=True, max_length=80)),
-                ('new_at', models.DateTimeField()),
+                (
+                    "record",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        primary_key=True,
+                        related_name="search_entry",
+                        serialize=False,
+                        to="catalogue.record",
+                    ),
+                ),
+                ("libraries", models.TextField(default=" ")),
+                ("available_libraries", models.TextField(default=" ")),
+                ("item_types", models.TextField(default=" ")),
+                ("audience", models.CharField(blank=True, max_length=10)),
+                ("language", models.CharField(blank=True, max_length=3)),
+                ("year", models.PositiveSmallIntegerField(null=True)),
+                ("available", models.BooleanField(default=False)),
+                ("sort_title", models.CharField(blank=True, max_length=80)),
+                ("sort_author", models.CharField(blank=True, max_length=80)),
+                ("new_at", models.DateTimeField()),
             ],
             options={
-                'indexes': [models.Index(fields=['new_at'], name='search_new_at'), models.Index(fields=['sort_title'], name='search_sort_title')],
+                "indexes": [
+                    models.Index(fields=["new_at"], name="search_new_at"),
+                    models.Index(fields=["sort_title"], name="search_sort_title"),
+                ],
             },
         ),
     ]

@@ -36,6 +36,7 @@ def _run(statements: dict[str, list[str]]):
     def run(apps, schema_editor):
         for sql in statements.get(schema_editor.connection.vendor, []):
             schema_editor.execute(sql)
+
     return run
 
 

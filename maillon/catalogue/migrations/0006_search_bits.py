@@ -28,17 +28,23 @@ def backfill(apps, schema_editor):
     last = 0
     with schema_editor.connection.cursor() as cursor:
         while True:
-            cursor.execute("SELECT record_id, libraries, available_libraries, item_types "
-                           "FROM catalogue_searchentry WHERE record_id > %s "
-                           "ORDER BY record_id LIMIT 5000", [last])
+            cursor.execute(
+                "SELECT record_id, libraries, available_libraries, item_types "
+                "FROM catalogue_searchentry WHERE record_id > %s "
+                "ORDER BY record_id LIMIT 5000",
+                [last],
+            )
             rows = cursor.fetchall()
             if not rows:
                 return
             cursor.executemany(
                 "UPDATE catalogue_searchentry SET library_bits = %s, available_bits = %s, "
                 "type_bits = %s WHERE record_id = %s",
-                [(_bits(libraries), _bits(available), _bits(types), record_id)
-                 for record_id, libraries, available, types in rows])
+                [
+                    (_bits(libraries), _bits(available), _bits(types), record_id)
+                    for record_id, libraries, available, types in rows
+                ],
+            )
             last = rows[-1][0]
 
 
@@ -46,6 +52,7 @@ def _run(statements: dict[str, list[str]]):
     def run(apps, schema_editor):
         for sql in statements.get(schema_editor.connection.vendor, []):
             schema_editor.execute(sql)
+
     return run
 
 

@@ -20,14 +20,20 @@ from django.db import connection, transaction
 from django.db.models import QuerySet
 
 from maillon.catalogue.marc.keys import fold
-from maillon.catalogue.models import Item, ItemStatus, Record, RecordIdentifier, SearchEntry
+from maillon.catalogue.models import (
+    GONE_STATUSES,
+    Item,
+    ItemStatus,
+    Record,
+    RecordIdentifier,
+    SearchEntry,
+)
 
 from .backends import backend
 from .facets import MAX_BIT_ID
 
 CHUNK = 2000
 # A copy in one of these states is no longer held by its library.
-GONE = {ItemStatus.WITHDRAWN.value, ItemStatus.LOST.value}
 RECORD_FIELDS = (
     "id",
     "title",
@@ -180,7 +186,7 @@ def entry(record: tuple, holdings: Iterable[tuple], isbns: Iterable[str]) -> Ent
 def holdings_columns(created_at: object, holdings: Iterable[tuple]) -> dict:
     """The index columns that follow from a record's items (see entry()): where it is held
     and available, its item types, its newest acquisition."""
-    held = [h for h in holdings if h[2] not in GONE]
+    held = [h for h in holdings if h[2] not in GONE_STATUSES]
     available_at = {h[0] for h in held if h[2] == ItemStatus.AVAILABLE}
     held_at, types = {h[0] for h in held}, {h[1] for h in held}
     return {

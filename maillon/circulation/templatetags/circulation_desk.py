@@ -4,6 +4,8 @@ from django import template
 from django.utils import timezone
 
 from maillon.circulation import services
+from maillon.circulation.activity import activity_of
+from maillon.circulation.rules import policy
 from maillon.network.permissions import Action, can
 
 register = template.Library()
@@ -16,6 +18,8 @@ def patron_circulation(context, patron) -> dict:
     return {
         "loans": services.loans_of(patron),
         "holds": services.holds_of(patron),
+        "activity": activity_of(patron),
+        "anonymise_after_days": policy().anonymise_after_days,
         "today": timezone.localdate(),
         "can_desk": can(user, Action.CIRCULATE),
     }

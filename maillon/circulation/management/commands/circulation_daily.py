@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from maillon.circulation.privacy import anonymise_audit_log
 from maillon.circulation.services import anonymise_history, expire_holds
 
 
@@ -41,4 +42,11 @@ class Command(BaseCommand):
                 "anon_holds": counts["holds"],
                 "notices": counts["notices"],
             }
+        )
+        self.stdout.write(
+            _(
+                "Audit log: %(unlinked)d entries unlinked from their patron, %(purged)d old "
+                "entries deleted."
+            )
+            % anonymise_audit_log(today)
         )

@@ -1,0 +1,7 @@
+"""The catalogue's refusals."""
+
+from maillon.core.errors import DomainError
+
+
+class CatalogueError(DomainError):
+    """A refused change to the catalogue."""
