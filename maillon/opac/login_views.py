@@ -16,6 +16,7 @@ from maillon.opac import password_reset, patron_session
 from maillon.opac.forms import LoginForm, PasswordRequestForm, SetPasswordForm
 from maillon.opac.network import network_name
 from maillon.opac.patron_session import posted_data as _posted
+from maillon.patrons.conf import normalize_card
 from maillon.patrons.services import PatronError, set_own_password
 from maillon.throttling import services as throttle
 
@@ -77,7 +78,8 @@ def password_request(request: HttpRequest) -> HttpResponse:
         identifier = form.cleaned_data["identifier"]
         # Counted per card or address asked for and per client, so the page cannot flood a
         # mailbox; apart from logins, which it never locks.
-        if throttle.attempt(throttle.link_keys("patron", identifier, request)) is None:
+        name = identifier if "@" in identifier else normalize_card(identifier)
+        if throttle.attempt(throttle.link_keys("patron", name, request)) is None:
             password_reset.send_links(request, identifier)
         return redirect(reverse("opac:password_sent") + ("?premier=1" if first else ""))
     return _render(
