@@ -64,30 +64,32 @@ def attempt(keys: Sequence[Key]) -> dt.datetime | None:
     end of the lock is returned. None means: go on (check the password, send the link)."""
     now = timezone.now()
     window = dt.timedelta(seconds=settings.LOGIN_FAILURE_WINDOW)
+    new_keys = False
     with transaction.atomic():
         rows = []
         for key, limit in sorted(keys):  # one order everywhere: no deadlock
             row, created = Counter.objects.select_for_update().get_or_create(
                 key=key, defaults={"window_ends": now + window}
             )
-            if created:  # now and then, forget the keys whose window and lock have passed
-                Counter.objects.filter(
-                    Q(locked_until__isnull=True) | Q(locked_until__lte=now), window_ends__lte=now
-                ).delete()
+            new_keys |= created
             rows.append((row, limit))
         locks = [
             row.locked_until for row, _limit in rows if row.locked_until and row.locked_until > now
         ]
-        if locks:
-            return max(locks)
-        for row, limit in rows:
+        for row, limit in [] if locks else rows:
             if row.window_ends <= now:
                 row.count, row.window_ends, row.locked_until = 0, now + window, None
             row.count += 1
             if row.count >= limit:
                 row.locked_until = now + window
             row.save(update_fields=["count", "window_ends", "locked_until"])
-    return None
+    if new_keys:
+        # Now and then, forget the keys whose window and lock have passed; after the commit,
+        # so that waiting for a row another request holds never holds one of ours.
+        Counter.objects.filter(
+            Q(locked_until__isnull=True) | Q(locked_until__lte=now), window_ends__lte=now
+        ).delete()
+    return max(locks) if locks else None
 
 
 def succeeded(keys: Sequence[Key]) -> None:

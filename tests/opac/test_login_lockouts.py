@@ -101,3 +101,11 @@ def test_behind_the_proxy_one_client_locks_only_itself(staff):
     assert "Trop de tentatives" in staff_login(attacker).content.decode()
     colleague = Client(HTTP_X_FORWARDED_FOR="203.0.113.7", **PROXY)
     assert staff_login(colleague).status_code == 302
+
+
+def test_counters_past_their_window_are_forgotten(client, staff):
+    past = timezone.now() - dt.timedelta(seconds=1)
+    Counter.objects.create(key="login:user:ancien", count=2, window_ends=past)
+    Counter.objects.create(key="login:user:bloque", count=5, window_ends=past, locked_until=past)
+    staff_login(client, "faux")
+    assert sorted(Counter.objects.values_list("count", flat=True)) == [1, 1]
