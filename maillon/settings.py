@@ -1,5 +1,6 @@
 """Django settings, all read from MAILLON_* environment variables (see README)."""
 
+import ipaddress
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +41,7 @@ INSTALLED_APPS = [
     "maillon.circulation",
     "maillon.api",
     "maillon.opac",
+    "maillon.throttling",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -117,7 +119,7 @@ DATABASES = {"default": database_settings(DATABASE_URL)}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 FORMS_URLFIELD_ASSUME_HTTPS = True
 
-# The database cache is shared by all processes: login throttling relies on it.
+# The database cache: shared by all processes.
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
@@ -139,6 +141,16 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = PRODUCTION
 LOGIN_FAILURE_LIMIT = env_int("MAILLON_LOGIN_FAILURE_LIMIT", 5)
 LOGIN_FAILURE_WINDOW = env_int("MAILLON_LOGIN_FAILURE_WINDOW", 15 * 60)
+# Reverse proxies (addresses or networks) whose X-Forwarded-For names the client; none trusted
+# by default, so the header cannot be forged to escape login throttling.
+MAILLON_TRUSTED_PROXIES = env_list("MAILLON_TRUSTED_PROXIES", [])
+for _proxy in MAILLON_TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError as _error:
+        raise ImproperlyConfigured(
+            f"MAILLON_TRUSTED_PROXIES : {_proxy!r} n'est ni une adresse IP ni un réseau."
+        ) from _error
 # A patron logged in on the public catalogue is forgotten after this long without a request.
 MAILLON_PATRON_SESSION_MINUTES = env_int("MAILLON_PATRON_SESSION_MINUTES", 30)
 

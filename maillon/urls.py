@@ -17,7 +17,11 @@ account_patterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
-    path("mot-de-passe-oublie/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "mot-de-passe-oublie/",
+        maillon_auth.PasswordResetView.as_view(),
+        name="password_reset",
+    ),
     path(
         "mot-de-passe-oublie/envoye/",
         auth_views.PasswordResetDoneView.as_view(),

@@ -29,16 +29,13 @@ def today_or(day: dt.date | None) -> dt.date:
     return day or timezone.localdate()
 
 
-def find_patron(
-    card_or_patron: Patron | str, *, lock: bool = False, with_open_loans: bool = False
-) -> Patron:
+def find_patron(card_or_patron: Patron | str, *, lock: bool = False) -> Patron:
     """A Patron instance as given, or the patron with this card (code unknown_card).
-    With `lock`, the row as locked by ``lock_patron``, found and locked in one query;
-    `with_open_loans` adds ``open_loans``, their number of loans in the network."""
+    With `lock`, the row as locked by ``lock_patron``, found and locked in one query."""
     if isinstance(card_or_patron, Patron):
-        return lock_patron(card_or_patron, with_open_loans) if lock else card_or_patron
+        return lock_patron(card_or_patron) if lock else card_or_patron
     card = normalize_card(str(card_or_patron or ""))
-    patrons = _locking_patrons(with_open_loans) if lock else Patron.objects
+    patrons = _locking_patrons() if lock else Patron.objects
     try:  # card numbers are unique: no ordering to build
         patron = patrons.get(card_number=card) if card else None
     except Patron.DoesNotExist:
@@ -50,16 +47,13 @@ def find_patron(
     return patron
 
 
-def find_item(
-    barcode_or_item: Item | str, *, lock: bool = False, with_open_holds: bool = False
-) -> Item:
+def find_item(barcode_or_item: Item | str, *, lock: bool = False) -> Item:
     """An Item instance as given, or the item with this barcode (code unknown_barcode).
-    With `lock`, the row as locked by ``lock_item``, found and locked in one query;
-    `with_open_holds` adds ``has_open_holds`` (see ``_locking_items``)."""
+    With `lock`, the row as locked by ``lock_item``, found and locked in one query."""
     if isinstance(barcode_or_item, Item):
-        return lock_item(barcode_or_item, with_open_holds) if lock else barcode_or_item
+        return lock_item(barcode_or_item) if lock else barcode_or_item
     barcode = str(barcode_or_item or "").strip()
-    items = _locking_items(with_open_holds) if lock else Item.objects
+    items = _locking_items() if lock else Item.objects
     try:  # barcodes are unique: no ordering to build
         item = items.get(barcode=barcode) if barcode else None
     except Item.DoesNotExist:
@@ -72,56 +66,58 @@ def find_item(
     return item
 
 
-def lock_patron(patron: Patron | int, with_open_loans: bool = False) -> Patron:
+def lock_patron(patron: Patron | int) -> Patron:
     """The patron's row, locked until the end of the transaction, with its category."""
-    return _locking_patrons(with_open_loans).get(pk=getattr(patron, "pk", patron))
+    return _locking_patrons().get(pk=getattr(patron, "pk", patron))
 
 
 # The locking querysets are built once per process (they are only ever cloned by .get() or
-# .filter(), never evaluated themselves): resolving their annotations cost more than the
-# queries take to run, on every checkout and check-in.
+# .filter(), never evaluated themselves). OF self: the category, type and collection come in
+# the same query without their rows being locked. They read nothing else: under READ COMMITTED
+# a statement sees the rows committed before it began, so a count taken by the statement that
+# waited for a lock misses what the lock's previous holder wrote (see ``read_after_lock``).
 @cache
-def _locking_patrons(with_open_loans: bool = False) -> QuerySet[Patron]:
-    # OF self: the category comes in the same query without its row being locked; so does
-    # whether a block is active, which spares most checkouts a query for the blocks.
-    active = PatronBlock.objects.filter(patron=OuterRef("pk"), lifted_at__isnull=True)
-    patrons = (
-        Patron.objects.select_for_update(of=("self",))
-        .select_related("category")
-        .annotate(has_active_block=Exists(active))
-    )
-    if with_open_loans:
-        # A patron below every loan limit needs no count by library and item type.
-        loans = (
-            Loan.objects.filter(patron=OuterRef("pk"), returned_at__isnull=True)
-            .order_by()
-            .values("patron")
-            .annotate(n=Count("pk"))
-            .values("n")
-        )
-        patrons = patrons.annotate(open_loans=Coalesce(Subquery(loans), 0))
-    return patrons
+def _locking_patrons() -> QuerySet[Patron]:
+    return Patron.objects.select_for_update(of=("self",)).select_related("category")
 
 
-def lock_item(item: Item | int, with_open_holds: bool = False) -> Item:
+def lock_item(item: Item | int) -> Item:
     """The item's row, locked until the end of the transaction: what it holds *now* decides."""
-    return _locking_items(with_open_holds).get(pk=getattr(item, "pk", item))
+    return _locking_items().get(pk=getattr(item, "pk", item))
 
 
 @cache
-def _locking_items(with_open_holds: bool = False) -> QuerySet[Item]:
-    # With its type (every rule asks for it) and collection (routing asks whether it floats),
-    # whose rows stay unlocked (OF self).
-    items = Item.objects.select_for_update(of=("self",)).select_related("item_type", "collection")
-    if with_open_holds:
-        # Whether a hold not yet on a shelf is open on the record or waits for this very copy:
-        # a checkout has holds to settle only then (most records have none).
-        holds = Hold.objects.filter(
-            Q(record_id=OuterRef("record_id")) | Q(target_id=OuterRef("pk")),
-            status__in=(HoldStatus.WAITING, HoldStatus.SUSPENDED, HoldStatus.IN_TRANSIT),
-        )
-        items = items.annotate(has_open_holds=Exists(holds))
-    return items
+def _locking_items() -> QuerySet[Item]:
+    # With its type (every rule asks for it) and collection (routing asks whether it floats).
+    return Item.objects.select_for_update(of=("self",)).select_related("item_type", "collection")
+
+
+def read_after_lock(patron: Patron, item: Item) -> None:
+    """What a checkout decides on, in one statement run once the patron and the item are locked,
+    so it sees every loan, block and hold committed before: sets ``patron.has_active_block``,
+    ``patron.open_loans`` (their loans in the network) and ``item.has_open_holds`` (a hold not
+    yet on a shelf is open on the record or waits for this very copy)."""
+    blocks = PatronBlock.objects.filter(patron=OuterRef("pk"), lifted_at__isnull=True)
+    loans = (
+        Loan.objects.filter(patron=OuterRef("pk"), returned_at__isnull=True)
+        .order_by()
+        .values("patron")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    holds = Hold.objects.filter(
+        Q(record_id=item.record_id) | Q(target_id=item.pk),
+        status__in=(HoldStatus.WAITING, HoldStatus.SUSPENDED, HoldStatus.IN_TRANSIT),
+    )
+    blocked, open_loans, held = (
+        Patron.objects.filter(pk=patron.pk)
+        .values_list(Exists(blocks), Coalesce(Subquery(loans), 0), Exists(holds))
+        .get()
+    )
+    # Read by the refusal checks through getattr (absent when a caller skipped this read).
+    patron.has_active_block = blocked  # type: ignore[attr-defined]
+    patron.open_loans = open_loans  # type: ignore[attr-defined]
+    item.has_open_holds = held  # type: ignore[attr-defined]
 
 
 def library_obj(library: Library | int) -> Library:

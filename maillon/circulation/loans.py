@@ -31,6 +31,7 @@ from maillon.circulation.common import (
     lock_item,
     lock_patron,
     log,
+    read_after_lock,
     today_or,
 )
 from maillon.circulation.errors import CirculationError
@@ -61,7 +62,7 @@ def patron_refusals(patron: Patron, today: dt.date) -> list[CirculationError]:
                 overridable=True,
             )
         )
-    # The locking query tells whether the card has an active block (most have none).
+    # A checkout has read whether the card has an active block (most have none).
     blocks = list(patron.active_blocks) if getattr(patron, "has_active_block", True) else []
     if blocks:
         found.append(
@@ -135,8 +136,8 @@ def _limit_refusals(
     if not limits:
         return []  # no limit applies (an exempt school, say): nothing to count
     # Fewer loans in the whole network than the lowest limit: none can be reached (the counts
-    # here and for the rule are parts of that one). The locking query counted them.
-    open_loans = getattr(patron, "open_loans", None)  # annotated by the locking query
+    # here and for the rule are parts of that one), counted once the patron was locked.
+    open_loans = getattr(patron, "open_loans", None)  # set by read_after_lock
     if open_loans is not None and open_loans < min(limits):
         return []
     # Counted by the database, per (library, item type): a few rows whatever the loans held,
@@ -230,8 +231,9 @@ def checkout(
     today = today_or(today)
     reason = (override_reason or "").strip()
     with transaction.atomic():
-        patron = find_patron(patron, lock=True, with_open_loans=True)
-        item = find_item(item, lock=True, with_open_holds=True)
+        patron = find_patron(patron, lock=True)
+        item = find_item(item, lock=True)
+        read_after_lock(patron, item)
         refusal = _item_refusal(item, patron)
         if refusal:
             raise refusal
@@ -298,7 +300,7 @@ def checkout(
             due_on=loan.due_on.isoformat(),
             **({"override": [r.code for r in refusals]} if refusals else {}),
         )
-        # Most records have no open hold: the locking query said so, sparing the holds query.
+        # Most records have no open hold: read_after_lock said so, sparing the holds query.
         if (own_hold is not None or getattr(item, "has_open_holds", True)) and _fulfil_holds(
             patron, item, own_hold, now
         ):

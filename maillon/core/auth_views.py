@@ -1,15 +1,18 @@
-"""Staff login with throttling, staff logout that leaves a patron's login alone; the other
-account pages are Django's with our templates."""
+"""Staff login with throttling, password links sent after the answer, staff logout that leaves a
+patron's login alone; the other account pages are Django's with our templates."""
 
 from django import forms
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.forms import AuthenticationForm
-from django.http import HttpResponseRedirect
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.core.mail import EmailMultiAlternatives
+from django.http import HttpResponse, HttpResponseRedirect
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from maillon.core import throttle
+from maillon.core.mail import send_after_response
 from maillon.core.sessions import end_staff_login
+from maillon.throttling import services as throttle
 
 
 class ThrottledAuthenticationForm(AuthenticationForm):
@@ -24,23 +27,61 @@ class ThrottledAuthenticationForm(AuthenticationForm):
         "invalid_login": gettext_lazy(
             "Wrong username or password. Both fields are case-sensitive."
         ),
-        "locked": gettext_lazy(
-            "Too many failed attempts. Wait a quarter of an hour or reset your password."
-        ),
     }
 
     def clean(self):
-        username = self.cleaned_data.get("username") or ""
-        address = throttle.client_address(self.request)
-        if throttle.is_locked(username, address):
-            raise forms.ValidationError(self.error_messages["locked"], code="locked")
-        try:
-            cleaned = super().clean()
-        except forms.ValidationError:
-            throttle.record_failure(username, address)
-            raise
-        throttle.reset(username)
+        username = self.cleaned_data.get("username")
+        if not (username and self.cleaned_data.get("password")):
+            return super().clean()  # nothing to check, nothing to count
+        keys = throttle.login_keys("user", username, self.request)
+        locked_until = throttle.attempt(keys)
+        if locked_until is not None:
+            raise forms.ValidationError(throttle.wait_message(locked_until), code="locked")
+        cleaned = super().clean()  # a wrong password raises: its attempt stays counted
+        throttle.succeeded(keys)
         return cleaned
+
+
+class DeferredPasswordResetForm(PasswordResetForm):
+    """Django's form, keeping the messages in ``outgoing`` instead of sending them."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.outgoing: list[EmailMultiAlternatives] = []
+
+    def send_mail(
+        self,
+        subject_template_name,
+        email_template_name,
+        context,
+        from_email,
+        to_email,
+        html_email_template_name=None,
+    ) -> None:
+        subject = "".join(render_to_string(subject_template_name, context).splitlines())
+        body = render_to_string(email_template_name, context)
+        message = EmailMultiAlternatives(subject, body, from_email, [to_email])
+        if html_email_template_name is not None:
+            message.attach_alternative(
+                render_to_string(html_email_template_name, context), "text/html"
+            )
+        self.outgoing.append(message)
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """The same answer, in the same time, for a known address or not: links are sent once the
+    page has answered. Requests are counted per address asked for and per client address
+    (apart from logins, which they never lock)."""
+
+    form_class = DeferredPasswordResetForm
+
+    def form_valid(self, form: DeferredPasswordResetForm) -> HttpResponse:
+        keys = throttle.link_keys("user", form.cleaned_data["email"], self.request)
+        if throttle.attempt(keys) is not None:
+            return HttpResponseRedirect(self.get_success_url())  # refused without a word
+        response = super().form_valid(form)
+        send_after_response(form.outgoing)
+        return response
 
 
 class LoginView(auth_views.LoginView):

@@ -11,13 +11,14 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from maillon.core import throttle
 from maillon.core.sessions import PATRON_PREFIX
 from maillon.opac import password_reset, patron_session
 from maillon.opac.forms import LoginForm, PasswordRequestForm, SetPasswordForm
 from maillon.opac.network import network_name
 from maillon.opac.patron_session import posted_data as _posted
+from maillon.patrons.conf import normalize_card
 from maillon.patrons.services import PatronError, set_own_password
+from maillon.throttling import services as throttle
 
 RESET_SESSION_KEY = PATRON_PREFIX + "reset"  # patron side: kept by the staff logout
 # The token leaves the address bar (and Referer headers) once read: the form page shows this.
@@ -41,13 +42,14 @@ def login(request: HttpRequest) -> HttpResponse:
     error = ""
     if request.method == "POST" and form.is_valid():
         card, password = form.cleaned_data["card"], form.cleaned_data["password"]
-        if patron_session.is_locked(request, card):
-            error = _(
-                "Too many failed attempts. Wait a quarter of an hour, or ask for a new password."
-            )
+        keys = patron_session.throttle_keys(request, card)
+        locked_until = throttle.attempt(keys)
+        if locked_until is not None:
+            error = throttle.wait_message(locked_until)
         else:
-            patron = patron_session.authenticate(request, card, password)
+            patron = patron_session.authenticate(card, password)
             if patron is not None:
+                throttle.succeeded(keys)
                 patron_session.login(request, patron)
                 return redirect(next_url)
             error = _("Wrong card number or password, or no password created yet for this card.")
@@ -74,11 +76,10 @@ def password_request(request: HttpRequest) -> HttpResponse:
     form = PasswordRequestForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         identifier = form.cleaned_data["identifier"]
-        # Counted like failed logins, so the page cannot be used to flood a mailbox.
-        name = "patron-link:" + identifier.strip().lower()
-        address = throttle.client_address(request)
-        if not throttle.is_locked(name, address):
-            throttle.record_failure(name, address)
+        # Counted per card or address asked for and per client, so the page cannot flood a
+        # mailbox; apart from logins, which it never locks.
+        name = identifier if "@" in identifier else normalize_card(identifier)
+        if throttle.attempt(throttle.link_keys("patron", name, request)) is None:
             password_reset.send_links(request, identifier)
         return redirect(reverse("opac:password_sent") + ("?premier=1" if first else ""))
     return _render(

@@ -9,7 +9,7 @@ an address is known.
 from __future__ import annotations
 
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.db.models import Q
 from django.http import HttpRequest
 from django.urls import reverse
@@ -17,6 +17,7 @@ from django.utils.encoding import force_bytes, force_str
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
+from maillon.core.mail import send_after_response
 from maillon.opac.network import network_name
 from maillon.patrons.conf import normalize_card
 from maillon.patrons.models import Patron
@@ -60,8 +61,12 @@ def link_path(patron: Patron) -> str:
 
 
 def send_links(request: HttpRequest, identifier: str) -> int:
-    """E-mail a link to each patron found; returns how many were sent (never shown)."""
+    """E-mail a link to each patron found, once the page has answered (the same work whether
+    any is found: nobody learns from the timing whether a card or an address is known);
+    returns how many (never shown)."""
     found = patrons_for(identifier)
+    signature = network_name()
+    messages = []
     for patron in found:
         url = request.build_absolute_uri(link_path(patron))
         masked = "…" + patron.card_number[-4:]
@@ -78,10 +83,11 @@ def send_links(request: HttpRequest, identifier: str) -> int:
                 _("Open this link to choose it (it works once, for a few days):"),
                 url,
                 _("If you did not ask for it, ignore this message: nothing changes."),
-                network_name(),
+                signature,
             ]
         )
-        send_mail(subject, body, None, [patron.email])
+        messages.append(EmailMessage(subject, body, None, [patron.email]))
+    send_after_response(messages)
     return len(found)
 
 

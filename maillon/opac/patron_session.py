@@ -27,10 +27,10 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.functional import SimpleLazyObject
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from maillon.core import throttle
 from maillon.core.sessions import PATRON_PREFIX
 from maillon.patrons.conf import normalize_card
 from maillon.patrons.models import Patron
+from maillon.throttling import services as throttle
 
 # The patron side's session keys share a prefix: the staff logout keeps them (core.sessions).
 PATRON_KEY = PATRON_PREFIX + "id"
@@ -50,19 +50,13 @@ def _password_hash(patron: Patron) -> str:
     ).hexdigest()
 
 
-def _throttle_name(card: str) -> str:
+def throttle_keys(request: HttpRequest, raw_card: str) -> list[throttle.Key]:
     # Apart from staff usernames: a card number never locks a staff account, or the reverse.
-    return f"patron:{card}"
+    return throttle.login_keys("patron", normalize_card(raw_card), request)
 
 
-def is_locked(request: HttpRequest, raw_card: str) -> bool:
-    return throttle.is_locked(
-        _throttle_name(normalize_card(raw_card)), throttle.client_address(request)
-    )
-
-
-def authenticate(request: HttpRequest, raw_card: str, password: str) -> Patron | None:
-    """The patron if the card has an account and the password matches, else None (counted).
+def authenticate(raw_card: str, password: str) -> Patron | None:
+    """The patron if the card has an account and the password matches, else None.
 
     Unknown card, no password set yet and wrong password take the same time and give the
     same answer: nobody learns from the login page whether a card exists.
@@ -74,11 +68,9 @@ def authenticate(request: HttpRequest, raw_card: str, password: str) -> Patron |
         else None
     )
     if patron is not None and patron.has_account and patron.check_password(password):
-        throttle.reset(_throttle_name(card))
         return patron
     if patron is None or not patron.has_account:
         make_password(password)  # the hasher's cost, as for a real check
-    throttle.record_failure(_throttle_name(card), throttle.client_address(request))
     return None
 
 

@@ -2,6 +2,8 @@
 
 The count was the same with the item history before the audit log replaced it (its one INSERT
 into catalogue_itemevent): the log adds no statement of its own to the desk's busiest action.
+One statement more than before comes from counting loans, blocks and holds after the patron and
+the item are locked (read_after_lock), which keeps the loan limits under concurrency.
 """
 
 from django.db import connection
@@ -12,7 +14,7 @@ from maillon.circulation.services import checkout
 from .conftest import TODAY
 
 # Statements of a plain checkout (no hold, no override), caches warm; see the module docstring.
-CHECKOUT_STATEMENTS = {"sqlite": 12, "postgresql": 12}
+CHECKOUT_STATEMENTS = {"sqlite": 13, "postgresql": 13}
 
 
 def test_checkout_statement_count(desk, network, make_patron, make_item, book):

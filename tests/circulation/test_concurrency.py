@@ -15,7 +15,6 @@ import threading
 import pytest
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, connection
-from django.db.models import Value
 
 from maillon.catalogue.models import Item, ItemStatus
 from maillon.circulation import common, loans
@@ -89,9 +88,7 @@ def test_without_the_lock_both_desks_pass_the_checks(
     monkeypatch.setattr(
         common,
         "_locking_items",
-        lambda with_open_holds=False: Item.objects.select_related("item_type").annotate(
-            has_open_holds=Value(False)
-        ),
+        lambda: Item.objects.select_related("item_type", "collection"),
     )
     monkeypatch.setattr(loans, "_item_refusal", check_then_wait)
     outcomes = in_parallel(

@@ -13,7 +13,7 @@ PACKAGE = Path(maillon.__file__).parent
 
 # Lowest first; an app may import its own layer and those below it.
 LAYERS: list[set[str]] = [
-    {"core", "env", "settings"},
+    {"core", "env", "settings", "throttling"},
     {"network"},
     {"audit"},
     {"catalogue"},

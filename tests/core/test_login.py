@@ -4,6 +4,7 @@ from django.core import mail
 from django.urls import reverse
 
 from tests.conftest import PASSWORD
+from tests.mail import wait_for_mail
 
 
 def test_login_and_logout(client, staff):
@@ -41,6 +42,7 @@ def test_throttled_after_repeated_failures(client, staff, settings):
 def test_password_reset_by_email(client, staff):
     response = client.post(reverse("password_reset"), {"email": "libr@example.org"})
     assert response.status_code == 302
+    wait_for_mail()
     assert len(mail.outbox) == 1
     link = re.search(r"http://testserver(\S+)", mail.outbox[0].body).group(1)
     form_page = client.get(link, follow=True)
@@ -56,6 +58,7 @@ def test_password_reset_by_email(client, staff):
 def test_reset_for_unknown_address_says_the_same(client, staff):
     response = client.post(reverse("password_reset"), {"email": "inconnu@example.org"})
     assert response.status_code == 302
+    wait_for_mail()
     assert mail.outbox == []
 
 

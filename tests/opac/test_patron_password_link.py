@@ -4,26 +4,20 @@ import re
 
 import pytest
 from django.core import mail
-from django.core.cache import cache
 
 from maillon.patrons.models import Patron
+from tests.mail import wait_for_mail
 from tests.opac.conftest import log_in
 
 pytestmark = pytest.mark.django_db
 NEW = "un-jardin-de-roses-9"
 
 
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
-
-
 def ask(client, identifier: str, first: bool = False):
     data = {"identifier": identifier, **({"premier": "1"} if first else {})}
     response = client.post("/compte/mot-de-passe/", data)
     assert response.status_code == 302
+    wait_for_mail()
     return client.get(response["Location"]).content.decode()
 
 
