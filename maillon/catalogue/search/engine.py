@@ -23,7 +23,15 @@ from maillon.catalogue.models import Record
 
 from .backends import backend
 from .backends.base import Backend, Sample
-from .facets import Network, empty_facets, facet_columns, network, tally
+from .facets import (
+    WORD_BITS,
+    Network,
+    empty_facets,
+    facet_columns,
+    network,
+    tally,
+    word_columns,
+)
 from .parse import ParsedQuery, parse
 from .relevance import KEY_COLUMNS, relevance_key
 from .types import MAX_PER_PAGE, SORTS, YEAR_BUCKETS, Hit, SearchQuery, SearchResult
@@ -41,14 +49,17 @@ def _any_of(column: str, ids: list[int]) -> tuple[str, list]:
     return "(" + " OR ".join([f"{column} LIKE %s"] * len(ids)) + ")", [f"% {i} %" for i in ids]
 
 
-def _held(known: Network, bits_column: str, text_column: str, ids: list[int]) -> tuple[str, list]:
-    """The entry holds one of `ids`: a bit test when every id has its bit, else LIKE."""
-    if ids and known.has_bits(ids):
-        mask = 0
-        for pk in ids:
-            mask |= 1 << (pk - 1)
-        return f"({bits_column} & %s) <> 0", [mask]
-    return _any_of(text_column, ids)
+def _held(columns: list[str], text_column: str, ids: list[int]) -> tuple[str, list]:
+    """The entry holds one of `ids`: bit tests on the words of the bit set `columns` (see
+    facets.word_columns) when every id has its bit, else LIKE on the id list."""
+    if not ids or not all(0 < pk <= WORD_BITS * len(columns) for pk in ids):
+        return _any_of(text_column, ids)
+    masks = [0] * len(columns)
+    for pk in ids:
+        word, bit = divmod(pk - 1, WORD_BITS)
+        masks[word] |= 1 << bit
+    tests = [f"({column} & %s) <> 0" for column, mask in zip(columns, masks, strict=True) if mask]
+    return "(" + " OR ".join(tests) + ")", [mask for mask in masks if mask]
 
 
 def filters(query: SearchQuery, known: Network) -> tuple[str, list]:
@@ -62,13 +73,15 @@ def filters(query: SearchQuery, known: Network) -> tuple[str, list]:
     if query.libraries:
         ids = known.library_ids(query.libraries)
         if query.available_now:
-            add(*_held(known, "e.available_bits", "e.available_libraries", ids))
+            bits = word_columns("e.available_bits", known.library_words)
+            add(*_held(bits, "e.available_libraries", ids))
         else:
-            add(*_held(known, "e.library_bits", "e.libraries", ids))
+            add(*_held(word_columns("e.library_bits", known.library_words), "e.libraries", ids))
     elif query.available_now:
         add("e.available = %s", [True])
     if query.item_types:
-        add(*_held(known, "e.type_bits", "e.item_types", known.type_ids(query.item_types)))
+        bits = word_columns("e.type_bits", known.type_words)
+        add(*_held(bits, "e.item_types", known.type_ids(query.item_types)))
     for column, values in (("e.audience", query.audiences), ("e.language", query.languages)):
         if values:
             add(f"{column} IN ({','.join(['%s'] * len(values))})", list(values))
