@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "maillon.circulation",
     "maillon.api",
     "maillon.opac",
+    "maillon.bench",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
