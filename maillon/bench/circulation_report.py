@@ -4,12 +4,15 @@ circulation section of docs/benchmarks.md."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
 from .circulation_bench import COLLECTIVE_LOANS, LIBRARIES, WARMUP
 from .report import libraries_table, machine, write_section
+
+if TYPE_CHECKING:
+    from .management.commands.bench import Command
 
 SERVICE_TARGET_MS = 10
 HTTP_TARGET_MS = 30
@@ -34,7 +37,7 @@ def fresh_database(url: str) -> str:
     return f"{base}/{name}"
 
 
-def run_benchmark(command: BaseCommand, options: dict) -> None:
+def run_benchmark(command: Command, options: dict) -> None:
     """The entry registered in the bench command (which gives the databases and the worker)."""
     from maillon.bench.management.commands.bench import (
         _worker,

@@ -8,12 +8,16 @@ import json
 import os
 import subprocess
 import sys
+from typing import TYPE_CHECKING
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 
 from .report import libraries_table, machine, write_section
 from .search_report import network_size
+
+if TYPE_CHECKING:
+    from .management.commands.bench import Command
 
 TARGET_MS = 100
 
@@ -32,7 +36,7 @@ def _measure(url: str, rounds: int) -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def run_benchmark(command: BaseCommand, options: dict) -> None:
+def run_benchmark(command: Command, options: dict) -> None:
     """The entry registered in the bench command (which gives the databases and the worker)."""
     from maillon.bench.management.commands.bench import (
         section,
