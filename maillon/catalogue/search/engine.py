@@ -51,15 +51,19 @@ def _any_of(column: str, ids: list[int]) -> tuple[str, list]:
 
 def _held(columns: list[str], text_column: str, ids: list[int]) -> tuple[str, list]:
     """The entry holds one of `ids`: bit tests on the words of the bit set `columns` (see
-    facets.word_columns) when every id has its bit, else LIKE on the id list."""
+    facets.word_columns) when every id has its bit, else LIKE on the id list.
+
+    One equality per id, `(bits & b) = b`: PostgreSQL deems it selective and reads a word's
+    matches through the full-text index; for `(bits & mask) <> 0` it guessed nearly every row
+    and scanned the table (a library holding 0.3% of a million records: twice as slow)."""
     if not ids or not all(0 < pk <= WORD_BITS * len(columns) for pk in ids):
         return _any_of(text_column, ids)
-    masks = [0] * len(columns)
-    for pk in ids:
+    tests, params = [], []
+    for pk in sorted(set(ids)):
         word, bit = divmod(pk - 1, WORD_BITS)
-        masks[word] |= 1 << bit
-    tests = [f"({column} & %s) <> 0" for column, mask in zip(columns, masks, strict=True) if mask]
-    return "(" + " OR ".join(tests) + ")", [mask for mask in masks if mask]
+        tests.append(f"({columns[word]} & %s) = %s")
+        params += [1 << bit, 1 << bit]
+    return "(" + " OR ".join(tests) + ")", params
 
 
 def filters(query: SearchQuery, known: Network) -> tuple[str, list]:
