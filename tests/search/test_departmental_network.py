@@ -135,3 +135,22 @@ def test_a_network_of_63_libraries_reads_one_word():
     assert facets.facet_columns(known).count("library_bits") == 1
     known = facets.Network({pk: ("", "") for pk in range(1, 301)}, {})
     assert known.library_words == 5
+
+
+def test_filters_written_for_small_libraries_answer_the_same(records, monkeypatch):
+    from maillon.catalogue.search import engine
+
+    with_bits = answers()
+    # One equality per library (what PostgreSQL is given for libraries holding few copies).
+    monkeypatch.setattr(engine, "_small", lambda ids: True)
+    assert answers() == with_bits
+
+
+def test_library_shares_are_the_copies_each_library_holds(records, monkeypatch):
+    from maillon.catalogue.search import engine
+
+    at, _records = records
+    monkeypatch.setattr(engine, "_shares", (-engine.SHARES_TTL, {}))
+    shares = engine.library_shares()
+    assert shares[at[300].pk] == pytest.approx(2 / 11)  # 11 copies, two at library 300
+    assert sum(shares.values()) == pytest.approx(1)

@@ -14,12 +14,14 @@ No statement reads a common word's whole posting list.
 from __future__ import annotations
 
 import math
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from django.db import connection
+from django.db.models import Count
 
-from maillon.catalogue.models import Record
+from maillon.catalogue.models import Item, Record
 
 from .backends import backend
 from .backends.base import Backend, Sample
@@ -49,21 +51,58 @@ def _any_of(column: str, ids: list[int]) -> tuple[str, list]:
     return "(" + " OR ".join([f"{column} LIKE %s"] * len(ids)) + ")", [f"% {i} %" for i in ids]
 
 
-def _held(columns: list[str], text_column: str, ids: list[int]) -> tuple[str, list]:
+def _held(
+    columns: list[str], text_column: str, ids: list[int], selective: bool = False
+) -> tuple[str, list]:
     """The entry holds one of `ids`: bit tests on the words of the bit set `columns` (see
     facets.word_columns) when every id has its bit, else LIKE on the id list.
 
-    One equality per id, `(bits & b) = b`: PostgreSQL deems it selective and reads a word's
-    matches through the full-text index; for `(bits & mask) <> 0` it guessed nearly every row
-    and scanned the table (a library holding 0.3% of a million records: twice as slow)."""
+    The same test written two ways for PostgreSQL's planner, which cannot see into a bit
+    set: `(bits & mask) <> 0` reads as "most rows", so a probe scans the table and stops at
+    its LIMIT (right for a big library); `(bits & b) = b`, one per id, reads as "few rows",
+    so it goes through the full-text index first (right for a small one: on a million
+    records, a library holding 0.3% of them was found twice as fast)."""
     if not ids or not all(0 < pk <= WORD_BITS * len(columns) for pk in ids):
         return _any_of(text_column, ids)
-    tests, params = [], []
-    for pk in sorted(set(ids)):
+    if selective:
+        tests, params = [], []
+        for pk in sorted(set(ids)):
+            word, bit = divmod(pk - 1, WORD_BITS)
+            tests.append(f"({columns[word]} & %s) = %s")
+            params += [1 << bit, 1 << bit]
+        return "(" + " OR ".join(tests) + ")", params
+    masks = [0] * len(columns)
+    for pk in ids:
         word, bit = divmod(pk - 1, WORD_BITS)
-        tests.append(f"({columns[word]} & %s) = %s")
-        params += [1 << bit, 1 << bit]
-    return "(" + " OR ".join(tests) + ")", params
+        masks[word] |= 1 << bit
+    tests = [f"({column} & %s) <> 0" for column, mask in zip(columns, masks, strict=True) if mask]
+    return "(" + " OR ".join(tests) + ")", [mask for mask in masks if mask]
+
+
+SMALL_SHARE = 0.01  # libraries holding together under 1% of the copies: "few rows"
+SHARES_TTL = 600.0  # seconds a process keeps the libraries' shares
+_shares: tuple[float, dict[int, float]] = (-SHARES_TTL, {})
+
+
+def library_shares() -> dict[int, float]:
+    """Each library's share of the network's copies, read again every SHARES_TTL seconds:
+    only the way a filter is written depends on it (see _held), never its answer."""
+    global _shares
+    read_at, shares = _shares
+    if time.monotonic() - read_at >= SHARES_TTL:
+        counts = dict(Item.objects.values_list("home_id").annotate(n=Count("id")).order_by())
+        total = sum(counts.values()) or 1
+        shares = {pk: n / total for pk, n in counts.items()}
+        _shares = (time.monotonic(), shares)
+    return shares
+
+
+def _small(ids: list[int]) -> bool:
+    """PostgreSQL only (SQLite's plan starts from the full-text index either way)."""
+    if connection.vendor != "postgresql":
+        return False
+    shares = library_shares()
+    return sum(shares.get(pk, 0.0) for pk in ids) < SMALL_SHARE
 
 
 def filters(query: SearchQuery, known: Network) -> tuple[str, list]:
@@ -76,11 +115,13 @@ def filters(query: SearchQuery, known: Network) -> tuple[str, list]:
 
     if query.libraries:
         ids = known.library_ids(query.libraries)
-        if query.available_now:
-            bits = word_columns("e.available_bits", known.library_words)
-            add(*_held(bits, "e.available_libraries", ids))
-        else:
-            add(*_held(word_columns("e.library_bits", known.library_words), "e.libraries", ids))
+        name, text = (
+            ("available_bits", "available_libraries")
+            if query.available_now
+            else ("library_bits", "libraries")
+        )
+        bits = word_columns(f"e.{name}", known.library_words)
+        add(*_held(bits, f"e.{text}", ids, _small(ids)))
     elif query.available_now:
         add("e.available = %s", [True])
     if query.item_types:
