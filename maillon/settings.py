@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "maillon.api",
     "maillon.opac",
     "maillon.throttling",
+    "maillon.bench",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -1,11 +1,12 @@
 """The circulation benchmark, run inside a process whose database is a fresh benchmark database
-(`python -m maillon.bench.worker circulation SEED SAMPLES`).
+(`python -m maillon.bench.worker circulation SEED SAMPLES LIBRARIES`).
 
-It builds a small network — six libraries, about 6,000 copies from the catalogue generator,
-loan rules, 400 patrons with about 1,200 loans and 150 holds, all made by the services — then
-times checkout and check-in of the same copies at the head library's desk for two borrowers: an
-ordinary patron holding 2 loans and a school (collective borrower) holding 300. Each checkout is
-followed by the check-in of that copy, so each borrower keeps the same number of loans throughout.
+It builds a small network — six libraries (or more, see spread), about 6,000 copies from the
+catalogue generator, loan rules, 400 patrons with about 1,200 loans and 150 holds, all made by
+the services — then times checkout and check-in of the same copies at the head library's desk
+for two borrowers: an ordinary patron holding 2 loans and a school (collective borrower) holding
+300. Each checkout is followed by the check-in of that copy, so each borrower keeps the same
+number of loans throughout.
 
 Two ways in: the service functions (`circulation.services.checkout/checkin`, card number and
 barcode as the desk sends them), and the staff API over a real socket — a gunicorn server started
@@ -46,7 +47,7 @@ from maillon.circulation.models import Hold, Loan, LoanRule
 from maillon.network.models import Library, Role, StaffRole
 from maillon.patrons.models import CategoryKind, Patron, PatronCategory
 
-from .generate import generate
+from .generate import ensure_network, generate
 from .report import load_average, p95, server_version
 
 RECORDS = 3000
@@ -92,25 +93,39 @@ def _rules(libraries: list[Library], collective: PatronCategory) -> None:
     )
 
 
-def build(seed: int, samples: int) -> Network:
+def spread(libraries: int) -> None:
+    """A network of `libraries` (G01…): the head library keeps the copies it holds among six,
+    the other copies are spread evenly over the other libraries. The desk's copies and the
+    catalogue stay the same: only the number of libraries changes."""
+    head, *others = ensure_network(libraries)[0]
+    moved = list(Item.objects.exclude(home=head).order_by("pk").values_list("pk", flat=True))
+    for position, library in enumerate(others):
+        Item.objects.filter(pk__in=moved[position :: len(others)]).update(
+            owner=library, home=library, current=library
+        )
+
+
+def build(seed: int, samples: int, libraries: int = LIBRARIES) -> Network:
     rng = random.Random(seed)
     today = timezone.localdate()
     generate(RECORDS, 2.0, LIBRARIES, seed)
+    if libraries != LIBRARIES:
+        spread(libraries)
     # The generator draws statuses without the loans or transfers they imply: start from
     # copies on their shelves, and let the services below make every state.
     Item.objects.update(status=ItemStatus.AVAILABLE, current_id=F("home_id"))
     # Indexed, as a catalogue in use always is: a status change then refreshes an existing
     # search entry instead of creating it.
     rebuild_index()
-    libraries = list(Library.objects.order_by("code"))
-    desk = libraries[0]
+    sites = list(Library.objects.order_by("code"))
+    desk = sites[0]
     adult, _c = PatronCategory.objects.get_or_create(
         code="ADU", defaults={"name": "Adulte", "kind": CategoryKind.ADULT}
     )
     collective, _c = PatronCategory.objects.get_or_create(
         code="COL", defaults={"name": "Collectivité", "kind": CategoryKind.COLLECTIVE}
     )
-    _rules(libraries, collective)
+    _rules(sites, collective)
     user_model = get_user_model()
     coordinator = user_model.objects.create_user("bench-coordinator")
     StaffRole.objects.create(user=coordinator, library=desk, role=Role.COORDINATOR)
@@ -130,7 +145,7 @@ def build(seed: int, samples: int) -> Network:
     ]
 
     patrons = [
-        _patron(f"2{n:011d}", f"Lecteur {n}", adult, rng.choice(libraries), today)
+        _patron(f"2{n:011d}", f"Lecteur {n}", adult, rng.choice(sites), today)
         for n in range(PATRONS)
     ]
     school = _patron("COL00000001", "École Jules-Ferry", collective, desk, today)
@@ -159,7 +174,7 @@ def build(seed: int, samples: int) -> Network:
                 desk,
                 rng.choice(patrons),
                 Record.objects.get(pk=record_id),
-                rng.choice(libraries),
+                rng.choice(sites),
             )
     return Network(
         desk=desk,
@@ -357,10 +372,10 @@ def measure_http(network: Network) -> dict:
     return results
 
 
-def run(seed: int, samples: int) -> dict:
+def run(seed: int, samples: int, libraries: int = LIBRARIES) -> dict:
     started = time.perf_counter()
     call_command("migrate", interactive=False, verbosity=0)
-    network = build(seed, samples)
+    network = build(seed, samples, libraries)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")

@@ -4,12 +4,15 @@ circulation section of docs/benchmarks.md."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
-from .circulation_bench import COLLECTIVE_LOANS, WARMUP
-from .report import machine, write_section
+from .circulation_bench import COLLECTIVE_LOANS, LIBRARIES, WARMUP
+from .report import libraries_table, machine, write_section
+
+if TYPE_CHECKING:
+    from .management.commands.bench import Command
 
 SERVICE_TARGET_MS = 10
 HTTP_TARGET_MS = 30
@@ -34,21 +37,35 @@ def fresh_database(url: str) -> str:
     return f"{base}/{name}"
 
 
-def run_benchmark(command: BaseCommand, options: dict) -> None:
+def run_benchmark(command: Command, options: dict) -> None:
     """The entry registered in the bench command (which gives the databases and the worker)."""
-    from maillon.core.management.commands.bench import _worker
+    from maillon.bench.management.commands.bench import (
+        _worker,
+        libraries_of,
+        section,
+        with_libraries,
+    )
 
     runs: dict[str, dict] = {}
-    databases = command.databases(options["records"], not options["no_postgres"])  # type: ignore[attr-defined]
-    for database, url in databases.items():
-        command.stdout.write(_("%s: building the circulation network and measuring…") % database)
-        runs[database] = _worker(
-            fresh_database(url), "circulation", str(options["seed"]), str(SAMPLES)
-        )
-    server = runs.get("PostgreSQL", {}).get("server")
+    counts = libraries_of(options, LIBRARIES)
+    for libraries in counts:
+        databases = command.databases(options["records"], not options["no_postgres"])
+        for database, url in databases.items():
+            label = database if len(counts) == 1 else f"{database} · {libraries} libraries"
+            command.stdout.write(_("%s: building the circulation network and measuring…") % label)
+            runs[label] = _worker(
+                fresh_database(url),
+                "circulation",
+                str(options["seed"]),
+                str(SAMPLES),
+                str(libraries),
+            )
+            runs[label].update(database=database, libraries=libraries)
+    server = next((r["server"] for r in runs.values() if r.get("server")), None)
+    rerun = "maillon bench --only circulation" + with_libraries(options)
     write_section(
-        "circulation",
-        circulation_markdown(runs, machine(server), "maillon bench --only circulation"),
+        section("circulation", options),
+        circulation_markdown(runs, machine(server), rerun, options["libraries"]),
     )
     for database, run in runs.items():
         for way in ("service", "http"):
@@ -60,20 +77,44 @@ def run_benchmark(command: BaseCommand, options: dict) -> None:
                     )
 
 
+def _network(libraries: list[int]) -> str:
+    if libraries == [LIBRARIES]:
+        return "six libraries"
+    counts = ", ".join(map(str, libraries[:-1])) + f" or {libraries[-1]}"
+    return (
+        f"{counts} libraries (the head library keeps the copies it holds in the six-library "
+        "network; the others' copies are spread evenly over the other libraries)"
+    )
+
+
+def _p95s(run: dict) -> dict[str, float]:
+    """Each series' p95, named as in the table."""
+    return {
+        f"{label} {operation}, {borrower}": s["p95"]
+        for way, label in (("service", "service"), ("http", "HTTP"))
+        for borrower, operations in run[way].items()
+        for operation, s in operations.items()
+    }
+
+
 def _ms(value: float) -> str:
     return f"{value:.2f}"
 
 
-def circulation_markdown(runs: dict[str, dict], machine: str, command: str) -> str:
+def circulation_markdown(
+    runs: dict[str, dict], machine: str, command: str, libraries: list[int] | None = None
+) -> str:
     heavy = f"{COLLECTIVE_LOANS} loans"
     lines = [
-        "## Circulation: checkout and check-in",
+        "## Circulation: checkout and check-in"
+        + (f", {', '.join(map(str, libraries))} libraries" if libraries else ""),
         "",
         machine,
         "",
-        "A network built for the run from a fixed seed: six libraries, about 6,000 copies "
-        "(the catalogue generator's), five loan rules, 400 patrons with about 1,200 open loans "
-        "and 150 holds, all made through the services. At the head library's desk the same "
+        f"A network built for the run from a fixed seed: {_network(libraries or [LIBRARIES])}, "
+        "about 6,000 copies (the catalogue generator's), five loan rules, 400 patrons with "
+        "about 1,200 open loans and 150 holds, all made through the services. At the head "
+        "library's desk the same "
         f"{SAMPLES} copies are lent then returned, one after the other, to an ordinary patron "
         f"holding 2 loans and to a school (collective borrower) holding {COLLECTIVE_LOANS} "
         f"loans; each borrower keeps that number of loans throughout. The first {WARMUP} of "
@@ -100,6 +141,7 @@ def circulation_markdown(runs: dict[str, dict], machine: str, command: str) -> s
                         f"{_ms(s['median'])} | {_ms(s['p95'])} | ≤ {target} | "
                         f"{'yes' if s['p95'] <= target else '**no**'} |"
                     )
+    lines += libraries_table(runs, _p95s)
     lines += [
         "",
         "Does the time grow with the loans held? The p95 of a checkout for the school "

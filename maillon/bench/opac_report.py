@@ -8,11 +8,16 @@ import json
 import os
 import subprocess
 import sys
+from typing import TYPE_CHECKING
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 
-from .report import machine, write_section
+from .report import libraries_table, machine, write_section
+from .search_report import network_size
+
+if TYPE_CHECKING:
+    from .management.commands.bench import Command
 
 TARGET_MS = 100
 
@@ -31,24 +36,25 @@ def _measure(url: str, rounds: int) -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def run_benchmark(command: BaseCommand, options: dict) -> None:
+def run_benchmark(command: Command, options: dict) -> None:
     """The entry registered in the bench command (which gives the databases and the worker)."""
-    from maillon.core.management.commands.bench import _worker
+    from maillon.bench.management.commands.bench import (
+        section,
+        with_libraries,
+    )
 
     records = options["records"]
     runs: dict[str, dict] = {}
-    databases = command.databases(records, not options["no_postgres"])  # type: ignore[attr-defined]
-    for database, url in databases.items():
-        command.stdout.write(_("%(db)s: preparing %(n)d records…") % {"db": database, "n": records})
-        _worker(url, "prepare", str(records), str(options["seed"]))
-        command.stdout.write(_("%s: measuring the public pages…") % database)
-        runs[database] = _measure(url, options["rounds"])
-    server = runs.get("PostgreSQL", {}).get("server")
+    for label, database, url, libraries in command.catalogues(options):
+        command.prepare(options, label, url, libraries)
+        command.stdout.write(_("%s: measuring the public pages…") % label)
+        runs[label] = {**_measure(url, options["rounds"]), "database": database}
+        runs[label]["libraries"] = libraries
+    server = next((r["server"] for r in runs.values() if r.get("server")), None)
+    rerun = f"maillon bench --records {records} --only opac" + with_libraries(options)
     write_section(
-        "opac",
-        opac_markdown(
-            runs, records, machine(server), f"maillon bench --records {records} --only opac"
-        ),
+        section("opac", options),
+        opac_markdown(runs, records, machine(server), rerun, options["libraries"]),
     )
     for database, run in runs.items():
         for name, s in run["sets"].items():
@@ -57,13 +63,21 @@ def run_benchmark(command: BaseCommand, options: dict) -> None:
             )
 
 
-def opac_markdown(runs: dict[str, dict], records: int, machine: str, command: str) -> str:
+def opac_markdown(
+    runs: dict[str, dict],
+    records: int,
+    machine: str,
+    command: str,
+    libraries: list[int] | None = None,
+) -> str:
     lines = [
-        "## Public catalogue: search and record pages",
+        "## Public catalogue: search and record pages"
+        + (f", {network_size(libraries)}" if libraries else ""),
         "",
         machine,
         "",
-        f"The search benchmark's generated catalogue ({records:,} records). Server time of "
+        f"The search benchmark's generated catalogue ({records:,} records over "
+        f"{network_size(libraries or [50])}). Server time of "
         "whole pages through Django's test client in one process (middleware, view, "
         "templates; no network): `/recherche/?q=…` for the search benchmark's common, "
         "several-word and rare queries, `/notice/<id>/` for records drawn at random. Baselines "
@@ -82,6 +96,7 @@ def opac_markdown(runs: dict[str, dict], records: int, machine: str, command: st
                 f"| {database} | {name} | {s['runs']} | {s['median']:.1f} | "
                 f"{s['p95']:.1f} | {s['max']:.1f} | {target} | {met} |"
             )
+    lines += libraries_table(runs, lambda run: {n: s["p95"] for n, s in run["sets"].items()})
     lines += [
         "",
         "Load average (1, 5, 15 min) when measuring: "

@@ -8,6 +8,7 @@ import os
 import platform
 import re
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "benchmarks.md"
@@ -84,3 +85,38 @@ def machine(postgres_version: str | None = None) -> str:
     if postgres_version:
         parts.append(postgres_version)
     return f"Machine: {'; '.join(parts)}. Run on {dt.date.today().isoformat()}."
+
+
+def libraries_table(
+    runs: dict[str, dict], figures: Callable[[dict], dict[str, float]]
+) -> list[str]:
+    """Markdown lines comparing each database's run on the fewest libraries with its run on
+    the most (runs carry "database" and "libraries"): `figures(run)` gives p95s by name.
+    Nothing when every run has the same number of libraries."""
+    by_database: dict[str, list[dict]] = {}
+    for label, run in runs.items():
+        by_database.setdefault(run.get("database", label), []).append(run)
+    lines: list[str] = []
+    for database, measured in by_database.items():
+        few = min(measured, key=lambda run: run.get("libraries", 0))
+        many = max(measured, key=lambda run: run.get("libraries", 0))
+        if few is many:
+            continue
+        if not lines:
+            lines = [
+                "",
+                "Does it slow down with the number of libraries? The p95 on the most libraries "
+                "divided by the p95 on the fewest, measured in the same run:",
+                "",
+                "| database | what | libraries | p95 ms | libraries | p95 ms | ratio |",
+                "|---|---|---:|---:|---:|---:|---:|",
+            ]
+        small, large = figures(few), figures(many)
+        for name, value in small.items():
+            if name in large:
+                lines.append(
+                    f"| {database} | {name} | {few['libraries']} | {value:.1f} | "
+                    f"{many['libraries']} | {large[name]:.1f} | "
+                    f"{large[name] / max(value, 0.001):.2f} |"
+                )
+    return lines

@@ -14,6 +14,7 @@ import time
 from django.db import connection
 
 from maillon.catalogue.search import SearchQuery, search
+from maillon.network.models import Library
 
 from .report import load_average, p95, server_version
 from .words import SYLLABLES
@@ -94,6 +95,26 @@ QUERY_SETS: dict[str, list[dict]] = {
 LIKE_BASELINE = ["histoire", "voyage", "kerbrivan", "jardin", "secret"]
 
 
+def library_queries(count: int) -> list[dict]:
+    """Library filters over a network of `count` libraries (G01…): the middle and the last
+    ones (beyond 63 in a département's network; small ones, the generator's copies thinning
+    out down the list), alone, together, with the head library, and ten spread over it all."""
+    middle, last = f"G{max(2, count // 2):02d}", f"G{count:02d}"
+    spread = [f"G{n:02d}" for n in range(2, count + 1, max(1, count // 10))][:10]
+    return [
+        {"q": "histoire", "libraries": [last]},
+        {"q": "roman", "libraries": [middle], "available_now": True},
+        {"q": "", "libraries": [last]},
+        {"q": "", "libraries": [middle, last], "available_now": True},
+        {"q": "cuisine", "libraries": ["G01", last]},
+        {"q": "jardin", "libraries": [middle, last], "sort": "title"},
+        {"q": "voyage paris", "libraries": [middle]},
+        {"q": "", "libraries": spread},
+        {"q": "monde", "libraries": spread, "sort": "new"},
+        {"q": "petit", "libraries": spread, "available_now": True},
+    ]
+
+
 def _time(function, *args) -> float:
     started = time.perf_counter()
     function(*args)
@@ -102,7 +123,9 @@ def _time(function, *args) -> float:
 
 def run(rounds: int = 3) -> dict:
     results: dict = {"sets": {}, "vendor": connection.vendor}
-    for name, queries in QUERY_SETS.items():
+    libraries = Library.objects.count()
+    sets = {**QUERY_SETS, "library filters": library_queries(libraries)}
+    for name, queries in sets.items():
         with_facets, without, approximate, totals = [], [], 0, []
         for params in queries:
             search(SearchQuery(**params))  # warm the caches once
@@ -138,6 +161,7 @@ def run(rounds: int = 3) -> dict:
         cursor.execute("SELECT count(*) FROM catalogue_item")
         results["items"] = cursor.fetchone()[0]
     results["like_median"], results["like_p95"] = statistics.median(like), p95(like)
+    results["libraries"] = libraries
     results["load"] = load_average()
     results["server"] = server_version()
     return results

@@ -1,6 +1,6 @@
 """Runs inside a child process pointed at a benchmark database (MAILLON_DATABASE_URL):
-`python -m maillon.bench.worker prepare N SEED`, `… search ROUNDS`, `… import RECORDS` or
-`… circulation SEED SAMPLES`;
+`python -m maillon.bench.worker prepare N SEED LIBRARIES`, `… search ROUNDS`,
+`… import RECORDS` or `… circulation SEED SAMPLES LIBRARIES`;
 prints one JSON line."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import sys
 import time
 
 
-def prepare(records: int, seed: int) -> dict:
+def prepare(records: int, seed: int, libraries: int) -> dict:
     """Generate the catalogue if missing, (re)index it if its index is incomplete: a run
     interrupted while indexing resumes instead of starting over."""
     from django.core.management import call_command
@@ -31,7 +31,7 @@ def prepare(records: int, seed: int) -> dict:
     out: dict = {"reused": False, "generate_s": None}
     if not found:
         started = time.perf_counter()
-        generate(records, 2.0, 50, seed)
+        generate(records, 2.0, libraries, seed)
         out["generate_s"] = time.perf_counter() - started
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:  # the planner needs statistics to index
@@ -52,7 +52,7 @@ def main(argv: list[str]) -> None:
 
     django.setup()
     if argv[0] == "prepare":
-        out = prepare(int(argv[1]), int(argv[2]))
+        out = prepare(int(argv[1]), int(argv[2]), int(argv[3]))
     elif argv[0] == "search":
         from .search_bench import run
 
@@ -67,7 +67,7 @@ def main(argv: list[str]) -> None:
     elif argv[0] == "circulation":
         from .circulation_bench import run as run_circulation
 
-        out = run_circulation(int(argv[1]), int(argv[2]))
+        out = run_circulation(int(argv[1]), int(argv[2]), int(argv[3]))
     else:
         raise SystemExit(f"unknown step {argv[0]!r}")
     print(json.dumps(out))

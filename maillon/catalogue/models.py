@@ -307,7 +307,7 @@ class SearchEntry(models.Model):
     table on SQLite, a ``document`` tsvector column added by migration on PostgreSQL). Facet
     counting reads these short rows for every match instead of joining records and items.
     Id lists are written " 3 17 42 " so that "held at library 17" is ``LIKE '% 17 %'``, and
-    as bit sets (``library_bits & (1 << 16)``) for the usual network of at most 63 libraries.
+    as bit sets (``library_bits & (1 << 16)``; libraries 64…315 in library_bits_1…_4).
     """
 
     record = models.OneToOneField(
@@ -324,10 +324,20 @@ class SearchEntry(models.Model):
     sort_author = models.CharField(max_length=80, blank=True)
     # Latest item acquisition (or the record's creation): the "newest" sort.
     new_at = models.DateTimeField()
-    # The same id lists as bit sets (bit n-1 for id n, ids 1…63): counting facets reads one
-    # integer per match instead of splitting strings. Ids above 63 fall back to the strings.
+    # The same id lists as bit sets of 63 ids per integer (id n: bit (n-1) % 63 of word
+    # (n-1) // 63): counting facets reads integers per match instead of splitting strings.
+    # Libraries 1…315 (a département's network), item types 1…63; ids beyond fall back to
+    # the strings (see maillon.catalogue.search.facets).
     library_bits = models.BigIntegerField(default=0)
+    library_bits_1 = models.BigIntegerField(default=0)
+    library_bits_2 = models.BigIntegerField(default=0)
+    library_bits_3 = models.BigIntegerField(default=0)
+    library_bits_4 = models.BigIntegerField(default=0)
     available_bits = models.BigIntegerField(default=0)
+    available_bits_1 = models.BigIntegerField(default=0)
+    available_bits_2 = models.BigIntegerField(default=0)
+    available_bits_3 = models.BigIntegerField(default=0)
+    available_bits_4 = models.BigIntegerField(default=0)
     type_bits = models.BigIntegerField(default=0)
 
     class Meta:

@@ -34,7 +34,6 @@ EXCEPTIONS = {
     ("core/demo.py", "catalogue"),
     ("core/demo.py", "patrons"),
     ("core/demo.py", "circulation"),
-    ("core/management/commands/bench.py", "bench"),
     # The generated catalogue (bench/generate.py, words.py) is shared by the demo and the
     # benchmarks; it belongs in the catalogue once the bench command has moved.
     ("catalogue/demo.py", "bench"),

@@ -1,5 +1,5 @@
-"""Facets and filters read bit sets for ids up to 63 and the " 3 17 " id lists beyond: both
-paths give the same answers."""
+"""Facets and filters read bit sets for ids up to 315 (libraries) or 63 (item types) and the
+" 3 17 " id lists beyond: both paths give the same answers."""
 
 import pytest
 
@@ -40,6 +40,7 @@ def test_bit_sets_mirror_the_id_lists(network):
     entry = SearchEntry.objects.get(record=one)
     held = [int(pk) for pk in entry.libraries.split()]
     assert entry.library_bits == sum(1 << (pk - 1) for pk in held)
+    assert entry.library_bits_1 == 0
     available = [int(pk) for pk in entry.available_libraries.split()]
     assert entry.available_bits == sum(1 << (pk - 1) for pk in available)
     assert entry.type_bits == sum(1 << (int(pk) - 1) for pk in entry.item_types.split())
@@ -49,10 +50,11 @@ def test_bit_sets_mirror_the_id_lists(network):
 def test_large_ids_fall_back_to_the_id_lists(network, monkeypatch):
     build(network)
     with_bits = answers(network)
-    assert facets.network().bits
-    # As if the network had libraries or item types numbered beyond 63.
-    monkeypatch.setattr(facets, "MAX_BIT_ID", 0)
-    assert not facets.network().bits
+    assert facets.network().library_words and facets.network().type_words
+    # As if the network had libraries or item types numbered beyond the bit sets.
+    monkeypatch.setattr(facets, "LIBRARY_WORDS", 0)
+    monkeypatch.setattr(facets, "TYPE_WORDS", 0)
+    assert not facets.network().library_words and not facets.network().type_words
     assert answers(network) == with_bits
 
 

@@ -38,9 +38,25 @@ LANGUAGES = {
 }
 
 
-MAX_BIT_ID = 63  # ids 1…63 have a bit in SearchEntry.*_bits (a signed 64-bit integer)
-BIT_COLUMNS = "e.audience, e.language, e.year, e.available, e.library_bits, e.type_bits"
-TEXT_COLUMNS = "e.audience, e.language, e.year, e.available, e.libraries, e.item_types"
+WORD_BITS = 63  # ids per bit set: a signed 64-bit integer, its sign bit unused
+TYPE_WORDS = 1  # item types: ids 1…63 in SearchEntry.type_bits
+# Libraries: ids 1…315 in five words, library_bits (1…63), library_bits_1 (64…126)… (and the
+# same for available_bits): a departmental network of 300 libraries counts and filters on
+# integers. Ids beyond fall back to the " 3 17 " id lists.
+LIBRARY_WORDS = 5
+COMMON_COLUMNS = "e.audience, e.language, e.year, e.available"
+
+
+def word_columns(name: str, words: int) -> list[str]:
+    """The columns of a bit set spread over `words` integers: name, name_1, name_2…"""
+    return [name if k == 0 else f"{name}_{k}" for k in range(words)]
+
+
+def _words(ids: Iterable[int], words: int) -> int:
+    """How many of the `words` hold every id's bit (a network of 50 libraries reads one); 0
+    when some id is beyond them all: the id lists serve."""
+    needed = max(1, -(-max([0, *ids]) // WORD_BITS))
+    return needed if needed <= words else 0
 
 
 @dataclass
@@ -51,13 +67,13 @@ class Network:
     types: dict[int, tuple[str, str]]
 
     @cached_property
-    def bits(self) -> bool:
-        """Every library and item type has its bit: facets and filters use the bit sets."""
-        return max([0, *self.libraries, *self.types]) <= MAX_BIT_ID
+    def library_words(self) -> int:
+        """Words of the library bit sets that facets and filters read; 0: the id lists."""
+        return _words(self.libraries, LIBRARY_WORDS)
 
-    @staticmethod
-    def has_bits(ids: Iterable[int]) -> bool:
-        return all(0 < pk <= MAX_BIT_ID for pk in ids)
+    @cached_property
+    def type_words(self) -> int:
+        return _words(self.types, TYPE_WORDS)
 
     def library_ids(self, codes: Iterable[str]) -> list[int]:
         wanted = set(codes)
@@ -76,8 +92,11 @@ def network() -> Network:
 
 
 def facet_columns(known: Network) -> str:
-    """The entry columns a facet count reads, in the order tally() expects."""
-    return BIT_COLUMNS if known.bits else TEXT_COLUMNS
+    """The entry columns a facet count reads, in the order tally() expects: the common ones,
+    the library bit set's words (or its id list), the item types' bit set (or id list)."""
+    libraries = word_columns("e.library_bits", known.library_words) or ["e.libraries"]
+    types = word_columns("e.type_bits", known.type_words) or ["e.item_types"]
+    return ", ".join([COMMON_COLUMNS, *libraries, *types])
 
 
 @lru_cache(maxsize=4096)
@@ -91,10 +110,13 @@ def _bit_ids(value: int) -> tuple[int, ...]:
     return tuple(ids)
 
 
-def _ids(value: int | str) -> tuple[int, ...]:
+def _ids(value: int | str, offset: int = 0) -> tuple[int, ...]:
+    """The ids in an id list, or in a bit set whose bit 0 stands for id offset + 1."""
     if isinstance(value, str):
         return tuple(int(pk) for pk in value.split())
-    return _bit_ids(value)
+    if not offset:
+        return _bit_ids(value)
+    return tuple(offset + pk for pk in _bit_ids(value))
 
 
 def _bucket(year: int | None) -> str:
@@ -116,12 +138,15 @@ def _ordered(counter: Counter, labels: dict[str, str]) -> list[FacetValue]:
 
 
 def tally(rows: Iterable[tuple], known: Network, scale: float = 1.0) -> dict[str, list[FacetValue]]:
-    """Facet lists from (audience, language, year, available, libraries, item types) rows,
-    the last two bit sets or " 3 17 " id lists (see facet_columns)."""
+    """Facet lists from (audience, language, year, available, libraries…, item types) rows,
+    libraries and item types as bit sets or " 3 17 " id lists (see facet_columns)."""
     # Counted a column at a time by Counter (C speed); bit sets repeat a lot (one copy at
     # the same big library…), so each distinct one is expanded to its ids once.
-    columns = list(zip(*rows, strict=True)) or [()] * 6
-    audiences, languages, years, available, libraries, item_types = columns
+    width = 5 + max(1, known.library_words)
+    columns = list(zip(*rows, strict=True)) or [()] * width
+    audiences, languages, years, available = columns[:4]
+    item_types = columns[-1]
+    libraries = list(zip(*columns[4:-1], strict=True))  # one tuple of words per row
     counters: dict[str, Counter] = {
         "audience": Counter(audiences),
         "language": Counter(languages),
@@ -132,11 +157,14 @@ def tally(rows: Iterable[tuple], known: Network, scale: float = 1.0) -> dict[str
     }
     for year, n in Counter(years).items():
         counters["year"][_bucket(year)] += n
-    for name, values in (("library", libraries), ("item_type", item_types)):
-        counter = counters[name]
-        for value, n in Counter(values).items():
-            for pk in _ids(value):
-                counter[pk] += n
+    for words, n in Counter(libraries).items():
+        for position, word in enumerate(words):
+            if word:
+                for pk in _ids(word, position * WORD_BITS):
+                    counters["library"][pk] += n
+    for value, n in Counter(item_types).items():
+        for pk in _ids(value):
+            counters["item_type"][pk] += n
     if scale != 1.0:
         for counter in counters.values():
             for key in counter:

@@ -30,7 +30,7 @@ from maillon.catalogue.models import (
 )
 
 from .backends import backend
-from .facets import MAX_BIT_ID
+from .facets import LIBRARY_WORDS, TYPE_WORDS, WORD_BITS, word_columns
 
 CHUNK = 2000
 # A copy in one of these states is no longer held by its library.
@@ -70,8 +70,16 @@ class Entry:
     sort_title: str
     sort_author: str
     new_at: object  # datetime
-    library_bits: int
+    library_bits: int  # ids 1…63; library_bits_1: 64…126 and so on (see facets.LIBRARY_WORDS)
+    library_bits_1: int
+    library_bits_2: int
+    library_bits_3: int
+    library_bits_4: int
     available_bits: int
+    available_bits_1: int
+    available_bits_2: int
+    available_bits_3: int
+    available_bits_4: int
     type_bits: int
     title: str
     authors: str
@@ -86,13 +94,20 @@ def _id_list(ids: Iterable[int]) -> str:
     return " " + " ".join(str(i) for i in sorted(ids)) + " " if ids else " "
 
 
-def id_bits(ids: Iterable[int]) -> int:
-    """Bit n-1 for each id n up to MAX_BIT_ID (see SearchEntry.library_bits)."""
-    value = 0
+def id_bits(ids: Iterable[int], words: int = TYPE_WORDS) -> list[int]:
+    """A bit set over `words` integers: bit (n-1) % 63 of word (n-1) // 63 for each id n
+    (see SearchEntry.library_bits); ids beyond have no bit."""
+    values = [0] * words
     for pk in ids:
-        if 0 < pk <= MAX_BIT_ID:
-            value |= 1 << (pk - 1)
-    return value
+        word, bit = divmod(pk - 1, WORD_BITS)
+        if 0 <= word < words:
+            values[word] |= 1 << bit
+    return values
+
+
+def bit_columns(name: str, ids: Iterable[int], words: int) -> dict[str, int]:
+    """{column: word} of a bit set spread over `words` columns (see facets.word_columns)."""
+    return dict(zip(word_columns(name, words), id_bits(ids, words), strict=True))
 
 
 def _texts(values: Any) -> list[str]:
@@ -193,9 +208,9 @@ def holdings_columns(created_at: object, holdings: Iterable[tuple]) -> dict:
         "libraries": _id_list(held_at),
         "available_libraries": _id_list(available_at),
         "item_types": _id_list(types),
-        "library_bits": id_bits(held_at),
-        "available_bits": id_bits(available_at),
-        "type_bits": id_bits(types),
+        **bit_columns("library_bits", held_at, LIBRARY_WORDS),
+        **bit_columns("available_bits", available_at, LIBRARY_WORDS),
+        **bit_columns("type_bits", types, TYPE_WORDS),
         "available": bool(available_at),
         "new_at": max([created_at, *(h[3] for h in held)]),
     }

@@ -23,7 +23,15 @@ ENTRY_COLUMNS = (
     "sort_author",
     "new_at",
     "library_bits",
+    "library_bits_1",
+    "library_bits_2",
+    "library_bits_3",
+    "library_bits_4",
     "available_bits",
+    "available_bits_1",
+    "available_bits_2",
+    "available_bits_3",
+    "available_bits_4",
     "type_bits",
 )
 TEXT_COLUMNS = ("title", "authors", "subjects", "series", "publisher", "isbn", "summary")

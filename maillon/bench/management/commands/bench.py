@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+from argparse import ArgumentTypeError
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
@@ -22,6 +23,8 @@ from maillon.bench.report import machine, write_section
 from maillon.bench.search_report import search_markdown
 
 DEFAULT_PG = "postgres://postgres@127.0.0.1:5432/maillon_bench"
+# Libraries of the generated catalogue when --libraries is not given (search and opac).
+CATALOGUE_LIBRARIES = 50
 
 
 def _worker(url: str, *args: str) -> dict:
@@ -39,11 +42,12 @@ def _worker(url: str, *args: str) -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def _postgres_url(records: int) -> str | None:
-    """The benchmark PostgreSQL database, created when missing; None when unreachable."""
+def _postgres_url(suffix: str) -> str | None:
+    """The benchmark PostgreSQL database (its name + suffix), created when missing; None when
+    unreachable."""
     import psycopg
 
-    url = os.environ.get("MAILLON_BENCH_PG_URL", DEFAULT_PG)
+    url = os.environ.get("MAILLON_BENCH_PG_URL", DEFAULT_PG) + suffix
     base, name = url.rsplit("/", 1)
     try:
         with psycopg.connect(f"{base}/postgres", autocommit=True, connect_timeout=3) as conn:
@@ -53,6 +57,33 @@ def _postgres_url(records: int) -> str | None:
     except psycopg.Error:
         return None
     return url
+
+
+def _counts(value: str) -> list[int]:
+    """--libraries 10,300 → [10, 300]."""
+    try:
+        counts = [int(part) for part in value.split(",") if part.strip()]
+    except ValueError as error:
+        raise ArgumentTypeError(_("Library counts are whole numbers: 10,300.")) from error
+    if not counts or min(counts) < 2:
+        raise ArgumentTypeError(_("Library counts are whole numbers: 10,300."))
+    return counts
+
+
+def libraries_of(options: dict, default: int = CATALOGUE_LIBRARIES) -> list[int]:
+    return options.get("libraries") or [default]
+
+
+def with_libraries(options: dict) -> str:
+    """The --libraries part of a re-run command, when given."""
+    counts = options.get("libraries")
+    return f" --libraries {','.join(map(str, counts))}" if counts else ""
+
+
+def section(name: str, options: dict) -> str:
+    """One section of docs/benchmarks.md per benchmark and library counts asked."""
+    counts = options.get("libraries")
+    return f"{name}-libraries-{'-'.join(map(str, counts))}" if counts else name
 
 
 class Command(BaseCommand):
@@ -79,6 +110,15 @@ class Command(BaseCommand):
             action="store_true",
             help=_("Profile the import and print its most expensive functions."),
         )
+        parser.add_argument(
+            "--libraries",
+            type=_counts,
+            default=None,
+            help=_(
+                "Libraries of the generated networks, e.g. 10,300: each benchmark runs once "
+                "per count (default: 50 for search and opac, 6 for circulation)."
+            ),
+        )
         parser.add_argument("--seed", type=int, default=1)
         parser.add_argument("--rounds", type=int, default=3)
         parser.add_argument("--no-postgres", action="store_true")
@@ -96,31 +136,58 @@ class Command(BaseCommand):
                 raise CommandError(_("Unknown benchmark: %s") % name)
             benchmarks[name](options)
 
-    def databases(self, records: int, use_postgres: bool) -> dict[str, str]:
+    def databases(
+        self, records: int, use_postgres: bool, libraries: int = CATALOGUE_LIBRARIES
+    ) -> dict[str, str]:
+        """Each database's URL for a catalogue of `records` over `libraries`, by label."""
         bench_dir = Path(settings.VAR_DIR) / "bench"
         bench_dir.mkdir(parents=True, exist_ok=True)
-        found = {"SQLite": f"sqlite:///{bench_dir / f'catalogue-{records}.sqlite3'}"}
+        suffix = "" if libraries == CATALOGUE_LIBRARIES else f"-{libraries}lib"
+        found = {"SQLite": f"sqlite:///{bench_dir / f'catalogue-{records}{suffix}.sqlite3'}"}
         if use_postgres:
-            url = _postgres_url(records)
+            url = _postgres_url(suffix and f"_{records}_{libraries}lib")
             if url:
                 found["PostgreSQL"] = url
             else:
                 self.stdout.write(_("PostgreSQL is not reachable: SQLite only."))
         return found
 
+    def catalogues(self, options: dict) -> list[tuple[str, str, str, int]]:
+        """(label, database, URL, libraries) of each benchmark database the options ask for:
+        one per database and library count."""
+        counts = libraries_of(options)
+        found = []
+        for libraries in counts:
+            databases = self.databases(options["records"], not options["no_postgres"], libraries)
+            for database, url in databases.items():
+                label = database if len(counts) == 1 else f"{database} · {libraries} libraries"
+                found.append((label, database, url, libraries))
+        return found
+
+    def prepare(self, options: dict, label: str, url: str, libraries: int) -> dict:
+        """Generate and index the catalogue when missing (see maillon.bench.worker.prepare)."""
+        records = options["records"]
+        self.stdout.write(_("%(db)s: preparing %(n)d records…") % {"db": label, "n": records})
+        return _worker(url, "prepare", str(records), str(options["seed"]), str(libraries))
+
     def search(self, options: dict) -> None:
         records = options["records"]
         runs: dict[str, dict] = {}
-        for database, url in self.databases(records, not options["no_postgres"]).items():
-            self.stdout.write(
-                _("%(db)s: preparing %(n)d records…") % {"db": database, "n": records}
-            )
-            prepared = _worker(url, "prepare", str(records), str(options["seed"]))
-            self.stdout.write(_("%s: measuring…") % database)
-            runs[database] = {**_worker(url, "search", str(options["rounds"])), "prepare": prepared}
-        server = runs.get("PostgreSQL", {}).get("server")
-        command = f"maillon bench --records {records} --only search"
-        write_section("search", search_markdown(runs, records, machine(server), command))
+        for label, database, url, libraries in self.catalogues(options):
+            prepared = self.prepare(options, label, url, libraries)
+            self.stdout.write(_("%s: measuring…") % label)
+            runs[label] = {
+                **_worker(url, "search", str(options["rounds"])),
+                "prepare": prepared,
+                "database": database,
+                "libraries": libraries,
+            }
+        server = next((r["server"] for r in runs.values() if r.get("server")), None)
+        command = f"maillon bench --records {records} --only search" + with_libraries(options)
+        write_section(
+            section("search", options),
+            search_markdown(runs, records, machine(server), command, options["libraries"]),
+        )
         for database, run in runs.items():
             for name, figures in run["sets"].items():
                 self.stdout.write(
