@@ -40,6 +40,7 @@ from maillon.catalogue.records import (
 )
 from maillon.catalogue.search.index import RECORD_FIELDS, Entry, entry, index_entries
 from maillon.network.models import Library
+from maillon.network.permissions import Action, require
 
 CHUNK = 500
 
@@ -131,8 +132,12 @@ def import_marc(
     """Import every record of `source` for `library` (the default for unknown item codes).
 
     `progress` is called after each chunk of records with the number of bytes of the file
-    read since its last call; together they add up to the file's size.
+    read since its last call; together they add up to the file's size. With a `user` (the
+    staff page, a job), they must be allowed to catalogue for `library`; the command line
+    passes none.
     """
+    if user is not None:
+        require(user, Action.MANAGE, library)
     path = Path(source)
     digest = _sha256(path)
     if fmt == "auto":

@@ -4,7 +4,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
-from maillon.core.demo import DEMO_PASSWORD, build_demo
+from maillon.operations.demo import DEMO_PASSWORD, build_demo
 
 
 class Command(BaseCommand):
