@@ -1,6 +1,7 @@
-"""Serve Maillon with gunicorn (static files by WhiteNoise)."""
+"""Serve Maillon with gunicorn (static files by WhiteNoise), with one job worker beside it."""
 
 import os
+import subprocess
 import sys
 
 from django.conf import settings
@@ -20,6 +21,11 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--threads", type=int, default=int(os.environ.get("MAILLON_THREADS", 4))
+        )
+        parser.add_argument(
+            "--no-worker",
+            action="store_true",
+            help=_("Do not start a job worker (when `maillon worker` runs elsewhere)."),
         )
 
     def handle(self, *args, **options):
@@ -46,4 +52,13 @@ class Command(BaseCommand):
             "--graceful-timeout",
             "5",
         ]
-        os.execv(sys.executable, args)
+        if options["no_worker"]:
+            os.execv(sys.executable, args)
+        worker = subprocess.Popen([sys.executable, "-m", "maillon.cli", "worker"])
+        try:
+            subprocess.run(args, check=False)
+        except KeyboardInterrupt:
+            pass
+        finally:
+            worker.terminate()
+            worker.wait(timeout=30)
