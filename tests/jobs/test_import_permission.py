@@ -56,3 +56,13 @@ def test_page_does_not_offer_another_library(client, network, make_staff, lot):
         {"file": SimpleUploadedFile("lot.mrc", lot.read_bytes()), "library": network["b"].pk},
     )
     assert response.status_code == 200 and not Record.objects.exists()
+
+
+def test_import_without_item_types_says_so(network, lot):
+    from maillon.catalogue.models import ItemType
+    from maillon.catalogue.services import CatalogueError
+
+    ItemType.objects.all().delete()
+    with pytest.raises(CatalogueError) as refused:
+        import_marc(lot, network["a"])
+    assert refused.value.code == "no_item_types"
