@@ -14,9 +14,10 @@ import logging
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from maillon.core.errors import DomainError, Kind
@@ -76,10 +77,12 @@ def run(job_id: int, worker_id: str = "") -> None:
         return  # already taken, finished or gone
     job = Job.objects.get(pk=job_id)
     try:
-        outcome = KINDS[job.kind].handler(job, Progress(job))
+        # No request here: messages, reports and files speak the network's language.
+        with translation.override(settings.LANGUAGE_CODE):
+            outcome = KINDS[job.kind].handler(job, Progress(job))
     except Exception as exc:
         log.exception("job %s (%s) failed", job.pk, job.kind)
-        message = exc.message if isinstance(exc, DomainError) else f"{type(exc).__name__}: {exc}"
+        message = _failure(exc)
         Job.objects.filter(pk=job.pk, state=Job.State.RUNNING, worker_id=job.worker_id).update(
             state=Job.State.FAILED, error=message, finished_at=timezone.now()
         )
@@ -92,6 +95,15 @@ def run(job_id: int, worker_id: str = "") -> None:
         done=F("total"),
         finished_at=timezone.now(),
     )
+
+
+def _failure(exc: Exception) -> str:
+    """What the job's page says of its failure."""
+    if isinstance(exc, DomainError):
+        return exc.message
+    if isinstance(exc, PermissionDenied):
+        return str(exc)
+    return f"{type(exc).__name__}: {exc}"
 
 
 def may_see(user, job: Job) -> bool:

@@ -1,6 +1,7 @@
 """Serve Maillon with gunicorn (static files by WhiteNoise), with one job worker beside it."""
 
 import os
+import signal
 import subprocess
 import sys
 
@@ -54,11 +55,19 @@ class Command(BaseCommand):
         ]
         if options["no_worker"]:
             os.execv(sys.executable, args)
-        worker = subprocess.Popen([sys.executable, "-m", "maillon.cli", "worker"])
+        children = [
+            subprocess.Popen([sys.executable, "-m", "maillon.cli", "worker"]),
+            subprocess.Popen(args),
+        ]
+        # Stopped by the service manager: stop the server and the worker with us.
+        signal.signal(signal.SIGTERM, lambda *_args: sys.exit(0))
         try:
-            subprocess.run(args, check=False)
+            children[1].wait()
         except KeyboardInterrupt:
             pass
         finally:
-            worker.terminate()
-            worker.wait(timeout=30)
+            for child in children:
+                if child.poll() is None:
+                    child.terminate()
+            for child in children:
+                child.wait(timeout=30)
