@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
-from maillon.catalogue.models import ImportBatch, Item, Record
+from maillon.catalogue.models import ImportBatch, Item, ItemType, Record
 from maillon.jobs import services
 from maillon.jobs.models import Job
 from tests.catalogue.factories import item, marc, write
@@ -58,6 +58,7 @@ def wait_for(condition, timeout: float = 60):
 @pytest.mark.django_db(transaction=True)
 def test_killed_worker_job_is_taken_up_and_ends_the_same(tmp_path, settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    ItemType.objects.get_or_create(code="LIVRE", defaults={"name": "Livre"})  # flushed by others
     library = make_library("AAA")
     path = write(
         tmp_path / "lot.mrc",
