@@ -43,6 +43,10 @@ INSTALLED_APPS = [
     "maillon.opac",
     "maillon.throttling",
     "maillon.bench",
+    "maillon.jobs",
+    "maillon.operations",
+    "django_tasks",
+    "django_tasks_db",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -216,3 +220,10 @@ MAILLON_BARCODE_PATTERN = env_str("MAILLON_BARCODE_PATTERN", r"[0-9A-Za-z][0-9A-
 # Copy cataloguing: an SRU 1.2 server answering UNIMARC (the BnF's by default).
 MAILLON_SRU_URL = env_str("MAILLON_SRU_URL", "https://catalogue.bnf.fr/api/SRU")
 MAILLON_SRU_TIMEOUT = env_int("MAILLON_SRU_TIMEOUT", 15)
+
+# Background jobs: a queue in the database, shared by every `maillon worker` of the network.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# When the worker runs the daily work (circulation-daily, send-notices…), local time "HH:MM".
+MAILLON_DAILY_AT = env_str("MAILLON_DAILY_AT", "02:30")
+# A running job whose worker has not been heard of for this long is queued again.
+MAILLON_JOB_STALE_SECONDS = env_int("MAILLON_JOB_STALE_SECONDS", 120)

@@ -26,6 +26,13 @@ def _fast_password_hashing():
     yield
 
 
+@pytest.fixture(autouse=True)
+def _jobs_run_at_once(settings):
+    """Jobs run as soon as they are queued, inside the test; the tests of the worker itself
+    switch back to the database queue and start real worker processes."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
 @pytest.fixture
 def client_fr(client):
     """A browser that asks for French pages."""

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -42,14 +42,19 @@ def file_name(library: Library | None, flavour: Flavour, fmt: str) -> str:
     return f"maillon-{scope}-{flavour}-{timezone.localdate():%Y%m%d}.{extension}"
 
 
-def stream(library: Library | None, flavour: Flavour, fmt: str) -> Iterator[bytes]:
+def stream(
+    library: Library | None,
+    flavour: Flavour,
+    fmt: str,
+    progress: Callable[[int], None] | None = None,
+) -> Iterator[bytes]:
     """The export file, a few hundred records per chunk. A record too long for ISO 2709
     (over 99,999 bytes) is left out and logged: the download cannot stop halfway to say so,
     and MARCXML has no such limit."""
     if fmt == "marcxml":
         yield marcxml.HEADER
     parts: list[bytes] = []
-    for record in export_records(library=library, flavour=flavour):
+    for record in export_records(library=library, flavour=flavour, progress=progress):
         fields = utf8_fields(record, flavour)
         leader = utf8_leader(record, flavour)
         if fmt == "marcxml":

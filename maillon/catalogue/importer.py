@@ -16,6 +16,8 @@ from typing import BinaryIO
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from maillon.catalogue.bulk import insert_rows
 from maillon.catalogue.codes import CodeMap
@@ -38,8 +40,10 @@ from maillon.catalogue.records import (
     stored_marc,
 )
 from maillon.catalogue.search.index import RECORD_FIELDS, Entry, entry, index_entries
+from maillon.catalogue.services import CatalogueError
 from maillon.core.exports import SafeWriter
 from maillon.network.models import Library
+from maillon.network.permissions import Action, require
 
 CHUNK = 500
 
@@ -110,7 +114,13 @@ class _Rejects:
                 out.write(b"</collection>\n")
         with open(self.base.with_suffix(".csv"), "w", newline="", encoding="utf-8-sig") as out:
             writer = SafeWriter(out)
-            writer.writerow(["position", "titre", "motif"])
+            writer.writerow(
+                [
+                    pgettext("reject file column", "position"),
+                    pgettext("reject file column", "title"),
+                    pgettext("reject file column", "reason"),
+                ]
+            )
             for position, title, reason, _raw in self.rows:
                 writer.writerow([position + 1, title, reason])
         return str(data_path)
@@ -131,8 +141,18 @@ def import_marc(
     """Import every record of `source` for `library` (the default for unknown item codes).
 
     `progress` is called after each chunk of records with the number of bytes of the file
-    read since its last call; together they add up to the file's size.
+    read since its last call; together they add up to the file's size. With a `user` (the
+    staff page, a job), they must be allowed to catalogue for `library`; the command line
+    passes none.
     """
+    if user is not None:
+        require(user, Action.MANAGE, library)
+    codes = CodeMap.load()
+    if not codes.item_types:
+        raise CatalogueError(
+            "no_item_types",
+            _("The network has no item type yet: create one (Catalogue, Types) before importing."),
+        )
     path = Path(source)
     digest = _sha256(path)
     if fmt == "auto":
@@ -151,7 +171,6 @@ def import_marc(
     rejects = _Rejects(
         (reject_dir / f"{path.stem}-rejets-{stamp}-{batch.pk}") if reject_dir else None, fmt
     )
-    codes = CodeMap.load()
     try:
         with open(path, "rb") as fp:
             done = 0
@@ -198,7 +217,11 @@ def _chunks(results: Iterator[ReadResult], size: int) -> Iterator[list[ReadResul
 
 
 def _label(position: int, data: RecordData | None) -> str:
-    return data.title[:80] if data and data.title else f"notice n° {position + 1}"
+    return (
+        data.title[:80]
+        if data and data.title
+        else _("record no. %(number)d") % {"number": position + 1}
+    )
 
 
 def _import_chunk(chunk, library, codes, flavour, dry_run, batch, user, report, rejects) -> None:
@@ -207,18 +230,20 @@ def _import_chunk(chunk, library, codes, flavour, dry_run, batch, user, report, 
         report.read += 1
         if not result.ok:
             report.rejected += 1
-            rejects.add(result.index, "", result.error or "notice illisible", result.raw)
+            rejects.add(result.index, "", result.error or _("unreadable record"), result.raw)
             continue
         try:
             flv = detect_flavour(result.record) if flavour == "auto" else flavour
             data = extract(result.record, flv)
         except Exception as exc:  # a record pymarc parsed but we cannot read: reject it
             report.rejected += 1
-            rejects.add(result.index, "", f"notice illisible : {exc}", result.raw)
+            rejects.add(
+                result.index, "", _("unreadable record: %(error)s") % {"error": exc}, result.raw
+            )
             continue
         if not data.title:
             report.rejected += 1
-            rejects.add(result.index, "", "notice sans titre", result.raw)
+            rejects.add(result.index, "", _("record without a title"), result.raw)
             continue
         incoming.append(
             _Incoming(
@@ -393,8 +418,8 @@ def _items_for(inc, library, codes, used, now) -> list[tuple]:
         if holder is not None:
             if holder != record_id:
                 inc.warnings.append(
-                    f"code-barres {data.barcode} déjà utilisé par une autre notice : "
-                    "exemplaire ignoré"
+                    _("barcode %(barcode)s already used by another record: item ignored")
+                    % {"barcode": data.barcode}
                 )
             continue
         used[data.barcode] = record_id
@@ -403,13 +428,17 @@ def _items_for(inc, library, codes, used, now) -> list[tuple]:
         current = codes.library(data.current) or home
         for code, found in ((data.owner, owner), (data.home, home)):
             if code and found is None:
-                inc.warnings.append(f"bibliothèque inconnue « {code} » : {library.code} retenue")
+                inc.warnings.append(
+                    _("unknown library “%(code)s”: %(library)s used instead")
+                    % {"code": code, "library": library.code}
+                )
                 break
         owner, home = owner or library, home or library
         item_type, guessed = codes.item_type(data.item_type, inc.data.doc_type)
         if guessed and data.item_type:
             inc.warnings.append(
-                f"type d'exemplaire inconnu « {data.item_type} » : {item_type.code} retenu"
+                _("unknown item type “%(code)s”: %(type)s used instead")
+                % {"code": data.item_type, "type": item_type.code}
             )
         collection = codes.collection(data.collection)
         rows.append(

@@ -15,6 +15,7 @@ from django.http import (
 )
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.crypto import get_random_string
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -22,7 +23,7 @@ from django.views.decorators.http import require_POST
 
 from maillon.audit.display import lines as audit_lines
 from maillon.audit.services import entries_for
-from maillon.catalogue import export, items, services, sru
+from maillon.catalogue import export, items, job_kinds, services, sru
 from maillon.catalogue.forms import (
     ChangeHomeForm,
     CollectionForm,
@@ -51,6 +52,7 @@ from maillon.catalogue.models import (
 from maillon.catalogue.records import identifier_values
 from maillon.catalogue.search.staff import staff_search
 from maillon.core.decorators import staff_required
+from maillon.jobs import services as jobs
 from maillon.network.current import current_library
 from maillon.network.models import Library
 from maillon.network.permissions import Action, can, libraries_for, require
@@ -275,19 +277,27 @@ def import_upload(request: HttpRequest) -> HttpResponse:
         upload = form.cleaned_data["file"]
         folder = Path(settings.VAR_DIR) / "imports"
         folder.mkdir(parents=True, exist_ok=True)
-        stored = folder / f"{request.user.pk}-{Path(upload.name).name}"
+        # One file per upload: a queued job must not see its file replaced by the next one.
+        stored = folder / f"{request.user.pk}-{get_random_string(8)}-{Path(upload.name).name}"
         with open(stored, "wb") as out:
             for chunk in upload.chunks():
                 out.write(chunk)
-        report = import_marc(
-            stored,
-            form.cleaned_data["library"],
-            dry_run=form.cleaned_data["dry_run"],
+        library = form.cleaned_data["library"]
+        job = jobs.launch(
+            job_kinds.IMPORT,
             user=request.user,
-            reject_dir=Path(settings.VAR_DIR) / "rejets",
-            file_name=upload.name,
+            library=library,
+            title=upload.name,
+            params={
+                "path": str(stored),
+                "library": library.pk,
+                "dry_run": form.cleaned_data["dry_run"],
+                "file_name": upload.name,
+            },
         )
-        return redirect("catalogue:import_report", pk=report.batch_id)
+        if job.state == job.State.DONE:  # a worker was quicker than the redirect
+            return redirect("catalogue:import_report", pk=job.result["batch"])
+        return redirect("jobs:detail", pk=job.pk)
     batches = ImportBatch.objects.select_related("library")[:20]
     return render(request, "catalogue/import_form.html", {"form": form, "batches": batches})
 
@@ -307,6 +317,19 @@ def export_download(request: HttpRequest) -> HttpResponseBase:
     if request.method == "POST" and form.is_valid():
         library, flavour = form.cleaned_data["library"], form.cleaned_data["flavour"]
         fmt = form.cleaned_data["format"]
+        if "background" in request.POST:  # the whole catalogue is better prepared by a worker
+            job = jobs.launch(
+                job_kinds.EXPORT,
+                user=request.user,
+                library=library,
+                title=export.file_name(library, flavour, fmt),
+                params={
+                    "library": library.pk if library else None,
+                    "flavour": flavour,
+                    "format": fmt,
+                },
+            )
+            return redirect("jobs:detail", pk=job.pk)
         response = StreamingHttpResponse(
             export.stream(library, flavour, fmt),
             content_type="application/marcxml+xml" if fmt == "marcxml" else "application/marc",

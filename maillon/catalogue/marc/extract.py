@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+from django.utils.translation import gettext as _
 from pymarc import Field, Record
 
 from . import vocab
@@ -84,7 +85,7 @@ def extract(record: Record, flavour: Flavour | None = None) -> RecordData:
         _marc21(index, leader, data)
     data.items = read_items(index, flavour, data.warnings)
     if not data.title:
-        data.warnings.append("titre absent")
+        data.warnings.append(_("no title"))
     return data
 
 
@@ -160,7 +161,7 @@ def _isbns(index: Index, tag: str, data: RecordData) -> None:
                     data.isbns.append(number)
             elif raw.strip():
                 data.invalid_isbns.append(raw.strip())
-                data.warnings.append(f"ISBN invalide : {raw.strip()}")
+                data.warnings.append(_("invalid ISBN: %(isbn)s") % {"isbn": raw.strip()})
 
 
 def _add_identifier(data: RecordData, scheme: str, raw: str) -> None:

@@ -22,6 +22,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from django.utils.translation import gettext as _
 from pymarc import Field
 
 from . import _build
@@ -58,7 +59,7 @@ def read_items(
     items = [read(_codes(field), warnings) for field in fields]
     missing = sum(1 for item in items if not item.barcode)
     if missing:
-        warnings.append(f"{missing} exemplaire(s) sans code-barres")
+        warnings.append(_("%(count)d item(s) without a barcode") % {"count": missing})
     return items
 
 
@@ -129,7 +130,7 @@ def _price(value: str, warnings: list[str]) -> Decimal | None:
             return Decimal(match.group().replace(",", "."))
         except InvalidOperation:  # pragma: no cover - the pattern only lets numbers through
             pass
-    warnings.append(f"prix d'exemplaire illisible : {value}")
+    warnings.append(_("unreadable item price: %(value)s") % {"value": value})
     return None
 
 
@@ -145,7 +146,7 @@ def _date(value: str, warnings: list[str]) -> dt.date | None:
             return dt.date(int(year), int(month), int(day))
     except ValueError:
         pass
-    warnings.append(f"date d'exemplaire illisible : {value}")
+    warnings.append(_("unreadable item date: %(value)s") % {"value": value})
     return None
 
 

@@ -12,6 +12,8 @@ import re
 from collections.abc import Iterator
 from typing import BinaryIO
 
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from pymarc import Field, Record
 from pymarc.marc8 import marc8_to_unicode
 from pymarc.marc8_mapping import CODESETS
@@ -138,28 +140,33 @@ def choose_encoding(chunk: bytes) -> tuple[str, str | None]:
     if chunk[9:10] == b"a":
         if utf8:
             return "utf-8", None
-        return "latin-1", "notice déclarée en UTF-8 mais illisible en UTF-8 : lue en Latin-1"
+        return "latin-1", _("record declared as UTF-8 but unreadable as UTF-8: read as Latin-1")
     unimarc, charset = sniff_unimarc(chunk)
     if unimarc:
         if utf8:
             if charset in ("50", None):
                 return "utf-8", None
-            return "utf-8", f"jeu de caractères déclaré « {charset} » (100$a) mais texte en UTF-8"
+            return "utf-8", _("character set “%(charset)s” declared (100$a) but text in UTF-8") % {
+                "charset": charset
+            }
         if charset == "50":
             return (
                 "latin-1",
-                "notice déclarée en UTF-8 (100$a) mais illisible en UTF-8 : lue en Latin-1",
+                _("record declared as UTF-8 (100$a) but unreadable as UTF-8: read as Latin-1"),
             )
-        label = charset.strip() if charset and charset.strip() else "absent"
+        label = (
+            charset.strip() if charset and charset.strip() else pgettext("character set", "missing")
+        )
         return (
             "latin-1",
-            f"jeu de caractères « {label} » (100$a) lu en Latin-1 : vérifier les accents",
+            _("character set “%(charset)s” (100$a) read as Latin-1: check the accents")
+            % {"charset": label},
         )
     if utf8 and b"\x1b" not in chunk:
-        return "utf-8", "notice déclarée en MARC-8 mais encodée en UTF-8 : lue en UTF-8"
+        return "utf-8", _("record declared as MARC-8 but encoded in UTF-8: read as UTF-8")
     if b"\x1b" in chunk or set(chunk) - _ASCII <= _MARC8_HIGH:
         return "marc8", None
-    return "latin-1", "caractères inconnus en MARC-8 : notice lue en Latin-1, vérifier l'encodage"
+    return "latin-1", _("characters unknown in MARC-8: record read as Latin-1, check the encoding")
 
 
 # --- decoding --------------------------------------------------------------------------------
@@ -171,33 +178,33 @@ def decode(chunk: bytes, encoding: str) -> tuple[Record, list[str]]:
     size = len(chunk)
     end = size - 1 if chunk.endswith(RT) else size
     if size < 26:
-        raise MarcError("notice tronquée" if size < 24 else "notice sans zone")
+        raise MarcError(_("truncated record") if size < 24 else _("record without fields"))
     try:
         leader = chunk[:24].decode("ascii")
     except UnicodeDecodeError:
-        raise MarcError("label de notice illisible (caractères non ASCII)") from None
+        raise MarcError(_("unreadable record leader (non-ASCII characters)")) from None
     base_text = chunk[12:17]
     if not base_text.isdigit():
-        raise MarcError("adresse de base des données invalide dans le label")
+        raise MarcError(_("invalid base address of data in the leader"))
     base = int(base_text)
     if base <= 24:
-        raise MarcError("adresse de base des données absente")
+        raise MarcError(_("missing base address of data"))
     if base > end:
-        raise MarcError("adresse de base des données au-delà de la fin de la notice")
+        raise MarcError(_("base address of data beyond the end of the record"))
     try:
         directory = chunk[24 : base - 1].decode("ascii")
     except UnicodeDecodeError:
-        raise MarcError("répertoire de notice illisible (caractères non ASCII)") from None
+        raise MarcError(_("unreadable record directory (non-ASCII characters)")) from None
     if len(directory) % 12:
-        raise MarcError("répertoire de notice invalide (longueur non multiple de 12)")
+        raise MarcError(_("invalid record directory (length not a multiple of 12)"))
     count = len(directory) // 12
     if not count:
-        raise MarcError("notice sans zone")
+        raise MarcError(_("record without fields"))
 
     fields = _decode_fields(chunk, directory, base, end, encoding)
     if isinstance(fields, UnicodeDecodeError):
         encoding = "latin-1"  # decodes any byte: the record is kept, the warning says why
-        warnings.append("caractères illisibles dans l'encodage annoncé : notice lue en Latin-1")
+        warnings.append(_("characters unreadable in the declared encoding: record read as Latin-1"))
         fields = _decode_fields(chunk, directory, base, end, encoding)
     if fields is None or isinstance(fields, UnicodeDecodeError):
         # The directory does not match the bytes. A common exporter bug counts lengths and
@@ -207,9 +214,9 @@ def decode(chunk: bytes, encoding: str) -> tuple[Record, list[str]]:
         if fields is None:
             declared = declared_length(chunk)
             if declared is not None and declared > size:
-                raise MarcError("notice tronquée")
-            raise MarcError("répertoire incohérent avec les données de la notice")
-        warnings.append("longueurs du répertoire comptées en caractères et non en octets")
+                raise MarcError(_("truncated record"))
+            raise MarcError(_("directory inconsistent with the record's data"))
+        warnings.append(_("directory lengths counted in characters, not bytes"))
     return _build.record(leader, fields), warnings
 
 
@@ -319,7 +326,9 @@ def _spans(chunk: bytes, directory: str, base: int, end: int) -> list[tuple[str,
             start = base + int(entry[7:12])
             stop = start + int(entry[3:7])
         except ValueError:
-            raise MarcError(f"répertoire de notice invalide (entrée « {entry} »)") from None
+            raise MarcError(
+                _("invalid record directory (entry “%(entry)s”)") % {"entry": entry}
+            ) from None
         if stop > end or stop <= start or chunk[stop - 1] != 0x1E:
             return None
         out.append((entry[:3], chunk[start : stop - 1]))
@@ -369,7 +378,10 @@ def encode(record: Record, leader9: str, leader20: str) -> bytes:
             text = inds[0] + inds[1] + "".join([SF + c + v for c, v in field.subfields])
         data = text.encode("utf-8") + FT
         if len(data) > MAX_FIELD:
-            raise MarcError(f"zone {field.tag} trop longue pour ISO 2709 ({len(data)} octets)")
+            raise MarcError(
+                _("field %(tag)s too long for ISO 2709 (%(size)d bytes)")
+                % {"tag": field.tag, "size": len(data)}
+            )
         tag = field.tag.encode("ascii", "replace")[:3].rjust(3, b"0")
         directory.append(b"%s%04d%05d" % (tag, len(data), offset))
         parts.append(data)
@@ -377,7 +389,9 @@ def encode(record: Record, leader9: str, leader20: str) -> bytes:
     base = 24 + 12 * len(directory) + 1
     total = base + offset + 1
     if total > MAX_RECORD:
-        raise MarcError(f"notice trop longue pour ISO 2709 ({total} octets) : exporter en MARCXML")
+        raise MarcError(
+            _("record too long for ISO 2709 (%(size)d bytes): export as MARCXML") % {"size": total}
+        )
     old = _build.fix_leader(str(record.leader))
     leader = f"{total:05d}{old[5:9]}{leader9}22{base:05d}{old[17:20]}{leader20}"
     return leader.encode("ascii", "replace") + b"".join(directory) + FT + b"".join(parts) + RT

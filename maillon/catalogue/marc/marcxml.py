@@ -13,6 +13,8 @@ from collections.abc import Iterator
 from typing import BinaryIO
 from xml.parsers.expat import errors as expat_errors
 
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from pymarc import Field, Record
 
 from . import _build
@@ -22,16 +24,18 @@ _INNER = frozenset({"leader", "controlfield", "datafield", "subfield"})
 _MARC_CHILDREN = frozenset({"leader", "controlfield", "datafield"})
 
 _XML_REASONS = {
-    expat_errors.codes[expat_errors.XML_ERROR_SYNTAX]: "erreur de syntaxe",
-    expat_errors.codes[expat_errors.XML_ERROR_NO_ELEMENTS]: "document vide ou incomplet",
-    expat_errors.codes[expat_errors.XML_ERROR_INVALID_TOKEN]: "caractère ou balise invalide",
-    expat_errors.codes[expat_errors.XML_ERROR_UNCLOSED_TOKEN]: "balise non terminée",
-    expat_errors.codes[expat_errors.XML_ERROR_TAG_MISMATCH]: "balise fermante sans ouvrante",
-    expat_errors.codes[expat_errors.XML_ERROR_UNDEFINED_ENTITY]: "entité non définie",
-    expat_errors.codes[expat_errors.XML_ERROR_JUNK_AFTER_DOC_ELEMENT]: "contenu après la fin",
-    expat_errors.codes[expat_errors.XML_ERROR_UNBOUND_PREFIX]: "préfixe d'espace de noms inconnu",
-    expat_errors.codes[expat_errors.XML_ERROR_UNKNOWN_ENCODING]: "encodage illisible",
-    expat_errors.codes[expat_errors.XML_ERROR_INCORRECT_ENCODING]: "encodage illisible",
+    expat_errors.codes[expat_errors.XML_ERROR_SYNTAX]: _("syntax error"),
+    expat_errors.codes[expat_errors.XML_ERROR_NO_ELEMENTS]: _("empty or incomplete document"),
+    expat_errors.codes[expat_errors.XML_ERROR_INVALID_TOKEN]: _("invalid character or tag"),
+    expat_errors.codes[expat_errors.XML_ERROR_UNCLOSED_TOKEN]: _("unfinished tag"),
+    expat_errors.codes[expat_errors.XML_ERROR_TAG_MISMATCH]: _(
+        "closing tag without an opening one"
+    ),
+    expat_errors.codes[expat_errors.XML_ERROR_UNDEFINED_ENTITY]: _("undefined entity"),
+    expat_errors.codes[expat_errors.XML_ERROR_JUNK_AFTER_DOC_ELEMENT]: _("content after the end"),
+    expat_errors.codes[expat_errors.XML_ERROR_UNBOUND_PREFIX]: _("unknown namespace prefix"),
+    expat_errors.codes[expat_errors.XML_ERROR_UNKNOWN_ENCODING]: _("unreadable encoding"),
+    expat_errors.codes[expat_errors.XML_ERROR_INCORRECT_ENCODING]: _("unreadable encoding"),
 }
 
 
@@ -68,8 +72,12 @@ def iter_elements(fp: BinaryIO) -> Iterator[ET.Element | str]:
                 yield elem
     except ET.ParseError as exc:
         line, column = exc.position
-        reason = _XML_REASONS.get(exc.code, "document mal formé")
-        yield f"XML invalide : {reason} (ligne {line}, colonne {column})"
+        reason = _XML_REASONS.get(exc.code) or gettext("malformed document")
+        yield gettext("invalid XML: %(reason)s (line %(line)d, column %(column)d)") % {
+            "reason": reason,
+            "line": line,
+            "column": column,
+        }
 
 
 def element_to_record(elem: ET.Element) -> tuple[Record, list[str]]:
@@ -89,7 +97,7 @@ def element_to_record(elem: ET.Element) -> tuple[Record, list[str]]:
             get = child.get
             field_tag = get("tag")
             if not field_tag:
-                warnings.append("zone sans étiquette ignorée")
+                warnings.append(gettext("field without a tag ignored"))
                 continue
             subs = [subfield(sf.get("code") or " ", sf.text or "") for sf in child]
             ind1 = get("ind1") or " "
@@ -98,15 +106,18 @@ def element_to_record(elem: ET.Element) -> tuple[Record, list[str]]:
         elif ctag == control_tag:
             field_tag = child.get("tag")
             if not field_tag:
-                warnings.append("zone de contrôle sans étiquette ignorée")
+                warnings.append(gettext("control field without a tag ignored"))
                 continue
             append(make_control(field_tag, child.text or ""))
         elif ctag == leader_tag:
             leader = child.text or ""
     if leader is None:
-        warnings.append("label de notice absent : label par défaut")
+        warnings.append(gettext("record leader missing: default leader"))
     elif len(leader) != 24:
-        warnings.append(f"label de notice de {len(leader)} caractères au lieu de 24 : complété")
+        warnings.append(
+            gettext("record leader of %(count)d characters instead of 24: completed")
+            % {"count": len(leader)}
+        )
     return _build.record(leader or "", fields), warnings
 
 

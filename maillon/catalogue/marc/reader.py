@@ -10,6 +10,7 @@ from contextlib import ExitStack
 from pathlib import Path
 from typing import BinaryIO, Literal, cast
 
+from django.utils.translation import gettext as _
 from pymarc import Record
 
 from . import iso2709, marcxml
@@ -76,7 +77,7 @@ def read_marc(
     "marc8") instead of guessing it; XML declares its own.
     """
     if fmt not in ("auto", "iso2709", "marcxml"):
-        raise ValueError(f"format inconnu : {fmt!r}")
+        raise ValueError(_("unknown format: %(format)r") % {"format": fmt})
     # Checked here rather than in the generator so that a wrong call fails at once.
     return _read(source, fmt, _check_encoding(encoding))
 
@@ -107,7 +108,7 @@ def _check_encoding(encoding: str | None) -> str | None:
     try:
         return codecs.lookup(encoding).name
     except LookupError:
-        raise ValueError(f"encodage inconnu : {encoding!r}") from None
+        raise ValueError(_("unknown encoding: %(encoding)r") % {"encoding": encoding}) from None
 
 
 def sniff_format(head: bytes) -> Literal["iso2709", "marcxml"]:
@@ -143,7 +144,7 @@ def _read_xml(fp: BinaryIO) -> Iterator[ReadResult]:
         if record.fields:
             yield ReadResult(index, record=record, raw=None, warnings=warnings, element=item)
         else:
-            yield ReadResult(index, error="notice sans zone", raw=None, element=item)
+            yield ReadResult(index, error=_("record without fields"), raw=None, element=item)
 
 
 def _read_iso(fp: BinaryIO, forced: str | None) -> Iterator[ReadResult]:
@@ -165,11 +166,11 @@ def _decode_piece(index: int, piece: bytes, forced: str | None) -> ReadResult:
     warnings: list[str] = []
     terminated = piece.endswith(iso2709.RT)
     if declared is None:
-        return ReadResult(index, error="longueur de notice invalide", raw=piece)
+        return ReadResult(index, error=_("invalid record length"), raw=piece)
     if not terminated:
         if declared != size + 1:
-            return ReadResult(index, error="notice tronquée", raw=piece)
-        warnings.append("fin de notice absente")
+            return ReadResult(index, error=_("truncated record"), raw=piece)
+        warnings.append(_("end of record missing"))
     elif declared != size:
         warnings.append(f"longueur déclarée ({declared}) différente de la longueur réelle ({size})")
     if forced:
@@ -181,7 +182,11 @@ def _decode_piece(index: int, piece: bytes, forced: str | None) -> ReadResult:
     except MarcError as exc:
         return ReadResult(index, error=str(exc), raw=piece)
     except Exception as exc:  # a case no rule foresaw must still cost one record, not the file
-        return ReadResult(index, error=f"notice illisible ({type(exc).__name__})", raw=piece)
+        return ReadResult(
+            index,
+            error=_("unreadable record (%(error)s)") % {"error": type(exc).__name__},
+            raw=piece,
+        )
     if note:
         warnings.append(note)
     warnings.extend(notes)

@@ -4,7 +4,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
-from maillon.core.demo import DEMO_PASSWORD, build_demo
+from maillon.operations.demo import DEMO_PASSWORD, build_demo
 
 
 class Command(BaseCommand):
@@ -16,6 +16,9 @@ class Command(BaseCommand):
         )
         parser.add_argument("--port", type=int, default=8000)
         parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument(
+            "--no-worker", action="store_true", help=_("Serve without a job worker.")
+        )
 
     def handle(self, *args, **options):
         call_command("migrate", interactive=False, verbosity=0)
@@ -29,4 +32,6 @@ class Command(BaseCommand):
             self.stdout.write(f"  {username.ljust(width)}  {description}")
         if not options["no_serve"]:
             self.stdout.write("")
-            call_command("serve", host=options["host"], port=options["port"])
+            call_command(
+                "serve", host=options["host"], port=options["port"], no_worker=options["no_worker"]
+            )

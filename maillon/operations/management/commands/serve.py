@@ -1,6 +1,8 @@
-"""Serve Maillon with gunicorn (static files by WhiteNoise)."""
+"""Serve Maillon with gunicorn (static files by WhiteNoise), with one job worker beside it."""
 
 import os
+import signal
+import subprocess
 import sys
 
 from django.conf import settings
@@ -20,6 +22,11 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--threads", type=int, default=int(os.environ.get("MAILLON_THREADS", 4))
+        )
+        parser.add_argument(
+            "--no-worker",
+            action="store_true",
+            help=_("Do not start a job worker (when `maillon worker` runs elsewhere)."),
         )
 
     def handle(self, *args, **options):
@@ -46,4 +53,21 @@ class Command(BaseCommand):
             "--graceful-timeout",
             "5",
         ]
-        os.execv(sys.executable, args)
+        if options["no_worker"]:
+            os.execv(sys.executable, args)
+        children = [
+            subprocess.Popen([sys.executable, "-m", "maillon.cli", "worker"]),
+            subprocess.Popen(args),
+        ]
+        # Stopped by the service manager: stop the server and the worker with us.
+        signal.signal(signal.SIGTERM, lambda *_args: sys.exit(0))
+        try:
+            children[1].wait()
+        except KeyboardInterrupt:
+            pass
+        finally:
+            for child in children:
+                if child.poll() is None:
+                    child.terminate()
+            for child in children:
+                child.wait(timeout=30)
