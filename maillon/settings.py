@@ -66,6 +66,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "maillon.opac.patron_session.PatronSessionMiddleware",
+    "maillon.core.middleware.EdgeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -116,6 +117,10 @@ def database_settings(url: str) -> dict[str, Any]:
     else:
         config.setdefault("OPTIONS", {})
         config["OPTIONS"].setdefault("connect_timeout", 5)
+        # A request waits this long for a row another one holds, then answers "busy, try
+        # again" (core/middleware.py) rather than hanging behind a stuck transaction.
+        lock_ms = env_int("MAILLON_LOCK_TIMEOUT_MS", 5000)
+        config["OPTIONS"].setdefault("options", f"-c lock_timeout={lock_ms}")
     return config
 
 
