@@ -4,6 +4,8 @@ import datetime as dt
 
 from django.db import transaction
 
+from maillon.core.validation import clean_or_refuse
+from maillon.network.errors import NetworkError
 from maillon.network.models import Closure, Library, OpeningHours, Partner, Role, StaffRole
 from maillon.network.permissions import Action, require
 
@@ -12,7 +14,7 @@ from maillon.network.permissions import Action, require
 def create_library(actor, **fields) -> Library:
     require(actor, Action.ADMINISTER)
     library = Library(**fields)
-    library.full_clean()
+    clean_or_refuse(library, NetworkError)
     library.save()
     return library
 
@@ -39,7 +41,7 @@ def update_library(actor, library: Library, **fields) -> Library:
     library = Library.objects.select_for_update().get(pk=library.pk)
     for name, value in fields.items():
         setattr(library, name, value)
-    library.full_clean()
+    clean_or_refuse(library, NetworkError)
     library.save()
     return library
 
@@ -54,7 +56,7 @@ def set_opening_hours(
     library.opening_hours.all().delete()
     rows = [OpeningHours(library=library, weekday=d, opens=o, closes=c) for d, o, c in spans]
     for row in rows:
-        row.full_clean(exclude=["library"])
+        clean_or_refuse(row, NetworkError, exclude=["library"])
     OpeningHours.objects.bulk_create(rows)
 
 
@@ -62,7 +64,7 @@ def set_opening_hours(
 def add_closure(actor, library: Library, start, end, reason: str = "") -> Closure:
     require(actor, Action.MANAGE, library)
     closure = Closure(library=library, start=start, end=end, reason=reason)
-    closure.full_clean()
+    clean_or_refuse(closure, NetworkError)
     closure.save()
     return closure
 
@@ -80,7 +82,7 @@ def save_partner(actor, partner: Partner) -> Partner:
         previous = Partner.objects.select_for_update().get(pk=partner.pk)
         require(actor, Action.MANAGE, previous.library_id)
     require(actor, Action.MANAGE, partner.library_id)
-    partner.full_clean()
+    clean_or_refuse(partner, NetworkError)
     partner.save()
     return partner
 

@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth import get_user_model
+from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -9,6 +10,7 @@ from maillon.core.decorators import staff_required
 from maillon.network import services
 from maillon.network.accounts import send_password_link
 from maillon.network.current import current_library, set_current_library, workplaces
+from maillon.network.errors import NetworkError
 from maillon.network.forms import (
     ClosureForm,
     LibraryForm,
@@ -19,6 +21,11 @@ from maillon.network.forms import (
 )
 from maillon.network.models import Library, Partner, StaffRole
 from maillon.network.permissions import Action, can, libraries_for, require
+
+
+def refused(form: BaseForm, error: NetworkError) -> None:
+    """A service's refusal shown beside its field (or above the form)."""
+    form.add_error(error.field if error.field in form.fields else None, error.message)
 
 
 @staff_required
@@ -51,9 +58,13 @@ def library_create(request: HttpRequest) -> HttpResponse:
     require(request.user, Action.ADMINISTER)
     form = LibraryForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        library = services.create_library(request.user, **form.cleaned_data)
-        messages.success(request, _("Library %(name)s created.") % {"name": library.name})
-        return redirect("library_detail", code=library.code)
+        try:
+            library = services.create_library(request.user, **form.cleaned_data)
+        except NetworkError as error:
+            refused(form, error)
+        else:
+            messages.success(request, _("Library %(name)s created.") % {"name": library.name})
+            return redirect("library_detail", code=library.code)
     return render(request, "network/library_form.html", {"form": form, "library": None})
 
 
@@ -65,11 +76,15 @@ def library_edit(request: HttpRequest, code: str) -> HttpResponse:
     form = LibraryForm(request.POST or None, instance=library, network_fields=network_fields)
     if request.method == "POST" and form.is_valid():
         fields = {name: form.cleaned_data[name] for name in form.fields}
-        library = services.update_library(
-            request.user, Library.objects.get(pk=library.pk), **fields
-        )
-        messages.success(request, _("Changes saved."))
-        return redirect("library_detail", code=library.code)
+        try:
+            library = services.update_library(
+                request.user, Library.objects.get(pk=library.pk), **fields
+            )
+        except NetworkError as error:
+            refused(form, error)
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect("library_detail", code=library.code)
     return render(request, "network/library_form.html", {"form": form, "library": library})
 
 
@@ -84,9 +99,13 @@ def library_hours(request: HttpRequest, code: str) -> HttpResponse:
             for f in formset.forms
             if f.cleaned_data and not f.cleaned_data.get("DELETE")
         ]
-        services.set_opening_hours(request.user, library, spans)
-        messages.success(request, _("Opening hours saved."))
-        return redirect("library_detail", code=library.code)
+        try:
+            services.set_opening_hours(request.user, library, spans)
+        except NetworkError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Opening hours saved."))
+            return redirect("library_detail", code=library.code)
     return render(request, "network/library_hours.html", {"library": library, "formset": formset})
 
 
@@ -97,9 +116,13 @@ def closure_add(request: HttpRequest, code: str) -> HttpResponse:
     require(request.user, Action.MANAGE, library)
     form = ClosureForm(request.POST)
     if form.is_valid():
-        services.add_closure(request.user, library, **form.cleaned_data)
-        messages.success(request, _("Closure added."))
-        return redirect("library_detail", code=library.code)
+        try:
+            services.add_closure(request.user, library, **form.cleaned_data)
+        except NetworkError as error:
+            refused(form, error)
+        else:
+            messages.success(request, _("Closure added."))
+            return redirect("library_detail", code=library.code)
     return render(
         request,
         "network/library_detail.html",
@@ -153,9 +176,13 @@ def partner_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         initial["library"] = here
     form = PartnerForm(request.POST or None, instance=partner, libraries=allowed, initial=initial)
     if request.method == "POST" and form.is_valid():
-        partner = services.save_partner(request.user, form.save(commit=False))
-        messages.success(request, _("Partner %(name)s saved.") % {"name": partner.name})
-        return redirect("partner_list")
+        try:
+            partner = services.save_partner(request.user, form.save(commit=False))
+        except NetworkError as error:
+            refused(form, error)
+        else:
+            messages.success(request, _("Partner %(name)s saved.") % {"name": partner.name})
+            return redirect("partner_list")
     return render(request, "network/partner_form.html", {"form": form, "partner": partner})
 
 
