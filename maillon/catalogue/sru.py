@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import logging
+import urllib.error
 import urllib.parse
 import urllib.request
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from pymarc import Record as MarcRecord
 
 from maillon.catalogue.marc.extract import extract
 from maillon.catalogue.marc.reader import read_marc
+
+logger = logging.getLogger(__name__)
 
 # What the form offers → the BnF's CQL index.
 INDEXES = {
@@ -66,9 +71,29 @@ def fetch(query: str, maximum: int = 10) -> bytes:
         with urllib.request.urlopen(url, timeout=settings.MAILLON_SRU_TIMEOUT) as response:
             return response.read()
     except (OSError, ValueError) as exc:
-        raise SruError(
-            _("The catalogue service cannot be reached (%(error)s).") % {"error": exc}
-        ) from exc
+        # The technical cause goes to the log; the cataloguer reads what to do about it.
+        logger.warning("SRU request to %s failed: %r", settings.MAILLON_SRU_URL, exc)
+        raise SruError(unreachable(exc)) from exc
+
+
+def unreachable(exc: Exception) -> str:
+    """Why the catalogue service gave nothing, in a sentence without Python's internals."""
+    if isinstance(exc, urllib.error.HTTPError):
+        return _(
+            "The catalogue service answered with an error (HTTP %(status)s): try again later."
+        ) % {"status": exc.code}
+    reason = getattr(exc, "reason", exc)
+    if isinstance(exc, TimeoutError) or isinstance(reason, TimeoutError):
+        seconds = settings.MAILLON_SRU_TIMEOUT
+        return ngettext(
+            "The catalogue service did not answer within %(seconds)s second: try again later.",
+            "The catalogue service did not answer within %(seconds)s seconds: try again later.",
+            seconds,
+        ) % {"seconds": seconds}
+    return _(
+        "The catalogue service cannot be reached: check this computer's Internet connection, "
+        "or try again later."
+    )
 
 
 def search(kind: str, value: str, maximum: int = 10) -> list[Candidate]:

@@ -98,3 +98,50 @@ def test_no_result_and_unreachable_service(librarian, bnf, settings):
     page = librarian.get(reverse("catalogue:copy_search"), {"type": "isbn", "q": "123"})
     assert page.status_code == 200
     assert "injoignable" in page.content.decode()
+
+
+def _silent_then(status: int | None):
+    """A local server that answers `status`, or (None) accepts and never answers."""
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 - the handler's API
+            if status is None:
+                threading.Event().wait(3)
+                return
+            self.send_response(status)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+@pytest.mark.parametrize(
+    ("status", "expected"),
+    [
+        (None, "n’a pas répondu en 1 seconde :"),
+        (503, "a répondu par une erreur (HTTP 503)"),
+    ],
+)
+def test_a_failing_service_is_told_in_french_without_internals(
+    librarian, settings, status, expected
+):
+    server = _silent_then(status)
+    settings.MAILLON_SRU_URL = f"http://127.0.0.1:{server.server_port}/api/SRU"
+    settings.MAILLON_SRU_TIMEOUT = 1
+    try:
+        page = librarian.get(reverse("catalogue:copy_search"), {"type": "isbn", "q": "123"})
+    finally:
+        server.shutdown()
+    text = page.content.decode()
+    assert page.status_code == 200 and expected in text
+    assert "urlopen" not in text and "Errno" not in text and "timed out" not in text
+
+
+def test_an_unreachable_service_says_what_to_do(librarian, settings):
+    settings.MAILLON_SRU_URL = "http://127.0.0.1:9/api/SRU"
+    text = librarian.get(reverse("catalogue:copy_search"), {"type": "isbn", "q": "1"}).content
+    assert "connexion Internet" in text.decode() and b"Errno" not in text
