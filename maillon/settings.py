@@ -204,8 +204,10 @@ if PRODUCTION:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"forbidden_on_one_line": {"()": "maillon.core.logs.ForbiddenOnOneLine"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("MAILLON_LOG_LEVEL", "WARNING")},
+    "loggers": {"django.request": {"filters": ["forbidden_on_one_line"]}},
 }
 
 # Size of the demo catalogue built by `maillon demo`.
