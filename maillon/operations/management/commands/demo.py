@@ -1,10 +1,13 @@
 """Prepare the database with the demo network, print the accounts, then serve."""
 
+import os
+
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
 from maillon.operations.demo import DEMO_PASSWORD, build_demo
+from maillon.operations.ports import require_free_port
 
 
 class Command(BaseCommand):
@@ -14,13 +17,16 @@ class Command(BaseCommand):
         parser.add_argument(
             "--no-serve", action="store_true", help=_("Prepare the database without serving.")
         )
-        parser.add_argument("--port", type=int, default=8000)
-        parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument("--port", type=int, default=int(os.environ.get("MAILLON_PORT", 8000)))
+        parser.add_argument("--host", default=os.environ.get("MAILLON_HOST", "127.0.0.1"))
         parser.add_argument(
             "--no-worker", action="store_true", help=_("Serve without a job worker.")
         )
 
     def handle(self, *args, **options):
+        if not options["no_serve"]:
+            # Before the demo is built: a busy port is known in a second, not after a minute.
+            require_free_port(options["host"], options["port"], "demo")
         call_command("migrate", interactive=False, verbosity=0)
         accounts = build_demo(progress=self.stdout)
         self.stdout.write("")

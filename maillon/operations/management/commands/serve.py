@@ -10,6 +10,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
+from maillon.operations.ports import require_free_port
+
 
 class Command(BaseCommand):
     help = _("Serve Maillon over HTTP with gunicorn.")
@@ -30,6 +32,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
+        require_free_port(options["host"], options["port"], "serve")
         if not settings.DEBUG:
             call_command("collectstatic", interactive=False, verbosity=0)
         address = f"{options['host']}:{options['port']}"
