@@ -88,6 +88,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "maillon.network.context.staff_context",
             ],
+            "builtins": ["maillon.core.templatetags.typography"],
         },
     },
 ]

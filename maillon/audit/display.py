@@ -10,6 +10,7 @@ from typing import Any
 from django.db.models import Model
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from maillon.audit.labels import (
     BOOL,
@@ -23,6 +24,7 @@ from maillon.audit.labels import (
     label,
 )
 from maillon.audit.models import ActorKind, AuditEntry
+from maillon.core.text import label_value
 from maillon.network.models import Library
 
 
@@ -100,9 +102,11 @@ def _detail(key: str, value, libraries: dict[int, str]) -> tuple[str, str] | Non
     elif kind == DATETIME:
         text = date_format(dt.datetime.fromisoformat(value), "SHORT_DATETIME_FORMAT")
     elif kind == CHANGES:
-        text = " ; ".join(
-            f"{DETAILS[field][0] if field in DETAILS else field} : "
-            f"{_value(before)} → {_value(after)}"
+        text = pgettext("separator between changes", "; ").join(
+            label_value(
+                DETAILS[field][0] if field in DETAILS else field,
+                f"{_value(before)} → {_value(after)}",
+            )
             for field, (before, after) in value.items()
         )
     elif kind == BOOL:

@@ -26,6 +26,7 @@ from maillon.circulation.errors import CirculationError
 from maillon.circulation.models import ACTIVE_HOLD_STATUSES, Hold
 from maillon.circulation.views import _desk_library, _desk_url
 from maillon.core.decorators import staff_required
+from maillon.core.text import label_value
 from maillon.network.models import Library
 from maillon.patrons.conf import normalize_card
 
@@ -99,7 +100,7 @@ def cancel_view(request: HttpRequest) -> HttpResponse:
             if outcome.decision is not None:
                 # The copy was waiting on a shelf: the desk must move it.
                 messages.warning(
-                    request, f"{outcome.decision.item.barcode} : {outcome.decision.message}"
+                    request, label_value(outcome.decision.item.barcode, outcome.decision.message)
                 )
     return redirect(_desk_url(card))
 

@@ -30,6 +30,7 @@ from maillon.circulation.hold_search import hold_candidates, pickup_libraries
 from maillon.circulation.models import Hold, Loan, Transfer
 from maillon.core.decorators import staff_required
 from maillon.core.exports import table_response
+from maillon.core.text import label_value
 from maillon.network.current import current_library
 from maillon.network.models import Library
 from maillon.network.permissions import Action, can, denial_message, require
@@ -198,7 +199,7 @@ def renew_view(request: HttpRequest) -> HttpResponse:
     try:
         loan = services.renew(request.user, library, loan)
     except CirculationError as error:
-        messages.error(request, f"{loan.item.barcode} : {error.message}")
+        messages.error(request, label_value(loan.item.barcode, error.message))
     else:
         messages.success(
             request,

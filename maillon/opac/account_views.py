@@ -24,6 +24,7 @@ from maillon.circulation import services
 from maillon.circulation.errors import CirculationError
 from maillon.circulation.models import ACTIVE_HOLD_STATUSES, Hold, Loan
 from maillon.circulation.rules import policy
+from maillon.core.text import label_value
 from maillon.opac.forms import ConsentsForm, DetailsChangeForm
 from maillon.opac.patron_session import patron_required, the_patron
 from maillon.opac.patron_session import posted_data as _posted
@@ -102,7 +103,7 @@ def renew(request: HttpRequest) -> HttpResponse:
         try:
             loan = services.renew_own(patron, loan)
         except CirculationError as error:
-            messages.error(request, f"{loan.item.record.title} : {error.message}")
+            messages.error(request, label_value(loan.item.record.title, error.message))
         else:
             renewed += 1
             if len(loans) == 1:
@@ -148,7 +149,7 @@ def hold_action(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             raise Http404
     except CirculationError as error:
-        messages.error(request, f"{hold.record.title} : {error.message}")
+        messages.error(request, label_value(hold.record.title, error.message))
     else:
         messages.success(request, done % {"title": hold.record.title})
     return redirect(reverse("opac:account") + "#reservations")

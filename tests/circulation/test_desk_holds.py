@@ -163,7 +163,7 @@ def test_cancelling_a_ready_hold_says_where_the_copy_goes(
         "success",
         gettext_fr("Hold on %(title)s cancelled.") % {"title": book.title},
     )
-    assert shown[1][0] == "warning" and shown[1][1].startswith(f"{item.barcode} : ")
+    assert shown[1][0] == "warning" and shown[1][1].startswith(f"{item.barcode}\u00a0: ")
 
 
 def test_another_patrons_hold_is_not_touched(

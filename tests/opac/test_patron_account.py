@@ -58,7 +58,7 @@ def test_renew_one_and_all_with_refusals(
     assert any("Dune" in str(m) for m in response.context["messages"])
     response = client.post("/compte/prolonger/", {"all": "1"}, follow=True)
     texts = [str(m) for m in response.context["messages"]]
-    assert any(t.startswith("Fondation : ") for t in texts)  # waited for: refused, said why
+    assert any(t.startswith("Fondation\u00a0: ") for t in texts)  # waited for: refused, said why
     assert Loan.objects.get(pk=second.pk).renewals == 0
 
 
