@@ -41,11 +41,10 @@ def give_patron_accounts(password: str) -> list[tuple[str, str]]:
     Returns (card number, description) like the staff accounts."""
     wanted = [
         (
+            # `loans__returned_at=None` alone would also match patrons with no loan at all.
             Patron.objects.filter(
-                holds__status=HoldStatus.READY,
-                loans__returned_at=None,
-                category__kind=CategoryKind.ADULT,
-            ),
+                holds__status=HoldStatus.READY, category__kind=CategoryKind.ADULT
+            ).filter(loans__isnull=False, loans__returned_at__isnull=True),
             "lecteur·rice : réservation disponible, prêts en cours (catalogue public /compte/)",
         ),
         (
@@ -53,7 +52,11 @@ def give_patron_accounts(password: str) -> list[tuple[str, str]]:
             "lecteur·rice : réservation en route par la navette",
         ),
         (
-            Patron.objects.filter(category__kind=CategoryKind.COLLECTIVE, loans__returned_at=None),
+            Patron.objects.filter(
+                category__kind=CategoryKind.COLLECTIVE,
+                loans__isnull=False,
+                loans__returned_at__isnull=True,
+            ),
             "collectivité : ses prêts en cours",
         ),
     ]

@@ -53,6 +53,20 @@ def test_demo_builds_a_believable_network_and_is_idempotent(db, capsys, settings
         Library.objects.values_list("code", flat=True)
     )
 
+    # Each printed card does what its line says.
+    cards = dict(re.findall(r"^  (\d{8,14})  (.+)$", output, flags=re.M))
+    assert len(cards) == 3
+    for card, claim in cards.items():
+        patron = Patron.objects.get(card_number=card)
+        if "prêts en cours" in claim:
+            assert patron.loans.filter(returned_at=None).exists(), claim
+        if "réservation disponible" in claim:
+            assert patron.holds.filter(status=HoldStatus.READY).exists(), claim
+        if "en route" in claim:
+            assert patron.holds.filter(status=HoldStatus.IN_TRANSIT).exists(), claim
+        if "collectivité" in claim:
+            assert patron.category.kind == "collective", claim
+
     call_command("demo", no_serve=True)
     assert counts() == first
 
