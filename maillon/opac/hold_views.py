@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from maillon.catalogue.models import Record
 from maillon.circulation import services
 from maillon.circulation.errors import CirculationError
+from maillon.circulation.models import ACTIVE_HOLD_STATUSES, Hold
 from maillon.opac.hold_estimate import estimate, pickup_points
 from maillon.opac.patron_session import patron_required, the_patron
 from maillon.opac.views import MAX_RECORD_ID, _render, not_found
@@ -29,6 +30,18 @@ def reserve(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if record is None:
         return not_found(request, _("No record has the number %(pk)s.") % {"pk": pk})
+    # Said before the choice of library, in the patron's words, rather than after confirming.
+    held = Hold.objects.filter(
+        patron=patron, record=record, status__in=ACTIVE_HOLD_STATUSES
+    ).first()
+    if held is not None:
+        message = _("You have already reserved this document.")
+        return _render(
+            request,
+            "reserve.html",
+            {"record": record, "held": held, "error": message},
+            status=400 if request.method == "POST" else 200,
+        )
     libraries = list(pickup_points())
     wanted = request.POST.get("retrait") or request.GET.get("retrait") or ""
     pickup = (

@@ -114,3 +114,17 @@ def test_unknown_pickup_code_is_not_placed(client, reader, make_record, make_ite
 def test_unknown_record_is_a_404(client, reader):
     log_in(client, reader.card_number)
     assert client.get("/notice/987654/reserver/").status_code == 404
+
+
+def test_a_record_already_reserved_is_said_before_the_choice(
+    client, reader, make_record, make_item, network
+):
+    record = make_record()
+    make_item(record, network["b"], status=ItemStatus.ON_LOAN)
+    hold = services.place_own_hold(reader, record, network["b"])
+    log_in(client, reader.card_number)
+    page = client.get(f"/notice/{record.pk}/reserver/")
+    html = page.content.decode()
+    assert page.status_code == 200 and "Vous avez déjà réservé ce document" in html
+    assert f"/compte/#reservation-{hold.pk}" in html
+    assert "Confirmer la réservation" not in html and 'name="retrait"' not in html
