@@ -235,3 +235,5 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 MAILLON_DAILY_AT = env_str("MAILLON_DAILY_AT", "02:30")
 # A running job whose worker has not been heard of for this long is queued again.
 MAILLON_JOB_STALE_SECONDS = env_int("MAILLON_JOB_STALE_SECONDS", 120)
+# Finished jobs, the exports they wrote and the uploads they read are kept this many days.
+MAILLON_JOB_KEEP_DAYS = env_int("MAILLON_JOB_KEEP_DAYS", 90)
