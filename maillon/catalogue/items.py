@@ -31,6 +31,7 @@ from maillon.catalogue.bulk import insert_rows
 from maillon.catalogue.errors import CatalogueError
 from maillon.catalogue.models import Item, ItemStatus
 from maillon.catalogue.search import refresh_holdings
+from maillon.core import usage
 from maillon.core.errors import Kind
 from maillon.network.models import Library
 from maillon.network.permissions import Action, can, require
@@ -217,6 +218,7 @@ def _change(
             raise refusal
         previous = item.status
         move_item(item, status, library)
+        usage.announce("item_changed_by_staff", item)
         record(
             action,
             item,

@@ -1,12 +1,15 @@
-"""What circulation answers when the catalogue or patrons ask "is this in use?" (core.usage)."""
+"""What circulation answers when the catalogue or patrons ask "is this in use?", and what it does
+when the catalogue announces a change (core.usage)."""
 
 from __future__ import annotations
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from maillon.catalogue.models import ItemType
+from maillon.catalogue.models import Item, ItemType
 from maillon.circulation.models import Hold, Loan, LoanRule
+from maillon.circulation.targeting import retarget
 from maillon.core import usage
 from maillon.patrons.models import PatronCategory
 
@@ -34,6 +37,13 @@ def category_code_in_use(category: PatronCategory) -> bool:
     )
 
 
+def item_changed_by_staff(item: Item) -> None:
+    """A copy left its shelf (withdrawn, lost, damaged…) or came back to it: the holds it was
+    chosen for get another copy, and a hold waiting for a copy may get this one."""
+    retarget(item.record_id, timezone.localdate())
+
+
 def register() -> None:
     usage.register("item_type_uses", item_type_uses)
     usage.register("category_code_in_use", category_code_in_use)
+    usage.register("item_changed_by_staff", item_changed_by_staff)

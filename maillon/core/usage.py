@@ -8,6 +8,11 @@ Questions asked today (the arguments each answer takes):
 - ``item_type_uses`` (item_type, *, deleting: bool, known: list[str]) → list[str], the uses in
   words; ``known`` holds what the catalogue found itself (an answer may skip costly reads then).
 - ``category_code_in_use`` (category) → bool: does anything keep the category's code?
+
+News it announces the same way (the answers act; what they return is ignored):
+- ``item_changed_by_staff`` (item) → None: a staff action on the item page (lost, missing,
+  damaged, repaired, found, withdrawn, reinstated) changed its status, inside the action's
+  transaction; circulation gives the record's waiting holds another copy, or this one.
 """
 
 from __future__ import annotations
@@ -23,6 +28,12 @@ def register(question: str, answer: Callable[..., Any]) -> None:
     registered = _answers.setdefault(question, [])
     if answer not in registered:
         registered.append(answer)
+
+
+def announce(news: str, *args: Any, **kwargs: Any) -> None:
+    """Tell every registered listener of `news`; what they return is ignored."""
+    for _ in answers(news, *args, **kwargs):
+        pass
 
 
 def answers(question: str, *args: Any, **kwargs: Any) -> Iterator[Any]:

@@ -165,3 +165,26 @@ def test_the_item_form_changes_the_home_through_change_home(desk, network, make_
     assert entries_for(item).get(action="item_edited").details == {
         "changes": {"call_number": ["R SAI", "R SAI P"]}
     }
+
+
+def test_a_copy_leaving_its_shelf_passes_its_hold_to_another(
+    desk, network, make_patron, make_item, book
+):
+    first, second = make_item(book), make_item(book)
+    hold = place_hold(desk["a"], network["a"], make_patron(), book, network["a"], today=TODAY)
+    hold.refresh_from_db()
+    targeted = hold.target_id
+    assert targeted in (first.pk, second.pk)
+    other = second if targeted == first.pk else first
+
+    items.withdraw(desk["a"], targeted, reason="worn", destination="discarded")
+    hold.refresh_from_db()
+    assert hold.target_id == other.pk  # on the pull list in place of the withdrawn copy
+
+    items.mark_damaged(desk["a"], other)
+    hold.refresh_from_db()
+    assert hold.target_id is None  # no copy left on a shelf: the hold waits
+
+    items.mark_repaired(desk["a"], other)
+    hold.refresh_from_db()
+    assert hold.target_id == other.pk  # back on the shelf, chosen again
