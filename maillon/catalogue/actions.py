@@ -8,6 +8,7 @@ from maillon.catalogue.items import Destination, WithdrawalReason, choice_label,
 register(
     {
         "item_created": _("Item created"),
+        "record_edited_marc": _("Record edited in the MARC editor"),
         "item_edited": _("Item edited"),
         "imported": _("Imported"),
         "merge_undone": _("Moved by an undone merge"),

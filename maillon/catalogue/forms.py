@@ -6,9 +6,11 @@ from django.utils.translation import gettext_lazy as _
 from stdnum import isbn as stdnum_isbn
 
 from maillon.catalogue.items import Destination, WithdrawalReason
-from maillon.catalogue.marc.extract import Contributor, Series
+from maillon.catalogue.marc.extract import Contributor, Description, Series, description
+from maillon.catalogue.marc.flavour import as_flavour
 from maillon.catalogue.marc.writer import RecordFields
 from maillon.catalogue.models import Audience, Collection, DocType, Item, ItemType, Record
+from maillon.catalogue.records import marc_record
 from maillon.network.models import Library
 
 
@@ -25,6 +27,13 @@ class RecordForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("One per line: Surname, Forename ; role (e.g. Hugo, Victor ; auteur)."),
     )
+    edition = forms.CharField(
+        label=_("Edition statement"),
+        max_length=300,
+        required=False,
+        help_text=_("E.g. 2e éd. revue et augmentée"),
+    )
+    place = forms.CharField(label=_("Place of publication"), max_length=300, required=False)
     publisher = forms.CharField(label=_("Publisher"), max_length=300, required=False)
     year = forms.IntegerField(label=_("Year"), min_value=1000, max_value=2100, required=False)
     isbns = forms.CharField(
@@ -52,8 +61,20 @@ class RecordForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("One per line: title ; number."),
     )
+    extent = forms.CharField(
+        label=_("Physical description"),
+        max_length=300,
+        required=False,
+        help_text=_("E.g. 212 p. : ill. ; 24 cm"),
+    )
     summary = forms.CharField(
         label=_("Summary"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    notes = forms.CharField(
+        label=_("Notes"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("One note per line."),
     )
     doc_type = forms.ChoiceField(label=_("Document type"), choices=DocType.choices)
     audience = forms.ChoiceField(label=_("Audience"), choices=Audience.choices)
@@ -89,11 +110,24 @@ class RecordForm(forms.Form):
             summary=data["summary"].strip(),
             doc_type=data["doc_type"],
             audience=data["audience"],
+            edition=data["edition"].strip(),
+            place=data["place"].strip(),
+            extent=data["extent"].strip(),
+            notes=_lines(data["notes"]),
         )
 
     @staticmethod
     def initial_for(record: Record) -> dict:
+        described = (
+            description(marc_record(record), as_flavour(record.flavour or "unimarc"))
+            if record.marc
+            else Description()
+        )
         return {
+            "edition": described.edition,
+            "place": described.place,
+            "extent": described.extent,
+            "notes": "\n".join(described.notes),
             "title": record.title,
             "subtitle": record.subtitle,
             "authors": "\n".join(

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from maillon.catalogue import views
+from maillon.catalogue import editor_views, views
 
 app_name = "catalogue"
 urlpatterns = [
@@ -8,6 +8,7 @@ urlpatterns = [
     path("notices/nouvelle/", views.record_edit, name="record_create"),
     path("notices/<int:pk>/", views.record_detail, name="record"),
     path("notices/<int:pk>/modifier/", views.record_edit, name="record_edit"),
+    path("notices/<int:pk>/marc/", editor_views.marc_editor, name="marc_editor"),
     path("notices/<int:record_pk>/exemplaires/nouveau/", views.item_edit, name="item_create"),
     path("notices/<int:record_pk>/exemplaires/<int:pk>/", views.item_edit, name="item_edit"),
     path("exemplaires/<str:barcode>/", views.item_detail, name="item"),

@@ -151,3 +151,51 @@ def test_search_page_facets_and_barcode(client, network, make_staff, tmp_path):
     assert response["Location"] == reverse("catalogue:item", args=["B2"])
     bad = client.get(reverse("catalogue:search"), {"q": "x", "page": "0"})
     assert bad.status_code == 200 and "nombre entier" in bad.content.decode()
+
+
+def test_the_form_edits_edition_place_description_and_notes(client, network, make_staff):
+    from maillon.catalogue.records import marc_record
+    from maillon.catalogue.services import update_record
+
+    login(client, make_staff, network["a"])
+    described = {
+        **RECORD,
+        "edition": "2e éd. revue",
+        "place": "Paris",
+        "extent": "212 p. : ill. ; 24 cm",
+        "notes": "Prix Goncourt 1990\nBibliogr. p. 210",
+    }
+    assert client.post(reverse("catalogue:record_create"), described).status_code == 302
+    record = Record.objects.get()
+    marc = marc_record(record)
+    assert marc["205"]["a"] == "2e éd. revue" and marc["210"]["a"] == "Paris"
+    assert marc["215"]["a"] == "212 p. : ill. ; 24 cm"
+    assert [f["a"] for f in marc.get_fields("300")] == ["Prix Goncourt 1990", "Bibliogr. p. 210"]
+
+    form = client.get(reverse("catalogue:record_edit", args=[record.pk])).content.decode()
+    assert 'value="2e éd. revue"' in form and "Bibliogr. p. 210" in form
+    # One note removed from the form: removed from the record, the others kept.
+    client.post(
+        reverse("catalogue:record_edit", args=[record.pk]),
+        {**described, "notes": "Prix Goncourt 1990"},
+    )
+    marc = marc_record(Record.objects.get())
+    assert [f["a"] for f in marc.get_fields("300")] == ["Prix Goncourt 1990"]
+    assert marc["205"]["a"] == "2e éd. revue"
+
+    # MARC21 records carry them in 250, 264 $a, 300 and 500.
+    from django.contrib.auth import get_user_model
+
+    from maillon.catalogue.forms import RecordForm
+
+    record = Record.objects.get()
+    Record.objects.filter(pk=record.pk).update(flavour="marc21", marc=b"")
+    record.refresh_from_db()
+    form_data = RecordForm(data={**described, "isbns": ""})
+    assert form_data.is_valid(), form_data.errors
+    cataloguer = get_user_model().objects.get(username="catalo")
+    update_record(cataloguer, record, form_data.record_fields())
+    marc = marc_record(Record.objects.get())
+    assert marc["250"]["a"] == "2e éd. revue" and marc["264"]["a"] == "Paris"
+    assert marc["300"]["a"] == "212 p. : ill. ; 24 cm"
+    assert [f["a"] for f in marc.get_fields("500")] == ["Prix Goncourt 1990", "Bibliogr. p. 210"]

@@ -25,6 +25,7 @@ from maillon.catalogue.marc import (
     write_iso2709,
     write_marcxml,
 )
+from maillon.catalogue.marc.extract import Description, description
 
 FULL = RecordFields(
     title="Le Comte de Monte-Cristo",
@@ -46,6 +47,10 @@ FULL = RecordFields(
     doc_type="text",
     audience="adult",
     record_id="MAI-42",
+    edition="Nouvelle édition",
+    place="Paris",
+    extent="1 598 p. ; 18 cm",
+    notes=["Texte intégral", "Chronologie p. 1581"],
 )
 SHARED = [
     ("bnf_sru_unimarc", "bnf_anywhere_all_peter.xml"),
@@ -57,23 +62,27 @@ SHARED = [
 ]
 
 
-def same_values(fields: RecordFields, data) -> None:
+def same_values(fields: RecordFields, data, record) -> None:
+    described = description(record, data.flavour)
     for name in RecordFields.__slots__:
-        if name != "record_id":
+        if name in Description._fields:  # not columns: read by description()
+            wanted = getattr(fields, name)
+            assert getattr(described, name) == (tuple(wanted) if name == "notes" else wanted)
+        elif name != "record_id":
             assert getattr(data, name) == getattr(fields, name), name
 
 
 @pytest.mark.parametrize("flavour", ["unimarc", "marc21"])
 def test_build_record_round_trips(flavour):
     record = build_record(FULL, flavour, today=dt.date(2024, 5, 6))
-    same_values(FULL, extract(record, flavour))
+    same_values(FULL, extract(record, flavour), record)
     # and through a file
     for write in (write_iso2709, write_marcxml):
         out = io.BytesIO()
         assert write([record], out, flavour) == 1
         (result,) = read_marc(out.getvalue())
         assert result.warnings == []
-        same_values(FULL, extract(result.record))
+        same_values(FULL, extract(result.record), result.record)
 
 
 @pytest.mark.parametrize("flavour", ["unimarc", "marc21"])

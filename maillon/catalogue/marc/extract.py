@@ -437,3 +437,30 @@ def _marc21(index: Index, leader: str, data: RecordData) -> None:
     ids = [f"ctrl:{id003}:{id001}"] if id001 else []
     ids.extend(_035(index))
     data.source_ids = _unique(ids)
+
+
+class Description(NamedTuple):
+    """What the cataloguing form edits beyond the record's columns: edition, place of
+    publication, physical description, notes (one per note field)."""
+
+    edition: str = ""
+    place: str = ""
+    extent: str = ""
+    notes: tuple[str, ...] = ()
+
+
+# (edition, publication, physical description, general note) tags of each flavour.
+DESCRIPTION_TAGS = {"unimarc": ("205", "210", "215", "300"), "marc21": ("250", "264", "300", "500")}
+
+
+def description(record: Record, flavour: Flavour) -> Description:
+    edition, publication, extent, note = DESCRIPTION_TAGS[flavour]
+
+    def first(tag: str) -> str:
+        fields = record.get_fields(tag)
+        if tag == "264" and not fields:
+            fields = record.get_fields("260")  # AACR2 records
+        return clean(fields[0].get("a", "")) if fields else ""
+
+    notes = tuple(v for f in record.get_fields(note) if (v := tidy(f.get("a", ""))))
+    return Description(first(edition), first(publication), first(extent), notes)

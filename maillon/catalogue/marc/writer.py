@@ -43,6 +43,10 @@ class RecordFields:
     doc_type: str = "text"
     audience: str = "unknown"
     record_id: str = ""  # 001, when the catalogue already numbered the record
+    edition: str = ""
+    place: str = ""  # of publication
+    extent: str = ""  # physical description: "212 p. : ill. ; 24 cm"
+    notes: list[str] = field(default_factory=list)
 
 
 # --- items -----------------------------------------------------------------------------------
@@ -109,10 +113,16 @@ def _build_unimarc(f: RecordFields, today: dt.date) -> Record:
     if f.language:
         out.append(_df("101", "0 ", ("a", f.language)))
     out.append(_df("200", "1 ", ("a", f.title), ("e", f.subtitle)))
-    if f.publisher or f.year:
-        out.append(_df("210", "  ", ("c", f.publisher), ("d", str(f.year or ""))))
+    if f.edition:
+        out.append(_df("205", "  ", ("a", f.edition)))
+    if f.place or f.publisher or f.year:
+        out.append(_df("210", "  ", ("a", f.place), ("c", f.publisher), ("d", str(f.year or ""))))
+    if f.extent:
+        out.append(_df("215", "  ", ("a", f.extent)))
     for series in f.series:
         out.append(_df("225", "1 ", ("a", series.title), ("v", series.number)))
+    for note in f.notes:
+        out.append(_df("300", "  ", ("a", note)))
     if f.summary:
         out.append(_df("330", "  ", ("a", f.summary)))
     for subject in f.subjects:
@@ -155,10 +165,16 @@ def _build_marc21(f: RecordFields, today: dt.date) -> Record:
         authors.remove(main)
         out.append(_df("100", "1 ", ("a", main.name), ("4", "aut")))
     out.append(_df("245", ("1" if main else "0") + "0", ("a", f.title), ("b", f.subtitle)))
-    if f.publisher or f.year:
-        out.append(_df("264", " 1", ("b", f.publisher), ("c", str(f.year or ""))))
+    if f.edition:
+        out.append(_df("250", "  ", ("a", f.edition)))
+    if f.place or f.publisher or f.year:
+        out.append(_df("264", " 1", ("a", f.place), ("b", f.publisher), ("c", str(f.year or ""))))
+    if f.extent:
+        out.append(_df("300", "  ", ("a", f.extent)))
     for series in f.series:
         out.append(_df("490", "0 ", ("a", series.title), ("v", series.number)))
+    for note in f.notes:
+        out.append(_df("500", "  ", ("a", note)))
     if f.summary:
         out.append(_df("520", "  ", ("a", f.summary)))
     for subject in f.subjects:
