@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "maillon.catalogue",
     "maillon.patrons",
     "maillon.circulation",
+    "maillon.weeding",
     "maillon.api",
     "maillon.opac",
     "maillon.throttling",

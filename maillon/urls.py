@@ -47,6 +47,7 @@ staff_patterns = [
     path("usagers/", include("maillon.patrons.urls")),
     path("circulation/", include("maillon.circulation.urls")),
     path("travaux/", include("maillon.jobs.urls")),
+    path("desherbage/", include("maillon.weeding.urls")),
 ]
 
 urlpatterns = [

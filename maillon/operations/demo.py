@@ -11,6 +11,7 @@ from maillon.network.demo import build_network
 from maillon.patrons.demo import build_patrons
 from maillon.patrons.models import CategoryKind, Patron
 from maillon.patrons.services import set_own_password
+from maillon.weeding.demo import build_weeding
 
 DEMO_PASSWORD = "maillon-demo"
 
@@ -32,6 +33,11 @@ def build_demo(progress: TextIO | None = None) -> list[tuple[str, str]]:
         progress.write("Règles de prêt, prêts (historique et en cours), réservations et navette…")
     seed_rules()
     build_circulation(today)
+    if progress:
+        progress.write(
+            "Désherbage : une campagne en cours d'examen, une confirmée avec son procès-verbal…"
+        )
+    build_weeding(today)
     return accounts + give_patron_accounts(DEMO_PASSWORD)
 
 

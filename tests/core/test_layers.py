@@ -19,6 +19,7 @@ LAYERS: list[set[str]] = [
     {"catalogue"},
     {"patrons"},
     {"circulation"},
+    {"weeding"},
     {"opac", "api"},
     {"bench", "operations", "cli", "urls", "wsgi"},
 ]

@@ -1,0 +1,17 @@
+"""Weeding's audit action codes and detail keys, with their labels (see maillon.audit)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from maillon.audit.labels import TEXT, register
+
+register(
+    {
+        "weeding_campaign_created": _("Weeding campaign created"),
+        "weeding_campaign_confirmed": _("Weeding campaign confirmed"),
+    },
+    details={
+        "candidates": (_("items proposed"), TEXT),
+        "withdrawn": (_("items withdrawn"), TEXT),
+        "not_done": (_("decisions not carried out"), TEXT),
+    },
+)

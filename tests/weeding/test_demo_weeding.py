@@ -1,0 +1,38 @@
+"""The demo shows weeding at work: a campaign confirmed with its procès-verbal, one in review
+with last copies still to decide; made through the services, once."""
+
+import datetime as dt
+
+from maillon.catalogue.demo import build_catalogue
+from maillon.catalogue.models import ItemStatus
+from maillon.circulation.demo import build_circulation
+from maillon.network.demo import build_network
+from maillon.patrons.demo import build_patrons
+from maillon.weeding import pv
+from maillon.weeding.demo import build_weeding
+from maillon.weeding.models import Campaign, Decision
+
+TODAY = dt.date(2026, 11, 25)
+
+
+def test_demo_weeding(db, settings, tmp_path):
+    settings.VAR_DIR = tmp_path
+    build_network("maillon-demo", TODAY)
+    build_patrons(TODAY)
+    build_catalogue(records=400)
+    build_circulation(TODAY)
+    made = build_weeding(TODAY)
+
+    done = Campaign.objects.get(state=Campaign.State.CONFIRMED)
+    assert done.library.code == "PAR" and made["confirmed_withdrawn"] >= 5
+    report = pv.report(done)
+    assert report.deliberation is not None and len(report.withdrawn) == made["confirmed_withdrawn"]
+    assert all(c.item.status == ItemStatus.WITHDRAWN for c in report.withdrawn)
+
+    review = Campaign.objects.get(state=Campaign.State.REVIEW)
+    assert review.library.code == "SEC"
+    assert review.candidates.filter(decision=Decision.WITHDRAW).exists()
+    assert review.candidates.filter(last_copy=True, decision=Decision.PENDING).exists()
+
+    assert build_weeding(TODAY) == {}  # once: the user's work is kept
+    assert Campaign.objects.count() == 2
