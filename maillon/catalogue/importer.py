@@ -14,16 +14,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
-from django.db import transaction
+from django.db import DatabaseError, InterfaceError, OperationalError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
+from pymarc import Record as MarcRecord
 
 from maillon.catalogue.bulk import insert_rows
 from maillon.catalogue.codes import CodeMap
 from maillon.catalogue.items import insert_imported
 from maillon.catalogue.marc.extract import RecordData, extract
 from maillon.catalogue.marc.flavour import Flavour, detect_flavour
+from maillon.catalogue.marc.iso2709 import MarcError
 from maillon.catalogue.marc.reader import Format, ReadResult, read_marc, sniff_format
 from maillon.catalogue.marc.writer import write_iso2709, write_marcxml
 from maillon.catalogue.models import (
@@ -46,6 +48,7 @@ from maillon.network.models import Library
 from maillon.network.permissions import Action, require
 
 CHUNK = 500
+BARCODE_MAX = Item._meta.get_field("barcode").max_length or 40
 
 
 @dataclass
@@ -175,16 +178,26 @@ def import_marc(
         with open(path, "rb") as fp:
             done = 0
             for chunk in _chunks(read_marc(fp, fmt=fmt), CHUNK):
-                _import_chunk(chunk, library, codes, flavour, dry_run, batch, user, report, rejects)
+                args = (library, codes, flavour, dry_run, batch, user, report, rejects)
+                _import_safely(chunk, *args)
                 if progress:
                     # Bytes, not records: the bar's total is then the file's size, known
                     # without a counting pass over a file that may weigh gigabytes.
                     position = fp.tell()
                     progress(position - done)
                     done = position
-    except Exception:
+    except BaseException as exc:  # an interrupted command too
+        # Only what the database holds is counted: the chunk being written was rolled back.
         batch.state = ImportBatch.State.FAILED
+        batch.finished_at = timezone.now()
         batch.counts = report.as_counts()
+        batch.warnings = [
+            *report.warnings[:1999],
+            _clean(_("import stopped: %(error)s") % {"error": f"{type(exc).__name__}: {exc}"})[
+                :500
+            ],
+        ]
+        batch.reject_file = rejects.write()
         batch.save()
         raise
     report.reject_file = rejects.write()
@@ -224,6 +237,128 @@ def _label(position: int, data: RecordData | None) -> str:
     )
 
 
+def _import_safely(chunk: list[ReadResult], *args) -> None:
+    """Import a chunk; should the database refuse it, import its records one by one so that
+    only the record it refuses is rejected, with the database's reason."""
+    report, rejects = args[-2], args[-1]
+    saved = _Saved(report, rejects)
+    try:
+        _import_chunk(chunk, *args)
+        return
+    except (OperationalError, InterfaceError):
+        saved.restore()  # the database itself is gone or locked: stop, counts as committed
+        raise
+    except (DatabaseError, ValueError, MarcError):
+        saved.restore()
+    for result in chunk:
+        one = _Saved(report, rejects)
+        try:
+            _import_chunk([result], *args)
+        except (OperationalError, InterfaceError):
+            one.restore()
+            raise
+        except (DatabaseError, ValueError, MarcError) as exc:
+            one.restore()
+            report.read += 1
+            report.rejected += 1
+            rejects.add(
+                result.index,
+                "",
+                _clean(_("refused by the database: %(error)s") % {"error": _first_line(exc)}),
+                result.raw,
+            )
+
+
+class _Saved:
+    """The report as it was before a chunk, to put back when the chunk is rolled back."""
+
+    def __init__(self, report: ImportReport, rejects: _Rejects) -> None:
+        self.report, self.rejects = report, rejects
+        self.counts = report.as_counts()
+        self.warnings, self.rows = len(report.warnings), len(rejects.rows)
+
+    def restore(self) -> None:
+        for name, value in self.counts.items():
+            if name != "warnings":
+                setattr(self.report, name, value)
+        del self.report.warnings[self.warnings :]
+        del self.rejects.rows[self.rows :]
+
+
+def _first_line(exc: BaseException) -> str:
+    text = (str(exc).strip().splitlines() or [""])[0][:200]
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+_NUL = "\x00"
+
+
+def _clean(text: str) -> str:
+    """PostgreSQL stores no NUL character, in text or JSON: none may reach it."""
+    return text.replace(_NUL, "") if _NUL in text else text
+
+
+def _strip_nul(value):
+    """``value`` (a string, or a list, tuple or dataclass of them) without NUL characters;
+    the same object when it holds none."""
+    if isinstance(value, str):
+        return _clean(value)
+    if isinstance(value, tuple):
+        cleaned = [_strip_nul(v) for v in value]
+        return type(value)(*cleaned) if hasattr(value, "_fields") else tuple(cleaned)
+    if isinstance(value, list):
+        return [_strip_nul(v) for v in value]
+    if hasattr(value, "__dataclass_fields__"):
+        for name in value.__dataclass_fields__:
+            setattr(value, name, _strip_nul(getattr(value, name)))
+    return value
+
+
+def _has_nul(record: MarcRecord) -> bool:
+    for fld in record.fields:
+        if fld.control_field:
+            if fld.data and _NUL in fld.data:
+                return True
+        elif any(_NUL in value for _code, value in fld.subfields):
+            return True
+    return False
+
+
+def _too_long(result: ReadResult, flavour: Flavour) -> str | None:
+    """Why the record cannot be stored as ISO 2709 (a field over 9,999 bytes, a record over
+    99,999), or None. Only records long enough to be in doubt are encoded to find out."""
+    record = result.record
+    assert record is not None
+    total = 0
+    for fld in record.fields:
+        size = (
+            len(fld.data or "") if fld.control_field else sum(len(v) + 2 for _c, v in fld.subfields)
+        )
+        total += size
+        if size * 4 > 9_999 or total * 4 > 99_999:
+            break
+    else:
+        return None
+    try:
+        stored_marc(result, flavour)
+    except MarcError as exc:
+        return str(exc)
+    return None
+
+
+def _clean_items(data: RecordData, warnings: list[str]) -> None:
+    kept = []
+    for item in data.items:
+        if len(item.barcode) > BARCODE_MAX:
+            warnings.append(
+                _("barcode longer than %(max)d characters, item ignored: %(barcode)s")
+                % {"max": BARCODE_MAX, "barcode": item.barcode[:60]}
+            )
+            continue
+        kept.append(item)
+    data.items = kept
+
+
 def _import_chunk(chunk, library, codes, flavour, dry_run, batch, user, report, rejects) -> None:
     incoming: list[_Incoming] = []
     for result in chunk:
@@ -232,15 +367,28 @@ def _import_chunk(chunk, library, codes, flavour, dry_run, batch, user, report, 
             report.rejected += 1
             rejects.add(result.index, "", result.error or _("unreadable record"), result.raw)
             continue
+        warnings = list(result.warnings)
         try:
             flv = detect_flavour(result.record) if flavour == "auto" else flavour
             data = extract(result.record, flv)
+            too_long = _too_long(result, flv)
         except Exception as exc:  # a record pymarc parsed but we cannot read: reject it
             report.rejected += 1
             rejects.add(
-                result.index, "", _("unreadable record: %(error)s") % {"error": exc}, result.raw
+                result.index,
+                "",
+                _clean(_("unreadable record: %(error)s") % {"error": exc}),
+                result.raw,
             )
             continue
+        if too_long:
+            report.rejected += 1
+            rejects.add(result.index, _clean(data.title[:80]), too_long, result.raw)
+            continue
+        if _has_nul(result.record):
+            _strip_nul(data)
+            warnings.append(_("NUL characters removed"))
+        _clean_items(data, warnings)
         if not data.title:
             report.rejected += 1
             rejects.add(result.index, "", _("record without a title"), result.raw)
@@ -250,7 +398,7 @@ def _import_chunk(chunk, library, codes, flavour, dry_run, batch, user, report, 
                 result.index,
                 result,
                 data,
-                list(result.warnings),
+                warnings,
                 key=data.title_key,
                 ids=identifier_values(data),
             )
@@ -363,7 +511,7 @@ def _write_chunk(incoming, library, codes, batch, user, report, rejects) -> list
             else:
                 report.unchanged += 1
         for warning in inc.warnings + inc.data.warnings:
-            report.warnings.append(f"{_label(inc.position, inc.data)} : {warning}")
+            report.warnings.append(_clean(f"{_label(inc.position, inc.data)} : {warning}"))
 
     item_ids = insert_imported(
         ITEM_FIELDS, item_rows, library=library, actor=user, batch_id=batch.pk, at=now
@@ -444,7 +592,7 @@ def _items_for(inc, library, codes, used, now) -> list[tuple]:
         rows.append(
             (
                 record_id,
-                data.barcode[:40],
+                data.barcode,
                 data.call_number[:100],
                 owner.pk,
                 home.pk,

@@ -30,6 +30,8 @@ from .flavour import Flavour
 
 ITEM_TAG: dict[str, str] = {"unimarc": "995", "marc21": "952"}
 _PRICE = re.compile(r"\d+(?:[.,]\d{1,4})?")
+_CENT = Decimal("0.01")
+_PRICE_LIMIT = Decimal(10**7)  # the price column holds 9 digits, 2 after the point
 _ISO_DATE = re.compile(r"(\d{4})-?(\d{2})-?(\d{2})")
 _FR_DATE = re.compile(r"(\d{1,2})[/.](\d{1,2})[/.](\d{4})")
 
@@ -127,10 +129,15 @@ def _price(value: str, warnings: list[str]) -> Decimal | None:
     match = _PRICE.search(value)
     if match:
         try:
-            return Decimal(match.group().replace(",", "."))
-        except InvalidOperation:  # pragma: no cover - the pattern only lets numbers through
+            price = Decimal(match.group().replace(",", ".")).quantize(_CENT)
+        except InvalidOperation:  # more digits than a decimal holds
             pass
-    warnings.append(_("unreadable item price: %(value)s") % {"value": value})
+        else:
+            if price < _PRICE_LIMIT:
+                return price
+            warnings.append(_("implausible item price ignored: %(value)s") % {"value": value[:40]})
+            return None
+    warnings.append(_("unreadable item price: %(value)s") % {"value": value[:40]})
     return None
 
 

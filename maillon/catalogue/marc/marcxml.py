@@ -8,9 +8,12 @@ marcxchange, records without namespace and records wrapped in SRU or OAI-PMH env
 
 from __future__ import annotations
 
+import codecs
+import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from typing import BinaryIO
+from xml.parsers import expat
 from xml.parsers.expat import errors as expat_errors
 
 from django.utils.translation import gettext
@@ -47,37 +50,278 @@ def _is_marc_record(elem: ET.Element) -> bool:
     return any(_local(child.tag) in _MARC_CHILDREN for child in elem)
 
 
-def iter_elements(fp: BinaryIO) -> Iterator[ET.Element | str]:
-    """Yield each MARC record element, detached; a final str is the French reason of a parse
-    error (records before it were good and have been yielded)."""
-    stack: list[ET.Element] = []
-    push, pop = stack.append, stack.pop
-    local_names: dict[str, str] = {}  # a file uses few distinct tags: strip namespaces once
+class XmlFailure:
+    """Records lost to a parse error: ``count`` MARC records in ``raw`` (the bytes from the
+    broken record to where reading resumed), all refused for ``reason``."""
+
+    __slots__ = ("reason", "raw", "count")
+
+    def __init__(self, reason: str, raw: bytes, count: int) -> None:
+        self.reason, self.raw, self.count = reason, raw, count
+
+    def __repr__(self) -> str:
+        return f"<XmlFailure {self.count} {self.reason!r}>"
+
+
+_BLOCK = 1 << 16
+_RAW_LIMIT = 1 << 20  # a reject file keeps at most this much of a broken stretch
+# A tag that may open a record or one of its fields, whatever its prefix.
+_TOKEN = re.compile(r"<(?:[A-Za-z_][\w.\-]*:)?(record|leader|controlfield|datafield)(?=[\s>/])")
+_RECORD_START = re.compile(rb"<(?:[A-Za-z_][\w.\-]*:)?record(?=[\s>/])")
+_DECLARED = re.compile(rb"""^\s*<\?xml[^>]*?encoding\s*=\s*["']([^"']*)["']""")
+
+
+def _document_encoding(head: bytes) -> str:
+    """The encoding the parser will read ``head`` with: BOM, then declaration, then UTF-8."""
+    if head.startswith(b"\xff\xfe"):
+        return "utf-16-le"
+    if head.startswith(b"\xfe\xff"):
+        return "utf-16-be"
+    if head.startswith((b"<\x00", b"\x00<")):
+        return "utf-16-le" if head[0] == 0x3C else "utf-16-be"
+    match = _DECLARED.match(head.removeprefix(b"\xef\xbb\xbf"))
+    return match.group(1).decode("ascii", "replace") if match else "utf-8"
+
+
+def _known_encoding(name: str) -> bool:
     try:
-        for event, elem in ET.iterparse(fp, events=("start", "end")):
-            if event == "start":
-                push(elem)
-                continue
-            pop()
-            tag = elem.tag
-            local = local_names.get(tag)
-            if local is None:
-                local = local_names[tag] = _local(tag)
-            if local in _INNER:
-                continue  # part of a record still being read
-            if stack:
-                # Detach by identity: the parser may already have appended the next siblings.
-                stack[-1].remove(elem)
-            if local == "record" and _is_marc_record(elem):
-                yield elem
-    except ET.ParseError as exc:
-        line, column = exc.position
-        reason = _XML_REASONS.get(exc.code) or gettext("malformed document")
-        yield gettext("invalid XML: %(reason)s (line %(line)d, column %(column)d)") % {
-            "reason": reason,
-            "line": line,
-            "column": column,
-        }
+        codecs.lookup(name)
+    except LookupError:
+        return False
+    return True
+
+
+_EXPAT_NAMES = {"utf-8": "UTF-8", "utf-16-le": "UTF-16LE", "utf-16-be": "UTF-16BE"}
+_NO_CONTROLS = str.maketrans({chr(c): None for c in range(0x20) if c not in (0x09, 0x0A, 0x0D)})
+
+
+def _comment(text: str) -> bytes:
+    """A broken stretch of XML, kept in the reject file as a comment the file stays valid with."""
+    body = text[:_RAW_LIMIT].translate(_NO_CONTROLS).replace("--", "- -").rstrip("-")
+    return f"<!-- {body} -->".encode()
+
+
+def _reject_rest(stream: _Stream, start: int, codec: str, reason: str) -> Iterator[XmlFailure]:
+    """The records from ``start`` to the end of the file, counted, all refused for ``reason``."""
+    decoder = codecs.getincrementaldecoder(codec)(errors="replace")
+    head, count, pending, carry = "", 0, False, ""
+
+    def blocks() -> Iterator[bytes]:
+        yield stream.get(start, stream.end)
+        stream.forget_before(stream.end)
+        while stream.more():
+            yield stream.get(stream.base, stream.end)
+            stream.forget_before(stream.end)
+        yield b""
+
+    for data in blocks():
+        text = carry + decoder.decode(data, final=not data)
+        cut = text.rfind("<") if data else -1  # a tag cut by the block ends in the next one
+        if cut < 0:
+            cut = len(text)
+        found, pending = _count_records(text[:cut], pending)
+        count += found
+        if len(head) < _RAW_LIMIT:
+            head += text[:cut]
+        carry = text[cut:]
+    if count:
+        yield XmlFailure(reason, _comment(head), count)
+
+
+def _count_records(text: str, pending: bool = False) -> tuple[int, bool]:
+    """MARC records that start in ``text``: a record tag followed by a field tag before the
+    next record tag (an SRU or OAI envelope named "record" holds no field of its own).
+    ``pending``: a record tag seen earlier still waits for its first field."""
+    count = 0
+    for match in _TOKEN.finditer(text):
+        if match.group(1) == "record":
+            pending = True
+        elif pending:
+            count += 1
+            pending = False
+    return count, pending
+
+
+class _Stream:
+    """The file's bytes from ``base`` on, read block by block as the parser asks for them."""
+
+    def __init__(self, fp: BinaryIO) -> None:
+        self.fp = fp
+        self.buf = bytearray()
+        self.base = 0
+        self.lines = 0  # line breaks in the bytes already forgotten
+        self.eof = False
+
+    @property
+    def end(self) -> int:
+        return self.base + len(self.buf)
+
+    def more(self) -> bool:
+        if self.eof:
+            return False
+        block = self.fp.read(_BLOCK)
+        if not block:
+            self.eof = True
+            return False
+        self.buf += block
+        return True
+
+    def get(self, start: int, stop: int) -> bytes:
+        return bytes(self.buf[max(start - self.base, 0) : max(stop - self.base, 0)])
+
+    def forget_before(self, offset: int) -> None:
+        cut = offset - self.base
+        if cut > 0:
+            self.lines += self.buf.count(b"\n", 0, cut)
+            del self.buf[:cut]
+            self.base = offset
+
+    def line_of(self, offset: int) -> int:
+        return self.lines + self.buf.count(b"\n", 0, max(offset - self.base, 0)) + 1
+
+    def find_record(self, start: int) -> int | None:
+        """Offset of the next record start tag at or after ``start`` (reading on as needed)."""
+        while True:
+            found = _RECORD_START.search(self.buf, max(start - self.base, 0))
+            if found:
+                return self.base + found.start()
+            if not self.more():
+                return None
+
+
+class _Session:
+    """One expat parser over the file from ``origin``, building elements with a TreeBuilder.
+
+    A session after a parse error starts at a record's start tag, inside a made-up root element
+    that declares every namespace prefix seen so far."""
+
+    def __init__(self, origin: int, encoding: str | None, namespaces: dict[str, str]) -> None:
+        self.origin = origin
+        self.namespaces = namespaces
+        parser = expat.ParserCreate(
+            encoding=_EXPAT_NAMES.get(encoding or "", encoding), namespace_separator="}"
+        )
+        parser.buffer_text = True
+        parser.StartElementHandler = self._start
+        parser.EndElementHandler = self._end
+        parser.StartNamespaceDeclHandler = self._ns
+        self.builder = ET.TreeBuilder()
+        parser.CharacterDataHandler = self.builder.data
+        self.parser = parser
+        self.stack: list[ET.Element] = []
+        self.starts: list[int] = []  # offsets (in the file) of the record tags still open
+        self.done: list[ET.Element] = []
+        self.last_end = origin
+        self.tags: dict[str, tuple[str, str]] = {}
+        self.prefix = b""
+        if origin:
+            decls = "".join(
+                f' xmlns{":" + p if p else ""}="{uri.translate(_XML_ATTR)}"'
+                for p, uri in namespaces.items()
+            )
+            self.prefix = f"<maillon-recovery{decls}>".encode(encoding or "utf-8")
+            parser.Parse(self.prefix, False)
+
+    def _tag(self, name: str) -> tuple[str, str]:
+        found = self.tags.get(name)
+        if found is None:
+            uri, sep, local = name.rpartition("}")
+            found = self.tags[name] = ("{" + name if sep else name, local)
+        return found
+
+    def _ns(self, prefix: str | None, uri: str | None) -> None:
+        self.namespaces[prefix or ""] = uri or ""
+
+    def _start(self, name: str, attrs: dict[str, str]) -> None:
+        tag, local = self._tag(name)
+        if attrs and any("}" in key for key in attrs):  # xsi:schemaLocation and the like
+            attrs = {self._tag(key)[0]: value for key, value in attrs.items()}
+        self.stack.append(self.builder.start(tag, attrs))
+        if local == "record":
+            self.starts.append(self.at(self.parser.CurrentByteIndex))
+
+    def _end(self, name: str) -> None:
+        tag, local = self._tag(name)
+        elem = self.builder.end(tag)
+        self.stack.pop()
+        if local in _INNER:
+            return  # part of a record still being read
+        if self.stack:
+            self.stack[-1].remove(elem)
+        if local == "record":
+            self.starts.pop()
+            self.last_end = self.at(self.parser.CurrentByteIndex)
+            if _is_marc_record(elem):
+                self.done.append(elem)
+
+    def at(self, index: int) -> int:
+        """The file offset of a byte index of this parser's input."""
+        return self.origin + max(index - len(self.prefix), 0)
+
+    def keep_from(self) -> int:
+        """Where the bytes still needed start: the first record open, or the end of the last."""
+        return self.starts[0] if self.starts else self.last_end
+
+
+def iter_elements(fp: BinaryIO) -> Iterator[ET.Element | XmlFailure]:
+    """Yield each MARC record element, detached, and an XmlFailure for each stretch of records
+    lost to a syntax error: reading resumes at the next record tag, so one broken record costs
+    that record only. Never raises on bad data."""
+    stream = _Stream(fp)
+    stream.more()
+    encoding = _document_encoding(stream.get(0, 200))
+    if not _known_encoding(encoding):
+        reason = gettext("unknown encoding “%(encoding)s”") % {"encoding": encoding[:40]}
+        yield from _reject_rest(stream, 0, "latin-1", reason)
+        return
+    codec = codecs.lookup(encoding).name
+    namespaces: dict[str, str] = {}
+    origin = 0
+    while True:
+        try:
+            session = _Session(origin, codec if origin else None, namespaces)
+        except (LookupError, ValueError, expat.ExpatError):
+            reason = gettext("unreadable encoding “%(encoding)s”") % {"encoding": encoding[:40]}
+            yield from _reject_rest(stream, origin, codec, reason)
+            return
+        fed = origin
+        try:
+            while True:
+                if fed >= stream.end and not stream.more():
+                    session.parser.Parse(b"", True)
+                    break
+                block = stream.get(fed, stream.end)
+                fed += len(block)
+                session.parser.Parse(block, False)
+                yield from session.done
+                session.done.clear()
+                stream.forget_before(session.keep_from())
+            yield from session.done
+            return
+        except expat.ExpatError as exc:
+            yield from session.done
+            error_at = session.at(session.parser.ErrorByteIndex)
+            reason = gettext("invalid XML: %(reason)s (line %(line)d, column %(column)d)") % {
+                "reason": _XML_REASONS.get(exc.code) or gettext("malformed document"),
+                "line": stream.line_of(error_at),
+                "column": exc.offset,
+            }
+        except (LookupError, ValueError):  # an encoding expat cannot read after all
+            yield from session.done
+            reason = gettext("unreadable encoding “%(encoding)s”") % {"encoding": encoding[:40]}
+            yield from _reject_rest(stream, session.keep_from(), codec, reason)
+            return
+        broken = session.starts[-1] if session.starts else error_at
+        resume = stream.find_record(max(error_at, broken) + 1)
+        stop = stream.end if resume is None else resume
+        text = stream.get(broken, stop).decode(codec, "replace")
+        lost, _pending = _count_records(text)
+        if lost:
+            yield XmlFailure(reason, _comment(text), lost)
+        if resume is None:
+            return
+        stream.forget_before(resume)
+        origin = resume
 
 
 def element_to_record(elem: ET.Element) -> tuple[Record, list[str]]:

@@ -136,15 +136,20 @@ class _Prefixed:
 
 
 def _read_xml(fp: BinaryIO) -> Iterator[ReadResult]:
-    for index, item in enumerate(marcxml.iter_elements(fp)):
-        if isinstance(item, str):
-            yield ReadResult(index, error=item)
-            return
+    index = 0
+    for item in marcxml.iter_elements(fp):
+        if isinstance(item, marcxml.XmlFailure):
+            # Each lost record is counted: the first carries the broken stretch of XML.
+            for lost in range(item.count):
+                yield ReadResult(index, error=item.reason, raw=b"" if lost else item.raw)
+                index += 1
+            continue
         record, warnings = marcxml.element_to_record(item)
         if record.fields:
             yield ReadResult(index, record=record, raw=None, warnings=warnings, element=item)
         else:
             yield ReadResult(index, error=_("record without fields"), raw=None, element=item)
+        index += 1
 
 
 def _read_iso(fp: BinaryIO, forced: str | None) -> Iterator[ReadResult]:
