@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "maillon.patrons",
     "maillon.circulation",
     "maillon.weeding",
+    "maillon.inventory",
     "maillon.api",
     "maillon.opac",
     "maillon.throttling",

@@ -48,6 +48,7 @@ staff_patterns = [
     path("circulation/", include("maillon.circulation.urls")),
     path("travaux/", include("maillon.jobs.urls")),
     path("desherbage/", include("maillon.weeding.urls")),
+    path("recolement/", include("maillon.inventory.urls")),
 ]
 
 urlpatterns = [

@@ -127,3 +127,24 @@ def make_item(network, types, default_rule, policy):
 @pytest.fixture
 def book(make_record):
     return make_record("Le Petit Prince")
+
+
+@pytest.fixture
+def record_of(db):
+    """Records with what weeding and inventory read: year, Dewey class, kind, author."""
+    numbers = itertools.count(1)
+
+    def make(title=None, *, year=None, dewey="", doc_type="text", author=""):
+        title = title or f"Titre {next(numbers)}"
+        return Record.objects.create(
+            title=title,
+            year=year,
+            classification=dewey,
+            doc_type=doc_type,
+            authors=[{"name": author, "role": "auteur"}] if author else [],
+            marc=b"",
+            sort_title=title.lower(),
+            match_key=title.lower(),
+        )
+
+    return make

@@ -7,6 +7,7 @@ from django.utils import timezone
 from maillon.catalogue.demo import build_catalogue
 from maillon.circulation.demo import build_circulation, seed_rules
 from maillon.circulation.models import HoldStatus
+from maillon.inventory.demo import build_inventory
 from maillon.network.demo import build_network
 from maillon.patrons.demo import build_patrons
 from maillon.patrons.models import CategoryKind, Patron
@@ -35,9 +36,10 @@ def build_demo(progress: TextIO | None = None) -> list[tuple[str, str]]:
     build_circulation(today)
     if progress:
         progress.write(
-            "Désherbage : une campagne en cours d'examen, une confirmée avec son procès-verbal…"
+            "Désherbage (une campagne en cours, une confirmée avec son procès-verbal), récolement…"
         )
     build_weeding(today)
+    build_inventory()
     return accounts + give_patron_accounts(DEMO_PASSWORD)
 
 

@@ -465,3 +465,44 @@ def counts_by_class(campaign: Campaign) -> list[ClassCount]:
 
 def may_confirm(user, campaign: Campaign) -> bool:
     return campaign.state == Campaign.State.REVIEW and can(user, Action.MANAGE, campaign.library)
+
+
+def candidate_table(library: Library, today: dt.date) -> list[list[object]]:
+    """What a campaign would propose today, as a table (header first), without creating one."""
+    proposals = propose(library, today)
+    copies = copies_elsewhere(sorted({p.record_id for p in proposals}), library)
+    items = Item.objects.select_related("record").in_bulk([p.item_id for p in proposals])
+    criteria = {c.pk: c for c in RuleBook(library.pk).rows}
+    rows: list[list[object]] = [
+        [
+            _("Barcode"),
+            _("Call number"),
+            _("Title"),
+            _("Year"),
+            _("Criterion"),
+            _("Years since publication"),
+            _("Years without a loan"),
+            _("Loans"),
+            _("Copies elsewhere"),
+            _("Last copy in the network"),
+        ]
+    ]
+    for p in sorted(proposals, key=lambda p: (items[p.item_id].call_number, p.item_id)):
+        item = items[p.item_id]
+        total, elsewhere = copies.get(p.record_id, (1, 0))
+        criterion = criteria[p.criterion_id]
+        rows.append(
+            [
+                item.barcode,
+                item.call_number,
+                item.record.title,
+                item.record.year,
+                f"{criterion.label} ({criterion.formula})",
+                p.reasons.get("age"),
+                p.reasons.get("idle"),
+                p.reasons.get("loans"),
+                elsewhere,
+                _("yes") if total <= 1 else _("no"),
+            ]
+        )
+    return rows

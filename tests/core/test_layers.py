@@ -19,7 +19,7 @@ LAYERS: list[set[str]] = [
     {"catalogue"},
     {"patrons"},
     {"circulation"},
-    {"weeding"},
+    {"weeding", "inventory"},
     {"opac", "api"},
     {"bench", "operations", "cli", "urls", "wsgi"},
 ]

@@ -222,3 +222,16 @@ def test_only_the_coordinator_edits_the_network_table(client_fr, staff, network)
     )
     assert edited.status_code == 302
     assert Criterion.objects.get(pk=row.pk).years_since_publication == 2
+
+
+def test_the_command_lists_the_candidates(network, shelf, tmp_path):
+    from django.core.management import CommandError, call_command
+
+    out = tmp_path / "candidats.csv"
+    call_command("weeding_candidates", library=network["a"].code.lower(), csv=out)
+    text = out.read_text(encoding="utf-8-sig")
+    lines = text.strip().splitlines()
+    assert lines[0].startswith("Code-barres;Cote;Titre") and len(lines) == 4
+    assert shelf["old_computing"].barcode in text and shelf["local"].barcode not in text
+    with pytest.raises(CommandError):
+        call_command("weeding_candidates", library="NOPE")

@@ -6,6 +6,8 @@ import datetime as dt
 from maillon.catalogue.demo import build_catalogue
 from maillon.catalogue.models import ItemStatus
 from maillon.circulation.demo import build_circulation
+from maillon.inventory import services as inventories
+from maillon.inventory.demo import build_inventory
 from maillon.network.demo import build_network
 from maillon.patrons.demo import build_patrons
 from maillon.weeding import pv
@@ -36,3 +38,10 @@ def test_demo_weeding(db, settings, tmp_path):
 
     assert build_weeding(TODAY) == {}  # once: the user's work is kept
     assert Campaign.objects.count() == 2
+
+    # An inventory in progress at Secondigny: scanned, not finished, one book out of order.
+    assert build_inventory()["scanned"] > 5
+    (inventory,) = inventories.Inventory.objects.all()
+    report = inventories.report(inventory)
+    assert report.missing and report.unknown == ["EXT-000-12"] and len(report.misfiled) >= 1
+    assert build_inventory() == {}

@@ -1,0 +1,297 @@
+"""Inventory (récolement) of a shelf section: scan, compare, fix through the services, close.
+
+What the shelf holds is compared with what the catalogue says of the section (the library's
+items whose call number falls between two bounds, in one shelving location if given):
+- present but recorded otherwise (on loan, lost, missing, in transit, belonging elsewhere):
+  a check-in at this library's desk puts it right (circulation decides where it goes);
+- expected on the shelf but not scanned: missing, once the inventory is closed;
+- out of call-number order among the scanned items: misfiled, to put back in place.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from maillon.audit.services import record as audit
+from maillon.catalogue import items as item_service
+from maillon.catalogue.items import ItemError
+from maillon.catalogue.marc.keys import fold
+from maillon.catalogue.models import GONE_STATUSES, Item, ItemStatus
+from maillon.circulation.loans import checkin
+from maillon.circulation.routing import CheckinResult
+from maillon.core.errors import DomainError, Kind
+from maillon.inventory.models import Inventory, Scan
+from maillon.network.models import Library
+from maillon.network.permissions import Action, require
+
+_TOKENS = re.compile(r"\d+(?:[.,]\d+)?|[^\W\d_]+", re.UNICODE)
+
+
+class InventoryError(DomainError):
+    """A refused inventory operation."""
+
+
+def call_key(call_number: str) -> tuple:
+    """Shelf order of a call number: words folded (no accents, no case), numbers by value
+    ("843.9 B" before "843.10 A" is wrong on a shelf: Dewey decimals compare as decimals)."""
+    key: list[tuple[int, object]] = []
+    for token in _TOKENS.findall(call_number or ""):
+        if token[0].isdigit():
+            try:
+                key.append((0, Decimal(token.replace(",", "."))))
+                continue
+            except InvalidOperation:
+                pass
+        key.append((1, fold(token)))
+    return tuple(key)
+
+
+def _in_section(inventory: Inventory, call_number: str, location: str) -> bool:
+    if inventory.location and fold(location) != fold(inventory.location):
+        return False
+    key = call_key(call_number)
+    if inventory.call_from and key < call_key(inventory.call_from):
+        return False
+    # The upper bound includes everything that starts with it: "R Z" covers "R ZOLA".
+    upper = call_key(inventory.call_to)
+    return not inventory.call_to or key <= upper or key[: len(upper)] == upper
+
+
+def start(
+    actor,
+    library: Library,
+    name: str,
+    *,
+    call_from: str = "",
+    call_to: str = "",
+    location: str = "",
+) -> Inventory:
+    require(actor, Action.CIRCULATE, library)
+    name = (name or "").strip()
+    if not name:
+        raise InventoryError(
+            "name_missing",
+            _("Name the section (e.g. Romans adultes A–F)."),
+            field="name",
+            kind=Kind.INVALID,
+        )
+    if call_from and call_to and call_key(call_to) < call_key(call_from):
+        raise InventoryError(
+            "range_reversed",
+            _("The section ends before it starts: %(start)s comes after %(end)s.")
+            % {"start": call_from, "end": call_to},
+            field="call_to",
+            kind=Kind.INVALID,
+        )
+    inventory = Inventory.objects.create(
+        library=library,
+        name=name[:200],
+        call_from=call_from.strip(),
+        call_to=call_to.strip(),
+        location=location.strip(),
+        started_by=actor,
+    )
+    audit("inventory_started", inventory, actor=actor, library=library)
+    return inventory
+
+
+def expected(inventory: Inventory) -> list[Item]:
+    """The library's items of the section that the catalogue says are there or belong there."""
+    rows = (
+        Item.objects.filter(home=inventory.library)
+        .exclude(status__in=GONE_STATUSES)
+        .select_related("record")
+        .only("pk", "barcode", "call_number", "location", "status", "record__title", "current_id")
+    )
+    return [i for i in rows if _in_section(inventory, i.call_number, i.location)]
+
+
+@dataclass(frozen=True)
+class ScanResult:
+    kind: str  # ok, repeated, unknown, anomaly, outside
+    message: str
+    item: Item | None = None
+
+
+def _open(inventory: Inventory) -> None:
+    inventory.refresh_from_db(fields=["state"])  # closed meanwhile by someone else?
+    if inventory.state != Inventory.State.OPEN:
+        raise InventoryError("inventory_closed", _("This inventory is closed."), kind=Kind.CONFLICT)
+
+
+def scan(actor, inventory: Inventory, barcode: str) -> ScanResult:
+    """One barcode read at the shelf. Reading it twice changes nothing."""
+    require(actor, Action.CIRCULATE, inventory.library)
+    _open(inventory)
+    barcode = (barcode or "").strip()
+    if not barcode:
+        raise InventoryError("barcode_missing", _("Scan a barcode."), kind=Kind.INVALID)
+    item = Item.objects.filter(barcode=barcode).select_related("record", "home").first()
+    try:
+        with transaction.atomic():
+            Scan.objects.create(inventory=inventory, barcode=barcode[:100], item=item)
+    except IntegrityError:
+        return ScanResult(
+            "repeated", _("%(barcode)s: already scanned.") % {"barcode": barcode}, item
+        )
+    return describe(inventory, barcode, item)
+
+
+def describe(inventory: Inventory, barcode: str, item: Item | None) -> ScanResult:
+    if item is None:
+        return ScanResult(
+            "unknown", _("%(barcode)s: no item has this barcode.") % {"barcode": barcode}
+        )
+    problem = anomaly(inventory, item)
+    if problem:
+        return ScanResult("anomaly", f"{barcode} : {problem}", item)
+    if not _in_section(inventory, item.call_number, item.location):
+        return ScanResult(
+            "outside",
+            _("%(barcode)s (%(call)s) is not of this section: put it back in its place.")
+            % {"barcode": barcode, "call": item.call_number or "—"},
+            item,
+        )
+    return ScanResult("ok", f"{barcode} — {item.record.title}", item)
+
+
+def anomaly(inventory: Inventory, item: Item) -> str:
+    """What the catalogue says wrong of an item found on this shelf, or ""."""
+    if item.status == ItemStatus.WITHDRAWN:
+        return _("withdrawn from the collection, yet on the shelf")
+    if item.status != ItemStatus.AVAILABLE:
+        return _("recorded as %(status)s") % {"status": item.get_status_display()}
+    if item.home_id != inventory.library_id:
+        return _("belongs to %(library)s") % {"library": item.home.name}
+    if item.current_id != inventory.library_id:
+        return _("recorded at another library")
+    return ""
+
+
+def _misfiled(scanned: list[Item]) -> set[int]:
+    """Items out of order: those outside a longest run of scanned items in call-number order."""
+    keys = [call_key(i.call_number) for i in scanned]
+    n = len(keys)
+    best = [1] * n
+    before = [-1] * n
+    for j in range(n):  # O(n²) is fine for a shelf section (a few thousand scans at most)
+        for i in range(j):
+            if keys[i] <= keys[j] and best[i] + 1 > best[j]:
+                best[j], before[j] = best[i] + 1, i
+    in_order: set[int] = set()
+    j = max(range(n), key=lambda k: best[k]) if n else -1
+    while j >= 0:
+        in_order.add(scanned[j].pk)
+        j = before[j]
+    return {i.pk for i in scanned} - in_order
+
+
+@dataclass
+class Report:
+    expected: int
+    scanned: int
+    unknown: list[str] = field(default_factory=list)
+    anomalies: list[tuple[Item, str]] = field(default_factory=list)
+    outside: list[Item] = field(default_factory=list)
+    misfiled: list[Item] = field(default_factory=list)
+    missing: list[Item] = field(default_factory=list)
+
+    @property
+    def progress(self) -> int:
+        found = self.expected - len(self.missing)
+        return min(100, found * 100 // self.expected) if self.expected else 100
+
+
+def report(inventory: Inventory) -> Report:
+    scans = list(inventory.scans.select_related("item__record", "item__home"))
+    wanted = expected(inventory)
+    seen = {s.item_id for s in scans if s.item_id}
+    found = Report(expected=len(wanted), scanned=len(scans))
+    shelf_order = []
+    for s in scans:
+        if s.item is None:
+            found.unknown.append(s.barcode)
+            continue
+        problem = anomaly(inventory, s.item)
+        if problem:
+            found.anomalies.append((s.item, problem))
+        if not _in_section(inventory, s.item.call_number, s.item.location):
+            found.outside.append(s.item)
+        else:
+            shelf_order.append(s.item)
+    out_of_order = _misfiled(shelf_order)
+    found.misfiled = [i for i in shelf_order if i.pk in out_of_order]
+    # Expected on the shelf: on it per the catalogue (not lent, travelling or kept for a hold).
+    found.missing = sorted(
+        (
+            i
+            for i in wanted
+            if i.pk not in seen
+            and i.status == ItemStatus.AVAILABLE
+            and i.current_id == inventory.library_id
+        ),
+        key=lambda i: call_key(i.call_number),
+    )
+    return found
+
+
+def fix(actor, inventory: Inventory, item: Item) -> CheckinResult:
+    """Put right what the catalogue says of an item found on the shelf: a check-in here (it
+    closes a loan, receives a transfer, finds a lost item, and says where it goes)."""
+    _open(inventory)
+    if not Scan.objects.filter(inventory=inventory, item=item).exists():
+        raise InventoryError(
+            "not_scanned", _("Only an item scanned in this inventory can be put right here.")
+        )
+    return checkin(actor, inventory.library, item.barcode)
+
+
+def scan_file(actor, inventory: Inventory, lines: Iterable[str]) -> dict[str, int]:
+    """A portable reader's file: one barcode a line; blank lines skipped."""
+    counts = {"read": 0, "unknown": 0, "repeated": 0}
+    for line in lines:
+        barcode = line.strip().split(";")[0].split(",")[0].strip()
+        if not barcode:
+            continue
+        result = scan(actor, inventory, barcode)
+        counts["read"] += 1
+        if result.kind in ("unknown", "repeated"):
+            counts[result.kind] += 1
+    return counts
+
+
+def close(actor, inventory: Inventory, *, mark_missing: bool) -> int:
+    """End the inventory; with `mark_missing`, the items expected but not found are recorded
+    missing (through the item service). Returns how many were marked."""
+    require(actor, Action.MANAGE, inventory.library)
+    with transaction.atomic():
+        inventory = Inventory.objects.select_for_update().get(pk=inventory.pk)
+        _open(inventory)
+        marked = 0
+        if mark_missing:
+            note = _("Inventory « %(name)s »") % {"name": inventory.name}
+            for item in report(inventory).missing:
+                try:
+                    with transaction.atomic():
+                        item_service.mark_missing(actor, item.pk, note=note)
+                        marked += 1
+                except ItemError:
+                    continue  # lent or moved since the report: not missing after all
+        inventory.state = Inventory.State.CLOSED
+        inventory.closed_at = timezone.now()
+        inventory.save(update_fields=["state", "closed_at"])
+        audit(
+            "inventory_closed",
+            inventory,
+            actor=actor,
+            library=inventory.library,
+            details={"marked_missing": marked},
+        )
+    return marked
