@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint bench messages clean
+.PHONY: demo test lint bench fuzz messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,10 @@ lint: $(VENV)/.installed-test
 
 bench: $(VENV)/.installed
 	$(BIN)/maillon bench
+
+# A longer schemathesis run over the API than the suite's (2,000 examples per operation).
+fuzz: $(VENV)/.installed-test
+	MAILLON_FUZZ_EXAMPLES=2000 $(BIN)/pytest tests/api/test_fuzz_schema.py
 
 # Refresh the French catalogue after changing user-facing strings (needs GNU gettext).
 messages: $(VENV)/.installed

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "maillon.weeding",
     "maillon.inventory",
     "maillon.api",
+    "ninja",
     "maillon.opac",
     "maillon.throttling",
     "maillon.bench",

@@ -6,8 +6,12 @@ by another site) or the staff session of the desk pages (CSRF checked, as for an
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import CsrfViewMiddleware
 from django.utils.translation import gettext as _
+from ninja.security import HttpBearer
 
 from maillon.network.current import workplaces
 from maillon.network.models import Library
@@ -18,14 +22,18 @@ from .models import ApiToken
 
 
 class _CsrfCheck(CsrfViewMiddleware):
-    def _reject(self, request, reason):
+    def _reject(self, request, reason):  # type: ignore[override]
         return reason  # the reason instead of Django's HTML page
 
 
+def _nothing(request: HttpRequest) -> HttpResponse:  # pragma: no cover - never called
+    return HttpResponse()
+
+
 def _csrf_failure(request) -> str | None:
-    check = _CsrfCheck(lambda request: None)
+    check = _CsrfCheck(_nothing)
     check.process_request(request)
-    return check.process_view(request, lambda request: None, (), {})
+    return check.process_view(request, _nothing, (), {})  # type: ignore[return-value]
 
 
 def api_user(request):
@@ -76,3 +84,17 @@ def acting_library(user, code: str | None) -> Library:
     raise ApiError(
         403, "no_workplace", _("This account may not do circulation work at any library.")
     )
+
+
+class StaffAuth(HttpBearer):
+    """For the OpenAPI document, a bearer token; in fact a token or a staff session
+    (api_user), whose refusals are the API's own JSON errors."""
+
+    def __call__(self, request: HttpRequest) -> Any:
+        return api_user(request)
+
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        return api_user(request)
+
+
+staff_auth = StaffAuth()

@@ -72,7 +72,27 @@ class ApiToken(models.Model):
         if token.last_used is None or now - token.last_used > LAST_USED_PRECISION:
             cls.objects.filter(pk=token.pk).update(last_used=now)
         # The audit log names the token beside its owner (see maillon.audit.services.actor_of).
-        token.user.audit_actor = Actor(
+        token.user.audit_actor = Actor(  # type: ignore[attr-defined]
             ActorKind.API_TOKEN, user_id=token.user_id, actor_id=token.pk
         )
         return token.user
+
+
+class IdempotentRequest(models.Model):
+    """A POST made with an `Idempotency-Key`, and the answer it got: the same request sent again
+    (a kiosk or a portal retrying after a timeout) gets this answer instead of acting twice."""
+
+    caller = models.CharField(max_length=40)  # "user:12": keys are per account
+    key = models.CharField(max_length=200)
+    fingerprint = models.CharField(max_length=64)  # SHA-256 of method, path and body
+    status = models.PositiveSmallIntegerField()
+    body = models.JSONField()
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["caller", "key"], name="idempotency_key_once")
+        ]
+
+    def __str__(self) -> str:
+        return self.key

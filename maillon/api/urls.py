@@ -1,37 +1,78 @@
-import re
+"""/api/v1/: the generated API's addresses, its OpenAPI document with the server it is served
+from, JSON answers for methods and addresses it does not know."""
 
+from __future__ import annotations
+
+from functools import wraps
+
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, JsonResponse
 from django.urls import path, re_path
-from django.urls.resolvers import RoutePattern, URLPattern
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 
-from . import circulation_views, views
+from .api import api
+from .errors import error_response
 
 app_name = "api"
 
 
-class _OpenApiRoute(RoutePattern):
-    """Matches like path(); prints as its OpenAPI template ("patrons/{card}"), which is what
-    tests/api/test_openapi_document.py compares with the document's paths."""
+def _json_methods(view):
+    """HEAD answered as GET without a body; other unknown methods a JSON 405 with Allow."""
 
-    def __str__(self) -> str:
-        return re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", str(self._route))
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        head = request.method == "HEAD"
+        if head:
+            request.method = "GET"
+        response = view(request, *args, **kwargs)
+        if head:
+            request.method = "HEAD"
+            if isinstance(response, HttpResponseNotAllowed):
+                return response
+            response.content = b""
+        if response.get("Content-Type") == "application/json; charset=utf-8":
+            response["Content-Type"] = "application/json"  # JSON is UTF-8 (RFC 8259)
+        if isinstance(response, HttpResponseNotAllowed):
+            allowed = sorted(m.strip() for m in response["Allow"].split(",") if m.strip())
+            if "GET" in allowed:
+                allowed.append("HEAD")
+            refusal = error_response(
+                405,
+                "method_not_allowed",
+                _("This address does not answer %(method)s requests.") % {"method": request.method},
+            )
+            refusal["Allow"] = ", ".join(sorted(set(allowed)))
+            return refusal
+        return response
+
+    wrapper.csrf_exempt = True  # type: ignore[attr-defined]
+    return wrapper
 
 
-def _route(route: str, view, name: str) -> URLPattern:
-    return URLPattern(_OpenApiRoute(route, name=name, is_endpoint=True), view, name=name)
+@csrf_exempt
+def openapi_view(request: HttpRequest) -> JsonResponse:
+    document = dict(api.get_openapi_schema(path_prefix=""))
+    document["servers"] = [{"url": request.build_absolute_uri("/api/v1").rstrip("/")}]
+    return JsonResponse(document, json_dumps_params={"ensure_ascii": False})
+
+
+@csrf_exempt
+def not_found_view(request: HttpRequest, rest: str = "") -> JsonResponse:
+    return error_response(404, "not_found", _("There is nothing at this address of the API."))
+
+
+def _patterns() -> list:
+    patterns, _app, _namespace = api.urls
+    wrapped = []
+    for pattern in patterns:
+        if hasattr(pattern, "callback"):
+            pattern.callback = _json_methods(pattern.callback)
+        wrapped.append(pattern)
+    return wrapped
 
 
 urlpatterns = [
-    path("search", views.search_view, name="search"),
-    path("records/<int:pk>", views.record_view, name="record"),
-    path("libraries", views.libraries_view, name="libraries"),
-    path("openapi.json", views.openapi_view, name="openapi"),
-    path("checkouts", circulation_views.checkouts_view, name="checkouts"),
-    path("checkins", circulation_views.checkins_view, name="checkins"),
-    path("renewals", circulation_views.renewals_view, name="renewals"),
-    path("holds", circulation_views.holds_view, name="holds"),
-    path("holds/<int:pk>", circulation_views.hold_view, name="hold"),
-    path("patrons", circulation_views.patrons_view, name="patrons"),
-    _route("patrons/<str:card>", circulation_views.patron_view, name="patron"),
-    _route("items/<str:barcode>", circulation_views.item_view, name="item"),
-    re_path(r"^(?P<path>.*)$", views.not_found_view),
+    path("openapi.json", _json_methods(openapi_view), name="openapi"),
+    *_patterns(),
+    re_path(r"^(?P<rest>.*)$", not_found_view),
 ]

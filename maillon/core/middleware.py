@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.core.exceptions import SuspiciousOperation
 from django.db import OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import render
@@ -51,6 +52,10 @@ def _bad_input(request: HttpRequest) -> bool:
     return False
 
 
+def _reraise(error: Exception) -> HttpResponse:
+    raise error  # pages: Django's own 400 page
+
+
 def _is_api(request: HttpRequest) -> bool:
     return request.path.startswith("/api/")
 
@@ -76,7 +81,20 @@ class EdgeMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if _bad_input(request):
+        try:
+            bad = _bad_input(request)
+        except SuspiciousOperation as error:  # too many fields, a body too large…
+            return (
+                refusal(
+                    request,
+                    400,
+                    "bad_request",
+                    _("The request is too large or has too many parameters."),
+                )
+                if _is_api(request)
+                else _reraise(error)
+            )
+        if bad:
             return refusal(
                 request,
                 400,

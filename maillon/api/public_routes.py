@@ -1,14 +1,13 @@
-"""Public read-only JSON API, version 1. Thin: search and records come from the catalogue."""
+"""The public part: search, records, libraries. Read only, readable from any site."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
+import datetime as dt
 
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.csrf import csrf_exempt
+from ninja import Path, Query, Router
 
 from maillon.catalogue.models import GONE_STATUSES, ItemStatus, Record
 from maillon.catalogue.search import SearchResult, search
@@ -16,34 +15,15 @@ from maillon.catalogue.search.params import ParameterError, search_query
 from maillon.circulation.models import Loan, Transfer
 from maillon.network.models import Library
 
-from .errors import ApiError, JsonRedirect, error_response
-from .openapi import openapi_document
+from . import schemas
+from .errors import ApiError, JsonRedirect
+
+router = Router(tags=["catalogue"])
+ERRORS = {400: schemas.Error, 404: schemas.Error}
 
 
-def _json(data: dict, status: int = 200) -> JsonResponse:
-    response = JsonResponse(data, status=status, json_dumps_params={"ensure_ascii": False})
+def _public(response: HttpResponse) -> None:
     response["Access-Control-Allow-Origin"] = "*"  # public data, readable from any site
-    return response
-
-
-def api_view(view: Callable[..., JsonResponse]) -> Callable[..., JsonResponse]:
-    """GET (and HEAD) only; ApiError becomes its JSON answer."""
-
-    @csrf_exempt
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs) -> JsonResponse:
-        if request.method not in ("GET", "HEAD"):
-            response = error_response(
-                405, "method_not_allowed", _("This address only answers GET requests.")
-            )
-            response["Allow"] = "GET, HEAD"
-            return response
-        try:
-            return view(request, *args, **kwargs)
-        except ApiError as error:
-            return error.response()
-
-    return wrapper
 
 
 def _record_url(request: HttpRequest, pk: int) -> str:
@@ -77,16 +57,23 @@ def search_payload(request: HttpRequest, result: SearchResult) -> dict:
     }
 
 
-@api_view
-def search_view(request: HttpRequest) -> JsonResponse:
+@router.get(
+    "/search",
+    response={200: schemas.SearchResponse, 400: schemas.Error},
+    url_name="search",
+    summary="Search the network's catalogue",
+    operation_id="search",
+)
+def search_view(request: HttpRequest, response: HttpResponse, params: Query[schemas.SearchParams]):
+    _public(response)
     try:
-        query = search_query(request.GET)
+        query = search_query(request.GET)  # also reads repeated and comma-separated values
     except ParameterError as error:
         raise ApiError(400, error.code, error.message) from error
-    return _json(search_payload(request, search(query)))
+    return search_payload(request, search(query))
 
 
-def _circulation(items: list) -> tuple[dict[int, object], dict[int, Library]]:
+def _circulation(items: list) -> tuple[dict[int, dt.date], dict[int, Library]]:
     """Due date of each copy on loan and destination of each copy in transit: two queries
     for the whole record, however many copies."""
     ids = [item.pk for item in items]
@@ -130,7 +117,7 @@ def _holdings(record: Record) -> list[dict]:
                 "item_type": {"code": item.item_type.code, "name": item.item_type.name},
                 "collection": item.collection.name if item.collection else None,
                 "current_library": (item.current.code if item.current_id != item.home_id else None),
-                "due_on": due[item.pk].isoformat() if item.pk in due else None,
+                "due_on": due.get(item.pk),
                 "transfer_to": (
                     {"code": going[item.pk].code, "name": going[item.pk].name}
                     if item.pk in going
@@ -141,8 +128,21 @@ def _holdings(record: Record) -> list[dict]:
     return list(per_library.values())
 
 
-@api_view
-def record_view(request: HttpRequest, pk: int) -> JsonResponse:
+class RecordPath(schemas.Schema):
+    id: int = schemas.Field(ge=1, description="Record number.")
+
+
+@router.get(
+    "/records/{id}",
+    response={200: schemas.Record, 301: schemas.Error, 404: schemas.Error, 400: schemas.Error},
+    url_name="record",
+    summary="A record with its holdings in every library",
+    description="A merged record answers 301 with the surviving record's id and url.",
+    operation_id="getRecord",
+)
+def record_view(request: HttpRequest, response: HttpResponse, path: Path[RecordPath]):
+    _public(response)
+    pk = path.id
     record = Record.objects.defer("marc").filter(pk=pk).first()
     hops = 0
     while record is not None and record.merged_into_id and hops < 10:
@@ -152,65 +152,81 @@ def record_view(request: HttpRequest, pk: int) -> JsonResponse:
         raise ApiError(404, "record_not_found", _("No record has this number."))
     if record.pk != pk:
         url = _record_url(request, record.pk)
-        response = JsonRedirect(
+        moved = JsonRedirect(
             url,
             "record_merged",
             _("This record was merged into record %d.") % record.pk,
             id=record.pk,
             url=url,
         )
-        response["Access-Control-Allow-Origin"] = "*"
-        return response
-    return _json(
-        {
-            "id": record.pk,
-            "title": record.title,
-            "subtitle": record.subtitle,
-            "other_titles": record.other_titles,
-            "authors": record.authors,
-            "publisher": record.publisher,
-            "year": record.year,
-            "isbn": record.isbn,
-            "language": record.language,
-            "classification": record.classification,
-            "subjects": record.subjects,
-            "series": record.series,
-            "summary": record.summary,
-            "doc_type": record.doc_type,
-            "audience": record.audience,
-            "holdings": _holdings(record),
-        }
-    )
+        _public(moved)
+        return moved
+    return {
+        "id": record.pk,
+        "title": record.title,
+        "subtitle": record.subtitle,
+        "other_titles": record.other_titles,
+        "authors": record.authors,
+        "publisher": record.publisher,
+        "year": record.year,
+        "isbn": record.isbn,
+        "language": record.language,
+        "classification": record.classification,
+        "subjects": record.subjects,
+        "series": record.series,
+        "summary": record.summary,
+        "doc_type": record.doc_type,
+        "audience": record.audience,
+        "holdings": _holdings(record),
+    }
 
 
-@api_view
-def libraries_view(request: HttpRequest) -> JsonResponse:
-    fields = (
-        "code",
-        "name",
-        "kind",
-        "commune",
-        "postcode",
-        "address",
-        "phone",
-        "email",
-        "website",
-        "latitude",
-        "longitude",
-    )
+class Page(schemas.Schema):
+    page: int = schemas.Field(1, ge=1, le=10000)
+    per_page: int = schemas.Field(100, ge=1, le=500)
+
+
+LIBRARY_FIELDS = (
+    "code",
+    "name",
+    "kind",
+    "commune",
+    "postcode",
+    "address",
+    "phone",
+    "email",
+    "website",
+    "latitude",
+    "longitude",
+)
+
+
+@router.get(
+    "/libraries",
+    response={200: schemas.LibraryList, 400: schemas.Error},
+    url_name="libraries",
+    summary="The network's libraries, by name",
+    operation_id="listLibraries",
+)
+def libraries_view(request: HttpRequest, response: HttpResponse, paging: Query[Page]):
+    _public(response)
+    active = Library.objects.filter(is_active=True).order_by("name")
+    total = active.count()
+    start = (paging.page - 1) * paging.per_page
     libraries = []
-    for values in Library.objects.filter(is_active=True).order_by("name").values(*fields):
+    for values in active.values(*LIBRARY_FIELDS)[start : start + paging.per_page]:
         for key in ("latitude", "longitude"):
             values[key] = float(values[key]) if values[key] is not None else None
         libraries.append(values)
-    return _json({"libraries": libraries})
-
-
-@api_view
-def openapi_view(request: HttpRequest) -> JsonResponse:
-    return _json(openapi_document(request.build_absolute_uri("/api/v1")))
-
-
-@api_view
-def not_found_view(request: HttpRequest, path: str = "") -> JsonResponse:
-    raise ApiError(404, "not_found", _("There is nothing at this address of the API."))
+    following = None
+    if start + paging.per_page < total:
+        following = request.build_absolute_uri(
+            f"{reverse('api:libraries')}?page={paging.page + 1}&per_page={paging.per_page}"
+        )
+    return {
+        "total": total,
+        "page": paging.page,
+        "per_page": paging.per_page,
+        "next": following,
+        "libraries": libraries,
+    }
