@@ -70,6 +70,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "maillon.opac.patron_session.PatronSessionMiddleware",
     "maillon.core.middleware.EdgeMiddleware",
+    "maillon.core.middleware.HeadersMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -202,8 +203,17 @@ EMAIL_BACKEND = (
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
 if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # HTTPS only: browsers are told for a year (MAILLON_HSTS_SECONDS, 0 to switch off), and
+    # plain HTTP is redirected unless the reverse proxy already does it.
+    SECURE_HSTS_SECONDS = env_int("MAILLON_HSTS_SECONDS", 31_536_000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("MAILLON_HSTS_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env_bool("MAILLON_HSTS_PRELOAD", False)
+    SECURE_SSL_REDIRECT = not env_bool("MAILLON_PROXY_REDIRECTS_HTTPS")
+    # Preloading commits the whole domain to HTTPS in browsers' lists: the owner's choice.
+    SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
 
 LOGGING = {
     "version": 1,
