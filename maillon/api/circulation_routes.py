@@ -17,6 +17,7 @@ from maillon.circulation.common import find_item, find_patron, status_label
 from maillon.circulation.models import Hold, Loan, Transfer
 from maillon.network.models import Library
 from maillon.network.permissions import Action, can
+from maillon.patrons import access
 from maillon.patrons.models import PatronCategory
 from maillon.patrons.services import register_patron
 
@@ -261,8 +262,8 @@ def patron_data(patron) -> dict:
 
 
 def require_view(user) -> None:
-    """Reading a patron or an item: any staff account that may read a library's data. (The
-    rule for patrons across libraries lives in maillon.patrons when it is decided there.)"""
+    """Reading a patron (by card: the single card works everywhere, and a read by staff of
+    another library is recorded, see maillon.patrons.access) or an item: any staff account."""
     if not can(user, Action.VIEW):
         raise ApiError(403, "forbidden", _("You have no access to this library's data."))
 
@@ -285,7 +286,9 @@ class BarcodePath(schemas.Schema):
 def patron_view(request: HttpRequest, path: Path[CardPath]):
     user = request.auth  # type: ignore[attr-defined]
     require_view(user)
-    return patron_data(find_patron(path.card))
+    patron = find_patron(path.card)
+    access.record_read(user, patron, via="api")
+    return patron_data(patron)
 
 
 @router.get(

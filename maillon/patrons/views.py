@@ -16,7 +16,7 @@ from maillon.core.decorators import staff_required
 from maillon.network.current import current_library
 from maillon.network.models import Library
 from maillon.network.permissions import Action, can, denial_message, libraries_for, require
-from maillon.patrons import change_requests, services
+from maillon.patrons import access, change_requests, services
 from maillon.patrons.conf import card_matches_pattern, normalize_card
 from maillon.patrons.export import patrons_response
 from maillon.patrons.folding import fold
@@ -39,12 +39,13 @@ def _with_status(patrons):
     return patrons.select_related("home_library", "category").annotate(blocked=Exists(active))
 
 
-def _search_names(query: str) -> list[Patron]:
-    """Every word must appear in the folded name: "herve bez" finds "Hervé-Bézier"."""
+def _search_names(user, query: str) -> list[Patron]:
+    """Every word must appear in the folded name: "herve bez" finds "Hervé-Bézier". Among the
+    patrons `user` may find by name (access.searchable)."""
     words = fold(query).split()
     if not words:
         return []
-    results = _with_status(Patron.objects.all())
+    results = _with_status(access.searchable(user, Patron.objects.all()))
     for word in words:
         results = results.filter(search_name__contains=word)
     return list(results[: SEARCH_LIMIT + 1])
@@ -63,7 +64,7 @@ def search(request: HttpRequest) -> HttpResponse:
             return redirect("patrons:detail", pk=patron.pk)
         if card_matches_pattern(normalize_card(query)):
             card_unknown = normalize_card(query)
-        results = _search_names(query)
+        results = _search_names(request.user, query)
     here = current_library(request)
     return render(
         request,
@@ -76,6 +77,7 @@ def search(request: HttpRequest) -> HttpResponse:
             "can_register": libraries_for(request.user, Action.CIRCULATE).exists(),
             "export_library": here if here and can(request.user, Action.MANAGE, here) else None,
             "today": timezone.localdate(),
+            "whole_network": access.may_search_network(request.user),
         },
     )
 
@@ -86,6 +88,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         Patron.objects.select_related("home_library", "category", "partner"), pk=pk
     )
     require(request.user, Action.VIEW, patron.home_library)
+    access.record_read(request.user, patron, via="page", library=current_library(request))
     today = timezone.localdate()
     blocks = list(patron.blocks.select_related("library", "created_by", "lifted_by"))
     for block in blocks:

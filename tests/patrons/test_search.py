@@ -23,7 +23,7 @@ def test_unknown_card_offers_registration(client, staff, make_patron):
 def test_names_match_without_accents_in_any_order(client, staff, network, make_patron):
     wanted = make_patron(surname="Hervé-Bézier", first_name="Élodie", library=network["b"])
     make_patron(surname="Bernier", first_name="Élodie")
-    client.force_login(staff[Role.VOLUNTEER])
+    client.force_login(staff[Role.LIBRARIAN])  # volunteers search names at home only
     for query in ("herve bezier", "ÉLODIE HERV", "bézier", "elodie herve-bez"):
         page = client.get("/pro/usagers/", {"q": query}).content.decode()
         assert wanted.card_number in page, query
