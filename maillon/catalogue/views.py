@@ -50,7 +50,9 @@ from maillon.catalogue.models import (
     SourceCode,
 )
 from maillon.catalogue.records import identifier_values
+from maillon.catalogue.search.facets import LANGUAGES
 from maillon.catalogue.search.staff import staff_search
+from maillon.core import usage
 from maillon.core.decorators import staff_required
 from maillon.jobs import services as jobs
 from maillon.network.current import current_library
@@ -82,6 +84,8 @@ def record_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "merges": record.merges.select_related("library").filter(undone_at=None),
             "can_manage": can(request.user, Action.MANAGE),
             "can_add_item": libraries_for(request.user, Action.MANAGE).exists(),
+            "panels": list(usage.answers("record_panels", record, request)),
+            "language": LANGUAGES.get(record.language, record.language),
         },
     )
 
@@ -182,6 +186,7 @@ def _item_context(request: HttpRequest, item: Item, **forms) -> dict:
     entries = entries_for(item).select_related("library", "user")[:200]
     return {
         "item": item,
+        "panels": list(usage.answers("item_panels", item, request)),
         "history": audit_lines(entries),
         "can_manage": manage,
         "actions": {name for name, shown in actions.items() if shown},

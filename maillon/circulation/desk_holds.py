@@ -13,7 +13,7 @@ import datetime as dt
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -88,6 +88,12 @@ def cancel_view(request: HttpRequest) -> HttpResponse:
     library = _desk_library(request, posted=True)
     card = normalize_card(request.POST.get("carte", ""))
     hold = _patron_hold(request, card)
+    if hold is not None and request.POST.get("confirmed") != "1":
+        return render(
+            request,
+            "circulation/confirm_cancel.html",
+            {"library": library, "card": card, "hold": hold},
+        )
     if hold is not None:
         try:
             outcome = services.cancel_hold(request.user, library, hold)

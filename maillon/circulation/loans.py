@@ -14,6 +14,7 @@ patron's hold (cancel that hold first, knowingly).
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models import Count, Q
@@ -489,8 +490,18 @@ def renew_own(patron: Patron, loan: Loan | Item | str, *, today: dt.date | None 
     loan = find_open_loan(loan)
     if loan.patron_id != patron.pk:
         raise CirculationError("not_your_loan", _("This loan is not yours."))
+    today = today_or(today)
+    if loan.due_on < today and not patron.category.renew_overdue_online:
+        raise CirculationError(
+            "overdue_renewal_at_desk",
+            _(
+                "This loan is overdue since %(date)s: bring it back, or ask your library to "
+                "renew it."
+            )
+            % {"date": date_format(loan.due_on, "j F Y")},
+        )
     with transaction.atomic():
-        return _renew(loan, today_or(today), actor=None, library=None)
+        return _renew(loan, today, actor=None, library=None)
 
 
 def _renew(loan: Loan, today: dt.date, *, actor, library: Library | None) -> Loan:
@@ -617,3 +628,31 @@ __all__ = [
     "renew",
     "renew_own",
 ]
+
+
+@dataclass
+class Relend:
+    """A copy brought back by another patron, lent on the spot: the check-in's answer, and the
+    new loan when the copy could stay here."""
+
+    checkin: CheckinResult
+    loan: Loan | None
+
+
+def checkin_and_lend(
+    actor,
+    library: Library | int,
+    patron: Patron | str,
+    item: Item | str,
+    *,
+    today: dt.date | None = None,
+) -> Relend:
+    """The desk holds a copy still on loan to someone else, and this patron wants it: check it in
+    here (closing the other loan, as a return would), then lend it if the check-in says it stays
+    on this library's shelf. If a hold or the shuttle claims it, it is not lent: the answer says
+    where it goes. Two steps, each with its own locks: a refused loan leaves the return done.
+    Refusals: those of checkin and checkout."""
+    result = checkin(actor, library, item, today=today)
+    if result.action != RoutingAction.SHELVE:
+        return Relend(result, None)
+    return Relend(result, checkout(actor, library, patron, result.item, today=today))

@@ -30,6 +30,7 @@ from maillon.circulation.holds import (
 from maillon.circulation.loans import (
     OVERRIDABLE,
     checkin,
+    checkin_and_lend,
     checkout,
     due_soon,
     history_of,
@@ -62,6 +63,7 @@ __all__ = [
     "cancel_hold",
     "cancel_own_hold",
     "checkin",
+    "checkin_and_lend",
     "checkout",
     "create_transfer",
     "due_date",

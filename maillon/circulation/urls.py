@@ -7,6 +7,7 @@ app_name = "circulation"
 urlpatterns = [
     path("", views.desk, name="desk"),
     path("pret/", views.checkout_view, name="checkout"),
+    path("pret/reprendre/", views.relend_view, name="relend"),
     path("prolonger/", views.renew_view, name="renew"),
     path("reservations/placer/", desk_holds.place_view, name="hold_place"),
     path("reservations/annuler/", desk_holds.cancel_view, name="hold_cancel"),

@@ -37,6 +37,8 @@ from maillon.network.permissions import Action, can, denial_message, require
 from maillon.patrons.conf import normalize_card
 
 PENDING_OVERRIDE = "maillon_desk_override"
+# A copy on loan to someone else, scanned for this patron: offer to check it in and lend it.
+PENDING_RELEND = "maillon_desk_relend"
 CHECKINS = "maillon_desk_checkins"
 CHECKINS_KEPT = 12
 
@@ -94,6 +96,12 @@ def desk(request: HttpRequest) -> HttpResponse:
             # Read by the template; not model fields.
             loan.overdue = loan.due_on < today  # type: ignore[attr-defined]
             loan.lent_today = timezone.localdate(loan.checked_out_at) == today  # type: ignore[attr-defined]
+        relend = request.session.get(PENDING_RELEND)
+        if relend and (
+            relend.get("card") != patron.card_number or relend.get("library") != library.pk
+        ):
+            relend = None
+        context["relend"] = relend
         pending = request.session.get(PENDING_OVERRIDE)
         if pending and (
             pending.get("card") != patron.card_number or pending.get("library") != library.pk
@@ -160,6 +168,12 @@ def checkout_view(request: HttpRequest) -> HttpResponse:
         )
     except CirculationError as error:
         messages.error(request, error.message)
+        if error.code == "already_on_loan":  # in the desk's hands: offer to take it back
+            request.session[PENDING_RELEND] = {
+                "card": card,
+                "library": library.pk,
+                "barcode": barcode,
+            }
         if error.overridable and can(request.user, Action.MANAGE, library):
             request.session[PENDING_OVERRIDE] = {
                 "card": card,
@@ -172,6 +186,12 @@ def checkout_view(request: HttpRequest) -> HttpResponse:
             request.session.pop(PENDING_OVERRIDE, None)
         return redirect(_desk_url(card))
     request.session.pop(PENDING_OVERRIDE, None)
+    request.session.pop(PENDING_RELEND, None)
+    messages.success(request, _lent(loan))
+    return redirect(_desk_url(card))
+
+
+def _lent(loan) -> str:
     text = _("%(title)s (%(barcode)s) lent until %(date)s.") % {
         "title": loan.item.record.title,
         "barcode": loan.item.barcode,
@@ -179,7 +199,29 @@ def checkout_view(request: HttpRequest) -> HttpResponse:
     }
     if loan.override_codes:
         text += " " + _("Override recorded: %(reason)s") % {"reason": loan.override_reason}
-    messages.success(request, text)
+    return text
+
+
+@staff_required
+@require_POST
+def relend_view(request: HttpRequest) -> HttpResponse:
+    """A copy on loan to someone else, at the desk: check it in and lend it in one step."""
+    library = _desk_library(request, posted=True)
+    card = normalize_card(request.POST.get("carte", ""))
+    barcode = request.POST.get("barcode", "").strip()
+    request.session.pop(PENDING_RELEND, None)
+    try:
+        done = services.checkin_and_lend(request.user, library, card, barcode)
+    except CirculationError as error:
+        messages.error(request, error.message)
+        return redirect(_desk_url(card))
+    if done.loan is None:
+        messages.warning(
+            request,
+            _("Checked in, not lent: %(answer)s") % {"answer": done.checkin.message},
+        )
+    else:
+        messages.success(request, _("Checked in, then lent.") + " " + _lent(done.loan))
     return redirect(_desk_url(card))
 
 

@@ -9,6 +9,10 @@ Questions asked today (the arguments each answer takes):
   words; ``known`` holds what the catalogue found itself (an answer may skip costly reads then).
 - ``category_code_in_use`` (category) → bool: does anything keep the category's code?
 
+Parts of a page (each answer returns safe HTML, rendered by the app that knows):
+- ``item_panels`` (item, request) and ``record_panels`` (record, request): what the apps above
+  the catalogue add to the staff item and record pages (circulation: loan, transfer, holds).
+
 News it announces the same way (the answers act; what they return is ignored):
 - ``item_changed_by_staff`` (item) → None: a staff action on the item page (lost, missing,
   damaged, repaired, found, withdrawn, reinstated) changed its status, inside the action's

@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -136,6 +136,13 @@ def hold_action(request: HttpRequest, pk: int) -> HttpResponse:
         Hold.objects.select_related("record"), pk=pk, patron=patron, status__in=ACTIVE_HOLD_STATUSES
     )
     action = request.POST.get("action")
+    if action == "cancel" and request.POST.get("confirmed") != "1":
+        # Losing one's place in line is not undone: ask first.
+        return render(
+            request,
+            "opac/account/confirm_cancel.html",
+            {"patron": patron, "hold": hold, "position": services.hold_position(hold)},
+        )
     try:
         if action == "cancel":
             services.cancel_own_hold(patron, hold)

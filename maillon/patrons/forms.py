@@ -91,6 +91,7 @@ class CategoryForm(forms.ModelForm):
             "max_age",
             "registration_months",
             "fee_note",
+            "renew_overdue_online",
             "is_active",
         ]
         widgets = {"code": forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"})}

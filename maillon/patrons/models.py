@@ -71,6 +71,11 @@ class PatronCategory(models.Model):
         blank=True,
         help_text=_("For the desk, e.g. “free” or “10 € a year”."),
     )
+    renew_overdue_online = models.BooleanField(
+        _("may renew an overdue loan from their account"),
+        default=False,
+        help_text=_("Unticked: a late loan is renewed at the desk only (or returned)."),
+    )
     is_active = models.BooleanField(_("offered"), default=True)
 
     class Meta:

@@ -128,7 +128,7 @@ def test_suspend_until_a_date_resume_then_cancel(
     hold.refresh_from_db()
     assert (hold.status, hold.suspended_until) == (HoldStatus.WAITING, None)
 
-    act(librarian, CANCEL, network["a"], reader, hold=hold.pk)
+    act(librarian, CANCEL, network["a"], reader, hold=hold.pk, confirmed="1")
     hold.refresh_from_db()
     assert hold.status == HoldStatus.CANCELLED and hold.closed_at is not None
     assert not librarian.get(desk_of(reader)).context["holds"]
@@ -154,7 +154,7 @@ def test_cancelling_a_ready_hold_says_where_the_copy_goes(
     services.checkin(desk["a"], network["a"], item)
     hold.refresh_from_db()
     assert hold.status == HoldStatus.READY
-    page = act(librarian, CANCEL, network["a"], reader, hold=hold.pk, follow=True)
+    page = act(librarian, CANCEL, network["a"], reader, hold=hold.pk, confirmed="1", follow=True)
     hold.refresh_from_db()
     assert hold.status == HoldStatus.CANCELLED
     assert assert_item_consistent(item).status == ItemStatus.AVAILABLE
@@ -172,7 +172,7 @@ def test_another_patrons_hold_is_not_touched(
     make_item(book, status=ItemStatus.ON_LOAN)
     other = make_patron("Roy", registered_on=now, expires_on=now + dt.timedelta(days=300))
     hold = services.place_hold(desk["a"], network["a"], other, book, network["a"])
-    response = act(librarian, CANCEL, network["a"], reader, hold=hold.pk)
+    response = act(librarian, CANCEL, network["a"], reader, hold=hold.pk, confirmed="1")
     hold.refresh_from_db()
     assert hold.status == HoldStatus.WAITING
     assert (

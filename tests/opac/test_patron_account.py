@@ -75,7 +75,10 @@ def test_holds_with_status_and_actions(client, reader, librarian, network, make_
     assert Hold.objects.get(pk=hold.pk).status == HoldStatus.SUSPENDED
     client.post(f"/compte/reservations/{hold.pk}/", {"action": "resume"})
     assert Hold.objects.get(pk=hold.pk).status == HoldStatus.WAITING
-    client.post(f"/compte/reservations/{hold.pk}/", {"action": "cancel"})
+    asked = client.post(f"/compte/reservations/{hold.pk}/", {"action": "cancel"})
+    assert "Annuler la réservation ?" in asked.content.decode()  # a confirmation first
+    assert Hold.objects.get(pk=hold.pk).status == HoldStatus.WAITING
+    client.post(f"/compte/reservations/{hold.pk}/", {"action": "cancel", "confirmed": "1"})
     assert Hold.objects.get(pk=hold.pk).status == HoldStatus.CANCELLED
     assert (
         client.post(f"/compte/reservations/{hold.pk}/", {"action": "cancel"}).status_code == 404
