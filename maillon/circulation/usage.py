@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from maillon.catalogue.models import Item, ItemType
-from maillon.circulation import panels
+from maillon.circulation import panels, today
 from maillon.circulation.models import Hold, Loan, LoanRule
 from maillon.circulation.targeting import retarget
 from maillon.core import usage
@@ -49,4 +49,5 @@ def register() -> None:
     usage.register("category_code_in_use", category_code_in_use)
     usage.register("item_changed_by_staff", item_changed_by_staff)
     usage.register("item_panels", panels.item_panels)
+    usage.register("today_counts", today.today_counts)
     usage.register("record_panels", panels.record_panels)

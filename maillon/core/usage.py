@@ -13,6 +13,9 @@ Parts of a page (each answer returns safe HTML, rendered by the app that knows):
 - ``item_panels`` (item, request) and ``record_panels`` (record, request): what the apps above
   the catalogue add to the staff item and record pages (circulation: loan, transfer, holds).
 
+- ``today_counts`` (library or None, today) → [{"label", "count", "url"}]: the day's work in
+  numbers for the staff home page, at one library or (None) in the whole network.
+
 News it announces the same way (the answers act; what they return is ignored):
 - ``item_changed_by_staff`` (item) → None: a staff action on the item page (lost, missing,
   damaged, repaired, found, withdrawn, reinstated) changed its status, inside the action's

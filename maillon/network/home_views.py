@@ -6,6 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from maillon.core import usage
 from maillon.core.decorators import staff_required
 from maillon.network.current import current_library
 from maillon.network.models import Closure, Library
@@ -28,7 +29,14 @@ def home(request: HttpRequest) -> HttpResponse:
                 end__gte=today, start__lte=today + dt.timedelta(days=60)
             ),
         )
+    if library:
+        context["counts"] = [
+            c for answer in usage.answers("today_counts", library, today) for c in answer
+        ]
     if can(request.user, Action.ADMINISTER):
+        context["network_counts"] = [
+            c for answer in usage.answers("today_counts", None, today) for c in answer
+        ]
         network = list(
             Library.objects.filter(is_active=True).prefetch_related("opening_hours", "closures")
         )
