@@ -59,11 +59,6 @@ api = NinjaAPI(
     openapi_url="/openapi.json",
 )
 
-# Circulation refusals that name something unknown, or that the actor may not force.
-NOT_FOUND_CODES = frozenset({"unknown_card", "unknown_barcode"})
-FORBIDDEN_CODES = frozenset({"override_forbidden"})
-PATRON_CONFLICT_CODES = frozenset({"card_taken", "probable_duplicate"})
-
 
 @api.exception_handler(ApiError)
 def _api_error(request: HttpRequest, exc: ApiError) -> HttpResponse:
@@ -72,18 +67,15 @@ def _api_error(request: HttpRequest, exc: ApiError) -> HttpResponse:
 
 @api.exception_handler(DomainError)
 def _domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    """A service's refusal, with the status its kind maps to (core/errors.py, the one place)."""
     fields: dict[str, object] = {}
-    status = exc.http_status
     if isinstance(exc, CirculationError):
-        status = 404 if exc.code in NOT_FOUND_CODES else 403 if exc.code in FORBIDDEN_CODES else 409
         fields["overridable"] = exc.overridable
         if exc.details:
             fields["details"] = exc.details
-    elif exc.__class__.__name__ == "PatronError":
-        status = 409 if exc.code in PATRON_CONFLICT_CODES else 400
-    if exc.field and not isinstance(exc, CirculationError):
+    elif exc.field:
         fields["field"] = exc.field
-    return error_response(status, exc.code, exc.message, error_fields=fields or None)
+    return error_response(exc.http_status, exc.code, exc.message, error_fields=fields or None)
 
 
 @api.exception_handler(PermissionDenied)

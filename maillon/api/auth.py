@@ -10,12 +10,14 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import CsrfViewMiddleware
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja.security import HttpBearer
 
 from maillon.network.current import workplaces
 from maillon.network.models import Library
 from maillon.network.permissions import Action, can, is_staff_member
+from maillon.throttling import services as throttle
 
 from .errors import ApiError
 from .models import ApiToken
@@ -36,15 +38,35 @@ def _csrf_failure(request) -> str | None:
     return check.process_view(request, _nothing, (), {})  # type: ignore[return-value]
 
 
-def api_user(request):
-    """The acting user; ApiError 401 (nobody, bad token), 403 (not staff, CSRF)."""
-    header = request.headers.get("Authorization", "")
-    if header:
+def _token_user(request: HttpRequest, header: str):
+    """The owner of the bearer token. Wrong tokens are counted per client address, as wrong
+    passwords are (maillon.throttling): past the limit, every token from that address is
+    refused (429) until the lock ends, so that trying keys gains nothing."""
+    keys = throttle.token_keys(request)
+    until = throttle.locked(keys)
+    if until is None:
         scheme, _sep, key = header.partition(" ")
         user = ApiToken.user_for(key.strip()) if scheme.lower() == "bearer" else None
-        if user is None:
+        if user is not None:
+            return user
+        until = throttle.attempt(keys)
+        if until is None:
             raise ApiError(401, "invalid_token", _("This API token is unknown or revoked."))
-        return user
+    seconds = max(1, int((until - timezone.now()).total_seconds()))
+    raise ApiError(
+        429,
+        "too_many_attempts",
+        throttle.wait_message(until),
+        headers={"Retry-After": str(seconds)},
+    )
+
+
+def api_user(request):
+    """The acting user; ApiError 401 (nobody, bad token), 403 (not staff, CSRF), 429 (too many
+    wrong tokens from this address)."""
+    header = request.headers.get("Authorization", "")
+    if header:
+        return _token_user(request, header)
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         raise ApiError(

@@ -27,7 +27,7 @@ from .errors import ApiError
 from .idempotency import once
 
 router = Router(tags=["circulation"], auth=staff_auth)
-AUTH_ERRORS = {401: schemas.Error, 403: schemas.Error}
+AUTH_ERRORS = {401: schemas.Error, 403: schemas.Error, 429: schemas.Error}
 WRITE_ERRORS = {400: schemas.Error, 404: schemas.Error, 409: schemas.Error, 422: schemas.Error}
 
 

@@ -30,6 +30,15 @@ def _record_url(request: HttpRequest, pk: int) -> str:
     return request.build_absolute_uri(reverse("api:record", args=[pk]))
 
 
+def _next_search_page(request: HttpRequest, result: SearchResult) -> str | None:
+    """The same search's next page (the query as sent, its page moved on), if there is one."""
+    if result.page >= min(result.pages, schemas.MAX_SEARCH_PAGE):
+        return None
+    query = request.GET.copy()
+    query["page"] = str(result.page + 1)
+    return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
+
+
 def search_payload(request: HttpRequest, result: SearchResult) -> dict:
     return {
         "total": result.total,
@@ -37,6 +46,7 @@ def search_payload(request: HttpRequest, result: SearchResult) -> dict:
         "page": result.page,
         "per_page": result.per_page,
         "pages": result.pages,
+        "next": _next_search_page(request, result),
         "hits": [
             {
                 "id": hit.id,

@@ -45,13 +45,16 @@ class Error(Schema):
 # Public catalogue --------------------------------------------------------------------------
 
 
+MAX_SEARCH_PAGE = 500
+
+
 class SearchParams(Schema):
     """A list parameter may be repeated (`?library=A&library=B`) or comma-separated."""
 
     q: str = Field(
         "", description="Words (the first 1,000 characters); an empty query lists everything."
     )
-    page: int = Field(1, ge=1, le=500)
+    page: int = Field(1, ge=1, le=MAX_SEARCH_PAGE)
     per_page: int = Field(20, ge=1, le=100)
     sort: SortCode = "relevance"
     library: list[str] = Field([], description="Library codes: items held there.")
@@ -105,6 +108,7 @@ class SearchResponse(Schema):
     page: int = Field(ge=1)
     per_page: int = Field(ge=1, le=100)
     pages: int = Field(ge=1)
+    next: str | None = Field(description="The next page's address, if any.")
     hits: list[Hit]
     facets: Facets
 

@@ -49,10 +49,26 @@ def _json_methods(view):
     return wrapper
 
 
+# What any operation may answer besides its own: refusals made before the operation is reached
+# (maillon.core.middleware).
+EVERY_OPERATION = {
+    400: "The request is malformed (control characters, too many parameters…).",
+    414: "The query string is too long.",
+    503: "Busy: someone else is changing the same data; try again (Retry-After).",
+}
+
+
 @csrf_exempt
 def openapi_view(request: HttpRequest) -> JsonResponse:
     document = dict(api.get_openapi_schema(path_prefix=""))
     document["servers"] = [{"url": request.build_absolute_uri("/api/v1").rstrip("/")}]
+    error = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+    for operations in document["paths"].values():
+        for operation in operations.values():
+            responses = operation["responses"]  # keyed by int, as ninja builds them
+            for status, description in EVERY_OPERATION.items():
+                if status not in responses and str(status) not in responses:
+                    responses[status] = {"description": description, "content": error}
     return JsonResponse(document, json_dumps_params={"ensure_ascii": False})
 
 

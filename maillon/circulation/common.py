@@ -20,6 +20,7 @@ from maillon.catalogue.items import status_label as status_label  # the API's im
 from maillon.catalogue.models import Item
 from maillon.circulation.errors import CirculationError
 from maillon.circulation.models import Hold, HoldStatus, Loan
+from maillon.core.errors import Kind
 from maillon.network.models import Library
 from maillon.patrons.conf import normalize_card
 from maillon.patrons.models import Patron, PatronBlock
@@ -42,7 +43,9 @@ def find_patron(card_or_patron: Patron | str, *, lock: bool = False) -> Patron:
         patron = None
     if patron is None:
         raise CirculationError(
-            "unknown_card", _("No patron has the card number %(card)s.") % {"card": card or "—"}
+            "unknown_card",
+            _("No patron has the card number %(card)s.") % {"card": card or "—"},
+            kind=Kind.NOT_FOUND,
         )
     return patron
 
@@ -62,6 +65,7 @@ def find_item(barcode_or_item: Item | str, *, lock: bool = False) -> Item:
         raise CirculationError(
             "unknown_barcode",
             _("No item has the barcode %(barcode)s.") % {"barcode": barcode or "—"},
+            kind=Kind.NOT_FOUND,
         )
     return item
 

@@ -41,6 +41,7 @@ from maillon.circulation.routing import Action as RoutingAction
 from maillon.circulation.routing import CheckinResult, hold_shelf_result, route, transfer_result
 from maillon.circulation.rules import RuleBook, policy
 from maillon.circulation.targeting import can_hold_copy, retarget
+from maillon.core.errors import Kind
 from maillon.network.models import Library
 from maillon.network.permissions import Action, can, require
 from maillon.patrons.models import CategoryKind, Patron
@@ -207,6 +208,7 @@ def _refuse_or_override(
             _("Only a librarian of this library may override: %(refusal)s")
             % {"refusal": refusals[0].message},
             details=details,
+            kind=Kind.FORBIDDEN,
         )
 
 

@@ -15,6 +15,10 @@ from maillon.core.errors import DomainError, Kind
 # NUL cannot be stored by PostgreSQL, and no library data holds control characters other than
 # tab and line breaks: such input is an error of the sender, answered 400, never a 500.
 FORBIDDEN = {chr(c) for c in range(32) if chr(c) not in "\t\n\r"}
+# The API's query strings are short (a search with its filters); a longer one is refused in the
+# API's JSON shape. `maillon serve` lets gunicorn pass request lines up to 8,190 bytes, so that
+# the refusal comes from here rather than from gunicorn's plain-text 400.
+API_MAX_QUERY_STRING = 6000
 # PostgreSQL's "lock_not_available" (lock_timeout reached) and "query_canceled".
 BUSY_SQLSTATES = {"55P03", "57014"}
 
@@ -100,6 +104,14 @@ class EdgeMiddleware:
                 400,
                 "invalid_characters",
                 _("The request contains characters that are not allowed (a NUL or control byte)."),
+            )
+        if _is_api(request) and len(request.META.get("QUERY_STRING", "")) > API_MAX_QUERY_STRING:
+            return refusal(
+                request,
+                414,
+                "query_too_long",
+                _("The query string is too long (%(limit)s characters at most).")
+                % {"limit": API_MAX_QUERY_STRING},
             )
         return self.get_response(request)
 

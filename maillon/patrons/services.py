@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from maillon.core import usage
-from maillon.core.errors import DomainError
+from maillon.core.errors import DomainError, Kind
 from maillon.core.validation import first_error
 from maillon.network.models import Library, Partner
 from maillon.network.permissions import Action, can, require
@@ -38,7 +38,11 @@ from maillon.patrons.models import (
 
 
 class PatronError(DomainError):
-    """A refused change to a patron's record; `candidates` are the possible duplicates found."""
+    """A refused change to a patron's record; `candidates` are the possible duplicates found.
+    Of kind INVALID (what was entered is wrong) unless said: a card taken or a probable
+    duplicate is a CONFLICT."""
+
+    default_kind = Kind.INVALID
 
     def __init__(
         self,
@@ -47,8 +51,9 @@ class PatronError(DomainError):
         *,
         field: str | None = None,
         candidates: list[Patron] | None = None,
+        kind: Kind | None = None,
     ) -> None:
-        super().__init__(code, message, field=field)
+        super().__init__(code, message, field=field, kind=kind)
         self.candidates = candidates or []
 
 
@@ -138,6 +143,7 @@ def register_patron(
                     "Check it is someone else before registering."
                 ),
                 candidates=candidates,
+                kind=Kind.CONFLICT,
             )
     patron.expires_on = add_months(registered_on, patron.category.registration_months)
     _validate(patron)
@@ -322,6 +328,7 @@ def _card_taken(card: str) -> PatronError:
         "card_taken",
         _("Card “%(card)s” already belongs to another patron.") % {"card": card},
         field="card_number",
+        kind=Kind.CONFLICT,
     )
 
 

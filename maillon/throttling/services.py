@@ -59,6 +59,31 @@ def link_keys(kind: str, name: str, request: HttpRequest) -> list[Key]:
     ]
 
 
+def token_keys(request: HttpRequest) -> list[Key]:
+    """The counter of wrong API tokens: the client's address (a wrong key names no account)."""
+    return [
+        (
+            f"token:addr:{_digest(client_address(request))}",
+            settings.LOGIN_FAILURE_LIMIT * ADDRESS_FACTOR,
+        )
+    ]
+
+
+def locked(keys: Sequence[Key]) -> dt.datetime | None:
+    """The end of the lock on one of these keys, or None; reads, counts nothing. For checks
+    where only failures count (an API token: its 256 random bits are not guessed by trying, and
+    a kiosk's every request must not cost a write), so parallel failures may pass the limit by
+    as many as run at once before the lock."""
+    ends = [
+        end
+        for end in Counter.objects.filter(
+            key__in=[key for key, _limit in keys], locked_until__gt=timezone.now()
+        ).values_list("locked_until", flat=True)
+        if end is not None
+    ]
+    return max(ends, default=None)
+
+
 def attempt(keys: Sequence[Key]) -> dt.datetime | None:
     """Count one attempt under each key, unless one is locked: then nothing is counted and the
     end of the lock is returned. None means: go on (check the password, send the link)."""

@@ -21,6 +21,8 @@ from schemathesis.specs.openapi.checks import (
 from maillon.api.models import ApiToken
 from maillon.wsgi import application
 
+pytestmark = pytest.mark.fuzz
+
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
 EXAMPLES = int(os.environ.get("MAILLON_FUZZ_EXAMPLES", "25"))
 CHECKS = [

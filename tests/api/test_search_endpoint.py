@@ -61,3 +61,23 @@ def test_absurd_text_is_a_clean_empty_answer(client, db, check_schema):
         response = client.get("/api/v1/search", {"q": q})
         assert response.status_code == 200
         assert check_schema(response.json(), "SearchResponse")["total"] == 0
+
+
+def test_a_page_gives_the_address_of_the_next_one(client, network, check_schema):
+    for title in ("Jardin un", "Jardin deux", "Jardin trois"):
+        add_item(make_record(title), network["a"])
+
+    first = check_schema(
+        client.get("/api/v1/search", {"q": "jardin", "per_page": 2, "sort": "title"}).json(),
+        "SearchResponse",
+    )
+    assert first["total"] == 3
+    # The same search (its filters and order kept), one page on; the last page has none.
+    assert first["next"].startswith("http://testserver/api/v1/search?")
+    following = client.get(first["next"]).json()
+    assert following["page"] == 2 and following["next"] is None
+    assert {h["title"] for h in first["hits"] + following["hits"]} == {
+        "Jardin un",
+        "Jardin deux",
+        "Jardin trois",
+    }

@@ -12,6 +12,10 @@ from django.utils.translation import gettext as _
 
 from maillon.operations.ports import require_free_port
 
+# gunicorn's longest request line (its default is 4,094): a long API query string then gets the
+# API's JSON refusal (maillon.core.middleware.API_MAX_QUERY_STRING).
+LIMIT_REQUEST_LINE = 8190
+
 
 class Command(BaseCommand):
     help = _("Serve Maillon over HTTP with gunicorn.")
@@ -55,6 +59,8 @@ class Command(BaseCommand):
             "-" if settings.DEBUG else os.devnull,
             "--graceful-timeout",
             "5",
+            "--limit-request-line",
+            str(LIMIT_REQUEST_LINE),
         ]
         if options["no_worker"]:
             os.execv(sys.executable, args)
