@@ -69,8 +69,8 @@ def place_view(request: HttpRequest) -> HttpResponse:
         return redirect(_desk_url(card, reserver=request.POST.get("reserver", "")))
     messages.success(
         request,
-        _("Hold placed on %(title)s, for pickup at %(library)s.")
-        % {"title": record.title, "library": pickup.name},
+        _("Hold placed on %(title)s, for pickup %(at_library)s.")
+        % {"title": record.title, "at_library": pickup.at_name},
     )
     target = hold.target
     if target is not None and target.current_id == library.pk:

@@ -107,8 +107,8 @@ def _place(patron: Patron, wanted: Record | Item, pickup: Library, today: dt.dat
         if not any(can_hold_copy(book, c, patron.category_id, pickup.pk) for c in copies):
             raise CirculationError(
                 "no_holdable_copy",
-                _("No copy of this document can be held for pickup at %(library)s.")
-                % {"library": pickup.name},
+                _("No copy of this document can be held for pickup %(at_library)s.")
+                % {"at_library": pickup.at_name},
             )
         if Hold.objects.filter(
             patron=patron, record=record, status__in=ACTIVE_HOLD_STATUSES

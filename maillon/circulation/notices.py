@@ -97,38 +97,43 @@ def compose(kind: str, patron: Patron, library: Library, rows: list) -> tuple[st
     count = len(rows)
     if kind == NoticeKind.HOLD_READY:
         subject = ngettext(
-            "Your reservation is waiting for you at %(library)s",
-            "Your %(count)d reservations are waiting for you at %(library)s",
+            "Your reservation is waiting for you %(at_library)s",
+            "Your %(count)d reservations are waiting for you %(at_library)s",
             count,
         )
         intro = ngettext(
-            "The document you reserved can be picked up at %(library)s:",
-            "The documents you reserved can be picked up at %(library)s:",
+            "The document you reserved can be picked up %(at_library)s:",
+            "The documents you reserved can be picked up %(at_library)s:",
             count,
         )
     elif kind == NoticeKind.DUE_SOON:
         subject = ngettext(
-            "A document is due back soon at %(library)s",
-            "%(count)d documents are due back soon at %(library)s",
+            "A document is due back soon %(at_library)s",
+            "%(count)d documents are due back soon %(at_library)s",
             count,
         )
         intro = ngettext(
-            "This document borrowed at %(library)s is due back soon:",
-            "These documents borrowed at %(library)s are due back soon:",
+            "This document borrowed %(at_library)s is due back soon:",
+            "These documents borrowed %(at_library)s are due back soon:",
             count,
         )
     else:
         subject = ngettext(
-            "Overdue document: please return it to %(library)s",
-            "%(count)d overdue documents: please return them to %(library)s",
+            "Overdue document: please return it %(to_library)s",
+            "%(count)d overdue documents: please return them %(to_library)s",
             count,
         )
         intro = ngettext(
-            "The return date of this document borrowed at %(library)s has passed:",
-            "The return date of these documents borrowed at %(library)s has passed:",
+            "The return date of this document borrowed %(at_library)s has passed:",
+            "The return date of these documents borrowed %(at_library)s has passed:",
             count,
         )
-    values = {"library": library.name, "count": count}
+    values = {
+        "library": library.name,
+        "at_library": library.at_name,
+        "to_library": library.to_name,
+        "count": count,
+    }
     greeting = _("Hello %(name)s,") % {"name": f"{patron.first_name} {patron.surname}".strip()}
     if kind == NoticeKind.HOLD_READY:
         closing = _("Bring your card (number %(card)s).") % {"card": patron.card_number}

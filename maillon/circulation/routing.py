@@ -116,15 +116,15 @@ def transfer_result(
     hold = Hold.objects.filter(pk=transfer.hold_id).first() if transfer.hold_id else None
     patron = _hold_patron(hold) if hold else None
     if transfer.reason == TransferReason.HOLD and patron is not None:
-        message = _("Send to %(library)s for a hold (card %(card)s, %(initials)s).") % {
-            "library": destination.name,
+        message = _("Send %(to_library)s for a hold (card %(card)s, %(initials)s).") % {
+            "to_library": destination.to_name,
             "card": patron.card_number,
             "initials": initials(patron),
         }
     elif transfer.reason == TransferReason.RETURN_HOME:
-        message = _("Send home to %(library)s.") % {"library": destination.name}
+        message = _("Send home, %(to_library)s.") % {"to_library": destination.to_name}
     else:
-        message = _("Send to %(library)s.") % {"library": destination.name}
+        message = _("Send %(to_library)s.") % {"to_library": destination.to_name}
     return CheckinResult(
         Action.TRANSFER,
         item,
@@ -143,14 +143,14 @@ def shelve_result(
     item: Item, library: Library, *, floated: bool = False, repeated: bool = False, **extra
 ) -> CheckinResult:
     if floated:
-        message = _("Shelve here: this collection floats, the item now belongs to %(library)s.")
+        message = _("Shelve here: this collection floats, the item now belongs %(to_library)s.")
     else:
-        message = _("Shelve here, at %(library)s.")
+        message = _("Shelve here, %(at_library)s.")
     return CheckinResult(
         Action.SHELVE,
         item,
         library,
-        message % {"library": library.name},
+        message % {"at_library": library.at_name, "to_library": library.to_name},
         repeated=repeated,
         **extra,
     )

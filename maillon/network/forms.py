@@ -20,6 +20,7 @@ class LibraryForm(forms.ModelForm):
         fields = [
             "code",
             "name",
+            "grammar",
             "kind",
             "commune",
             "postcode",

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 WEEKDAYS = [
@@ -31,9 +32,47 @@ class LibraryKind(models.TextChoices):
     DEPARTMENTAL = "departmental", _("departmental library")
 
 
+class NameGrammar(models.TextChoices):
+    """How French says the library's name in a sentence ("à la Médiathèque…", "au Point…")."""
+
+    FEMININE = "f", _("feminine: la Médiathèque de…")
+    MASCULINE = "m", _("masculine: le Point lecture de…")
+    ELIDED = "l", _("before a vowel: l’Espace culturel…")
+    PLURAL = "p", _("plural: les Bibliothèques de…")
+    PROPER = "n", _("no article: Mediapolis…")
+
+
+FRENCH_AT = {"f": "à la ", "m": "au ", "l": "à l’", "p": "aux ", "n": "à "}
+FRENCH_OF = {"f": "de la ", "m": "du ", "l": "de l’", "p": "des ", "n": "de "}
+MASCULINE_WORDS = {"point", "relais", "centre", "bibliobus", "dépôt", "depot", "pôle", "pole"}
+VOWELS = set("aeiouyhàâäéèêëîïôöùûü")
+
+
+def guess_grammar(name: str) -> str:
+    """The likely answer for a name nobody described: "Espace…" elides, "Point…" is masculine,
+    most library words (bibliothèque, médiathèque, ludothèque) are feminine."""
+    first = (name.split() or [""])[0].lower()
+    if first.endswith("s") and first[:-1] in {"bibliothèque", "médiathèque"}:
+        return NameGrammar.PLURAL
+    if first and first[0] in VOWELS:
+        return NameGrammar.ELIDED
+    return NameGrammar.MASCULINE if first in MASCULINE_WORDS else NameGrammar.FEMININE
+
+
+def _french() -> bool:
+    return (translation.get_language() or "fr").startswith("fr")
+
+
 class Library(models.Model):
     code = models.CharField(_("code"), max_length=20, unique=True, validators=[code_validator])
     name = models.CharField(_("name"), max_length=200)
+    grammar = models.CharField(
+        _("how the name is said"),
+        max_length=1,
+        choices=NameGrammar,
+        blank=True,
+        help_text=_("For sentences such as “à la Médiathèque…”; empty: guessed from the name."),
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=LibraryKind.choices)
     commune = models.CharField(_("commune"), max_length=120)
     postcode = models.CharField(_("postcode"), max_length=10, blank=True)
@@ -72,6 +111,31 @@ class Library(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def name_grammar(self) -> str:
+        return self.grammar or guess_grammar(self.name)
+
+    @property
+    def at_name(self) -> str:
+        """ "à la Médiathèque de Parthenay", "au Point lecture de…"; in English "at …"."""
+        if _french():
+            return FRENCH_AT[self.name_grammar] + self.name
+        return f"at {self.name}"
+
+    @property
+    def to_name(self) -> str:
+        """Where something goes: "à la Médiathèque…"; in English "to …"."""
+        if _french():
+            return FRENCH_AT[self.name_grammar] + self.name
+        return f"to {self.name}"
+
+    @property
+    def of_name(self) -> str:
+        """ "de la Médiathèque…", "du Point lecture…"; in English "of …"."""
+        if _french():
+            return FRENCH_OF[self.name_grammar] + self.name
+        return f"of {self.name}"
 
     def clean(self) -> None:
         if any(day not in range(1, 8) for day in self.shuttle_days or []):

@@ -268,7 +268,9 @@ def switch_library(request: HttpRequest) -> HttpResponse:
     for library in workplaces(request.user):
         if str(library.pk) == wanted:
             set_current_library(request, library)
-            messages.success(request, _("You now work at %(name)s.") % {"name": library.name})
+            messages.success(
+                request, _("You now work %(at_library)s.") % {"at_library": library.at_name}
+            )
             break
     else:
         messages.error(request, _("You hold no role at that library."))

@@ -61,8 +61,8 @@ def reserve(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 messages.success(
                     request,
-                    _("Your reservation of “%(title)s” is recorded, for pickup at %(library)s.")
-                    % {"title": record.title, "library": pickup.name},
+                    _("Your reservation of “%(title)s” is recorded, for pickup %(at_library)s.")
+                    % {"title": record.title, "at_library": pickup.at_name},
                 )
                 return redirect(reverse("opac:account") + f"#reservation-{hold.pk}")
     today = timezone.localdate()

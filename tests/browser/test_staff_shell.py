@@ -24,12 +24,12 @@ def test_keyboard_login_switch_library_and_language(page, live_server, network, 
     page.get_by_label("Identifiant").fill("double")
     page.get_by_label("Mot de passe").fill(PASSWORD)
     page.keyboard.press("Enter")
-    expect(page.locator("h1")).to_have_text("Aujourd’hui à Bibliothèque AAA")
+    expect(page.locator("h1")).to_have_text("Aujourd’hui à la Bibliothèque AAA")
     screenshot(page, "staff-home")
 
     page.get_by_label("Je travaille à").select_option(label="Bibliothèque BBB")
     page.get_by_role("button", name="Changer").click()
-    assert "Aujourd’hui à Bibliothèque BBB" in page.locator("h1").inner_text()
+    assert "Aujourd’hui à la Bibliothèque BBB" in page.locator("h1").inner_text()
 
     page.get_by_label("Langue").select_option("en")
     page.get_by_role("button", name="OK").click()

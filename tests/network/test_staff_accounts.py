@@ -52,13 +52,13 @@ def test_person_with_two_libraries_switches(client, network, make_staff):
     assert "Bibliothèque AAA" in home
     response = client.post(reverse("switch_library"), {"library": network["b"].pk, "next": "/pro/"})
     assert response.status_code == 302
-    assert "Aujourd’hui à Bibliothèque BBB" in client.get(reverse("home")).content.decode()
+    assert "Aujourd’hui à la Bibliothèque BBB" in client.get(reverse("home")).content.decode()
 
 
 def test_cannot_switch_to_a_library_without_role(client, network, staff):
     client.login(username="libr", password=PASSWORD)
     client.post(reverse("switch_library"), {"library": network["b"].pk})
-    assert "Aujourd’hui à Bibliothèque AAA" in client.get(reverse("home")).content.decode()
+    assert "Aujourd’hui à la Bibliothèque AAA" in client.get(reverse("home")).content.decode()
 
 
 def test_coordinator_grants_and_revokes_a_role(client, network, staff):
