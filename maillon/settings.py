@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "maillon.circulation",
     "maillon.weeding",
     "maillon.inventory",
+    "maillon.programme",
     "maillon.api",
     "ninja",
     "maillon.opac",

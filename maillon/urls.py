@@ -49,6 +49,7 @@ staff_patterns = [
     path("travaux/", include("maillon.jobs.urls")),
     path("desherbage/", include("maillon.weeding.urls")),
     path("recolement/", include("maillon.inventory.urls")),
+    path("animations/", include("maillon.programme.urls")),
 ]
 
 urlpatterns = [

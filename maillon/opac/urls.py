@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import account_views, hold_views, login_views, views
+from . import account_views, agenda_views, hold_views, login_views, views
 
 app_name = "opac"
 
@@ -12,6 +12,8 @@ urlpatterns = [
     path("nouveautes/", views.new_arrivals_page, name="new"),
     path("bibliotheques/", views.library_list, name="libraries"),
     path("bibliotheques/<str:code>/", views.library_page, name="library"),
+    path("agenda/", agenda_views.agenda, name="agenda"),
+    path("agenda/<int:pk>/", agenda_views.event_page, name="event"),
     # The patron's account.
     path("compte/", account_views.account, name="account"),
     path("compte/connexion/", login_views.login, name="login"),

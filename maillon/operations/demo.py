@@ -12,6 +12,7 @@ from maillon.network.demo import build_network
 from maillon.patrons.demo import build_patrons
 from maillon.patrons.models import CategoryKind, Patron
 from maillon.patrons.services import set_own_password
+from maillon.programme.demo import build_programme
 from maillon.weeding.demo import build_weeding
 
 DEMO_PASSWORD = "maillon-demo"
@@ -40,6 +41,7 @@ def build_demo(progress: TextIO | None = None) -> list[tuple[str, str]]:
         )
     build_weeding(today)
     build_inventory()
+    build_programme(today)
     return accounts + give_patron_accounts(DEMO_PASSWORD)
 
 

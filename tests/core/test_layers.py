@@ -20,6 +20,7 @@ LAYERS: list[set[str]] = [
     {"patrons"},
     {"circulation"},
     {"weeding", "inventory"},
+    {"programme"},
     {"opac", "api"},
     {"bench", "operations", "cli", "urls", "wsgi"},
 ]

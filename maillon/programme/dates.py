@@ -1,0 +1,51 @@
+"""Dates as people write them: « samedi 1er février à 10 h 30 » in French."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils import formats, timezone
+from django.utils.dateformat import format as date_format
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+
+def _french() -> bool:
+    return (get_language() or "fr").startswith("fr")
+
+
+def day(value: dt.date | dt.datetime, with_year: bool = False) -> str:
+    """« samedi 1er février » (« … 2027 » with the year)."""
+    if isinstance(value, dt.datetime):
+        value = timezone.localtime(value)
+    if _french():
+        number = "1er" if value.day == 1 else str(value.day)
+        text = f"{date_format(value, 'l')} {number} {date_format(value, 'F')}"
+    else:
+        text = date_format(value, "l j F")
+    return f"{text} {value.year}" if with_year else text
+
+
+def hour(value: dt.datetime) -> str:
+    """« 10 h 30 », « 14 h »; 10:30 in English."""
+    value = timezone.localtime(value)
+    if _french():
+        return f"{value.hour} h {value.minute:02d}" if value.minute else f"{value.hour} h"
+    return formats.time_format(value, "H:i")
+
+
+def moment(value: dt.datetime, with_year: bool = False) -> str:
+    """« samedi 1er février à 10 h 30 »."""
+    return _("%(day)s at %(hour)s") % {"day": day(value, with_year), "hour": hour(value)}
+
+
+def span(starts_at: dt.datetime, ends_at: dt.datetime) -> str:
+    """« samedi 1er février de 10 h 30 à 11 h 30 », or across days with both dates."""
+    start, end = timezone.localtime(starts_at), timezone.localtime(ends_at)
+    if start.date() == end.date():
+        return _("%(day)s from %(start)s to %(end)s") % {
+            "day": day(start),
+            "start": hour(start),
+            "end": hour(end),
+        }
+    return _("from %(start)s to %(end)s") % {"start": day(start), "end": day(end)}

@@ -1,0 +1,177 @@
+"""The programme in the demo: a season of the network's animations, in the libraries' rooms."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from maillon.network.models import Library, Partner
+from maillon.programme import services
+from maillon.programme.models import Audience, Event, EventKind, Room
+
+ROOMS = [
+    ("PAR", "Auditorium", 80),
+    ("PAR", "Espace jeunesse", 25),
+    ("SEC", "Salle d'animation", 30),
+    ("MEN", "Salle de réunion", 15),
+    ("THE", "Hall d'exposition", 40),
+    ("MAZ", "Coin des enfants", 20),
+]
+
+
+def _next(today: dt.date, weekday: int, weeks: int = 0) -> dt.date:
+    """The next `weekday` (0 = Monday) after today, `weeks` later."""
+    return today + dt.timedelta(days=(weekday - today.weekday()) % 7 or 7, weeks=weeks)
+
+
+def _at(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=timezone.get_current_timezone())
+
+
+def build_programme(today: dt.date) -> dict[str, int]:
+    """Once: events already there are left as they are (a re-run keeps the user's work)."""
+    if Event.objects.exists():
+        return {}
+    libraries = Library.objects.in_bulk([code for code, _n, _c in ROOMS], field_name="code")
+    actor = get_user_model().objects.filter(username="coordination").first()
+    if actor is None or len(libraries) < len({code for code, _n, _c in ROOMS}):
+        return {}
+    rooms = {
+        (code, name): Room.objects.get_or_create(
+            library=libraries[code], name=name, defaults={"capacity": capacity}
+        )[0]
+        for code, name, capacity in ROOMS
+    }
+    kinds = EventKind.objects.in_bulk(field_name="code")
+    partners = {p.name: p for p in Partner.objects.all()}
+
+    def event(code, kind, title, spans, room=None, publish=True, partner_names=(), **fields):
+        made = services.create_event(
+            actor,
+            libraries[code],
+            kind=kinds[kind],
+            title=title,
+            partners=[partners[n] for n in partner_names if n in partners],
+            **fields,
+        )
+        services.add_sessions(actor, made, spans, rooms[(code, room)] if room else None)
+        if publish:
+            services.publish(actor, made)
+        return made
+
+    saturday = _next(today, 5)
+    wednesday = _next(today, 2)
+    story = _at(saturday, 10, 30)
+    event(
+        "PAR",
+        "story-time",
+        "Heure du conte : histoires d'hiver",
+        services.weekly(story, story + dt.timedelta(minutes=45), 8),
+        room="Espace jeunesse",
+        description="Des albums lus à voix haute pour les petites oreilles, "
+        "suivis d'une comptine. Les parents restent avec leurs enfants.",
+        audience=Audience.CHILDREN,
+        age_min=3,
+        age_max=6,
+        capacity=20,
+        registration_required=True,
+        motor=True,
+        partner_names=["Relais Petite Enfance de Gâtine"],
+    )
+    november = dt.date(today.year if today.month > 11 else today.year - 1, 11, 14)
+    event(
+        "PAR",
+        "screening",
+        "Mois du film documentaire : « Les Glaneurs et la Glaneuse »",
+        [(_at(november, 20), _at(november, 22, 15))],
+        room="Auditorium",
+        description="Le film d'Agnès Varda (2000), suivi d'une discussion avec "
+        "l'association Lire en Gâtine.",
+        audience=Audience.ADULTS,
+        capacity=80,
+        hearing=True,
+        motor=True,
+        accessibility_notes="Version sous-titrée pour les personnes sourdes et malentendantes.",
+        partner_names=["Association Lire en Gâtine"],
+    )
+    visit = _at(_next(today, 4, 2), 18, 30)
+    event(
+        "SEC",
+        "author-visit",
+        "Rencontre avec Lucie Marchal, autrice de romans jeunesse",
+        [(visit, visit + dt.timedelta(hours=1, minutes=30))],
+        room="Salle d'animation",
+        description="L'autrice parle de ses romans pour les 9-12 ans, "
+        "lecture d'extraits et dédicaces.",
+        audience=Audience.FAMILIES,
+        age_min=9,
+        capacity=30,
+        registration_required=True,
+        motor=True,
+        partner_names=["École Saint-Joseph"],
+    )
+    exhibition = _next(today, 1)
+    event(
+        "THE",
+        "exhibition",
+        "Exposition « Gâtine, paysages de bocage »",
+        [(_at(exhibition, 10), _at(exhibition + dt.timedelta(weeks=3, days=4), 17))],
+        room="Hall d'exposition",
+        description="Photographies des haies et chemins creux de la Gâtine, prêtées "
+        "par la médiathèque départementale.",
+        audience=Audience.ALL,
+        motor=True,
+        visual=False,
+    )
+    for n, (teacher, pupils) in enumerate([("Mme Moreau", "CP"), ("Mme Moreau", "CE1")]):
+        start = _at(_next(today, 1, n), 9, 30)
+        event(
+            "MAZ",
+            "class-visit",
+            f"Accueil de classe : {pupils} de l'école publique ({teacher})",
+            [(start, start + dt.timedelta(hours=1))],
+            room="Coin des enfants",
+            audience=Audience.SCHOOLS,
+            capacity=20,
+            publish=False,
+            partner_names=["École publique de Mazières"],
+        )
+    committee = _at(_next(today, 0, 1), 14)
+    event(
+        "MEN",
+        "reading-committee",
+        "Comité de lecture du réseau : romans de la rentrée d'hiver",
+        [(committee, committee + dt.timedelta(hours=2, minutes=30))],
+        room="Salle de réunion",
+        description="Chacun présente deux romans lus ; les coups de cœur rejoignent "
+        "la liste d'acquisitions du réseau.",
+        audience=Audience.PROFESSIONALS,
+        capacity=15,
+        registration_required=True,
+        publish=False,
+    )
+    games = _at(wednesday, 14)
+    event(
+        "MAZ",
+        "game-session",
+        "Après-midi jeux de société",
+        services.weekly(games, games + dt.timedelta(hours=3), 4),
+        audience=Audience.FAMILIES,
+        description="Jeux coopératifs et de plateau pour toute la famille.",
+    )
+    nights = dt.date(today.year + (1 if today.month > 1 else 0), 1, 23)
+    event(
+        "PAR",
+        "reading-club",
+        "Nuits de la lecture : lectures à la lampe de poche",
+        [(_at(nights, 19), _at(nights, 21))],
+        room="Auditorium",
+        audience=Audience.FAMILIES,
+        age_min=6,
+        capacity=60,
+        registration_required=True,
+        price_note="",
+    )
+    return {"events": Event.objects.count(), "rooms": len(rooms)}

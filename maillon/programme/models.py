@@ -1,0 +1,184 @@
+"""The network's cultural programme: events (animations), their sessions and the rooms they use."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from maillon.network.models import Library, Partner
+
+
+class EventKind(models.Model):
+    """Story time, exhibition, author visit…: data, so a network adds its own."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=120)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("kind of event")
+        verbose_name_plural = _("kinds of event")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Room(models.Model):
+    """A room inside a library; it hosts one event at a time."""
+
+    library = models.ForeignKey(Library, on_delete=models.CASCADE, related_name="rooms")
+    name = models.CharField(_("name"), max_length=120)
+    capacity = models.PositiveIntegerField(_("capacity"))
+
+    class Meta:
+        ordering = ["library__name", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["library", "name"], name="room_unique_name"),
+        ]
+        verbose_name = _("room")
+        verbose_name_plural = _("rooms")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.library.name})"
+
+
+class Audience(models.TextChoices):
+    ALL = "all", _("everyone")
+    BABIES = "babies", _("babies and toddlers (0–3)")
+    CHILDREN = "children", _("children")
+    TEENS = "teens", _("teenagers")
+    ADULTS = "adults", _("adults")
+    SENIORS = "seniors", _("seniors")
+    FAMILIES = "families", _("families")
+    SCHOOLS = "schools", _("school classes")
+    PROFESSIONALS = "professionals", _("professionals")
+
+
+class AttendanceMode(models.IntegerChoices):
+    # OpenAgenda's numbers.
+    ON_SITE = 1, _("on site")
+    ONLINE = 2, _("online")
+    MIXED = 3, _("on site and online")
+
+
+class EventStatus(models.TextChoices):
+    DRAFT = "draft", _("draft")
+    PUBLISHED = "published", _("published")
+    FULL = "full", _("full")
+    POSTPONED = "postponed", _("postponed")
+    RESCHEDULED = "rescheduled", _("rescheduled")
+    CANCELLED = "cancelled", _("cancelled")
+
+
+PUBLIC_STATUSES = (
+    EventStatus.PUBLISHED,
+    EventStatus.FULL,
+    EventStatus.POSTPONED,
+    EventStatus.RESCHEDULED,
+    EventStatus.CANCELLED,
+)
+
+
+class Event(models.Model):
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    kind = models.ForeignKey(
+        EventKind, on_delete=models.PROTECT, related_name="events", verbose_name=_("kind")
+    )
+    audience = models.CharField(
+        _("audience"), max_length=20, choices=Audience.choices, default=Audience.ALL
+    )
+    age_min = models.PositiveSmallIntegerField(_("minimum age"), null=True, blank=True)
+    age_max = models.PositiveSmallIntegerField(_("maximum age"), null=True, blank=True)
+    library = models.ForeignKey(
+        Library, on_delete=models.PROTECT, related_name="events", verbose_name=_("library")
+    )
+    other_libraries = models.ManyToManyField(
+        Library, blank=True, related_name="shared_events", verbose_name=_("also at")
+    )
+    attendance_mode = models.PositiveSmallIntegerField(
+        _("attendance"), choices=AttendanceMode.choices, default=AttendanceMode.ON_SITE
+    )
+    online_link = models.URLField(_("online link"), blank=True)
+    capacity = models.PositiveIntegerField(_("places"), null=True, blank=True)
+    registration_required = models.BooleanField(_("registration required"), default=False)
+    price_note = models.CharField(
+        _("price"), max_length=200, blank=True, help_text=_("Leave empty when it is free.")
+    )
+    hearing = models.BooleanField(
+        _("accessible to people with a hearing impairment"), default=False
+    )
+    intellectual = models.BooleanField(
+        _("accessible to people with an intellectual disability"), default=False
+    )
+    visual = models.BooleanField(_("accessible to people with a visual impairment"), default=False)
+    psychic = models.BooleanField(
+        _("accessible to people with a psychic disability"), default=False
+    )
+    motor = models.BooleanField(_("accessible to people with reduced mobility"), default=False)
+    accessibility_notes = models.CharField(_("accessibility notes"), max_length=250, blank=True)
+    partners = models.ManyToManyField(
+        Partner, blank=True, related_name="events", verbose_name=_("partners")
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=EventStatus.choices, default=EventStatus.DRAFT
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["title"]
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_public(self) -> bool:
+        return self.status in PUBLIC_STATUSES
+
+    @property
+    def is_free(self) -> bool:
+        return not self.price_note
+
+    def accessibility(self) -> list[str]:
+        fields = {f.name: f for f in Event._meta.fields}
+        return [
+            str(fields[flag].verbose_name)
+            for flag in ("hearing", "intellectual", "visual", "psychic", "motor")
+            if getattr(self, flag)
+        ]
+
+
+class Session(models.Model):
+    """One date of an event: a single one, one of several, or one of a recurring series."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="sessions")
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("ends"))
+    room = models.ForeignKey(
+        Room,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="sessions",
+        verbose_name=_("room"),
+    )
+
+    class Meta:
+        ordering = ["starts_at"]
+        indexes = [models.Index(fields=["starts_at"]), models.Index(fields=["room", "starts_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_at__gt=models.F("starts_at")), name="session_ends_after"
+            ),
+        ]
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+
+    def __str__(self) -> str:
+        return f"{self.event.title} — {self.starts_at:%Y-%m-%d %H:%M}"

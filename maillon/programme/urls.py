@@ -1,0 +1,12 @@
+from django.urls import path
+
+from maillon.programme import views
+
+app_name = "programme"
+urlpatterns = [
+    path("", views.event_list, name="list"),
+    path("nouvelle/", views.event_edit, name="create"),
+    path("<int:pk>/", views.event_detail, name="event"),
+    path("<int:pk>/modifier/", views.event_edit, name="edit"),
+    path("<int:pk>/publier/", views.publish, name="publish"),
+]

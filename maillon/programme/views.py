@@ -1,0 +1,123 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.db.models import Min
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from maillon.core.decorators import staff_required
+from maillon.network.current import current_library
+from maillon.network.permissions import Action, can, libraries_for, require
+from maillon.programme import services
+from maillon.programme.forms import EventForm, SessionForm
+from maillon.programme.models import Event, EventStatus
+from maillon.programme.services import EVENT_FIELDS
+
+
+@staff_required
+def event_list(request: HttpRequest) -> HttpResponse:
+    viewable = libraries_for(request.user, Action.VIEW)
+    events = (
+        Event.objects.filter(library__in=viewable)
+        .select_related("library", "kind")
+        .annotate(first=Min("sessions__starts_at"))
+        .order_by("first", "title")
+    )
+    status = request.GET.get("status", "")
+    if status in EventStatus.values:
+        events = events.filter(status=status)
+    return render(
+        request,
+        "programme/event_list.html",
+        {
+            "events": events,
+            "statuses": EventStatus.choices,
+            "status": status,
+            "can_create": libraries_for(request.user, Action.MANAGE).exists(),
+        },
+    )
+
+
+def _event(request: HttpRequest, pk: int) -> Event:
+    event = get_object_or_404(Event.objects.select_related("library", "kind"), pk=pk)
+    require(request.user, Action.VIEW, event.library)
+    return event
+
+
+@staff_required
+def event_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    event = _event(request, pk) if pk else None
+    if event:
+        require(request.user, Action.MANAGE, event.library)
+    libraries = libraries_for(request.user, Action.MANAGE)
+    form = EventForm(
+        request.POST or None,
+        instance=event,
+        libraries=libraries,
+        initial=None if event else {"library": current_library(request)},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        fields = {name: data[name] for name in EVENT_FIELDS}
+        try:
+            if event:
+                saved = services.update_event(
+                    request.user,
+                    event,
+                    other_libraries=data["other_libraries"],
+                    partners=data["partners"],
+                    **fields,
+                )
+            else:
+                saved = services.create_event(
+                    request.user,
+                    data["library"],
+                    other_libraries=data["other_libraries"],
+                    partners=data["partners"],
+                    **fields,
+                )
+        except services.ProgrammeError as error:
+            form.add_error(error.field, error.message)
+        else:
+            return redirect("programme:event", pk=saved.pk)
+    return render(request, "programme/event_form.html", {"form": form, "event": event})
+
+
+@staff_required
+def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    event = _event(request, pk)
+    manage = can(request.user, Action.MANAGE, event.library)
+    form = SessionForm(request.POST or None, event=event) if manage else None
+    if form is not None and request.method == "POST" and form.is_valid():
+        try:
+            services.add_sessions(request.user, event, form.spans(), form.cleaned_data["room"])
+        except services.ProgrammeError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            messages.success(request, _("The dates are added."))
+            return redirect("programme:event", pk=event.pk)
+    return render(
+        request,
+        "programme/event_detail.html",
+        {
+            "event": event,
+            "sessions": event.sessions.select_related("room"),
+            "form": form,
+            "manage": manage,
+        },
+    )
+
+
+@staff_required
+@require_POST
+def publish(request: HttpRequest, pk: int) -> HttpResponse:
+    event = _event(request, pk)
+    try:
+        services.publish(request.user, event)
+    except services.ProgrammeError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The event is on the public agenda."))
+    return redirect("programme:event", pk=event.pk)

@@ -1,0 +1,25 @@
+"""The demo's season: events in several libraries' rooms, published ones on the agenda."""
+
+import datetime as dt
+
+from django.urls import reverse
+
+from maillon.network.demo import build_network
+from maillon.programme.demo import build_programme
+from maillon.programme.models import Event, EventStatus, Session
+
+TODAY = dt.date(2026, 11, 25)
+
+
+def test_demo_programme(db, client_fr):
+    build_network("maillon-demo", TODAY)
+    made = build_programme(TODAY)
+    assert made["events"] >= 8
+    assert Event.objects.values("library").distinct().count() >= 5
+    assert Event.objects.filter(kind__code="reading-committee").exists()
+    assert Event.objects.filter(kind__code="class-visit", status=EventStatus.DRAFT).count() == 2
+    assert Event.objects.filter(partners__isnull=False).exists()
+    assert Session.objects.filter(event__title__startswith="Heure du conte").count() == 8
+    assert build_programme(TODAY) == {}  # once
+    page = client_fr.get(reverse("opac:agenda"), {"du": TODAY.isoformat()}).content.decode()
+    assert "Rencontre avec Lucie Marchal" in page
