@@ -10,7 +10,7 @@ from maillon.network.models import Library
 class Audience(models.TextChoices):
     ADULT = "adult", _("adults")
     YOUTH = "youth", _("youth")
-    UNKNOWN = "unknown", _("all audiences")
+    UNKNOWN = "unknown", _("audience not specified")
 
 
 class DocType(models.TextChoices):

@@ -182,6 +182,11 @@ def record_page(request: HttpRequest, pk: int) -> HttpResponse:
         for s in record.series
         if s.get("title")
     ]
+    subjects = [
+        {"name": subject, "search": _search_url(_phrase(subject.split(" -- ")[0]))}
+        for subject in record.subjects
+        if subject.strip()
+    ]
     return _render(
         request,
         "record.html",
@@ -189,6 +194,7 @@ def record_page(request: HttpRequest, pk: int) -> HttpResponse:
             "record": record,
             "authors": authors,
             "series": series,
+            "subjects": subjects,
             "language": LANGUAGES.get(record.language, record.language),
             "holdings": holdings(record),
             "editions": other_editions(record),

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -188,7 +189,9 @@ def tally(rows: Iterable[tuple], known: Network, scale: float = 1.0) -> dict[str
         "library": by_code(counters["library"], known.libraries),
         "item_type": by_code(counters["item_type"], known.types),
         "audience": _ordered(counters["audience"], {k: str(v) for k, v in Audience.choices}),
-        "language": _ordered(counters["language"], {k: str(v) for k, v in LANGUAGES.items()}),
+        "language": _ordered(
+            counters["language"], {k: capfirst(str(v)) for k, v in LANGUAGES.items()}
+        ),
         "year": year_list,
         "available": _ordered(counters["available"], {"1": _("available now")}),
     }
