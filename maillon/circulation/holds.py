@@ -361,14 +361,15 @@ class PullEntry:
 
 
 def pull_list(library: Library | int, today: dt.date | None = None) -> list[PullEntry]:
-    """Copies on `library`'s shelves chosen for holds, oldest hold first. Scanning each one at
-    check-in puts it on the hold shelf or in the shuttle."""
+    """Copies on `library`'s shelves chosen for holds, in shelf order (section, call number).
+    Scanning each one at check-in puts it on the hold shelf or in the shuttle."""
     holds = (
         Hold.objects.filter(
             status=HoldStatus.WAITING, target__status=ItemStatus.AVAILABLE, target__current=library
         )
         .select_related("target", "target__record", "pickup_library", "patron")
-        .order_by("created_at", "pk")
+        # In the order of a walk along the shelves: section, then call number.
+        .order_by("target__location", "target__call_number", "created_at", "pk")
     )
     return [
         PullEntry(h.target, h, h.pickup_library, h.patron.card_number if h.patron else "")

@@ -1,6 +1,7 @@
 """The colon the language wants: "Téléphone : …" in French, "Phone: …" in English."""
 
 from django import template
+from django.utils.safestring import SafeString
 
 from maillon.core.text import colon as colon_text
 
@@ -10,3 +11,11 @@ register = template.Library()
 @register.simple_tag
 def colon() -> str:
     return colon_text()
+
+
+@register.simple_tag
+def barcode(value: str) -> SafeString:
+    """A printable Code 128 image of `value`: {% barcode item.barcode %}."""
+    from maillon.core.barcodes import code128_img
+
+    return code128_img(str(value))
