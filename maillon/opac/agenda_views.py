@@ -4,17 +4,25 @@ from __future__ import annotations
 
 import datetime as dt
 
+import icalendar
+from django import forms
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from maillon.network.models import Library
 from maillon.opac import network
+from maillon.opac.patron_session import current_patron
 from maillon.opac.views import not_found
+from maillon.programme import dates, registrations
 from maillon.programme.agenda import public_sessions
-from maillon.programme.models import Audience, Event
+from maillon.programme.models import Audience, Event, EventStatus, Registration, Session
+from maillon.programme.services import ProgrammeError
 
 PAGE = 60
+ICAL_LIMIT = 2000
 
 
 def _date(value: str) -> dt.date | None:
@@ -60,13 +68,128 @@ def event_page(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if event is None or not event.is_public:
         return not_found(request)
+    now = timezone.now()
+    sessions = list(event.sessions.select_related("room").filter(ends_at__gte=now))
+    patron = current_patron(request)
+    registration_open = (
+        event.registration_required
+        and bool(event.capacity)
+        and event.status in (EventStatus.PUBLISHED, EventStatus.FULL)
+        and any(s.starts_at > now for s in sessions)
+    )
+    form = None
+    if registration_open:
+        upcoming = [s for s in sessions if s.starts_at > now]
+        form = RegistrationForm(request.POST or None, event=event, sessions=upcoming, patron=patron)
+        if request.method == "POST" and form.is_valid():
+            answer = _register(request, event, form)
+            if answer is not None:
+                return answer
     return render(
         request,
         "opac/event.html",
         {
             "network_name": network.network_name(),
             "event": event,
-            "sessions": event.sessions.select_related("room").filter(ends_at__gte=timezone.now()),
+            "sessions": sessions,
             "map_url": network.map_url(event.library),
+            "registration_open": registration_open,
+            "form": form,
+            "patron": patron,
+            "left": registrations.remaining(event) if registration_open else None,
         },
     )
+
+
+def _session_label(session: Session) -> str:
+    return dates.span(session.starts_at, session.ends_at)
+
+
+class RegistrationForm(forms.Form):
+    name = forms.CharField(label=_("Your name"), max_length=200)
+    email = forms.EmailField(label=_("E-mail"), required=False)
+    phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
+    places = forms.IntegerField(
+        label=_("Places"), min_value=1, max_value=registrations.MAX_PLACES, initial=1
+    )
+    session = forms.ModelChoiceField(
+        label=_("Date"),
+        queryset=Session.objects.none(),
+        required=False,
+        empty_label=_("all the dates"),
+    )
+
+    def __init__(self, *args, event: Event, sessions, patron=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["session"]
+        assert isinstance(field, forms.ModelChoiceField)
+        if len(sessions) > 1:
+            field.queryset = event.sessions.filter(pk__in=[s.pk for s in sessions])
+            field.label_from_instance = _session_label  # type: ignore[method-assign,assignment]
+        else:
+            del self.fields["session"]
+        if patron is not None:
+            del self.fields["name"], self.fields["email"], self.fields["phone"]
+
+
+def _register(request: HttpRequest, event: Event, form: RegistrationForm) -> HttpResponse | None:
+    data = form.cleaned_data
+    patron = current_patron(request)
+    try:
+        registration = registrations.register(
+            event,
+            session=data.get("session"),
+            patron=patron,
+            name=data.get("name", ""),
+            email=data.get("email", ""),
+            phone=data.get("phone", ""),
+            places=data["places"],
+            base_url=request.build_absolute_uri("/"),
+        )
+    except ProgrammeError as error:
+        form.add_error(error.field if error.field in form.fields else None, error.message)
+        return None
+    return redirect("opac:registration", registration.token)
+
+
+def registration_page(request: HttpRequest, token: str) -> HttpResponse:
+    """What the person registered sees after registering, and the link in their e-mail."""
+    registration = (
+        Registration.objects.select_related("event__library", "session").filter(token=token).first()
+    )
+    if registration is None:
+        return not_found(request)
+    if request.method == "POST":
+        promoted = registrations.cancel(registration, base_url=request.build_absolute_uri("/"))
+        del promoted
+        registration.refresh_from_db()
+    return render(
+        request,
+        "opac/registration.html",
+        {"network_name": network.network_name(), "registration": registration},
+    )
+
+
+def ical(request: HttpRequest, code: str = "") -> HttpResponse:
+    """The agenda as an iCalendar feed: the network's, or one library's."""
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", "-//Maillon//agenda//FR")
+    calendar.add("version", "2.0")
+    calendar.add("x-wr-calname", network.network_name())
+    host = request.get_host()
+    for session in public_sessions(library=code)[:ICAL_LIMIT]:
+        event = session.event
+        entry = icalendar.Event()
+        entry.add("uid", f"session-{session.pk}@{host}")
+        entry.add("summary", event.title)
+        entry.add("dtstart", session.starts_at)
+        entry.add("dtend", session.ends_at)
+        entry.add("dtstamp", event.created_at)
+        place = event.library.name + (f", {session.room.name}" if session.room else "")
+        entry.add("location", f"{place}, {event.library.address} {event.library.commune}".strip())
+        entry.add("description", event.description)
+        entry.add("url", request.build_absolute_uri(reverse("opac:event", args=[event.pk])))
+        if event.status == EventStatus.CANCELLED:
+            entry.add("status", "CANCELLED")
+        calendar.add_component(entry)
+    return HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")

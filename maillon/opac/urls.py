@@ -14,6 +14,14 @@ urlpatterns = [
     path("bibliotheques/<str:code>/", views.library_page, name="library"),
     path("agenda/", agenda_views.agenda, name="agenda"),
     path("agenda/<int:pk>/", agenda_views.event_page, name="event"),
+    path("agenda/inscription/<str:token>/", agenda_views.registration_page, name="registration"),
+    path(
+        "agenda/inscription/<str:token>/annuler/",
+        agenda_views.registration_page,
+        name="registration_cancel",
+    ),
+    path("agenda.ics", agenda_views.ical, name="agenda_ics"),
+    path("bibliotheques/<str:code>/agenda.ics", agenda_views.ical, name="library_ics"),
     # The patron's account.
     path("compte/", account_views.account, name="account"),
     path("compte/connexion/", login_views.login, name="login"),

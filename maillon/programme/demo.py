@@ -8,8 +8,8 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from maillon.network.models import Library, Partner
-from maillon.programme import services
-from maillon.programme.models import Audience, Event, EventKind, Room
+from maillon.programme import registrations, services
+from maillon.programme.models import Audience, Event, EventKind, Registration, Room
 
 ROOMS = [
     ("PAR", "Auditorium", 80),
@@ -64,7 +64,7 @@ def build_programme(today: dt.date) -> dict[str, int]:
     saturday = _next(today, 5)
     wednesday = _next(today, 2)
     story = _at(saturday, 10, 30)
-    event(
+    story_time = event(
         "PAR",
         "story-time",
         "Heure du conte : histoires d'hiver",
@@ -97,7 +97,7 @@ def build_programme(today: dt.date) -> dict[str, int]:
         partner_names=["Association Lire en Gâtine"],
     )
     visit = _at(_next(today, 4, 2), 18, 30)
-    event(
+    author = event(
         "SEC",
         "author-visit",
         "Rencontre avec Lucie Marchal, autrice de romans jeunesse",
@@ -174,4 +174,36 @@ def build_programme(today: dt.date) -> dict[str, int]:
         registration_required=True,
         price_note="",
     )
-    return {"events": Event.objects.count(), "rooms": len(rooms)}
+    # The story time is full, two families wait; the author visit fills up.
+    now = _at(today, 0)
+    families = [
+        ("Famille Girard", 2),
+        ("Famille Benoît", 3),
+        ("Famille Moreau", 2),
+        ("Famille Chauvet", 1),
+        ("Famille Texier", 2),
+        ("Famille Pineau", 3),
+        ("Famille Baudry", 2),
+        ("Famille Lemaire", 2),
+        ("Famille Roy", 3),
+        ("Famille Marchand", 1),
+        ("Famille Fabre", 2),
+        ("Famille Aubry", 2),
+    ]
+    for name, places in families:
+        registrations.register(
+            story_time,
+            name=name,
+            email=f"{name.split()[-1].lower()}@example.org",
+            places=places,
+            now=now,
+        )
+    for name in ["Léa Rousseau", "Tom Guérin", "Inès Perrin", "Hugo Bonnet", "Emma Renaud"]:
+        registrations.register(
+            author, name=name, email=f"{name.split()[0].lower()}@example.org", now=now
+        )
+    return {
+        "events": Event.objects.count(),
+        "rooms": len(rooms),
+        "registrations": Registration.objects.count(),
+    }

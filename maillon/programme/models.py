@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import secrets
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -182,3 +184,45 @@ class Session(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event.title} — {self.starts_at:%Y-%m-%d %H:%M}"
+
+
+class RegistrationStatus(models.TextChoices):
+    CONFIRMED = "confirmed", _("registered")
+    WAITING = "waiting", _("on the waiting list")
+    CANCELLED = "cancelled", _("cancelled")
+
+
+def _token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class Registration(models.Model):
+    """A place (or several, for a family or a group) at an event: for the whole event, or for
+    one of its sessions. A patron's, or a visitor's with a name and an e-mail or a phone."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="registrations")
+    session = models.ForeignKey(
+        Session, on_delete=models.CASCADE, null=True, blank=True, related_name="registrations"
+    )
+    patron = models.ForeignKey(
+        "patrons.Patron", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    name = models.CharField(_("name"), max_length=200)
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    places = models.PositiveSmallIntegerField(_("places"), default=1)
+    status = models.CharField(_("status"), max_length=20, choices=RegistrationStatus.choices)
+    token = models.CharField(max_length=40, unique=True, default=_token, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    attended = models.BooleanField(_("came"), null=True, blank=True)
+    reminded_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["event", "status"])]
+        verbose_name = _("registration")
+        verbose_name_plural = _("registrations")
+
+    def __str__(self) -> str:
+        return f"{self.name} — {self.event.title}"

@@ -9,4 +9,5 @@ urlpatterns = [
     path("<int:pk>/", views.event_detail, name="event"),
     path("<int:pk>/modifier/", views.event_edit, name="edit"),
     path("<int:pk>/publier/", views.publish, name="publish"),
+    path("<int:pk>/presences/", views.attendance, name="attendance"),
 ]

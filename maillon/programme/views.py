@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 from maillon.core.decorators import staff_required
 from maillon.network.current import current_library
 from maillon.network.permissions import Action, can, libraries_for, require
-from maillon.programme import services
+from maillon.programme import registrations, services
 from maillon.programme.forms import EventForm, SessionForm
 from maillon.programme.models import Event, EventStatus
 from maillon.programme.services import EVENT_FIELDS
@@ -106,6 +106,10 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "sessions": event.sessions.select_related("room"),
             "form": form,
             "manage": manage,
+            "registrations": event.registrations.select_related("session").order_by(
+                "status", "created_at"
+            ),
+            "taken": registrations.taken(event, None),
         },
     )
 
@@ -120,4 +124,14 @@ def publish(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, error.message)
     else:
         messages.success(request, _("The event is on the public agenda."))
+    return redirect("programme:event", pk=event.pk)
+
+
+@staff_required
+@require_POST
+def attendance(request: HttpRequest, pk: int) -> HttpResponse:
+    event = _event(request, pk)
+    present = {int(value) for value in request.POST.getlist("present") if value.isdigit()}
+    came = registrations.record_attendance(request.user, event, present)
+    messages.success(request, _("Attendance recorded: %(count)d came.") % {"count": came})
     return redirect("programme:event", pk=event.pk)

@@ -5,8 +5,9 @@ import datetime as dt
 from django.urls import reverse
 
 from maillon.network.demo import build_network
+from maillon.programme import registrations
 from maillon.programme.demo import build_programme
-from maillon.programme.models import Event, EventStatus, Session
+from maillon.programme.models import Event, EventStatus, RegistrationStatus, Session
 
 TODAY = dt.date(2026, 11, 25)
 
@@ -20,6 +21,11 @@ def test_demo_programme(db, client_fr):
     assert Event.objects.filter(kind__code="class-visit", status=EventStatus.DRAFT).count() == 2
     assert Event.objects.filter(partners__isnull=False).exists()
     assert Session.objects.filter(event__title__startswith="Heure du conte").count() == 8
+    story = Event.objects.get(title__startswith="Heure du conte")
+    waiting = story.registrations.filter(status=RegistrationStatus.WAITING)
+    assert registrations.taken(story, None) <= story.capacity and waiting.count() >= 2
     assert build_programme(TODAY) == {}  # once
+    page = client_fr.get(reverse("opac:event", args=[story.pk])).content.decode()
+    assert "toutes les dates" in page and "10 h 30" in page  # a date of the series to choose
     page = client_fr.get(reverse("opac:agenda"), {"du": TODAY.isoformat()}).content.decode()
     assert "Rencontre avec Lucie Marchal" in page
