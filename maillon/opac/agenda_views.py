@@ -6,7 +6,7 @@ import datetime as dt
 
 import icalendar
 from django import forms
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,7 +16,7 @@ from maillon.network.models import Library
 from maillon.opac import network
 from maillon.opac.patron_session import current_patron
 from maillon.opac.views import not_found
-from maillon.programme import dates, registrations
+from maillon.programme import dates, openagenda, registrations
 from maillon.programme.agenda import public_sessions
 from maillon.programme.models import Audience, Event, EventStatus, Registration, Session
 from maillon.programme.services import ProgrammeError
@@ -193,3 +193,14 @@ def ical(request: HttpRequest, code: str = "") -> HttpResponse:
             entry.add("status", "CANCELLED")
         calendar.add_component(entry)
     return HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
+
+
+def openagenda_export(request: HttpRequest) -> JsonResponse:
+    """The published events in OpenAgenda's shape (?bibliotheque=CODE for one library)."""
+    code = request.GET.get("bibliotheque", "")[:20]
+
+    def page(event: Event) -> str:
+        return request.build_absolute_uri(reverse("opac:event", args=[event.pk]))
+
+    events = [openagenda.shape(e, page) for e in openagenda.public_events(code)[:ICAL_LIMIT]]
+    return JsonResponse({"events": events}, json_dumps_params={"ensure_ascii": False})

@@ -21,6 +21,7 @@ urlpatterns = [
         name="registration_cancel",
     ),
     path("agenda.ics", agenda_views.ical, name="agenda_ics"),
+    path("agenda/openagenda.json", agenda_views.openagenda_export, name="agenda_openagenda"),
     path("bibliotheques/<str:code>/agenda.ics", agenda_views.ical, name="library_ics"),
     # The patron's account.
     path("compte/", account_views.account, name="account"),
