@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "maillon.weeding",
     "maillon.inventory",
     "maillon.programme",
+    "maillon.sip2",
     "maillon.api",
     "ninja",
     "maillon.opac",

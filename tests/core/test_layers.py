@@ -21,6 +21,7 @@ LAYERS: list[set[str]] = [
     {"circulation"},
     {"weeding", "inventory"},
     {"programme"},
+    {"sip2"},
     {"opac", "api"},
     {"bench", "operations", "cli", "urls", "wsgi"},
 ]

@@ -68,6 +68,9 @@ class Command(BaseCommand):
             subprocess.Popen([sys.executable, "-m", "maillon.cli", "worker"]),
             subprocess.Popen(args),
         ]
+        if os.environ.get("MAILLON_SIP2_PORT"):  # self-check terminals (SIP2), when configured
+            sip2 = [sys.executable, "-m", "maillon.cli", "sip2-server"]
+            children.append(subprocess.Popen(sip2))
         # Stopped by the service manager: stop the server and the worker with us.
         signal.signal(signal.SIGTERM, lambda *_args: sys.exit(0))
         try:

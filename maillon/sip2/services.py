@@ -1,0 +1,374 @@
+"""Answering SIP2 requests: each action goes through the circulation services, as the terminal.
+
+``Session`` holds one connection's state; ``answer(session, text)`` returns the response text
+(with its trailer). Everything here is synchronous: the TCP server calls it in a thread.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from maillon.catalogue.models import Item, ItemStatus
+from maillon.circulation import services as circulation
+from maillon.circulation.errors import CirculationError
+from maillon.circulation.loans import find_open_loan, patron_refusals
+from maillon.circulation.models import Hold, HoldStatus, Loan
+from maillon.patrons.models import Patron
+from maillon.sip2 import protocol
+from maillon.sip2.models import Terminal
+
+VERSION = "2.00"
+SUPPORTED = "YYYYYYYYYYNNNNNN"  # 93 99 23 63 11 09 17 29 65 35 ... (BX, "supported messages")
+
+
+@dataclass
+class Session:
+    terminal: Terminal | None = None
+    last_response: str = "96"
+    log: list[str] = field(default_factory=list)
+
+
+def now() -> dt.datetime:
+    return timezone.localtime()
+
+
+def answer(session: Session, text: str) -> str:
+    """The response to one request (text without its CR)."""
+    translation.activate(settings.LANGUAGE_CODE)
+    try:
+        message = protocol.parse(text)
+    except protocol.ParseError:
+        return "96"  # "please resend"
+    if message.code == "97":
+        return session.last_response
+    if message.code == "93":
+        body = _login(session, message)
+    elif session.terminal is None:
+        return "96" if message.code != "99" else _status(session, message)
+    else:
+        handler = HANDLERS.get(message.code)
+        if handler is None:
+            return "96"
+        body = handler(session, message)
+    response = protocol.with_trailer(body, message.sequence)
+    session.last_response = response
+    return response
+
+
+def _login(session: Session, message: protocol.Message) -> str:
+    terminal = (
+        Terminal.objects.select_related("library", "user")
+        .filter(login=message.get("CN"), is_active=True)
+        .first()
+    )
+    ok = terminal is not None and terminal.check_password(message.get("CO"))
+    session.terminal = terminal if ok else None
+    return "941" if ok else "940"
+
+
+def _status(session: Session, message: protocol.Message) -> str:
+    terminal = session.terminal
+    fixed = "".join(
+        [
+            "Y",  # online
+            protocol.flag(bool(terminal and terminal.can_checkin)),
+            protocol.flag(bool(terminal and terminal.can_checkout)),
+            protocol.flag(bool(terminal and terminal.can_renew)),
+            "N",  # status update
+            "N",  # offline
+            "030",  # timeout
+            "003",  # retries
+            protocol.sip_date(now()),
+            VERSION,
+        ]
+    )
+    library = terminal.library if terminal else None
+    return protocol.build(
+        "98",
+        fixed,
+        [
+            ("AO", library.code if library else ""),
+            ("AM", library.name if library else None),
+            ("BX", SUPPORTED),
+        ],
+    )
+
+
+def _patron(card: str) -> Patron | None:
+    card = card.strip()
+    if not card:
+        return None
+    return Patron.objects.select_related("category").filter(card_number=card).first()
+
+
+def patron_status(patron: Patron | None, today: dt.date) -> str:
+    """The 14 characters: Y where the privilege is denied, from the card's real blocks."""
+    if patron is None:
+        return "Y" * 4 + " " * 10
+    refusals = {r.code for r in patron_refusals(patron, today)}
+    blocked = bool(refusals)
+    flags = [
+        blocked,  # charge privileges denied
+        blocked,  # renewal privileges denied
+        False,  # recall privileges denied
+        blocked,  # hold privileges denied
+        "patron_blocked" in refusals,  # card reported lost (we say: blocked)
+        False,  # too many items charged
+        False,  # too many items overdue
+        False,  # too many renewals
+        False,  # too many claims of items returned
+        False,  # too many items lost
+        False,  # excessive outstanding fines
+        False,  # excessive outstanding fees
+        False,  # recall overdue
+        False,  # too many items billed
+    ]
+    return "".join("Y" if f else " " for f in flags)
+
+
+def _pin_ok(patron: Patron, message: protocol.Message) -> str | None:
+    """None when no PIN was given; else Y/N, checked against the patron's account password."""
+    if "AD" not in message.fields:
+        return None
+    return protocol.flag(patron.has_account and patron.check_password(message.get("AD")))
+
+
+def _patron_fields(session: Session, patron: Patron | None, card: str, message) -> list:
+    terminal = session.terminal
+    assert terminal is not None
+    return [
+        ("AO", terminal.library.code),
+        ("AA", card),
+        ("AE", f"{patron.first_name} {patron.surname}".strip() if patron else ""),
+        ("BL", protocol.flag(patron is not None)),
+        ("CQ", _pin_ok(patron, message) if patron else None),
+    ]
+
+
+def _patron_status(session: Session, message: protocol.Message) -> str:
+    card = message.get("AA")
+    patron = _patron(card)
+    fixed = (
+        patron_status(patron, now().date()) + message.fixed["language"] + protocol.sip_date(now())
+    )
+    return protocol.build("24", fixed, _patron_fields(session, patron, card, message))
+
+
+def _patron_info(session: Session, message: protocol.Message) -> str:
+    card = message.get("AA")
+    patron = _patron(card)
+    loans = list(circulation.loans_of(patron)) if patron else []
+    today = now().date()
+    overdue = [loan for loan in loans if loan.due_on < today]
+    holds = (
+        list(Hold.objects.filter(patron=patron, closed_at__isnull=True).select_related("target"))
+        if patron
+        else []
+    )
+    ready = [h for h in holds if h.status == HoldStatus.READY]
+    waiting = [h for h in holds if h.status != HoldStatus.READY]
+    counts = "".join(f"{n:04d}" for n in (len(ready), len(overdue), len(loans), 0, 0, len(waiting)))
+    fixed = (
+        patron_status(patron, today) + message.fixed["language"] + protocol.sip_date(now()) + counts
+    )
+    fields = _patron_fields(session, patron, card, message)
+    fields += [("AS", h.target.barcode if h.target else str(h.pk)) for h in ready]
+    fields += [("AT", loan.item.barcode) for loan in overdue]
+    fields += [("AU", loan.item.barcode) for loan in loans]
+    fields += [("CD", str(h.pk)) for h in waiting]
+    if patron is not None and patron.email:
+        fields.append(("BE", patron.email))
+    return protocol.build("64", fixed, fields)
+
+
+def _item_title(item: Item | None) -> str:
+    if item is None:
+        return ""
+    return str(getattr(item.record, "title", "") or "")
+
+
+def _checkout(session: Session, message: protocol.Message) -> str:
+    terminal = session.terminal
+    assert terminal is not None
+    card, barcode = message.get("AA"), message.get("AB")
+    ok, due, screen = False, None, ""
+    if not terminal.can_checkout:
+        screen = _("This terminal may not lend.")
+    else:
+        try:
+            loan = circulation.checkout(terminal.actor(), terminal.library, card, barcode)
+            ok, due = True, protocol.sip_date(loan.due_on)
+        except (CirculationError, PermissionDenied) as exc:
+            screen = str(getattr(exc, "message", exc))
+    item = Item.objects.select_related("record").filter(barcode=barcode).first()
+    fixed = ("1" if ok else "0") + "N" + ("Y" if ok else "N") + "N" + protocol.sip_date(now())
+    return protocol.build(
+        "12",
+        fixed,
+        [
+            ("AO", terminal.library.code),
+            ("AA", card),
+            ("AB", barcode),
+            ("AJ", _item_title(item)),
+            ("AH", due),
+            ("AF", screen or None),
+        ],
+    )
+
+
+def _checkin(session: Session, message: protocol.Message) -> str:
+    terminal = session.terminal
+    assert terminal is not None
+    barcode = message.get("AB")
+    ok, screen, destination, alert = False, "", "", False
+    patron_card = ""
+    if not terminal.can_checkin:
+        screen = _("This terminal may not take returns.")
+    else:
+        try:
+            result = circulation.checkin(terminal.actor(), terminal.library, barcode)
+            ok, screen = True, result.message
+            destination = result.destination.code
+            alert = result.action != "shelve"
+            if result.loan is not None and result.loan.patron is not None:
+                patron_card = result.loan.patron.card_number
+        except (CirculationError, PermissionDenied) as exc:
+            screen = str(getattr(exc, "message", exc))
+    item = Item.objects.select_related("record").filter(barcode=barcode).first()
+    fixed = (
+        ("1" if ok else "0")
+        + ("N" if ok else "N")  # resensitize: Y when the alarm must be set back
+        + "U"  # magnetic media: unknown
+        + protocol.flag(alert)
+        + protocol.sip_date(now())
+    )
+    return protocol.build(
+        "10",
+        fixed,
+        [
+            ("AO", terminal.library.code),
+            ("AB", barcode),
+            ("AQ", item.home.code if item is not None and item.home_id else ""),
+            ("CT", destination or None),  # the routing answer: where the item goes
+            ("AJ", _item_title(item)),
+            ("AA", patron_card or None),
+            ("AF", screen or None),
+        ],
+    )
+
+
+def _item_info(session: Session, message: protocol.Message) -> str:
+    terminal = session.terminal
+    assert terminal is not None
+    barcode = message.get("AB")
+    item = Item.objects.select_related("record", "home", "current").filter(barcode=barcode).first()
+    circulation_status = "01"
+    due = None
+    if item is not None:
+        statuses: dict[str, str] = {
+            ItemStatus.AVAILABLE: "03",
+            ItemStatus.ON_LOAN: "04",
+            ItemStatus.IN_TRANSIT: "10",
+            ItemStatus.ON_HOLD_SHELF: "08",
+            ItemStatus.LOST: "12",
+        }
+        circulation_status = statuses.get(item.status, "01")
+        loan = Loan.objects.filter(item=item, returned_at__isnull=True).first()
+        if loan is not None:
+            due = protocol.sip_date(loan.due_on)
+    fixed = circulation_status + "00" + "00" + protocol.sip_date(now())
+    return protocol.build(
+        "18",
+        fixed,
+        [
+            ("AB", barcode),
+            ("AJ", _item_title(item)),
+            ("AH", due),
+            ("AQ", item.home.code if item is not None else None),
+            ("AP", item.current.code if item is not None else None),
+        ],
+    )
+
+
+def _renew(session: Session, message: protocol.Message) -> str:
+    terminal = session.terminal
+    assert terminal is not None
+    card, barcode = message.get("AA"), message.get("AB")
+    ok, due, screen = False, None, ""
+    if not terminal.can_renew:
+        screen = _("This terminal may not renew loans.")
+    else:
+        try:
+            loan = find_open_loan(barcode)
+            if loan.patron is None or loan.patron.card_number != card.strip():
+                raise CirculationError("not_your_loan", _("This loan is not yours."))
+            loan = circulation.renew(terminal.actor(), terminal.library, loan)
+            ok, due = True, protocol.sip_date(loan.due_on)
+        except (CirculationError, PermissionDenied) as exc:
+            screen = str(getattr(exc, "message", exc))
+    fixed = ("1" if ok else "0") + protocol.flag(ok) + "N" + "N" + protocol.sip_date(now())
+    return protocol.build(
+        "30",
+        fixed,
+        [
+            ("AO", terminal.library.code),
+            ("AA", card),
+            ("AB", barcode),
+            ("AH", due),
+            ("AF", screen or None),
+        ],
+    )
+
+
+def _renew_all(session: Session, message: protocol.Message) -> str:
+    terminal = session.terminal
+    assert terminal is not None
+    card = message.get("AA")
+    patron = _patron(card)
+    renewed, refused = [], []
+    if patron is not None and terminal.can_renew:
+        for loan in circulation.loans_of(patron):
+            try:
+                with transaction.atomic():
+                    circulation.renew(terminal.actor(), terminal.library, loan)
+                renewed.append(loan.item.barcode)
+            except (CirculationError, PermissionDenied):
+                refused.append(loan.item.barcode)
+    ok = patron is not None and terminal.can_renew
+    fixed = (
+        ("1" if ok else "0") + f"{len(renewed):04d}{len(refused):04d}" + protocol.sip_date(now())
+    )
+    fields: list[tuple[str, str | None]] = [("AO", terminal.library.code)]
+    fields += [("BM", b) for b in renewed]
+    fields += [("BN", b) for b in refused]
+    return protocol.build("66", fixed, fields)
+
+
+def _end_session(session: Session, message: protocol.Message) -> str:
+    terminal = session.terminal
+    assert terminal is not None
+    return protocol.build(
+        "36",
+        "Y" + protocol.sip_date(now()),
+        [("AO", terminal.library.code), ("AA", message.get("AA"))],
+    )
+
+
+HANDLERS = {
+    "99": _status,
+    "23": _patron_status,
+    "63": _patron_info,
+    "11": _checkout,
+    "09": _checkin,
+    "17": _item_info,
+    "29": _renew,
+    "65": _renew_all,
+    "35": _end_session,
+}
