@@ -3,6 +3,7 @@
 import datetime as dt
 import json
 import threading
+import time
 import urllib.error
 import urllib.request
 
@@ -10,7 +11,10 @@ import pytest
 from django.db import connection
 from django.test import Client
 from django.utils import timezone
+from ninja import Status
+from ninja.responses import NinjaJSONEncoder
 
+from maillon.api import idempotency
 from maillon.api.job_kinds import purge_idempotency_keys
 from maillon.api.models import ApiToken, IdempotentRequest
 from maillon.circulation.models import Loan
@@ -115,3 +119,66 @@ def test_a_request_and_its_retry_at_once_lend_once_and_both_succeed(
     assert [status for status, _data in answers] == [201, 201], answers
     assert answers[0][1] == answers[1][1]
     assert Loan.objects.filter(item=item).count() == 1
+
+
+@pytest.fixture
+def slow_checkout(monkeypatch):
+    """Each checkout takes half a second: a kiosk's retry surely arrives while the first request
+    is still at work."""
+    from maillon.api import circulation_routes
+
+    real = circulation_routes.services.checkout
+
+    def slow(*args, **kwargs):
+        time.sleep(0.5)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(circulation_routes.services, "checkout", slow)
+
+
+def _look_act_store(request, user, work):
+    """Idempotency without claiming the key first: look for a stored answer, act, store."""
+    caller, fingerprint = f"user:{user.pk}", idempotency._fingerprint(request)
+    key = request.headers["Idempotency-Key"]
+    stored = IdempotentRequest.objects.filter(caller=caller, key=key).first()
+    if stored is not None:
+        return idempotency._replay(stored, fingerprint)
+    status, answer = work()
+    body = json.loads(json.dumps(answer.model_dump(), cls=NinjaJSONEncoder))
+    IdempotentRequest.objects.get_or_create(
+        caller=caller,
+        key=key,
+        defaults={"fingerprint": fingerprint, "status": status, "body": body},
+    )
+    return Status(status, answer)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL")
+@pytest.mark.django_db(transaction=True)
+def test_without_claiming_the_key_first_twins_both_act(
+    live_server, key, make_patron, make_item, book, slow_checkout, monkeypatch
+):
+    from maillon.api import circulation_routes
+
+    monkeypatch.setattr(circulation_routes, "once", _look_act_store)
+    url = f"{live_server.url}/api/v1/checkouts"
+    item = make_item(book)
+    body = {"patron": make_patron().card_number, "item": item.barcode}
+    answers = _post_together(url, key, body, "borne-7-5000")
+    # Both looked before either stored: the twin acts again, and is refused (the item is lent).
+    assert sorted(status for status, _data in answers) == [201, 409], answers
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL")
+@pytest.mark.django_db(transaction=True)
+def test_claiming_the_key_first_makes_the_twin_wait_for_the_answer(
+    live_server, key, make_patron, make_item, book, slow_checkout
+):
+    url = f"{live_server.url}/api/v1/checkouts"
+    item = make_item(book)
+    body = {"patron": make_patron().card_number, "item": item.barcode}
+    answers = _post_together(url, key, body, "borne-7-5001")
+    assert [status for status, _data in answers] == [201, 201], answers
+    assert answers[0][1] == answers[1][1]
+    assert Loan.objects.filter(item=item).count() == 1
+    assert IdempotentRequest.objects.filter(key="borne-7-5001").count() == 1
