@@ -50,6 +50,7 @@ staff_patterns = [
     path("desherbage/", include("maillon.weeding.urls")),
     path("recolement/", include("maillon.inventory.urls")),
     path("animations/", include("maillon.programme.urls")),
+    path("lots/", include("maillon.lots.urls")),
 ]
 
 urlpatterns = [

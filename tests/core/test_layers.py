@@ -19,7 +19,7 @@ LAYERS: list[set[str]] = [
     {"catalogue"},
     {"patrons"},
     {"circulation"},
-    {"weeding", "inventory"},
+    {"weeding", "inventory", "lots"},
     {"programme"},
     {"sip2"},
     {"opac", "api"},
