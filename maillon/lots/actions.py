@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from maillon.audit.labels import HIDDEN, LIBRARY, TEXT, register
+from maillon.audit.labels import LIBRARY, TEXT, register
 
 register(
     {
@@ -20,6 +20,5 @@ register(
         "following": (_("following when returned"), TEXT),
         "missing": (_("missing"), TEXT),
         "extra": (_("extra"), TEXT),
-        "lot": (_("lot"), HIDDEN),
     },
 )
