@@ -8,6 +8,7 @@ from maillon.catalogue.demo import build_catalogue
 from maillon.circulation.demo import build_circulation, seed_rules
 from maillon.circulation.models import HoldStatus
 from maillon.inventory.demo import build_inventory
+from maillon.lots.demo import build_lots
 from maillon.network.demo import build_network
 from maillon.patrons.demo import build_patrons
 from maillon.patrons.models import CategoryKind, Patron
@@ -42,6 +43,7 @@ def build_demo(progress: TextIO | None = None) -> list[tuple[str, str]]:
     build_weeding(today)
     build_inventory()
     build_programme(today)
+    build_lots()
     return accounts + give_patron_accounts(DEMO_PASSWORD)
 
 
