@@ -46,8 +46,9 @@ class Terminal(models.Model):
     def __str__(self) -> str:
         return self.login
 
-    def set_password(self) -> str:
-        password = secrets.token_urlsafe(12)
+    def set_password(self, password: str | None = None) -> str:
+        """Store `password` (a new random one if not given) hashed; return it."""
+        password = password or secrets.token_urlsafe(12)
         self.password_hash = make_password(password)
         return password
 
