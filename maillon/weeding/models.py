@@ -113,6 +113,8 @@ class Campaign(models.Model):
     )
     confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
     number = models.CharField(_("procès-verbal number"), max_length=30, blank=True)
+    # The library's items per Dewey hundred when the campaign was made, for the rates shown.
+    stock_by_class = models.JSONField(default=dict, editable=False)
 
     class Meta:
         verbose_name = _("weeding campaign")

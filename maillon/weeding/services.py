@@ -186,6 +186,7 @@ def create_campaign(
             dewey_from=dewey_from,
             dewey_to=dewey_to or dewey_from,
             created_by=actor,
+            stock_by_class=stock_by_class(library),
         )
         Candidate.objects.bulk_create(
             [
@@ -438,29 +439,39 @@ class ClassCount:
     proposed: int
     stock: int
 
-    @property
-    def rate(self) -> float:
-        return self.proposed / self.stock if self.stock else 0.0
+
+def _hundred(classification: str, call_number: str) -> str:
+    dewey = dewey_class(classification, call_number)
+    return dewey[:1] + "00" if dewey else ""
 
 
-def counts_by_class(campaign: Campaign) -> list[ClassCount]:
-    """Proposed items per Dewey hundred against the library's stock in that hundred."""
+def stock_by_class(library: Library) -> dict[str, int]:
+    """The library's items (not gone) per Dewey hundred: read once, when a campaign is made."""
     stock: Counter[str] = Counter()
     for classification, call_number in (
-        Item.objects.filter(home=campaign.library)
+        Item.objects.filter(home=library)
         .exclude(status__in=GONE_STATUSES)
         .values_list("record__classification", "call_number")
         .iterator(chunk_size=5000)
     ):
-        dewey = dewey_class(classification, call_number)
-        stock[dewey[:1] + "00" if dewey else ""] += 1
-    proposed: Counter[str] = Counter()
-    for classification, call_number in campaign.candidates.values_list(
-        "item__record__classification", "item__call_number"
-    ):
-        dewey = dewey_class(classification, call_number)
-        proposed[dewey[:1] + "00" if dewey else ""] += 1
-    return [ClassCount(d, proposed[d], stock[d]) for d in sorted(proposed, key=lambda d: d or "z")]
+        stock[_hundred(classification, call_number)] += 1
+    return dict(stock)
+
+
+def counts_by_class(campaign: Campaign) -> list[ClassCount]:
+    """Proposed items per Dewey hundred against the library's stock in that hundred when the
+    campaign was made (the review page is shown after each scan: no scan of the stock there)."""
+    proposed: Counter[str] = Counter(
+        _hundred(classification, call_number)
+        for classification, call_number in campaign.candidates.values_list(
+            "item__record__classification", "item__call_number"
+        )
+    )
+    stock = campaign.stock_by_class
+    return [
+        ClassCount(d, proposed[d], stock.get(d, 0))
+        for d in sorted(proposed, key=lambda d: d or "z")
+    ]
 
 
 def may_confirm(user, campaign: Campaign) -> bool:

@@ -235,3 +235,11 @@ def test_the_command_lists_the_candidates(network, shelf, tmp_path):
     assert shelf["old_computing"].barcode in text and shelf["local"].barcode not in text
     with pytest.raises(CommandError):
         call_command("weeding_candidates", library="NOPE")
+
+
+def test_the_rates_compare_with_the_stock_when_the_campaign_was_made(desk, network, shelf):
+    campaign = services.create_campaign(desk["a"], network["a"], "Printemps")
+    counts = {c.dewey: (c.proposed, c.stock) for c in services.counts_by_class(campaign)}
+    # 004 and 005 in the 000s; novels (and the local history book's 944) elsewhere.
+    assert counts["000"] == (1, 2)
+    assert counts[""][0] == 2 and counts[""][1] >= 5
