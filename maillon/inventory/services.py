@@ -11,6 +11,7 @@ items whose call number falls between two bounds, in one shelving location if gi
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -102,15 +103,57 @@ def start(
     return inventory
 
 
-def expected(inventory: Inventory) -> list[Item]:
-    """The library's items of the section that the catalogue says are there or belong there."""
-    rows = (
-        Item.objects.filter(home=inventory.library)
+def _library_items(library_id: int) -> list[Item]:
+    return list(
+        Item.objects.filter(home_id=library_id)
         .exclude(status__in=GONE_STATUSES)
         .select_related("record")
         .only("pk", "barcode", "call_number", "location", "status", "record__title", "current_id")
     )
+
+
+def expected(inventory: Inventory, items: list[Item] | None = None) -> list[Item]:
+    """The library's items of the section that the catalogue says are there or belong there
+    (`items`: the library's items, when already read)."""
+    rows = _library_items(inventory.library_id) if items is None else items
     return [i for i in rows if _in_section(inventory, i.call_number, i.location)]
+
+
+def _expected_on_shelf(inventory: Inventory, item: Item) -> bool:
+    return item.status == ItemStatus.AVAILABLE and item.current_id == inventory.library_id
+
+
+@dataclass(frozen=True)
+class Summary:
+    """An inventory's figures for the list of inventories."""
+
+    scanned: int
+    expected: int
+    missing: int
+
+    @property
+    def progress(self) -> int:
+        found = self.expected - self.missing
+        return min(100, found * 100 // self.expected) if self.expected else 100
+
+
+def summaries(inventories: list[Inventory]) -> list[tuple[Inventory, Summary]]:
+    """Each inventory's figures, reading each library's items once however many sections."""
+    scans: dict[int, list[int | None]] = defaultdict(list)
+    for inventory_id, item_id in Scan.objects.filter(inventory__in=inventories).values_list(
+        "inventory_id", "item_id"
+    ):
+        scans[inventory_id].append(item_id)
+    items: dict[int, list[Item]] = {}
+    out = []
+    for inventory in inventories:
+        if inventory.library_id not in items:
+            items[inventory.library_id] = _library_items(inventory.library_id)
+        wanted = expected(inventory, items[inventory.library_id])
+        seen = set(scans[inventory.pk])
+        missing = sum(1 for i in wanted if i.pk not in seen and _expected_on_shelf(inventory, i))
+        out.append((inventory, Summary(len(scans[inventory.pk]), len(wanted), missing)))
+    return out
 
 
 @dataclass(frozen=True)
@@ -205,8 +248,7 @@ class Report:
 
     @property
     def progress(self) -> int:
-        found = self.expected - len(self.missing)
-        return min(100, found * 100 // self.expected) if self.expected else 100
+        return Summary(self.scanned, self.expected, len(self.missing)).progress
 
 
 def report(inventory: Inventory) -> Report:
@@ -230,13 +272,7 @@ def report(inventory: Inventory) -> Report:
     found.misfiled = [i for i in shelf_order if i.pk in out_of_order]
     # Expected on the shelf: on it per the catalogue (not lent, travelling or kept for a hold).
     found.missing = sorted(
-        (
-            i
-            for i in wanted
-            if i.pk not in seen
-            and i.status == ItemStatus.AVAILABLE
-            and i.current_id == inventory.library_id
-        ),
+        (i for i in wanted if i.pk not in seen and _expected_on_shelf(inventory, i)),
         key=lambda i: call_key(i.call_number),
     )
     return found

@@ -38,7 +38,7 @@ def inventory_list(request: HttpRequest) -> HttpResponse:
         else:
             return redirect("inventory:detail", pk=inventory.pk)
     inventories = Inventory.objects.select_related("library").filter(library__in=libraries)
-    rows = [(inv, services.report(inv)) for inv in inventories[:50]]
+    rows = services.summaries(list(inventories[:50]))
     return render(
         request,
         "inventory/list.html",

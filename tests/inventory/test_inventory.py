@@ -59,6 +59,8 @@ def test_scan_compare_fix_and_close(desk, network, section):
     assert [i.call_number for i in report.outside] == ["R ZOL"]
     assert [i.call_number for i in report.misfiled] == ["R CAS"]  # shelved before R BAR
     assert [i.call_number for i in report.missing] == ["R EVA"]  # BEN is on loan: not missing
+    ((_inventory, summary),) = services.summaries([inventory])  # the list's figures agree
+    assert (summary.scanned, summary.expected, summary.progress) == (7, 6, report.progress)
 
     # The lent item found on the shelf: checked in here, its loan closed.
     services.fix(desk["volunteer"], inventory, section["BEN"])
