@@ -83,15 +83,21 @@ def api_user(request):
     return user
 
 
+def library_by_code(code: str) -> Library:
+    """The library with this code (any case, blanks ignored); 404 unknown_library."""
+    library = Library.objects.filter(code=str(code).strip().upper()).first()
+    if library is None:
+        raise ApiError(
+            404, "unknown_library", _("No library has the code %(code)s.") % {"code": code}
+        )
+    return library
+
+
 def acting_library(user, code: str | None) -> Library:
     """The library given by code when the user may do desk work there; else their first
     workplace where they may. A code the user may not act at is refused, not ignored."""
     if code:
-        library = Library.objects.filter(code=str(code).strip().upper()).first()
-        if library is None:
-            raise ApiError(
-                404, "unknown_library", _("No library has the code %(code)s.") % {"code": code}
-            )
+        library = library_by_code(code)
         if not can(user, Action.CIRCULATE, library):
             raise ApiError(
                 403,

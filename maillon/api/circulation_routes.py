@@ -15,29 +15,19 @@ from maillon.catalogue.models import Item, Record
 from maillon.circulation import services
 from maillon.circulation.common import find_item, find_patron, status_label
 from maillon.circulation.models import Hold, Loan, Transfer
-from maillon.network.models import Library
 from maillon.network.permissions import Action, can
 from maillon.patrons import access
 from maillon.patrons.models import PatronCategory
 from maillon.patrons.services import register_patron
 
 from . import schemas
-from .auth import acting_library, staff_auth
+from .auth import acting_library, library_by_code, staff_auth
 from .errors import ApiError
 from .idempotency import once
 
 router = Router(tags=["circulation"], auth=staff_auth)
 AUTH_ERRORS = {401: schemas.Error, 403: schemas.Error, 429: schemas.Error}
 WRITE_ERRORS = {400: schemas.Error, 404: schemas.Error, 409: schemas.Error, 422: schemas.Error}
-
-
-def _library_by_code(code: str) -> Library:
-    library = Library.objects.filter(code=code.upper()).first()
-    if library is None:
-        raise ApiError(
-            404, "unknown_library", _("No library has the code %(code)s.") % {"code": code}
-        )
-    return library
 
 
 def loan_data(loan: Loan) -> dict:
@@ -164,7 +154,7 @@ def holds_view(request: HttpRequest, body: schemas.HoldRequest):
             wanted = found
         else:
             raise ApiError(400, "missing_field", _("Give a record or an item."))
-        pickup = _library_by_code(body.pickup_library)
+        pickup = library_by_code(body.pickup_library)
         hold = services.place_hold(user, library, patron, wanted, pickup)
         return 201, schemas.Hold.model_validate(hold_data(_fresh_hold(hold.pk)))
 
@@ -210,7 +200,7 @@ def patrons_view(request: HttpRequest, body: schemas.PatronRequest):
     user = request.auth  # type: ignore[attr-defined]
 
     def work():
-        home = _library_by_code(body.home_library)
+        home = library_by_code(body.home_library)
         category = PatronCategory.objects.filter(code=body.category.upper()).first()
         if category is None:
             raise ApiError(400, "unknown_category", _("No patron category has this code."))
