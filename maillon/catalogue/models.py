@@ -348,3 +348,28 @@ class SearchEntry(models.Model):
 
     def __str__(self) -> str:
         return f"search entry of record {self.record_id}"
+
+
+class SearchHolding(models.Model):
+    """A (library, record) pair of the search index: the record has a copy held there (and
+    available now, or not). A filter on libraries holding few copies reads these few pairs
+    through the primary key instead of testing every match's bit set (see
+    ``maillon.catalogue.search.engine``). Plain integers, not foreign keys: written in bulk
+    beside SearchEntry, by the same code (``maillon.catalogue.search.index``)."""
+
+    pk = models.CompositePrimaryKey("library_id", "record_id")
+    library_id = models.IntegerField()
+    record_id = models.IntegerField()
+    available = models.BooleanField(default=False)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["record_id"], name="search_holding_record"),
+            # "Available now at…": the pairs to read, without the table.
+            models.Index(
+                fields=["library_id", "available", "record_id"], name="search_holding_shelf"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"record {self.record_id} at library {self.library_id}"

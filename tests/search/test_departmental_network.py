@@ -65,6 +65,8 @@ def answers() -> list:
         SearchQuery(q="", libraries=["L315"]),
         SearchQuery(q="", libraries=["L315"], available_now=True),
         SearchQuery(q="", libraries=["L64", "L200"], available_now=True),
+        SearchQuery(q="jardins ", libraries=["L64", "L253"]),  # a whole word, no prefix
+        SearchQuery(q="jardins -bretagne ", libraries=["L300", "L64"], available_now=True),
     ):
         result = search(query)
         out.append((result.total, sorted(result.ids), counts(result)))
@@ -137,20 +139,38 @@ def test_a_network_of_63_libraries_reads_one_word():
     assert known.library_words == 5
 
 
-def test_filters_written_for_small_libraries_answer_the_same(records, monkeypatch):
+def test_filters_read_from_the_pairs_answer_the_same(records, monkeypatch):
+    """Libraries holding few copies: their records are read first, from the (library, record)
+    pairs, then each one's entry and words checked — the same answers."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
     from maillon.catalogue.search import engine
+    from maillon.catalogue.search.backends.sqlite import SqliteBackend
 
-    with_bits = answers()
-    # One equality per library (what PostgreSQL is given for libraries holding few copies).
-    monkeypatch.setattr(engine, "_small", lambda ids: True)
-    assert answers() == with_bits
+    monkeypatch.setattr(engine, "_holdings", (-engine.SHARES_TTL, {}, 0))  # counted afresh
+    with CaptureQueriesContext(connection) as bits:
+        with_bits = answers()
+    one, two, three, _four, five = records[1]
+    assert with_bits[7][:2] == (3, sorted([one.pk, three.pk, five.pk]))
+    assert with_bits[8][:2] == (2, sorted([two.pk, five.pk]))  # on the shelf, not "bretagne"
+    monkeypatch.setattr(engine, "SMALL_SHARE", 2.0)  # every library holds "few" copies
+    monkeypatch.setattr(SqliteBackend, "SEEK_COST", 0)  # SQLite: the pairs first, words or not
+    with CaptureQueriesContext(connection) as pairs:
+        assert answers() == with_bits
+    assert not [q for q in bits.captured_queries if "FROM catalogue_searchholding h " in q["sql"]]
+    held = [q for q in pairs.captured_queries if "FROM catalogue_searchholding h " in q["sql"]]
+    # Every query with libraries; on SQLite, not the prefix "jardins" (see prefers_held).
+    assert len(held) == (7 if connection.vendor == "postgresql" else 6)
 
 
-def test_library_shares_are_the_copies_each_library_holds(records, monkeypatch):
+def test_library_shares_are_the_records_each_library_holds(records, monkeypatch):
     from maillon.catalogue.search import engine
 
     at, _records = records
-    monkeypatch.setattr(engine, "_shares", (-engine.SHARES_TTL, {}))
+    monkeypatch.setattr(engine, "_holdings", (-engine.SHARES_TTL, {}, 0))
     shares = engine.library_shares()
-    assert shares[at[300].pk] == pytest.approx(2 / 11)  # 11 copies, two at library 300
-    assert sum(shares.values()) == pytest.approx(1)
+    # Five records; library 300 holds two of them, library 1 one (its copy is on loan).
+    assert shares[at[300].pk] == pytest.approx(2 / 5)
+    assert shares[at[1].pk] == pytest.approx(1 / 5)
+    assert len(shares) == 9  # every library of the network holds something

@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from maillon.catalogue.models import Item, ItemStatus, SearchEntry
+from maillon.catalogue.models import Item, ItemStatus, SearchEntry, SearchHolding
 from maillon.catalogue.search import index_records, refresh_holdings
 from maillon.catalogue.search.facets import LIBRARY_WORDS, word_columns
 from maillon.catalogue.search.index import id_bits
@@ -26,10 +26,20 @@ def entry_of(record_id: int) -> dict:
     return SearchEntry.objects.filter(record_id=record_id).values(*FIELDS).get()
 
 
+def pairs_of(record_id: int) -> set[tuple[int, bool]]:
+    return set(
+        SearchHolding.objects.filter(record_id=record_id).values_list("library_id", "available")
+    )
+
+
 def assert_as_full_reindex(record_id: int) -> dict:
-    refreshed = entry_of(record_id)
+    """A refresh leaves the entry and its (library, record) pairs as a full reindex would,
+    and the pairs say what the entry's id lists say."""
+    refreshed, pairs = entry_of(record_id), pairs_of(record_id)
     index_records([record_id])
-    assert entry_of(record_id) == refreshed
+    assert (entry_of(record_id), pairs_of(record_id)) == (refreshed, pairs)
+    available = {int(pk) for pk in refreshed["available_libraries"].split()}
+    assert pairs == {(int(pk), int(pk) in available) for pk in refreshed["libraries"].split()}
     return refreshed
 
 
@@ -101,6 +111,7 @@ def test_a_checkout_rewrites_the_entry_without_reading_the_record_again(
     assert not [
         sql
         for sql in statements
-        if "INSERT INTO catalogue_search" in sql or "DELETE FROM catalogue_search" in sql
+        for table in ("catalogue_searchentry", "catalogue_search_fts")
+        if f"INSERT INTO {table}" in sql or f"DELETE FROM {table}" in sql
     ]
     assert [sql for sql in statements if sql.startswith('UPDATE "catalogue_searchentry"')]

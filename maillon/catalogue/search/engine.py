@@ -22,10 +22,10 @@ from typing import Any
 from django.db import connection
 from django.db.models import Count
 
-from maillon.catalogue.models import Item, Record
+from maillon.catalogue.models import Record, SearchEntry, SearchHolding
 
 from .backends import backend
-from .backends.base import Backend, Sample
+from .backends.base import HOLDINGS, Backend, Sample
 from .facets import (
     WORD_BITS,
     Network,
@@ -52,26 +52,11 @@ def _any_of(column: str, ids: list[int]) -> tuple[str, list]:
     return "(" + " OR ".join([f"{column} LIKE %s"] * len(ids)) + ")", [f"% {i} %" for i in ids]
 
 
-def _held(
-    columns: list[str], text_column: str, ids: list[int], selective: bool = False
-) -> tuple[str, list]:
+def _held(columns: list[str], text_column: str, ids: list[int]) -> tuple[str, list]:
     """The entry holds one of `ids`: bit tests on the words of the bit set `columns` (see
-    facets.word_columns) when every id has its bit, else LIKE on the id list.
-
-    The same test written two ways for PostgreSQL's planner, which cannot see into a bit
-    set: `(bits & mask) <> 0` reads as "most rows", so a probe scans the table and stops at
-    its LIMIT (right for a big library); `(bits & b) = b`, one per id, reads as "few rows",
-    so it goes through the full-text index first (right for a small one: on a million
-    records, a library holding 0.3% of them was found twice as fast)."""
+    facets.word_columns) when every id has its bit, else LIKE on the id list."""
     if not ids or not all(0 < pk <= WORD_BITS * len(columns) for pk in ids):
         return _any_of(text_column, ids)
-    if selective:
-        tests, params = [], []
-        for pk in sorted(set(ids)):
-            word, bit = divmod(pk - 1, WORD_BITS)
-            tests.append(f"({columns[word]} & %s) = %s")
-            params += [1 << bit, 1 << bit]
-        return "(" + " OR ".join(tests) + ")", params
     masks = [0] * len(columns)
     for pk in ids:
         word, bit = divmod(pk - 1, WORD_BITS)
@@ -80,33 +65,64 @@ def _held(
     return "(" + " OR ".join(tests) + ")", [mask for mask in masks if mask]
 
 
-SMALL_SHARE = 0.01  # libraries holding together under 1% of the copies: "few rows"
-SHARES_TTL = 600.0  # seconds a process keeps the libraries' shares
-_shares: tuple[float, dict[int, float]] = (-SHARES_TTL, {})
+def held_records(query: SearchQuery, known: Network) -> tuple[str, list]:
+    """The ids of the records held (or available now) at the libraries asked, from the
+    (library, record) pairs (see SearchHolding), as a subquery and its parameters."""
+    ids = known.library_ids(query.libraries)
+    marks = ",".join(["%s"] * len(ids)) or "NULL"
+    sql = f"SELECT DISTINCT h.record_id FROM {HOLDINGS} h WHERE h.library_id IN ({marks})"
+    if query.available_now:
+        return f"{sql} AND h.available = %s", [*ids, True]
+    return sql, ids
+
+
+SMALL_SHARE = 0.01  # libraries holding together under 1% of the records: "few"
+SHARES_TTL = 600.0  # seconds a process keeps the libraries' counts
+_holdings: tuple[float, dict[int, int], int] = (-SHARES_TTL, {}, 0)
+
+
+def library_holdings() -> tuple[dict[int, int], int]:
+    """How many indexed records each library holds a copy of, and how many there are, read
+    again every SHARES_TTL seconds: only the way a search is run depends on them (see
+    few_held and _estimated), never its answer."""
+    global _holdings
+    read_at, held, total = _holdings
+    if time.monotonic() - read_at >= SHARES_TTL:
+        pairs = SearchHolding.objects.values_list("library_id").annotate(n=Count("record_id"))
+        held, total = dict(pairs.order_by()), SearchEntry.objects.count()
+        _holdings = (time.monotonic(), held, total)
+    return held, total
 
 
 def library_shares() -> dict[int, float]:
-    """Each library's share of the network's copies, read again every SHARES_TTL seconds:
-    only the way a filter is written depends on it (see _held), never its answer."""
-    global _shares
-    read_at, shares = _shares
-    if time.monotonic() - read_at >= SHARES_TTL:
-        counts = dict(Item.objects.values_list("home_id").annotate(n=Count("id")).order_by())
-        total = sum(counts.values()) or 1
-        shares = {pk: n / total for pk, n in counts.items()}
-        _shares = (time.monotonic(), shares)
-    return shares
+    """Each library's share of the indexed records."""
+    held, total = library_holdings()
+    return {pk: n / (total or 1) for pk, n in held.items()}
 
 
-def _small(ids: list[int]) -> bool:
-    """PostgreSQL only (SQLite's plan starts from the full-text index either way)."""
-    if connection.vendor != "postgresql":
+def held_count(query: SearchQuery, known: Network) -> int | None:
+    """At most how many records the libraries asked hold (None: no library asked)."""
+    if not query.libraries:
+        return None
+    held, _total = library_holdings()
+    return sum(held.get(pk, 0) for pk in known.library_ids(query.libraries))
+
+
+def few_held(cursor, engine: Backend, held: int | None, parsed: ParsedQuery) -> bool:
+    """The libraries asked hold few records (`held`, see held_count): those are read first
+    (their (library, record) pairs) and each one's entry and words checked, instead of every
+    match of the words tested for the libraries' bits — a common word has 250,000 matches, a
+    small library holds 3,000 records. The backend may still prefer the words first (see
+    Backend.prefers_held)."""
+    _held_at, total = library_holdings()
+    if held is None or held >= SMALL_SHARE * total:
         return False
-    shares = library_shares()
-    return sum(shares.get(pk, 0.0) for pk in ids) < SMALL_SHARE
+    return parsed.blank or engine.prefers_held(cursor, parsed, held)
 
 
-def filters(query: SearchQuery, known: Network) -> tuple[str, list]:
+def filters(query: SearchQuery, known: Network, pairs: bool = False) -> tuple[str, list]:
+    """SQL over the entries `e` for the query's filters; with `pairs` (see few_held), the
+    libraries are left to held_records."""
     clauses: list[str] = []
     params: list = []
 
@@ -114,15 +130,14 @@ def filters(query: SearchQuery, known: Network) -> tuple[str, list]:
         clauses.append(sql)
         params.extend(values)
 
-    if query.libraries:
-        ids = known.library_ids(query.libraries)
+    if query.libraries and not pairs:
         name, text = (
             ("available_bits", "available_libraries")
             if query.available_now
             else ("library_bits", "libraries")
         )
         bits = word_columns(f"e.{name}", known.library_words)
-        add(*_held(bits, f"e.{text}", ids, _small(ids)))
+        add(*_held(bits, f"e.{text}", known.library_ids(query.libraries)))
     elif query.available_now:
         add("e.available = %s", [True])
     if query.item_types:
@@ -206,41 +221,100 @@ def search(query: SearchQuery) -> SearchResult:
     engine = backend()
     engine.prepare(connection)
     known = network()
-    filter_sql, filter_params = filters(query, known)
     columns, order = _order(query.sort, parsed.blank)
     facets = facet_columns(known)
     width = 1 + len(facets.split(","))
     every = f"e.record_id, {facets}, {columns}"
     with connection.cursor() as cursor:
-        probe, rows, parsed = _probe(cursor, engine, parsed, filter_sql, filter_params, every)
-        if not probe:
-            return result
-        text = Text(engine, parsed, filter_sql, filter_params)
-        if rows is not None and len(probe) > EXACT_LIMIT and _nearly_all(cursor, engine, probe):
-            # A filtered probe that read most of the id range already: the rest of the
-            # matches cost less than a sample of them all.
-            sql, sql_params = text.select(every)
-            cursor.execute(
-                f"{sql} AND {engine.id_column(text.source)} > %s", [*sql_params, max(probe)]
-            )
-            rows = [*rows, *cursor.fetchall()]
-        elif len(probe) > EXACT_LIMIT:
-            rows = _all_if_few(cursor, text, every, probe)
-        elif rows is None:  # every match: its facet values and sort keys in one statement
+        parsed, alone = _settle_prefixes(cursor, engine, parsed)
+        held = held_count(query, known)
+        pairs = few_held(cursor, engine, held, parsed)
+        text = Text(
+            engine,
+            parsed,
+            *filters(query, known, pairs),
+            held_records(query, known) if pairs else None,
+        )
+        ordering = (columns, order)
+        rows: list[tuple] | None = None
+        ids: list[int] | None = None
+        if pairs:  # few records held there: every match at once, exact
             sql, sql_params = text.select(every)
             cursor.execute(sql, sql_params)
             rows = cursor.fetchall()
+        else:
+            density = _estimated(cursor, text, alone, held)
+            if density:
+                ids = _approximate(cursor, result, query, text, ordering, known, density, [])
+            if ids is None:  # not estimated, or wrongly: few matches after all
+                probe, rows = _matches(cursor, text, every, alone)
+                if rows is None:
+                    ids = _approximate(cursor, result, query, text, ordering, known, None, probe)
         if rows is not None:
+            result.approximate = False
             result.total = len(rows)
             if query.facets:
                 result.facets = tally([row[1:width] for row in rows], known)
             ranked = _ranked([(row[0], *row[width:]) for row in rows], parsed, order)
             start = (query.page - 1) * query.per_page
             ids = ranked[start : start + query.per_page]
-        else:
-            ids = _approximate(cursor, result, query, parsed, probe, text, (columns, order), known)
-    result.hits = hits(ids)
+    result.hits = hits(ids or [])
     return result
+
+
+def _estimated(
+    cursor, text: Text, alone: list[int] | None, held: int | None
+) -> tuple[int, int, float] | None:
+    """Where a sample of the matches must be read, and how much of the id range: for
+    backends whose filtered probe scans the table (PostgreSQL reads its heap until it has
+    EXACT_LIMIT + 1 matches: an eighth of it for a common word at libraries holding 5% of
+    the records), from the words' own probe and the libraries' share of the records. None
+    when the matches may be few: the probe tells."""
+    engine = text.engine
+    if not engine.estimates_filters or held is None:
+        return None
+    if text.parsed.blank:  # every record matches
+        low, high = _bounds(cursor)
+        if low is None:  # nothing indexed yet
+            return None
+        matches: float = high - low + 1
+    else:
+        words = alone
+        if words is None:
+            words = engine.match_ids(cursor, text.parsed, EXACT_LIMIT + 1)
+        if len(words) <= EXACT_LIMIT:
+            return None
+        low, high, fraction = _fraction(cursor, words)
+        matches = SAMPLE_SIZE / fraction
+    _held_at, total = library_holdings()
+    expected = matches * held / (total or 1)
+    if expected < 4 * SAMPLE_SIZE:
+        return None
+    return low, high, SAMPLE_SIZE / expected
+
+
+def _matches(
+    cursor, text: Text, every: str, alone: list[int] | None
+) -> tuple[list[int], list[tuple] | None]:
+    """The probe (see _probe) and every match's `every` columns, or None when there are too
+    many: then a sample answers (see _approximate)."""
+    engine = text.engine
+    probe, rows = _probe(cursor, text, every, alone)
+    if not probe:
+        return probe, []
+    if rows is not None and len(probe) > EXACT_LIMIT and _nearly_all(cursor, engine, probe):
+        # A filtered probe that read most of the id range already: the rest of the
+        # matches cost less than a sample of them all.
+        sql, sql_params = text.select(every)
+        cursor.execute(f"{sql} AND {engine.id_column(text.source)} > %s", [*sql_params, max(probe)])
+        return probe, [*rows, *cursor.fetchall()]
+    if len(probe) > EXACT_LIMIT:
+        return probe, _all_if_few(cursor, text, every, probe)
+    if rows is None:  # every match: its facet values and sort keys in one statement
+        sql, sql_params = text.select(every)
+        cursor.execute(sql, sql_params)
+        rows = cursor.fetchall()
+    return probe, rows
 
 
 @dataclass
@@ -252,9 +326,13 @@ class Text:
     filter_sql: str
     filter_params: list
 
+    held: tuple[str, list] | None = None  # the records held where asked: see held_records
+
     def __post_init__(self) -> None:
         params: list[Any]
-        if self.parsed.blank:
+        if self.held:
+            self.source, condition, params = self.engine.held_source(self.parsed, *self.held)
+        elif self.parsed.blank:
             self.source, condition, params = "catalogue_searchentry e", "1 = 1", []
         else:
             self.source, condition, params = self.engine.text_source(self.parsed)
@@ -265,32 +343,42 @@ class Text:
         return self.engine.select(columns, [], self.source, self.where, self.params, sample)
 
 
-def _probe(
-    cursor, engine: Backend, parsed: ParsedQuery, filter_sql: str, filter_params: list, columns: str
-) -> tuple[list[int], list[tuple] | None, ParsedQuery]:
-    """Ids of the first EXACT_LIMIT + 1 matches, the query that found them and, when the
-    probe had to read the index rows anyway (filters), those rows' `columns`.
+def _settle_prefixes(
+    cursor, engine: Backend, parsed: ParsedQuery
+) -> tuple[ParsedQuery, list[int] | None]:
+    """The query as it will be searched, and the ids of its one word's first EXACT_LIMIT + 1
+    matches when that is all the query holds and they were read here.
 
     The last word is a prefix while typing ("harry pot"), unless it is a common word in its
     own right (more than EXACT_LIMIT records hold it): then it is taken as typed. A prefix
     makes both databases merge the posting lists of every longer word, in full, where an
     exact word's list is read in order and only in part."""
     terms = list(parsed.terms)
+    alone_ids = None
     for position, term in enumerate(terms):
         if term.prefix:
             alone = ParsedQuery([replace(term, prefix=False)], False)
             ids = engine.match_ids(cursor, alone, EXACT_LIMIT + 1)
             if len(ids) > EXACT_LIMIT:
                 terms[position] = replace(term, prefix=False)
-                if len(terms) == 1 and filter_sql == "1 = 1":
-                    return ids, None, alone
-    parsed = ParsedQuery(terms, parsed.blank)
-    if filter_sql == "1 = 1" and not parsed.blank:  # the full-text index alone answers
-        return engine.match_ids(cursor, parsed, EXACT_LIMIT + 1), None, parsed
-    sql, params = Text(engine, parsed, filter_sql, filter_params).select(columns)
+                if len(terms) == 1:
+                    alone_ids = ids
+    return ParsedQuery(terms, parsed.blank), alone_ids
+
+
+def _probe(
+    cursor, text: Text, columns: str, alone: list[int] | None
+) -> tuple[list[int], list[tuple] | None]:
+    """Ids of the first EXACT_LIMIT + 1 matches and, when the probe had to read the index
+    rows anyway (filters), those rows' `columns`. `alone`: see _settle_prefixes."""
+    if text.filter_sql == "1 = 1" and not text.parsed.blank:  # the full-text index answers
+        if alone is not None:
+            return alone, None
+        return text.engine.match_ids(cursor, text.parsed, EXACT_LIMIT + 1), None
+    sql, params = text.select(columns)
     cursor.execute(f"{sql} LIMIT {EXACT_LIMIT + 1}", params)
     rows = cursor.fetchall()
-    return [row[0] for row in rows], rows, parsed
+    return [row[0] for row in rows], rows
 
 
 def _nearly_all(cursor, engine: Backend, probe: list[int]) -> bool:
@@ -338,30 +426,35 @@ def _approximate(
     cursor,
     result: SearchResult,
     query: SearchQuery,
-    parsed: ParsedQuery,
-    probe: list[int],
     text: Text,
     ordering: tuple[str, str],
     known: Network,
-) -> list[int]:
+    density: tuple[int, int, float] | None,
+    probe: list[int],
+) -> list[int] | None:
     """Total, facets and (with words) the page, from an evenly spread sample of the matches.
-    The probe (the first EXACT_LIMIT matches in id order) tells the density of matches."""
+    The probe (the first EXACT_LIMIT matches in id order) tells the density of matches, or
+    `density` was estimated (see _estimated): then None when the sample finds so few that
+    every match had better be read."""
     columns, order = ordering
+    parsed = text.parsed
     result.approximate = True
-    low, high, fraction = _fraction(cursor, probe)
+    low, high, fraction = density or _fraction(cursor, probe)
     sample = Sample(
         low, high, fraction, SAMPLE_WINDOWS, prefix=any(term.prefix for term in parsed.terms)
     )
     facets = facet_columns(known)
     keys = "" if parsed.blank else f", {columns}"
     sql, sql_params = text.select(f"e.record_id, {facets}{keys}", sample)
-    # A guard against a density misjudged by the probe: never more than 4× the sample.
+    # A guard against a misjudged density: never more than 4× the sample.
     cursor.execute(f"{sql} LIMIT {4 * SAMPLE_SIZE}", sql_params)
     rows = cursor.fetchall()
-    covers = text.engine.sample_covers(sample, text.source)
-    if len(rows) == 4 * SAMPLE_SIZE:  # stopped early: the sample covers ids up to there only
-        covers *= (max(row[0] for row in rows) - low + 1) / (high - low + 1)
     sampled = len(rows)
+    if density and sampled < SAMPLE_SIZE // 4:
+        return None
+    covers = text.engine.sample_covers(sample, text.source)
+    if sampled == 4 * SAMPLE_SIZE:  # stopped early: the sample covers ids up to there only
+        covers *= (max(row[0] for row in rows) - low + 1) / (high - low + 1)
     result.total = max(len(probe), _round(sampled / covers)) if sampled else len(probe)
     scale = result.total / sampled if sampled else 1.0
     width = 1 + len(facets.split(","))

@@ -225,15 +225,43 @@ def _holdings_rows() -> QuerySet:
     )
 
 
+def holding_rows(record_id: int, libraries: str, available_libraries: str) -> list[tuple]:
+    """The record's (library, record, available) pairs from its entry's id lists."""
+    available = set(available_libraries.split())
+    return [(int(pk), record_id, pk in available) for pk in libraries.split()]
+
+
+def _delete(record_ids: list[int]) -> None:
+    backend().delete(connection, record_ids)
+    backend().delete_holdings(connection, record_ids)
+
+
+def _insert(entries: list[Entry]) -> None:
+    backend().insert(connection, entries)
+    backend().insert_holdings(
+        connection,
+        [
+            row
+            for e in entries
+            for row in holding_rows(e.record_id, e.libraries, e.available_libraries)
+        ],
+    )
+
+
 def refresh_holdings(record_id: int) -> None:
     """Bring the record's index row up to date after one of its items changed status or
-    library (circulation): only the columns its items decide are rewritten, in two statements
-    inside the caller's transaction; the texts stay. A record without a row (merged away,
-    never indexed) gets the full ``index_records``."""
+    library (circulation): only the columns its items decide are rewritten, and its
+    (library, record) pairs, inside the caller's transaction; the texts stay. A record
+    without a row (merged away, never indexed) gets the full ``index_records``."""
     rows = list(_holdings_rows().filter(record_id=record_id))
     if rows:
         columns = holdings_columns(rows[0][4], rows)
         if SearchEntry.objects.filter(record_id=record_id).update(**columns):
+            backend().delete_holdings(connection, [record_id])
+            backend().insert_holdings(
+                connection,
+                holding_rows(record_id, columns["libraries"], columns["available_libraries"]),
+            )
             return
     index_records([record_id])
 
@@ -250,8 +278,8 @@ def index_records(record_ids: Iterable[int]) -> int:
     with transaction.atomic():
         for chunk in _chunks(ids):
             entries, _gone = build_entries(chunk)  # gone ids: deleted with the chunk
-            backend().delete(connection, chunk)
-            backend().insert(connection, entries)
+            _delete(chunk)
+            _insert(entries)
             written += len(entries)
     return written
 
@@ -262,21 +290,22 @@ def index_entries(entries: list[Entry]) -> None:
     with transaction.atomic(savepoint=False):
         for start in range(0, len(entries), CHUNK):
             chunk = entries[start : start + CHUNK]
-            backend().delete(connection, [e.record_id for e in chunk])
-            backend().insert(connection, chunk)
+            _delete([e.record_id for e in chunk])
+            _insert(chunk)
 
 
 def remove_records(record_ids: Iterable[int]) -> None:
     ids = sorted({int(i) for i in record_ids})
     with transaction.atomic():
         for chunk in _chunks(ids):
-            backend().delete(connection, chunk)
+            _delete(chunk)
 
 
 def rebuild_index(progress: Callable[[int, int], None] | None = None, chunk: int = CHUNK) -> int:
     """Rebuild the whole index; `progress(done, total)` is called after each chunk."""
     total = Record.objects.count()
     backend().clear(connection)
+    backend().delete_holdings(connection, None)
     done = written = 0
     last = 0
     while True:
@@ -287,7 +316,7 @@ def rebuild_index(progress: Callable[[int, int], None] | None = None, chunk: int
             break
         with transaction.atomic():
             entries, _gone = build_entries(ids)
-            backend().insert(connection, entries)
+            _insert(entries)
         written += len(entries)
         done += len(ids)
         last = ids[-1]

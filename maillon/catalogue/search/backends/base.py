@@ -34,6 +34,7 @@ ENTRY_COLUMNS = (
     "available_bits_4",
     "type_bits",
 )
+HOLDINGS = "catalogue_searchholding"
 TEXT_COLUMNS = ("title", "authors", "subjects", "series", "publisher", "isbn", "summary")
 
 
@@ -77,6 +78,9 @@ class Backend:
     vendor = ""
     # A probe's LIMIT reads matches strictly in record id order (see engine._nearly_all).
     ordered_probe = False
+    # A probe under filters scans the table: estimate the matches' density instead when
+    # they are many (see engine._estimated).
+    estimates_filters = False
 
     # Writing -----------------------------------------------------------------------------
     def delete(self, connection: Any, record_ids: list[int]) -> None:
@@ -90,6 +94,26 @@ class Backend:
 
     def optimise(self, connection: Any) -> None:
         """After a rebuild: merge index segments, refresh planner statistics."""
+
+    # The (library, record) pairs beside the entries (see SearchHolding) ------------------
+    def delete_holdings(self, connection: Any, record_ids: list[int] | None) -> None:
+        """The pairs of these records; of every record when None."""
+        with connection.cursor() as cursor:
+            if record_ids is None:
+                cursor.execute(f"DELETE FROM {HOLDINGS}")
+            elif record_ids:
+                marks = ",".join(["%s"] * len(record_ids))
+                cursor.execute(f"DELETE FROM {HOLDINGS} WHERE record_id IN ({marks})", record_ids)
+
+    def insert_holdings(self, connection: Any, rows: list[tuple[int, int, bool]]) -> None:
+        """(library id, record id, available) rows."""
+        if rows:
+            with connection.cursor() as cursor:
+                cursor.executemany(
+                    f"INSERT INTO {HOLDINGS} (library_id, record_id, available) "
+                    "VALUES (%s, %s, %s)",
+                    rows,
+                )
 
     # Reading -----------------------------------------------------------------------------
     def prepare(self, connection: Any) -> None:
@@ -115,6 +139,23 @@ class Backend:
     def text_source(self, parsed: ParsedQuery) -> tuple[str, str, list]:
         """FROM clause (exposing the entries as `e`), WHERE condition and its parameters."""
         raise NotImplementedError
+
+    def prefers_held(self, cursor: Any, parsed: ParsedQuery, held: int) -> bool:
+        """Whether the records held at the libraries asked (about `held` of them) should be
+        read before the words' matches (see held_source). PostgreSQL's planner weighs both
+        from its statistics: give it the choice."""
+        return True
+
+    def held_source(
+        self, parsed: ParsedQuery, held: str, held_params: list
+    ) -> tuple[str, str, list]:
+        """As text_source (any text query, or none), the matches restricted to the records of
+        the subquery `held`, which the database reads first: a few thousand of them, each
+        entry then checked (see engine.few_held)."""
+        source, condition, params = (
+            ("catalogue_searchentry e", "1 = 1", []) if parsed.blank else self.text_source(parsed)
+        )
+        return source, f"{condition} AND e.record_id IN ({held})", [*params, *held_params]
 
     def select(
         self,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .base import ENTRY_COLUMNS, TEXT_COLUMNS, Backend, Sample
+from .base import ENTRY_COLUMNS, HOLDINGS, TEXT_COLUMNS, Backend, Sample
 
 if TYPE_CHECKING:
     from ..index import Entry
@@ -15,6 +15,7 @@ CONFIG = "maillon_fr"
 # than one scan of the full-text index (see select).
 WINDOW_CHECKS = 20_000
 STAGE = "maillon_search_stage"
+COPY_FROM = 100  # rows from which COPY beats one INSERT per row
 GIN_INDEX = "catalogue_searchentry_document"  # created by migration 0005
 # Labels: A title, B authors, C subjects and series, D publisher, ISBN and summary.
 DOCUMENT = (
@@ -41,6 +42,7 @@ def tsquery(parsed: ParsedQuery) -> str:
 
 class PostgresBackend(Backend):
     vendor = "postgresql"
+    estimates_filters = True
 
     def delete(self, connection: Any, record_ids: list[int]) -> None:
         with connection.cursor() as cursor:
@@ -77,6 +79,19 @@ class PostgresBackend(Backend):
             )
             cursor.execute(f"DELETE FROM {STAGE}")
 
+    def insert_holdings(self, connection: Any, rows: list[tuple[int, int, bool]]) -> None:
+        if len(rows) < COPY_FROM:  # a record's few pairs, after a checkout say
+            super().insert_holdings(connection, rows)
+            return
+        with (
+            connection.cursor() as cursor,
+            cursor.cursor.copy(
+                f"COPY {HOLDINGS} (library_id, record_id, available) FROM STDIN"
+            ) as copy,
+        ):
+            for row in rows:
+                copy.write_row(row)
+
     def clear(self, connection: Any) -> None:
         with connection.cursor() as cursor:
             # DELETE, not TRUNCATE: TRUNCATE refuses inside a transaction with deferred FK checks.
@@ -95,6 +110,7 @@ class PostgresBackend(Backend):
                     f"CREATE INDEX {GIN_INDEX} ON catalogue_searchentry USING gin (document)"
                 )
             cursor.execute("ANALYZE catalogue_searchentry")
+            cursor.execute(f"ANALYZE {HOLDINGS}")
 
     def session_settings(self) -> list[str]:
         # JIT compilation costs tens of milliseconds and pays off only for long analytic
