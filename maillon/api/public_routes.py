@@ -43,6 +43,7 @@ def search_payload(request: HttpRequest, result: SearchResult) -> dict:
     return {
         "total": result.total,
         "approximate": result.approximate,
+        "only_stop_words": result.only_stop_words,
         "page": result.page,
         "per_page": result.per_page,
         "pages": result.pages,

@@ -105,6 +105,10 @@ class SearchResponse(Schema):
     approximate: bool = Field(
         description="True for very common words: counts are estimates from a sample; show about."
     )
+    only_stop_words: bool = Field(
+        description="Words were typed, all too common to search (le, la, de…): nothing was "
+        "searched; ask for a more precise word."
+    )
     page: int = Field(ge=1)
     per_page: int = Field(ge=1, le=100)
     pages: int = Field(ge=1)

@@ -151,6 +151,8 @@ def test_search_page_facets_and_barcode(client, network, make_staff, tmp_path):
     assert response["Location"] == reverse("catalogue:item", args=["B2"])
     bad = client.get(reverse("catalogue:search"), {"q": "x", "page": "0"})
     assert bad.status_code == 200 and "nombre entier" in bad.content.decode()
+    page = client.get(reverse("catalogue:search"), {"q": "le la"}).content.decode()
+    assert "que des mots trop courants" in page and "orthographe" not in page
 
 
 def test_the_form_edits_edition_place_description_and_notes(client, network, make_staff):

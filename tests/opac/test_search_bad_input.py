@@ -28,6 +28,29 @@ def test_symbols_only_are_explained(client, catalogue):
     )
 
 
+STOP_WORDS_ONLY = (
+    "Your search holds only words too common to look for (le, la, de…): add a more precise "
+    "word, from the title or the author's name."
+)
+
+
+@pytest.mark.parametrize("q", ["le", "les de la"])
+def test_stop_words_only_are_explained(client, catalogue, q):
+    """ "le" once answered "0 document — check the spelling": the spelling was right."""
+    html = client.get("/recherche/", {"q": q}).content.decode()
+    assert fr(STOP_WORDS_ONLY) in html
+    assert (
+        fr("No document matches. Check the spelling, try fewer words or remove a filter.")
+        not in html
+    )
+
+
+def test_stop_words_only_in_the_api(client, catalogue):
+    data = client.get("/api/v1/search", {"q": "les"}).json()
+    assert data["only_stop_words"] is True and data["total"] == 0
+    assert client.get("/api/v1/search", {"q": "stendhal"}).json()["only_stop_words"] is False
+
+
 @pytest.mark.parametrize("page", ["99999", "7", "501"])
 def test_page_beyond_the_end_shows_the_last_page_with_a_message(client, catalogue, page):
     response = client.get("/recherche/", {"q": "stendhal", "page": page})

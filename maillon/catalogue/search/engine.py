@@ -215,6 +215,7 @@ def search(query: SearchQuery) -> SearchResult:
         page=query.page,
         per_page=query.per_page,
         browse=parsed.blank,
+        only_stop_words=parsed.only_stop_words,
     )
     if parsed.matches_nothing:
         return result
@@ -471,8 +472,34 @@ def _approximate(
         )
         return [row[0] for row in cursor.fetchall()]
     result.reachable = sampled
-    ranked = _ranked([(row[0], *row[width:]) for row in rows], parsed, order)
+    keyed = [(row[0], *row[width:]) for row in rows]
+    if order == "relevance":
+        seen = {row[0] for row in keyed}
+        keyed += [row for row in _titled(cursor, text, columns) if row[0] not in seen]
+    ranked = _ranked(keyed, parsed, order)
     return ranked[start : start + query.per_page]
+
+
+ARTICLES = ("le ", "la ", "les ", "un ", "une ", "l'", "l’")  # as sort titles begin
+
+
+def _titled(cursor, text: Text, columns: str) -> list[tuple]:
+    """(id, k1, k2) of the matches whose title is just the words typed ("mer" → *La Mer*):
+    first in relevance (see relevance.py), which a sample of a common word's matches may have
+    missed. Read through the title index, then each one's words checked — not with a word
+    still being typed, which FTS5 would expand again for each record."""
+    if any(term.prefix for term in text.parsed.terms):
+        return []
+    words = " ".join(w for t in text.parsed.positive if not t.isbn for w in t.words)
+    if not words:
+        return []
+    titles = [words, *(article + words for article in ARTICLES)]
+    marks = ",".join(["%s"] * len(titles))
+    held = f"SELECT t.record_id FROM catalogue_searchentry t WHERE t.sort_title IN ({marks})"
+    titled = Text(text.engine, text.parsed, text.filter_sql, text.filter_params, (held, titles))
+    sql, params = titled.select(f"e.record_id, {columns}")
+    cursor.execute(f"{sql} LIMIT 50", params)
+    return cursor.fetchall()
 
 
 def hits(ids: list[int]) -> list[Hit]:

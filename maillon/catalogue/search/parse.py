@@ -43,6 +43,12 @@ class Term:
 class ParsedQuery:
     terms: list[Term] = field(default_factory=list)
     blank: bool = True  # nothing was typed: browse the whole catalogue
+    dropped: list[str] = field(default_factory=list)  # stop words left out of the terms
+
+    @property
+    def only_stop_words(self) -> bool:
+        """Nothing searchable is left but words too common to search ("le", "les de la")."""
+        return self.matches_nothing and bool(self.dropped)
 
     @property
     def positive(self) -> list[Term]:
@@ -54,7 +60,8 @@ class ParsedQuery:
         return not self.blank and not self.positive
 
 
-def _words(text: str) -> list[str]:
+def words_of(text: str) -> list[str]:
+    """The searchable words of a text, folded, as a query's are split."""
     words = _WORD_SPLIT.split(fold(text))
     return [w[:MAX_WORD_CHARS] for w in words if w and (len(w) > 1 or w.isdigit())]
 
@@ -64,6 +71,7 @@ def parse(q: str) -> ParsedQuery:
     if not q.strip():
         return ParsedQuery()
     terms: list[Term] = []
+    dropped: list[str] = []
     ends_open = not q[-1].isspace() and not q.rstrip().endswith('"')
     tokens = list(_TOKEN.finditer(q))
     for index, match in enumerate(tokens):
@@ -72,6 +80,8 @@ def parse(q: str) -> ParsedQuery:
             words = [w for w in _WORD_SPLIT.split(fold(match.group(2))) if w][:MAX_TERMS]
             if any(w not in STOP_WORDS and len(w) > 1 for w in words):
                 terms.append(Term(words=words, negated=bool(match.group(1))))
+            else:
+                dropped += [w for w in words if w in STOP_WORDS]
             continue
         negated, raw = bool(match.group(3)), match.group(4)
         if _ISBN_LIKE.match(raw):
@@ -80,7 +90,9 @@ def parse(q: str) -> ParsedQuery:
                 terms.append(Term(words=[isbn], negated=negated, isbn=True))
                 continue
             raw = raw.replace("-", "")
-        words = [w for w in _words(raw) if w not in STOP_WORDS]
+        words = words_of(raw)
+        dropped += [w for w in words if w in STOP_WORDS]
+        words = [w for w in words if w not in STOP_WORDS]
         if not words:
             continue
         if negated:
@@ -96,4 +108,4 @@ def parse(q: str) -> ParsedQuery:
                 and not word.isdigit()
             )
             terms.append(Term(words=[word], prefix=prefix))
-    return ParsedQuery(terms=terms[:MAX_TERMS], blank=False)
+    return ParsedQuery(terms=terms[:MAX_TERMS], blank=False, dropped=dropped)

@@ -80,6 +80,8 @@ class SearchResult:
     browse: bool = False
     # When approximate, only the sampled matches can be paged through.
     reachable: int | None = None
+    # Words were typed, all of them too common to search ("le", "les de la"): say so.
+    only_stop_words: bool = False
 
     @property
     def ids(self) -> list[int]:
