@@ -36,9 +36,11 @@ register(
         "rule_changed": _("Loan rule changed"),
         "rule_deleted": _("Loan rule deleted"),
         "policy_changed": _("Network policy changed"),
+        "receipt_emailed": _("Loan ticket sent by e-mail"),
     },
     details={
         "loan": (_("loan"), HIDDEN),
+        "loans": (_("loans"), HIDDEN),
         "hold": (_("hold"), HIDDEN),
         "record": (_("record"), HIDDEN),
         "item": (_("item"), HIDDEN),

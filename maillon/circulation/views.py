@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -23,7 +23,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from maillon.circulation import services
+from maillon.circulation import receipts, services
 from maillon.circulation.common import find_item, find_patron, initials
 from maillon.circulation.errors import CirculationError
 from maillon.circulation.hold_search import hold_candidates, pickup_libraries
@@ -115,6 +115,14 @@ def desk(request: HttpRequest) -> HttpResponse:
                 "expired": patron.is_expired_on(today),
                 "pending": pending if context["can_manage"] else None,
                 "overdue_count": sum(1 for loan in loans if loan.due_on < today),
+                # The loan ticket covers what was lent here today (see receipts.py).
+                "lent_here_today": len(
+                    [
+                        loan
+                        for loan in loans
+                        if loan.lent_today and loan.library_id == library.pk  # type: ignore[attr-defined]
+                    ]
+                ),
             }
         )
         context.update(_explanation(request, library, patron))
@@ -249,6 +257,43 @@ def renew_view(request: HttpRequest) -> HttpResponse:
             % {"barcode": loan.item.barcode, "date": date_format(loan.due_on, "SHORT_DATE_FORMAT")},
         )
     return redirect(_desk_url(card))
+
+
+# The loan ticket ----------------------------------------------------------------------------
+
+
+def _desk_patron(card: str):
+    try:
+        return find_patron(card)
+    except CirculationError as error:
+        raise Http404(error.message) from error
+
+
+@staff_required
+def receipt_view(request: HttpRequest) -> HttpResponse:
+    """Today's loan ticket at this desk, on receipt-printer paper; `imprimer=1` opens the print
+    dialog by itself."""
+    library = _desk_library(request)
+    patron = _desk_patron(normalize_card(request.GET.get("carte", "")))
+    return render(
+        request,
+        "circulation/receipt.html",
+        {"receipt": receipts.receipt_for(patron, library), "desk": _desk_url(patron.card_number)},
+    )
+
+
+@staff_required
+@require_POST
+def receipt_send_view(request: HttpRequest) -> HttpResponse:
+    library = _desk_library(request, posted=True)
+    patron = _desk_patron(normalize_card(request.POST.get("carte", "")))
+    try:
+        address = receipts.email_receipt(request.user, library, patron)
+    except CirculationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The ticket was sent to %(email)s.") % {"email": address})
+    return redirect(_desk_url(patron.card_number))
 
 
 # Check-in ------------------------------------------------------------------------------------

@@ -217,6 +217,7 @@ def consents(request: HttpRequest) -> HttpResponse:
             "email_notices": patron.email_notices,
             "newsletters": patron.newsletters,
             "keep_history": patron.keep_history,
+            "receipt": patron.receipt,
         },
     )
     if request.method == "POST" and form.is_valid():

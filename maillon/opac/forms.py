@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from maillon.patrons.models import Patron
+from maillon.patrons.models import Patron, ReceiptChoice
 
 
 class LoginForm(forms.Form):
@@ -107,3 +107,9 @@ class ConsentsForm(forms.Form):
     )
     newsletters = forms.BooleanField(label=_("Send me the network's newsletters"), required=False)
     keep_history = forms.BooleanField(label=_("Keep my reading history"), required=False)
+    receipt = forms.ChoiceField(
+        label=_("The ticket of my loans at the desk"),
+        choices=ReceiptChoice.choices,
+        widget=forms.RadioSelect,
+        required=False,  # not sent: the card keeps its choice
+    )

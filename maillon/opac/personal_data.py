@@ -67,6 +67,7 @@ def personal_data(patron: Patron) -> dict[str, Any]:
             "email_notices": patron.email_notices,
             "newsletters": patron.newsletters,
             "keep_history": patron.keep_history,
+            "loan_ticket": patron.get_receipt_display(),
         },
         "loans": [_loan(loan) for loan in loans if loan.returned_at is None],
         "history": [_loan(loan) for loan in loans if loan.returned_at is not None],

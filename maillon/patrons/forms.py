@@ -8,7 +8,7 @@ from django.forms.models import construct_instance
 from django.utils.translation import gettext_lazy as _
 
 from maillon.network.models import Partner
-from maillon.patrons.models import BlockKind, Patron, PatronCategory
+from maillon.patrons.models import BlockKind, Patron, PatronCategory, ReceiptChoice
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -39,6 +39,7 @@ class PatronForm(forms.ModelForm):
             "email_notices",
             "newsletters",
             "keep_history",
+            "receipt",
             "notes",
         ]
         widgets = {
@@ -63,6 +64,11 @@ class PatronForm(forms.ModelForm):
         # The confirmation appears only once the service has found a probable duplicate.
         if not ask_duplicate:
             del self.fields["confirm_duplicate"]
+        # A form that does not show the choice (an older page, a script) keeps the card's.
+        self.fields["receipt"].required = False
+
+    def clean_receipt(self) -> str:
+        return self.cleaned_data.get("receipt") or self.instance.receipt or ReceiptChoice.PRINTED
 
     def _post_clean(self) -> None:
         # The service validates the patron as a whole; the form only checks field syntax.

@@ -7,6 +7,7 @@ from django.contrib.auth.hashers import check_password, is_password_usable, make
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from maillon.audit.models import ActorKind
 from maillon.audit.services import Actor
@@ -108,6 +109,14 @@ class PatronCategory(models.Model):
         )
 
 
+class ReceiptChoice(models.TextChoices):
+    """How the patron wants the ticket of their loans at the desk."""
+
+    PRINTED = "printed", pgettext_lazy("loan ticket", "printed")
+    EMAIL = "email", _("by e-mail")
+    NONE = "none", _("no ticket")
+
+
 class Patron(models.Model):
     """The holder of the network's single card; a collective borrower is one too."""
 
@@ -132,6 +141,12 @@ class Patron(models.Model):
     email_notices = models.BooleanField(_("notices by e-mail"), default=False)
     newsletters = models.BooleanField(_("newsletters"), default=False)
     keep_history = models.BooleanField(_("keep my reading history"), default=False)
+    receipt = models.CharField(
+        _("loan ticket"),
+        max_length=10,
+        choices=ReceiptChoice.choices,
+        default=ReceiptChoice.PRINTED,
+    )
     registered_on = models.DateField(_("registered on"))
     expires_on = models.DateField(_("expires on"))
     notes = models.TextField(_("notes"), blank=True)

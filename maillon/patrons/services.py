@@ -33,6 +33,7 @@ from maillon.patrons.models import (
     Patron,
     PatronBlock,
     PatronCategory,
+    ReceiptChoice,
     age_on,
 )
 
@@ -73,6 +74,7 @@ EDITABLE_FIELDS = frozenset(
         "email_notices",
         "newsletters",
         "keep_history",
+        "receipt",
         "notes",
         "partner",
         "responsible_person",
@@ -273,7 +275,12 @@ def set_own_password(patron: Patron, raw_password: str) -> Patron:
 
 @transaction.atomic
 def set_own_consents(
-    patron: Patron, *, email_notices: bool, newsletters: bool, keep_history: bool
+    patron: Patron,
+    *,
+    email_notices: bool,
+    newsletters: bool,
+    keep_history: bool,
+    receipt: str | None = None,
 ) -> Patron:
     """The patron's choices from their account. Turning the history off erases nothing at
     once: the daily anonymisation removes the returned loans past the network's delay."""
@@ -281,7 +288,11 @@ def set_own_consents(
     patron.email_notices = bool(email_notices)
     patron.newsletters = bool(newsletters)
     patron.keep_history = bool(keep_history)
-    patron.save(update_fields=["email_notices", "newsletters", "keep_history", "updated_at"])
+    if receipt in ReceiptChoice.values:
+        patron.receipt = receipt
+    patron.save(
+        update_fields=["email_notices", "newsletters", "keep_history", "receipt", "updated_at"]
+    )
     return patron
 
 

@@ -5,25 +5,10 @@ from __future__ import annotations
 import datetime as dt
 
 from django.utils import formats, timezone
-from django.utils.dateformat import format as date_format
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-
-def _french() -> bool:
-    return (get_language() or "fr").startswith("fr")
-
-
-def day(value: dt.date | dt.datetime, with_year: bool = False) -> str:
-    """« samedi 1er février » (« … 2027 » with the year)."""
-    if isinstance(value, dt.datetime):
-        value = timezone.localtime(value)
-    if _french():
-        number = "1er" if value.day == 1 else str(value.day)
-        text = f"{date_format(value, 'l')} {number} {date_format(value, 'F')}"
-    else:
-        text = date_format(value, "l j F")
-    return f"{text} {value.year}" if with_year else text
+from maillon.core.dates import day
+from maillon.core.dates import french as _french
 
 
 def hour(value: dt.datetime) -> str:

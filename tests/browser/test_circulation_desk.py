@@ -72,6 +72,20 @@ def test_lend_two_items_then_check_one_in(
     screenshot(page, "circulation-desk")
     assert serious_violations(page) == []
 
+    # The loan ticket: the desk offers it; it lists today's two loans on receipt paper.
+    ticket = page.get_by_role("link", name=fr("Print the ticket"))
+    href = ticket.get_attribute("href") or ""
+    assert "imprimer=1" in href
+    desk_url = page.url
+    page.goto(live_server.url + href.replace("&imprimer=1", ""))
+    receipt = page.locator("article.receipt")
+    expect(receipt).to_contain_text("Le Petit Prince")
+    expect(receipt).to_contain_text("Vingt mille lieues")
+    expect(receipt).to_contain_text(reader.card_number)
+    expect(receipt).not_to_contain_text(reader.surname)
+    assert page.locator("article.receipt").bounding_box()["width"] < 500  # receipt paper
+    page.goto(desk_url)
+
     page.locator(".desk-nav a[href$='/retours/']").click()
     expect(page.locator("#scan-return")).to_be_focused()
     scan(page, "#scan-return", first.barcode)

@@ -47,6 +47,9 @@ def test_demo_patrons_are_believable_and_idempotent(db):
     assert collectives.count() >= 8 and not collectives.filter(partner=None).exists()
     assert {p.partner.name for p in collectives} == {name for _c, name, _k, _p in PARTNERS}
     assert Patron.objects.filter(surname__regex=r"[éèêëïœ]").exists()
+    # Some want their loan ticket by e-mail; never one without an address.
+    by_email = Patron.objects.filter(receipt="email")
+    assert by_email.count() >= 10 and not by_email.filter(email="").exists()
 
     build_patrons(TODAY)
     assert snapshot() == first

@@ -3,6 +3,7 @@
 from django import template
 from django.utils.safestring import SafeString
 
+from maillon.core.dates import day
 from maillon.core.text import colon as colon_text
 
 register = template.Library()
@@ -19,3 +20,9 @@ def barcode(value: str) -> SafeString:
     from maillon.core.barcodes import code128_img
 
     return code128_img(str(value))
+
+
+@register.filter
+def long_date(value, with_year: bool = True) -> str:
+    """« 1er février 2027 » (see maillon.core.dates.day)."""
+    return day(value, with_year=with_year, weekday=False) if value else ""
