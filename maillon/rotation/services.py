@@ -570,7 +570,11 @@ def run_exchange(actor, plan: Plan, number: int, library: Library | None = None)
         try:
             lots.send(actor, lot, cell.library)
         except lots.LotError as error:
-            result.refused.append(f"{label} : {error.message}")
+            lot.refresh_from_db()
+            if lot.state == Lot.State.IN_TRANSIT and lot.destination_id == cell.library_id:
+                result.already.append(label)  # sent meanwhile by another desk
+            else:
+                result.refused.append(f"{label} : {error.message}")
         else:
             result.sent.append(label)
     with transaction.atomic():
