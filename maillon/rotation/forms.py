@@ -1,6 +1,7 @@
 import re
 
 from django import forms
+from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext_lazy as _
 
 from maillon.lots.models import Lot
@@ -108,7 +109,7 @@ class PlanForm(forms.Form):
 
 
 class SwapForm(forms.Form):
-    number = forms.IntegerField(label=_("Exchange"), min_value=1)
+    number = forms.TypedChoiceField(label=_("Exchange"), coerce=int, choices=())
     first: forms.ModelChoiceField = forms.ModelChoiceField(
         label=_("Library"), queryset=Library.objects.none()
     )
@@ -116,7 +117,10 @@ class SwapForm(forms.Form):
         label=_("Swap with"), queryset=Library.objects.none()
     )
 
-    def __init__(self, *args, libraries, **kwargs):
+    def __init__(self, *args, libraries, exchanges, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["number"].choices = [
+            (e.number, f"{e.number}. {date_format(e.planned, 'j F Y')}") for e in exchanges
+        ]
         self.fields["first"].queryset = libraries
         self.fields["second"].queryset = libraries

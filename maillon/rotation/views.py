@@ -104,7 +104,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "broken": services.messages(plan, table.issues),
             "notes": services.messages(plan, notes),
             "may_edit": may_edit,
-            "swap": SwapForm(libraries=libraries) if may_edit else None,
+            "swap": SwapForm(libraries=libraries, exchanges=table.exchanges) if may_edit else None,
             "runnable": {
                 m.library_id
                 for m in table.members
@@ -141,7 +141,7 @@ def swap(request: HttpRequest, pk: int) -> HttpResponse:
     libraries = Library.objects.filter(
         pk__in=PlanLibrary.objects.filter(plan=plan).values("library")
     )
-    form = SwapForm(request.POST, libraries=libraries)
+    form = SwapForm(request.POST, libraries=libraries, exchanges=plan.dates.all())
     if not form.is_valid():
         messages.error(request, _("Choose an exchange and two libraries."))
         return redirect("rotation:detail", pk=plan.pk)
