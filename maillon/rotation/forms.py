@@ -9,6 +9,7 @@ from maillon.network.models import Library
 from maillon.rotation.models import Plan
 
 _SPLIT = re.compile(r"[\s,;]+")
+_NEXT_PAIR = re.compile(r"\s+(?=[A-Za-z0-9_-]+\s*=)")
 
 
 def _codes(text: str) -> list[str]:
@@ -79,15 +80,16 @@ class PlanForm(forms.Form):
         return {lib.pk for lib in self._libraries(self.cleaned_data["no_youth"], "no_youth")}
 
     def _pairs(self, text: str) -> dict[str, str]:
+        """ "SEC=3,4; VAS=2" (or "SEC=3,4 VAS=2") → {"SEC": "3,4", "VAS": "2"}."""
         pairs = {}
-        for part in (text or "").split(";") if ";" in (text or "") else _SPLIT.split(text or ""):
-            part = part.strip()
-            if not part:
-                continue
-            code, sep, value = part.partition("=")
-            if not sep:
-                raise forms.ValidationError(_("Write code=value, e.g. VAS=1."))
-            pairs[code.strip().upper()] = value.strip()
+        for chunk in (text or "").split(";"):
+            for part in _NEXT_PAIR.split(chunk.strip()):
+                if not part:
+                    continue
+                code, sep, value = part.partition("=")
+                if not sep:
+                    raise forms.ValidationError(_("Write code=value, e.g. VAS=1."))
+                pairs[code.strip().upper()] = value.strip()
         return pairs
 
     def clean_max_lots(self):
