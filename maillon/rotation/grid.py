@@ -44,7 +44,8 @@ YOUTH = "youth"  # a youth-only lot at a library without a youth section
 CAPACITY = "capacity"  # a library receives more lots than it takes
 STUCK = "stuck"  # no library could take the lot: it stays
 NO_SHUTTLE_DAY = "no_shuttle_day"  # no shuttle day near the date for one end of a move
-BROKEN = {JUST_HAD, SEEN_TWICE, SKIP, YOUTH, CAPACITY, STUCK, NO_SHUTTLE_DAY}
+OUTSIDE = "outside"  # a lot standing at a library outside the plan: it must be sent in first
+BROKEN = {JUST_HAD, SEEN_TWICE, SKIP, YOUTH, CAPACITY, STUCK, NO_SHUTTLE_DAY, OUTSIDE}
 # What the grid tells without breaking anything.
 DATE_MOVED = "date_moved"
 NOTHING_RECEIVED = "nothing_received"
@@ -95,6 +96,7 @@ class Issue:
     planned: dt.date | None = None
     count: int = 0
     limit: int = 0
+    closed: bool = False  # date_moved: a library was closed on the planned date
 
     @property
     def broken(self) -> bool:
@@ -147,6 +149,8 @@ def route(spec: Spec) -> tuple[list[list[int]], list[Issue]]:
     position: list[int] = []
     for k, lot in enumerate(spec.lots):
         start = lot.start if lot.start in members else order[k % n]
+        if start != lot.start:
+            issues.append(Issue(OUTSIDE, 0, library=start, lot=lot.id))
         position.append(start)
         if lot.youth_only and not members[start].youth:
             issues.append(Issue(YOUTH, 0, library=start, lot=lot.id))
@@ -279,7 +283,12 @@ def schedule(spec: Spec, where: Sequence[Sequence[int]]) -> tuple[list[Move], li
                 _d, day, arrival = min(tied, key=lambda o: (load[o[1]], o[1]))
                 if day != planned and (t, source, -1) not in told:
                     told.add((t, source, -1))
-                    issues.append(Issue(DATE_MOVED, t, library=source, day=day, planned=planned))
+                    closed = members[source].closed(planned) or members[target].closed(planned)
+                    issues.append(
+                        Issue(
+                            DATE_MOVED, t, library=source, day=day, planned=planned, closed=closed
+                        )
+                    )
             load[day] += 1
             moves.append(Move(t, lot.id, source, target, day, arrival))
     return moves, issues

@@ -235,7 +235,7 @@ def _store(plan: Plan, result: grid.Grid) -> None:
 
 
 def _note(issue: grid.Issue) -> dict:
-    note = {k: v for k, v in issue.__dict__.items() if v not in (None, 0) or k == "exchange"}
+    note = {k: v for k, v in issue.__dict__.items() if v not in (None, 0, False) or k == "exchange"}
     for key in ("day", "planned"):
         if key in note:
             note[key] = note[key].isoformat()
@@ -387,8 +387,12 @@ def describe(issue: grid.Issue, libraries: dict[int, Library], names: dict[int, 
             "as planned; arrange the transport."
         ),
         grid.DATE_MOVED: _(
-            "Exchange %(n)s: %(library)s sends on %(day)s instead of %(planned)s (shuttle day, "
-            "no closure)."
+            "Exchange %(n)s: %(library)s sends on %(day)s instead of %(planned)s (no shuttle "
+            "that day)."
+        ),
+        grid.OUTSIDE: _(
+            "%(lot)s stands at a library outside the plan: the grid starts it %(at)s; send it "
+            "there first."
         ),
         grid.NOTHING_RECEIVED: _(
             "%(library)s receives no lot on exchange %(n)s (fewer lots than libraries)."
@@ -399,8 +403,16 @@ def describe(issue: grid.Issue, libraries: dict[int, Library], names: dict[int, 
             _("%(library)s would receive %(count)s lots on exchange %(n)s (most: %(limit)s).")
             % values
         )
-    if issue.code == grid.STUCK:
+    if issue.code in (grid.STUCK, grid.OUTSIDE):
         values["at"] = library.at_name if library else "—"
+    if issue.code == grid.DATE_MOVED and issue.closed:
+        return (
+            _(
+                "Exchange %(n)s: %(library)s sends on %(day)s instead of %(planned)s (a closure "
+                "on the planned date)."
+            )
+            % values
+        )
     return texts.get(issue.code, issue.code) % values
 
 

@@ -93,7 +93,10 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     if plan.published_at is None and not may_edit:
         raise Http404
     table = services.table(plan)
-    notes = [i for i in services.issues_of(plan) if not i.broken]
+    # The notes hold the last full evaluation (generation or swap): the rules the check finds
+    # and those only the route knows (stuck lots, lots outside the plan, missing shuttle days).
+    issues = services.issues_of(plan)
+    notes = [i for i in issues if not i.broken]
     libraries = Library.objects.filter(pk__in=[m.library_id for m in table.members])
     return render(
         request,
@@ -101,7 +104,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "plan": plan,
             "table": table,
-            "broken": services.messages(plan, table.issues),
+            "broken": services.messages(plan, [i for i in issues if i.broken]),
             "notes": services.messages(plan, notes),
             "may_edit": may_edit,
             "swap": SwapForm(libraries=libraries, exchanges=table.exchanges) if may_edit else None,

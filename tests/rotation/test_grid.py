@@ -149,6 +149,29 @@ def test_dates_move_to_a_shuttle_day_of_both_and_off_closures():
         assert move.day == dt.date(2026, 12, 29)
     moved = [i for i in result.issues if i.code == grid.DATE_MOVED]
     assert moved and moved[0].planned == MONDAY and moved[0].day == dt.date(2026, 12, 29)
+    assert moved[0].closed  # library 2 is closed on the planned Monday
+
+
+def test_a_closure_on_the_planned_date_is_said():
+    members = (
+        grid.Member(id=1, shuttle_days=WEEKDAYS, closures=((MONDAY, MONDAY),)),
+        grid.Member(id=2, shuttle_days=WEEKDAYS),
+    )
+    result = grid.generate(spec(members=members, n_lots=2, exchanges=1))
+    moved = [i for i in result.issues if i.code == grid.DATE_MOVED]
+    for move in result.moves:  # library 1 neither sends nor receives on its closed day
+        assert (move.source != 1 or move.day != MONDAY) and (
+            move.target != 1 or move.arrival != MONDAY
+        )
+    assert [m.arrival for m in result.moves if m.target == 1] == [MONDAY + dt.timedelta(days=1)]
+    assert moved and all(i.closed for i in moved)
+
+
+def test_a_lot_outside_the_plan_is_reported():
+    members = tuple(grid.Member(id=i, shuttle_days=WEEKDAYS) for i in range(3))
+    lots = (grid.LotSpec(id=5, start=99), grid.LotSpec(id=6, start=1))
+    result = grid.generate(spec(members=members, lots=lots, exchanges=2))
+    assert [(i.code, i.lot) for i in result.broken] == [(grid.OUTSIDE, 5)]
 
 
 def test_no_shuttle_day_is_reported():

@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
@@ -162,3 +163,34 @@ def test_exports_and_pdf(ring, desk, client):
     assert pdf.content.startswith(b"%PDF")
     one = client.get(reverse("rotation:print_library", args=[plan.pk, "AAA"]))
     assert one.content.startswith(b"%PDF")
+
+
+def test_a_lot_outside_the_plan_is_said_in_french(ring, desk, network, make_item, record_of):
+    from maillon.lots import services as lots
+
+    plan = ring["plan"]
+    lot = lots.create(desk["head"], network["head"], "Caisse du siège")
+    lots.add(desk["head"], lot, make_item(record_of("Siège"), network["head"]).barcode)
+    services.save_plan(
+        desk["head"],
+        plan,
+        name=plan.name,
+        kind=plan.kind,
+        every=1,
+        unit="months",
+        start=ring["start"],
+        exchanges=2,
+        end=None,
+        members=[services.MemberInput(library=lib) for lib in ring["libraries"]],
+        lots_in=[*ring["lots"], lot],
+    )
+    result = services.generate(desk["head"], plan)
+    assert [i.code for i in result.broken] == ["outside"]
+    plan.refresh_from_db()
+    with translation.override("fr"):
+        texts = services.messages(plan, [i for i in services.issues_of(plan) if i.broken])
+    assert texts and "Caisse du siège se trouve dans une bibliothèque hors du plan" in texts[0]
+    client = Client(HTTP_ACCEPT_LANGUAGE="fr")
+    client.force_login(desk["head"])
+    page = client.get(reverse("rotation:detail", args=[plan.pk])).content.decode()
+    assert "Règles que la grille enfreint" in page and "hors du plan" in page
