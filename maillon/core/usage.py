@@ -13,6 +13,9 @@ Parts of a page (each answer returns safe HTML, rendered by the app that knows):
 - ``item_panels`` (item, request) and ``record_panels`` (record, request): what the apps above
   the catalogue add to the staff item and record pages (circulation: loan, transfer, holds).
 
+- ``home_panels`` (library, request) → safe HTML: what the apps above add to the staff home
+  page of a library (the circulation plan: its next exchange).
+
 - ``today_counts`` (library or None, today) → [{"label", "count", "url"}]: the day's work in
   numbers for the staff home page, at one library or (None) in the whole network.
 

@@ -33,6 +33,7 @@ def home(request: HttpRequest) -> HttpResponse:
         context["counts"] = [
             c for answer in usage.answers("today_counts", library, today) for c in answer
         ]
+        context["panels"] = [p for p in usage.answers("home_panels", library, request) if p]
     if can(request.user, Action.ADMINISTER):
         context["network_counts"] = [
             c for answer in usage.answers("today_counts", None, today) for c in answer

@@ -20,6 +20,7 @@ LAYERS: list[set[str]] = [
     {"patrons"},
     {"circulation"},
     {"weeding", "inventory", "lots"},
+    {"rotation"},
     {"programme"},
     {"sip2"},
     {"opac", "api"},

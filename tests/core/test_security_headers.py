@@ -15,7 +15,11 @@ from maillon.network.models import Role
 
 TEMPLATES = Path(maillon.__file__).parent
 # Documents rendered for WeasyPrint, never served as pages, may carry their own styles.
-PRINTED = {"weeding/templates/weeding/pv.html", "lots/templates/lots/print.html"}
+PRINTED = {
+    "weeding/templates/weeding/pv.html",
+    "lots/templates/lots/print.html",
+    "rotation/templates/rotation/print.html",
+}
 
 
 def test_no_template_has_inline_scripts_styles_or_handlers():

@@ -1,0 +1,56 @@
+"""The demo's circulation plan: the twelve crates of the Gâtine going round their six
+libraries every two months for a year, the grid generated and published, so that each
+library's home page shows what to pack for its next exchange."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib.auth import get_user_model
+
+from maillon.lots.demo import CRATES
+from maillon.lots.models import Lot
+from maillon.network.models import Library
+from maillon.rotation import services
+from maillon.rotation.models import Plan
+
+NAME = "Échanges de la Gâtine"
+# Crates for youth sections only, and the library that has none (it takes at most two crates).
+YOUTH_ONLY = {"Albums 0-3 ans B", "Bandes dessinées jeunesse A", "Premières lectures n°2"}
+NO_YOUTH = "THE"
+
+
+def build_rotation(today: dt.date) -> dict[str, int]:
+    if Plan.objects.filter(name=NAME).exists():
+        return {}
+    coordinator = get_user_model().objects.filter(username="coordination").first()
+    codes = [code for code, _names in CRATES]
+    libraries = {lib.code: lib for lib in Library.objects.filter(code__in=codes)}
+    names = [name for _code, crate in CRATES for name in crate]
+    lots = list(Lot.objects.filter(name__in=names).order_by("pk"))
+    if coordinator is None or len(libraries) < len(codes) or len(lots) < len(names):
+        return {}
+    plan = services.save_plan(
+        coordinator,
+        None,
+        name=NAME,
+        kind=Plan.Kind.CONTINUOUS,
+        every=2,
+        unit=Plan.Unit.MONTHS,
+        start=today + dt.timedelta(days=10),
+        exchanges=6,
+        end=None,
+        members=[
+            services.MemberInput(
+                library=libraries[code],
+                youth=code != NO_YOUTH,
+                max_lots=2 if code == NO_YOUTH else None,
+            )
+            for code in codes
+        ],
+        lots_in=lots,
+        youth_lots=[lot for lot in lots if lot.name in YOUTH_ONLY],
+    )
+    result = services.generate(coordinator, plan)
+    services.publish(coordinator, plan)
+    return {"plans": 1, "exchanges": len(result.spec.dates), "broken": len(result.broken)}

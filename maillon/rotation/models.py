@@ -1,0 +1,123 @@
+"""Circulation plans (plans de circulation) and their exchange grids (grilles d'échange)."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from maillon.lots.models import Lot
+from maillon.network.models import Library
+
+
+class Plan(models.Model):
+    """Lots going round libraries on a schedule; the grid says who holds what after each date."""
+
+    class Kind(models.TextChoices):
+        CONTINUOUS = "continuous", _("continuous")
+        ONCE_HOME = "once_home", _("once round, then home")
+        ONCE_STAY = "once_stay", _("once round, then stay")
+
+    class Unit(models.TextChoices):
+        WEEKS = "weeks", _("weeks")
+        MONTHS = "months", _("months")
+
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind, default=Kind.CONTINUOUS)
+    every = models.PositiveSmallIntegerField(_("every"), default=3)
+    unit = models.CharField(_("unit"), max_length=6, choices=Unit, default=Unit.MONTHS)
+    start = models.DateField(_("first exchange"))
+    exchanges = models.PositiveSmallIntegerField(_("number of exchanges"), null=True, blank=True)
+    end = models.DateField(_("last exchange no later than"), null=True, blank=True)
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    generated_at = models.DateTimeField(_("grid generated"), null=True, blank=True)
+    # What the generator told (dates moved, rules it had to break), as grid.Issue fields.
+    notes = models.JSONField(default=list, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("circulation plan")
+        verbose_name_plural = _("circulation plans")
+        ordering = ["-start", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PlanLibrary(models.Model):
+    """A library taking part, at its place in the ring, with its constraints."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="members")
+    library = models.ForeignKey(Library, on_delete=models.PROTECT, related_name="+")
+    position = models.PositiveSmallIntegerField()
+    youth = models.BooleanField(_("youth section"), default=True)
+    max_lots = models.PositiveSmallIntegerField(_("most lots per exchange"), null=True, blank=True)
+    skips = models.JSONField(_("exchanges skipped"), default=list, blank=True)  # numbers from 1
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "library"], name="rotation_member_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.plan_id}:{self.library_id}"
+
+
+class PlanLot(models.Model):
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="lots")
+    lot = models.ForeignKey(Lot, on_delete=models.PROTECT, related_name="+")
+    youth_only = models.BooleanField(_("youth sections only"), default=False)
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [models.UniqueConstraint(fields=["plan", "lot"], name="rotation_lot_once")]
+
+    def __str__(self) -> str:
+        return f"{self.plan_id}:{self.lot_id}"
+
+
+class Exchange(models.Model):
+    """An exchange date of the plan (number 1, 2…) and whether it has been run."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="dates")
+    number = models.PositiveSmallIntegerField()
+    planned = models.DateField(_("planned date"))
+    run_at = models.DateTimeField(null=True, blank=True)
+    run_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["number"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "number"], name="rotation_exchange_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.plan_id}#{self.number}"
+
+
+class Cell(models.Model):
+    """Where a lot stands after exchange `number` (0: before the first), and, when it moved
+    then, where from and on which days (leaves the sender, reaches the library)."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="cells")
+    number = models.PositiveSmallIntegerField()
+    lot = models.ForeignKey(Lot, on_delete=models.PROTECT, related_name="+")
+    library = models.ForeignKey(Library, on_delete=models.PROTECT, related_name="+")
+    from_library = models.ForeignKey(
+        Library, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    day = models.DateField(null=True, blank=True)
+    arrival = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["number", "library_id", "lot_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "number", "lot"], name="rotation_cell_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.plan_id}#{self.number}:{self.lot_id}@{self.library_id}"

@@ -1,0 +1,18 @@
+from django.urls import path
+
+from maillon.rotation import views
+
+app_name = "rotation"
+urlpatterns = [
+    path("", views.plan_list, name="list"),
+    path("nouveau/", views.plan_form, name="new"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/modifier/", views.plan_form, name="edit"),
+    path("<int:pk>/generer/", views.generate, name="generate"),
+    path("<int:pk>/echanger/", views.swap, name="swap"),
+    path("<int:pk>/publier/", views.publish, name="publish"),
+    path("<int:pk>/echange/<int:number>/envoyer/", views.run, name="run"),
+    path("<int:pk>/grille.pdf", views.print_grid, name="print"),
+    path("<int:pk>/grille-<str:code>.pdf", views.print_grid, name="print_library"),
+    path("<int:pk>/grille.<str:fmt>", views.export, name="export"),
+]

@@ -1,0 +1,232 @@
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
+
+from maillon.core.decorators import staff_required
+from maillon.core.exports import table_response
+from maillon.network.models import Library
+from maillon.network.permissions import Action, can, require
+from maillon.rotation import printing, services
+from maillon.rotation.forms import PlanForm, SwapForm
+from maillon.rotation.models import Plan, PlanLibrary
+
+
+@staff_required
+def plan_list(request: HttpRequest) -> HttpResponse:
+    plans = Plan.objects.prefetch_related("members__library").order_by("-start", "name")
+    return render(
+        request,
+        "rotation/list.html",
+        {"plans": plans, "may_edit": can(request.user, Action.ADMINISTER)},
+    )
+
+
+def _initial(plan: Plan) -> dict:
+    members = list(plan.members.select_related("library"))
+    lots = list(plan.lots.select_related("lot"))
+    return {
+        "name": plan.name,
+        "kind": plan.kind,
+        "every": plan.every,
+        "unit": plan.unit,
+        "start": plan.start,
+        "exchanges": plan.exchanges,
+        "end": plan.end,
+        "libraries": ", ".join(m.library.code for m in members),
+        "no_youth": ", ".join(m.library.code for m in members if not m.youth),
+        "max_lots": "; ".join(f"{m.library.code}={m.max_lots}" for m in members if m.max_lots),
+        "skips": "; ".join(
+            f"{m.library.code}={','.join(map(str, m.skips))}" for m in members if m.skips
+        ),
+        "lots": [pl.lot for pl in lots],
+        "youth_lots": [pl.lot for pl in lots if pl.youth_only],
+    }
+
+
+@staff_required
+def plan_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    require(request.user, Action.ADMINISTER)
+    plan = get_object_or_404(Plan, pk=pk) if pk else None
+    form = PlanForm(request.POST or None, initial=_initial(plan) if plan else None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        members = [
+            services.MemberInput(
+                library=lib,
+                youth=lib.pk not in data["no_youth"],
+                max_lots=data["max_lots"].get(lib.code),
+                skips=data["skips"].get(lib.code, []),
+            )
+            for lib in data["libraries"]
+        ]
+        try:
+            plan = services.save_plan(
+                request.user,
+                plan,
+                name=data["name"],
+                kind=data["kind"],
+                every=data["every"],
+                unit=data["unit"],
+                start=data["start"],
+                exchanges=data["exchanges"],
+                end=data["end"],
+                members=members,
+                lots_in=list(data["lots"]),
+                youth_lots=list(data["youth_lots"]),
+            )
+            services.generate(request.user, plan)
+        except services.PlanError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            messages.success(request, _("The plan is saved and its grid generated."))
+            return redirect("rotation:detail", pk=plan.pk)
+    return render(request, "rotation/form.html", {"form": form, "plan": plan})
+
+
+@staff_required
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = get_object_or_404(Plan, pk=pk)
+    may_edit = can(request.user, Action.ADMINISTER)
+    if plan.published_at is None and not may_edit:
+        raise Http404
+    table = services.table(plan)
+    # The notes hold the last full evaluation (generation or swap): the rules the check finds
+    # and those only the route knows (stuck lots, lots outside the plan, missing shuttle days).
+    issues = services.issues_of(plan)
+    notes = [i for i in issues if not i.broken]
+    libraries = Library.objects.filter(pk__in=[m.library_id for m in table.members])
+    return render(
+        request,
+        "rotation/detail.html",
+        {
+            "plan": plan,
+            "table": table,
+            "broken": services.messages(plan, [i for i in issues if i.broken]),
+            "notes": services.messages(plan, notes),
+            "may_edit": may_edit,
+            "swap": SwapForm(libraries=libraries, exchanges=table.exchanges) if may_edit else None,
+            "runnable": {
+                m.library_id
+                for m in table.members
+                if services.may_run(request.user, plan, m.library)
+            },
+        },
+    )
+
+
+def _plan_for_edit(request: HttpRequest, pk: int) -> Plan:
+    require(request.user, Action.ADMINISTER)
+    return get_object_or_404(Plan, pk=pk)
+
+
+@staff_required
+@require_POST
+def generate(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = _plan_for_edit(request, pk)
+    try:
+        result = services.generate(request.user, plan)
+    except services.PlanError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request, _("Grid generated: %(n)s exchange dates.") % {"n": len(result.spec.dates)}
+        )
+    return redirect("rotation:detail", pk=plan.pk)
+
+
+@staff_required
+@require_POST
+def swap(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = _plan_for_edit(request, pk)
+    libraries = Library.objects.filter(
+        pk__in=PlanLibrary.objects.filter(plan=plan).values("library")
+    )
+    form = SwapForm(request.POST, libraries=libraries, exchanges=plan.dates.all())
+    if not form.is_valid():
+        messages.error(request, _("Choose an exchange and two libraries."))
+        return redirect("rotation:detail", pk=plan.pk)
+    try:
+        broken = services.swap(
+            request.user,
+            plan,
+            form.cleaned_data["number"],
+            form.cleaned_data["first"],
+            form.cleaned_data["second"],
+        )
+    except services.PlanError as error:
+        messages.error(request, error.message)
+    else:
+        if broken:
+            for text in services.messages(plan, broken):
+                messages.warning(request, text)
+        else:
+            messages.success(request, _("Cells swapped: the grid keeps all its rules."))
+    return redirect("rotation:detail", pk=plan.pk)
+
+
+@staff_required
+@require_POST
+def publish(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = _plan_for_edit(request, pk)
+    try:
+        services.publish(request.user, plan)
+    except services.PlanError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The grid is published: each library sees its next exchange."))
+    return redirect("rotation:detail", pk=plan.pk)
+
+
+@staff_required
+@require_POST
+def run(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+    plan = get_object_or_404(Plan, pk=pk)
+    library = None
+    if request.POST.get("library"):
+        library = get_object_or_404(Library, code=request.POST["library"])
+    try:
+        result = services.run_exchange(request.user, plan, number, library)
+    except services.PlanError as error:
+        messages.error(request, error.message)
+    else:
+        if result.sent:
+            messages.success(
+                request,
+                ngettext("%(n)s lot sent.", "%(n)s lots sent.", len(result.sent))
+                % {"n": len(result.sent)},
+            )
+        else:
+            messages.info(request, _("Nothing left to send on this date."))
+        for text in result.refused:
+            messages.error(request, text)
+    return redirect("rotation:detail", pk=plan.pk)
+
+
+def _readable(request: HttpRequest, pk: int) -> Plan:
+    plan = get_object_or_404(Plan, pk=pk)
+    if plan.published_at is None and not can(request.user, Action.ADMINISTER):
+        raise Http404
+    return plan
+
+
+@staff_required
+def print_grid(request: HttpRequest, pk: int, code: str | None = None) -> HttpResponse:
+    plan = _readable(request, pk)
+    library = get_object_or_404(Library, code=code) if code else None
+    response = HttpResponse(printing.pdf(plan, library), content_type="application/pdf")
+    name = f"grille-{plan.pk}" + (f"-{library.code}" if library else "")
+    response["Content-Disposition"] = f'inline; filename="{name}.pdf"'
+    return response
+
+
+@staff_required
+def export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    plan = _readable(request, pk)
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
+    return table_response(  # type: ignore[return-value]
+        fmt, f"grille-{plan.pk}", printing.rows(plan), title=_("Exchange grid")
+    )

@@ -1,0 +1,35 @@
+"""The demo has a running circulation plan: the twelve crates among the six libraries of the
+Gâtine, a year of exchanges generated and published, shown on each library's home page."""
+
+import datetime as dt
+
+from maillon.catalogue.demo import build_catalogue
+from maillon.circulation.demo import build_circulation
+from maillon.lots.demo import build_lots
+from maillon.network.demo import build_network
+from maillon.network.models import Library
+from maillon.patrons.demo import build_patrons
+from maillon.rotation import services
+from maillon.rotation.demo import NAME, build_rotation
+from maillon.rotation.models import Cell, Plan
+
+TODAY = dt.date(2026, 11, 25)
+
+
+def test_demo_rotation(db, settings, tmp_path):
+    settings.VAR_DIR = tmp_path
+    build_network("maillon-demo", TODAY)
+    build_patrons(TODAY)
+    build_catalogue(records=400)
+    build_circulation(TODAY)
+    build_lots()
+    made = build_rotation(TODAY)
+    assert made == {"plans": 1, "exchanges": 6, "broken": 0}
+    plan = Plan.objects.get(name=NAME)
+    assert plan.published_at is not None and plan.members.count() == 6
+    assert Cell.objects.filter(plan=plan, number=6).count() == 12
+    assert services.check(plan) == []
+    for library in Library.objects.filter(code__in=["PAR", "VAS", "THE"]):
+        coming = services.next_exchange(library, TODAY)
+        assert coming and coming[0].send and coming[0].exchange.number == 1
+    assert build_rotation(TODAY) == {}
