@@ -16,10 +16,11 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from maillon.bench import rotation_bench
 from maillon.bench.circulation_report import run_benchmark as circulation_benchmark
 from maillon.bench.import_report import import_markdown
 from maillon.bench.opac_report import run_benchmark as opac_benchmark
-from maillon.bench.report import machine, write_section
+from maillon.bench.report import load_average, machine, write_section
 from maillon.bench.search_report import search_markdown
 
 DEFAULT_PG = "postgres://postgres@127.0.0.1:5432/maillon_bench"
@@ -129,6 +130,7 @@ class Command(BaseCommand):
             "import": self.import_,
             "circulation": partial(circulation_benchmark, self),
             "opac": partial(opac_benchmark, self),
+            "rotation": self.rotation,
         }
         wanted = [name.strip() for name in options["only"].split(",") if name.strip()]
         for name in wanted:
@@ -194,6 +196,17 @@ class Command(BaseCommand):
                     f"{database:10} {name:16} median {figures['median']:6.1f} ms"
                     f"  p95 {figures['p95']:6.1f} ms"
                 )
+
+    def rotation(self, options: dict) -> None:
+        """The exchange grid generator against a naive baseline: pure Python, no database."""
+        self.stdout.write(_("Circulation plans: generating grids…"))
+        figures = rotation_bench.run()
+        write_section("rotation", rotation_bench.markdown(figures, machine(), load_average()))
+        self.stdout.write(
+            f"grid median {figures['generate_median_s']:.4f} s  p95 "
+            f"{figures['generate_p95_s']:.4f} s  naive median {figures['naive_median_s']:.4f} s"
+            f"  ratio {figures['ratio']:.1f}"
+        )
 
     def import_(self, options: dict) -> None:
         """A fresh SQLite database each run: the import is measured from empty tables."""
