@@ -19,18 +19,18 @@ HTTP_TARGET_MS = 30
 SAMPLES = 200
 
 
-def fresh_database(url: str) -> str:
-    """The circulation benchmark's own database next to `url` (the search benchmark's one),
-    emptied: every run builds the same network from the same seed."""
+def fresh_database(url: str, suffix: str = "circulation") -> str:
+    """A benchmark's own database (named after `suffix`) next to `url` (the search
+    benchmark's one), emptied: every run builds the same network from the same seed."""
     if url.startswith("sqlite:///"):
-        path = Path(url.removeprefix("sqlite:///")).with_name("circulation.sqlite3")
+        path = Path(url.removeprefix("sqlite:///")).with_name(f"{suffix}.sqlite3")
         for stale in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
             stale.unlink(missing_ok=True)
         return f"sqlite:///{path}"
     import psycopg
 
     base, name = url.rsplit("/", 1)
-    name = f"{name}_circulation"
+    name = f"{name}_{suffix}"
     with psycopg.connect(f"{base}/postgres", autocommit=True, connect_timeout=3) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         conn.execute(f'CREATE DATABASE "{name}"')

@@ -90,6 +90,11 @@ def lock_item(item: Item | int) -> Item:
     return _locking_items().get(pk=getattr(item, "pk", item))
 
 
+def lock_items(ids: list[int]) -> list[Item]:
+    """Several items' rows, locked in id order (as every path locks them: no deadlock)."""
+    return list(_locking_items().filter(pk__in=ids).order_by("pk"))
+
+
 @cache
 def _locking_items() -> QuerySet[Item]:
     # With its type (every rule asks for it) and collection (routing asks whether it floats).

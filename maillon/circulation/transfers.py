@@ -20,12 +20,14 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from maillon.catalogue.items import move_item, status_label
+from maillon.audit.services import record_many
+from maillon.catalogue.items import move_item, move_items, status_label
 from maillon.catalogue.models import Item, ItemStatus
 from maillon.circulation.common import (
     find_item,
     library_obj,
     lock_item,
+    lock_items,
     log,
     today_or,
 )
@@ -104,6 +106,19 @@ def receive_transfer(
         return checkin_locked(actor, library, item, today_or(today), receiving=True)
 
 
+def receive_many(
+    actor, library: Library, items: list[Item], *, today: dt.date | None = None
+) -> list[CheckinResult]:
+    """Items arriving together at `library` (a lot): each decided as ``receive_transfer``
+    decides it, their rows locked in one statement and in id order, in the caller's
+    transaction (no savepoint per item)."""
+    require(actor, Action.CIRCULATE, library)
+    day = today_or(today)
+    with transaction.atomic():
+        locked = lock_items([item.pk for item in items])
+        return [checkin_locked(actor, library, item, day, receiving=True) for item in locked]
+
+
 def create_transfer(
     actor, library: Library | int, item: Item | str, to_library: Library | int
 ) -> Transfer:
@@ -141,6 +156,49 @@ def create_transfer(
         return transfer
 
 
+def send_many(actor, library: Library, items: list[Item], to_library: Library) -> None:
+    """Available items of this library's shelves sent together to `to_library` (a lot):
+    their transfers made already sent, in one INSERT, their audit entries in another, the
+    items moved in one UPDATE, in transit with `to_library` as their home. The caller holds
+    the items' locks (in id order) and has checked each is available here; an item that is
+    not any more makes the whole call fail (ItemError, conflict)."""
+    require(actor, Action.CIRCULATE, library)
+    if not items:
+        return
+    now, user = timezone.now(), _user(actor)
+    Transfer.objects.bulk_create(
+        [
+            Transfer(
+                item=item,
+                from_library=library,
+                to_library=to_library,
+                reason=TransferReason.MANUAL,
+                created_at=now,
+                created_by=user,
+                sent_at=now,
+                sent_by=user,
+            )
+            for item in items
+        ]
+    )
+    move_items(items, ItemStatus.IN_TRANSIT, library, home=to_library)
+    transfers = dict(
+        Transfer.objects.filter(
+            item__in=items, received_at__isnull=True, cancelled_at__isnull=True
+        ).values_list("item_id", "pk")
+    )
+    record_many(
+        [
+            (action, item, {"transfer": transfers[item.pk], "to": to_library.pk})
+            for item in items
+            for action in ("transfer_created", "transfer_sent")
+        ],
+        actor=actor,
+        library=library,
+        at=now,
+    )
+
+
 @dataclass
 class ShuttleLists:
     """What `library` puts in the shuttle and what it should receive."""
@@ -175,4 +233,12 @@ def shuttle_lists(library: Library | int, day: dt.date | None = None) -> Shuttle
     )
 
 
-__all__ = ["ShuttleLists", "create_transfer", "receive_transfer", "send_transfer", "shuttle_lists"]
+__all__ = [
+    "ShuttleLists",
+    "create_transfer",
+    "receive_many",
+    "receive_transfer",
+    "send_many",
+    "send_transfer",
+    "shuttle_lists",
+]

@@ -30,8 +30,9 @@ from maillon.audit.services import record as audit
 from maillon.catalogue import items as item_service
 from maillon.catalogue.items import status_label
 from maillon.catalogue.models import Item, ItemStatus
+from maillon.catalogue.search import refreshes_deferred
 from maillon.circulation.models import Transfer
-from maillon.circulation.transfers import create_transfer, receive_transfer, send_transfer
+from maillon.circulation.transfers import receive_many, send_many
 from maillon.core.errors import DomainError, Kind
 from maillon.lots.models import Lot, LotItem
 from maillon.network.models import Library
@@ -305,7 +306,7 @@ def send(actor, lot: Lot, to_library: Library) -> SendResult:
         )
         if not ids:
             raise LotError("lot_empty", _("The lot %(code)s is empty.") % {"code": lot.code})
-        locked = [item_service.lock(pk) for pk in ids]
+        locked = item_service.lock_many(ids)
         blocked = [
             _("%(barcode)s (%(status)s)") % {"barcode": i.barcode, "status": status_label(i.status)}
             for i in locked
@@ -322,16 +323,14 @@ def send(actor, lot: Lot, to_library: Library) -> SendResult:
                 details={"items": blocked},
             )
         result = SendResult(lot=lot)
-        for item in locked:
-            if item.status == ItemStatus.ON_LOAN:
-                item_service.move_item(item, item.status, home=to_library)
-                result.following.append(item.barcode)
-                continue
-            create_transfer(actor, lot.station, item, to_library)
-            send_transfer(actor, lot.station, item)
-            fresh = item_service.lock(item)
-            item_service.move_item(fresh, fresh.status, home=to_library)
-            result.sent.append(item.barcode)
+        travelling = [item for item in locked if item.status != ItemStatus.ON_LOAN]
+        following = [item for item in locked if item.status == ItemStatus.ON_LOAN]
+        # On loan: it goes to its new home when returned (return-anywhere routes it there).
+        if following:
+            item_service.move_items(following, ItemStatus.ON_LOAN, home=to_library)
+        send_many(actor, lot.station, travelling, to_library)
+        result.following = [item.barcode for item in following]
+        result.sent = [item.barcode for item in travelling]
         lot.state, lot.destination = Lot.State.IN_TRANSIT, to_library
         lot.save(update_fields=["state", "destination"])
         audit(
@@ -365,7 +364,8 @@ def receive(
     item), items not scanned stay in transit, reported missing, and barcodes not of the lot
     are reported extra. Codes: wrong_library (says where the lot goes), lot_not_sent."""
     require(actor, Action.CIRCULATE, library)
-    with transaction.atomic():
+    # The items' search entries are rewritten once, at the end, not after each item.
+    with transaction.atomic(), refreshes_deferred():
         lot = _lock(lot)
         if lot.state == Lot.State.AT_STATION:
             if lot.station_id == library.pk:
@@ -401,14 +401,16 @@ def receive(
             ).values_list("item_id", flat=True)
         )
         result = ReceiveResult(lot=lot)
+        arriving = []
         for item in entries:
             if item.pk not in travelling:
                 result.following.append(item.barcode)
             elif scanned is not None and item.barcode not in scanned:
                 result.missing.append(item.barcode)
             else:
-                receive_transfer(actor, library, item)
-                result.received.append(item.barcode)
+                arriving.append(item)
+        receive_many(actor, library, arriving)
+        result.received = [item.barcode for item in arriving]
         if scanned is not None:
             ours = {i.barcode for i in entries}
             result.extra = sorted(scanned - ours)

@@ -137,3 +137,60 @@ def test_pages_by_keyboard_and_scanner(client_fr, crate, desk, network, make_ite
     assert lot.station == network["b"], page
     response = client_fr.get(reverse("lots:print", args=[lot.code]))
     assert response["Content-Type"] == "application/pdf"
+
+
+def test_the_search_index_follows_the_lot(crate, desk, network):
+    """Sent and received in bulk, the items' records still say where they are held and
+    available: as a full reindex would."""
+    from maillon.catalogue.models import SearchEntry, SearchHolding
+    from maillon.catalogue.search import index_records
+
+    lot, items = crate
+    records = [item.record_id for item in items]
+
+    def index() -> list:
+        entries = list(
+            SearchEntry.objects.filter(record_id__in=records)
+            .order_by("record_id")
+            .values_list("libraries", "available_libraries")
+        )
+        pairs = sorted(SearchHolding.objects.filter(record_id__in=records).values_list())
+        return [entries, pairs]
+
+    services.send(desk["a"], lot, network["b"])
+    sent = index()
+    assert {row[0] for row in sent[0]} == {f" {network['b'].pk} "}  # their home now
+    assert {row[1] for row in sent[0]} == {" "}  # in transit: available nowhere
+    index_records(records)
+    assert index() == sent
+    services.receive(desk["b"], lot, network["b"])
+    received = index()
+    assert {row[1] for row in received[0]} == {f" {network['b'].pk} "}
+    index_records(records)
+    assert index() == received
+
+
+def test_deferred_refreshes_are_dropped_with_an_error(crate, desk, network):
+    """Inside refreshes_deferred the index is rewritten once at the end, and not at all when
+    the block fails."""
+    from django.db import transaction
+
+    from maillon.catalogue import search
+    from maillon.catalogue.models import SearchEntry
+
+    _lot, items = crate
+    record = items[0].record_id
+    search.index_records([record])
+    before = SearchEntry.objects.get(record_id=record).available_libraries
+    with pytest.raises(RuntimeError), search.refreshes_deferred():
+        Item.objects.filter(pk=items[0].pk).update(status=ItemStatus.DAMAGED)
+        search.refresh_holdings(record)
+        raise RuntimeError("the change failed")
+    # Not reindexed (the caller's transaction would roll the change back).
+    assert SearchEntry.objects.get(record_id=record).available_libraries == before
+    with transaction.atomic(), search.refreshes_deferred():
+        with search.refreshes_deferred():  # nested: the outer one reindexes
+            Item.objects.filter(record_id=record).update(status=ItemStatus.DAMAGED)
+            search.refresh_holdings(record)
+        assert SearchEntry.objects.get(record_id=record).available_libraries == before
+    assert SearchEntry.objects.get(record_id=record).available_libraries == " "

@@ -6,7 +6,13 @@ index_records(record_ids)   # after writing records or their items (import chunk
 """
 
 from .engine import search
-from .index import index_records, rebuild_index, refresh_holdings, remove_records
+from .index import (
+    index_records,
+    rebuild_index,
+    refresh_holdings,
+    refreshes_deferred,
+    remove_records,
+)
 from .types import (
     FACET_NAMES,
     SORTS,
@@ -28,6 +34,7 @@ __all__ = [
     "index_records",
     "rebuild_index",
     "refresh_holdings",
+    "refreshes_deferred",
     "remove_records",
     "search",
 ]

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -248,11 +250,36 @@ def _insert(entries: list[Entry]) -> None:
     )
 
 
+_deferred: ContextVar[set[int] | None] = ContextVar("maillon_deferred_refresh", default=None)
+
+
+@contextmanager
+def refreshes_deferred() -> Iterator[None]:
+    """Inside, ``refresh_holdings`` only notes the records; they are reindexed once, together,
+    on leaving without an error (a lot's 200 items received one by one: each record's entry
+    rewritten once, not after each of its items' moves). Use it inside the transaction."""
+    if _deferred.get() is not None:  # already deferring: the outer block reindexes
+        yield
+        return
+    records: set[int] = set()
+    token = _deferred.set(records)
+    try:
+        yield
+    finally:
+        _deferred.reset(token)
+    if records:
+        index_records(records)
+
+
 def refresh_holdings(record_id: int) -> None:
     """Bring the record's index row up to date after one of its items changed status or
     library (circulation): only the columns its items decide are rewritten, and its
     (library, record) pairs, inside the caller's transaction; the texts stay. A record
     without a row (merged away, never indexed) gets the full ``index_records``."""
+    deferred = _deferred.get()
+    if deferred is not None:
+        deferred.add(record_id)
+        return
     rows = list(_holdings_rows().filter(record_id=record_id))
     if rows:
         columns = holdings_columns(rows[0][4], rows)

@@ -16,7 +16,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from maillon.bench import rotation_bench
+from maillon.bench import lots_bench, rotation_bench
+from maillon.bench.circulation_report import fresh_database
 from maillon.bench.circulation_report import run_benchmark as circulation_benchmark
 from maillon.bench.import_report import import_markdown
 from maillon.bench.opac_report import run_benchmark as opac_benchmark
@@ -24,6 +25,7 @@ from maillon.bench.report import load_average, machine, write_section
 from maillon.bench.search_report import search_markdown
 
 DEFAULT_PG = "postgres://postgres@127.0.0.1:5432/maillon_bench"
+LOT_RUNS = 20  # lots sent and received (issue 13: p95 over 20 lots)
 # Libraries of the generated catalogue when --libraries is not given (search and opac).
 CATALOGUE_LIBRARIES = 50
 
@@ -131,6 +133,7 @@ class Command(BaseCommand):
             "circulation": partial(circulation_benchmark, self),
             "opac": partial(opac_benchmark, self),
             "rotation": self.rotation,
+            "lots": self.lots,
         }
         wanted = [name.strip() for name in options["only"].split(",") if name.strip()]
         for name in wanted:
@@ -207,6 +210,23 @@ class Command(BaseCommand):
             f"{figures['generate_p95_s']:.4f} s  naive median {figures['naive_median_s']:.4f} s"
             f"  ratio {figures['ratio']:.1f}"
         )
+
+    def lots(self, options: dict) -> None:
+        """Sending and receiving lots of 200 items, on a fresh database of each kind."""
+        runs = {}
+        for database, url in self.databases(options["records"], not options["no_postgres"]).items():
+            self.stdout.write(_("%s: building lots and measuring…") % database)
+            runs[database] = _worker(
+                fresh_database(url, "lots"), "lots", str(options["seed"]), str(LOT_RUNS)
+            )
+        server = next((r["server"] for r in runs.values() if r.get("server")), None)
+        write_section("lots", lots_bench.markdown(runs, machine(server)))
+        for database, run in runs.items():
+            self.stdout.write(
+                f"{database:10} send median {run['send']['median']:6.0f} ms  p95 "
+                f"{run['send']['p95']:6.0f} ms  receive median {run['receive']['median']:6.0f} ms"
+                f"  p95 {run['receive']['p95']:6.0f} ms  one by one {run['baseline_ms']:6.0f} ms"
+            )
 
     def import_(self, options: dict) -> None:
         """A fresh SQLite database each run: the import is measured from empty tables."""
