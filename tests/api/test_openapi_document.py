@@ -12,6 +12,12 @@ ROUTES = {
     "/patrons",
     "/patrons/{card}",
     "/items/{barcode}",
+    "/lots",
+    "/lots/{code}",
+    "/lots/{code}/send",
+    "/lots/{code}/receive",
+    "/rotation-plans",
+    "/rotation-plans/{id}/grid",
 }
 
 
