@@ -150,7 +150,7 @@ class ExchangeDate(Schema):
     libraries: list[Slot]
 
 
-class Holding(Schema):
+class StartHolding(Schema):
     library: str
     lots: list[str]
 
@@ -165,6 +165,8 @@ class BrokenRule(Schema):
 
 class Grid(Schema):
     plan: PlanSummary
-    start: list[Holding] = Field(description="Which library holds which lots before exchange 1.")
+    start: list[StartHolding] = Field(
+        description="Which library holds which lots before exchange 1."
+    )
     exchanges: list[ExchangeDate]
     broken: list[BrokenRule] = Field(description="The rules the grid breaks now.")

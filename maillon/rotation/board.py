@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from maillon.audit.models import AuditEntry
 from maillon.circulation.models import Transfer
@@ -74,7 +75,19 @@ class Board:
     @property
     def counts(self) -> list[tuple[str, str, int]]:
         found = Counter(row.state for row in self.rows)
-        return [(state, str(label), found[state]) for state, label in STATES.items()]
+        return [(state, _count_label(state, found[state]), found[state]) for state in STATES]
+
+
+def _count_label(state: str, count: int) -> str:
+    texts = {
+        TO_PACK: ngettext("lot to pack", "lots to pack", count),
+        SENT: ngettext("lot sent", "lots sent", count),
+        IN_TRANSIT: ngettext("lot in transit", "lots in transit", count),
+        RECEIVED: ngettext("lot received", "lots received", count),
+        DISCREPANCY: ngettext("lot with a discrepancy", "lots with a discrepancy", count),
+        ELSEWHERE: ngettext("lot not where expected", "lots not where expected", count),
+    }
+    return texts[state]
 
 
 def libraries_of(user, plan: Plan) -> list[Library] | None:

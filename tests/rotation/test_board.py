@@ -83,7 +83,7 @@ def test_the_page_counts_and_states_for_the_coordinator(published, desk, client_
     url = reverse("rotation:board", args=[plan.pk, 1])
     assert f'href="{url}"' in grid
     page = client_fr.get(url).content.decode()
-    assert '<li class="badge" data-state="sent"><strong>3</strong> envoyé' in page
+    assert '<li class="badge" data-state="sent"><strong>3</strong> lots envoyés' in page
     assert page.count('class="table-scroll" tabindex="0" role="region"') == 6  # 3 × (send, receive)
     for library in published["libraries"]:
         assert f'<h2 id="h-lib-{library.pk}">{library.name}</h2>' in page
