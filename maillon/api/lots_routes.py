@@ -7,6 +7,8 @@ with their code and French message (api.py); reading needs any staff account.
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.db.models import Count, Q
 from django.http import HttpRequest
 from django.urls import reverse
@@ -79,9 +81,10 @@ def lot_data(lot: Lot) -> dict:
 def _next(request: HttpRequest, name: str, page: int, per_page: int, total: int, **extra):
     if page * per_page >= total:
         return None
-    query = "&".join(f"{k}={v}" for k, v in extra.items() if v)
-    address = f"{reverse(name)}?page={page + 1}&per_page={per_page}"
-    return request.build_absolute_uri(address + (f"&{query}" if query else ""))
+    query = urlencode(
+        {"page": page + 1, "per_page": per_page, **{k: v for k, v in extra.items() if v}}
+    )
+    return request.build_absolute_uri(f"{reverse(name)}?{query}")
 
 
 @router.get(
