@@ -543,6 +543,25 @@ class RunResult:
         return bool(self.sent)
 
 
+ALREADY, SEND = "already", "send"
+
+
+def verdict(cell: Cell, lot: Lot) -> str:
+    """What running the move `cell` does with `lot` (read now): ALREADY (on its way to, or
+    at, the library the grid names), SEND, or the French reason it is left for a person."""
+    if (lot.state == Lot.State.IN_TRANSIT and lot.destination_id == cell.library_id) or (
+        lot.state == Lot.State.AT_STATION and lot.station_id == cell.library_id
+    ):
+        return ALREADY
+    if lot.state != Lot.State.AT_STATION or lot.station_id != cell.from_library_id:
+        assert cell.from_library is not None
+        return _("%(lot)s is not %(at)s as the grid expects: send it by hand.") % {
+            "lot": f"{lot.code} {lot.name}",
+            "at": cell.from_library.at_name,
+        }
+    return SEND
+
+
 def may_run(actor, plan: Plan, library: Library | None = None) -> bool:
     if can(actor, Action.ADMINISTER):
         return True
@@ -567,17 +586,12 @@ def run_exchange(actor, plan: Plan, number: int, library: Library | None = None)
     for cell in moves.select_related("lot", "library", "from_library").order_by("lot_id"):
         lot = Lot.objects.select_related("station", "destination").get(pk=cell.lot_id)
         label = f"{lot.code} {lot.name}"
-        if (lot.state == Lot.State.IN_TRANSIT and lot.destination_id == cell.library_id) or (
-            lot.state == Lot.State.AT_STATION and lot.station_id == cell.library_id
-        ):
+        what = verdict(cell, lot)
+        if what == ALREADY:
             result.already.append(label)
             continue
-        if lot.state != Lot.State.AT_STATION or lot.station_id != cell.from_library_id:
-            assert cell.from_library is not None
-            result.refused.append(
-                _("%(lot)s is not %(at)s as the grid expects: send it by hand.")
-                % {"lot": label, "at": cell.from_library.at_name}
-            )
+        if what != SEND:
+            result.refused.append(what)
             continue
         try:
             lots.send(actor, lot, cell.library)

@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:pk>/echanger/", views.swap, name="swap"),
     path("<int:pk>/publier/", views.publish, name="publish"),
     path("<int:pk>/echange/<int:number>/envoyer/", views.run, name="run"),
+    path("<int:pk>/echange/<int:number>/", views.exchange_board, name="board"),
     path("<int:pk>/grille.pdf", views.print_grid, name="print"),
     path("<int:pk>/grille-<str:code>.pdf", views.print_grid, name="print_library"),
     path("<int:pk>/grille.<str:fmt>", views.export, name="export"),

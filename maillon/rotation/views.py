@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -9,7 +10,7 @@ from maillon.core.decorators import staff_required
 from maillon.core.exports import table_response
 from maillon.network.models import Library
 from maillon.network.permissions import Action, can, require
-from maillon.rotation import printing, services
+from maillon.rotation import board, printing, services
 from maillon.rotation.forms import PlanForm, SwapForm
 from maillon.rotation.models import Plan, PlanLibrary
 
@@ -230,3 +231,15 @@ def export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     return table_response(  # type: ignore[return-value]
         fmt, f"grille-{plan.pk}", printing.rows(plan), title=_("Exchange grid")
     )
+
+
+@staff_required
+def exchange_board(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+    """The live board of one exchange date: the coordinator sees every library; a library's
+    staff see their own part (what to pack, what to receive)."""
+    plan = _readable(request, pk)
+    libraries = board.libraries_of(request.user, plan)
+    found = board.board(plan, number, libraries, timezone.localdate())
+    if found is None:
+        raise Http404
+    return render(request, "rotation/board.html", {"plan": plan, "board": found})

@@ -12,6 +12,12 @@ ROUTES = {
     "/patrons",
     "/patrons/{card}",
     "/items/{barcode}",
+    "/lots",
+    "/lots/{code}",
+    "/lots/{code}/send",
+    "/lots/{code}/receive",
+    "/rotation-plans",
+    "/rotation-plans/{id}/grid",
 }
 
 
@@ -34,3 +40,22 @@ def test_the_documentation_page_works_offline(client):
     assert page.status_code == 200
     body = page.content.decode()
     assert "swagger-ui-bundle.js" in body and "//cdn" not in body
+
+
+def test_no_two_schemas_share_a_name():
+    """The document names its components by class name: a second class of the same name
+    would silently replace the first one's description."""
+    import inspect
+
+    from ninja import Schema
+
+    from maillon.api import circulation_routes, lots_routes, lots_schemas, public_routes, schemas
+
+    seen: dict[str, str] = {}
+    for module in (schemas, lots_schemas, circulation_routes, public_routes, lots_routes):
+        for name, value in vars(module).items():
+            if inspect.isclass(value) and issubclass(value, Schema) and value is not Schema:
+                if value.__module__ != module.__name__:
+                    continue
+                assert name not in seen, f"{name} in {module.__name__} and {seen[name]}"
+                seen[name] = module.__name__

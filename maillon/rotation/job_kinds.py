@@ -1,0 +1,16 @@
+"""The circulation plans' daily work, run by the worker at MAILLON_DAILY_AT (see maillon.jobs)."""
+
+import datetime as dt
+
+from maillon.jobs.registry import daily_task
+from maillon.rotation import daily
+
+
+@daily_task
+def rotation_daily(today: dt.date) -> dict[str, int]:
+    """What `maillon rotation-daily` does: the exchanges due open, their lots sent."""
+    found = daily.run(today)
+    return {
+        "lots_sent": sum(len(entry.sent) for entry in found),
+        "refused": sum(len(entry.refused) for entry in found),
+    }
