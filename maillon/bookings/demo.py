@@ -130,14 +130,10 @@ def build_bookings(today: dt.date) -> dict[str, int]:
             services.cancel(coordinator, booking)
         elif state != "requested":
             services.approve(coordinator, booking)
-            steps = {
-                "delivered": [services.deliver],
-                "returned": [services.deliver, services.mark_returned],
-                "checked": [services.deliver, services.mark_returned, services.check],
-            }
-            for step in steps.get(state, []):
-                if step is services.check:
-                    services.check(coordinator, booking, today=start + dt.timedelta(days=36))
-                else:
-                    step(coordinator, booking)
+            if state in ("delivered", "returned", "checked"):
+                services.deliver(coordinator, booking)
+            if state in ("returned", "checked"):
+                services.mark_returned(coordinator, booking)
+            if state == "checked":
+                services.check(coordinator, booking, today=start + dt.timedelta(days=36))
     return {"resources": len(resources), "bookings": len(BOOKINGS)}
