@@ -7,7 +7,7 @@ import datetime as dt
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -232,7 +232,7 @@ STEPS = {
 def step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     booking = get_object_or_404(Booking, pk=pk)
     if step not in STEPS:
-        raise PermissionDenied
+        raise Http404
     try:
         if step == "refuser":
             services.refuse(request.user, booking, request.POST.get("reason", ""))
