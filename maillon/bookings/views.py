@@ -7,6 +7,7 @@ import datetime as dt
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -185,17 +186,21 @@ def mine(request: HttpRequest) -> HttpResponse:
 
 @staff_required
 def to_decide(request: HttpRequest) -> HttpResponse:
-    """What the owners the user works for must do: decide, deliver, get back, check."""
-    owners = libraries_for(request.user, Action.MANAGE)
+    """What the owners the user works for must do: decide (their managers), deliver, get back
+    and check (their desk staff too)."""
+    deciders = libraries_for(request.user, Action.MANAGE)
+    desks = libraries_for(request.user, Action.CIRCULATE)
     active = (
         Booking.objects.filter(
-            resource__owner__in=owners,
-            status__in=[
-                BookingStatus.REQUESTED,
-                BookingStatus.APPROVED,
-                BookingStatus.DELIVERED,
-                BookingStatus.RETURNED,
-            ],
+            Q(resource__owner__in=deciders, status=BookingStatus.REQUESTED)
+            | Q(
+                resource__owner__in=desks,
+                status__in=[
+                    BookingStatus.APPROVED,
+                    BookingStatus.DELIVERED,
+                    BookingStatus.RETURNED,
+                ],
+            )
         )
         .select_related("resource__kind", "resource__owner", "library")
         .order_by("start", "pk")

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from maillon.bookings import services
 from maillon.bookings.models import Booking, BookingStatus
+from maillon.network.models import Role
 
 
 def soon(n: int) -> dt.date:
@@ -143,3 +144,19 @@ def test_create_and_edit_a_resource(client_fr, people, network, kinds):
 def test_pages_render_for_the_coordinator(client_fr, people, expo, name):
     client_fr.force_login(people["coord"])
     assert client_fr.get(reverse(f"bookings:{name}")).status_code == 200
+
+
+def test_the_owners_volunteer_delivers_but_does_not_decide(
+    client_fr, people, network, kit, make_staff
+):
+    md_volunteer = make_staff("mdvol", (network["md"], Role.VOLUNTEER))
+    waiting = services.request_booking(people["a"], network["a"], kit, soon(20), soon(40))
+    client_fr.force_login(md_volunteer)
+    page = text(client_fr.get(reverse("bookings:decide")))
+    assert "Aucune demande en attente" in page
+    services.approve(people["md"], waiting)
+    page = text(client_fr.get(reverse("bookings:decide")))
+    assert kit.title in page and "Livré" in page
+    client_fr.post(reverse("bookings:step", args=[waiting.pk, "livrer"]))
+    waiting.refresh_from_db()
+    assert waiting.status == BookingStatus.DELIVERED
