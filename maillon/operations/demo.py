@@ -4,6 +4,7 @@ from typing import TextIO
 
 from django.utils import timezone
 
+from maillon.bookings.demo import build_bookings
 from maillon.catalogue.demo import build_catalogue
 from maillon.circulation.demo import build_circulation, seed_rules
 from maillon.circulation.models import HoldStatus
@@ -47,6 +48,7 @@ def build_demo(progress: TextIO | None = None) -> list[tuple[str, str]]:
     build_programme(today)
     build_lots()
     build_rotation(today)
+    build_bookings(today)
     return accounts + build_terminals(DEMO_PASSWORD) + give_patron_accounts(DEMO_PASSWORD)
 
 

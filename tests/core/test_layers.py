@@ -19,7 +19,7 @@ LAYERS: list[set[str]] = [
     {"catalogue"},
     {"patrons"},
     {"circulation"},
-    {"weeding", "inventory", "lots"},
+    {"weeding", "inventory", "lots", "bookings"},
     {"rotation"},
     {"programme"},
     {"sip2"},

@@ -1,0 +1,29 @@
+"""Bookings' audit action codes and detail keys, with their labels (see maillon.audit)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from maillon.audit.labels import BOOL, CHANGES, DATE, LIBRARY, TEXT, register
+
+register(
+    {
+        "resource_created": _("Animation resource created"),
+        "resource_changed": _("Animation resource changed"),
+        "booking_requested": _("Booking requested"),
+        "booking_approved": _("Booking approved"),
+        "booking_refused": _("Booking refused"),
+        "booking_delivered": _("Booked resource delivered"),
+        "booking_returned": _("Booked resource returned"),
+        "booking_checked": _("Returned resource checked"),
+        "booking_cancelled": _("Booking cancelled"),
+    },
+    details={
+        "resource": (_("resource"), TEXT),
+        "start": (_("from"), DATE),
+        "end": (_("to"), DATE),
+        "for_library": (_("for"), LIBRARY),
+        "refusal_reason": (_("reason"), TEXT),
+        "damaged": (_("damaged"), BOOL),
+        "check_notes": (_("notes"), TEXT),
+        "resource_changes": (_("changes"), CHANGES),
+    },
+)

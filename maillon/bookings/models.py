@@ -1,0 +1,184 @@
+"""Animation resources (outils d'animation) lent by the MD or a member library, the rules their
+loans follow, and the bookings libraries make of them."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from maillon.network.models import Library
+
+
+class ResourceKind(models.Model):
+    """Exhibition, thematic kit, kamishibaï… a data table: the network adds its own kinds."""
+
+    code = models.SlugField(_("code"), max_length=30, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+
+    class Meta:
+        verbose_name = _("resource kind")
+        verbose_name_plural = _("resource kinds")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Resource(models.Model):
+    class State(models.TextChoices):
+        GOOD = "good", _("good condition")
+        WORN = "worn", _("worn")
+        DAMAGED = "damaged", _("damaged")
+        REPAIR = "repair", _("under repair")
+
+    kind = models.ForeignKey(
+        ResourceKind, on_delete=models.PROTECT, related_name="resources", verbose_name=_("kind")
+    )
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    contents = models.TextField(
+        _("contents"), blank=True, help_text=_("One element per line (panels, books, puppets…).")
+    )
+    audience = models.CharField(_("audience"), max_length=100, blank=True)
+    space_needed = models.CharField(_("space needed"), max_length=200, blank=True)
+    insurance_value = models.DecimalField(
+        _("insurance value (€)"), max_digits=10, decimal_places=2, null=True, blank=True
+    )
+    crates = models.PositiveSmallIntegerField(_("crates"), default=1)
+    owner = models.ForeignKey(
+        Library, on_delete=models.PROTECT, related_name="resources", verbose_name=_("owner")
+    )
+    state = models.CharField(_("state"), max_length=10, choices=State, default=State.GOOD)
+    bookable = models.BooleanField(_("bookable"), default=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("resource")
+        verbose_name_plural = _("resources")
+        ordering = ["title", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def contents_list(self) -> list[str]:
+        return [line.strip() for line in self.contents.splitlines() if line.strip()]
+
+
+class BookingRule(models.Model):
+    """The loan rules of a kind of resource at an owner. Empty kind or owner: any. The most
+    specific row applies (kind and owner, then kind, then owner, then the network default)."""
+
+    kind = models.ForeignKey(
+        ResourceKind,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="rules",
+        verbose_name=_("kind"),
+    )
+    owner = models.ForeignKey(
+        Library,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="booking_rules",
+        verbose_name=_("owner"),
+    )
+    lead_days = models.PositiveSmallIntegerField(_("minimum lead time (days)"), default=15)
+    min_days = models.PositiveSmallIntegerField(_("minimum duration (days)"), default=7)
+    max_days = models.PositiveSmallIntegerField(_("maximum duration (days)"), default=90)
+    buffer_days = models.PositiveSmallIntegerField(
+        _("days kept after each loan for checking"), default=7
+    )
+    max_per_library = models.PositiveSmallIntegerField(
+        _("bookings at once per library"), null=True, blank=True, default=10
+    )
+    max_per_library_kind = models.PositiveSmallIntegerField(
+        _("bookings of this kind at once per library"), null=True, blank=True
+    )
+    approval_needed = models.BooleanField(_("owner's approval needed"), default=True)
+
+    class Meta:
+        verbose_name = _("booking rule")
+        verbose_name_plural = _("booking rules")
+        ordering = ["kind__name", "owner__name", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.kind or '*'} / {self.owner or '*'}"
+
+
+class BookingStatus(models.TextChoices):
+    REQUESTED = "requested", _("requested")
+    APPROVED = "approved", _("approved")
+    REFUSED = "refused", _("refused")
+    DELIVERED = "delivered", _("delivered")
+    RETURNED = "returned", _("returned")
+    CHECKED = "checked", _("checked")
+    CANCELLED = "cancelled", _("cancelled")
+
+
+# Bookings that hold their resource's dates (and buffer); refused and cancelled ones free them,
+# checked ones hold them only until the check (see Booking.blocked_until).
+HOLDING = [
+    BookingStatus.REQUESTED,
+    BookingStatus.APPROVED,
+    BookingStatus.DELIVERED,
+    BookingStatus.RETURNED,
+    BookingStatus.CHECKED,
+]
+# Bookings that count in a library's quota: the resource is promised to it or at its place.
+AT_LIBRARY = [BookingStatus.REQUESTED, BookingStatus.APPROVED, BookingStatus.DELIVERED]
+
+
+class Booking(models.Model):
+    resource = models.ForeignKey(
+        Resource, on_delete=models.PROTECT, related_name="bookings", verbose_name=_("resource")
+    )
+    library = models.ForeignKey(
+        Library, on_delete=models.PROTECT, related_name="bookings", verbose_name=_("library")
+    )
+    start = models.DateField(_("from"))
+    end = models.DateField(_("to"))
+    # Last day the resource is taken: the end plus the checking days, then the day it was
+    # checked once it is.
+    blocked_until = models.DateField(_("taken until"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=BookingStatus, default=BookingStatus.REQUESTED
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    requested_at = models.DateTimeField(_("requested"), auto_now_add=True)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+    damaged = models.BooleanField(_("damaged"), default=False)
+    check_notes = models.TextField(_("check notes"), blank=True)
+
+    class Meta:
+        verbose_name = _("booking")
+        verbose_name_plural = _("bookings")
+        ordering = ["start", "pk"]
+        indexes = [
+            models.Index(fields=["resource", "start"]),
+            models.Index(fields=["library", "status"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end__gte=models.F("start")), name="booking_end_after_start"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.resource} → {self.library} ({self.start}–{self.end})"
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+    @property
+    def buffer_start(self) -> dt.date:
+        return self.end + dt.timedelta(days=1)

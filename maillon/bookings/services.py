@@ -1,0 +1,533 @@
+"""Animation resources and their bookings: every change is here, checked, locked and audited.
+
+Locks: a booking request locks the library it is for, then the resource (in that order, always),
+before reading the bookings it checks against: two libraries asking for the same dates of one
+resource wait for each other and the second sees the first's booking; two requests of one
+library racing its quota do the same. A status change locks the booking row.
+
+Statuses: requested → approved (or refused, with a reason) → delivered → returned → checked;
+cancelled by the requesting library before delivery. A booking holds its resource from its start
+to its end plus the rule's checking days (`blocked_until`); the check ends the hold that day.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from maillon.audit.services import record as audit
+from maillon.bookings.models import (
+    AT_LIBRARY,
+    HOLDING,
+    Booking,
+    BookingRule,
+    BookingStatus,
+    Resource,
+)
+from maillon.core.dates import day
+from maillon.core.errors import DomainError, Kind
+from maillon.network.models import Library
+from maillon.network.permissions import Action, require
+
+# Further ahead than this, a date is a typing mistake rather than a plan.
+MAX_ADVANCE_DAYS = 2 * 366
+RESOURCE_FIELDS = [
+    "kind",
+    "title",
+    "description",
+    "contents",
+    "audience",
+    "space_needed",
+    "insurance_value",
+    "crates",
+    "owner",
+    "state",
+    "bookable",
+]
+
+
+class BookingError(DomainError):
+    """A refused booking or resource operation."""
+
+
+def _d(value: dt.date) -> str:
+    """« 1er mars 2027 »."""
+    return day(value, with_year=True, weekday=False)
+
+
+# Resources ---------------------------------------------------------------------------------
+
+
+def _clean_resource(data: dict[str, Any]) -> None:
+    if not (data.get("title") or "").strip():
+        raise BookingError(
+            "title_missing", _("Give the resource a title."), field="title", kind=Kind.INVALID
+        )
+
+
+def create_resource(actor, **data: Any) -> Resource:
+    """A new resource of `data["owner"]`: its staff (or the coordinator) describe it."""
+    require(actor, Action.MANAGE, data["owner"])
+    _clean_resource(data)
+    with transaction.atomic():
+        resource = Resource.objects.create(
+            **{k: v for k, v in data.items() if k in RESOURCE_FIELDS}
+        )
+        audit(
+            "resource_created",
+            resource,
+            actor=actor,
+            library=resource.owner,
+            details={"resource": resource.title},
+        )
+    return resource
+
+
+def update_resource(actor, resource: Resource, **data: Any) -> Resource:
+    """Change the description, state or owner of a resource (the owner's staff, and the new
+    owner's when it moves)."""
+    require(actor, Action.MANAGE, resource.owner_id)
+    if "owner" in data and data["owner"].pk != resource.owner_id:
+        require(actor, Action.MANAGE, data["owner"])
+    _clean_resource({"title": resource.title, **data})
+    with transaction.atomic():
+        resource = Resource.objects.select_for_update().get(pk=resource.pk)
+        changes = {}
+        for name, value in data.items():
+            if name not in RESOURCE_FIELDS:
+                continue
+            before = getattr(resource, name)
+            if before != value:
+                changes[name] = [str(before), str(value)]
+                setattr(resource, name, value)
+        if changes:
+            resource.save()
+            audit(
+                "resource_changed",
+                resource,
+                actor=actor,
+                library=resource.owner,
+                details={"resource_changes": changes},
+            )
+    return resource
+
+
+# Rules -------------------------------------------------------------------------------------
+
+
+def rule_for(resource: Resource) -> BookingRule:
+    """The most specific rule for the resource's kind and owner; the network default otherwise
+    (an unsaved row with the model's defaults if even that is missing)."""
+    candidates = BookingRule.objects.filter(
+        Q(kind_id=resource.kind_id) | Q(kind__isnull=True),
+        Q(owner_id=resource.owner_id) | Q(owner__isnull=True),
+    )
+    best = max(
+        candidates,
+        key=lambda r: (r.kind_id is not None, r.owner_id is not None),
+        default=None,
+    )
+    return best or BookingRule()
+
+
+# Booking requests --------------------------------------------------------------------------
+
+
+def _lock_library(library: Library) -> Library:
+    return Library.objects.select_for_update().get(pk=library.pk)
+
+
+def _lock_resource(resource: Resource) -> Resource:
+    return Resource.objects.select_for_update().get(pk=resource.pk)
+
+
+def holding(resource: Resource) -> QuerySet[Booking]:
+    return Booking.objects.filter(resource=resource, status__in=HOLDING)
+
+
+def _conflict(resource: Resource, start: dt.date, until: dt.date) -> Booking | None:
+    """The first booking of `resource` whose days (with its checking days) meet start..until."""
+    return (
+        holding(resource)
+        .filter(start__lte=until, blocked_until__gte=start)
+        .select_related("library")
+        .order_by("start", "pk")
+        .first()
+    )
+
+
+def _check_dates(library: Library, start, end, today: dt.date) -> None:
+    if not isinstance(start, dt.date) or not isinstance(end, dt.date):
+        raise BookingError(
+            "dates_missing", _("Give the first and last days."), field="start", kind=Kind.INVALID
+        )
+    if end < start:
+        raise BookingError(
+            "end_before_start",
+            _("The last day (%(end)s) comes before the first (%(start)s).")
+            % {"end": _d(end), "start": _d(start)},
+            field="end",
+            kind=Kind.INVALID,
+        )
+    if start < today:
+        raise BookingError(
+            "in_the_past",
+            _("The first day (%(start)s) is in the past.") % {"start": _d(start)},
+            field="start",
+            kind=Kind.INVALID,
+        )
+    if end > today + dt.timedelta(days=MAX_ADVANCE_DAYS):
+        raise BookingError(
+            "too_far",
+            _("%(date)s is too far ahead: bookings are made at most two years in advance.")
+            % {"date": _d(end)},
+            field="end",
+            kind=Kind.INVALID,
+        )
+    if not library.is_active:
+        raise BookingError(
+            "library_inactive",
+            _("%(library)s has left the network: it cannot book resources.")
+            % {"library": library.name},
+        )
+
+
+def _check_rule(rule: BookingRule, resource: Resource, start, end, today: dt.date) -> None:
+    earliest = today + dt.timedelta(days=rule.lead_days)
+    if start < earliest:
+        raise BookingError(
+            "too_late",
+            _("Book at least %(days)d days ahead: the earliest start is %(date)s.")
+            % {"days": rule.lead_days, "date": _d(earliest)},
+            field="start",
+            details={"earliest": earliest.isoformat()},
+        )
+    days = (end - start).days + 1
+    if days < rule.min_days:
+        raise BookingError(
+            "too_short",
+            _("%(resource)s is lent for %(min)d days at least: end on %(date)s or later.")
+            % {
+                "resource": resource.title,
+                "min": rule.min_days,
+                "date": _d(start + dt.timedelta(days=rule.min_days - 1)),
+            },
+            field="end",
+        )
+    if days > rule.max_days:
+        raise BookingError(
+            "too_long",
+            _("%(resource)s is lent for %(max)d days at most: end on %(date)s at the latest.")
+            % {
+                "resource": resource.title,
+                "max": rule.max_days,
+                "date": _d(start + dt.timedelta(days=rule.max_days - 1)),
+            },
+            field="end",
+        )
+
+
+def _check_free(rule: BookingRule, resource: Resource, start, end) -> None:
+    until = end + dt.timedelta(days=rule.buffer_days)
+    other = _conflict(resource, start, until)
+    if other is None:
+        return
+    if other.start > end:  # only this loan's checking days run into the next booking
+        latest = other.start - dt.timedelta(days=rule.buffer_days + 1)
+        raise BookingError(
+            "overlaps_buffer",
+            _(
+                "The resource is booked from %(start)s and needs %(buffer)d days of checking "
+                "before: end on %(latest)s at the latest."
+            )
+            % {"start": _d(other.start), "buffer": rule.buffer_days, "latest": _d(latest)},
+            field="end",
+            kind=Kind.CONFLICT,
+            details={"booking": other.pk},
+        )
+    free = other.blocked_until + dt.timedelta(days=1)
+    raise BookingError(
+        "taken",
+        _(
+            "The resource is taken from %(start)s to %(until)s (lent %(at_library)s, then "
+            "checked): it is free from %(free)s."
+        )
+        % {
+            "start": _d(other.start),
+            "until": _d(other.blocked_until),
+            "at_library": other.library.to_name,
+            "free": _d(free),
+        },
+        field="start",
+        kind=Kind.CONFLICT,
+        details={"booking": other.pk, "free_from": free.isoformat()},
+    )
+
+
+def _check_quota(rule: BookingRule, library: Library, resource: Resource, start, end) -> None:
+    at_once = Booking.objects.filter(
+        library=library, status__in=AT_LIBRARY, start__lte=end, end__gte=start
+    )
+    if rule.max_per_library is not None and at_once.count() >= rule.max_per_library:
+        raise BookingError(
+            "quota_reached",
+            _(
+                "%(library)s already has %(count)d resources booked over these dates: "
+                "%(max)d at most at once."
+            )
+            % {"library": library.name, "count": at_once.count(), "max": rule.max_per_library},
+        )
+    if rule.max_per_library_kind is not None:
+        same = list(
+            at_once.filter(resource__kind_id=resource.kind_id).select_related("resource")[:5]
+        )
+        if len(same) >= rule.max_per_library_kind:
+            raise BookingError(
+                "kind_quota_reached",
+                _(
+                    "%(library)s already has a resource of the kind “%(kind)s” over these "
+                    "dates (%(titles)s): %(max)d at most at once."
+                )
+                % {
+                    "library": library.name,
+                    "kind": resource.kind.name,
+                    "titles": ", ".join(b.resource.title for b in same),
+                    "max": rule.max_per_library_kind,
+                },
+            )
+
+
+def request_booking(
+    actor,
+    library: Library,
+    resource: Resource,
+    start: dt.date,
+    end: dt.date,
+    *,
+    today: dt.date | None = None,
+) -> Booking:
+    """Book `resource` for `library` from `start` to `end` (both included). Checks every rule
+    under the library's then the resource's lock. Codes: dates_missing, end_before_start,
+    in_the_past, too_far, library_inactive, not_bookable, too_late, too_short, too_long, taken,
+    overlaps_buffer, quota_reached, kind_quota_reached."""
+    require(actor, Action.CIRCULATE, library)
+    today = today or timezone.localdate()
+    _check_dates(library, start, end, today)
+    with transaction.atomic():
+        library = _lock_library(library)
+        resource = _lock_resource(resource)
+        if not resource.bookable:
+            raise BookingError(
+                "not_bookable",
+                _("%(resource)s cannot be booked at the moment.") % {"resource": resource.title},
+            )
+        rule = rule_for(resource)
+        _check_rule(rule, resource, start, end, today)
+        _check_free(rule, resource, start, end)
+        _check_quota(rule, library, resource, start, end)
+        booking = Booking.objects.create(
+            resource=resource,
+            library=library,
+            start=start,
+            end=end,
+            blocked_until=end + dt.timedelta(days=rule.buffer_days),
+            status=BookingStatus.REQUESTED if rule.approval_needed else BookingStatus.APPROVED,
+            requested_by=actor if getattr(actor, "is_authenticated", False) else None,
+        )
+        details = {
+            "resource": resource.title,
+            "start": start.isoformat(),
+            "end": end.isoformat(),
+            "for_library": library.pk,
+        }
+        audit("booking_requested", booking, actor=actor, library=library, details=details)
+        if not rule.approval_needed:
+            booking.decided_at = timezone.now()
+            booking.save(update_fields=["decided_at"])
+            audit("booking_approved", booking, actor=actor, library=resource.owner_id)
+    return booking
+
+
+# Status changes ----------------------------------------------------------------------------
+
+
+def _wrong_status(booking: Booking, wanted: str) -> BookingError:
+    return BookingError(
+        "wrong_status",
+        _("This booking is %(status)s: it cannot be %(wanted)s.")
+        % {"status": booking.get_status_display(), "wanted": wanted},
+        kind=Kind.CONFLICT,
+    )
+
+
+def _locked(booking: Booking, allowed: list[str], wanted: str) -> Booking:
+    booking = Booking.objects.select_for_update().get(pk=booking.pk)
+    if booking.status not in allowed:
+        raise _wrong_status(booking, wanted)
+    return booking
+
+
+def _owner_id(booking: Booking) -> int:
+    return Resource.objects.values_list("owner_id", flat=True).get(pk=booking.resource_id)
+
+
+def approve(actor, booking: Booking) -> Booking:
+    require(actor, Action.MANAGE, _owner_id(booking))
+    with transaction.atomic():
+        booking = _locked(booking, [BookingStatus.REQUESTED], _("approved"))
+        booking.status = BookingStatus.APPROVED
+        booking.decided_at = timezone.now()
+        booking.save(update_fields=["status", "decided_at"])
+        audit("booking_approved", booking, actor=actor, library=_owner_id(booking))
+    return booking
+
+
+def refuse(actor, booking: Booking, reason: str) -> Booking:
+    require(actor, Action.MANAGE, _owner_id(booking))
+    reason = (reason or "").strip()
+    if not reason:
+        raise BookingError(
+            "reason_missing",
+            _("Say why the booking is refused: the library will read it."),
+            field="reason",
+            kind=Kind.INVALID,
+        )
+    with transaction.atomic():
+        booking = _locked(booking, [BookingStatus.REQUESTED, BookingStatus.APPROVED], _("refused"))
+        booking.status = BookingStatus.REFUSED
+        booking.reason = reason[:300]
+        booking.decided_at = timezone.now()
+        booking.save(update_fields=["status", "reason", "decided_at"])
+        audit(
+            "booking_refused",
+            booking,
+            actor=actor,
+            library=_owner_id(booking),
+            details={"refusal_reason": booking.reason},
+        )
+    return booking
+
+
+def deliver(actor, booking: Booking) -> Booking:
+    """The owner hands the resource over (by the shuttle or at its desk)."""
+    require(actor, Action.CIRCULATE, _owner_id(booking))
+    with transaction.atomic():
+        booking = _locked(booking, [BookingStatus.APPROVED], _("delivered"))
+        booking.status = BookingStatus.DELIVERED
+        booking.save(update_fields=["status"])
+        audit("booking_delivered", booking, actor=actor, library=_owner_id(booking))
+    return booking
+
+
+def mark_returned(actor, booking: Booking) -> Booking:
+    """The resource is back at its owner's; its checking days run."""
+    require(actor, Action.CIRCULATE, _owner_id(booking))
+    with transaction.atomic():
+        booking = _locked(booking, [BookingStatus.DELIVERED], _("returned"))
+        booking.status = BookingStatus.RETURNED
+        booking.save(update_fields=["status"])
+        audit("booking_returned", booking, actor=actor, library=_owner_id(booking))
+    return booking
+
+
+def check(
+    actor,
+    booking: Booking,
+    *,
+    damaged: bool = False,
+    notes: str = "",
+    today: dt.date | None = None,
+) -> Booking:
+    """The returned resource is checked: complete, or damaged with notes (the resource is then
+    marked damaged). The checking days end today: the resource is free from tomorrow."""
+    require(actor, Action.CIRCULATE, _owner_id(booking))
+    today = today or timezone.localdate()
+    notes = (notes or "").strip()
+    if damaged and not notes:
+        raise BookingError(
+            "notes_missing",
+            _("Describe the damage for the next borrowers and the repair."),
+            field="notes",
+            kind=Kind.INVALID,
+        )
+    with transaction.atomic():
+        booking = _locked(booking, [BookingStatus.RETURNED], _("checked"))
+        booking.status = BookingStatus.CHECKED
+        booking.damaged = damaged
+        booking.check_notes = notes
+        booking.blocked_until = max(today, booking.start)
+        booking.save(update_fields=["status", "damaged", "check_notes", "blocked_until"])
+        if damaged:
+            Resource.objects.filter(pk=booking.resource_id).update(state=Resource.State.DAMAGED)
+        audit(
+            "booking_checked",
+            booking,
+            actor=actor,
+            library=_owner_id(booking),
+            details={"damaged": damaged, "check_notes": notes},
+        )
+    return booking
+
+
+def cancel(actor, booking: Booking) -> Booking:
+    """The requesting library withdraws its booking before the resource is delivered."""
+    require(actor, Action.CIRCULATE, booking.library_id)
+    with transaction.atomic():
+        booking = _locked(
+            booking, [BookingStatus.REQUESTED, BookingStatus.APPROVED], _("cancelled")
+        )
+        booking.status = BookingStatus.CANCELLED
+        booking.save(update_fields=["status"])
+        audit("booking_cancelled", booking, actor=actor, library=booking.library_id)
+    return booking
+
+
+# Calendar ----------------------------------------------------------------------------------
+
+
+@dataclass
+class Day:
+    date: dt.date
+    in_month: bool
+    state: str  # "free", "booked", "requested", "buffer"
+    booking: Booking | None = None
+
+
+def month_grid(resource: Resource, year: int, month: int) -> list[list[Day]]:
+    """The weeks (Monday first) covering the month, each day free, booked (or only requested)
+    or kept for checking, with the booking that takes it."""
+    first = dt.date(year, month, 1)
+    following = dt.date(year + (month == 12), month % 12 + 1, 1)
+    begin = first - dt.timedelta(days=first.weekday())
+    finish = following + dt.timedelta(days=(7 - following.weekday()) % 7)
+    bookings = list(
+        holding(resource)
+        .filter(start__lt=finish, blocked_until__gte=begin)
+        .select_related("library")
+        .order_by("start", "pk")
+    )
+    weeks: list[list[Day]] = []
+    current = begin
+    while current < finish:
+        week = []
+        for _n in range(7):
+            cell = Day(current, current.month == month, "free")
+            for booking in bookings:
+                if booking.start <= current <= min(booking.end, booking.blocked_until):
+                    cell.state = (
+                        "requested" if booking.status == BookingStatus.REQUESTED else "booked"
+                    )
+                    cell.booking = booking
+                    break
+                if booking.end < current <= booking.blocked_until:
+                    cell.state, cell.booking = "buffer", booking
+            week.append(cell)
+            current += dt.timedelta(days=1)
+        weeks.append(week)
+    return weeks

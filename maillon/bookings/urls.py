@@ -1,0 +1,14 @@
+from django.urls import path
+
+from maillon.bookings import views
+
+app_name = "bookings"
+urlpatterns = [
+    path("", views.resource_list, name="list"),
+    path("nouveau/", views.resource_new, name="new"),
+    path("mes-reservations/", views.mine, name="mine"),
+    path("demandes/", views.to_decide, name="decide"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/modifier/", views.resource_edit, name="edit"),
+    path("reservation/<int:pk>/<str:step>/", views.step, name="step"),
+]

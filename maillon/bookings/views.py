@@ -1,0 +1,262 @@
+"""Staff pages of the animation resources: catalogue, calendar and booking form, a library's
+bookings, the owner's requests to decide. Every change goes through services."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from maillon.audit.display import lines
+from maillon.audit.services import entries_for
+from maillon.bookings import services
+from maillon.bookings.forms import BookingForm, CheckForm, FilterForm, RefuseForm, ResourceForm
+from maillon.bookings.models import AT_LIBRARY, Booking, BookingStatus, Resource
+from maillon.core.decorators import staff_required
+from maillon.network.current import current_library
+from maillon.network.permissions import Action, can, libraries_for, require
+
+
+@staff_required
+def resource_list(request: HttpRequest) -> HttpResponse:
+    form = FilterForm(request.GET or None)
+    resources = Resource.objects.select_related("kind", "owner").order_by("kind__name", "title")
+    if form.is_valid():
+        if form.cleaned_data["kind"]:
+            resources = resources.filter(kind=form.cleaned_data["kind"])
+        if form.cleaned_data["owner"]:
+            resources = resources.filter(owner=form.cleaned_data["owner"])
+    return render(
+        request,
+        "bookings/list.html",
+        {
+            "resources": resources,
+            "filter": form,
+            "may_create": libraries_for(request.user, Action.MANAGE).exists(),
+        },
+    )
+
+
+def _resource(request: HttpRequest, pk: int) -> Resource:
+    return get_object_or_404(Resource.objects.select_related("kind", "owner"), pk=pk)
+
+
+def _month(request: HttpRequest) -> tuple[int, int]:
+    try:
+        year, month = (int(p) for p in request.GET.get("mois", "").split("-"))
+        dt.date(year, month, 1)
+    except ValueError:
+        today = timezone.localdate()
+        return today.year, today.month
+    return year, month
+
+
+def _shift(year: int, month: int, by: int) -> str:
+    index = year * 12 + month - 1 + by
+    return f"{index // 12:04d}-{index % 12 + 1:02d}"
+
+
+@staff_required
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    resource = _resource(request, pk)
+    libraries = libraries_for(request.user, Action.CIRCULATE).filter(is_active=True)
+    here = current_library(request)
+    form = BookingForm(
+        request.POST or None,
+        libraries=libraries,
+        initial={"library": here if here in libraries else None},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            booking = services.request_booking(
+                request.user, data["library"], resource, data["start"], data["end"]
+            )
+        except services.BookingError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            if booking.status == BookingStatus.APPROVED:
+                messages.success(request, _("Booked: the resource is yours on those dates."))
+            else:
+                messages.success(
+                    request, _("Booking requested: the owner will approve or refuse it.")
+                )
+            return redirect("bookings:mine")
+    year, month = _month(request)
+    upcoming = (
+        services.holding(resource)
+        .filter(blocked_until__gte=timezone.localdate())
+        .select_related("library")
+        .order_by("start")
+    )
+    return render(
+        request,
+        "bookings/detail.html",
+        {
+            "resource": resource,
+            "rule": services.rule_for(resource),
+            "form": form if libraries.exists() and resource.bookable else None,
+            "weeks": services.month_grid(resource, year, month),
+            "month": dt.date(year, month, 1),
+            "previous": _shift(year, month, -1),
+            "next": _shift(year, month, 1),
+            "upcoming": upcoming,
+            "may_edit": can(request.user, Action.MANAGE, resource.owner),
+            "history": lines(
+                entries_for(resource).select_related("user", "library").order_by("-at")[:20]
+            ),
+        },
+    )
+
+
+@staff_required
+def resource_new(request: HttpRequest) -> HttpResponse:
+    owners = libraries_for(request.user, Action.MANAGE)
+    if not owners.exists():
+        raise PermissionDenied(_("Your role does not allow changing this library's data."))
+    form = ResourceForm(request.POST or None, owners=owners)
+    if request.method == "POST" and form.is_valid():
+        try:
+            resource = services.create_resource(
+                request.user,
+                **{name: form.cleaned_data[name] for name in ResourceForm.Meta.fields},
+            )
+        except services.BookingError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            return redirect("bookings:detail", pk=resource.pk)
+    return render(request, "bookings/edit.html", {"form": form, "resource": None})
+
+
+@staff_required
+def resource_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    resource = _resource(request, pk)
+    require(request.user, Action.MANAGE, resource.owner)
+    owners = libraries_for(request.user, Action.MANAGE)
+    # A bound ModelForm writes into its instance: give it a copy, the service changes the row.
+    form = ResourceForm(
+        request.POST or None, instance=Resource.objects.get(pk=resource.pk), owners=owners
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_resource(
+                request.user,
+                resource,
+                **{name: form.cleaned_data[name] for name in ResourceForm.Meta.fields},
+            )
+        except services.BookingError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect("bookings:detail", pk=resource.pk)
+    return render(request, "bookings/edit.html", {"form": form, "resource": resource})
+
+
+@staff_required
+def mine(request: HttpRequest) -> HttpResponse:
+    """The bookings of the library the user works at."""
+    library = current_library(request)
+    bookings = Booking.objects.none()
+    if library is not None:
+        require(request.user, Action.VIEW, library)
+        bookings = (
+            Booking.objects.filter(library=library)
+            .select_related("resource__kind", "resource__owner")
+            .order_by("-start", "-pk")
+        )
+    return render(
+        request,
+        "bookings/mine.html",
+        {
+            "library": library,
+            "current": [b for b in bookings if b.status in AT_LIBRARY],
+            "past": [b for b in bookings if b.status not in AT_LIBRARY][:50],
+            "may_cancel": library is not None and can(request.user, Action.CIRCULATE, library),
+        },
+    )
+
+
+@staff_required
+def to_decide(request: HttpRequest) -> HttpResponse:
+    """What the owners the user works for must do: decide (their managers), deliver, get back
+    and check (their desk staff too)."""
+    deciders = libraries_for(request.user, Action.MANAGE)
+    desks = libraries_for(request.user, Action.CIRCULATE)
+    active = (
+        Booking.objects.filter(
+            Q(resource__owner__in=deciders, status=BookingStatus.REQUESTED)
+            | Q(
+                resource__owner__in=desks,
+                status__in=[
+                    BookingStatus.APPROVED,
+                    BookingStatus.DELIVERED,
+                    BookingStatus.RETURNED,
+                ],
+            )
+        )
+        .select_related("resource__kind", "resource__owner", "library")
+        .order_by("start", "pk")
+    )
+    by_status: dict[str, list[Booking]] = {}
+    for booking in active:
+        by_status.setdefault(booking.status, []).append(booking)
+    return render(
+        request,
+        "bookings/decide.html",
+        {
+            "requested": by_status.get(BookingStatus.REQUESTED, []),
+            "approved": by_status.get(BookingStatus.APPROVED, []),
+            "delivered": by_status.get(BookingStatus.DELIVERED, []),
+            "returned": by_status.get(BookingStatus.RETURNED, []),
+            "refuse": RefuseForm(),
+            "check": CheckForm(),
+        },
+    )
+
+
+STEPS = {
+    "accepter": "approve",
+    "refuser": "refuse",
+    "livrer": "deliver",
+    "retour": "mark_returned",
+    "verifier": "check",
+    "annuler": "cancel",
+}
+
+
+@staff_required
+@require_POST
+def step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
+    booking = get_object_or_404(Booking, pk=pk)
+    if step not in STEPS:
+        raise Http404
+    try:
+        if step == "refuser":
+            services.refuse(request.user, booking, request.POST.get("reason", ""))
+        elif step == "verifier":
+            form = CheckForm(request.POST)
+            form.is_valid()
+            services.check(
+                request.user,
+                booking,
+                damaged=form.cleaned_data.get("damaged", False),
+                notes=form.cleaned_data.get("notes", ""),
+            )
+        else:
+            getattr(services, STEPS[step])(request.user, booking)
+    except services.BookingError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Done: %(booking)s") % {"booking": booking.resource.title})
+    wanted = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(wanted, allowed_hosts={request.get_host()}):
+        return redirect(wanted)
+    return redirect("bookings:decide")

@@ -1,0 +1,94 @@
+"""Two libraries ask for the same dates of one resource at the same moment: exactly one gets
+it, the other a clear refusal; two requests of one library race its quota: the quota holds.
+Real threads on PostgreSQL (SQLite lets one writer in at a time, so the race cannot happen).
+
+The first test shows the race is real: without the locks, both requests pass the checks
+before either writes, and the resource ends up booked twice for the same days."""
+
+import datetime as dt
+import threading
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from maillon.bookings import services
+from maillon.bookings.models import Booking, Resource
+from maillon.network.models import Library
+from tests.circulation.test_concurrency import TIMEOUT, in_parallel, user
+
+pytestmark = [
+    pytest.mark.skipif(
+        connection.vendor != "postgresql",
+        reason="needs PostgreSQL: SQLite lets only one writer in at a time",
+    ),
+    pytest.mark.django_db(transaction=True),
+    # Names the fixture so that the kinds and rules seeded by the migration come back after
+    # each test's flush (see tests/conftest.py).
+    pytest.mark.usefixtures("transactional_db"),
+]
+
+
+def soon(n: int) -> dt.date:
+    return timezone.localdate() + dt.timedelta(days=n)
+
+
+def ask(username: str, library: Library, resource: Resource, start: int, end: int):
+    return lambda: services.request_booking(
+        user(username), library, Resource.objects.get(pk=resource.pk), soon(start), soon(end)
+    )
+
+
+def test_without_the_locks_both_libraries_get_the_same_days(people, network, expo, monkeypatch):
+    past_checks = threading.Barrier(2)
+    original = services._check_free
+
+    def check_then_wait(*args):
+        original(*args)
+        past_checks.wait(TIMEOUT)  # both have read "free" before either writes
+
+    monkeypatch.setattr(services, "_lock_library", lambda library: library)
+    monkeypatch.setattr(services, "_lock_resource", lambda resource: resource)
+    monkeypatch.setattr(services, "_check_free", check_then_wait)
+    outcomes = in_parallel(
+        ask("libr", network["a"], expo, 20, 40), ask("libb", network["b"], expo, 25, 45)
+    )
+    assert all(isinstance(o, Booking) for o in outcomes), outcomes
+    assert Booking.objects.filter(resource=expo).count() == 2  # booked twice: the race
+
+
+def test_with_the_locks_exactly_one_library_gets_the_days(people, network, expo, monkeypatch):
+    original = services._check_free
+
+    def check_slowly(*args):
+        original(*args)
+        threading.Event().wait(0.3)  # widen the window between the check and the write
+
+    monkeypatch.setattr(services, "_check_free", check_slowly)
+    for _round in range(3):
+        Booking.objects.all().delete()
+        outcomes = in_parallel(
+            ask("libr", network["a"], expo, 20, 40), ask("libb", network["b"], expo, 25, 45)
+        )
+        wins = [o for o in outcomes if isinstance(o, Booking)]
+        errors = [o for o in outcomes if isinstance(o, services.BookingError)]
+        assert len(wins) == 1 and len(errors) == 1, outcomes
+        # The loser waited, then read the winner's booking: it says until when it is taken.
+        assert errors[0].code == "taken" and wins[0].library.name in errors[0].message
+        assert Booking.objects.filter(resource=expo).count() == 1
+
+
+def test_one_library_racing_its_exhibition_quota(people, network, expo, expo2, monkeypatch):
+    original = services._check_quota
+
+    def check_slowly(*args):
+        original(*args)
+        threading.Event().wait(0.3)
+
+    monkeypatch.setattr(services, "_check_quota", check_slowly)
+    outcomes = in_parallel(
+        ask("libr", network["a"], expo, 20, 40), ask("libr", network["a"], expo2, 20, 40)
+    )
+    errors = [o for o in outcomes if isinstance(o, services.BookingError)]
+    assert len(errors) == 1 and errors[0].code == "kind_quota_reached", outcomes
+    assert Booking.objects.filter(library=network["a"]).count() == 1
