@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any, NamedTuple
 
 from django.db import models
@@ -43,6 +45,27 @@ def check_action(action: str) -> None:
         raise LookupError(f"audit action {action!r} has no label: declare it in an actions module")
 
 
+_batch: ContextVar[list[AuditEntry] | None] = ContextVar("maillon_audit_batch", default=None)
+
+
+@contextmanager
+def batched() -> Iterator[None]:
+    """Inside, ``record`` keeps its entries and writes them in one INSERT on leaving without
+    an error (a lot's 200 arrivals, each recorded by the circulation service). Use it inside
+    the transaction of the changes it records."""
+    if _batch.get() is not None:  # already batching: the outer block writes
+        yield
+        return
+    entries: list[AuditEntry] = []
+    token = _batch.set(entries)
+    try:
+        yield
+    finally:
+        _batch.reset(token)
+    if entries:
+        AuditEntry.objects.bulk_create(entries)
+
+
 def record(
     action: str,
     obj: models.Model | None = None,
@@ -72,7 +95,11 @@ def record(
     )
     if at is not None:
         entry.at = at
-    entry.save(force_insert=True)
+    batch = _batch.get()
+    if batch is not None:
+        batch.append(entry)
+    else:
+        entry.save(force_insert=True)
     return entry
 
 

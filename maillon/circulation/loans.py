@@ -362,9 +362,16 @@ def checkin(
 
 
 def checkin_locked(
-    actor, library: Library, item: Item, today: dt.date, *, receiving: bool = False
+    actor,
+    library: Library,
+    item: Item,
+    today: dt.date,
+    *,
+    receiving: bool = False,
+    transfer: Transfer | None = None,
 ) -> CheckinResult:
-    """Check-in once the item's lock is held (see ``checkin``)."""
+    """Check-in once the item's lock is held (see ``checkin``). `transfer`: the item's active
+    transfer, when the caller read it already (many items arriving together)."""
     now = timezone.now()
     status = item.status
     if status == ItemStatus.WITHDRAWN:
@@ -402,9 +409,10 @@ def checkin_locked(
             loan.save(update_fields=["returned_at", "return_library"])
             log(item, "checkin", library, actor, patron=loan.patron_id, loan=loan.pk)
     elif status == ItemStatus.IN_TRANSIT:
-        transfer = Transfer.objects.filter(
-            item=item, received_at__isnull=True, cancelled_at__isnull=True
-        ).first()
+        if transfer is None or transfer.item_id != item.pk:
+            transfer = Transfer.objects.filter(
+                item=item, received_at__isnull=True, cancelled_at__isnull=True
+            ).first()
         if transfer is not None and transfer.from_library_id == library.pk:
             return transfer_result(item, transfer, repeated=True)
         if transfer is not None:

@@ -20,7 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from maillon.audit.services import record_many
+from maillon.audit.services import batched, record_many
 from maillon.catalogue.items import move_item, move_items, status_label
 from maillon.catalogue.models import Item, ItemStatus
 from maillon.circulation.common import (
@@ -111,12 +111,21 @@ def receive_many(
 ) -> list[CheckinResult]:
     """Items arriving together at `library` (a lot): each decided as ``receive_transfer``
     decides it, their rows locked in one statement and in id order, in the caller's
-    transaction (no savepoint per item)."""
+    transaction (no savepoint per item), their transfers read in one statement."""
     require(actor, Action.CIRCULATE, library)
     day = today_or(today)
-    with transaction.atomic():
+    with transaction.atomic(), batched():  # their audit entries in one INSERT
         locked = lock_items([item.pk for item in items])
-        return [checkin_locked(actor, library, item, day, receiving=True) for item in locked]
+        active = {
+            transfer.item_id: transfer
+            for transfer in Transfer.objects.filter(
+                item__in=locked, received_at__isnull=True, cancelled_at__isnull=True
+            )
+        }
+        return [
+            checkin_locked(actor, library, item, day, receiving=True, transfer=active.get(item.pk))
+            for item in locked
+        ]
 
 
 def create_transfer(

@@ -194,3 +194,20 @@ def test_deferred_refreshes_are_dropped_with_an_error(crate, desk, network):
             search.refresh_holdings(record)
         assert SearchEntry.objects.get(record_id=record).available_libraries == before
     assert SearchEntry.objects.get(record_id=record).available_libraries == " "
+
+
+def test_a_received_lot_leaves_each_item_s_history_as_one_by_one(crate, desk, network):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    lot, items = crate
+    services.send(desk["a"], lot, network["b"])
+    with CaptureQueriesContext(connection) as captured:
+        services.receive(desk["b"], lot, network["b"])
+    for item in items:
+        actions = list(entries_for(item).values_list("action", flat=True))
+        assert actions[:3] == ["transfer_received", "transfer_sent", "transfer_created"]
+        assert entries_for(item).first().library_id == network["b"].pk
+    # The arrivals' audit entries in one INSERT (batched), not one per item.
+    inserts = [q for q in captured.captured_queries if 'INSERT INTO "audit_auditentry"' in q["sql"]]
+    assert len(inserts) == 2  # the items' entries, then the lot's own
