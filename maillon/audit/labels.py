@@ -42,7 +42,12 @@ def register(
         if code in ACTIONS and ACTIONS[code] is not label:
             raise ValueError(f"audit action {code!r} is declared twice")
         ACTIONS[code] = label
-    DETAILS.update(details or {})
+    for key, shown in (details or {}).items():
+        # Detail keys are shared by every app's entries: a second meaning would relabel the
+        # first app's history. The same label and format may be declared again.
+        if key in DETAILS and (str(DETAILS[key][0]), DETAILS[key][1]) != (str(shown[0]), shown[1]):
+            raise ValueError(f"audit detail {key!r} is declared twice, with another meaning")
+        DETAILS[key] = shown
 
 
 def label(code: str) -> str:
