@@ -195,12 +195,6 @@ def move_items(
     index_records({item.record_id for item in items})
 
 
-def lock_many(ids: Sequence[int]) -> list[Item]:
-    """The items' rows, locked in id order (as every other path locks them) until the end of
-    the transaction."""
-    return list(Item.objects.select_for_update(of=("self",)).filter(pk__in=ids).order_by("pk"))
-
-
 def lock(item: Item | int) -> Item:
     """The item's row, locked until the end of the transaction."""
     return Item.objects.select_for_update(of=("self",)).get(pk=getattr(item, "pk", item))

@@ -175,7 +175,7 @@ def send_many(actor, library: Library, items: list[Item], to_library: Library) -
     if not items:
         return
     now, user = timezone.now(), _user(actor)
-    Transfer.objects.bulk_create(
+    created = Transfer.objects.bulk_create(
         [
             Transfer(
                 item=item,
@@ -191,15 +191,11 @@ def send_many(actor, library: Library, items: list[Item], to_library: Library) -
         ]
     )
     move_items(items, ItemStatus.IN_TRANSIT, library, home=to_library)
-    transfers = dict(
-        Transfer.objects.filter(
-            item__in=items, received_at__isnull=True, cancelled_at__isnull=True
-        ).values_list("item_id", "pk")
-    )
+    # Both databases give bulk-inserted rows their ids back, in order.
     record_many(
         [
-            (action, item, {"transfer": transfers[item.pk], "to": to_library.pk})
-            for item in items
+            (action, item, {"transfer": transfer.pk, "to": to_library.pk})
+            for item, transfer in zip(items, created, strict=True)
             for action in ("transfer_created", "transfer_sent")
         ],
         actor=actor,

@@ -31,6 +31,7 @@ from maillon.catalogue import items as item_service
 from maillon.catalogue.items import status_label
 from maillon.catalogue.models import Item, ItemStatus
 from maillon.catalogue.search import refreshes_deferred
+from maillon.circulation.common import lock_items
 from maillon.circulation.models import Transfer
 from maillon.circulation.transfers import receive_many, send_many
 from maillon.core.errors import DomainError, Kind
@@ -306,7 +307,7 @@ def send(actor, lot: Lot, to_library: Library) -> SendResult:
         )
         if not ids:
             raise LotError("lot_empty", _("The lot %(code)s is empty.") % {"code": lot.code})
-        locked = item_service.lock_many(ids)
+        locked = lock_items(ids)
         blocked = [
             _("%(barcode)s (%(status)s)") % {"barcode": i.barcode, "status": status_label(i.status)}
             for i in locked

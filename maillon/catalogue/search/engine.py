@@ -114,8 +114,10 @@ def few_held(cursor, engine: Backend, held: int | None, parsed: ParsedQuery) -> 
     match of the words tested for the libraries' bits — a common word has 250,000 matches, a
     small library holds 3,000 records. The backend may still prefer the words first (see
     Backend.prefers_held)."""
+    if held is None:  # no library asked: nothing to count
+        return False
     _held_at, total = library_holdings()
-    if held is None or held >= SMALL_SHARE * total:
+    if held >= SMALL_SHARE * total:
         return False
     return parsed.blank or engine.prefers_held(cursor, parsed, held)
 
