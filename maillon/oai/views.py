@@ -43,10 +43,11 @@ Body = Iterator[str]
 def endpoint(request: HttpRequest) -> StreamingHttpResponse:
     query = request.GET if request.method == "GET" else request.POST
     base_url = request.build_absolute_uri(request.path)
-    echoed: dict[str, str] = {}
+    params = dict(query.lists())
+    # Checked by parse() unless the error is one of _UNECHOED: one value each.
+    echoed = {name: values[0] for name, values in params.items()}
     try:
-        oai_request = parse(dict(query.lists()))
-        echoed = {"verb": oai_request.verb, **oai_request.arguments}
+        oai_request = parse(params)
         body = HANDLERS[oai_request.verb](oai_request, base_url)
     except OaiError as error:
         if error.code in _UNECHOED:

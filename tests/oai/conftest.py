@@ -17,9 +17,9 @@ def demo_catalogue(settings, tmp_path):
     build_catalogue(records=RECORDS)
 
 
-def get(client, **params):
+def get(client, HTTP_ACCEPT_LANGUAGE="fr", **params):
     """The endpoint's answer to ``params``, as text."""
-    response = client.get("/oai", params)
+    response = client.get("/oai", params, HTTP_ACCEPT_LANGUAGE=HTTP_ACCEPT_LANGUAGE)
     assert response.status_code == 200
     assert response["Content-Type"] == "text/xml; charset=utf-8"
     return b"".join(response.streaming_content).decode()
