@@ -18,7 +18,14 @@ from maillon.opac.patron_session import current_patron
 from maillon.opac.views import not_found
 from maillon.programme import dates, openagenda, registrations
 from maillon.programme.agenda import public_sessions
-from maillon.programme.models import Audience, Event, EventStatus, Registration, Session
+from maillon.programme.models import (
+    OPEN_STATUSES,
+    Audience,
+    Event,
+    EventStatus,
+    Registration,
+    Session,
+)
 from maillon.programme.services import ProgrammeError
 
 PAGE = 60
@@ -74,7 +81,7 @@ def event_page(request: HttpRequest, pk: int) -> HttpResponse:
     registration_open = (
         event.registration_required
         and bool(event.capacity)
-        and event.status in (EventStatus.PUBLISHED, EventStatus.FULL)
+        and event.status in OPEN_STATUSES
         and any(s.starts_at > now for s in sessions)
     )
     form = None

@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from maillon.audit.labels import register
+from maillon.audit.labels import HIDDEN, TEXT, register
 
 register(
     {
@@ -10,5 +10,15 @@ register(
         "event_changed": _("Event changed"),
         "event_published": _("Event published"),
         "event_session_added": _("Event session added"),
+        "event_cancelled": _("Event cancelled"),
+        "event_postponed": _("Event postponed"),
+        "event_rescheduled": _("Event moved to new dates"),
+        "event_full": _("Event marked full"),
+        "event_reopened": _("Event open to registrations again"),
+    },
+    details={
+        "event": (_("event"), HIDDEN),
+        "sessions": (_("dates moved or added"), TEXT),
+        "told": (_("people told by e-mail"), TEXT),
     },
 )

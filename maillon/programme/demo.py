@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from maillon.network.models import Library, Partner
-from maillon.programme import registrations, services
+from maillon.programme import changes, registrations, services
 from maillon.programme.models import Audience, Event, EventKind, Registration, Room
 
 ROOMS = [
@@ -202,8 +202,36 @@ def build_programme(today: dt.date) -> dict[str, int]:
         registrations.register(
             author, name=name, email=f"{name.split()[0].lower()}@example.org", now=now
         )
+    _cancelled_workshop(event, today, now)
     return {
         "events": Event.objects.count(),
         "rooms": len(rooms),
         "registrations": Registration.objects.count(),
     }
+
+
+def _cancelled_workshop(event, today: dt.date, now: dt.datetime) -> None:
+    """A writing workshop cancelled after people registered: its page and history show who was
+    told by e-mail."""
+    day = _at(_next(today, 5, 1), 14)
+    workshop = event(
+        "SEC",
+        "workshop",
+        "Atelier d'écriture : carnets de voyage",
+        [(day, day + dt.timedelta(hours=2))],
+        room="Salle d'animation",
+        audience=Audience.ADULTS,
+        capacity=12,
+        registration_required=True,
+        description="Écrire et illustrer un carnet de voyage avec l'autrice Claire Dumas.",
+    )
+    for name in ["Paul Gauthier", "Lucie Fontaine", "Marc Dupuis"]:
+        registrations.register(
+            workshop, name=name, email=f"{name.split()[0].lower()}@example.org", now=now
+        )
+    changes.cancel_event(
+        workshop.created_by,
+        workshop,
+        reason="L'autrice est souffrante ; l'atelier sera reprogrammé au printemps.",
+        now=now,
+    )

@@ -73,6 +73,9 @@ class EventStatus(models.TextChoices):
     CANCELLED = "cancelled", _("cancelled")
 
 
+# Statuses in which people may still register (the waiting list when full).
+OPEN_STATUSES = (EventStatus.PUBLISHED, EventStatus.FULL, EventStatus.RESCHEDULED)
+
 PUBLIC_STATUSES = (
     EventStatus.PUBLISHED,
     EventStatus.FULL,
@@ -126,6 +129,8 @@ class Event(models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=EventStatus.choices, default=EventStatus.DRAFT
     )
+    # Why it was cancelled or postponed, shown on the public page and in the e-mails.
+    status_note = models.CharField(_("reason given to the public"), max_length=300, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )

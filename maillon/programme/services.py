@@ -12,13 +12,21 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Max, Sum
 from django.utils.translation import gettext as _
 
 from maillon.audit.services import record
 from maillon.core.errors import DomainError, Kind
 from maillon.network.models import Library
 from maillon.network.permissions import Action, require
-from maillon.programme.models import Event, EventStatus, Room, Session
+from maillon.programme.models import (
+    Event,
+    EventStatus,
+    Registration,
+    RegistrationStatus,
+    Room,
+    Session,
+)
 
 EVENT_FIELDS = (
     "title",
@@ -89,6 +97,27 @@ def create_event(
     return event
 
 
+def _check_capacity(event: Event) -> None:
+    """Places never fall below those already given (the event is locked)."""
+    if not event.capacity:
+        return
+    taken = (
+        Registration.objects.filter(event=event, status=RegistrationStatus.CONFIRMED)
+        .values("session")
+        .annotate(n=Sum("places"))
+        .aggregate(most=Max("n"))["most"]
+        or 0
+    )
+    if event.capacity < taken:
+        raise ProgrammeError(
+            "capacity_below_taken",
+            _("%(taken)d places are already taken: the event cannot have fewer.")
+            % {"taken": taken},
+            field="capacity",
+            kind=Kind.INVALID,
+        )
+
+
 @transaction.atomic
 def update_event(
     actor: Any,
@@ -106,6 +135,7 @@ def update_event(
     for name, value in fields.items():
         setattr(event, name, value)
     _check_event(event)
+    _check_capacity(event)
     event.save()
     if other_libraries is not None:
         event.other_libraries.set(other_libraries)
@@ -119,10 +149,14 @@ def _lock_room(room: Room) -> Room:
     return Room.objects.select_for_update(of=("self",)).select_related("library").get(pk=room.pk)
 
 
-def _room_clash(room: Room, starts_at: dt.datetime, ends_at: dt.datetime) -> Session | None:
+def _room_clash(
+    room: Room, starts_at: dt.datetime, ends_at: dt.datetime, exclude: Iterable[int] = ()
+) -> Session | None:
+    """A session of another live event in `room` at that time (`exclude`: sessions moving)."""
     return (
         Session.objects.filter(room=room, starts_at__lt=ends_at, ends_at__gt=starts_at)
         .exclude(event__status=EventStatus.CANCELLED)
+        .exclude(pk__in=list(exclude))
         .select_related("event")
         .first()
     )

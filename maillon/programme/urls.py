@@ -10,4 +10,6 @@ urlpatterns = [
     path("<int:pk>/modifier/", views.event_edit, name="edit"),
     path("<int:pk>/publier/", views.publish, name="publish"),
     path("<int:pk>/presences/", views.attendance, name="attendance"),
+    path("<int:pk>/statut/", views.change_status, name="change_status"),
+    path("<int:pk>/nouvelles-dates/", views.reschedule, name="reschedule"),
 ]

@@ -4,6 +4,7 @@ import datetime as dt
 
 from django.urls import reverse
 
+from maillon.audit.models import AuditEntry
 from maillon.network.demo import build_network
 from maillon.programme import registrations
 from maillon.programme.demo import build_programme
@@ -24,6 +25,12 @@ def test_demo_programme(db, client_fr):
     story = Event.objects.get(title__startswith="Heure du conte")
     waiting = story.registrations.filter(status=RegistrationStatus.WAITING)
     assert registrations.taken(story, None) <= story.capacity and waiting.count() >= 2
+    cancelled = Event.objects.get(status=EventStatus.CANCELLED)
+    assert cancelled.registrations.count() == 3 and cancelled.status_note
+    assert (
+        AuditEntry.objects.get(action="event_cancelled", object_id=cancelled.pk).details["told"]
+        == 3
+    )
     assert build_programme(TODAY) == {}  # once
     page = client_fr.get(reverse("opac:event", args=[story.pk])).content.decode()
     assert "toutes les dates" in page and "10 h 30" in page  # a date of the series to choose
