@@ -15,10 +15,13 @@ register(
         "event_rescheduled": _("Event moved to new dates"),
         "event_full": _("Event marked full"),
         "event_reopened": _("Event open to registrations again"),
+        "calendar_rules_changed": _("Network calendar rules changed"),
     },
     details={
         "event": (_("event"), HIDDEN),
         "sessions": (_("dates moved or added"), TEXT),
         "told": (_("people told by e-mail"), TEXT),
+        "clash_km": (_("libraries this close compete (km)"), TEXT),
+        "gap_months": (_("months without an event that make a gap"), TEXT),
     },
 )

@@ -34,9 +34,10 @@ def build_programme(today: dt.date) -> dict[str, int]:
     """Once: events already there are left as they are (a re-run keeps the user's work)."""
     if Event.objects.exists():
         return {}
-    libraries = Library.objects.in_bulk([code for code, _n, _c in ROOMS], field_name="code")
+    codes = {code for code, _n, _c in ROOMS} | {"SAC"}
+    libraries = Library.objects.in_bulk(list(codes), field_name="code")
     actor = get_user_model().objects.filter(username="coordination").first()
-    if actor is None or len(libraries) < len({code for code, _n, _c in ROOMS}):
+    if actor is None or len(libraries) < len(codes):
         return {}
     rooms = {
         (code, name): Room.objects.get_or_create(
@@ -202,6 +203,17 @@ def build_programme(today: dt.date) -> dict[str, int]:
         registrations.register(
             author, name=name, email=f"{name.split()[0].lower()}@example.org", now=now
         )
+    # Saint-Aubin, 8 km from Parthenay, reads to children at the time of its story time: the
+    # network calendar shows the clash.
+    event(
+        "SAC",
+        "story-time",
+        "Lectures d'albums au jardin",
+        [(_at(saturday, 10), _at(saturday, 11))],
+        audience=Audience.CHILDREN,
+        age_min=3,
+        age_max=7,
+    )
     _cancelled_workshop(event, today, now)
     return {
         "events": Event.objects.count(),

@@ -231,3 +231,28 @@ class Registration(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} — {self.event.title}"
+
+
+class CalendarRules(models.Model):
+    """How the network calendar judges the programme (one row, set by the coordinator): which
+    libraries are close enough for two events to compete, and how long a silence is a gap."""
+
+    clash_km = models.PositiveSmallIntegerField(
+        _("libraries this close compete (km)"),
+        default=15,
+        help_text=_("Two events for the same audience on the same day clash within this distance."),
+    )
+    gap_months = models.PositiveSmallIntegerField(
+        _("months without an event that make a gap"), default=3
+    )
+
+    class Meta:
+        verbose_name = _("calendar rules")
+        verbose_name_plural = _("calendar rules")
+
+    def __str__(self) -> str:
+        return f"{self.clash_km} km, {self.gap_months}"
+
+    @classmethod
+    def current(cls) -> CalendarRules:
+        return cls.objects.order_by("pk").first() or cls()

@@ -20,6 +20,7 @@ from maillon.core.errors import DomainError, Kind
 from maillon.network.models import Library
 from maillon.network.permissions import Action, require
 from maillon.programme.models import (
+    CalendarRules,
     Event,
     EventStatus,
     Registration,
@@ -253,3 +254,36 @@ def publish(actor: Any, event: Event) -> Event:
         "event_published", event, actor=actor, library=event.library, details={"event": event.pk}
     )
     return event
+
+
+@transaction.atomic
+def set_calendar_rules(actor: Any, *, clash_km: int, gap_months: int) -> CalendarRules:
+    """The coordinator says how close two libraries must be to compete, and how long a silence
+    is a gap (the network calendar reads them)."""
+    require(actor, Action.ADMINISTER)
+    if not 0 <= clash_km <= 200:
+        raise ProgrammeError(
+            "clash_km_invalid",
+            _("Give a distance from 0 to 200 km."),
+            field="clash_km",
+            kind=Kind.INVALID,
+        )
+    if not 1 <= gap_months <= 24:
+        raise ProgrammeError(
+            "gap_months_invalid",
+            _("Give from 1 to 24 months."),
+            field="gap_months",
+            kind=Kind.INVALID,
+        )
+    rules = CalendarRules.objects.select_for_update().order_by("pk").first() or CalendarRules()
+    before = {"clash_km": rules.clash_km, "gap_months": rules.gap_months}
+    rules.clash_km, rules.gap_months = clash_km, gap_months
+    rules.save()
+    after = {"clash_km": clash_km, "gap_months": gap_months}
+    record(
+        "calendar_rules_changed",
+        rules,
+        actor=actor,
+        details={"changes": {k: [before[k], after[k]] for k in after if before[k] != after[k]}},
+    )
+    return rules

@@ -1,11 +1,14 @@
 from django.urls import path
 
-from maillon.programme import views
+from maillon.programme import calendar_views, views
 
 app_name = "programme"
 urlpatterns = [
     path("", views.event_list, name="list"),
     path("nouvelle/", views.event_edit, name="create"),
+    path("calendrier/", calendar_views.network_calendar, name="calendar"),
+    path("calendrier/regles/", calendar_views.calendar_rules, name="calendar_rules"),
+    path("saison/<str:code>/", calendar_views.season, name="season"),
     path("<int:pk>/", views.event_detail, name="event"),
     path("<int:pk>/modifier/", views.event_edit, name="edit"),
     path("<int:pk>/publier/", views.publish, name="publish"),

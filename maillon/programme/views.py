@@ -12,10 +12,11 @@ from maillon.audit.display import lines
 from maillon.audit.services import entries_for
 from maillon.core.decorators import staff_required
 from maillon.network.current import current_library
+from maillon.network.models import Library
 from maillon.network.permissions import Action, can, libraries_for, require
-from maillon.programme import changes, registrations, services
+from maillon.programme import calendar, changes, dates, registrations, services
 from maillon.programme.forms import EventForm, RescheduleForm, SessionForm
-from maillon.programme.models import Event, EventStatus
+from maillon.programme.models import Event, EventStatus, Session
 from maillon.programme.services import EVENT_FIELDS
 
 
@@ -39,6 +40,7 @@ def event_list(request: HttpRequest) -> HttpResponse:
             "statuses": EventStatus.choices,
             "status": status,
             "can_create": libraries_for(request.user, Action.MANAGE).exists(),
+            "library": current_library(request),
         },
     )
 
@@ -94,12 +96,14 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
     manage = can(request.user, Action.MANAGE, event.library)
     form = SessionForm(request.POST or None, event=event) if manage else None
     if form is not None and request.method == "POST" and form.is_valid():
+        room = form.cleaned_data["room"]
         try:
-            services.add_sessions(request.user, event, form.spans(), form.cleaned_data["room"])
+            added = services.add_sessions(request.user, event, form.spans(), room)
         except services.ProgrammeError as error:
             form.add_error(error.field if error.field in form.fields else None, error.message)
         else:
             messages.success(request, _("The dates are added."))
+            _warn_outside_hours(request, room.library if room else event.library, added)
             return redirect("programme:event", pk=event.pk)
     return render(
         request,
@@ -123,6 +127,21 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
             else [],
         },
     )
+
+
+def _warn_outside_hours(request: HttpRequest, library: Library, added: list[Session]) -> None:
+    """Allowed (an evening reading, a Sunday festival), but said: someone must open."""
+    library = Library.objects.prefetch_related("opening_hours", "closures").get(pk=library.pk)
+    outside = [s for s in added if calendar.outside_hours(library, s.starts_at, s.ends_at)]
+    if outside:
+        messages.warning(
+            request,
+            _("Outside the opening hours %(of)s: %(dates)s. The dates are kept.")
+            % {
+                "of": library.of_name,
+                "dates": "; ".join(dates.span(s.starts_at, s.ends_at) for s in outside),
+            },
+        )
 
 
 @staff_required

@@ -6,9 +6,9 @@ from django.urls import reverse
 
 from maillon.audit.models import AuditEntry
 from maillon.network.demo import build_network
-from maillon.programme import registrations
+from maillon.programme import calendar, registrations
 from maillon.programme.demo import build_programme
-from maillon.programme.models import Event, EventStatus, RegistrationStatus, Session
+from maillon.programme.models import CalendarRules, Event, EventStatus, RegistrationStatus, Session
 
 TODAY = dt.date(2026, 11, 25)
 
@@ -31,6 +31,10 @@ def test_demo_programme(db, client_fr):
         AuditEntry.objects.get(action="event_cancelled", object_id=cancelled.pk).details["told"]
         == 3
     )
+    clash = calendar.clashes(
+        calendar.sessions_between(TODAY, TODAY + dt.timedelta(days=14)), CalendarRules.current()
+    )
+    assert any({lib.code for lib in c.libraries} == {"PAR", "SAC"} for c in clash)
     assert build_programme(TODAY) == {}  # once
     page = client_fr.get(reverse("opac:event", args=[story.pk])).content.decode()
     assert "toutes les dates" in page and "10 h 30" in page  # a date of the series to choose
