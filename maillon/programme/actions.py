@@ -16,9 +16,12 @@ register(
         "event_full": _("Event marked full"),
         "event_reopened": _("Event open to registrations again"),
         "calendar_rules_changed": _("Network calendar rules changed"),
+        "programme_created": _("Festival or programme created"),
+        "programme_changed": _("Festival or programme changed"),
     },
     details={
         "event": (_("event"), HIDDEN),
+        "programme": (_("festival or programme"), HIDDEN),
         "sessions": (_("dates moved or added"), TEXT),
         "told": (_("people told by e-mail"), TEXT),
         "clash_km": (_("libraries this close compete (km)"), TEXT),

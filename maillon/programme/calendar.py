@@ -41,6 +41,7 @@ def sessions_between(
     library: int | None = None,
     audience: str = "",
     kind: str = "",
+    programme: str = "",
 ) -> QuerySet[Session]:
     """Sessions from `start` to `end` (included), drafts too, soonest first. `library` keeps a
     library's own events and those it hosts with others."""
@@ -57,6 +58,8 @@ def sessions_between(
         sessions = sessions.filter(event__audience=audience)
     if kind:
         sessions = sessions.filter(event__kind__code=kind)
+    if programme:
+        sessions = sessions.filter(event__programme__slug=programme)
     return sessions.order_by("starts_at", "event__title")
 
 

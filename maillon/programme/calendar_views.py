@@ -16,7 +16,7 @@ from maillon.core.decorators import staff_required
 from maillon.network.models import Library
 from maillon.network.permissions import Action, can, libraries_for, require
 from maillon.programme import calendar, services
-from maillon.programme.models import Audience, CalendarRules, EventKind, Session
+from maillon.programme.models import Audience, CalendarRules, EventKind, Programme, Session
 
 GAP_HORIZON_MONTHS = 12
 
@@ -49,6 +49,7 @@ def network_calendar(request: HttpRequest) -> HttpResponse:
     audience = request.GET.get("public", "")
     audience = audience if audience in Audience.values else ""
     kind = request.GET.get("type", "")[:40]
+    programme = request.GET.get("programme", "")[:80]
     viewable = libraries_for(request.user, Action.VIEW)
     library = viewable.filter(code=code).first() if code else None
     sessions = list(
@@ -59,13 +60,14 @@ def network_calendar(request: HttpRequest) -> HttpResponse:
             library=library.pk if library else None,
             audience=audience,
             kind=kind,
+            programme=programme,
         )
     )
     rules = CalendarRules.current()
     # Clashes are judged on the whole network, whatever the filters hide.
     everyone = (
         sessions
-        if not (library or audience or kind)
+        if not (library or audience or kind or programme)
         else list(calendar.sessions_between(month, end, libraries=viewable))
     )
     clashes = calendar.clashes(everyone, rules)
@@ -104,7 +106,13 @@ def network_calendar(request: HttpRequest) -> HttpResponse:
             "libraries": viewable.filter(is_active=True).order_by("name"),
             "audiences": Audience.choices,
             "kinds": EventKind.objects.all(),
-            "filters": {"bibliotheque": code, "public": audience, "type": kind},
+            "programmes": Programme.objects.all(),
+            "filters": {
+                "bibliotheque": code,
+                "public": audience,
+                "type": kind,
+                "programme": programme,
+            },
             "can_set_rules": can(request.user, Action.ADMINISTER),
         },
     )

@@ -32,7 +32,12 @@ from maillon.programme.models import (
     Session,
 )
 from maillon.programme.registrations import message_to, send
-from maillon.programme.services import ProgrammeError, _lock_room, _room_clash
+from maillon.programme.services import (
+    ProgrammeError,
+    _check_in_programme,
+    _lock_room,
+    _room_clash,
+)
 
 REASON_MAX = 300
 # Which statuses each change may start from.
@@ -63,7 +68,11 @@ AUDIT = {
 
 
 def _locked(actor: Any, event: Event, to: str, now: dt.datetime) -> Event:
-    event = Event.objects.select_for_update(of=("self",)).select_related("library").get(pk=event.pk)
+    event = (
+        Event.objects.select_for_update(of=("self",))
+        .select_related("library", "programme")
+        .get(pk=event.pk)
+    )
     require(actor, Action.MANAGE, event.library)
     if event.status == to and to != EventStatus.RESCHEDULED:
         raise ProgrammeError(
@@ -244,6 +253,7 @@ def _check_moves(
             raise ProgrammeError(
                 "date_past", _("A new date must be in the future."), field="starts_at"
             )
+    _check_in_programme(event, list(moves.values()))
     return sessions
 
 

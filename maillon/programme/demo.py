@@ -8,8 +8,16 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from maillon.network.models import Library, Partner
-from maillon.programme import changes, registrations, services
-from maillon.programme.models import Audience, Event, EventKind, Registration, Room
+from maillon.programme import changes, programmes, registrations, services
+from maillon.programme.models import (
+    Audience,
+    Event,
+    EventKind,
+    Programme,
+    ProgrammeScope,
+    Registration,
+    Room,
+)
 
 ROOMS = [
     ("PAR", "Auditorium", 80),
@@ -81,13 +89,15 @@ def build_programme(today: dt.date) -> dict[str, int]:
         motor=True,
         partner_names=["Relais Petite Enfance de Gâtine"],
     )
-    november = dt.date(today.year if today.month > 11 else today.year - 1, 11, 14)
+    festivals = _festivals(actor, today)
+    november = dt.date(today.year if today.month >= 11 else today.year - 1, 11, 14)
     event(
         "PAR",
         "screening",
         "Mois du film documentaire : « Les Glaneurs et la Glaneuse »",
         [(_at(november, 20), _at(november, 22, 15))],
         room="Auditorium",
+        programme=festivals["doc"],
         description="Le film d'Agnès Varda (2000), suivi d'une discussion avec "
         "l'association Lire en Gâtine.",
         audience=Audience.ADULTS,
@@ -169,12 +179,14 @@ def build_programme(today: dt.date) -> dict[str, int]:
         "Nuits de la lecture : lectures à la lampe de poche",
         [(_at(nights, 19), _at(nights, 21))],
         room="Auditorium",
+        programme=festivals["nights"],
         audience=Audience.FAMILIES,
         age_min=6,
         capacity=60,
         registration_required=True,
         price_note="",
     )
+    _festival_events(event, festivals, november, nights)
     # The story time is full, two families wait; the author visit fills up.
     now = _at(today, 0)
     families = [
@@ -246,4 +258,114 @@ def _cancelled_workshop(event, today: dt.date, now: dt.datetime) -> None:
         workshop,
         reason="L'autrice est souffrante ; l'atelier sera reprogrammé au printemps.",
         now=now,
+    )
+
+
+def _festivals(actor, today: dt.date) -> dict[str, Programme]:
+    """The national festivals the network joins, and the département's readers' prize, at
+    their usual dates around the demo's day."""
+    doc_year = today.year if today.month >= 11 else today.year - 1
+    nights_year = today.year + (1 if today.month > 1 else 0)
+    spring = today.year + (1 if today.month > 3 else 0)
+    summer = today.year + (1 if today.month > 7 else 0)
+    school = today.year if today.month >= 9 else today.year - 1
+    wanted = {
+        "doc": (
+            "Mois du film documentaire",
+            ProgrammeScope.NATIONAL,
+            (doc_year, 11, 1),
+            (doc_year, 11, 30),
+            "Des documentaires projetés et discutés dans les bibliothèques du réseau, "
+            "tout le mois de novembre.",
+        ),
+        "nights": (
+            "Nuits de la lecture",
+            ProgrammeScope.NATIONAL,
+            (nights_year, 1, 21),
+            (nights_year, 1, 24),
+            "Quatre soirées pour lire autrement : à la lampe de poche, en pyjama, à voix haute.",
+        ),
+        "poets": (
+            "Printemps des poètes",
+            ProgrammeScope.NATIONAL,
+            (spring, 3, 7),
+            (spring, 3, 23),
+            "Lectures, scènes ouvertes et ateliers d'écriture autour de la poésie.",
+        ),
+        "summer": (
+            "Partir en livre",
+            ProgrammeScope.NATIONAL,
+            (summer, 6, 17),
+            (summer, 7, 19),
+            "La fête du livre pour la jeunesse : lectures en plein air tout l'été.",
+        ),
+        "prize": (
+            "Prix des dévoreurs de livres",
+            ProgrammeScope.DEPARTEMENT,
+            (school, 10, 1),
+            (school + 1, 5, 31),
+            "Les classes lisent une sélection de romans et votent pour leur préféré.",
+        ),
+    }
+    return {
+        key: programmes.create_programme(
+            actor,
+            name=name,
+            scope=scope,
+            starts_on=dt.date(*start),
+            ends_on=dt.date(*end),
+            description=description,
+        )
+        for key, (name, scope, start, end, description) in wanted.items()
+    }
+
+
+def _festival_events(
+    event, festivals: dict[str, Programme], november: dt.date, nights: dt.date
+) -> None:
+    """Libraries join the festivals with their own events."""
+    doc = november + dt.timedelta(days=7)
+    event(
+        "MEN",
+        "screening",
+        "Mois du film documentaire : « Être et avoir »",
+        [(_at(doc, 20), _at(doc, 22))],
+        room="Salle de réunion",
+        audience=Audience.ADULTS,
+        capacity=15,
+        registration_required=True,
+        programme=festivals["doc"],
+        description="Le film de Nicolas Philibert sur une classe unique, suivi d'un échange.",
+    )
+    event(
+        "SEC",
+        "story-time",
+        "Nuits de la lecture : contes en pyjama",
+        [(_at(nights - dt.timedelta(days=1), 19), _at(nights - dt.timedelta(days=1), 20, 30))],
+        room="Salle d'animation",
+        audience=Audience.CHILDREN,
+        age_min=4,
+        age_max=8,
+        capacity=25,
+        registration_required=True,
+        programme=festivals["nights"],
+    )
+    event(
+        "MAZ",
+        "reading-club",
+        "Nuits de la lecture : lectures à deux voix",
+        [(_at(nights + dt.timedelta(days=1), 18), _at(nights + dt.timedelta(days=1), 20))],
+        audience=Audience.ADULTS,
+        programme=festivals["nights"],
+    )
+    poets = festivals["poets"].starts_on + dt.timedelta(days=6)
+    event(
+        "THE",
+        "reading-club",
+        "Printemps des poètes : soirée scène ouverte",
+        [(_at(poets, 19), _at(poets, 21))],
+        room="Hall d'exposition",
+        audience=Audience.ADULTS,
+        programme=festivals["poets"],
+        description="Venez lire vos poèmes préférés ou les vôtres ; un musicien accompagne.",
     )

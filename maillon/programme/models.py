@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from maillon.network.models import Library, Partner
@@ -85,6 +87,44 @@ PUBLIC_STATUSES = (
 )
 
 
+class ProgrammeScope(models.TextChoices):
+    NETWORK = "network", _("the network's")
+    DEPARTEMENT = "departement", _("the département's")
+    NATIONAL = "national", _("national")
+
+
+class Programme(models.Model):
+    """A festival or season gathering events (Mois du film documentaire, Nuits de la lecture…):
+    the coordinator sets its dates; libraries join by adding their events to it."""
+
+    name = models.CharField(_("name"), max_length=150)
+    slug = models.SlugField(_("address"), max_length=80, unique=True)
+    scope = models.CharField(
+        _("run by"), max_length=20, choices=ProgrammeScope.choices, default=ProgrammeScope.NETWORK
+    )
+    description = models.TextField(_("description"), blank=True)
+    starts_on = models.DateField(_("from"))
+    ends_on = models.DateField(_("to"))
+
+    class Meta:
+        ordering = ["-starts_on", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_on__gte=models.F("starts_on")),
+                name="programme_ends_after",
+            ),
+        ]
+        verbose_name = _("programme")
+        verbose_name_plural = _("programmes")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def contains(self, starts_at: dt.datetime, ends_at: dt.datetime) -> bool:
+        start, end = timezone.localtime(starts_at).date(), timezone.localtime(ends_at).date()
+        return self.starts_on <= start and end <= self.ends_on
+
+
 class Event(models.Model):
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
@@ -125,6 +165,14 @@ class Event(models.Model):
     accessibility_notes = models.CharField(_("accessibility notes"), max_length=250, blank=True)
     partners = models.ManyToManyField(
         Partner, blank=True, related_name="events", verbose_name=_("partners")
+    )
+    programme = models.ForeignKey(
+        Programme,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="events",
+        verbose_name=_("festival or programme"),
     )
     status = models.CharField(
         _("status"), max_length=20, choices=EventStatus.choices, default=EventStatus.DRAFT

@@ -16,6 +16,7 @@ from django.db.models import Max, Sum
 from django.utils.translation import gettext as _
 
 from maillon.audit.services import record
+from maillon.core.dates import day
 from maillon.core.errors import DomainError, Kind
 from maillon.network.models import Library
 from maillon.network.permissions import Action, require
@@ -47,6 +48,7 @@ EVENT_FIELDS = (
     "psychic",
     "motor",
     "accessibility_notes",
+    "programme",
 )
 
 
@@ -98,6 +100,27 @@ def create_event(
     return event
 
 
+def _check_in_programme(event: Event, spans: list[tuple[dt.datetime, dt.datetime]]) -> None:
+    """An event joins a festival only with dates inside the festival's."""
+    programme = event.programme
+    if programme is None:
+        return
+    for starts_at, ends_at in spans:
+        if not programme.contains(starts_at, ends_at):
+            raise ProgrammeError(
+                "outside_programme",
+                _("“%(programme)s” runs from %(start)s to %(end)s: %(when)s is outside it.")
+                % {
+                    "programme": programme.name,
+                    "start": day(programme.starts_on, with_year=True, weekday=False),
+                    "end": day(programme.ends_on, with_year=True, weekday=False),
+                    "when": day(starts_at, with_year=True, weekday=False),
+                },
+                field="programme",
+                kind=Kind.INVALID,
+            )
+
+
 def _check_capacity(event: Event) -> None:
     """Places never fall below those already given (the event is locked)."""
     if not event.capacity:
@@ -137,6 +160,8 @@ def update_event(
         setattr(event, name, value)
     _check_event(event)
     _check_capacity(event)
+    if "programme" in fields:
+        _check_in_programme(event, list(event.sessions.values_list("starts_at", "ends_at")))
     event.save()
     if other_libraries is not None:
         event.other_libraries.set(other_libraries)
@@ -171,7 +196,11 @@ def add_sessions(
     room: Room | None = None,
 ) -> list[Session]:
     """One session per (start, end) span, all in `room` if given: all or none are added."""
-    event = Event.objects.select_for_update(of=("self",)).select_related("library").get(pk=event.pk)
+    event = (
+        Event.objects.select_for_update(of=("self",))
+        .select_related("library", "programme")
+        .get(pk=event.pk)
+    )
     require(actor, Action.MANAGE, event.library)
     if not spans:
         raise ProgrammeError(
@@ -185,6 +214,7 @@ def add_sessions(
                 field="ends_at",
                 kind=Kind.INVALID,
             )
+    _check_in_programme(event, spans)
     if room is not None:
         room = _lock_room(room)
         allowed = {event.library_id, *event.other_libraries.values_list("pk", flat=True)}

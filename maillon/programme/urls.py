@@ -1,6 +1,6 @@
 from django.urls import path
 
-from maillon.programme import calendar_views, views
+from maillon.programme import calendar_views, programme_views, views
 
 app_name = "programme"
 urlpatterns = [
@@ -9,6 +9,10 @@ urlpatterns = [
     path("calendrier/", calendar_views.network_calendar, name="calendar"),
     path("calendrier/regles/", calendar_views.calendar_rules, name="calendar_rules"),
     path("saison/<str:code>/", calendar_views.season, name="season"),
+    path("programmes/", programme_views.programme_list, name="programmes"),
+    path("programmes/nouveau/", programme_views.programme_edit, name="programme_create"),
+    path("programmes/<slug:slug>/", programme_views.programme_detail, name="programme"),
+    path("programmes/<slug:slug>/modifier/", programme_views.programme_edit, name="programme_edit"),
     path("<int:pk>/", views.event_detail, name="event"),
     path("<int:pk>/modifier/", views.event_edit, name="edit"),
     path("<int:pk>/publier/", views.publish, name="publish"),

@@ -16,7 +16,7 @@ from maillon.network.models import Library
 from maillon.network.permissions import Action, can, libraries_for, require
 from maillon.programme import calendar, changes, dates, registrations, services
 from maillon.programme.forms import EventForm, RescheduleForm, SessionForm
-from maillon.programme.models import Event, EventStatus, Session
+from maillon.programme.models import Event, EventStatus, Programme, Session
 from maillon.programme.services import EVENT_FIELDS
 
 
@@ -61,7 +61,12 @@ def event_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         request.POST or None,
         instance=event,
         libraries=libraries,
-        initial=None if event else {"library": current_library(request)},
+        initial=None
+        if event
+        else {
+            "library": current_library(request),
+            "programme": Programme.objects.filter(slug=request.GET.get("programme", "")).first(),
+        },
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -8,7 +8,14 @@ from maillon.audit.models import AuditEntry
 from maillon.network.demo import build_network
 from maillon.programme import calendar, registrations
 from maillon.programme.demo import build_programme
-from maillon.programme.models import CalendarRules, Event, EventStatus, RegistrationStatus, Session
+from maillon.programme.models import (
+    CalendarRules,
+    Event,
+    EventStatus,
+    Programme,
+    RegistrationStatus,
+    Session,
+)
 
 TODAY = dt.date(2026, 11, 25)
 
@@ -35,6 +42,9 @@ def test_demo_programme(db, client_fr):
         calendar.sessions_between(TODAY, TODAY + dt.timedelta(days=14)), CalendarRules.current()
     )
     assert any({lib.code for lib in c.libraries} == {"PAR", "SAC"} for c in clash)
+    nights = Programme.objects.get(name="Nuits de la lecture")
+    assert nights.events.values("library").distinct().count() >= 3
+    assert Programme.objects.count() == 5
     assert build_programme(TODAY) == {}  # once
     page = client_fr.get(reverse("opac:event", args=[story.pk])).content.decode()
     assert "toutes les dates" in page and "10 h 30" in page  # a date of the series to choose

@@ -36,3 +36,9 @@ def query_with(context: dict, **changes: object) -> str:
     for name, value in changes.items():
         query[name] = value.strftime("%Y-%m") if isinstance(value, dt.date) else str(value)
     return str(query.urlencode())
+
+
+@register.filter
+def event_date(value: dt.date) -> str:
+    """« 1er novembre 2026 »."""
+    return dates.day(value, with_year=True, weekday=False)
