@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from maillon.network.models import Library, Partner
-from maillon.programme import changes, programmes, registrations, services
+from maillon.programme import changes, meetings, programmes, registrations, services
 from maillon.programme.models import (
     Audience,
     Event,
     EventKind,
+    MeetingKind,
     Programme,
     ProgrammeScope,
     Registration,
@@ -149,20 +151,6 @@ def build_programme(today: dt.date) -> dict[str, int]:
             publish=False,
             partner_names=["École publique de Mazières"],
         )
-    committee = _at(_next(today, 0, 1), 14)
-    event(
-        "MEN",
-        "reading-committee",
-        "Comité de lecture du réseau : romans de la rentrée d'hiver",
-        [(committee, committee + dt.timedelta(hours=2, minutes=30))],
-        room="Salle de réunion",
-        description="Chacun présente deux romans lus ; les coups de cœur rejoignent "
-        "la liste d'acquisitions du réseau.",
-        audience=Audience.PROFESSIONALS,
-        capacity=15,
-        registration_required=True,
-        publish=False,
-    )
     games = _at(wednesday, 14)
     event(
         "MAZ",
@@ -227,6 +215,7 @@ def build_programme(today: dt.date) -> dict[str, int]:
         age_max=7,
     )
     _cancelled_workshop(event, today, now)
+    _meetings(actor, libraries, today, now)
     return {
         "events": Event.objects.count(),
         "rooms": len(rooms),
@@ -369,3 +358,78 @@ def _festival_events(
         programme=festivals["poets"],
         description="Venez lire vos poèmes préférés ou les vôtres ; un musicien accompagne.",
     )
+
+
+MINUTES = """Présents : voir la liste. Chacun a présenté deux romans de la rentrée d'hiver.
+
+Coups de cœur retenus pour la liste d'acquisitions du réseau : « Le Cœur des haies » et
+« La Dernière Tournée ». « Les Jours bleus » sera acheté en un exemplaire pour Parthenay.
+
+Prochain comité : dans deux mois à Secondigny, sur les premiers romans."""
+
+BOOKS = [
+    ("Le Cœur des haies", "Anne Morel", "pick", "Une écriture du bocage, juste et sensible."),
+    ("La Dernière Tournée", "Paul Vidal", "pick", "Un facteur rural, beaucoup d'humour."),
+    ("Les Jours bleus", "Sarah Klein", "recommended", "Pour les lecteurs de sagas familiales."),
+    ("Nuit de verre", "Marc Olivier", "not_recommended", "Intrigue prévisible."),
+]
+
+
+def _meetings(actor, libraries, today: dt.date, now: dt.datetime) -> None:
+    """A reading committee held with its minutes and picks, a training that volunteers
+    attended (their training record), and a working group to come with its invitations."""
+    users = {u.username: u for u in get_user_model().objects.all()}
+
+    def people(*names: str) -> list:
+        return [users[n] for n in names if n in users]
+
+    held = _at(today - dt.timedelta(days=20), 14)
+    committee = meetings.create_meeting(
+        actor,
+        libraries["MEN"],
+        kind=MeetingKind.READING_COMMITTEE,
+        title="Comité de lecture : romans de la rentrée d'hiver",
+        starts_at=held,
+        ends_at=held + dt.timedelta(hours=2, minutes=30),
+        agenda="Chacun présente deux romans lus ; les coups de cœur rejoignent la liste "
+        "d'acquisitions du réseau.",
+    )
+    readers = people("parthenay", "secondigny", "menigoute", "mazieres")
+    meetings.invite(actor, committee, readers)
+    meetings.record_attendance(actor, committee, {u.pk for u in readers[:3]})
+    for title, author, verdict, notes in BOOKS:
+        meetings.add_book(
+            actor, committee, title=title, author=author, verdict=verdict, notes=notes
+        )
+    meetings.write_minutes(actor, committee, MINUTES)
+    trained = _at(today - dt.timedelta(days=12), 9, 30)
+    training = meetings.create_meeting(
+        actor,
+        libraries["PAR"],
+        kind=MeetingKind.TRAINING,
+        title="Formation : lire à voix haute aux tout-petits",
+        starts_at=trained,
+        ends_at=trained + dt.timedelta(hours=7),
+        trainer="Marie Lenoir, conteuse et formatrice",
+        hours=Decimal("6"),
+        agenda="Choisir les albums, poser sa voix, tenir un groupe d'enfants et de parents.",
+    )
+    volunteers = people("benevole", "thenezay", "vasles", "mazieres")
+    meetings.invite(actor, training, volunteers)
+    meetings.record_attendance(
+        actor, training, {u.pk for u in volunteers if u.username != "vasles"}
+    )
+    group = _at(today + dt.timedelta(days=9), 14)
+    working = meetings.create_meeting(
+        actor,
+        libraries["SEC"],
+        kind=MeetingKind.WORKING_GROUP,
+        title="Groupe de travail : charte d'accueil des classes",
+        starts_at=group,
+        ends_at=group + dt.timedelta(hours=2),
+        agenda="1. Bilan des accueils du trimestre\n2. Une charte commune aux écoles\n"
+        "3. Calendrier des inscriptions",
+    )
+    meetings.invite(actor, working, people("coordination", "parthenay", "secondigny", "benevole"))
+    meetings.answer(users["secondigny"], working, True, now=now)
+    meetings.answer(users["parthenay"], working, True, now=now)

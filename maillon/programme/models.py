@@ -304,3 +304,121 @@ class CalendarRules(models.Model):
     @classmethod
     def current(cls) -> CalendarRules:
         return cls.objects.order_by("pk").first() or cls()
+
+
+class MeetingKind(models.TextChoices):
+    READING_COMMITTEE = "reading_committee", _("reading committee")
+    TRAINING = "training", _("training")
+    WORKING_GROUP = "working_group", _("working group")
+
+
+class Meeting(models.Model):
+    """A meeting of the network's librarians (rencontre inter-bibliothécaires): a reading
+    committee, a training or a working group, with its invited staff and its minutes."""
+
+    kind = models.CharField(_("kind"), max_length=20, choices=MeetingKind.choices)
+    title = models.CharField(_("title"), max_length=200)
+    library = models.ForeignKey(
+        Library, on_delete=models.PROTECT, related_name="meetings", verbose_name=_("held at")
+    )
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("ends"))
+    agenda = models.TextField(_("agenda"), blank=True)
+    trainer = models.CharField(_("trainer"), max_length=200, blank=True)
+    hours = models.DecimalField(
+        _("training hours"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("Empty: the length of the meeting."),
+    )
+    minutes = models.TextField(_("minutes"), blank=True)
+    minutes_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-starts_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_at__gt=models.F("starts_at")), name="meeting_ends_after"
+            ),
+        ]
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def length_hours(self) -> float:
+        """The hours it counts for: those given, else its length."""
+        if self.hours is not None:
+            return float(self.hours)
+        return round((self.ends_at - self.starts_at).total_seconds() / 3600, 2)
+
+
+class Response(models.TextChoices):
+    INVITED = "invited", _("invited, no answer yet")
+    COMING = "coming", _("coming")
+    DECLINED = "declined", _("not coming")
+
+
+class Participant(models.Model):
+    """A staff member (employee or volunteer) invited to, or registered for, a meeting."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="participants")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="meeting_places"
+    )
+    response = models.CharField(_("answer"), max_length=20, choices=Response.choices)
+    invited = models.BooleanField(default=False)
+    attended = models.BooleanField(_("came"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["user__last_name", "user__first_name"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "user"], name="one_place_per_meeting"),
+        ]
+        verbose_name = _("participant")
+        verbose_name_plural = _("participants")
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.meeting}"
+
+
+class Verdict(models.TextChoices):
+    PICK = "pick", _("pick (coup de cœur)")
+    RECOMMENDED = "recommended", _("recommended")
+    MIXED = "mixed", _("mixed")
+    NOT_RECOMMENDED = "not_recommended", _("not recommended")
+
+
+class CommitteeBook(models.Model):
+    """A book read for a reading committee and the committee's verdict; picks make the
+    network's list of picks (a purchase selection list, once acquisitions exist)."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="books")
+    title = models.CharField(_("title"), max_length=300)
+    author = models.CharField(_("author"), max_length=200, blank=True)
+    isbn = models.CharField(_("ISBN"), max_length=13, blank=True)
+    record = models.ForeignKey(
+        "catalogue.Record", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    presented_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    verdict = models.CharField(_("verdict"), max_length=20, choices=Verdict.choices)
+    notes = models.TextField(_("notes"), blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("book read")
+        verbose_name_plural = _("books read")
+
+    def __str__(self) -> str:
+        return self.title

@@ -12,6 +12,8 @@ from maillon.programme.models import (
     CalendarRules,
     Event,
     EventStatus,
+    Meeting,
+    MeetingKind,
     Programme,
     RegistrationStatus,
     Session,
@@ -25,7 +27,14 @@ def test_demo_programme(db, client_fr):
     made = build_programme(TODAY)
     assert made["events"] >= 8
     assert Event.objects.values("library").distinct().count() >= 5
-    assert Event.objects.filter(kind__code="reading-committee").exists()
+    committee = Meeting.objects.get(kind=MeetingKind.READING_COMMITTEE)
+    assert committee.minutes and committee.books.filter(verdict="pick").count() == 2
+    training = Meeting.objects.get(kind=MeetingKind.TRAINING)
+    volunteers = training.participants.filter(attended=True, user__staff_roles__role="volunteer")
+    assert volunteers.distinct().count() == 2
+    assert Meeting.objects.filter(
+        kind=MeetingKind.WORKING_GROUP, participants__response="coming"
+    ).exists()
     assert Event.objects.filter(kind__code="class-visit", status=EventStatus.DRAFT).count() == 2
     assert Event.objects.filter(partners__isnull=False).exists()
     assert Session.objects.filter(event__title__startswith="Heure du conte").count() == 8
