@@ -201,6 +201,9 @@ EMAIL_USE_SSL = env_bool("MAILLON_EMAIL_SSL")
 EMAIL_TIMEOUT = 20
 DEFAULT_FROM_EMAIL = env_str("MAILLON_EMAIL_FROM", "Maillon <maillon@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The public catalogue's address as patrons reach it ("https://bibliotheques.example.org"): the
+# links in e-mails sent by jobs, with no request to learn it from (an event's cancel link).
+MAILLON_PUBLIC_URL = env_str("MAILLON_PUBLIC_URL").rstrip("/")
 EMAIL_BACKEND = (
     "django.core.mail.backends.smtp.EmailBackend"
     if EMAIL_HOST or PRODUCTION
