@@ -144,8 +144,9 @@ class Booking(models.Model):
     start = models.DateField(_("from"))
     end = models.DateField(_("to"))
     # Last day the resource is taken: the end plus the checking days, then the day it was
-    # checked once it is.
+    # checked once it is. A resource delivered and not back yet is taken longer (taken_until).
     blocked_until = models.DateField(_("taken until"))
+    buffer_days = models.PositiveSmallIntegerField(_("checking days"), default=0)
     status = models.CharField(
         _("status"), max_length=10, choices=BookingStatus, default=BookingStatus.REQUESTED
     )
@@ -157,6 +158,8 @@ class Booking(models.Model):
     reason = models.CharField(_("reason"), max_length=300, blank=True)
     damaged = models.BooleanField(_("damaged"), default=False)
     check_notes = models.TextField(_("check notes"), blank=True)
+    # The last day both sides were told the resource is late (the daily work tells them weekly).
+    overdue_notice_on = models.DateField(_("late notice sent"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("booking")
@@ -182,3 +185,22 @@ class Booking(models.Model):
     @property
     def buffer_start(self) -> dt.date:
         return self.end + dt.timedelta(days=1)
+
+    def is_overdue(self, today: dt.date) -> bool:
+        """Delivered, and its last day has passed: the resource should be back."""
+        return self.status == BookingStatus.DELIVERED and self.end < today
+
+    def taken_until(self, today: dt.date) -> dt.date:
+        """The last day the resource is taken: a resource not back yet needs its checking days
+        after it comes back, so it is taken at least until today plus those days."""
+        if self.status == BookingStatus.DELIVERED:
+            return max(self.blocked_until, today + dt.timedelta(days=self.buffer_days))
+        return self.blocked_until
+
+
+def taking(start: dt.date, today: dt.date) -> models.Q:
+    """Bookings still taking their resource on `start` or later (with `taken_until`'s rule for
+    the ones not back yet), as one condition the database evaluates."""
+    return models.Q(blocked_until__gte=start) | models.Q(
+        status=BookingStatus.DELIVERED, buffer_days__gte=(start - today).days
+    )

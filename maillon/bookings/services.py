@@ -29,6 +29,7 @@ from maillon.bookings.models import (
     BookingRule,
     BookingStatus,
     Resource,
+    taking,
 )
 from maillon.core.dates import day
 from maillon.core.errors import DomainError, Kind
@@ -151,11 +152,12 @@ def holding(resource: Resource) -> QuerySet[Booking]:
     return Booking.objects.filter(resource=resource, status__in=HOLDING)
 
 
-def _conflict(resource: Resource, start: dt.date, until: dt.date) -> Booking | None:
-    """The first booking of `resource` whose days (with its checking days) meet start..until."""
+def _conflict(resource: Resource, start: dt.date, until: dt.date, today: dt.date) -> Booking | None:
+    """The first booking of `resource` whose days (with its checking days, and a resource not
+    back yet) meet start..until."""
     return (
         holding(resource)
-        .filter(start__lte=until, blocked_until__gte=start)
+        .filter(taking(start, today), start__lte=until)
         .select_related("library")
         .order_by("start", "pk")
         .first()
@@ -233,11 +235,29 @@ def _check_rule(rule: BookingRule, resource: Resource, start, end, today: dt.dat
         )
 
 
-def _check_free(rule: BookingRule, resource: Resource, start, end) -> None:
+def _check_free(rule: BookingRule, resource: Resource, start, end, today: dt.date) -> None:
     until = end + dt.timedelta(days=rule.buffer_days)
-    other = _conflict(resource, start, until)
+    other = _conflict(resource, start, until, today)
     if other is None:
         return
+    if other.is_overdue(today):
+        free = other.taken_until(today) + dt.timedelta(days=1)
+        raise BookingError(
+            "not_returned",
+            _(
+                "The resource has not come back %(from_library)s (due on %(end)s): once back "
+                "it needs %(buffer)d days of checking, so it is free on %(free)s at the earliest."
+            )
+            % {
+                "from_library": other.library.of_name,
+                "end": _d(other.end),
+                "buffer": other.buffer_days,
+                "free": _d(free),
+            },
+            field="start",
+            kind=Kind.CONFLICT,
+            details={"booking": other.pk, "free_from": free.isoformat()},
+        )
     if other.start > end:  # only this loan's checking days run into the next booking
         latest = other.start - dt.timedelta(days=rule.buffer_days + 1)
         raise BookingError(
@@ -251,7 +271,7 @@ def _check_free(rule: BookingRule, resource: Resource, start, end) -> None:
             kind=Kind.CONFLICT,
             details={"booking": other.pk},
         )
-    free = other.blocked_until + dt.timedelta(days=1)
+    free = other.taken_until(today) + dt.timedelta(days=1)
     raise BookingError(
         "taken",
         _(
@@ -260,7 +280,7 @@ def _check_free(rule: BookingRule, resource: Resource, start, end) -> None:
         )
         % {
             "start": _d(other.start),
-            "until": _d(other.blocked_until),
+            "until": _d(other.taken_until(today)),
             "at_library": other.library.to_name,
             "free": _d(free),
         },
@@ -315,7 +335,7 @@ def request_booking(
     """Book `resource` for `library` from `start` to `end` (both included). Checks every rule
     under the library's then the resource's lock. Codes: dates_missing, end_before_start,
     in_the_past, too_far, library_inactive, not_bookable, too_late, too_short, too_long, taken,
-    overlaps_buffer, quota_reached, kind_quota_reached."""
+    not_returned, overlaps_buffer, quota_reached, kind_quota_reached."""
     require(actor, Action.CIRCULATE, library)
     today = today or timezone.localdate()
     _check_dates(library, start, end, today)
@@ -329,7 +349,7 @@ def request_booking(
             )
         rule = rule_for(resource)
         _check_rule(rule, resource, start, end, today)
-        _check_free(rule, resource, start, end)
+        _check_free(rule, resource, start, end, today)
         _check_quota(rule, library, resource, start, end)
         booking = Booking.objects.create(
             resource=resource,
@@ -337,6 +357,7 @@ def request_booking(
             start=start,
             end=end,
             blocked_until=end + dt.timedelta(days=rule.buffer_days),
+            buffer_days=rule.buffer_days,
             status=BookingStatus.REQUESTED if rule.approval_needed else BookingStatus.APPROVED,
             requested_by=actor if getattr(actor, "is_authenticated", False) else None,
         )
@@ -425,13 +446,16 @@ def deliver(actor, booking: Booking) -> Booking:
     return booking
 
 
-def mark_returned(actor, booking: Booking) -> Booking:
-    """The resource is back at its owner's; its checking days run."""
+def mark_returned(actor, booking: Booking, *, today: dt.date | None = None) -> Booking:
+    """The resource is back at its owner's; its checking days run (from today when it came
+    back late)."""
     require(actor, Action.CIRCULATE, _owner_id(booking))
+    today = today or timezone.localdate()
     with transaction.atomic():
         booking = _locked(booking, [BookingStatus.DELIVERED], _("returned"))
+        booking.blocked_until = booking.taken_until(today)
         booking.status = BookingStatus.RETURNED
-        booking.save(update_fields=["status"])
+        booking.save(update_fields=["status", "blocked_until"])
         audit("booking_returned", booking, actor=actor, library=_owner_id(booking))
     return booking
 
@@ -495,20 +519,33 @@ def cancel(actor, booking: Booking) -> Booking:
 class Day:
     date: dt.date
     in_month: bool
-    state: str  # "free", "booked", "requested", "buffer"
+    state: str  # "free", "booked", "requested", "late", "buffer"
     booking: Booking | None = None
 
 
-def month_grid(resource: Resource, year: int, month: int) -> list[list[Day]]:
-    """The weeks (Monday first) covering the month, each day free, booked (or only requested)
-    or kept for checking, with the booking that takes it."""
+def _state_on(booking: Booking, date: dt.date, today: dt.date) -> str | None:
+    if booking.start <= date <= min(booking.end, booking.blocked_until):
+        return "requested" if booking.status == BookingStatus.REQUESTED else "booked"
+    if booking.is_overdue(today) and booking.end < date <= today:
+        return "late"
+    if booking.end < date <= booking.taken_until(today):
+        return "buffer"
+    return None
+
+
+def month_grid(
+    resource: Resource, year: int, month: int, today: dt.date | None = None
+) -> list[list[Day]]:
+    """The weeks (Monday first) covering the month, each day free, booked (or only requested),
+    still away after its loan's end, or kept for checking, with the booking that takes it."""
+    today = today or timezone.localdate()
     first = dt.date(year, month, 1)
     following = dt.date(year + (month == 12), month % 12 + 1, 1)
     begin = first - dt.timedelta(days=first.weekday())
     finish = following + dt.timedelta(days=(7 - following.weekday()) % 7)
     bookings = list(
         holding(resource)
-        .filter(start__lt=finish, blocked_until__gte=begin)
+        .filter(taking(begin, today), start__lt=finish)
         .select_related("library")
         .order_by("start", "pk")
     )
@@ -519,14 +556,11 @@ def month_grid(resource: Resource, year: int, month: int) -> list[list[Day]]:
         for _n in range(7):
             cell = Day(current, current.month == month, "free")
             for booking in bookings:
-                if booking.start <= current <= min(booking.end, booking.blocked_until):
-                    cell.state = (
-                        "requested" if booking.status == BookingStatus.REQUESTED else "booked"
-                    )
-                    cell.booking = booking
-                    break
-                if booking.end < current <= booking.blocked_until:
-                    cell.state, cell.booking = "buffer", booking
+                state = _state_on(booking, current, today)
+                if state is not None:
+                    cell.state, cell.booking = state, booking
+                    if state != "buffer":
+                        break
             week.append(cell)
             current += dt.timedelta(days=1)
         weeks.append(week)

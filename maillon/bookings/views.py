@@ -19,10 +19,19 @@ from maillon.audit.display import lines
 from maillon.audit.services import entries_for
 from maillon.bookings import services
 from maillon.bookings.forms import BookingForm, CheckForm, FilterForm, RefuseForm, ResourceForm
-from maillon.bookings.models import AT_LIBRARY, Booking, BookingStatus, Resource
+from maillon.bookings.models import AT_LIBRARY, Booking, BookingStatus, Resource, taking
 from maillon.core.decorators import staff_required
 from maillon.network.current import current_library
 from maillon.network.permissions import Action, can, libraries_for, require
+
+
+def _flag(bookings, today: dt.date) -> list[Booking]:
+    """The bookings with what the pages say of each: late, and the day it is taken until."""
+    bookings = list(bookings)
+    for booking in bookings:
+        booking.late = booking.is_overdue(today)  # type: ignore[attr-defined]
+        booking.until = booking.taken_until(today)  # type: ignore[attr-defined]
+    return bookings
 
 
 @staff_required
@@ -91,11 +100,13 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
                 )
             return redirect("bookings:mine")
     year, month = _month(request)
-    upcoming = (
+    today = timezone.localdate()
+    upcoming = _flag(
         services.holding(resource)
-        .filter(blocked_until__gte=timezone.localdate())
+        .filter(taking(today, today))
         .select_related("library")
-        .order_by("start")
+        .order_by("start"),
+        today,
     )
     return render(
         request,
@@ -104,7 +115,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "resource": resource,
             "rule": services.rule_for(resource),
             "form": form if libraries.exists() and resource.bookable else None,
-            "weeks": services.month_grid(resource, year, month),
+            "weeks": services.month_grid(resource, year, month, today),
             "month": dt.date(year, month, 1),
             "previous": _shift(year, month, -1),
             "next": _shift(year, month, 1),
@@ -164,19 +175,21 @@ def resource_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def mine(request: HttpRequest) -> HttpResponse:
     """The bookings of the library the user works at."""
     library = current_library(request)
-    bookings = Booking.objects.none()
+    bookings: list[Booking] = []
     if library is not None:
         require(request.user, Action.VIEW, library)
-        bookings = (
+        bookings = _flag(
             Booking.objects.filter(library=library)
             .select_related("resource__kind", "resource__owner")
-            .order_by("-start", "-pk")
+            .order_by("-start", "-pk"),
+            timezone.localdate(),
         )
     return render(
         request,
         "bookings/mine.html",
         {
             "library": library,
+            "late": [b for b in bookings if b.late],  # type: ignore[attr-defined]
             "current": [b for b in bookings if b.status in AT_LIBRARY],
             "past": [b for b in bookings if b.status not in AT_LIBRARY][:50],
             "may_cancel": library is not None and can(request.user, Action.CIRCULATE, library),
@@ -190,7 +203,7 @@ def to_decide(request: HttpRequest) -> HttpResponse:
     and check (their desk staff too)."""
     deciders = libraries_for(request.user, Action.MANAGE)
     desks = libraries_for(request.user, Action.CIRCULATE)
-    active = (
+    active = _flag(
         Booking.objects.filter(
             Q(resource__owner__in=deciders, status=BookingStatus.REQUESTED)
             | Q(
@@ -203,7 +216,8 @@ def to_decide(request: HttpRequest) -> HttpResponse:
             )
         )
         .select_related("resource__kind", "resource__owner", "library")
-        .order_by("start", "pk")
+        .order_by("start", "pk"),
+        timezone.localdate(),
     )
     by_status: dict[str, list[Booking]] = {}
     for booking in active:
@@ -216,6 +230,7 @@ def to_decide(request: HttpRequest) -> HttpResponse:
             "approved": by_status.get(BookingStatus.APPROVED, []),
             "delivered": by_status.get(BookingStatus.DELIVERED, []),
             "returned": by_status.get(BookingStatus.RETURNED, []),
+            "late": [b for b in active if b.late],  # type: ignore[attr-defined]
             "refuse": RefuseForm(),
             "check": CheckForm(),
         },
