@@ -50,6 +50,8 @@ class BookingForm(forms.Form):
     library = forms.ModelChoiceField(label=_("For the library"), queryset=Library.objects.none())
     start = forms.DateField(label=_("First day"), widget=DATE_WIDGET)
     end = forms.DateField(label=_("Last day"), widget=DATE_WIDGET)
+    # Set when the librarian chose these very dates over the proposed ones.
+    keep = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, libraries, **kwargs):
         super().__init__(*args, **kwargs)

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from maillon.network.models import Library
+from maillon.network.models import WEEKDAYS, Library
 
 
 class ResourceKind(models.Model):
@@ -68,6 +68,11 @@ class Resource(models.Model):
         return [line.strip() for line in self.contents.splitlines() if line.strip()]
 
 
+class Delivery(models.TextChoices):
+    SHUTTLE = "shuttle", _("by the shuttle")
+    COLLECTION = "collection", _("collected at the owner's")
+
+
 class BookingRule(models.Model):
     """The loan rules of a kind of resource at an owner. Empty kind or owner: any. The most
     specific row applies (kind and owner, then kind, then owner, then the network default)."""
@@ -101,6 +106,11 @@ class BookingRule(models.Model):
         _("bookings of this kind at once per library"), null=True, blank=True
     )
     approval_needed = models.BooleanField(_("owner's approval needed"), default=True)
+    delivery = models.CharField(
+        _("delivery"), max_length=10, choices=Delivery, default=Delivery.SHUTTLE
+    )
+    # ISO weekdays (1 = Monday) the owner hands over and takes back what is collected.
+    collection_days = models.JSONField(_("collection days"), default=list, blank=True)
 
     class Meta:
         verbose_name = _("booking rule")
@@ -109,6 +119,10 @@ class BookingRule(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind or '*'} / {self.owner or '*'}"
+
+    def collection_day_names(self) -> list[str]:
+        names = dict(WEEKDAYS)
+        return [str(names[day]) for day in sorted(self.collection_days or []) if day in names]
 
 
 class BookingStatus(models.TextChoices):

@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from maillon.audit.services import record as audit
+from maillon.bookings.dates import Planner, Proposal
 from maillon.bookings.models import (
     AT_LIBRARY,
     HOLDING,
@@ -335,10 +336,46 @@ def request_booking(
     """Book `resource` for `library` from `start` to `end` (both included). Checks every rule
     under the library's then the resource's lock. Codes: dates_missing, end_before_start,
     in_the_past, too_far, library_inactive, not_bookable, too_late, too_short, too_long, taken,
-    not_returned, overlaps_buffer, quota_reached, kind_quota_reached."""
+    not_returned, overlaps_buffer, quota_reached, kind_quota_reached. Refused for its dates, the
+    error says the first dates that would work (and gives them in details["proposal"])."""
     require(actor, Action.CIRCULATE, library)
     today = today or timezone.localdate()
     _check_dates(library, start, end, today)
+    try:
+        return _book(actor, library, resource, start, end, today)
+    except BookingError as error:
+        if error.code in WOULD_WORK_AFTER:
+            _say_what_would_work(error, resource, library, start, end, today)
+        raise
+
+
+# Refusals after which other dates of the same resource may work.
+WOULD_WORK_AFTER = {"too_late", "taken", "not_returned", "overlaps_buffer"}
+
+
+def _say_what_would_work(
+    error: BookingError, resource: Resource, library: Library, start, end, today: dt.date
+) -> None:
+    found = Planner(rule_for(resource), resource, library, today).first_free(start, end)
+    if found is None:
+        return
+    error.details["proposal"] = {"start": found.start.isoformat(), "end": found.end.isoformat()}
+    error.message += " " + _("These dates would work: %(start)s to %(end)s.") % {
+        "start": day(found.start, with_year=True),
+        "end": day(found.end, with_year=True),
+    }
+
+
+def propose(
+    resource: Resource, library: Library, start: dt.date, end: dt.date, *, today=None
+) -> Proposal | None:
+    """The dates nearest to start..end the resource's delivery allows (shuttle days of its
+    owner and the library, or the owner's collection days); None when any day will do."""
+    today = today or timezone.localdate()
+    return Planner(rule_for(resource), resource, library, today).propose(start, end)
+
+
+def _book(actor, library: Library, resource: Resource, start, end, today: dt.date) -> Booking:
     with transaction.atomic():
         library = _lock_library(library)
         resource = _lock_resource(resource)

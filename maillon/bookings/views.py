@@ -83,22 +83,30 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         libraries=libraries,
         initial={"library": here if here in libraries else None},
     )
+    proposal, would_work = None, None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            booking = services.request_booking(
-                request.user, data["library"], resource, data["start"], data["end"]
-            )
-        except services.BookingError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
-        else:
-            if booking.status == BookingStatus.APPROVED:
-                messages.success(request, _("Booked: the resource is yours on those dates."))
-            else:
-                messages.success(
-                    request, _("Booking requested: the owner will approve or refuse it.")
+        if not data["keep"]:
+            proposal = services.propose(resource, data["library"], data["start"], data["end"])
+        if proposal is None or (proposal.start, proposal.end) == (data["start"], data["end"]):
+            proposal = None
+            try:
+                booking = services.request_booking(
+                    request.user, data["library"], resource, data["start"], data["end"]
                 )
-            return redirect("bookings:mine")
+            except services.BookingError as error:
+                form.add_error(error.field if error.field in form.fields else None, error.message)
+                found = error.details.get("proposal")
+                if found:
+                    would_work = {k: dt.date.fromisoformat(v) for k, v in found.items()}
+            else:
+                if booking.status == BookingStatus.APPROVED:
+                    messages.success(request, _("Booked: the resource is yours on those dates."))
+                else:
+                    messages.success(
+                        request, _("Booking requested: the owner will approve or refuse it.")
+                    )
+                return redirect("bookings:mine")
     year, month = _month(request)
     today = timezone.localdate()
     upcoming = _flag(
@@ -115,6 +123,8 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "resource": resource,
             "rule": services.rule_for(resource),
             "form": form if libraries.exists() and resource.bookable else None,
+            "proposal": proposal,
+            "would_work": would_work,
             "weeks": services.month_grid(resource, year, month, today),
             "month": dt.date(year, month, 1),
             "previous": _shift(year, month, -1),
