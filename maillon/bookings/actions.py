@@ -15,6 +15,8 @@ register(
         "booking_returned": _("Booked resource returned"),
         "booking_checked": _("Returned resource checked"),
         "booking_cancelled": _("Booking cancelled"),
+        "booking_renewed": _("Booking renewed"),
+        "booking_document_added": _("Document on file for bookings"),
     },
     details={
         "resource": (_("resource"), TEXT),
@@ -25,5 +27,6 @@ register(
         "damaged": (_("damaged"), BOOL),
         "check_notes": (_("notes"), TEXT),
         "resource_changes": (_("changes"), CHANGES),
+        "booking_document": (_("document kind"), TEXT),
     },
 )

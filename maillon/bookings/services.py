@@ -20,8 +20,10 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from maillon.audit.services import record as audit
+from maillon.bookings import documents
 from maillon.bookings.dates import Planner, Proposal
 from maillon.bookings.models import (
     AT_LIBRARY,
@@ -29,7 +31,10 @@ from maillon.bookings.models import (
     Booking,
     BookingRule,
     BookingStatus,
+    DocumentKind,
+    LibraryDocument,
     Resource,
+    SeasonalLimit,
     taking,
 )
 from maillon.core.dates import day
@@ -324,6 +329,45 @@ def _check_quota(rule: BookingRule, library: Library, resource: Resource, start,
             )
 
 
+def _check_seasons(library: Library, resource: Resource, start, end) -> None:
+    """The seasonal limits (e.g. one kit per library in December), counted under the
+    library's lock like the other quotas."""
+    limits = SeasonalLimit.objects.filter(
+        Q(kind_id=resource.kind_id) | Q(kind__isnull=True),
+        Q(owner_id=resource.owner_id) | Q(owner__isnull=True),
+    ).select_related("kind")
+    for limit in limits:
+        same = Booking.objects.filter(library=library, status__in=HOLDING)
+        if limit.kind_id:
+            same = same.filter(resource__kind_id=limit.kind_id)
+        if limit.owner_id:
+            same = same.filter(resource__owner_id=limit.owner_id)
+        for first, last in limit.seasons(start, end):
+            count = same.filter(start__lte=last, end__gte=first).count()
+            if count >= limit.max_per_library:
+                raise BookingError(
+                    "season_quota_reached",
+                    ngettext(
+                        "%(library)s already has %(count)d booking %(what)s between "
+                        "%(first)s and %(last)s: %(max)d at most in that season.",
+                        "%(library)s already has %(count)d bookings %(what)s between "
+                        "%(first)s and %(last)s: %(max)d at most in that season.",
+                        count,
+                    )
+                    % {
+                        "library": library.name,
+                        "count": count,
+                        "what": _("of the kind “%(kind)s”") % {"kind": limit.kind.name}
+                        if limit.kind
+                        else _("of resources"),
+                        "first": _d(first),
+                        "last": _d(last),
+                        "max": limit.max_per_library,
+                    },
+                    details={"season": [first.isoformat(), last.isoformat()]},
+                )
+
+
 def request_booking(
     actor,
     library: Library,
@@ -336,8 +380,9 @@ def request_booking(
     """Book `resource` for `library` from `start` to `end` (both included). Checks every rule
     under the library's then the resource's lock. Codes: dates_missing, end_before_start,
     in_the_past, too_far, library_inactive, not_bookable, too_late, too_short, too_long, taken,
-    not_returned, overlaps_buffer, quota_reached, kind_quota_reached. Refused for its dates, the
-    error says the first dates that would work (and gives them in details["proposal"])."""
+    not_returned, overlaps_buffer, quota_reached, kind_quota_reached, season_quota_reached.
+    Approved at once when the rule needs no approval and the documents are on file. Refused
+    for its dates, the error says the first dates that would work (details["proposal"])."""
     require(actor, Action.CIRCULATE, library)
     today = today or timezone.localdate()
     _check_dates(library, start, end, today)
@@ -388,6 +433,8 @@ def _book(actor, library: Library, resource: Resource, start, end, today: dt.dat
         _check_rule(rule, resource, start, end, today)
         _check_free(rule, resource, start, end, today)
         _check_quota(rule, library, resource, start, end)
+        _check_seasons(library, resource, start, end)
+        confirmed = not rule.approval_needed and not documents.missing(rule, library, start, end)
         booking = Booking.objects.create(
             resource=resource,
             library=library,
@@ -395,7 +442,7 @@ def _book(actor, library: Library, resource: Resource, start, end, today: dt.dat
             end=end,
             blocked_until=end + dt.timedelta(days=rule.buffer_days),
             buffer_days=rule.buffer_days,
-            status=BookingStatus.REQUESTED if rule.approval_needed else BookingStatus.APPROVED,
+            status=BookingStatus.APPROVED if confirmed else BookingStatus.REQUESTED,
             requested_by=actor if getattr(actor, "is_authenticated", False) else None,
         )
         details = {
@@ -405,11 +452,89 @@ def _book(actor, library: Library, resource: Resource, start, end, today: dt.dat
             "for_library": library.pk,
         }
         audit("booking_requested", booking, actor=actor, library=library, details=details)
-        if not rule.approval_needed:
+        if confirmed:
             booking.decided_at = timezone.now()
             booking.save(update_fields=["decided_at"])
             audit("booking_approved", booking, actor=actor, library=resource.owner_id)
     return booking
+
+
+# Documents on file ---------------------------------------------------------------------------
+
+DOCUMENT_EXTENSIONS = {".pdf", ".jpg", ".jpeg", ".png"}
+DOCUMENT_MAX_BYTES = 10 * 1024 * 1024
+
+
+def add_document(
+    actor,
+    library: Library,
+    kind: DocumentKind,
+    file,
+    valid_from: dt.date,
+    valid_until: dt.date,
+    *,
+    today: dt.date | None = None,
+) -> LibraryDocument:
+    """File a library's document (PDF or image), valid from one day to another. Its bookings
+    waiting only for documents (their rule needs no approval) are then confirmed."""
+    require(actor, Action.MANAGE, library)
+    today = today or timezone.localdate()
+    if valid_until < valid_from:
+        raise BookingError(
+            "valid_until_before_from",
+            _("The document must be valid until a day after %(start)s.")
+            % {"start": _d(valid_from)},
+            field="valid_until",
+            kind=Kind.INVALID,
+        )
+    name = getattr(file, "name", "") or ""
+    if not any(name.lower().endswith(ext) for ext in DOCUMENT_EXTENSIONS):
+        raise BookingError(
+            "document_format",
+            _("Send the document as a PDF or a photo (JPEG, PNG)."),
+            field="file",
+            kind=Kind.INVALID,
+        )
+    if file.size > DOCUMENT_MAX_BYTES:
+        raise BookingError(
+            "document_too_big",
+            _("The file is larger than 10 MB: send a lighter scan."),
+            field="file",
+            kind=Kind.INVALID,
+        )
+    with transaction.atomic():
+        library = _lock_library(library)
+        document = LibraryDocument.objects.create(
+            library=library,
+            kind=kind,
+            file=file,
+            valid_from=valid_from,
+            valid_until=valid_until,
+            uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
+        )
+        audit(
+            "booking_document_added",
+            document,
+            actor=actor,
+            library=library,
+            details={
+                "booking_document": kind.name,
+                "start": valid_from.isoformat(),
+                "end": valid_until.isoformat(),
+            },
+        )
+        waiting = Booking.objects.select_for_update(of=("self",)).filter(
+            library=library, status=BookingStatus.REQUESTED, end__gte=today
+        )
+        for booking in waiting.select_related("resource"):
+            rule = rule_for(booking.resource)
+            if rule.approval_needed or documents.missing(rule, library, booking.start, booking.end):
+                continue
+            booking.status = BookingStatus.APPROVED
+            booking.decided_at = timezone.now()
+            booking.save(update_fields=["status", "decided_at"])
+            audit("booking_approved", booking, actor=actor, library=booking.resource.owner_id)
+    return document
 
 
 # Status changes ----------------------------------------------------------------------------
@@ -436,14 +561,29 @@ def _owner_id(booking: Booking) -> int:
 
 
 def approve(actor, booking: Booking) -> Booking:
+    """The owner confirms the booking: only once the documents its rule requires are on file
+    and valid over its dates (documents_missing says which are not)."""
     require(actor, Action.MANAGE, _owner_id(booking))
     with transaction.atomic():
         booking = _locked(booking, [BookingStatus.REQUESTED], _("approved"))
+        _check_documents(booking)
         booking.status = BookingStatus.APPROVED
         booking.decided_at = timezone.now()
         booking.save(update_fields=["status", "decided_at"])
         audit("booking_approved", booking, actor=actor, library=_owner_id(booking))
     return booking
+
+
+def _check_documents(booking: Booking) -> None:
+    library = Library.objects.get(pk=booking.library_id)
+    rule = rule_for(Resource.objects.get(pk=booking.resource_id))
+    lacking = documents.missing(rule, library, booking.start, booking.end)
+    if lacking:
+        raise BookingError(
+            "documents_missing",
+            documents.missing_message(lacking, library, booking.start, booking.end),
+            details={"documents": [kind.code for kind in lacking]},
+        )
 
 
 def refuse(actor, booking: Booking, reason: str) -> Booking:
@@ -532,6 +672,76 @@ def check(
             actor=actor,
             library=_owner_id(booking),
             details={"damaged": damaged, "check_notes": notes},
+        )
+    return booking
+
+
+def renew(actor, booking: Booking, *, today: dt.date | None = None) -> Booking:
+    """The library keeps the resource longer: its rule's renewal days added to the end, as many
+    times as the rule allows, if the next booking (with the checking days) leaves room. Locks
+    as a request does (library, resource), then the booking."""
+    require(actor, Action.CIRCULATE, booking.library_id)
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        _lock_library(booking.library)
+        resource = _lock_resource(booking.resource)
+        booking = _locked(booking, [BookingStatus.APPROVED, BookingStatus.DELIVERED], _("renewed"))
+        rule = rule_for(resource)
+        if booking.renewed >= rule.renewals or not rule.renewal_days:
+            raise BookingError(
+                "no_renewal",
+                ngettext(
+                    "%(resource)s can be renewed %(count)d time only.",
+                    "%(resource)s can be renewed %(count)d times only.",
+                    rule.renewals,
+                )
+                % {"resource": resource.title, "count": rule.renewals}
+                if rule.renewals and rule.renewal_days
+                else _("%(resource)s cannot be renewed.") % {"resource": resource.title},
+            )
+        if booking.end < today:
+            raise BookingError(
+                "renewal_too_late",
+                _("The loan ended on %(end)s: it can no longer be renewed.")
+                % {"end": _d(booking.end)},
+            )
+        end = booking.end + dt.timedelta(days=rule.renewal_days)
+        until = end + dt.timedelta(days=booking.buffer_days)
+        following = (
+            holding(resource)
+            .exclude(pk=booking.pk)
+            .filter(start__gt=booking.end, start__lte=until)
+            .select_related("library")
+            .order_by("start")
+            .first()
+        )
+        if following is not None:
+            raise BookingError(
+                "renewal_taken",
+                _(
+                    "%(resource)s is booked %(at_library)s from %(start)s and needs %(buffer)d "
+                    "days of checking before: it cannot be kept until %(end)s."
+                )
+                % {
+                    "resource": resource.title,
+                    "at_library": following.library.at_name,
+                    "start": _d(following.start),
+                    "buffer": booking.buffer_days,
+                    "end": _d(end),
+                },
+                kind=Kind.CONFLICT,
+                details={"booking": following.pk},
+            )
+        before = booking.end
+        booking.end, booking.blocked_until = end, until
+        booking.renewed += 1
+        booking.save(update_fields=["end", "blocked_until", "renewed"])
+        audit(
+            "booking_renewed",
+            booking,
+            actor=actor,
+            library=booking.library_id,
+            details={"start": before.isoformat(), "end": end.isoformat()},
         )
     return booking
 

@@ -8,7 +8,7 @@ import datetime as dt
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -17,9 +17,23 @@ from django.views.decorators.http import require_POST
 
 from maillon.audit.display import lines
 from maillon.audit.services import entries_for
-from maillon.bookings import services
-from maillon.bookings.forms import BookingForm, CheckForm, FilterForm, RefuseForm, ResourceForm
-from maillon.bookings.models import AT_LIBRARY, Booking, BookingStatus, Resource, taking
+from maillon.bookings import documents, services
+from maillon.bookings.forms import (
+    BookingForm,
+    CheckForm,
+    DocumentForm,
+    FilterForm,
+    RefuseForm,
+    ResourceForm,
+)
+from maillon.bookings.models import (
+    AT_LIBRARY,
+    Booking,
+    BookingStatus,
+    LibraryDocument,
+    Resource,
+    taking,
+)
 from maillon.core.decorators import staff_required
 from maillon.network.current import current_library
 from maillon.network.permissions import Action, can, libraries_for, require
@@ -231,6 +245,10 @@ def to_decide(request: HttpRequest) -> HttpResponse:
     )
     by_status: dict[str, list[Booking]] = {}
     for booking in active:
+        if booking.status == BookingStatus.REQUESTED:
+            booking.missing = documents.missing(  # type: ignore[attr-defined]
+                services.rule_for(booking.resource), booking.library, booking.start, booking.end
+            )
         by_status.setdefault(booking.status, []).append(booking)
     return render(
         request,
@@ -247,6 +265,59 @@ def to_decide(request: HttpRequest) -> HttpResponse:
     )
 
 
+@staff_required
+def documents_page(request: HttpRequest) -> HttpResponse:
+    """The documents the user's libraries have on file for bookings, and a form to add one."""
+    libraries = libraries_for(request.user, Action.MANAGE)
+    here = current_library(request)
+    form = DocumentForm(
+        request.POST or None,
+        request.FILES or None,
+        libraries=libraries,
+        initial={"library": here if here in libraries else None},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.add_document(
+                request.user,
+                data["library"],
+                data["kind"],
+                data["file"],
+                data["valid_from"],
+                data["valid_until"],
+            )
+        except services.BookingError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            messages.success(request, _("Document on file."))
+            return redirect("bookings:documents")
+    shown = libraries_for(request.user, Action.CIRCULATE)
+    return render(
+        request,
+        "bookings/documents.html",
+        {
+            "documents": LibraryDocument.objects.filter(library__in=shown)
+            .select_related("kind", "library")
+            .order_by("library__name", "kind__name", "-valid_until"),
+            "form": form if libraries.exists() else None,
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@staff_required
+def document_file(request: HttpRequest, pk: int) -> FileResponse:
+    """A document's file: for its library's staff, and for the owners it books from."""
+    document = get_object_or_404(LibraryDocument.objects.select_related("library"), pk=pk)
+    lender = libraries_for(request.user, Action.MANAGE).filter(
+        resources__bookings__library=document.library
+    )
+    if not (can(request.user, Action.CIRCULATE, document.library) or lender.exists()):
+        raise PermissionDenied(_("This document belongs to another library."))
+    return FileResponse(document.file.open("rb"), filename=document.file.name.rsplit("/", 1)[-1])
+
+
 STEPS = {
     "accepter": "approve",
     "refuser": "refuse",
@@ -254,6 +325,7 @@ STEPS = {
     "retour": "mark_returned",
     "verifier": "check",
     "annuler": "cancel",
+    "prolonger": "renew",
 }
 
 
