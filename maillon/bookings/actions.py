@@ -16,6 +16,9 @@ register(
         "booking_checked": _("Returned resource checked"),
         "booking_cancelled": _("Booking cancelled"),
         "booking_renewed": _("Booking renewed"),
+        "booking_waiting": _("Waiting for booked dates"),
+        "booking_dates_offered": _("Freed dates offered to the first waiting"),
+        "booking_waiting_withdrawn": _("No longer waiting for booked dates"),
         "booking_document_added": _("Document on file for bookings"),
     },
     details={

@@ -307,3 +307,37 @@ def taking(start: dt.date, today: dt.date) -> models.Q:
     return models.Q(blocked_until__gte=start) | models.Q(
         status=BookingStatus.DELIVERED, buffer_days__gte=(start - today).days
     )
+
+
+class Waiting(models.Model):
+    """A library waiting for dates of a resource that are taken: a cancellation or refusal that
+    frees them tells the first in line."""
+
+    class Status(models.TextChoices):
+        WAITING = "waiting", _("waiting")
+        OFFERED = "offered", _("told the dates are free")
+        WITHDRAWN = "withdrawn", _("withdrawn")
+
+    resource = models.ForeignKey(
+        Resource, on_delete=models.CASCADE, related_name="waiting", verbose_name=_("resource")
+    )
+    library = models.ForeignKey(
+        Library, on_delete=models.CASCADE, related_name="+", verbose_name=_("library")
+    )
+    start = models.DateField(_("from"))
+    end = models.DateField(_("to"))
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.WAITING)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("asked"), auto_now_add=True)
+    offered_at = models.DateTimeField(_("told"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("waiting library")
+        verbose_name_plural = _("waiting list")
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["resource", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.library} ← {self.resource} ({self.start}–{self.end})"

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from maillon.audit.services import record as audit
-from maillon.bookings import documents
+from maillon.bookings import documents, mail
 from maillon.bookings.dates import Planner, Proposal
 from maillon.bookings.models import (
     AT_LIBRARY,
@@ -35,6 +35,7 @@ from maillon.bookings.models import (
     LibraryDocument,
     Resource,
     SeasonalLimit,
+    Waiting,
     taking,
 )
 from maillon.core.dates import day
@@ -394,8 +395,10 @@ def request_booking(
         raise
 
 
-# Refusals after which other dates of the same resource may work.
-WOULD_WORK_AFTER = {"too_late", "taken", "not_returned", "overlaps_buffer"}
+# Refusals because another booking has the dates (a library may wait for them), and those
+# after which other dates of the same resource may work.
+TAKEN = {"taken", "not_returned", "overlaps_buffer"}
+WOULD_WORK_AFTER = {"too_late", *TAKEN}
 
 
 def _say_what_would_work(
@@ -456,6 +459,8 @@ def _book(actor, library: Library, resource: Resource, start, end, today: dt.dat
             booking.decided_at = timezone.now()
             booking.save(update_fields=["decided_at"])
             audit("booking_approved", booking, actor=actor, library=resource.owner_id)
+        else:
+            mail.requested(booking)
     return booking
 
 
@@ -571,6 +576,7 @@ def approve(actor, booking: Booking) -> Booking:
         booking.decided_at = timezone.now()
         booking.save(update_fields=["status", "decided_at"])
         audit("booking_approved", booking, actor=actor, library=_owner_id(booking))
+        mail.decided(booking)
     return booking
 
 
@@ -597,6 +603,7 @@ def refuse(actor, booking: Booking, reason: str) -> Booking:
             kind=Kind.INVALID,
         )
     with transaction.atomic():
+        resource = _lock_resource(booking.resource)
         booking = _locked(booking, [BookingStatus.REQUESTED, BookingStatus.APPROVED], _("refused"))
         booking.status = BookingStatus.REFUSED
         booking.reason = reason[:300]
@@ -609,6 +616,8 @@ def refuse(actor, booking: Booking, reason: str) -> Booking:
             library=_owner_id(booking),
             details={"refusal_reason": booking.reason},
         )
+        mail.decided(booking)
+        _offer_freed(resource, booking)
     return booking
 
 
@@ -750,13 +759,50 @@ def cancel(actor, booking: Booking) -> Booking:
     """The requesting library withdraws its booking before the resource is delivered."""
     require(actor, Action.CIRCULATE, booking.library_id)
     with transaction.atomic():
+        resource = _lock_resource(booking.resource)
         booking = _locked(
             booking, [BookingStatus.REQUESTED, BookingStatus.APPROVED], _("cancelled")
         )
         booking.status = BookingStatus.CANCELLED
         booking.save(update_fields=["status"])
         audit("booking_cancelled", booking, actor=actor, library=booking.library_id)
+        _offer_freed(resource, booking)
     return booking
+
+
+def _offer_freed(resource: Resource, freed: Booking, today: dt.date | None = None) -> None:
+    """Dates freed by `freed` go to the first library waiting for dates that are now free
+    (told by e-mail). The caller holds the resource's lock: two cancellations do not tell the
+    same library twice, and a booking made meanwhile is seen."""
+    today = today or timezone.localdate()
+    rule = rule_for(resource)
+    line = (
+        Waiting.objects.select_for_update(of=("self",))
+        .filter(
+            resource=resource,
+            status=Waiting.Status.WAITING,
+            start__lte=freed.blocked_until,
+            end__gte=freed.start,
+            start__gte=today,
+        )
+        .select_related("library", "resource", "requested_by")
+        .order_by("created_at", "pk")
+    )
+    for wait in line:
+        until = wait.end + dt.timedelta(days=rule.buffer_days)
+        if _conflict(resource, wait.start, until, today) is not None:
+            continue
+        wait.status = Waiting.Status.OFFERED
+        wait.offered_at = timezone.now()
+        wait.save(update_fields=["status", "offered_at"])
+        audit(
+            "booking_dates_offered",
+            wait,
+            library=wait.library,
+            details={"start": wait.start.isoformat(), "end": wait.end.isoformat()},
+        )
+        mail.dates_free(wait, wait.start, wait.end)
+        return
 
 
 # Calendar ----------------------------------------------------------------------------------

@@ -13,4 +13,6 @@ urlpatterns = [
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/modifier/", views.resource_edit, name="edit"),
     path("reservation/<int:pk>/<str:step>/", views.step, name="step"),
+    path("<int:pk>/attendre/", views.wait, name="wait"),
+    path("attente/<int:pk>/retirer/", views.unwait, name="unwait"),
 ]

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from maillon.audit.display import lines
 from maillon.audit.services import entries_for
-from maillon.bookings import documents, services
+from maillon.bookings import documents, services, waiting
 from maillon.bookings.forms import (
     BookingForm,
     CheckForm,
@@ -32,6 +32,7 @@ from maillon.bookings.models import (
     BookingStatus,
     LibraryDocument,
     Resource,
+    Waiting,
     taking,
 )
 from maillon.core.decorators import staff_required
@@ -97,7 +98,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         libraries=libraries,
         initial={"library": here if here in libraries else None},
     )
-    proposal, would_work = None, None
+    proposal, would_work, may_wait = None, None, False
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         if not data["keep"]:
@@ -110,6 +111,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
                 )
             except services.BookingError as error:
                 form.add_error(error.field if error.field in form.fields else None, error.message)
+                may_wait = error.code in services.TAKEN
                 found = error.details.get("proposal")
                 if found:
                     would_work = {k: dt.date.fromisoformat(v) for k, v in found.items()}
@@ -139,6 +141,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form if libraries.exists() and resource.bookable else None,
             "proposal": proposal,
             "would_work": would_work,
+            "may_wait": may_wait,
             "weeks": services.month_grid(resource, year, month, today),
             "month": dt.date(year, month, 1),
             "previous": _shift(year, month, -1),
@@ -214,6 +217,14 @@ def mine(request: HttpRequest) -> HttpResponse:
         {
             "library": library,
             "late": [b for b in bookings if b.late],  # type: ignore[attr-defined]
+            "waiting": [
+                (entry, waiting.position(entry))
+                for entry in Waiting.objects.filter(
+                    library=library, status__in=[Waiting.Status.WAITING, Waiting.Status.OFFERED]
+                ).select_related("resource")
+            ]
+            if library is not None
+            else [],
             "current": [b for b in bookings if b.status in AT_LIBRARY],
             "past": [b for b in bookings if b.status not in AT_LIBRARY][:50],
             "may_cancel": library is not None and can(request.user, Action.CIRCULATE, library),
@@ -316,6 +327,41 @@ def document_file(request: HttpRequest, pk: int) -> FileResponse:
     if not (can(request.user, Action.CIRCULATE, document.library) or lender.exists()):
         raise PermissionDenied(_("This document belongs to another library."))
     return FileResponse(document.file.open("rb"), filename=document.file.name.rsplit("/", 1)[-1])
+
+
+@staff_required
+@require_POST
+def wait(request: HttpRequest, pk: int) -> HttpResponse:
+    """Put a library in line for taken dates of the resource."""
+    resource = _resource(request, pk)
+    libraries = libraries_for(request.user, Action.CIRCULATE).filter(is_active=True)
+    form = BookingForm(request.POST, libraries=libraries)
+    if not form.is_valid():
+        messages.error(request, _("Choose the library and the dates again."))
+        return redirect("bookings:detail", pk=resource.pk)
+    data = form.cleaned_data
+    try:
+        entry = waiting.wait_for(
+            request.user, data["library"], resource, data["start"], data["end"]
+        )
+    except services.BookingError as error:
+        messages.error(request, error.message)
+        return redirect("bookings:detail", pk=resource.pk)
+    messages.success(
+        request,
+        _("You are number %(position)d in line: an e-mail will tell you if the dates free up.")
+        % {"position": waiting.position(entry)},
+    )
+    return redirect("bookings:mine")
+
+
+@staff_required
+@require_POST
+def unwait(request: HttpRequest, pk: int) -> HttpResponse:
+    entry = get_object_or_404(Waiting, pk=pk)
+    waiting.stop_waiting(request.user, entry)
+    messages.success(request, _("You no longer wait for these dates."))
+    return redirect("bookings:mine")
 
 
 STEPS = {
