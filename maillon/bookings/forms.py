@@ -87,3 +87,14 @@ class DocumentForm(forms.Form):
         field = self.fields["library"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = libraries
+
+
+class PeriodForm(forms.Form):
+    start = forms.DateField(label=_("First day"), widget=DATE_WIDGET)
+    end = forms.DateField(label=_("Last day"), widget=DATE_WIDGET)
+
+    def clean(self):
+        data = super().clean() or {}
+        if data.get("start") and data.get("end") and data["end"] < data["start"]:
+            self.add_error("end", _("The last day comes before the first."))
+        return data

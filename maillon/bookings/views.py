@@ -96,7 +96,12 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     form = BookingForm(
         request.POST or None,
         libraries=libraries,
-        initial={"library": here if here in libraries else None},
+        initial={
+            "library": here if here in libraries else None,
+            # Coming from "pick the dates first".
+            "start": request.GET.get("start"),
+            "end": request.GET.get("end"),
+        },
     )
     proposal, would_work, may_wait = None, None, False
     if request.method == "POST" and form.is_valid():
