@@ -19,8 +19,10 @@ LAYERS: list[set[str]] = [
     {"catalogue"},
     {"patrons"},
     {"circulation"},
-    {"weeding", "inventory", "lots", "bookings"},
+    {"weeding", "inventory", "lots"},
     {"rotation"},
+    # Bookings snap their dates to shuttle days as the exchange grid does (rotation.grid).
+    {"bookings"},
     {"programme"},
     {"sip2", "oai"},
     {"opac", "api"},
