@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "maillon.inventory",
     "maillon.programme",
     "maillon.sip2",
+    "maillon.offline",
     "maillon.lots",
     "maillon.bookings",
     "maillon.rotation",

@@ -22,7 +22,7 @@ LAYERS: list[set[str]] = [
     {"weeding", "inventory", "lots", "bookings"},
     {"rotation"},
     {"programme"},
-    {"sip2"},
+    {"sip2", "offline"},
     {"opac", "api"},
     {"bench", "operations", "cli", "urls", "wsgi"},
 ]
