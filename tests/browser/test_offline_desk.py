@@ -52,11 +52,10 @@ def test_loans_and_returns_recorded_offline_reach_the_server_when_it_is_back(
 
     state = page.locator("#offline-state")
     expect(state).to_have_attribute("data-state", "offline")
-    expect(state).to_contain_text(
-        fr(
-            "Offline: the operations are kept in this browser and sent when the server answers again."
-        )
+    offline = (
+        "Offline: the operations are kept in this browser and sent when the server answers again."
     )
+    expect(state).to_contain_text(fr(offline))
     expect(page.locator("#offline-waiting")).to_have_text(
         fr("%(count)s operations waiting to be sent") % {"count": 2}
     )
