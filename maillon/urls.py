@@ -46,6 +46,7 @@ staff_patterns = [
     path("catalogue/", include("maillon.catalogue.urls")),
     path("usagers/", include("maillon.patrons.urls")),
     path("circulation/", include("maillon.circulation.urls")),
+    path("pret-secouru/", include("maillon.offline.urls")),
     path("travaux/", include("maillon.jobs.urls")),
     path("desherbage/", include("maillon.weeding.urls")),
     path("recolement/", include("maillon.inventory.urls")),

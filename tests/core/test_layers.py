@@ -24,7 +24,7 @@ LAYERS: list[set[str]] = [
     # Bookings snap their dates to shuttle days as the exchange grid does (rotation.grid).
     {"bookings"},
     {"programme"},
-    {"sip2", "oai"},
+    {"sip2", "oai", "offline"},
     {"opac", "api"},
     {"bench", "operations", "cli", "urls", "wsgi"},
 ]
