@@ -15,11 +15,14 @@ register(
         "deposit_sent_back": _("Sent back to the departmental library"),
         "deposit_requested": _("Asked of the departmental library"),
         "deposit_request_answered": _("Request answered"),
+        "deposit_quota_set": _("Deposit quota set"),
+        "deposit_quota_removed": _("Deposit quota removed"),
     },
     details={
         "level": (_("level"), TEXT),
         "deposit": (_("deposit"), HIDDEN),
         "session": (_("session"), HIDDEN),
         "answer_state": (_("answer"), TEXT),
+        "quota": (_("quota"), TEXT),
     },
 )

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from maillon.catalogue.models import Audience, ItemType
 from maillon.deposits.models import DepositLevel, DepositRequest, ExchangeSession
 from maillon.network.models import Library
 
@@ -17,6 +18,23 @@ class DepositForm(forms.Form):
     def __init__(self, *args, libraries, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["library"].queryset = libraries
+
+
+class AllowanceForm(forms.Form):
+    level = forms.ModelChoiceField(label=_("Level"), queryset=DepositLevel.objects.all())
+    item_type = forms.ModelChoiceField(
+        label=_("Medium"),
+        queryset=ItemType.objects.all(),
+        required=False,
+        empty_label=_("all media"),
+    )
+    audience = forms.ChoiceField(
+        label=_("Audience"), choices=[("", _("every audience")), *Audience.choices], required=False
+    )
+    max_items = forms.IntegerField(label=_("At most"), min_value=0, max_value=100000)
+    strict = forms.BooleanField(
+        label=_("Refuse beyond (otherwise warn)"), required=False, initial=True
+    )
 
 
 class LevelForm(forms.Form):

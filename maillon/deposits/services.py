@@ -657,3 +657,48 @@ def entry_of(item: Item) -> DepositEntry | None:
         .filter(item=item, returned_on__isnull=True)
         .first()
     )
+
+
+def _require_md(actor) -> None:
+    """Quotas are the MD's rules: its staff (or a coordinator) change them."""
+    md = Library.objects.filter(kind=LibraryKind.DEPARTMENTAL).first()
+    require(actor, Action.MANAGE, md)
+
+
+def set_allowance(
+    actor,
+    level: DepositLevel,
+    *,
+    audience: str,
+    item_type: ItemType | None,
+    max_items: int,
+    strict: bool,
+) -> DepositAllowance:
+    """Add or change the level's quota for this audience and medium."""
+    _require_md(actor)
+    with transaction.atomic():
+        allowance, created = DepositAllowance.objects.update_or_create(
+            level=level,
+            audience=audience or "",
+            item_type=item_type,
+            defaults={"max_items": max_items, "strict": strict},
+        )
+        record(
+            "deposit_quota_set",
+            level,
+            actor=actor,
+            details={"quota": f"{allowance.label()} ≤ {max_items}"},
+        )
+    return allowance
+
+
+def remove_allowance(actor, allowance: DepositAllowance) -> None:
+    _require_md(actor)
+    with transaction.atomic():
+        record(
+            "deposit_quota_removed",
+            allowance.level,
+            actor=actor,
+            details={"quota": allowance.label()},
+        )
+        allowance.delete()

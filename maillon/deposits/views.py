@@ -9,8 +9,22 @@ from django.views.decorators.http import require_POST
 from maillon.core.decorators import staff_required
 from maillon.core.exports import table_response
 from maillon.deposits import services
-from maillon.deposits.forms import AnswerForm, DepositForm, LevelForm, RequestForm, SessionForm
-from maillon.deposits.models import Deposit, DepositEntry, DepositRequest, ExchangeSession
+from maillon.deposits.forms import (
+    AllowanceForm,
+    AnswerForm,
+    DepositForm,
+    LevelForm,
+    RequestForm,
+    SessionForm,
+)
+from maillon.deposits.models import (
+    Deposit,
+    DepositAllowance,
+    DepositEntry,
+    DepositLevel,
+    DepositRequest,
+    ExchangeSession,
+)
 from maillon.network.models import Library, LibraryKind
 from maillon.network.permissions import Action, can, libraries_for, require
 
@@ -269,3 +283,38 @@ def lost_export(request: HttpRequest, fmt: str) -> HttpResponseBase:
         services.lost_rows(allowed),
         title=_("Lost"),
     )
+
+
+@staff_required
+def levels(request: HttpRequest) -> HttpResponse:
+    """The MD's levels and their quotas, as data: add or change one, take one away."""
+    may_edit = _mds(request.user).exists()
+    form = AllowanceForm(request.POST or None)
+    if request.method == "POST" and may_edit and form.is_valid():
+        data = form.cleaned_data
+        services.set_allowance(
+            request.user,
+            data["level"],
+            audience=data["audience"],
+            item_type=data["item_type"],
+            max_items=data["max_items"],
+            strict=data["strict"],
+        )
+        messages.success(request, _("Quota saved."))
+        return redirect("deposits:levels")
+    return render(
+        request,
+        "deposits/levels.html",
+        {
+            "levels": DepositLevel.objects.prefetch_related("allowances__item_type"),
+            "form": form if may_edit else None,
+        },
+    )
+
+
+@staff_required
+@require_POST
+def remove_quota(request: HttpRequest, pk: int) -> HttpResponse:
+    services.remove_allowance(request.user, get_object_or_404(DepositAllowance, pk=pk))
+    messages.success(request, _("Quota removed."))
+    return redirect("deposits:levels")

@@ -59,3 +59,17 @@ def test_weeding_leaves_deposited_items_to_the_md(
     with pytest.raises(weeding.WeedingError) as error:
         weeding.find_by_scan(desk["a"], campaign, deposited.barcode)
     assert error.value.code == "md_deposit"
+
+
+def test_quotas_are_data_the_md_edits(client_fr, md_staff, desk, level, types, bus, md_item):
+    client_fr.force_login(desk["a"])
+    form = {"level": level.pk, "item_type": types["DVD"].pk, "max_items": 3, "strict": "on"}
+    client_fr.post(reverse("deposits:levels"), form)
+    assert level.allowances.get(item_type=types["DVD"]).max_items == 1  # a librarian cannot
+    client_fr.force_login(md_staff)
+    client_fr.post(reverse("deposits:levels"), form)
+    assert level.allowances.get(item_type=types["DVD"]).max_items == 3
+    dvds = [md_item(item_type="DVD").barcode for _n in range(3)]
+    assert len(services.lend(md_staff, bus, dvds).done) == 3
+    page = client_fr.get(reverse("deposits:levels")).content.decode()
+    assert "Niveau test" in page and "DVD" in page
