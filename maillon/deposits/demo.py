@@ -14,7 +14,7 @@ from maillon.deposits import services
 from maillon.deposits.models import Deposit, DepositEntry, DepositLevel, ExchangeSession
 from maillon.network.models import Library, LibraryKind
 
-LEVELS = {LibraryKind.MEMBER: "B3", LibraryKind.READING_POINT: "B4"}
+LEVELS: dict[str, str] = {LibraryKind.MEMBER: "B3", LibraryKind.READING_POINT: "B4"}
 PER_LIBRARY = 12
 SESSION_DAYS_AGO = 170
 
@@ -50,7 +50,7 @@ def build_deposits(today: dt.date) -> dict[str, int]:
     if lost is not None and secondigny is not None:
         item_service.mark_lost(secondigny, lost.item, note="Non rendu par un lecteur")
         made["lost"] = 1
-    deposit = Deposit.objects.filter(library__code="SEC").first()
-    if deposit is not None and secondigny is not None:
-        services.ask(secondigny, deposit, "Albums sur la mer pour la classe de CP (une dizaine)")
+    asked = Deposit.objects.filter(library__code="SEC").first()
+    if asked is not None and secondigny is not None:
+        services.ask(secondigny, asked, "Albums sur la mer pour la classe de CP (une dizaine)")
     return made
