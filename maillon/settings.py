@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "maillon.oai",
     "maillon.offline",
     "maillon.lots",
+    "maillon.deposits",
     "maillon.bookings",
     "maillon.rotation",
     "maillon.api",

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from maillon.network.models import Library
+from maillon.network.models import Library, LibraryKind
 
 
 class Audience(models.TextChoices):
@@ -223,6 +223,12 @@ class Item(models.Model):
 
     def __str__(self) -> str:
         return self.barcode
+
+
+def md_stock() -> models.Q:
+    """The departmental library's items, wherever they are: the one way to tell MD stock
+    (lent on deposit to a library, or on the MD's shelves) from a library's own stock."""
+    return models.Q(owner__kind=LibraryKind.DEPARTMENTAL)
 
 
 class ImportBatch(models.Model):
