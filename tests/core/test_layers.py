@@ -23,6 +23,7 @@ LAYERS: list[set[str]] = [
     {"rotation"},
     {"programme"},
     {"sip2"},
+    {"stats"},
     {"opac", "api"},
     {"bench", "operations", "cli", "urls", "wsgi"},
 ]
