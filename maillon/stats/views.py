@@ -3,6 +3,7 @@ behind a figure; each as a page, CSV and xlsx."""
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
@@ -11,11 +12,14 @@ from django.utils import timezone
 
 from maillon.core.decorators import staff_required
 from maillon.core.exports import table_response
+from maillon.network.current import current_library
 from maillon.network.models import Library
 from maillon.stats import access, checks, listing
+from maillon.stats.dashboards import PANELS
 from maillon.stats.exports import overview_rows, report_rows
 from maillon.stats.facts import Period
 from maillon.stats.figures import all_figures, compute
+from maillon.stats.forms import FilterForm
 from maillon.stats.report import build
 
 NETWORK = "reseau"
@@ -48,8 +52,45 @@ class Place:
 
 
 @staff_required
-def index(request: HttpRequest) -> HttpResponse:
-    """The last year's report: what is prepared at the turn of the year."""
+def dashboard(request: HttpRequest) -> HttpResponseBase:
+    """The charts and their tables for a period and a library (or the network); one panel as
+    CSV or xlsx with ?panel=…&format=…"""
+    libraries = access.visible_libraries(request.user)
+    network = access.sees_network(request.user)
+    data = request.GET.copy()
+    if not network and not data.get("library"):
+        mine = current_library(request)
+        first = mine if mine and mine in libraries else libraries.first()
+        data["library"] = first.code if first else ""
+    form = FilterForm(data, libraries=libraries, network=network)
+    panels = []
+    if form.is_valid():
+        code = form.cleaned_data["library"]
+        library = _library(request, code) if code else None
+        if not network and library is None:
+            raise PermissionDenied
+        period = form.period()
+        wanted = request.GET.get("panel")
+        fmt = request.GET.get("format")
+        if wanted in PANELS and fmt in FORMATS:
+            panel = PANELS[wanted](period, library)
+            return table_response(
+                fmt,
+                f"{panel.key}-{period.start}-{period.end}",
+                [panel.header, *panel.rows],
+                title=panel.title,
+            )
+        panels = [build_panel(period, library) for build_panel in PANELS.values()]
+    return render(
+        request,
+        "stats/dashboard.html",
+        {"form": form, "panels": panels, "query": data.urlencode()},
+    )
+
+
+@staff_required
+def annual_index(request: HttpRequest) -> HttpResponse:
+    """Last year's report: the one prepared at the turn of the year."""
     return redirect("stats:annual_overview", year=timezone.localdate().year - 1)
 
 
