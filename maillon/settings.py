@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "maillon.deposits",
     "maillon.bookings",
     "maillon.rotation",
+    "maillon.stats",
     "maillon.api",
     "ninja",
     "maillon.opac",

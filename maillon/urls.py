@@ -55,6 +55,7 @@ staff_patterns = [
     path("depots/", include("maillon.deposits.urls")),
     path("outils-animation/", include("maillon.bookings.urls")),
     path("plans-de-circulation/", include("maillon.rotation.urls")),
+    path("statistiques/", include("maillon.stats.urls")),
 ]
 
 urlpatterns = [

@@ -25,6 +25,7 @@ LAYERS: list[set[str]] = [
     {"bookings"},
     {"programme"},
     {"sip2", "oai", "offline"},
+    {"stats"},
     {"opac", "api"},
     {"bench", "operations", "cli", "urls", "wsgi"},
 ]
