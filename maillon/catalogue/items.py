@@ -138,9 +138,11 @@ def move_item(
     current: Library | int | None = None,
     *,
     home: Library | int | None = None,
+    owner: Library | int | None = None,
     **counters: Any,
 ) -> None:
     """Write a state a service decided from its own rows (a loan, a hold, a transfer).
+    `owner`: the item changes hands (a weeded item another library claimed, on arrival).
 
     The caller holds the item's lock (``select_for_update``, taken first in its transaction)
     and records the audit entry of its action. A move ``TRANSITIONS`` does not allow raises
@@ -162,6 +164,9 @@ def move_item(
     if home is not None:
         item.home_id = home.pk if isinstance(home, Library) else home
         fields.append("home")
+    if owner is not None:
+        item.owner_id = owner.pk if isinstance(owner, Library) else owner
+        fields.append("owner")
     for name, value in counters.items():
         setattr(item, name, value)
     item.save(update_fields=fields)

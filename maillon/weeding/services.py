@@ -27,12 +27,22 @@ from maillon.circulation.models import ACTIVE_HOLD_STATUSES, Hold
 from maillon.core.errors import DomainError, Kind
 from maillon.network.models import Library
 from maillon.network.permissions import Action, can, require
-from maillon.weeding.models import Campaign, Candidate, Decision, DestinationRefusal, Ioupi
+from maillon.weeding.models import (
+    Campaign,
+    Candidate,
+    Decision,
+    DestinationRefusal,
+    Ioupi,
+    Offer,
+    OfferPeriod,
+)
 from maillon.weeding.rules import Facts, RuleBook, dewey_class, reasons
 
 # Items on a shelf; the rest is elsewhere and not weeded now.
 ON_SHELF = (ItemStatus.AVAILABLE, ItemStatus.DAMAGED)
 PROTECTED_COLLECTIONS = (CollectionKind.LOCAL, CollectionKind.HERITAGE, CollectionKind.DEPOSIT)
+# How long an item is offered when neither the network nor the library set a period.
+FALLBACK_OFFER_DAYS = 30
 # The catalogue's withdrawal reason for each IOUPI letter.
 WITHDRAWAL_REASON = {
     Ioupi.INCORRECT: "outdated",
@@ -151,10 +161,12 @@ def create_campaign(
     *,
     dewey_from: str = "",
     dewey_to: str = "",
+    offer_destination: str = "donated",
     today: dt.date | None = None,
 ) -> Campaign:
-    """A campaign in review with the items the criteria propose. Codes: name_missing,
-    dewey_invalid."""
+    """A campaign in review with the items the criteria propose; `offer_destination`: where
+    the items offered to the network go if nobody claims them. Codes: name_missing,
+    dewey_invalid, destination_missing."""
     require(actor, Action.MANAGE, library)
     today = today or timezone.localdate()
     name = (name or "").strip()
@@ -170,6 +182,13 @@ def create_campaign(
                 field=field,
                 kind=Kind.INVALID,
             )
+    if offer_destination not in dict(Destination.CHOICES):
+        raise WeedingError(
+            "destination_missing",
+            _("Choose where the offered items nobody claims go."),
+            field="offer_destination",
+            kind=Kind.INVALID,
+        )
     if dewey_from and dewey_to and dewey_to < dewey_from:
         raise WeedingError(
             "dewey_invalid",
@@ -185,6 +204,7 @@ def create_campaign(
             name=name[:200],
             dewey_from=dewey_from,
             dewey_to=dewey_to or dewey_from,
+            offer_destination=offer_destination,
             created_by=actor,
             stock_by_class=stock_by_class(library),
         )
@@ -375,6 +395,7 @@ def confirm(actor, campaign: Campaign) -> Confirmation:
                 not_done.append(candidate)
             else:
                 counts[candidate.decision] += 1
+        open_offers(campaign, timezone.localdate())
         year = timezone.localdate().year
         done_this_year = Campaign.objects.filter(
             library=campaign.library, state=Campaign.State.CONFIRMED, confirmed_at__year=year
@@ -398,6 +419,35 @@ def confirm(actor, campaign: Campaign) -> Confirmation:
         counts[Decision.KEEP],
         not_done,
     )
+
+
+def offer_days(library: Library | int) -> int:
+    """How long `library`'s offers wait for a claim: its own period, else the network's."""
+    library_id: int = library.pk if isinstance(library, Library) else library
+    periods: dict[int | None, int] = dict(
+        OfferPeriod.objects.filter(Q(library_id=library_id) | Q(library__isnull=True)).values_list(
+            "library_id", "days"
+        )
+    )
+    return periods.get(library_id) or periods.get(None) or FALLBACK_OFFER_DAYS
+
+
+def open_offers(campaign: Campaign, today: dt.date) -> int:
+    """The campaign's "offer" decisions put on the network's list, in its confirmation's
+    transaction (maillon.weeding.offers does the rest). Returns how many."""
+    days = offer_days(campaign.library_id)
+    offers = Offer.objects.bulk_create(
+        Offer(
+            candidate=c,
+            item_id=c.item_id,
+            library_id=campaign.library_id,
+            offered_on=today,
+            expires_on=today + dt.timedelta(days=days),
+            destination=campaign.offer_destination,
+        )
+        for c in campaign.candidates.filter(decision=Decision.OFFER, outcome="")
+    )
+    return len(offers)
 
 
 def _carry_out(actor, campaign: Campaign, candidate: Candidate) -> str:
