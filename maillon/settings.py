@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "maillon.programme",
     "maillon.sip2",
     "maillon.lots",
+    "maillon.localcollections",
     "maillon.bookings",
     "maillon.rotation",
     "maillon.api",

@@ -51,6 +51,7 @@ staff_patterns = [
     path("recolement/", include("maillon.inventory.urls")),
     path("animations/", include("maillon.programme.urls")),
     path("lots/", include("maillon.lots.urls")),
+    path("fonds-locaux/", include("maillon.localcollections.urls")),
     path("outils-animation/", include("maillon.bookings.urls")),
     path("plans-de-circulation/", include("maillon.rotation.urls")),
 ]

@@ -94,6 +94,7 @@ class Facets(Schema):
     model_config = ConfigDict(extra="forbid")
     library: list[FacetValue]
     item_type: list[FacetValue]
+    collection: list[FacetValue]
     audience: list[FacetValue]
     language: list[FacetValue]
     year: list[FacetValue]
