@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "maillon.sip2",
     "maillon.lots",
     "maillon.localcollections",
+    "maillon.corecollection",
     "maillon.bookings",
     "maillon.rotation",
     "maillon.api",

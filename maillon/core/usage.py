@@ -16,6 +16,9 @@ Parts of a page (each answer returns safe HTML, rendered by the app that knows):
 - ``home_panels`` (library, request) → safe HTML: what the apps above add to the staff home
   page of a library (the circulation plan: its next exchange).
 
+- ``core_gap_actions`` (record, library, request) → safe HTML: what the apps above offer for
+  a core title `library` lacks (acquisitions: "add to a selection list"), beside the hold.
+
 - ``today_counts`` (library or None, today) → [{"label", "count", "url"}]: the day's work in
   numbers for the staff home page, at one library or (None) in the whole network.
 

@@ -19,7 +19,7 @@ LAYERS: list[set[str]] = [
     {"catalogue"},
     {"patrons"},
     {"circulation"},
-    {"weeding", "inventory", "lots", "bookings", "localcollections"},
+    {"weeding", "inventory", "lots", "bookings", "localcollections", "corecollection"},
     {"rotation"},
     {"programme"},
     {"sip2"},
