@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "maillon.lots",
     "maillon.localcollections",
     "maillon.corecollection",
+    "maillon.workshop",
     "maillon.bookings",
     "maillon.rotation",
     "maillon.api",

@@ -53,6 +53,7 @@ staff_patterns = [
     path("lots/", include("maillon.lots.urls")),
     path("fonds-locaux/", include("maillon.localcollections.urls")),
     path("fonds-de-base/", include("maillon.corecollection.urls")),
+    path("atelier/", include("maillon.workshop.urls")),
     path("outils-animation/", include("maillon.bookings.urls")),
     path("plans-de-circulation/", include("maillon.rotation.urls")),
 ]

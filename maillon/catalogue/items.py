@@ -48,15 +48,19 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     # On loan, in transit or kept for a hold: a loan, transfer or hold row says so, and only
     # circulation may close it (check in, receive, cancel the hold) before anything else.
     S.ON_LOAN: ROUTED,
-    S.IN_TRANSIT: ROUTED | {S.ON_LOAN},
+    # The workshop receives an item to repair or equip (maillon.workshop): it joins its queue.
+    S.IN_TRANSIT: ROUTED | {S.ON_LOAN, S.DAMAGED, S.IN_PROCESSING},
     S.ON_HOLD_SHELF: ROUTED | {S.ON_LOAN},
+    # Damaged or being processed, it may travel to the workshop (maillon.workshop).
     S.IN_PROCESSING: frozenset(
-        {S.AVAILABLE, S.NOT_FOR_LOAN, S.DAMAGED, S.LOST, S.MISSING, S.WITHDRAWN}
+        {S.AVAILABLE, S.NOT_FOR_LOAN, S.DAMAGED, S.LOST, S.MISSING, S.WITHDRAWN, S.IN_TRANSIT}
     ),
     S.NOT_FOR_LOAN: frozenset(
         {S.AVAILABLE, S.IN_PROCESSING, S.DAMAGED, S.LOST, S.MISSING, S.WITHDRAWN}
     ),
-    S.DAMAGED: frozenset({S.AVAILABLE, S.IN_PROCESSING, S.LOST, S.MISSING, S.WITHDRAWN}),
+    S.DAMAGED: frozenset(
+        {S.AVAILABLE, S.IN_PROCESSING, S.LOST, S.MISSING, S.WITHDRAWN, S.IN_TRANSIT}
+    ),
     # Found again: by the item page, or by a check-in that routes it like any return.
     S.LOST: ROUTED | {S.MISSING, S.WITHDRAWN},
     S.MISSING: ROUTED | {S.LOST, S.WITHDRAWN},

@@ -19,7 +19,7 @@ LAYERS: list[set[str]] = [
     {"catalogue"},
     {"patrons"},
     {"circulation"},
-    {"weeding", "inventory", "lots", "bookings", "localcollections", "corecollection"},
+    {"weeding", "inventory", "lots", "bookings", "localcollections", "corecollection", "workshop"},
     {"rotation"},
     {"programme"},
     {"sip2"},
