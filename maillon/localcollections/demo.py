@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 
 from maillon.catalogue.models import CollectionKind, Item
 from maillon.localcollections import services
+from maillon.lots.models import LotItem
 from maillon.network.models import Library
 
 COLLECTIONS = [
@@ -47,7 +48,8 @@ def build_local_collections() -> dict[str, int]:
         if not ids:  # a catalogue without Dewey numbers: a few of its shelves
             ids = list(
                 Item.objects.filter(home=library, status="available")
-                .order_by("call_number", "pk")
+                .exclude(pk__in=LotItem.objects.values("item"))
+                .order_by("-call_number", "pk")
                 .values_list("pk", flat=True)[:8]
             )
         made[code] = len(services.tag(user, collection, ids).added)

@@ -23,6 +23,7 @@ from maillon.audit.services import record as audit
 from maillon.catalogue import items as item_service
 from maillon.catalogue.items import Destination, ItemError
 from maillon.catalogue.models import GONE_STATUSES, CollectionKind, Item, ItemStatus
+from maillon.circulation.errors import CirculationError
 from maillon.circulation.models import ACTIVE_HOLD_STATUSES, Hold
 from maillon.core.errors import DomainError, Kind
 from maillon.network.models import Library
@@ -37,6 +38,7 @@ from maillon.weeding.models import (
     OfferPeriod,
 )
 from maillon.weeding.rules import Facts, RuleBook, dewey_class, reasons
+from maillon.workshop import services as workshop
 
 # Items on a shelf; the rest is elsewhere and not weeded now.
 ON_SHELF = (ItemStatus.AVAILABLE, ItemStatus.DAMAGED)
@@ -467,9 +469,20 @@ def _carry_out(actor, campaign: Campaign, candidate: Candidate) -> str:
                 )
             elif candidate.decision == Decision.REPAIR:
                 item_service.mark_damaged(actor, candidate.item_id, note=note)
+                _to_the_workshop(actor, campaign, candidate, note)
     except ItemError as error:
         return error.message
     return ""
+
+
+def _to_the_workshop(actor, campaign: Campaign, candidate: Candidate, note: str) -> None:
+    """A damaged item goes to the network's workshop when there is one (by the shuttle, or
+    straight into its queue); without one it stays damaged on its shelf."""
+    try:
+        with transaction.atomic():
+            workshop.send(actor, campaign.library, candidate.item.barcode, "repair", note=note)
+    except (workshop.WorkshopError, CirculationError):
+        pass
 
 
 def _is_last_copy(item: Item) -> bool:

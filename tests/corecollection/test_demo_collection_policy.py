@@ -8,6 +8,7 @@ from maillon.catalogue.models import CollectionKind, Item
 from maillon.circulation.demo import build_circulation
 from maillon.corecollection.demo import build_collection_policy
 from maillon.corecollection.models import CoreList
+from maillon.lots.demo import build_lots
 from maillon.network.demo import build_network
 from maillon.patrons.demo import build_patrons
 from maillon.weeding.demo import build_weeding
@@ -25,6 +26,7 @@ def test_demo_collection_policy(db, settings, tmp_path):
     build_catalogue(records=400)
     build_circulation(TODAY)
     build_weeding(TODAY)
+    build_lots()  # crates take shelves: the local collections take other items
     made = build_collection_policy(TODAY)
 
     offers = Offer.objects.all()
@@ -32,6 +34,7 @@ def test_demo_collection_policy(db, settings, tmp_path):
     assert offers.get(state=Offer.State.CLAIMED).claimed_by.code == "SEC"
     local = Item.objects.filter(collection__kind=CollectionKind.LOCAL)
     assert set(local.values_list("collection__library__code", flat=True)) == {"SEC", "PAR"}
+    assert made["local"] == {"SEC": 8, "PAR": 8}
     core = CoreList.objects.get()
     assert core.titles.count() == made["core_titles"] > 10
     states = set(WorkOrder.objects.values_list("state", flat=True))

@@ -9,9 +9,11 @@ from maillon.catalogue import items as item_service
 from maillon.catalogue.models import ItemStatus
 from maillon.circulation.models import TransferReason
 from maillon.circulation.services import receive_transfer, send_transfer
+from maillon.weeding import services as weeding
 from maillon.workshop import labels, services
 from maillon.workshop.models import Batch, LabelSheet, WorkOrder, Workshop
 from tests.circulation.helpers import assert_item_consistent
+from tests.weeding.conftest import TODAY, default_criteria, years_ago  # noqa: F401
 
 
 @pytest.fixture
@@ -170,3 +172,15 @@ def test_pages(client_fr, desk, network, arrived):
         reverse("workshop:send"), {"barcode": "INCONNU", "kind": "repair"}, follow=True
     )
     assert "INCONNU" in refused.content.decode()
+
+
+def test_a_weeding_review_sends_to_repair(desk, network, workshop, make_item, record_of):
+    item = make_item(
+        record_of("Un roman abîmé", year=TODAY.year - 20), network["a"], last_loan_at=years_ago(6)
+    )
+    campaign = weeding.create_campaign(desk["a"], network["a"], "Printemps")
+    weeding.decide(desk["a"], campaign.candidates.get(item=item), "repair")
+    weeding.confirm(desk["a"], campaign)
+    order = WorkOrder.objects.get(item=item)
+    assert order.state == WorkOrder.State.TRAVELLING and order.kind == "repair"
+    assert assert_item_consistent(item).status == ItemStatus.IN_TRANSIT
