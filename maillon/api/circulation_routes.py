@@ -22,6 +22,7 @@ from maillon.patrons.services import register_patron
 
 from . import schemas
 from .auth import acting_library, library_by_code, staff_auth
+from .collection_facts import item_collections
 from .errors import ApiError
 from .idempotency import once
 
@@ -319,4 +320,5 @@ def item_view(request: HttpRequest, path: Path[BarcodePath]):
         }
         if transfer
         else None,
+        **item_collections(item),
     }

@@ -94,6 +94,7 @@ class Facets(Schema):
     model_config = ConfigDict(extra="forbid")
     library: list[FacetValue]
     item_type: list[FacetValue]
+    collection: list[FacetValue]
     audience: list[FacetValue]
     language: list[FacetValue]
     year: list[FacetValue]
@@ -218,7 +219,7 @@ class CheckinResult(Schema):
     item: str
     destination: str = Field(description="Code of the library it goes to (this one: shelve it).")
     destination_name: str
-    reason: Literal["", "hold", "return_home", "manual"]
+    reason: Literal["", "hold", "return_home", "manual", "claim", "workshop"]
     message: str = Field(description="For the desk, in French.")
     hold: int | None
     transfer: int | None
@@ -259,9 +260,17 @@ class Patron(Schema):
 class TransferState(Schema):
     from_library: str
     to_library: str
-    reason: Literal["hold", "return_home", "manual"]
+    reason: Literal["hold", "return_home", "manual", "claim", "workshop"]
     created_at: dt.datetime
     sent_at: dt.datetime | None
+
+
+class WorkshopState(Schema):
+    state: str = Field(description="travelling, queued or in_batch.")
+    state_label: str
+    work: str = Field(description="repair or equip.")
+    batch: str | None
+    arrived_at: dt.datetime | None
 
 
 class ItemState(Schema):
@@ -276,6 +285,10 @@ class ItemState(Schema):
     current_library: str
     due_on: dt.date | None
     transfer: TransferState | None
+    local_collection: Named | None = Field(None, description="Its library's local collection.")
+    lot: Named | None = Field(None, description="The lot (crate) it is in.")
+    deposit: Named | None = Field(None, description="The departmental library's deposit.")
+    workshop: WorkshopState | None = Field(None, description="In the workshop's hands.")
 
 
 class DeskRequest(Schema):

@@ -529,9 +529,9 @@ def _write_chunk(incoming, library, codes, batch, user, report, rejects) -> list
 
 def _new_entries(new_records: list[tuple[_Incoming, dict]], item_rows: list[tuple]) -> list[Entry]:
     holdings: dict[int | None, list[tuple]] = {inc.target_id: [] for inc, _row in new_records}
-    for row in item_rows:  # ITEM_FIELDS order: record 0, home 4, item type 7, status 10…
+    for row in item_rows:  # ITEM_FIELDS order: record 0, home 4, collection 6, item type 7…
         if row[0] in holdings:
-            holdings[row[0]].append((row[4], row[7], row[10], row[15]))
+            holdings[row[0]].append((row[4], row[7], row[10], row[15], row[6]))
     return [
         entry(
             (inc.target_id, *(row[name] for name in RECORD_FIELDS[1:-1]), None),

@@ -49,15 +49,19 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     # On loan, in transit or kept for a hold: a loan, transfer or hold row says so, and only
     # circulation may close it (check in, receive, cancel the hold) before anything else.
     S.ON_LOAN: ROUTED,
-    S.IN_TRANSIT: ROUTED | {S.ON_LOAN},
+    # The workshop receives an item to repair or equip (maillon.workshop): it joins its queue.
+    S.IN_TRANSIT: ROUTED | {S.ON_LOAN, S.DAMAGED, S.IN_PROCESSING},
     S.ON_HOLD_SHELF: ROUTED | {S.ON_LOAN},
+    # Damaged or being processed, it may travel to the workshop (maillon.workshop).
     S.IN_PROCESSING: frozenset(
-        {S.AVAILABLE, S.NOT_FOR_LOAN, S.DAMAGED, S.LOST, S.MISSING, S.WITHDRAWN}
+        {S.AVAILABLE, S.NOT_FOR_LOAN, S.DAMAGED, S.LOST, S.MISSING, S.WITHDRAWN, S.IN_TRANSIT}
     ),
     S.NOT_FOR_LOAN: frozenset(
         {S.AVAILABLE, S.IN_PROCESSING, S.DAMAGED, S.LOST, S.MISSING, S.WITHDRAWN}
     ),
-    S.DAMAGED: frozenset({S.AVAILABLE, S.IN_PROCESSING, S.LOST, S.MISSING, S.WITHDRAWN}),
+    S.DAMAGED: frozenset(
+        {S.AVAILABLE, S.IN_PROCESSING, S.LOST, S.MISSING, S.WITHDRAWN, S.IN_TRANSIT}
+    ),
     # Found again: by the item page, or by a check-in that routes it like any return.
     S.LOST: ROUTED | {S.MISSING, S.WITHDRAWN},
     S.MISSING: ROUTED | {S.LOST, S.WITHDRAWN},
@@ -139,9 +143,11 @@ def move_item(
     current: Library | int | None = None,
     *,
     home: Library | int | None = None,
+    owner: Library | int | None = None,
     **counters: Any,
 ) -> None:
     """Write a state a service decided from its own rows (a loan, a hold, a transfer).
+    `owner`: the item changes hands (a weeded item another library claimed, on arrival).
 
     The caller holds the item's lock (``select_for_update``, taken first in its transaction)
     and records the audit entry of its action. A move ``TRANSITIONS`` does not allow raises
@@ -164,6 +170,9 @@ def move_item(
     if home is not None:
         item.home_id = home.pk if isinstance(home, Library) else home
         fields.append("home")
+    if owner is not None:
+        item.owner_id = owner.pk if isinstance(owner, Library) else owner
+        fields.append("owner")
     for name, value in counters.items():
         setattr(item, name, value)
     item.save(update_fields=fields)

@@ -66,6 +66,16 @@ class Collection(models.Model):
         default=False,
         help_text=_("A floating item stays in the library where it was returned."),
     )
+    # A local-specific collection belongs to the library that built it (maillon.localcollections).
+    library = models.ForeignKey(
+        Library,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="collections",
+        verbose_name=_("library"),
+    )
+    description = models.TextField(_("description"), blank=True)
 
     class Meta:
         verbose_name = _("collection")
@@ -325,6 +335,7 @@ class SearchEntry(models.Model):
     libraries = models.TextField(default=" ")  # home libraries of its items
     available_libraries = models.TextField(default=" ")  # …where a copy is available now
     item_types = models.TextField(default=" ")
+    collections = models.TextField(default=" ")  # collections of its items (facet: the local ones)
     audience = models.CharField(max_length=10, blank=True)
     language = models.CharField(max_length=3, blank=True)
     year = models.PositiveSmallIntegerField(null=True)

@@ -42,6 +42,7 @@ from maillon.circulation.routing import Action as RoutingAction
 from maillon.circulation.routing import CheckinResult, hold_shelf_result, route, transfer_result
 from maillon.circulation.rules import RuleBook, policy
 from maillon.circulation.targeting import can_hold_copy, retarget
+from maillon.core import usage
 from maillon.core.errors import Kind
 from maillon.network.models import Library, LibraryKind
 from maillon.network.permissions import Action, can, require
@@ -475,6 +476,9 @@ def checkin_locked(
                 transfer=transfer.pk,
                 misrouted=misrouted_from is not None,
             )
+            arrived = _arrival_decided_above(actor, library, item, transfer, today)
+            if arrived is not None:
+                return arrived
     elif status == ItemStatus.ON_HOLD_SHELF:
         hold = (
             Hold.objects.select_for_update(of=("self",))
@@ -507,6 +511,27 @@ def checkin_locked(
             "decision": result.message,
         }
     return result
+
+
+def _arrival_decided_above(
+    actor, library: Library, item: Item, transfer: Transfer, today: dt.date
+) -> CheckinResult | None:
+    """What an app above decides for a transfer it made, now received (``transfer_received``
+    in maillon.core.usage): a claimed item changes hands, an item for the workshop joins its
+    queue. None: routed like any arrival."""
+    for decision in list(
+        usage.answers(
+            "transfer_received",
+            actor=actor,
+            library=library,
+            item=item,
+            transfer=transfer,
+            today=today,
+        )
+    ):
+        if decision is not None:
+            return decision
+    return None
 
 
 def find_open_loan(loan_or_item: Loan | Item | str) -> Loan:

@@ -377,6 +377,8 @@ class TransferReason(models.TextChoices):
     HOLD = "hold", _("for a hold")
     RETURN_HOME = "return_home", _("going home")
     MANUAL = "manual", _("sent by hand")
+    CLAIM = "claim", _("claimed from the offered items")
+    WORKSHOP = "workshop", _("for the workshop")
 
 
 class Transfer(models.Model):

@@ -165,6 +165,25 @@ def create_transfer(
         return transfer
 
 
+def open_transfer_locked(
+    actor, item: Item, from_library: Library | int, to_library: Library | int, reason: str
+) -> Transfer:
+    """A transfer an app above circulation decided (a claim, the workshop): `item`, available
+    at `from_library`, waits there for the shuttle. The caller holds the item's lock and has
+    checked who may decide it. A second active transfer is refused by the database."""
+    from_library, to_library = library_obj(from_library), library_obj(to_library)
+    transfer = Transfer.objects.create(
+        item=item,
+        from_library=from_library,
+        to_library=to_library,
+        reason=reason,
+        created_by=_user(actor),
+    )
+    move_item(item, ItemStatus.IN_TRANSIT, from_library)
+    log(item, "transfer_created", from_library, actor, transfer=transfer.pk, to=to_library.pk)
+    return transfer
+
+
 def send_many(actor, library: Library, items: list[Item], to_library: Library) -> None:
     """Available items of this library's shelves sent together to `to_library` (a lot):
     their transfers made already sent, in one INSERT, their audit entries in another, the
@@ -241,6 +260,7 @@ def shuttle_lists(library: Library | int, day: dt.date | None = None) -> Shuttle
 __all__ = [
     "ShuttleLists",
     "create_transfer",
+    "open_transfer_locked",
     "receive_many",
     "receive_transfer",
     "send_many",

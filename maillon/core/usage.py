@@ -16,8 +16,17 @@ Parts of a page (each answer returns safe HTML, rendered by the app that knows):
 - ``home_panels`` (library, request) → safe HTML: what the apps above add to the staff home
   page of a library (the circulation plan: its next exchange).
 
+- ``core_gap_actions`` (record, library, request) → safe HTML: what the apps above offer for
+  a core title `library` lacks (acquisitions: "add to a selection list"), beside the hold.
+
 - ``today_counts`` (library or None, today) → [{"label", "count", "url"}]: the day's work in
   numbers for the staff home page, at one library or (None) in the whole network.
+
+- ``transfer_received`` (*, actor, library, item, transfer, today) → CheckinResult or None:
+  circulation received `transfer` at `library` (item locked, transfer closed, inside the
+  transaction); the app that made the transfer (its reason) may decide what happens now (a
+  claimed item changes hands; an item joins the workshop's queue) and return the desk's
+  result. None: the item is routed like any arrival.
 
 News it announces the same way (the answers act; what they return is ignored):
 - ``item_changed_by_staff`` (item) → None: a staff action on the item page (lost, missing,

@@ -29,7 +29,7 @@ from django.utils.translation import gettext as _
 from maillon.audit.services import record as audit
 from maillon.catalogue import items as item_service
 from maillon.catalogue.items import status_label
-from maillon.catalogue.models import Item, ItemStatus
+from maillon.catalogue.models import Collection, CollectionKind, Item, ItemStatus
 from maillon.catalogue.search import refreshes_deferred
 from maillon.circulation.common import lock_items
 from maillon.circulation.models import Transfer
@@ -117,6 +117,21 @@ def _addable(lot: Lot, item: Item) -> LotError | None:
             )
             % {"barcode": item.barcode, "code": other.code, "name": other.name},
             details={"lot": other.code},
+        )
+    collection = (
+        Collection.objects.filter(id=item.collection_id).first() if item.collection_id else None
+    )
+    if collection is not None and collection.kind in (
+        CollectionKind.LOCAL,
+        CollectionKind.HERITAGE,
+    ):
+        return LotError(
+            "local_collection",
+            _(
+                "The item %(barcode)s belongs to the local collection « %(name)s »: it stays at "
+                "its library and does not travel in a lot."
+            )
+            % {"barcode": item.barcode, "name": collection.name},
         )
     if item.current_id != lot.station_id or item.status not in (
         ItemStatus.AVAILABLE,
@@ -230,8 +245,10 @@ def selection(
 ) -> QuerySet[Item]:
     """The library's items on its shelves matching a saved selection ("collection X at library
     Y not lent for 18 months"), not in a lot yet."""
-    items = Item.objects.filter(current=library, home=library, status=ItemStatus.AVAILABLE).exclude(
-        pk__in=LotItem.objects.values("item")
+    items = (
+        Item.objects.filter(current=library, home=library, status=ItemStatus.AVAILABLE)
+        .exclude(pk__in=LotItem.objects.values("item"))
+        .exclude(collection__kind__in=(CollectionKind.LOCAL, CollectionKind.HERITAGE))
     )
     if collection:
         items = items.filter(collection_id=collection)

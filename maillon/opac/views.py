@@ -14,8 +14,8 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from maillon.catalogue.models import Record, SearchEntry
-from maillon.catalogue.search.facets import LANGUAGES
+from maillon.catalogue.models import Collection, Record, SearchEntry
+from maillon.catalogue.search.facets import LANGUAGES, LOCAL_KINDS
 from maillon.catalogue.search.staff import staff_search
 from maillon.network.models import Library
 
@@ -23,7 +23,7 @@ from . import network
 from .arrivals import new_arrivals
 from .availability import holdings
 
-FILTERS = ("library", "item_type", "audience", "language", "year", "available")
+FILTERS = ("library", "item_type", "collection", "audience", "language", "year", "available")
 LAST_PAGE = 500  # the search engine's deepest page
 SORTS = (
     ("relevance", gettext_lazy("relevance")),
@@ -259,6 +259,9 @@ def library_page(request: HttpRequest, code: str) -> HttpResponse:
             "map_url": network.map_url(library),
             "next_shuttle": network.next_shuttle_day(library, today),
             "arrivals": new_arrivals(library, limit=6),
+            "local_collections": Collection.objects.filter(
+                library=library, kind__in=LOCAL_KINDS
+            ).order_by("name"),
         },
     )
 

@@ -10,8 +10,8 @@ from django.contrib.auth import get_user_model
 
 from maillon.catalogue.models import Item
 from maillon.network.models import Library
-from maillon.weeding import services
-from maillon.weeding.models import Campaign, Decision, Deliberation
+from maillon.weeding import offers, services
+from maillon.weeding.models import Campaign, Decision, Deliberation, Offer
 
 DELIBERATIONS = {
     "PAR": ("2019-DCM-042", dt.date(2019, 3, 28), "Le maire de Parthenay"),
@@ -90,3 +90,33 @@ def build_weeding(today: dt.date) -> dict[str, int]:
         "confirmed_withdrawn": confirmed.withdrawn,
         "review_candidates": review.candidates.count(),
     }
+
+
+def build_offers(today: dt.date) -> dict[str, int]:
+    """Parthenay's summer campaign offers four items to the network; Secondigny claimed one
+    (on Parthenay's list to send). Once."""
+    if Offer.objects.exists():
+        return {}
+    libraries = {lib.code: lib for lib in Library.objects.filter(code__in=DELIBERATIONS)}
+    users = get_user_model().objects.in_bulk(["parthenay", "secondigny"], field_name="username")
+    if len(libraries) < 2 or len(users) < 2:
+        return {}
+    campaign = services.create_campaign(
+        users["parthenay"],
+        libraries["PAR"],
+        "Été — documents offerts au réseau",
+        offer_destination="donated",
+        today=today,
+    )
+    chosen = [
+        c for c in campaign.candidates.select_related("item") if c.item.status == "available"
+    ][:4]
+    if not chosen:
+        return {}
+    for candidate in chosen:
+        services.decide(users["parthenay"], candidate, Decision.OFFER)
+    services.confirm(users["parthenay"], campaign)
+    first = Offer.objects.filter(candidate=chosen[0]).first()
+    if first is not None:
+        offers.claim(users["secondigny"], first, libraries["SEC"], today=today)
+    return {"offered": len(chosen)}

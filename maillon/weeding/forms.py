@@ -1,8 +1,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from maillon.catalogue.items import Destination
 from maillon.network.models import Library
-from maillon.weeding.models import Criterion, Deliberation
+from maillon.weeding.models import Criterion, Deliberation, OfferPeriod
 
 
 class CampaignForm(forms.Form):
@@ -14,6 +15,12 @@ class CampaignForm(forms.Form):
         label=_("Dewey from"), max_length=3, required=False, help_text=_("Empty: every class.")
     )
     dewey_to = forms.CharField(label=_("Dewey to"), max_length=3, required=False)
+    offer_destination = forms.ChoiceField(
+        label=_("Offered items nobody claims go"),
+        choices=Destination.CHOICES,
+        initial="donated",
+        help_text=_("Items offered to the network are withdrawn there when their offer ends."),
+    )
 
     def __init__(self, *args, libraries, **kwargs):
         super().__init__(*args, **kwargs)
@@ -56,3 +63,9 @@ class DeliberationForm(forms.ModelForm):
         model = Deliberation
         fields = ["reference", "voted_on", "authority"]
         widgets = {"voted_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+
+class OfferPeriodForm(forms.ModelForm):
+    class Meta:
+        model = OfferPeriod
+        fields = ["days"]

@@ -7,7 +7,9 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from maillon.catalogue.items import Destination
 from maillon.catalogue.models import Audience, DocType, Item, ItemType
+from maillon.circulation.models import Transfer
 from maillon.network.models import Library
 
 YEARS = [MinValueValidator(1), MaxValueValidator(50)]
@@ -113,6 +115,12 @@ class Campaign(models.Model):
     )
     confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
     number = models.CharField(_("procès-verbal number"), max_length=30, blank=True)
+    offer_destination = models.CharField(
+        _("destination of offered items nobody claims"),
+        max_length=20,
+        choices=Destination.CHOICES,
+        default="donated",
+    )
     # The library's items per Dewey hundred when the campaign was made, for the rates shown.
     stock_by_class = models.JSONField(default=dict, editable=False)
 
@@ -196,3 +204,83 @@ class DestinationRefusal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.doc_type} ↛ {self.destination}"
+
+
+class OfferPeriod(models.Model):
+    """How long an offered item waits for a claim: the network's row (no library) or a
+    library's own."""
+
+    library = models.OneToOneField(
+        Library,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="weeding_offer_period",
+        verbose_name=_("library"),
+    )
+    days = models.PositiveSmallIntegerField(
+        _("days offered"), validators=[MinValueValidator(1), MaxValueValidator(365)]
+    )
+
+    class Meta:
+        verbose_name = _("offer period")
+        verbose_name_plural = _("offer periods")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["library"],
+                condition=models.Q(library__isnull=True),
+                name="weeding_one_network_offer_period",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.days}"
+
+
+class Offer(models.Model):
+    """A weeded item offered to the network: open until a library claims it (a transfer; on
+    arrival the item changes home and owner) or until it expires (the campaign's
+    destination)."""
+
+    class State(models.TextChoices):
+        OPEN = "open", _("offered")
+        CLAIMED = "claimed", _("claimed, on its way")
+        RECEIVED = "received", _("received by the claimant")
+        EXPIRED = "expired", _("not claimed: withdrawn")
+
+    candidate = models.OneToOneField(Candidate, on_delete=models.CASCADE, related_name="offer")
+    item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="+")
+    library = models.ForeignKey(
+        Library, on_delete=models.PROTECT, related_name="+", verbose_name=_("offered by")
+    )
+    state = models.CharField(_("state"), max_length=10, choices=State, default=State.OPEN)
+    offered_on = models.DateField(_("offered on"))
+    expires_on = models.DateField(_("offered until"))
+    destination = models.CharField(
+        _("destination if not claimed"), max_length=20, choices=Destination.CHOICES
+    )
+    claimed_by = models.ForeignKey(
+        Library,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("claimed by"),
+    )
+    claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
+    claimed_by_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    transfer = models.ForeignKey(
+        Transfer, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("offered item")
+        verbose_name_plural = _("offered items")
+        indexes = [models.Index(fields=["state", "expires_on"])]
+        ordering = ["expires_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.item_id} ({self.state})"

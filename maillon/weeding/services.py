@@ -24,12 +24,22 @@ from maillon.audit.services import record as audit
 from maillon.catalogue import items as item_service
 from maillon.catalogue.items import Destination, ItemError
 from maillon.catalogue.models import GONE_STATUSES, CollectionKind, Item, ItemStatus, md_stock
+from maillon.circulation.errors import CirculationError
 from maillon.circulation.models import ACTIVE_HOLD_STATUSES, Hold
 from maillon.core.errors import DomainError, Kind
 from maillon.network.models import Library
 from maillon.network.permissions import Action, can, require
-from maillon.weeding.models import Campaign, Candidate, Decision, DestinationRefusal, Ioupi
+from maillon.weeding.models import (
+    Campaign,
+    Candidate,
+    Decision,
+    DestinationRefusal,
+    Ioupi,
+    Offer,
+    OfferPeriod,
+)
 from maillon.weeding.rules import Facts, RuleBook, dewey_class, reasons
+from maillon.workshop import services as workshop
 
 # Items on a shelf; the rest is elsewhere and not weeded now.
 ON_SHELF = (ItemStatus.AVAILABLE, ItemStatus.DAMAGED)
@@ -39,6 +49,10 @@ PROTECTED_COLLECTIONS = (CollectionKind.LOCAL, CollectionKind.HERITAGE)
 def _md_deposit(library: Library) -> Q:
     """The MD's items at `library`: the MD weeds them, not the library."""
     return md_stock() & ~Q(owner=library)
+
+
+# How long an item is offered when neither the network nor the library set a period.
+FALLBACK_OFFER_DAYS = 30
 
 
 # The catalogue's withdrawal reason for each IOUPI letter.
@@ -160,10 +174,12 @@ def create_campaign(
     *,
     dewey_from: str = "",
     dewey_to: str = "",
+    offer_destination: str = "donated",
     today: dt.date | None = None,
 ) -> Campaign:
-    """A campaign in review with the items the criteria propose. Codes: name_missing,
-    dewey_invalid."""
+    """A campaign in review with the items the criteria propose; `offer_destination`: where
+    the items offered to the network go if nobody claims them. Codes: name_missing,
+    dewey_invalid, destination_missing."""
     require(actor, Action.MANAGE, library)
     today = today or timezone.localdate()
     name = (name or "").strip()
@@ -179,6 +195,13 @@ def create_campaign(
                 field=field,
                 kind=Kind.INVALID,
             )
+    if offer_destination not in dict(Destination.CHOICES):
+        raise WeedingError(
+            "destination_missing",
+            _("Choose where the offered items nobody claims go."),
+            field="offer_destination",
+            kind=Kind.INVALID,
+        )
     if dewey_from and dewey_to and dewey_to < dewey_from:
         raise WeedingError(
             "dewey_invalid",
@@ -194,6 +217,7 @@ def create_campaign(
             name=name[:200],
             dewey_from=dewey_from,
             dewey_to=dewey_to or dewey_from,
+            offer_destination=offer_destination,
             created_by=actor,
             stock_by_class=stock_by_class(library),
         )
@@ -391,6 +415,7 @@ def confirm(actor, campaign: Campaign) -> Confirmation:
                 not_done.append(candidate)
             else:
                 counts[candidate.decision] += 1
+        open_offers(campaign, timezone.localdate())
         year = timezone.localdate().year
         done_this_year = Campaign.objects.filter(
             library=campaign.library, state=Campaign.State.CONFIRMED, confirmed_at__year=year
@@ -416,6 +441,35 @@ def confirm(actor, campaign: Campaign) -> Confirmation:
     )
 
 
+def offer_days(library: Library | int) -> int:
+    """How long `library`'s offers wait for a claim: its own period, else the network's."""
+    library_id: int = library.pk if isinstance(library, Library) else library
+    periods: dict[int | None, int] = dict(
+        OfferPeriod.objects.filter(Q(library_id=library_id) | Q(library__isnull=True)).values_list(
+            "library_id", "days"
+        )
+    )
+    return periods.get(library_id) or periods.get(None) or FALLBACK_OFFER_DAYS
+
+
+def open_offers(campaign: Campaign, today: dt.date) -> int:
+    """The campaign's "offer" decisions put on the network's list, in its confirmation's
+    transaction (maillon.weeding.offers does the rest). Returns how many."""
+    days = offer_days(campaign.library_id)
+    offers = Offer.objects.bulk_create(
+        Offer(
+            candidate=c,
+            item_id=c.item_id,
+            library_id=campaign.library_id,
+            offered_on=today,
+            expires_on=today + dt.timedelta(days=days),
+            destination=campaign.offer_destination,
+        )
+        for c in campaign.candidates.filter(decision=Decision.OFFER, outcome="")
+    )
+    return len(offers)
+
+
 def _carry_out(actor, campaign: Campaign, candidate: Candidate) -> str:
     """Do what was decided for one item; the reason it could not be done, or ""."""
     note = _("Weeding « %(name)s »") % {"name": campaign.name}
@@ -433,9 +487,20 @@ def _carry_out(actor, campaign: Campaign, candidate: Candidate) -> str:
                 )
             elif candidate.decision == Decision.REPAIR:
                 item_service.mark_damaged(actor, candidate.item_id, note=note)
+                _to_the_workshop(actor, campaign, candidate, note)
     except ItemError as error:
         return error.message
     return ""
+
+
+def _to_the_workshop(actor, campaign: Campaign, candidate: Candidate, note: str) -> None:
+    """A damaged item goes to the network's workshop when there is one (by the shuttle, or
+    straight into its queue); without one it stays damaged on its shelf."""
+    try:
+        with transaction.atomic():
+            workshop.send(actor, campaign.library, candidate.item.barcode, "repair", note=note)
+    except (workshop.WorkshopError, CirculationError):
+        pass
 
 
 def _is_last_copy(item: Item) -> bool:

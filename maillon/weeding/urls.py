@@ -9,6 +9,7 @@ urlpatterns = [
     path("criteres/nouveau/", views.criterion_edit, name="criterion_create"),
     path("criteres/<int:pk>/", views.criterion_edit, name="criterion_edit"),
     path("offerts/", views.offered, name="offered"),
+    path("offerts/<int:pk>/demander/", views.claim, name="claim"),
     path("deliberation/<str:code>/", views.deliberation, name="deliberation"),
     path("<int:pk>/", views.campaign_detail, name="campaign"),
     path("<int:pk>/scan/", views.scan, name="scan"),

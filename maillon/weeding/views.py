@@ -5,6 +5,7 @@ from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -15,9 +16,18 @@ from maillon.core.exports import table_response
 from maillon.network.current import current_library
 from maillon.network.models import Library
 from maillon.network.permissions import Action, can, libraries_for, require
-from maillon.weeding import pv, services
-from maillon.weeding.forms import CampaignForm, CriterionForm, DeliberationForm
-from maillon.weeding.models import Campaign, Candidate, Criterion, Decision, Deliberation, Ioupi
+from maillon.weeding import offers, pv, services
+from maillon.weeding.forms import CampaignForm, CriterionForm, DeliberationForm, OfferPeriodForm
+from maillon.weeding.models import (
+    Campaign,
+    Candidate,
+    Criterion,
+    Decision,
+    Deliberation,
+    Ioupi,
+    Offer,
+    OfferPeriod,
+)
 
 
 @staff_required
@@ -37,6 +47,7 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
                 data["name"],
                 dewey_from=data["dewey_from"],
                 dewey_to=data["dewey_to"],
+                offer_destination=data["offer_destination"],
             )
         except services.WeedingError as error:
             form.add_error(error.field, error.message)
@@ -246,13 +257,56 @@ def deliberation(request: HttpRequest, code: str) -> HttpResponse:
 
 @staff_required
 def offered(request: HttpRequest) -> HttpResponse:
-    """Items other libraries of the network offered when weeding: ask for one by the shuttle."""
-    rows = (
-        Candidate.objects.filter(
-            decision=Decision.OFFER, campaign__state=Campaign.State.CONFIRMED, outcome=""
+    """Items libraries of the network offered when weeding: claim one (it comes by the
+    shuttle and becomes the claimant's); what my libraries offered and who claimed it."""
+    today = timezone.localdate()
+    mine = libraries_for(request.user, Action.MANAGE)
+    here = current_library(request)
+    claimant = here if here is not None and mine.filter(pk=here.pk).exists() else mine.first()
+    period_form = None
+    if can(request.user, Action.ADMINISTER):
+        network_period = OfferPeriod.objects.filter(library__isnull=True).first()
+        period_form = OfferPeriodForm(
+            request.POST if request.POST.get("days") else None,
+            instance=network_period,
+            initial={"days": services.offer_days(0)},
         )
-        .filter(item__status__in=services.ON_SHELF)
-        .select_related("item__record", "campaign__library")
-        .order_by("item__record__sort_title")
+        if request.method == "POST" and period_form.is_valid():
+            period_form.save()
+            messages.success(request, _("Offer period saved."))
+            return redirect("weeding:offered")
+    return render(
+        request,
+        "weeding/offered.html",
+        {
+            "rows": offers.open_to(claimant, today)[:500],
+            "claimants": list(mine),
+            "claimant": claimant,
+            "made": Offer.objects.filter(library__in=mine)
+            .select_related("item__record", "claimed_by", "library")
+            .order_by("-offered_on", "-pk")[:500],
+            "period_form": period_form,
+            "days": services.offer_days(claimant.pk if claimant else 0),
+        },
     )
-    return render(request, "weeding/offered.html", {"rows": rows})
+
+
+@staff_required
+@require_POST
+def claim(request: HttpRequest, pk: int) -> HttpResponse:
+    offer = get_object_or_404(Offer.objects.select_related("item"), pk=pk)
+    library = get_object_or_404(Library, pk=request.POST.get("library") or 0)
+    try:
+        offers.claim(request.user, offer, library)
+    except services.WeedingError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _(
+                "The item %(barcode)s is yours: %(library)s will send it by the shuttle; it "
+                "joins your collection when you receive it."
+            )
+            % {"barcode": offer.item.barcode, "library": offer.library.name},
+        )
+    return redirect("weeding:offered")

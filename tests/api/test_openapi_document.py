@@ -19,6 +19,9 @@ ROUTES = {
     "/rotation-plans",
     "/rotation-plans/{id}/grid",
     "/offline/operations",
+    "/weeding/candidates",
+    "/core-collection",
+    "/core-collection/gaps",
 }
 
 
@@ -50,10 +53,26 @@ def test_no_two_schemas_share_a_name():
 
     from ninja import Schema
 
-    from maillon.api import circulation_routes, lots_routes, lots_schemas, public_routes, schemas
+    from maillon.api import (
+        circulation_routes,
+        collections_routes,
+        collections_schemas,
+        lots_routes,
+        lots_schemas,
+        public_routes,
+        schemas,
+    )
 
     seen: dict[str, str] = {}
-    for module in (schemas, lots_schemas, circulation_routes, public_routes, lots_routes):
+    for module in (
+        schemas,
+        lots_schemas,
+        collections_schemas,
+        circulation_routes,
+        public_routes,
+        lots_routes,
+        collections_routes,
+    ):
         for name, value in vars(module).items():
             if inspect.isclass(value) and issubclass(value, Schema) and value is not Schema:
                 if value.__module__ != module.__name__:

@@ -51,6 +51,7 @@ def test_never_raises_and_answers_empty_or_full(db, q):
     assert set(result.facets) == {
         "library",
         "item_type",
+        "collection",
         "audience",
         "language",
         "year",

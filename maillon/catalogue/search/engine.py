@@ -22,7 +22,7 @@ from typing import Any
 from django.db import connection
 from django.db.models import Count
 
-from maillon.catalogue.models import Record, SearchEntry, SearchHolding
+from maillon.catalogue.models import GONE_STATUSES, Record, SearchEntry, SearchHolding
 
 from .backends import backend
 from .backends.base import HOLDINGS, Backend, Sample
@@ -39,6 +39,7 @@ from .parse import ParsedQuery, parse
 from .relevance import KEY_COLUMNS, relevance_key
 from .types import MAX_PER_PAGE, SORTS, YEAR_BUCKETS, Hit, SearchQuery, SearchResult
 
+GONE_MARKS = ",".join(["%s"] * len(GONE_STATUSES))
 EXACT_LIMIT = 1000
 SAMPLE_SIZE = 1000
 SAMPLE_WINDOWS = 16
@@ -145,6 +146,15 @@ def filters(query: SearchQuery, known: Network, pairs: bool = False) -> tuple[st
     if query.item_types:
         bits = word_columns("e.type_bits", known.type_words)
         add(*_held(bits, "e.item_types", known.type_ids(query.item_types)))
+    if query.collections:
+        # The collection's items, through their index (a local collection holds a few
+        # thousand at most), rather than LIKE on every entry's id list.
+        ids = known.collection_ids(query.collections) or [0]
+        add(
+            "e.record_id IN (SELECT c.record_id FROM catalogue_item c WHERE c.collection_id IN "
+            f"({','.join(['%s'] * len(ids))}) AND c.status NOT IN ({GONE_MARKS}))",
+            [*ids, *sorted(GONE_STATUSES)],
+        )
     for column, values in (("e.audience", query.audiences), ("e.language", query.languages)):
         if values:
             add(f"{column} IN ({','.join(['%s'] * len(values))})", list(values))

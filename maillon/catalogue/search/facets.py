@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from maillon.catalogue.models import Audience, ItemType
+from maillon.catalogue.models import Audience, Collection, CollectionKind, ItemType
 from maillon.network.models import Library
 
 from .types import YEAR_BUCKETS, FacetValue
@@ -46,6 +46,8 @@ TYPE_WORDS = 1  # item types: ids 1…63 in SearchEntry.type_bits
 # integers. Ids beyond fall back to the " 3 17 " id lists.
 LIBRARY_WORDS = 5
 COMMON_COLUMNS = "e.audience, e.language, e.year, e.available"
+# Collections shown as a facet: a library's local-specific ones (local history, heritage…).
+LOCAL_KINDS = (CollectionKind.LOCAL, CollectionKind.HERITAGE)
 
 
 def word_columns(name: str, words: int) -> list[str]:
@@ -66,6 +68,9 @@ class Network:
 
     libraries: dict[int, tuple[str, str]]
     types: dict[int, tuple[str, str]]
+    # The local-specific collections (the facet); the index lists every collection of a
+    # record's items, the others are not shown.
+    collections: dict[int, tuple[str, str]] = field(default_factory=dict)
 
     @cached_property
     def library_words(self) -> int:
@@ -84,20 +89,31 @@ class Network:
         wanted = set(codes)
         return [pk for pk, (code, _name) in self.types.items() if code in wanted]
 
+    def collection_ids(self, codes: Iterable[str]) -> list[int]:
+        wanted = set(codes)
+        return [pk for pk, (code, _name) in self.collections.items() if code in wanted]
+
 
 def network() -> Network:
     return Network(
         {pk: (code, name) for pk, code, name in Library.objects.values_list("id", "code", "name")},
         {pk: (code, name) for pk, code, name in ItemType.objects.values_list("id", "code", "name")},
+        {
+            pk: (code, name)
+            for pk, code, name in Collection.objects.filter(kind__in=LOCAL_KINDS).values_list(
+                "id", "code", "name"
+            )
+        },
     )
 
 
 def facet_columns(known: Network) -> str:
     """The entry columns a facet count reads, in the order tally() expects: the common ones,
-    the library bit set's words (or its id list), the item types' bit set (or id list)."""
+    the library bit set's words (or its id list), the item types' bit set (or id list), the
+    collections' id list."""
     libraries = word_columns("e.library_bits", known.library_words) or ["e.libraries"]
     types = word_columns("e.type_bits", known.type_words) or ["e.item_types"]
-    return ", ".join([COMMON_COLUMNS, *libraries, *types])
+    return ", ".join([COMMON_COLUMNS, *libraries, *types, "e.collections"])
 
 
 @lru_cache(maxsize=16384)
@@ -138,15 +154,16 @@ def _ordered(counter: Counter, labels: dict[str, str]) -> list[FacetValue]:
 
 
 def tally(rows: Iterable[tuple], known: Network, scale: float = 1.0) -> dict[str, list[FacetValue]]:
-    """Facet lists from (audience, language, year, available, libraries…, item types) rows,
-    libraries and item types as bit sets or " 3 17 " id lists (see facet_columns)."""
+    """Facet lists from (audience, language, year, available, libraries…, item types,
+    collections) rows, libraries and item types as bit sets or " 3 17 " id lists (see
+    facet_columns)."""
     # Counted a column at a time by Counter (C speed); bit sets repeat a lot (one copy at
     # the same big library…), so each distinct one is expanded to its ids once.
-    width = 5 + max(1, known.library_words)
+    width = 6 + max(1, known.library_words)
     columns = list(zip(*rows, strict=True)) or [()] * width
     audiences, languages, years, available = columns[:4]
-    item_types = columns[-1]
-    libraries = list(zip(*columns[4:-1], strict=True))  # one tuple of words per row
+    item_types, collections = columns[-2], columns[-1]
+    libraries = list(zip(*columns[4:-2], strict=True))  # one tuple of words per row
     counters: dict[str, Counter] = {
         "audience": Counter(audiences),
         "language": Counter(languages),
@@ -154,6 +171,7 @@ def tally(rows: Iterable[tuple], known: Network, scale: float = 1.0) -> dict[str
         "available": Counter("1" for a in available if a),
         "library": Counter(),
         "item_type": Counter(),
+        "collection": Counter(),
     }
     for year, n in Counter(years).items():
         counters["year"][_bucket(year)] += n
@@ -166,6 +184,10 @@ def tally(rows: Iterable[tuple], known: Network, scale: float = 1.0) -> dict[str
     for value, n in Counter(item_types).items():
         for pk in _ids(value):
             counters["item_type"][pk] += n
+    for value, n in Counter(collections).items():
+        for pk in _ids(value):
+            if pk in known.collections:
+                counters["collection"][pk] += n
     if scale != 1.0:
         for counter in counters.values():
             for key in counter:
@@ -188,6 +210,7 @@ def tally(rows: Iterable[tuple], known: Network, scale: float = 1.0) -> dict[str
     return {
         "library": by_code(counters["library"], known.libraries),
         "item_type": by_code(counters["item_type"], known.types),
+        "collection": by_code(counters["collection"], known.collections),
         "audience": _ordered(counters["audience"], {k: str(v) for k, v in Audience.choices}),
         "language": _ordered(
             counters["language"], {k: capfirst(str(v)) for k, v in LANGUAGES.items()}
@@ -199,5 +222,14 @@ def tally(rows: Iterable[tuple], known: Network, scale: float = 1.0) -> dict[str
 
 def empty_facets() -> dict[str, list[FacetValue]]:
     return {
-        name: [] for name in ("library", "item_type", "audience", "language", "year", "available")
+        name: []
+        for name in (
+            "library",
+            "item_type",
+            "collection",
+            "audience",
+            "language",
+            "year",
+            "available",
+        )
     }

@@ -65,6 +65,7 @@ class Entry:
     libraries: str
     available_libraries: str
     item_types: str
+    collections: str
     audience: str
     language: str
     year: int | None
@@ -146,7 +147,7 @@ def build_entries(record_ids: list[int]) -> tuple[list[Entry], list[int]]:
     live_ids = [r[0] for r in live]
     holdings: dict[int, list[tuple]] = defaultdict(list)
     for row in Item.objects.filter(record_id__in=live_ids).values_list(
-        "record_id", "home_id", "item_type_id", "status", "created_at"
+        "record_id", "home_id", "item_type_id", "status", "created_at", "collection_id"
     ):
         holdings[row[0]].append(row[1:])
     extra_isbns: dict[int, list[str]] = defaultdict(list)
@@ -161,7 +162,7 @@ def build_entries(record_ids: list[int]) -> tuple[list[Entry], list[int]]:
 
 def entry(record: tuple, holdings: Iterable[tuple], isbns: Iterable[str]) -> Entry:
     """One record's index row from its values (in RECORD_FIELDS order), its items'
-    (home id, item type id, status, created_at) and its other ISBNs."""
+    (home id, item type id, status, created_at, collection id) and its other ISBNs."""
     (
         rid,
         title,
@@ -210,6 +211,7 @@ def holdings_columns(created_at: object, holdings: Iterable[tuple]) -> dict:
         "libraries": _id_list(held_at),
         "available_libraries": _id_list(available_at),
         "item_types": _id_list(types),
+        "collections": _id_list({h[4] for h in held if h[4]}),
         **bit_columns("library_bits", held_at, LIBRARY_WORDS),
         **bit_columns("available_bits", available_at, LIBRARY_WORDS),
         **bit_columns("type_bits", types, TYPE_WORDS),
@@ -223,7 +225,7 @@ def _holdings_rows() -> QuerySet:
     # Built once per process and only cloned by .filter(): every checkout and check-in asks,
     # and resolving the columns and the join costs more than reading the rows.
     return Item.objects.values_list(
-        "home_id", "item_type_id", "status", "created_at", "record__created_at"
+        "home_id", "item_type_id", "status", "created_at", "collection_id", "record__created_at"
     )
 
 
@@ -282,7 +284,7 @@ def refresh_holdings(record_id: int) -> None:
         return
     rows = list(_holdings_rows().filter(record_id=record_id))
     if rows:
-        columns = holdings_columns(rows[0][4], rows)
+        columns = holdings_columns(rows[0][5], rows)
         if SearchEntry.objects.filter(record_id=record_id).update(**columns):
             backend().delete_holdings(connection, [record_id])
             backend().insert_holdings(

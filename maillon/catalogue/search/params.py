@@ -7,7 +7,7 @@ import re
 from django.http import QueryDict
 from django.utils.translation import gettext as _
 
-from maillon.catalogue.models import Audience, ItemType
+from maillon.catalogue.models import Audience, Collection, ItemType
 from maillon.network.models import Library
 
 from .types import MAX_PER_PAGE, SORTS, YEAR_BUCKETS, SearchQuery
@@ -66,6 +66,14 @@ def search_query(params: QueryDict) -> SearchQuery:
     if unknown:
         raise ParameterError(
             "unknown_item_type", _("Unknown item type code: %s.") % ", ".join(sorted(unknown))
+        )
+    query.collections = _values(params, "collection")
+    unknown = set(query.collections) - set(
+        Collection.objects.filter(code__in=query.collections).values_list("code", flat=True)
+    )
+    if unknown:
+        raise ParameterError(
+            "unknown_collection", _("Unknown collection code: %s.") % ", ".join(sorted(unknown))
         )
     query.audiences = _values(params, "audience")
     if set(query.audiences) - set(Audience.values):

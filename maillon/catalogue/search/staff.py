@@ -25,6 +25,7 @@ from .types import SearchQuery, SearchResult
 PARAMETER = {
     "library": "library",
     "item_type": "item_type",
+    "collection": "collection",
     "audience": "audience",
     "language": "language",
     "year": "year",

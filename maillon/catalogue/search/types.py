@@ -21,6 +21,7 @@ YEAR_BUCKETS: tuple[tuple[str, int | None, int | None, object], ...] = (
 FACET_NAMES: tuple[str, ...] = (
     "library",
     "item_type",
+    "collection",
     "audience",
     "language",
     "year",
@@ -34,6 +35,7 @@ class SearchQuery:
     q: str = ""
     libraries: list[str] = field(default_factory=list)  # library codes holding a copy
     item_types: list[str] = field(default_factory=list)  # item type codes
+    collections: list[str] = field(default_factory=list)  # local-specific collection codes
     audiences: list[str] = field(default_factory=list)
     languages: list[str] = field(default_factory=list)
     year_from: int | None = None

@@ -15,6 +15,7 @@ ENTRY_COLUMNS = (
     "libraries",
     "available_libraries",
     "item_types",
+    "collections",
     "audience",
     "language",
     "year",
