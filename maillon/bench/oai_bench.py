@@ -77,7 +77,7 @@ def harvest(verb: str, prefix: str) -> dict:
 
 def baseline() -> dict:
     """pymarc's MARCXML writing of every record, as the marc21 harvest builds them."""
-    writing = 0.0
+    writing = cpu = 0.0
     count = 0
     last = 0
     while True:
@@ -89,12 +89,13 @@ def baseline() -> dict:
         built = [
             with_copies(marc_record(r, "marc21"), copies.get(r.pk, []), "marc21") for r in page
         ]
-        begun = time.perf_counter()
+        begun, cpu_begun = time.perf_counter(), time.process_time()
         for marc in built:
             record_to_xml(marc, namespace=True)
         writing += time.perf_counter() - begun
+        cpu += time.process_time() - cpu_begun
         count += len(built)
-    return {"records": count, "seconds": writing, "rate": count / writing}
+    return {"records": count, "seconds": writing, "rate": count / writing, "cpu_rate": count / cpu}
 
 
 def run() -> dict:
@@ -141,17 +142,20 @@ def markdown(runs: dict[str, dict], machine: str, command: str) -> str:
         b = run["baseline"]
         lines.append(
             f"| {database} | *baseline: pymarc `record_to_xml`, marc21* | {b['records']:,} "
-            f"| {b['rate']:,.0f} | | | | |"
+            f"| {b['rate']:,.0f} | {b['cpu_rate']:,.0f} | | | |"
         )
     lines.append("")
     for database, run in runs.items():
-        rate = run["harvests"]["ListRecords marc21"]["rate"]
-        ratio = rate / run["baseline"]["rate"]
+        marc21 = run["harvests"]["ListRecords marc21"]
+        rate, cpu_rate = marc21["rate"], marc21["cpu_rate"]
+        ratio = cpu_rate / run["baseline"]["cpu_rate"]
         lines.append(
-            f"- {database}: the marc21 harvest runs at {ratio:.2f}× pymarc's writing rate "
-            f"alone; target ≥ {TARGET_RATE:,} records/s — "
-            f"{'met' if rate >= TARGET_RATE else '**not met**'}. Load average (1, 5, 15 min) "
-            f"{run['load_before']} before, {run['load_after']} after."
+            f"- {database}: per CPU second, the whole marc21 harvest runs at {ratio:.2f}× "
+            f"pymarc's writing alone. Target ≥ {TARGET_RATE:,} records/s: "
+            f"{'met' if rate >= TARGET_RATE else '**not met**'} in wall-clock time "
+            f"({rate:,.0f}), {'met' if cpu_rate >= TARGET_RATE else '**not met**'} per CPU "
+            f"second ({cpu_rate:,.0f}). Load average (1, 5, 15 min) {run['load_before']} "
+            f"before, {run['load_after']} after."
         )
     lines += [
         "",

@@ -16,3 +16,4 @@ def test_the_harvest_takes_every_record_and_the_report_compares(db):
     text = oai_bench.markdown({"SQLite": run}, "Machine: test.", "maillon bench --only oai")
     assert "| SQLite | ListRecords marc21 | 250 |" in text
     assert "Re-run: `maillon bench --only oai`" in text
+    assert "per CPU second" in text and "pymarc" in text
