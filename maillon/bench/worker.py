@@ -69,6 +69,10 @@ def main(argv: list[str]) -> None:
         from .circulation_bench import run as run_circulation
 
         out = run_circulation(int(argv[1]), int(argv[2]), int(argv[3]))
+    elif argv[0] == "oai":
+        from .oai_bench import run as run_oai
+
+        out = run_oai()
     elif argv[0] == "lots":
         from .lots_bench import run as run_lots
 

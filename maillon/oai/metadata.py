@@ -137,7 +137,7 @@ def _holding_852(copy: Copy) -> Field:
     return Field(tag="852", indicators=Indicators(" ", " "), subfields=subfields)
 
 
-def _with_copies(marc: MarcRecord, copies: list[Copy], flavour: Flavour) -> MarcRecord:
+def with_copies(marc: MarcRecord, copies: list[Copy], flavour: Flavour) -> MarcRecord:
     if flavour == "unimarc":
         items = [
             ItemData(
@@ -163,7 +163,7 @@ def _with_copies(marc: MarcRecord, copies: list[Copy], flavour: Flavour) -> Marc
 
 
 def marc_xml(record: Record, copies: list[Copy], flavour: Flavour, opening: str) -> str:
-    marc = _with_copies(marc_record(record, flavour), copies, flavour)
+    marc = with_copies(marc_record(record, flavour), copies, flavour)
     xml = record_xml(utf8_fields(marc, flavour), utf8_leader(marc, flavour))
     return opening + xml.removeprefix("<record>")
 

@@ -30,6 +30,26 @@ from maillon.oai.protocol import PAGE_SIZE, OaiError, Selection
 # setSpec characters (unreserved URI characters); ":" separates the hierarchy's levels.
 _SPEC_PART = re.compile(r"[A-Za-z0-9\-_.!~*'()]+")
 HEADER_FIELDS = ("id", "updated_at", "merged_into_id")
+# What the formats read (metadata.py; records.record_fields): not the search keys.
+RECORD_FIELDS = (
+    *HEADER_FIELDS,
+    "title",
+    "subtitle",
+    "authors",
+    "publisher",
+    "year",
+    "isbn",
+    "language",
+    "classification",
+    "subjects",
+    "series",
+    "summary",
+    "doc_type",
+    "audience",
+    "flavour",
+    "marc",
+    "created_at",
+)
 
 
 def prefix() -> str:
@@ -121,10 +141,8 @@ def selected(selection: Selection) -> QuerySet[Record]:
 
 
 def page(selection: Selection, fields: tuple[str, ...]) -> tuple[list[Record], bool]:
-    """The next page's records (only ``fields`` read, when given) and whether more follow."""
-    records = selected(selection).filter(pk__gt=selection.after).order_by("pk")
-    if fields:
-        records = records.only(*fields)
+    """The next page's records (only ``fields`` read) and whether more follow."""
+    records = selected(selection).filter(pk__gt=selection.after).order_by("pk").only(*fields)
     rows = list(records[: PAGE_SIZE + 1])
     return rows[:PAGE_SIZE], len(rows) > PAGE_SIZE
 

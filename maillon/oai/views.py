@@ -178,7 +178,8 @@ def _list(request: OaiRequest, with_metadata: bool) -> Body:
     fmt = _format(selection.prefix)
     if selection.total is None:  # first page: count the whole list once
         selection = counted(selection, repository.selected(selection).count())
-    records, more = repository.page(selection, () if with_metadata else repository.HEADER_FIELDS)
+    fields = repository.RECORD_FIELDS if with_metadata else repository.HEADER_FIELDS
+    records, more = repository.page(selection, fields)
     if not records:
         raise OaiError("noRecordsMatch", _("No record matches this request."))
     copies = repository.copies_of([r.pk for r in records if not r.merged_into_id])

@@ -35,8 +35,8 @@ def _answer(session: Session, text: str) -> str:
 
 
 async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-    session = Session()
     peer = writer.get_extra_info("peername")
+    session = Session(peer=str(peer[0]) if peer else "")
     try:
         while True:
             try:
@@ -52,6 +52,9 @@ async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> 
             response = await sync_to_async(_answer, thread_sensitive=False)(session, text)
             writer.write(response.encode("utf-8") + b"\r")
             await writer.drain()
+            if session.close:
+                logger.warning("SIP2 %s: too many failed logins, closing", peer)
+                break
     finally:
         writer.close()
 

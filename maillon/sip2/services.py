@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -19,10 +20,11 @@ from maillon.catalogue.models import Item, ItemStatus
 from maillon.circulation import services as circulation
 from maillon.circulation.errors import CirculationError
 from maillon.circulation.loans import find_open_loan, patron_refusals
-from maillon.circulation.models import Hold, HoldStatus, Loan
-from maillon.patrons.models import Patron
+from maillon.circulation.models import Hold, HoldStatus, Loan, NetworkPolicy
+from maillon.patrons.models import CategoryKind, Patron
 from maillon.sip2 import protocol
 from maillon.sip2.models import Terminal
+from maillon.throttling import services as throttling
 
 VERSION = "2.00"
 SUPPORTED = "YYYYYYYYYYNNNNNN"  # 93 99 23 63 11 09 17 29 65 35 ... (BX, "supported messages")
@@ -33,6 +35,8 @@ class Session:
     terminal: Terminal | None = None
     last_response: str = "96"
     log: list[str] = field(default_factory=list)
+    peer: str = ""  # the terminal's address, for counting failed logins
+    close: bool = False  # set when the server must end the connection after answering
 
 
 def now() -> dt.datetime:
@@ -62,7 +66,27 @@ def answer(session: Session, text: str) -> str:
     return response
 
 
+def _login_keys(session: Session, login: str) -> list[throttling.Key]:
+    """Failed logins are counted per account and per address, as the staff's are (see
+    maillon.throttling): a kiosk guessing passwords is locked out for a while."""
+    limit = settings.LOGIN_FAILURE_LIMIT
+
+    def digest(value: str) -> str:
+        return hashlib.sha256(value.strip().lower().encode()).hexdigest()[:40]
+
+    return [
+        (f"login:sip2:{digest(login)}", limit),
+        (f"login:sip2addr:{digest(session.peer)}", limit * throttling.ADDRESS_FACTOR),
+    ]
+
+
 def _login(session: Session, message: protocol.Message) -> str:
+    """94 with 1 or 0; after too many failures, 0 and the connection is closed, and further
+    attempts are refused without checking the password until the lock ends."""
+    keys = _login_keys(session, message.get("CN"))
+    if throttling.attempt(keys) is not None:
+        session.terminal, session.close = None, True
+        return "940"
     terminal = (
         Terminal.objects.select_related("library", "user")
         .filter(login=message.get("CN"), is_active=True)
@@ -70,6 +94,8 @@ def _login(session: Session, message: protocol.Message) -> str:
     )
     ok = terminal is not None and terminal.check_password(message.get("CO"))
     session.terminal = terminal if ok else None
+    if ok:
+        throttling.succeeded(keys)
     return "941" if ok else "940"
 
 
@@ -108,8 +134,25 @@ def _patron(card: str) -> Patron | None:
     return Patron.objects.select_related("category").filter(card_number=card).first()
 
 
-def patron_status(patron: Patron | None, today: dt.date) -> str:
-    """The 14 characters: Y where the privilege is denied, from the card's real blocks."""
+def too_many_items(patron: Patron, library_id: int | None) -> bool:
+    """Whether the patron holds as many loans as the network allows, in all or from the
+    terminal's library (the limits a checkout checks first; a rule's own limit depends on
+    the item, so it is only known at checkout)."""
+    policy = NetworkPolicy.current()
+    if policy.collective_exempt and patron.category.kind == CategoryKind.COLLECTIVE:
+        return False
+    open_loans = Loan.objects.filter(patron=patron, returned_at__isnull=True)
+    network, here = policy.max_loans_network, policy.max_loans_per_library
+    if network is not None and open_loans.count() >= network:
+        return True
+    if here is None or library_id is None:
+        return False
+    return open_loans.filter(library_id=library_id).count() >= here
+
+
+def patron_status(patron: Patron | None, today: dt.date, library_id: int | None = None) -> str:
+    """The 14 characters: Y where the privilege is denied, from the card's real blocks and
+    the network's loan limits."""
     if patron is None:
         return "Y" * 4 + " " * 10
     refusals = {r.code for r in patron_refusals(patron, today)}
@@ -120,7 +163,7 @@ def patron_status(patron: Patron | None, today: dt.date) -> str:
         False,  # recall privileges denied
         blocked,  # hold privileges denied
         "patron_blocked" in refusals,  # card reported lost (we say: blocked)
-        False,  # too many items charged
+        too_many_items(patron, library_id),  # too many items charged
         False,  # too many items overdue
         False,  # too many renewals
         False,  # too many claims of items returned
@@ -131,6 +174,10 @@ def patron_status(patron: Patron | None, today: dt.date) -> str:
         False,  # too many items billed
     ]
     return "".join("Y" if f else " " for f in flags)
+
+
+def _library_id(session: Session) -> int | None:
+    return session.terminal.library_id if session.terminal else None
 
 
 def _pin_ok(patron: Patron, message: protocol.Message) -> str | None:
@@ -156,7 +203,9 @@ def _patron_status(session: Session, message: protocol.Message) -> str:
     card = message.get("AA")
     patron = _patron(card)
     fixed = (
-        patron_status(patron, now().date()) + message.fixed["language"] + protocol.sip_date(now())
+        patron_status(patron, now().date(), _library_id(session))
+        + message.fixed["language"]
+        + protocol.sip_date(now())
     )
     return protocol.build("24", fixed, _patron_fields(session, patron, card, message))
 
@@ -176,7 +225,10 @@ def _patron_info(session: Session, message: protocol.Message) -> str:
     waiting = [h for h in holds if h.status != HoldStatus.READY]
     counts = "".join(f"{n:04d}" for n in (len(ready), len(overdue), len(loans), 0, 0, len(waiting)))
     fixed = (
-        patron_status(patron, today) + message.fixed["language"] + protocol.sip_date(now()) + counts
+        patron_status(patron, today, _library_id(session))
+        + message.fixed["language"]
+        + protocol.sip_date(now())
+        + counts
     )
     fields = _patron_fields(session, patron, card, message)
     fields += [("AS", h.target.barcode if h.target else str(h.pk)) for h in ready]

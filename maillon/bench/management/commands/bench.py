@@ -16,7 +16,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from maillon.bench import lots_bench, rotation_bench
+from maillon.bench import lots_bench, oai_bench, rotation_bench
 from maillon.bench.circulation_report import fresh_database
 from maillon.bench.circulation_report import run_benchmark as circulation_benchmark
 from maillon.bench.import_report import import_markdown
@@ -134,6 +134,7 @@ class Command(BaseCommand):
             "opac": partial(opac_benchmark, self),
             "rotation": self.rotation,
             "lots": self.lots,
+            "oai": self.oai,
         }
         wanted = [name.strip() for name in options["only"].split(",") if name.strip()]
         for name in wanted:
@@ -210,6 +211,23 @@ class Command(BaseCommand):
             f"{figures['generate_p95_s']:.4f} s  naive median {figures['naive_median_s']:.4f} s"
             f"  ratio {figures['ratio']:.1f}"
         )
+
+    def oai(self, options: dict) -> None:
+        """A full OAI-PMH harvest of the generated catalogue, against pymarc's writing."""
+        runs = {}
+        for label, _database, url, libraries in self.catalogues(options):
+            self.prepare(options, label, url, libraries)
+            self.stdout.write(_("%s: harvesting…") % label)
+            runs[label] = _worker(url, "oai")
+        server = next((r["server"] for r in runs.values() if r.get("server")), None)
+        command = f"maillon bench --records {options['records']} --only oai"
+        write_section("oai", oai_bench.markdown(runs, machine(server), command))
+        for label, run in runs.items():
+            for name, h in run["harvests"].items():
+                self.stdout.write(f"{label:10} {name:22} {h['rate']:8.0f} records/s")
+            self.stdout.write(
+                f"{label:10} {'pymarc record_to_xml':22} {run['baseline']['rate']:8.0f}"
+            )
 
     def lots(self, options: dict) -> None:
         """Sending and receiving lots of 200 items, on a fresh database of each kind."""
