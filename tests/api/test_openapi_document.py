@@ -18,6 +18,8 @@ ROUTES = {
     "/lots/{code}/receive",
     "/rotation-plans",
     "/rotation-plans/{id}/grid",
+    "/stats/annual",
+    "/stats/loans",
 }
 
 
