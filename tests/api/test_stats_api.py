@@ -5,7 +5,6 @@ import pytest
 
 from maillon.network.models import Role
 from tests.api.test_lots_api import client_for
-from tests.stats.conftest import activity as hand_counted  # noqa: F401  (fixture "activity")
 
 
 @pytest.fixture
