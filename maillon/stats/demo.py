@@ -26,7 +26,11 @@ from maillon.network.models import Library, LibraryKind
 from maillon.patrons.models import Patron, age_band
 
 ENOUGH = 1000  # loans in the last year: already there
-TURNOVER = {LibraryKind.HEAD: 2.4, LibraryKind.MEMBER: 1.8, LibraryKind.READING_POINT: 1.2}
+TURNOVER: dict[str, float] = {
+    LibraryKind.HEAD: 2.4,
+    LibraryKind.MEMBER: 1.8,
+    LibraryKind.READING_POINT: 1.2,
+}
 ACTIVE_SHARE = 0.55  # of a library's patrons, borrowing in a year
 FROM_ELSEWHERE = 0.08  # loans of a document fetched from another library by a hold
 RENEWED = 0.15
