@@ -163,6 +163,7 @@ from . import (  # noqa: E402  (routes use `api`)
     lots_routes,
     offline_routes,
     public_routes,
+    stats_routes,
 )
 
 api.add_router("", public_routes.router)
@@ -170,3 +171,4 @@ api.add_router("", circulation_routes.router)
 api.add_router("", lots_routes.router)
 api.add_router("", offline_routes.router)
 api.add_router("", collections_routes.router)
+api.add_router("", stats_routes.router)

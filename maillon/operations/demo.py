@@ -19,6 +19,7 @@ from maillon.patrons.services import set_own_password
 from maillon.programme.demo import build_programme
 from maillon.rotation.demo import build_rotation
 from maillon.sip2.demo import build_terminals
+from maillon.stats.demo import build_stats
 from maillon.weeding.demo import build_weeding
 
 DEMO_PASSWORD = "maillon-demo"
@@ -53,6 +54,7 @@ def build_demo(progress: TextIO | None = None) -> list[tuple[str, str]]:
     build_bookings(today)
     build_deposits(today)
     build_collection_policy(today)
+    build_stats(today)
     return accounts + build_terminals(DEMO_PASSWORD) + give_patron_accounts(DEMO_PASSWORD)
 
 

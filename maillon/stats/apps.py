@@ -6,3 +6,6 @@ class StatsConfig(AppConfig):
     name = "maillon.stats"
     label = "stats"
     verbose_name = _("Statistics")
+
+    def ready(self) -> None:
+        from maillon.stats import actions  # noqa: F401  (registers the audit labels)

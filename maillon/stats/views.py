@@ -3,24 +3,30 @@ behind a figure; each as a page, CSV and xlsx."""
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from maillon.core.decorators import staff_required
 from maillon.core.exports import table_response
 from maillon.network.current import current_library
-from maillon.network.models import Library
-from maillon.stats import access, checks, listing
+from maillon.network.models import Library, LibraryKind
+from maillon.network.permissions import Action, can
+from maillon.stats import access, checks, listing, services
 from maillon.stats.dashboards import PANELS
 from maillon.stats.exports import overview_rows, report_rows
 from maillon.stats.facts import Period
 from maillon.stats.figures import all_figures, compute
 from maillon.stats.forms import FilterForm
+from maillon.stats.models import FormByKind, SurveyForm
 from maillon.stats.report import build
+from maillon.stats.services import StatsError
 
 NETWORK = "reseau"
 FORMATS = ("csv", "xlsx")
@@ -114,8 +120,29 @@ def annual_overview(request: HttpRequest, year: int) -> HttpResponseBase:
             "places": places,
             "network": network,
             "years": range(timezone.localdate().year, timezone.localdate().year - 6, -1),
+            "can_choose_forms": can(request.user, Action.ADMINISTER),
+            "forms_by_kind": _forms_by_kind(),
+            "forms": SurveyForm.choices,
         },
     )
+
+
+def _forms_by_kind() -> list[tuple[str, str, str]]:
+    chosen = dict(FormByKind.objects.values_list("library_kind", "form"))
+    return [(kind, str(label), chosen.get(kind, "")) for kind, label in LibraryKind.choices]
+
+
+@staff_required
+@require_POST
+def choose_form(request: HttpRequest, year: int) -> HttpResponse:
+    """The coordinator sets which form a kind of library fills in."""
+    try:
+        services.set_form(request.user, request.POST.get("kind", ""), request.POST.get("form", ""))
+    except StatsError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The form of the annual report is saved."))
+    return redirect("stats:annual_overview", year=year)
 
 
 @staff_required

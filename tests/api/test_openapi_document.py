@@ -22,6 +22,8 @@ ROUTES = {
     "/weeding/candidates",
     "/core-collection",
     "/core-collection/gaps",
+    "/stats/annual",
+    "/stats/loans",
 }
 
 

@@ -1,5 +1,6 @@
-"""A small network with known activity in 2025 (and one loan in 2024), made through the
-services on the days it happened, so the annual report can be checked figure by figure.
+"""Statistics fixtures for every test (registered by tests/conftest.py): a small network with
+known activity in 2025 (and one loan in 2024), made through the services on the days it
+happened, so the annual report can be checked figure by figure.
 
 Activity (the numbers the tests expect are worked out from this list):
 - AAA holds A1 (book, adult), A2 (book, youth), A3 (video), A4 (book, withdrawn 2025-06-01),
