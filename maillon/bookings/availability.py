@@ -66,34 +66,47 @@ class Free:
     rule: BookingRule
 
 
+def fits(
+    rule: BookingRule,
+    spans: list[tuple[dt.date, dt.date]],
+    start: dt.date,
+    end: dt.date,
+    today: dt.date,
+) -> bool:
+    """Whether start..end is worth asking for: within the lead time and durations, and no
+    booking in `spans` meets it (with both loans' checking days)."""
+    until = end + dt.timedelta(days=rule.buffer_days)
+    days = (end - start).days + 1
+    return (
+        start >= today + dt.timedelta(days=rule.lead_days)
+        and rule.min_days <= days <= rule.max_days
+        and not any(s <= until and u >= start for s, u in spans)
+    )
+
+
+def longest_buffer() -> int:
+    return BookingRule.objects.aggregate(m=Max("buffer_days"))["m"] or 0
+
+
 def free_for(start: dt.date, end: dt.date, today: dt.date) -> tuple[list[Free], int]:
-    """The bookable resources free from start to end (with both loans' checking days) and
-    within their rule's lead time and durations; and how many others are not."""
+    """The bookable resources free from start to end and within their rules (`fits`); and how
+    many others are not."""
     resources = list(
         Resource.objects.filter(bookable=True)
         .select_related("kind", "owner")
         .order_by("kind__name", "title")
     )
     rules = rules_for(resources)
-    longest = BookingRule.objects.aggregate(m=Max("buffer_days"))["m"] or 0
     spans = taken_spans(
         Resource.objects.filter(bookable=True).values("pk"),
         start,
-        end + dt.timedelta(days=longest),
+        end + dt.timedelta(days=longest_buffer()),
         today,
     )
-    days = (end - start).days + 1
     free, others = [], 0
     for resource in resources:
-        rule = rules[resource.pk]
-        until = end + dt.timedelta(days=rule.buffer_days)
-        fits = (
-            start >= today + dt.timedelta(days=rule.lead_days)
-            and rule.min_days <= days <= rule.max_days
-            and not any(s <= until and u >= start for s, u in spans.get(resource.pk, []))
-        )
-        if fits:
-            free.append(Free(resource, rule))
+        if fits(rules[resource.pk], spans.get(resource.pk, []), start, end, today):
+            free.append(Free(resource, rules[resource.pk]))
         else:
             others += 1
     return free, others
