@@ -161,10 +161,12 @@ from . import (  # noqa: E402  (routes use `api`)
     bookings_routes,
     circulation_routes,
     lots_routes,
+    offline_routes,
     public_routes,
 )
 
 api.add_router("", public_routes.router)
 api.add_router("", circulation_routes.router)
 api.add_router("", lots_routes.router)
+api.add_router("", offline_routes.router)
 api.add_router("", bookings_routes.router)

@@ -21,6 +21,7 @@ ROUTES = {
     "/resources",
     "/bookings",
     "/bookings/{id}",
+    "/offline/operations",
 }
 
 
