@@ -158,6 +158,7 @@ def _invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
 
 
 from . import (  # noqa: E402  (routes use `api`)
+    bookings_routes,
     circulation_routes,
     collections_routes,
     lots_routes,
@@ -172,3 +173,4 @@ api.add_router("", lots_routes.router)
 api.add_router("", offline_routes.router)
 api.add_router("", collections_routes.router)
 api.add_router("", stats_routes.router)
+api.add_router("", bookings_routes.router)

@@ -77,6 +77,10 @@ def main(argv: list[str]) -> None:
         from .lots_bench import run as run_lots
 
         out = run_lots(int(argv[1]), int(argv[2]))
+    elif argv[0] == "bookings":
+        from .bookings_bench import run as run_bookings
+
+        out = run_bookings(int(argv[1]), int(argv[2]))
     else:
         raise SystemExit(f"unknown step {argv[0]!r}")
     print(json.dumps(out))

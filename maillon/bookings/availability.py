@@ -14,9 +14,16 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Max, QuerySet
+from django.db.models import Count, Max, QuerySet
 
-from maillon.bookings.models import HOLDING, Booking, BookingRule, Resource, taking
+from maillon.bookings.models import (
+    HOLDING,
+    Booking,
+    BookingRule,
+    BookingStatus,
+    Resource,
+    taking,
+)
 
 
 def rules_for(resources: Iterable[Resource]) -> dict[int, BookingRule]:
@@ -52,11 +59,15 @@ def taken_spans(
             status__in=HOLDING,
             start__lte=last,
         )
-        .only("resource_id", "start", "end", "blocked_until", "buffer_days", "status")
         .order_by("start")
+        .values_list("resource_id", "start", "blocked_until", "buffer_days", "status")
     )
-    for booking in rows:
-        spans[booking.resource_id].append((booking.start, booking.taken_until(today)))
+    # Booking.taken_until on plain rows: building thousands of model instances costs more
+    # than the query.
+    for resource_id, start, until, buffer, status in rows:
+        if status == BookingStatus.DELIVERED:
+            until = max(until, today + dt.timedelta(days=buffer))
+        spans[resource_id].append((start, until))
     return spans
 
 
@@ -66,37 +77,64 @@ class Free:
     rule: BookingRule
 
 
+def fits(
+    rule: BookingRule,
+    spans: list[tuple[dt.date, dt.date]],
+    start: dt.date,
+    end: dt.date,
+    today: dt.date,
+) -> bool:
+    """Whether start..end is worth asking for: within the lead time and durations, and no
+    booking in `spans` meets it (with both loans' checking days)."""
+    until = end + dt.timedelta(days=rule.buffer_days)
+    days = (end - start).days + 1
+    return (
+        start >= today + dt.timedelta(days=rule.lead_days)
+        and rule.min_days <= days <= rule.max_days
+        and not any(s <= until and u >= start for s, u in spans)
+    )
+
+
+def longest_buffer() -> int:
+    return BookingRule.objects.aggregate(m=Max("buffer_days"))["m"] or 0
+
+
 def free_for(start: dt.date, end: dt.date, today: dt.date) -> tuple[list[Free], int]:
-    """The bookable resources free from start to end (with both loans' checking days) and
-    within their rule's lead time and durations; and how many others are not."""
+    """The bookable resources free from start to end and within their rules (`fits`); and how
+    many others are not."""
     resources = list(
         Resource.objects.filter(bookable=True)
         .select_related("kind", "owner")
         .order_by("kind__name", "title")
     )
     rules = rules_for(resources)
-    longest = BookingRule.objects.aggregate(m=Max("buffer_days"))["m"] or 0
     spans = taken_spans(
         Resource.objects.filter(bookable=True).values("pk"),
         start,
-        end + dt.timedelta(days=longest),
+        end + dt.timedelta(days=longest_buffer()),
         today,
     )
-    days = (end - start).days + 1
     free, others = [], 0
     for resource in resources:
-        rule = rules[resource.pk]
-        until = end + dt.timedelta(days=rule.buffer_days)
-        fits = (
-            start >= today + dt.timedelta(days=rule.lead_days)
-            and rule.min_days <= days <= rule.max_days
-            and not any(s <= until and u >= start for s, u in spans.get(resource.pk, []))
-        )
-        if fits:
-            free.append(Free(resource, rule))
+        if fits(rules[resource.pk], spans.get(resource.pk, []), start, end, today):
+            free.append(Free(resource, rules[resource.pk]))
         else:
             others += 1
     return free, others
+
+
+def served(resources: list[Resource], year: int) -> dict[int, tuple[int, int]]:
+    """resource id → (bookings lent or asked for that meet the year, libraries they were
+    for), in one query: the figures of the MD's annual report."""
+    first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    rows = (
+        Booking.objects.filter(
+            resource__in=resources, status__in=HOLDING, start__lte=last, end__gte=first
+        )
+        .values("resource_id")
+        .annotate(bookings=Count("pk"), libraries=Count("library", distinct=True))
+    )
+    return {row["resource_id"]: (row["bookings"], row["libraries"]) for row in rows}
 
 
 def occupancy(resources: list[Resource], year: int) -> dict[int, tuple[list[int], int]]:
@@ -123,3 +161,28 @@ def occupancy(resources: list[Resource], year: int) -> dict[int, tuple[list[int]
         total = (last - first).days + 1
         result[resource.pk] = (months, round(100 * len(days) / total))
     return result
+
+
+@dataclass
+class Ahead:
+    resource: Resource
+    rule: BookingRule
+    taken: list[tuple[dt.date, dt.date]]
+
+
+def year_ahead(today: dt.date, days: int = 366) -> list[Ahead]:
+    """Every bookable resource with its rule and what is taken over the coming year: what one
+    library's booking form needs to show every resource's availability, in three queries."""
+    resources = list(
+        Resource.objects.filter(bookable=True)
+        .select_related("kind", "owner")
+        .order_by("kind__name", "title")
+    )
+    rules = rules_for(resources)
+    spans = taken_spans(
+        Resource.objects.filter(bookable=True).values("pk"),
+        today,
+        today + dt.timedelta(days=days),
+        today,
+    )
+    return [Ahead(r, rules[r.pk], spans.get(r.pk, [])) for r in resources]

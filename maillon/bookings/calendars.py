@@ -93,7 +93,10 @@ def owners_year(request: HttpRequest) -> HttpResponse:
         .order_by("kind__name", "title")
     )
     rates = availability.occupancy(resources, year)
-    rows = [(resource, *rates[resource.pk]) for resource in resources]
+    figures = availability.served(resources, year)
+    rows = [
+        (resource, *rates[resource.pk], *figures.get(resource.pk, (0, 0))) for resource in resources
+    ]
     return render(
         request,
         "bookings/owners_year.html",

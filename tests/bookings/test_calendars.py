@@ -53,8 +53,15 @@ def test_occupancy_month_by_month(expo, people, network):
     )
     months, year = availability.occupancy([expo], 2027)[expo.pk]
     assert months[3] == 50 and months[2] == 0 and year == round(100 * 15 / 365)
+    services.request_booking(
+        people["b"], network["b"], expo, dt.date(2027, 5, 1), dt.date(2027, 5, 9), today=TODAY
+    )
+    services.request_booking(
+        people["a"], network["a"], expo, dt.date(2027, 6, 1), dt.date(2027, 6, 9), today=TODAY
+    )
+    assert availability.served([expo], 2027) == {expo.pk: (3, 2)}
     services.cancel(people["a"], booking)
-    assert availability.occupancy([expo], 2027)[expo.pk][1] == 0
+    assert availability.occupancy([expo], 2027)[expo.pk][1] == round(100 * 18 / 365)
 
 
 def soon(n: int) -> dt.date:
@@ -74,6 +81,7 @@ def test_the_pages(client_fr, expo, kit, people, network):
     client_fr.force_login(people["md"])
     page = client_fr.get(reverse("bookings:year"), {"annee": soon(20).year}).content.decode()
     assert "Occupation en" in page and expo.title in page and kit.title in page
+    assert "Bibliothèques servies" in page
 
 
 def test_the_ical_feed_reads_back(client, client_fr, expo, kit, people, network):

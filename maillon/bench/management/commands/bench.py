@@ -16,7 +16,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from maillon.bench import lots_bench, oai_bench, rotation_bench
+from maillon.bench import bookings_bench, lots_bench, oai_bench, rotation_bench
 from maillon.bench.circulation_report import fresh_database
 from maillon.bench.circulation_report import run_benchmark as circulation_benchmark
 from maillon.bench.import_report import import_markdown
@@ -135,6 +135,7 @@ class Command(BaseCommand):
             "rotation": self.rotation,
             "lots": self.lots,
             "oai": self.oai,
+            "bookings": self.bookings,
         }
         wanted = [name.strip() for name in options["only"].split(",") if name.strip()]
         for name in wanted:
@@ -244,6 +245,26 @@ class Command(BaseCommand):
                 f"{database:10} send median {run['send']['median']:6.0f} ms  p95 "
                 f"{run['send']['p95']:6.0f} ms  receive median {run['receive']['median']:6.0f} ms"
                 f"  p95 {run['receive']['p95']:6.0f} ms  one by one {run['baseline_ms']:6.0f} ms"
+            )
+
+    def bookings(self, options: dict) -> None:
+        """Every resource's availability over a year, 500 resources and 10,000 bookings."""
+        runs = {}
+        for database, url in self.databases(options["records"], not options["no_postgres"]).items():
+            self.stdout.write(_("%s: building bookings and measuring…") % database)
+            runs[database] = _worker(
+                fresh_database(url, "bookings"),
+                "bookings",
+                str(options["seed"]),
+                str(max(options["rounds"], 20)),
+            )
+        server = next((r["server"] for r in runs.values() if r.get("server")), None)
+        write_section("bookings", bookings_bench.markdown(runs, machine(server)))
+        for database, run in runs.items():
+            self.stdout.write(
+                f"{database:10} median {run['year_ahead']['median']:6.1f} ms  p95 "
+                f"{run['year_ahead']['p95']:6.1f} ms  one by one "
+                f"{run['one_by_one']['median']:6.0f} ms"
             )
 
     def import_(self, options: dict) -> None:
