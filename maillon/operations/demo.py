@@ -11,6 +11,7 @@ from maillon.circulation.models import HoldStatus
 from maillon.inventory.demo import build_inventory
 from maillon.lots.demo import build_lots
 from maillon.network.demo import build_network
+from maillon.offline.demo import build_offline
 from maillon.patrons.demo import build_patrons
 from maillon.patrons.models import CategoryKind, Patron
 from maillon.patrons.services import set_own_password
@@ -49,6 +50,7 @@ def build_demo(progress: TextIO | None = None) -> list[tuple[str, str]]:
     build_lots()
     build_rotation(today)
     build_bookings(today)
+    build_offline(today)
     return accounts + build_terminals(DEMO_PASSWORD) + give_patron_accounts(DEMO_PASSWORD)
 
 
