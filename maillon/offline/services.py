@@ -131,16 +131,11 @@ def _record(
             )
     except IntegrityError:
         stored = OfflineOperation.objects.filter(desk=desk, seq=seq).first()
-        if stored is None:  # pragma: no cover - another failure than the pair being taken
+        if stored is None:  # another failure than the pair being taken
             raise
+        kept = card if stored.anonymised_at else stored.card  # a forgotten card cannot differ
         sent = (kind, library.pk, card, barcode, at)
-        if (
-            stored.kind,
-            stored.library_id,
-            stored.card,
-            stored.barcode,
-            stored.happened_at,
-        ) != sent:
+        if (stored.kind, stored.library_id, kept, stored.barcode, stored.happened_at) != sent:
             raise OfflineError(
                 "sequence_reused",
                 _(
@@ -380,3 +375,16 @@ def dismiss(actor, op: OfflineOperation | int, reason: str) -> OfflineOperation:
         op.save(update_fields=["status", "resolved_by", "resolved_at", "resolution"])
         _log(op, actor, "offline_dismissed", offline_reason=op.resolution)
     return op
+
+
+def forget_cards(today: dt.date | None = None) -> int:
+    """Settled operations lose their card number and line as read after the loan history's
+    delay (the network's policy), as loans lose their patron (invariant 7). Returns how many."""
+    today = today or timezone.localdate()
+    days = circulation.policy().anonymise_after_days
+    limit = timezone.make_aware(dt.datetime.combine(today - dt.timedelta(days=days), dt.time.min))
+    return (
+        OfflineOperation.objects.filter(received_at__lt=limit, anonymised_at__isnull=True)
+        .exclude(status=Status.CONFLICT)
+        .update(card="", line="", anonymised_at=timezone.now())
+    )
