@@ -98,9 +98,6 @@ def _record(
     line: str = "",
     error: str = "",
 ) -> Outcome:
-    now = timezone.now()
-    if at is not None and at > now:  # a desk whose clock runs ahead: it cannot be later
-        at = now
     fields = {
         "source": source,
         "kind": kind,
@@ -151,22 +148,25 @@ def _record(
 
 def _settle(actor, op: OfflineOperation, *, override_reason: str = "", return_first: bool = False):
     """Apply `op` through the circulation services; a refusal leaves it a conflict."""
+    at = op.happened_at
+    if at is not None:  # a desk whose clock ran ahead: it cannot have happened later than now
+        at = min(at, timezone.now())
     try:
         with transaction.atomic():
             if op.kind == Kind.CHECKOUT:
                 if return_first:
-                    circulation.checkin(actor, op.library, op.barcode, at=op.happened_at)
+                    circulation.checkin(actor, op.library, op.barcode, at=at)
                 loan = circulation.checkout(
                     actor,
                     op.library,
                     op.card,
                     op.barcode,
-                    at=op.happened_at,
+                    at=at,
                     override_reason=override_reason or None,
                 )
                 op.loan, op.message = loan, ""
             elif op.kind == Kind.CHECKIN:
-                result = circulation.checkin(actor, op.library, op.barcode, at=op.happened_at)
+                result = circulation.checkin(actor, op.library, op.barcode, at=at)
                 op.loan, op.message = result.loan, result.message
             else:
                 raise CirculationError(
@@ -249,6 +249,8 @@ def import_file(
         if day and parsed.source == Source.PMB
         else None
     )
+    if not created and parsed.source == Source.PMB:  # the day said the first time stays
+        noon = file.operations.values_list("happened_at", flat=True).first()
     report = ImportReport(file, parsed.source, errors=parsed.errors, already=not created)
     for line in parsed.lines:
         report.outcomes.append(_record_line(actor, file, line, noon))

@@ -99,6 +99,9 @@ def test_a_desk_clock_running_ahead_cannot_date_a_loan_in_the_future(
     )
     loan = Loan.objects.get(item=item)
     assert before <= loan.checked_out_at <= timezone.now()
+    queue = [op(1, "checkout", item.barcode, reader.card_number, future)]
+    [again] = services.record_desk(desk["a"], network["a"], DESK, queue)  # the retry
+    assert again.replayed and Loan.objects.count() == 1
 
 
 def test_a_volunteer_of_another_library_may_not_send_for_this_one(
