@@ -52,14 +52,17 @@ staff_patterns = [
     path("recolement/", include("maillon.inventory.urls")),
     path("animations/", include("maillon.programme.urls")),
     path("lots/", include("maillon.lots.urls")),
+    path("depots/", include("maillon.deposits.urls")),
     path("outils-animation/", include("maillon.bookings.urls")),
     path("plans-de-circulation/", include("maillon.rotation.urls")),
+    path("statistiques/", include("maillon.stats.urls")),
 ]
 
 urlpatterns = [
     path("", include("maillon.opac.urls")),
     path("pro/", include(staff_patterns)),
     path("api/v1/", include("maillon.api.urls")),
+    path("oai", include("maillon.oai.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     # The admin's logout is a staff logout too: ours, so a patron's login survives it. It
     # redirects to LOGOUT_REDIRECT_URL like the admin's own (which never renders its page then).

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from maillon.network.models import Library
+from maillon.network.models import Library, LibraryKind
 
 
 class Audience(models.TextChoices):
@@ -111,7 +111,10 @@ class Record(models.Model):
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    # The record or the holdings it carries out (a copy added, edited, moved home, gone or
+    # back) last changed: harvesters ask for what changed since a date (OAI-PMH datestamp).
+    # A loan or a transfer changes neither, and leaves it alone (records.touch_records).
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
     class Meta:
         verbose_name = _("record")
@@ -220,6 +223,12 @@ class Item(models.Model):
 
     def __str__(self) -> str:
         return self.barcode
+
+
+def md_stock() -> models.Q:
+    """The departmental library's items, wherever they are: the one way to tell MD stock
+    (lent on deposit to a library, or on the MD's shelves) from a library's own stock."""
+    return models.Q(owner__kind=LibraryKind.DEPARTMENTAL)
 
 
 class ImportBatch(models.Model):

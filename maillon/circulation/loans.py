@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -42,7 +43,7 @@ from maillon.circulation.routing import CheckinResult, hold_shelf_result, route,
 from maillon.circulation.rules import RuleBook, policy
 from maillon.circulation.targeting import can_hold_copy, retarget
 from maillon.core.errors import Kind
-from maillon.network.models import Library
+from maillon.network.models import Library, LibraryKind
 from maillon.network.permissions import Action, can, require
 from maillon.patrons.models import CategoryKind, Patron
 
@@ -212,6 +213,13 @@ def _refuse_or_override(
         )
 
 
+def statistics_key(patron_id: int, year: int) -> str:
+    """The patron's pseudonym in the loans of `year`: the same for all their loans of that year,
+    wherever made, so active borrowers are counted once; another one each year, so loan history
+    cannot be followed across years once anonymised (invariant 7)."""
+    return salted_hmac("maillon.loan.patron_key", f"{year}:{patron_id}").hexdigest()[:16]
+
+
 def checkout(
     actor,
     library: Library | int,
@@ -295,6 +303,11 @@ def checkout(
             patron_age_band=patron.age_band(today),
             patron_home_library_id=patron.home_library_id,
             item_type_code=item.item_type.code,
+            medium=item.record.doc_type,
+            audience=item.audience,
+            md_stock=item.owner.kind == LibraryKind.DEPARTMENTAL,
+            patron_commune=patron.city.strip(),
+            patron_key=statistics_key(patron.pk, today.year),
         )
         move_item(
             item, ItemStatus.ON_LOAN, library, loan_count=item.loan_count + 1, last_loan_at=started

@@ -8,6 +8,7 @@ from maillon.bookings.demo import build_bookings
 from maillon.catalogue.demo import build_catalogue
 from maillon.circulation.demo import build_circulation, seed_rules
 from maillon.circulation.models import HoldStatus
+from maillon.deposits.demo import build_deposits
 from maillon.inventory.demo import build_inventory
 from maillon.lots.demo import build_lots
 from maillon.network.demo import build_network
@@ -50,6 +51,7 @@ def build_demo(progress: TextIO | None = None) -> list[tuple[str, str]]:
     build_lots()
     build_rotation(today)
     build_bookings(today)
+    build_deposits(today)
     build_offline(today)
     return accounts + build_terminals(DEMO_PASSWORD) + give_patron_accounts(DEMO_PASSWORD)
 

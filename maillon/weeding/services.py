@@ -2,8 +2,9 @@
 
 Every change of an item goes through maillon.catalogue.items (withdraw, mark_damaged); this
 module decides which items and records why. Protected, never proposed: items not on a shelf
-(on loan, in transit, kept for a hold), items a hold waits for, local, heritage and MD deposit
-collections. The network's last copy of a record is proposed but withdrawn only with a reason.
+(on loan, in transit, kept for a hold), items a hold waits for, local and heritage collections,
+and the departmental library's items lent on deposit (their owner decides: ``md_stock``). The
+network's last copy of a record is proposed but withdrawn only with a reason.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from django.utils.translation import gettext as _
 from maillon.audit.services import record as audit
 from maillon.catalogue import items as item_service
 from maillon.catalogue.items import Destination, ItemError
-from maillon.catalogue.models import GONE_STATUSES, CollectionKind, Item, ItemStatus
+from maillon.catalogue.models import GONE_STATUSES, CollectionKind, Item, ItemStatus, md_stock
 from maillon.circulation.models import ACTIVE_HOLD_STATUSES, Hold
 from maillon.core.errors import DomainError, Kind
 from maillon.network.models import Library
@@ -32,7 +33,14 @@ from maillon.weeding.rules import Facts, RuleBook, dewey_class, reasons
 
 # Items on a shelf; the rest is elsewhere and not weeded now.
 ON_SHELF = (ItemStatus.AVAILABLE, ItemStatus.DAMAGED)
-PROTECTED_COLLECTIONS = (CollectionKind.LOCAL, CollectionKind.HERITAGE, CollectionKind.DEPOSIT)
+PROTECTED_COLLECTIONS = (CollectionKind.LOCAL, CollectionKind.HERITAGE)
+
+
+def _md_deposit(library: Library) -> Q:
+    """The MD's items at `library`: the MD weeds them, not the library."""
+    return md_stock() & ~Q(owner=library)
+
+
 # The catalogue's withdrawal reason for each IOUPI letter.
 WITHDRAWAL_REASON = {
     Ioupi.INCORRECT: "outdated",
@@ -96,6 +104,7 @@ def propose(
     rows = (
         Item.objects.filter(home=library, current=library, status__in=ON_SHELF)
         .exclude(collection__kind__in=PROTECTED_COLLECTIONS)
+        .exclude(_md_deposit(library))
         .values(
             "pk",
             "record_id",
@@ -250,6 +259,13 @@ def find_by_scan(actor, campaign: Campaign, barcode: str) -> Candidate:
             "protected_collection",
             _("The item %(barcode)s is in the collection « %(collection)s », never weeded.")
             % {"barcode": barcode, "collection": item.collection.name},
+            field="barcode",
+        )
+    if Item.objects.filter(_md_deposit(campaign.library), pk=item.pk).exists():
+        raise WeedingError(
+            "md_deposit",
+            _("The item %(barcode)s is lent on deposit by %(library)s: only its owner weeds it.")
+            % {"barcode": barcode, "library": item.owner.name},
             field="barcode",
         )
     if item.status not in ON_SHELF:

@@ -1,0 +1,35 @@
+"""The demo lends an MD deposit to each member library and reading point, chosen at one
+exchange session in the past, with an item lost and a request waiting."""
+
+import datetime as dt
+
+from maillon.catalogue.demo import build_catalogue
+from maillon.circulation.demo import build_circulation
+from maillon.deposits import services
+from maillon.deposits.demo import build_deposits
+from maillon.deposits.models import Deposit, ExchangeSession
+from maillon.network.demo import build_network
+from maillon.network.models import LibraryKind
+from maillon.patrons.demo import build_patrons
+
+TODAY = dt.date(2026, 11, 25)
+
+
+def test_demo_deposits(db, settings, tmp_path):
+    settings.VAR_DIR = tmp_path
+    build_network("maillon-demo", TODAY)
+    build_patrons(TODAY)
+    build_catalogue(records=600)
+    build_circulation(TODAY)
+    made = build_deposits(TODAY)
+    members = Deposit.objects.filter(
+        library__kind__in=[LibraryKind.MEMBER, LibraryKind.READING_POINT]
+    )
+    assert made["deposits"] == members.count() == 8
+    assert made["lent"] > 0 and made["lost"] == 1
+    for deposit in members:
+        sessions = list(ExchangeSession.objects.filter(deposit=deposit))
+        assert len(sessions) == 1 and sessions[0].day < TODAY
+    secondigny = services.summary(members.get(library__code="SEC"), TODAY)
+    assert len(secondigny.lost) == 1 and secondigny.md_stock == secondigny.total
+    assert build_deposits(TODAY) == {}  # once
