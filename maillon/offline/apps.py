@@ -6,3 +6,8 @@ class OfflineConfig(AppConfig):
     name = "maillon.offline"
     label = "offline"
     verbose_name = _("Offline desk")
+
+    def ready(self) -> None:
+        from maillon.offline import usage
+
+        usage.register()

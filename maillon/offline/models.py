@@ -7,7 +7,8 @@ is what makes a replay change nothing. An operation the circulation services ref
 as a conflict until a librarian applies it (with an override) or dismisses it with a reason:
 never dropped.
 
-Card numbers stay here until the operation is settled; the review list shows them only to staff.
+Card numbers and file lines are personal data (invariant 7): once an operation is settled, they
+are removed after the network's loan history delay (``services.forget_cards``, daily).
 """
 
 from __future__ import annotations
@@ -99,6 +100,7 @@ class OfflineOperation(models.Model):
     )
     resolved_at = models.DateTimeField(_("settled at"), null=True, blank=True)
     resolution = models.TextField(_("reason"), blank=True)
+    anonymised_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("offline operation")

@@ -98,9 +98,6 @@ def _record(
     line: str = "",
     error: str = "",
 ) -> Outcome:
-    now = timezone.now()
-    if at is not None and at > now:  # a desk whose clock runs ahead: it cannot be later
-        at = now
     fields = {
         "source": source,
         "kind": kind,
@@ -131,16 +128,11 @@ def _record(
             )
     except IntegrityError:
         stored = OfflineOperation.objects.filter(desk=desk, seq=seq).first()
-        if stored is None:  # pragma: no cover - another failure than the pair being taken
+        if stored is None:  # another failure than the pair being taken
             raise
+        kept = card if stored.anonymised_at else stored.card  # a forgotten card cannot differ
         sent = (kind, library.pk, card, barcode, at)
-        if (
-            stored.kind,
-            stored.library_id,
-            stored.card,
-            stored.barcode,
-            stored.happened_at,
-        ) != sent:
+        if (stored.kind, stored.library_id, kept, stored.barcode, stored.happened_at) != sent:
             raise OfflineError(
                 "sequence_reused",
                 _(
@@ -156,22 +148,25 @@ def _record(
 
 def _settle(actor, op: OfflineOperation, *, override_reason: str = "", return_first: bool = False):
     """Apply `op` through the circulation services; a refusal leaves it a conflict."""
+    at = op.happened_at
+    if at is not None:  # a desk whose clock ran ahead: it cannot have happened later than now
+        at = min(at, timezone.now())
     try:
         with transaction.atomic():
             if op.kind == Kind.CHECKOUT:
                 if return_first:
-                    circulation.checkin(actor, op.library, op.barcode, at=op.happened_at)
+                    circulation.checkin(actor, op.library, op.barcode, at=at)
                 loan = circulation.checkout(
                     actor,
                     op.library,
                     op.card,
                     op.barcode,
-                    at=op.happened_at,
+                    at=at,
                     override_reason=override_reason or None,
                 )
                 op.loan, op.message = loan, ""
             elif op.kind == Kind.CHECKIN:
-                result = circulation.checkin(actor, op.library, op.barcode, at=op.happened_at)
+                result = circulation.checkin(actor, op.library, op.barcode, at=at)
                 op.loan, op.message = result.loan, result.message
             else:
                 raise CirculationError(
@@ -254,6 +249,8 @@ def import_file(
         if day and parsed.source == Source.PMB
         else None
     )
+    if not created and parsed.source == Source.PMB:  # the day said the first time stays
+        noon = file.operations.values_list("happened_at", flat=True).first()
     report = ImportReport(file, parsed.source, errors=parsed.errors, already=not created)
     for line in parsed.lines:
         report.outcomes.append(_record_line(actor, file, line, noon))
@@ -380,3 +377,16 @@ def dismiss(actor, op: OfflineOperation | int, reason: str) -> OfflineOperation:
         op.save(update_fields=["status", "resolved_by", "resolved_at", "resolution"])
         _log(op, actor, "offline_dismissed", offline_reason=op.resolution)
     return op
+
+
+def forget_cards(today: dt.date | None = None) -> int:
+    """Settled operations lose their card number and line as read after the loan history's
+    delay (the network's policy), as loans lose their patron (invariant 7). Returns how many."""
+    today = today or timezone.localdate()
+    days = circulation.policy().anonymise_after_days
+    limit = timezone.make_aware(dt.datetime.combine(today - dt.timedelta(days=days), dt.time.min))
+    return (
+        OfflineOperation.objects.filter(received_at__lt=limit, anonymised_at__isnull=True)
+        .exclude(status=Status.CONFLICT)
+        .update(card="", line="", anonymised_at=timezone.now())
+    )

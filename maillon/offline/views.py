@@ -173,9 +173,8 @@ def resolve_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def dismiss_view(request: HttpRequest, pk: int) -> HttpResponse:
     op = _conflict(request, pk)
-    form = DismissForm(request.POST, prefix=f"op{op.pk}")
     try:
-        services.dismiss(request.user, op, form.data.get(f"op{op.pk}-reason", ""))
+        services.dismiss(request.user, op, request.POST.get(f"op{op.pk}-reason", ""))
     except services.OfflineError as error:
         messages.error(request, error.message)
         return redirect("offline:review")

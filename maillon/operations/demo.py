@@ -13,6 +13,7 @@ from maillon.deposits.demo import build_deposits
 from maillon.inventory.demo import build_inventory
 from maillon.lots.demo import build_lots
 from maillon.network.demo import build_network
+from maillon.offline.demo import build_offline
 from maillon.patrons.demo import build_patrons
 from maillon.patrons.models import CategoryKind, Patron
 from maillon.patrons.services import set_own_password
@@ -54,6 +55,7 @@ def build_demo(progress: TextIO | None = None) -> list[tuple[str, str]]:
     build_bookings(today)
     build_deposits(today)
     build_collection_policy(today)
+    build_offline(today)
     build_stats(today)
     return accounts + build_terminals(DEMO_PASSWORD) + give_patron_accounts(DEMO_PASSWORD)
 

@@ -89,3 +89,11 @@ def test_loans_and_returns_recorded_offline_reach_the_server_when_it_is_back(
     page.get_by_role("button", name=fr("Send now")).click()
     expect(page.locator("#offline-waiting")).to_have_text(fr("No operation waiting"))
     assert Loan.objects.count() == 2 and OfflineOperation.objects.count() == 2
+
+    # The session ends (cookies gone): the operation waits, and the page asks to log in again.
+    page.context.clear_cookies()
+    scan(page, "#offline-return", lent.barcode)
+    expect(state).to_have_attribute("data-state", "login")
+    expect(page.locator("#offline-waiting")).to_have_text(fr("1 operation waiting to be sent"))
+    expect(page.get_by_role("link", name=fr("Log in"))).to_be_visible()
+    assert Loan.objects.get(item=lent).returned_at is None

@@ -99,6 +99,9 @@ def test_a_desk_clock_running_ahead_cannot_date_a_loan_in_the_future(
     )
     loan = Loan.objects.get(item=item)
     assert before <= loan.checked_out_at <= timezone.now()
+    queue = [op(1, "checkout", item.barcode, reader.card_number, future)]
+    [again] = services.record_desk(desk["a"], network["a"], DESK, queue)  # the retry
+    assert again.replayed and Loan.objects.count() == 1
 
 
 def test_a_volunteer_of_another_library_may_not_send_for_this_one(
@@ -110,3 +113,24 @@ def test_a_volunteer_of_another_library_may_not_send_for_this_one(
     with pytest.raises(PermissionDenied):
         services.record_desk(desk["b"], network["a"], DESK, [op(1, "checkin", item.barcode)])
     assert not OfflineOperation.objects.exists()
+
+
+def test_card_numbers_go_after_the_loan_history_delay(desk, network, make_patron, make_item, book):
+    import datetime as dt
+
+    from maillon.circulation.rules import policy
+    from maillon.jobs.registry import DAILY_TASKS
+
+    reader, item = make_patron(), make_item(book)
+    queue = [op(1, "checkout", item.barcode, reader.card_number), op(2, "checkout", "X1", "1")]
+    services.record_desk(desk["a"], network["a"], DESK, queue)
+    days = policy().anonymise_after_days
+    OfflineOperation.objects.update(received_at=at() - dt.timedelta(days=days + 1))
+    daily = DAILY_TASKS["maillon.offline.job_kinds.offline_daily"]
+    assert daily(TODAY) == {"offline_cards_forgotten": 1}
+    applied, waiting = OfflineOperation.objects.order_by("seq")
+    assert (applied.card, waiting.card) == ("", "1")  # the conflict keeps what it needs
+    assert daily(TODAY) == {"offline_cards_forgotten": 0}
+    # The queue sent again still changes nothing.
+    again = services.record_desk(desk["a"], network["a"], DESK, queue)
+    assert all(o.replayed for o in again) and Loan.objects.count() == 1

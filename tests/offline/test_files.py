@@ -135,6 +135,9 @@ def test_a_pmb_file_counts_from_the_day_given(desk, network, make_patron, make_i
     loan = Loan.objects.get(item=item)
     assert loan.checked_out_at == at(12) and loan.patron == reader
     assert assert_item_consistent(item).status == ItemStatus.ON_LOAN
+    # Imported again with another day: the first day stays, nothing changes.
+    again = services.import_file(desk["a"], network["a"], "secours.txt", content, day=None)
+    assert again.already and all(o.replayed for o in again.outcomes)
 
 
 def test_an_unreadable_line_is_settled_by_saying_what_it_was(

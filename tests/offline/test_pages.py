@@ -100,3 +100,12 @@ def test_importing_a_broken_file_names_the_line(librarian, make_patron, make_ite
         "/pro/pret-secouru/importer/", {"file": SimpleUploadedFile("photo.png", b"\x89PNG\r\n")}
     ).content.decode()
     assert "Ligne 1" in garbage
+
+
+def test_the_home_page_counts_what_waits_for_review(librarian, desk, network):
+    services.record_desk(desk["a"], network["a"], DESK, [op(1, "checkin", "FAUTE")])
+    page = librarian.get("/pro/").content.decode()
+    assert (
+        '<a href="/pro/pret-secouru/a-revoir/"><strong>1</strong> opérations hors ligne à revoir'
+        in page
+    )

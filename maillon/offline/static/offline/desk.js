@@ -98,6 +98,7 @@
     const box = $("offline-state");
     box.dataset.state = newState;
     $("offline-state-text").textContent = texts[newState] || "";
+    $("offline-login").hidden = newState !== "login";
   }
 
   async function render() {
