@@ -20,6 +20,7 @@ PRINTED = {
     "lots/templates/lots/print.html",
     "rotation/templates/rotation/print.html",
     "programme/templates/programme/leaflet.html",
+    "workshop/templates/workshop/labels.html",
 }
 
 
