@@ -126,3 +126,19 @@ class SwapForm(forms.Form):
         ]
         self.fields["first"].queryset = libraries
         self.fields["second"].queryset = libraries
+
+
+class CapacityForm(forms.Form):
+    library = forms.ModelChoiceField(
+        label=_("Library"), queryset=Library.objects.filter(is_active=True)
+    )
+    location = forms.CharField(
+        label=_("Shelving location"),
+        max_length=100,
+        required=False,
+        help_text=_("Empty: the whole library."),
+    )
+    max_items = forms.IntegerField(label=_("Most items"), min_value=0, required=False)
+    max_copies = forms.IntegerField(
+        label=_("Most copies of one title"), min_value=1, max_value=1000, required=False
+    )

@@ -6,6 +6,7 @@ app_name = "rotation"
 urlpatterns = [
     path("", views.plan_list, name="list"),
     path("nouveau/", views.plan_form, name="new"),
+    path("capacites/", views.capacities, name="capacities"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/modifier/", views.plan_form, name="edit"),
     path("<int:pk>/generer/", views.generate, name="generate"),

@@ -6,12 +6,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from maillon.circulation import capacity
+from maillon.circulation.errors import CirculationError
 from maillon.core.decorators import staff_required
 from maillon.core.exports import table_response
 from maillon.network.models import Library
 from maillon.network.permissions import Action, can, require
 from maillon.rotation import board, printing, services
-from maillon.rotation.forms import PlanForm, SwapForm
+from maillon.rotation.forms import CapacityForm, PlanForm, SwapForm
 from maillon.rotation.models import Plan, PlanLibrary
 
 
@@ -243,3 +245,34 @@ def exchange_board(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     if found is None:
         raise Http404
     return render(request, "rotation/board.html", {"plan": plan, "board": found})
+
+
+@staff_required
+def capacities(request: HttpRequest) -> HttpResponse:
+    """Each library's stock against its capacity; the coordinator sets the caps here."""
+    may_edit = can(request.user, Action.ADMINISTER)
+    form = CapacityForm(request.POST or None)
+    if request.method == "POST" and may_edit and form.is_valid():
+        data = form.cleaned_data
+        try:
+            capacity.set_capacity(
+                request.user,
+                data["library"],
+                location=data["location"],
+                max_items=data["max_items"],
+                max_copies=data["max_copies"],
+            )
+        except CirculationError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Capacity saved."))
+            return redirect("rotation:capacities")
+    libraries = list(Library.objects.filter(is_active=True).order_by("name"))
+    return render(
+        request,
+        "rotation/capacities.html",
+        {
+            "lines": capacity.stock_against_capacity(libraries),
+            "form": form if may_edit else None,
+        },
+    )
