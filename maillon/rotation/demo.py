@@ -8,6 +8,7 @@ import datetime as dt
 
 from django.contrib.auth import get_user_model
 
+from maillon.circulation import capacity
 from maillon.lots.demo import CRATES
 from maillon.lots.models import Lot
 from maillon.network.models import Library
@@ -53,4 +54,15 @@ def build_rotation(today: dt.date) -> dict[str, int]:
     )
     result = services.generate(coordinator, plan)
     services.publish(coordinator, plan)
+    _capacities(coordinator)
     return {"plans": 1, "exchanges": len(result.spec.dates), "broken": len(result.broken)}
+
+
+def _capacities(coordinator) -> None:
+    """The reading point of Pougne-Hérisson is nearly full (one copy of a title at most); Vasles
+    has some room left."""
+    for code, room, copies in (("POU", 15, 1), ("VAS", 60, None)):
+        library = Library.objects.filter(code=code).first()
+        if library is not None:
+            stock = capacity.stock_against_capacity([library])[0].stock
+            capacity.set_capacity(coordinator, library, max_items=stock + room, max_copies=copies)

@@ -4,6 +4,7 @@ Gâtine, a year of exchanges generated and published, shown on each library's ho
 import datetime as dt
 
 from maillon.catalogue.demo import build_catalogue
+from maillon.circulation import capacity
 from maillon.circulation.demo import build_circulation
 from maillon.lots.demo import build_lots
 from maillon.network.demo import build_network
@@ -32,4 +33,8 @@ def test_demo_rotation(db, settings, tmp_path):
     for library in Library.objects.filter(code__in=["PAR", "VAS", "THE"]):
         coming = services.next_exchange(library, TODAY)
         assert coming and coming[0].send and coming[0].exchange.number == 1
+    full = {
+        line.library.code: line for line in capacity.stock_against_capacity(Library.objects.all())
+    }
+    assert full["POU"].max_items == full["POU"].stock + 15 and full["POU"].max_copies == 1
     assert build_rotation(TODAY) == {}
