@@ -1,3 +1,5 @@
+import datetime as dt
+
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -9,12 +11,13 @@ from django.views.decorators.http import require_POST
 from maillon.circulation import capacity
 from maillon.circulation.errors import CirculationError
 from maillon.core.decorators import staff_required
+from maillon.core.errors import DomainError
 from maillon.core.exports import table_response
 from maillon.network.models import Library
 from maillon.network.permissions import Action, can, require
-from maillon.rotation import board, printing, services
-from maillon.rotation.forms import CapacityForm, PlanForm, SwapForm
-from maillon.rotation.models import Plan, PlanLibrary
+from maillon.rotation import board, printing, runsheet, services
+from maillon.rotation.forms import CapacityForm, PlanForm, RouteForm, SwapForm
+from maillon.rotation.models import Plan, PlanLibrary, ShuttleLimit, ShuttleStop
 
 
 @staff_required
@@ -276,3 +279,62 @@ def capacities(request: HttpRequest) -> HttpResponse:
             "form": form if may_edit else None,
         },
     )
+
+
+@staff_required
+def shuttle_runs(request: HttpRequest) -> HttpResponse:
+    """The coming shuttle runs, each with its volume against the limit; the coordinator sets
+    the stop order and the limits here."""
+    may_edit = can(request.user, Action.ADMINISTER)
+    limit = ShuttleLimit.current()
+    stops = " ".join(
+        ShuttleStop.objects.order_by("position").values_list("library__code", flat=True)
+    )
+    form = RouteForm(
+        request.POST or None,
+        initial={"stops": stops, "max_items": limit.max_items, "max_crates": limit.max_crates},
+    )
+    if request.method == "POST" and may_edit and form.is_valid():
+        data = form.cleaned_data
+        try:
+            runsheet.set_route(
+                request.user, data["stops"].split(), data["max_items"], data["max_crates"]
+            )
+        except DomainError as error:
+            form.add_error("stops", error.message)
+        else:
+            messages.success(request, _("Shuttle route saved."))
+            return redirect("rotation:runs")
+    return render(
+        request,
+        "rotation/runs.html",
+        {
+            "runs": runsheet.runs(timezone.localdate()),
+            "limit": limit,
+            "form": form if may_edit else None,
+        },
+    )
+
+
+def _run(day: str) -> runsheet.Run:
+    try:
+        date = dt.date.fromisoformat(day)
+    except ValueError:
+        raise Http404 from None
+    run = runsheet.run_of(date, timezone.localdate())
+    if run is None:
+        raise Http404
+    return run
+
+
+@staff_required
+def run_sheet(request: HttpRequest, day: str) -> HttpResponse:
+    return render(request, "rotation/run.html", {"run": _run(day)})
+
+
+@staff_required
+def run_sheet_pdf(request: HttpRequest, day: str) -> HttpResponse:
+    run = _run(day)
+    response = HttpResponse(runsheet.pdf(run), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="navette-{run.day}.pdf"'
+    return response

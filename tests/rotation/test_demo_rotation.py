@@ -10,7 +10,7 @@ from maillon.lots.demo import build_lots
 from maillon.network.demo import build_network
 from maillon.network.models import Library
 from maillon.patrons.demo import build_patrons
-from maillon.rotation import services
+from maillon.rotation import runsheet, services
 from maillon.rotation.demo import NAME, build_rotation
 from maillon.rotation.models import Cell, Plan
 
@@ -37,4 +37,5 @@ def test_demo_rotation(db, settings, tmp_path):
         line.library.code: line for line in capacity.stock_against_capacity(Library.objects.all())
     }
     assert full["POU"].max_items == full["POU"].stock + 15 and full["POU"].max_copies == 1
+    assert [s.library.code for s in runsheet.runs(TODAY)[0].stops][0] == "PAR"
     assert build_rotation(TODAY) == {}
