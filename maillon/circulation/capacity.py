@@ -41,13 +41,23 @@ def _where(cap: Capacity, library: Library) -> str:
     return library.name
 
 
+def _lock_library(library: Library) -> None:
+    """Two moves into one capped library count its stock one after the other. Taken after the
+    items' locks (as every caller holds them), so it never waits on an item."""
+    list(Library.objects.select_for_update().filter(pk=library.pk).values_list("pk", flat=True))
+
+
 def refusal(library: Library, items: Sequence[Item]) -> str | None:
     """Why `library` cannot become the home of `items` now (the first cap they would break),
-    or None. Items already at home there change nothing."""
+    or None. Items already at home there change nothing. Inside the caller's transaction,
+    after the items' locks: a capped library's row is locked until it ends."""
     incoming = [item for item in items if item.home_id != library.pk]
     if not incoming:
         return None
-    for cap in Capacity.objects.filter(library=library).order_by("location"):
+    caps = list(Capacity.objects.filter(library=library).order_by("location"))
+    if caps:
+        _lock_library(library)
+    for cap in caps:
         concerned = [i for i in incoming if not cap.location or i.location == cap.location]
         if not concerned:
             continue
