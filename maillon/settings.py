@@ -43,10 +43,13 @@ INSTALLED_APPS = [
     "maillon.inventory",
     "maillon.programme",
     "maillon.sip2",
+    "maillon.oai",
+    "maillon.offline",
     "maillon.lots",
     "maillon.deposits",
     "maillon.bookings",
     "maillon.rotation",
+    "maillon.stats",
     "maillon.api",
     "ninja",
     "maillon.opac",
@@ -201,6 +204,9 @@ EMAIL_USE_SSL = env_bool("MAILLON_EMAIL_SSL")
 EMAIL_TIMEOUT = 20
 DEFAULT_FROM_EMAIL = env_str("MAILLON_EMAIL_FROM", "Maillon <maillon@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The public catalogue's address as patrons reach it ("https://bibliotheques.example.org"): the
+# links in e-mails sent by jobs, with no request to learn it from (an event's cancel link).
+MAILLON_PUBLIC_URL = env_str("MAILLON_PUBLIC_URL").rstrip("/")
 EMAIL_BACKEND = (
     "django.core.mail.backends.smtp.EmailBackend"
     if EMAIL_HOST or PRODUCTION
@@ -247,6 +253,12 @@ MAILLON_BARCODE_PATTERN = env_str("MAILLON_BARCODE_PATTERN", r"[0-9A-Za-z][0-9A-
 # Copy cataloguing: an SRU 1.2 server answering UNIMARC (the BnF's by default).
 MAILLON_SRU_URL = env_str("MAILLON_SRU_URL", "https://catalogue.bnf.fr/api/SRU")
 MAILLON_SRU_TIMEOUT = env_int("MAILLON_SRU_TIMEOUT", 15)
+
+# OAI-PMH harvesting at /oai: identifiers "oai:<id>:<record>", records per page, token life.
+MAILLON_OAI_REPOSITORY_ID = env_str("MAILLON_OAI_REPOSITORY_ID", "maillon")
+MAILLON_OAI_NAME = env_str("MAILLON_OAI_NAME", "Catalogue du réseau (Maillon)")
+MAILLON_OAI_PAGE_SIZE = env_int("MAILLON_OAI_PAGE_SIZE", 100)
+MAILLON_OAI_TOKEN_HOURS = env_int("MAILLON_OAI_TOKEN_HOURS", 24)
 
 # Background jobs: a queue in the database, shared by every `maillon worker` of the network.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

@@ -46,6 +46,7 @@ staff_patterns = [
     path("catalogue/", include("maillon.catalogue.urls")),
     path("usagers/", include("maillon.patrons.urls")),
     path("circulation/", include("maillon.circulation.urls")),
+    path("pret-secouru/", include("maillon.offline.urls")),
     path("travaux/", include("maillon.jobs.urls")),
     path("desherbage/", include("maillon.weeding.urls")),
     path("recolement/", include("maillon.inventory.urls")),
@@ -54,12 +55,14 @@ staff_patterns = [
     path("depots/", include("maillon.deposits.urls")),
     path("outils-animation/", include("maillon.bookings.urls")),
     path("plans-de-circulation/", include("maillon.rotation.urls")),
+    path("statistiques/", include("maillon.stats.urls")),
 ]
 
 urlpatterns = [
     path("", include("maillon.opac.urls")),
     path("pro/", include(staff_patterns)),
     path("api/v1/", include("maillon.api.urls")),
+    path("oai", include("maillon.oai.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     # The admin's logout is a staff logout too: ours, so a patron's login survives it. It
     # redirects to LOGOUT_REDIRECT_URL like the admin's own (which never renders its page then).

@@ -60,7 +60,7 @@ def naive(s: grid.Spec) -> list[list[int]]:
     for t in range(1, len(where)):
         for k in range(len(s.lots)):
             if where[t][k] != where[t - 1][k]:
-                grid._days(members[where[t - 1][k]], members[where[t][k]], s.dates[t - 1])
+                grid.travel_days(members[where[t - 1][k]], members[where[t][k]], s.dates[t - 1])
     return where
 
 

@@ -15,6 +15,11 @@ register(
         "booking_returned": _("Booked resource returned"),
         "booking_checked": _("Returned resource checked"),
         "booking_cancelled": _("Booking cancelled"),
+        "booking_renewed": _("Booking renewed"),
+        "booking_waiting": _("Waiting for booked dates"),
+        "booking_dates_offered": _("Freed dates offered to the first waiting"),
+        "booking_waiting_withdrawn": _("No longer waiting for booked dates"),
+        "booking_document_added": _("Document on file for bookings"),
     },
     details={
         "resource": (_("resource"), TEXT),
@@ -25,5 +30,6 @@ register(
         "damaged": (_("damaged"), BOOL),
         "check_notes": (_("notes"), TEXT),
         "resource_changes": (_("changes"), CHANGES),
+        "booking_document": (_("document kind"), TEXT),
     },
 )

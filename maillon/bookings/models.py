@@ -7,9 +7,12 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import models
+from django.utils.dates import MONTHS as MONTH_NAMES
 from django.utils.translation import gettext_lazy as _
 
-from maillon.network.models import Library
+from maillon.network.models import WEEKDAYS, Library
+
+MONTHS = list(MONTH_NAMES.items())
 
 
 class ResourceKind(models.Model):
@@ -68,6 +71,55 @@ class Resource(models.Model):
         return [line.strip() for line in self.contents.splitlines() if line.strip()]
 
 
+class DocumentKind(models.Model):
+    """Convention, insurance certificate…: a data table of the documents rules may require."""
+
+    code = models.SlugField(_("code"), max_length=30, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+
+    class Meta:
+        verbose_name = _("document kind")
+        verbose_name_plural = _("document kinds")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class LibraryDocument(models.Model):
+    """A document a library has on file (a signed convention, its insurance certificate), valid
+    from one day to another."""
+
+    library = models.ForeignKey(Library, on_delete=models.CASCADE, related_name="booking_documents")
+    kind = models.ForeignKey(DocumentKind, on_delete=models.PROTECT, verbose_name=_("document"))
+    file = models.FileField(_("file"), upload_to="bookings/documents/%Y/")
+    valid_from = models.DateField(_("valid from"))
+    valid_until = models.DateField(_("valid until"))
+    uploaded_at = models.DateTimeField(_("added"), auto_now_add=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("library document")
+        verbose_name_plural = _("library documents")
+        ordering = ["kind__name", "-valid_until"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(valid_until__gte=models.F("valid_from")),
+                name="library_document_valid_until_after_from",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} · {self.library} ({self.valid_from}–{self.valid_until})"
+
+
+class Delivery(models.TextChoices):
+    SHUTTLE = "shuttle", _("by the shuttle")
+    COLLECTION = "collection", _("collected at the owner's")
+
+
 class BookingRule(models.Model):
     """The loan rules of a kind of resource at an owner. Empty kind or owner: any. The most
     specific row applies (kind and owner, then kind, then owner, then the network default)."""
@@ -101,6 +153,16 @@ class BookingRule(models.Model):
         _("bookings of this kind at once per library"), null=True, blank=True
     )
     approval_needed = models.BooleanField(_("owner's approval needed"), default=True)
+    delivery = models.CharField(
+        _("delivery"), max_length=10, choices=Delivery, default=Delivery.SHUTTLE
+    )
+    # ISO weekdays (1 = Monday) the owner hands over and takes back what is collected.
+    collection_days = models.JSONField(_("collection days"), default=list, blank=True)
+    documents = models.ManyToManyField(
+        DocumentKind, blank=True, related_name="rules", verbose_name=_("documents required")
+    )
+    renewal_days = models.PositiveSmallIntegerField(_("days added by a renewal"), default=0)
+    renewals = models.PositiveSmallIntegerField(_("renewals allowed"), default=0)
 
     class Meta:
         verbose_name = _("booking rule")
@@ -109,6 +171,46 @@ class BookingRule(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind or '*'} / {self.owner or '*'}"
+
+    def collection_day_names(self) -> list[str]:
+        names = dict(WEEKDAYS)
+        return [str(names[day]) for day in sorted(self.collection_days or []) if day in names]
+
+
+class SeasonalLimit(models.Model):
+    """At most `max_per_library` bookings per library meeting the season (months `month_from`
+    to `month_to`, across the new year when `month_from` is later) each year, of a kind and/or
+    an owner (empty: any). E.g. one thematic kit per library in December."""
+
+    kind = models.ForeignKey(
+        ResourceKind, null=True, blank=True, on_delete=models.CASCADE, verbose_name=_("kind")
+    )
+    owner = models.ForeignKey(
+        Library, null=True, blank=True, on_delete=models.CASCADE, verbose_name=_("owner")
+    )
+    month_from = models.PositiveSmallIntegerField(_("from month"), choices=MONTHS)
+    month_to = models.PositiveSmallIntegerField(_("to month"), choices=MONTHS)
+    max_per_library = models.PositiveSmallIntegerField(_("bookings per library"), default=1)
+
+    class Meta:
+        verbose_name = _("seasonal limit")
+        verbose_name_plural = _("seasonal limits")
+        ordering = ["month_from", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.kind or '*'} / {self.owner or '*'} {self.month_from}–{self.month_to}"
+
+    def seasons(self, start: dt.date, end: dt.date) -> list[tuple[dt.date, dt.date]]:
+        """The occurrences of the season that start..end meets."""
+        found = []
+        for year in range(start.year - 1, end.year + 1):
+            first = dt.date(year, self.month_from, 1)
+            last_year = year + (self.month_to < self.month_from)
+            last = dt.date(last_year + (self.month_to == 12), self.month_to % 12 + 1, 1)
+            last -= dt.timedelta(days=1)
+            if first <= end and last >= start:
+                found.append((first, last))
+        return found
 
 
 class BookingStatus(models.TextChoices):
@@ -144,8 +246,9 @@ class Booking(models.Model):
     start = models.DateField(_("from"))
     end = models.DateField(_("to"))
     # Last day the resource is taken: the end plus the checking days, then the day it was
-    # checked once it is.
+    # checked once it is. A resource delivered and not back yet is taken longer (taken_until).
     blocked_until = models.DateField(_("taken until"))
+    buffer_days = models.PositiveSmallIntegerField(_("checking days"), default=0)
     status = models.CharField(
         _("status"), max_length=10, choices=BookingStatus, default=BookingStatus.REQUESTED
     )
@@ -157,6 +260,9 @@ class Booking(models.Model):
     reason = models.CharField(_("reason"), max_length=300, blank=True)
     damaged = models.BooleanField(_("damaged"), default=False)
     check_notes = models.TextField(_("check notes"), blank=True)
+    renewed = models.PositiveSmallIntegerField(_("renewals"), default=0)
+    # The last day both sides were told the resource is late (the daily work tells them weekly).
+    overdue_notice_on = models.DateField(_("late notice sent"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("booking")
@@ -182,3 +288,56 @@ class Booking(models.Model):
     @property
     def buffer_start(self) -> dt.date:
         return self.end + dt.timedelta(days=1)
+
+    def is_overdue(self, today: dt.date) -> bool:
+        """Delivered, and its last day has passed: the resource should be back."""
+        return self.status == BookingStatus.DELIVERED and self.end < today
+
+    def taken_until(self, today: dt.date) -> dt.date:
+        """The last day the resource is taken: a resource not back yet needs its checking days
+        after it comes back, so it is taken at least until today plus those days."""
+        if self.status == BookingStatus.DELIVERED:
+            return max(self.blocked_until, today + dt.timedelta(days=self.buffer_days))
+        return self.blocked_until
+
+
+def taking(start: dt.date, today: dt.date) -> models.Q:
+    """Bookings still taking their resource on `start` or later (with `taken_until`'s rule for
+    the ones not back yet), as one condition the database evaluates."""
+    return models.Q(blocked_until__gte=start) | models.Q(
+        status=BookingStatus.DELIVERED, buffer_days__gte=(start - today).days
+    )
+
+
+class Waiting(models.Model):
+    """A library waiting for dates of a resource that are taken: a cancellation or refusal that
+    frees them tells the first in line."""
+
+    class Status(models.TextChoices):
+        WAITING = "waiting", _("waiting")
+        OFFERED = "offered", _("told the dates are free")
+        WITHDRAWN = "withdrawn", _("withdrawn")
+
+    resource = models.ForeignKey(
+        Resource, on_delete=models.CASCADE, related_name="waiting", verbose_name=_("resource")
+    )
+    library = models.ForeignKey(
+        Library, on_delete=models.CASCADE, related_name="+", verbose_name=_("library")
+    )
+    start = models.DateField(_("from"))
+    end = models.DateField(_("to"))
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.WAITING)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("asked"), auto_now_add=True)
+    offered_at = models.DateTimeField(_("told"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("waiting library")
+        verbose_name_plural = _("waiting list")
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["resource", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.library} ← {self.resource} ({self.start}–{self.end})"

@@ -20,15 +20,23 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from maillon.audit.services import record as audit
+from maillon.bookings import documents, mail
+from maillon.bookings.dates import Planner, Proposal
 from maillon.bookings.models import (
     AT_LIBRARY,
     HOLDING,
     Booking,
     BookingRule,
     BookingStatus,
+    DocumentKind,
+    LibraryDocument,
     Resource,
+    SeasonalLimit,
+    Waiting,
+    taking,
 )
 from maillon.core.dates import day
 from maillon.core.errors import DomainError, Kind
@@ -151,11 +159,12 @@ def holding(resource: Resource) -> QuerySet[Booking]:
     return Booking.objects.filter(resource=resource, status__in=HOLDING)
 
 
-def _conflict(resource: Resource, start: dt.date, until: dt.date) -> Booking | None:
-    """The first booking of `resource` whose days (with its checking days) meet start..until."""
+def _conflict(resource: Resource, start: dt.date, until: dt.date, today: dt.date) -> Booking | None:
+    """The first booking of `resource` whose days (with its checking days, and a resource not
+    back yet) meet start..until."""
     return (
         holding(resource)
-        .filter(start__lte=until, blocked_until__gte=start)
+        .filter(taking(start, today), start__lte=until)
         .select_related("library")
         .order_by("start", "pk")
         .first()
@@ -233,11 +242,29 @@ def _check_rule(rule: BookingRule, resource: Resource, start, end, today: dt.dat
         )
 
 
-def _check_free(rule: BookingRule, resource: Resource, start, end) -> None:
+def _check_free(rule: BookingRule, resource: Resource, start, end, today: dt.date) -> None:
     until = end + dt.timedelta(days=rule.buffer_days)
-    other = _conflict(resource, start, until)
+    other = _conflict(resource, start, until, today)
     if other is None:
         return
+    if other.is_overdue(today):
+        free = other.taken_until(today) + dt.timedelta(days=1)
+        raise BookingError(
+            "not_returned",
+            _(
+                "The resource has not come back %(from_library)s (due on %(end)s): once back "
+                "it needs %(buffer)d days of checking, so it is free on %(free)s at the earliest."
+            )
+            % {
+                "from_library": other.library.of_name,
+                "end": _d(other.end),
+                "buffer": other.buffer_days,
+                "free": _d(free),
+            },
+            field="start",
+            kind=Kind.CONFLICT,
+            details={"booking": other.pk, "free_from": free.isoformat()},
+        )
     if other.start > end:  # only this loan's checking days run into the next booking
         latest = other.start - dt.timedelta(days=rule.buffer_days + 1)
         raise BookingError(
@@ -251,7 +278,7 @@ def _check_free(rule: BookingRule, resource: Resource, start, end) -> None:
             kind=Kind.CONFLICT,
             details={"booking": other.pk},
         )
-    free = other.blocked_until + dt.timedelta(days=1)
+    free = other.taken_until(today) + dt.timedelta(days=1)
     raise BookingError(
         "taken",
         _(
@@ -260,7 +287,7 @@ def _check_free(rule: BookingRule, resource: Resource, start, end) -> None:
         )
         % {
             "start": _d(other.start),
-            "until": _d(other.blocked_until),
+            "until": _d(other.taken_until(today)),
             "at_library": other.library.to_name,
             "free": _d(free),
         },
@@ -303,6 +330,45 @@ def _check_quota(rule: BookingRule, library: Library, resource: Resource, start,
             )
 
 
+def _check_seasons(library: Library, resource: Resource, start, end) -> None:
+    """The seasonal limits (e.g. one kit per library in December), counted under the
+    library's lock like the other quotas."""
+    limits = SeasonalLimit.objects.filter(
+        Q(kind_id=resource.kind_id) | Q(kind__isnull=True),
+        Q(owner_id=resource.owner_id) | Q(owner__isnull=True),
+    ).select_related("kind")
+    for limit in limits:
+        same = Booking.objects.filter(library=library, status__in=HOLDING)
+        if limit.kind_id:
+            same = same.filter(resource__kind_id=limit.kind_id)
+        if limit.owner_id:
+            same = same.filter(resource__owner_id=limit.owner_id)
+        for first, last in limit.seasons(start, end):
+            count = same.filter(start__lte=last, end__gte=first).count()
+            if count >= limit.max_per_library:
+                raise BookingError(
+                    "season_quota_reached",
+                    ngettext(
+                        "%(library)s already has %(count)d booking %(what)s between "
+                        "%(first)s and %(last)s: %(max)d at most in that season.",
+                        "%(library)s already has %(count)d bookings %(what)s between "
+                        "%(first)s and %(last)s: %(max)d at most in that season.",
+                        count,
+                    )
+                    % {
+                        "library": library.name,
+                        "count": count,
+                        "what": _("of the kind “%(kind)s”") % {"kind": limit.kind.name}
+                        if limit.kind
+                        else _("of resources"),
+                        "first": _d(first),
+                        "last": _d(last),
+                        "max": limit.max_per_library,
+                    },
+                    details={"season": [first.isoformat(), last.isoformat()]},
+                )
+
+
 def request_booking(
     actor,
     library: Library,
@@ -315,10 +381,49 @@ def request_booking(
     """Book `resource` for `library` from `start` to `end` (both included). Checks every rule
     under the library's then the resource's lock. Codes: dates_missing, end_before_start,
     in_the_past, too_far, library_inactive, not_bookable, too_late, too_short, too_long, taken,
-    overlaps_buffer, quota_reached, kind_quota_reached."""
+    not_returned, overlaps_buffer, quota_reached, kind_quota_reached, season_quota_reached.
+    Approved at once when the rule needs no approval and the documents are on file. Refused
+    for its dates, the error says the first dates that would work (details["proposal"])."""
     require(actor, Action.CIRCULATE, library)
     today = today or timezone.localdate()
     _check_dates(library, start, end, today)
+    try:
+        return _book(actor, library, resource, start, end, today)
+    except BookingError as error:
+        if error.code in WOULD_WORK_AFTER:
+            _say_what_would_work(error, resource, library, start, end, today)
+        raise
+
+
+# Refusals because another booking has the dates (a library may wait for them), and those
+# after which other dates of the same resource may work.
+TAKEN = {"taken", "not_returned", "overlaps_buffer"}
+WOULD_WORK_AFTER = {"too_late", *TAKEN}
+
+
+def _say_what_would_work(
+    error: BookingError, resource: Resource, library: Library, start, end, today: dt.date
+) -> None:
+    found = Planner(rule_for(resource), resource, library, today).first_free(start, end)
+    if found is None:
+        return
+    error.details["proposal"] = {"start": found.start.isoformat(), "end": found.end.isoformat()}
+    error.message += " " + _("These dates would work: %(start)s to %(end)s.") % {
+        "start": day(found.start, with_year=True),
+        "end": day(found.end, with_year=True),
+    }
+
+
+def propose(
+    resource: Resource, library: Library, start: dt.date, end: dt.date, *, today=None
+) -> Proposal | None:
+    """The dates nearest to start..end the resource's delivery allows (shuttle days of its
+    owner and the library, or the owner's collection days); None when any day will do."""
+    today = today or timezone.localdate()
+    return Planner(rule_for(resource), resource, library, today).propose(start, end)
+
+
+def _book(actor, library: Library, resource: Resource, start, end, today: dt.date) -> Booking:
     with transaction.atomic():
         library = _lock_library(library)
         resource = _lock_resource(resource)
@@ -329,15 +434,18 @@ def request_booking(
             )
         rule = rule_for(resource)
         _check_rule(rule, resource, start, end, today)
-        _check_free(rule, resource, start, end)
+        _check_free(rule, resource, start, end, today)
         _check_quota(rule, library, resource, start, end)
+        _check_seasons(library, resource, start, end)
+        confirmed = not rule.approval_needed and not documents.missing(rule, library, start, end)
         booking = Booking.objects.create(
             resource=resource,
             library=library,
             start=start,
             end=end,
             blocked_until=end + dt.timedelta(days=rule.buffer_days),
-            status=BookingStatus.REQUESTED if rule.approval_needed else BookingStatus.APPROVED,
+            buffer_days=rule.buffer_days,
+            status=BookingStatus.APPROVED if confirmed else BookingStatus.REQUESTED,
             requested_by=actor if getattr(actor, "is_authenticated", False) else None,
         )
         details = {
@@ -347,11 +455,91 @@ def request_booking(
             "for_library": library.pk,
         }
         audit("booking_requested", booking, actor=actor, library=library, details=details)
-        if not rule.approval_needed:
+        if confirmed:
             booking.decided_at = timezone.now()
             booking.save(update_fields=["decided_at"])
             audit("booking_approved", booking, actor=actor, library=resource.owner_id)
+        else:
+            mail.requested(booking)
     return booking
+
+
+# Documents on file ---------------------------------------------------------------------------
+
+DOCUMENT_EXTENSIONS = {".pdf", ".jpg", ".jpeg", ".png"}
+DOCUMENT_MAX_BYTES = 10 * 1024 * 1024
+
+
+def add_document(
+    actor,
+    library: Library,
+    kind: DocumentKind,
+    file,
+    valid_from: dt.date,
+    valid_until: dt.date,
+    *,
+    today: dt.date | None = None,
+) -> LibraryDocument:
+    """File a library's document (PDF or image), valid from one day to another. Its bookings
+    waiting only for documents (their rule needs no approval) are then confirmed."""
+    require(actor, Action.MANAGE, library)
+    today = today or timezone.localdate()
+    if valid_until < valid_from:
+        raise BookingError(
+            "valid_until_before_from",
+            _("The document must be valid until a day after %(start)s.")
+            % {"start": _d(valid_from)},
+            field="valid_until",
+            kind=Kind.INVALID,
+        )
+    name = getattr(file, "name", "") or ""
+    if not any(name.lower().endswith(ext) for ext in DOCUMENT_EXTENSIONS):
+        raise BookingError(
+            "document_format",
+            _("Send the document as a PDF or a photo (JPEG, PNG)."),
+            field="file",
+            kind=Kind.INVALID,
+        )
+    if file.size > DOCUMENT_MAX_BYTES:
+        raise BookingError(
+            "document_too_big",
+            _("The file is larger than 10 MB: send a lighter scan."),
+            field="file",
+            kind=Kind.INVALID,
+        )
+    with transaction.atomic():
+        library = _lock_library(library)
+        document = LibraryDocument.objects.create(
+            library=library,
+            kind=kind,
+            file=file,
+            valid_from=valid_from,
+            valid_until=valid_until,
+            uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
+        )
+        audit(
+            "booking_document_added",
+            document,
+            actor=actor,
+            library=library,
+            details={
+                "booking_document": kind.name,
+                "start": valid_from.isoformat(),
+                "end": valid_until.isoformat(),
+            },
+        )
+        waiting = Booking.objects.select_for_update(of=("self",)).filter(
+            library=library, status=BookingStatus.REQUESTED, end__gte=today
+        )
+        for booking in waiting.select_related("resource"):
+            rule = rule_for(booking.resource)
+            if rule.approval_needed or documents.missing(rule, library, booking.start, booking.end):
+                continue
+            booking.status = BookingStatus.APPROVED
+            booking.decided_at = timezone.now()
+            booking.save(update_fields=["status", "decided_at"])
+            audit("booking_approved", booking, actor=actor, library=booking.resource.owner_id)
+    return document
 
 
 # Status changes ----------------------------------------------------------------------------
@@ -378,14 +566,30 @@ def _owner_id(booking: Booking) -> int:
 
 
 def approve(actor, booking: Booking) -> Booking:
+    """The owner confirms the booking: only once the documents its rule requires are on file
+    and valid over its dates (documents_missing says which are not)."""
     require(actor, Action.MANAGE, _owner_id(booking))
     with transaction.atomic():
         booking = _locked(booking, [BookingStatus.REQUESTED], _("approved"))
+        _check_documents(booking)
         booking.status = BookingStatus.APPROVED
         booking.decided_at = timezone.now()
         booking.save(update_fields=["status", "decided_at"])
         audit("booking_approved", booking, actor=actor, library=_owner_id(booking))
+        mail.decided(booking)
     return booking
+
+
+def _check_documents(booking: Booking) -> None:
+    library = Library.objects.get(pk=booking.library_id)
+    rule = rule_for(Resource.objects.get(pk=booking.resource_id))
+    lacking = documents.missing(rule, library, booking.start, booking.end)
+    if lacking:
+        raise BookingError(
+            "documents_missing",
+            documents.missing_message(lacking, library, booking.start, booking.end),
+            details={"documents": [kind.code for kind in lacking]},
+        )
 
 
 def refuse(actor, booking: Booking, reason: str) -> Booking:
@@ -399,6 +603,7 @@ def refuse(actor, booking: Booking, reason: str) -> Booking:
             kind=Kind.INVALID,
         )
     with transaction.atomic():
+        resource = _lock_resource(booking.resource)
         booking = _locked(booking, [BookingStatus.REQUESTED, BookingStatus.APPROVED], _("refused"))
         booking.status = BookingStatus.REFUSED
         booking.reason = reason[:300]
@@ -411,6 +616,8 @@ def refuse(actor, booking: Booking, reason: str) -> Booking:
             library=_owner_id(booking),
             details={"refusal_reason": booking.reason},
         )
+        mail.decided(booking)
+        _offer_freed(resource, booking)
     return booking
 
 
@@ -425,13 +632,16 @@ def deliver(actor, booking: Booking) -> Booking:
     return booking
 
 
-def mark_returned(actor, booking: Booking) -> Booking:
-    """The resource is back at its owner's; its checking days run."""
+def mark_returned(actor, booking: Booking, *, today: dt.date | None = None) -> Booking:
+    """The resource is back at its owner's; its checking days run (from today when it came
+    back late)."""
     require(actor, Action.CIRCULATE, _owner_id(booking))
+    today = today or timezone.localdate()
     with transaction.atomic():
         booking = _locked(booking, [BookingStatus.DELIVERED], _("returned"))
+        booking.blocked_until = booking.taken_until(today)
         booking.status = BookingStatus.RETURNED
-        booking.save(update_fields=["status"])
+        booking.save(update_fields=["status", "blocked_until"])
         audit("booking_returned", booking, actor=actor, library=_owner_id(booking))
     return booking
 
@@ -475,17 +685,124 @@ def check(
     return booking
 
 
+def renew(actor, booking: Booking, *, today: dt.date | None = None) -> Booking:
+    """The library keeps the resource longer: its rule's renewal days added to the end, as many
+    times as the rule allows, if the next booking (with the checking days) leaves room. Locks
+    as a request does (library, resource), then the booking."""
+    require(actor, Action.CIRCULATE, booking.library_id)
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        _lock_library(booking.library)
+        resource = _lock_resource(booking.resource)
+        booking = _locked(booking, [BookingStatus.APPROVED, BookingStatus.DELIVERED], _("renewed"))
+        rule = rule_for(resource)
+        if booking.renewed >= rule.renewals or not rule.renewal_days:
+            raise BookingError(
+                "no_renewal",
+                ngettext(
+                    "%(resource)s can be renewed %(count)d time only.",
+                    "%(resource)s can be renewed %(count)d times only.",
+                    rule.renewals,
+                )
+                % {"resource": resource.title, "count": rule.renewals}
+                if rule.renewals and rule.renewal_days
+                else _("%(resource)s cannot be renewed.") % {"resource": resource.title},
+            )
+        if booking.end < today:
+            raise BookingError(
+                "renewal_too_late",
+                _("The loan ended on %(end)s: it can no longer be renewed.")
+                % {"end": _d(booking.end)},
+            )
+        end = booking.end + dt.timedelta(days=rule.renewal_days)
+        until = end + dt.timedelta(days=booking.buffer_days)
+        following = (
+            holding(resource)
+            .exclude(pk=booking.pk)
+            .filter(start__gt=booking.end, start__lte=until)
+            .select_related("library")
+            .order_by("start")
+            .first()
+        )
+        if following is not None:
+            raise BookingError(
+                "renewal_taken",
+                _(
+                    "%(resource)s is booked %(at_library)s from %(start)s and needs %(buffer)d "
+                    "days of checking before: it cannot be kept until %(end)s."
+                )
+                % {
+                    "resource": resource.title,
+                    "at_library": following.library.at_name,
+                    "start": _d(following.start),
+                    "buffer": booking.buffer_days,
+                    "end": _d(end),
+                },
+                kind=Kind.CONFLICT,
+                details={"booking": following.pk},
+            )
+        before = booking.end
+        booking.end, booking.blocked_until = end, until
+        booking.renewed += 1
+        booking.save(update_fields=["end", "blocked_until", "renewed"])
+        audit(
+            "booking_renewed",
+            booking,
+            actor=actor,
+            library=booking.library_id,
+            details={"start": before.isoformat(), "end": end.isoformat()},
+        )
+    return booking
+
+
 def cancel(actor, booking: Booking) -> Booking:
     """The requesting library withdraws its booking before the resource is delivered."""
     require(actor, Action.CIRCULATE, booking.library_id)
     with transaction.atomic():
+        resource = _lock_resource(booking.resource)
         booking = _locked(
             booking, [BookingStatus.REQUESTED, BookingStatus.APPROVED], _("cancelled")
         )
         booking.status = BookingStatus.CANCELLED
         booking.save(update_fields=["status"])
         audit("booking_cancelled", booking, actor=actor, library=booking.library_id)
+        _offer_freed(resource, booking)
     return booking
+
+
+def _offer_freed(resource: Resource, freed: Booking, today: dt.date | None = None) -> None:
+    """Dates freed by `freed` go to the first library waiting for dates that are now free
+    (told by e-mail). The caller holds the resource's lock: two cancellations do not tell the
+    same library twice, and a booking made meanwhile is seen."""
+    today = today or timezone.localdate()
+    rule = rule_for(resource)
+    line = (
+        Waiting.objects.select_for_update(of=("self",))
+        .filter(
+            resource=resource,
+            status=Waiting.Status.WAITING,
+            start__lte=freed.blocked_until,
+            end__gte=freed.start,
+            start__gte=today,
+        )
+        .select_related("library", "resource", "requested_by")
+        .order_by("created_at", "pk")
+    )
+    for wait in line:
+        until = wait.end + dt.timedelta(days=rule.buffer_days)
+        if _conflict(resource, wait.start, until, today) is not None:
+            continue
+        wait.status = Waiting.Status.OFFERED
+        wait.offered_at = timezone.now()
+        wait.save(update_fields=["status", "offered_at"])
+        audit(
+            "booking_dates_offered",
+            wait,
+            library=wait.library,
+            details={"start": wait.start.isoformat(), "end": wait.end.isoformat()},
+        )
+        mail.dates_free(wait, wait.start, wait.end)
+        return
 
 
 # Calendar ----------------------------------------------------------------------------------
@@ -495,20 +812,33 @@ def cancel(actor, booking: Booking) -> Booking:
 class Day:
     date: dt.date
     in_month: bool
-    state: str  # "free", "booked", "requested", "buffer"
+    state: str  # "free", "booked", "requested", "late", "buffer"
     booking: Booking | None = None
 
 
-def month_grid(resource: Resource, year: int, month: int) -> list[list[Day]]:
-    """The weeks (Monday first) covering the month, each day free, booked (or only requested)
-    or kept for checking, with the booking that takes it."""
+def _state_on(booking: Booking, date: dt.date, today: dt.date) -> str | None:
+    if booking.start <= date <= min(booking.end, booking.blocked_until):
+        return "requested" if booking.status == BookingStatus.REQUESTED else "booked"
+    if booking.is_overdue(today) and booking.end < date <= today:
+        return "late"
+    if booking.end < date <= booking.taken_until(today):
+        return "buffer"
+    return None
+
+
+def month_grid(
+    resource: Resource, year: int, month: int, today: dt.date | None = None
+) -> list[list[Day]]:
+    """The weeks (Monday first) covering the month, each day free, booked (or only requested),
+    still away after its loan's end, or kept for checking, with the booking that takes it."""
+    today = today or timezone.localdate()
     first = dt.date(year, month, 1)
     following = dt.date(year + (month == 12), month % 12 + 1, 1)
     begin = first - dt.timedelta(days=first.weekday())
     finish = following + dt.timedelta(days=(7 - following.weekday()) % 7)
     bookings = list(
         holding(resource)
-        .filter(start__lt=finish, blocked_until__gte=begin)
+        .filter(taking(begin, today), start__lt=finish)
         .select_related("library")
         .order_by("start", "pk")
     )
@@ -519,14 +849,11 @@ def month_grid(resource: Resource, year: int, month: int) -> list[list[Day]]:
         for _n in range(7):
             cell = Day(current, current.month == month, "free")
             for booking in bookings:
-                if booking.start <= current <= min(booking.end, booking.blocked_until):
-                    cell.state = (
-                        "requested" if booking.status == BookingStatus.REQUESTED else "booked"
-                    )
-                    cell.booking = booking
-                    break
-                if booking.end < current <= booking.blocked_until:
-                    cell.state, cell.booking = "buffer", booking
+                state = _state_on(booking, current, today)
+                if state is not None:
+                    cell.state, cell.booking = state, booking
+                    if state != "buffer":
+                        break
             week.append(cell)
             current += dt.timedelta(days=1)
         weeks.append(week)

@@ -8,7 +8,7 @@ import datetime as dt
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -17,12 +17,36 @@ from django.views.decorators.http import require_POST
 
 from maillon.audit.display import lines
 from maillon.audit.services import entries_for
-from maillon.bookings import services
-from maillon.bookings.forms import BookingForm, CheckForm, FilterForm, RefuseForm, ResourceForm
-from maillon.bookings.models import AT_LIBRARY, Booking, BookingStatus, Resource
+from maillon.bookings import documents, services, waiting
+from maillon.bookings.forms import (
+    BookingForm,
+    CheckForm,
+    DocumentForm,
+    FilterForm,
+    RefuseForm,
+    ResourceForm,
+)
+from maillon.bookings.models import (
+    AT_LIBRARY,
+    Booking,
+    BookingStatus,
+    LibraryDocument,
+    Resource,
+    Waiting,
+    taking,
+)
 from maillon.core.decorators import staff_required
 from maillon.network.current import current_library
 from maillon.network.permissions import Action, can, libraries_for, require
+
+
+def _flag(bookings, today: dt.date) -> list[Booking]:
+    """The bookings with what the pages say of each: late, and the day it is taken until."""
+    bookings = list(bookings)
+    for booking in bookings:
+        booking.late = booking.is_overdue(today)  # type: ignore[attr-defined]
+        booking.until = booking.taken_until(today)  # type: ignore[attr-defined]
+    return bookings
 
 
 @staff_required
@@ -72,30 +96,46 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     form = BookingForm(
         request.POST or None,
         libraries=libraries,
-        initial={"library": here if here in libraries else None},
+        initial={
+            "library": here if here in libraries else None,
+            # Coming from "pick the dates first".
+            "start": request.GET.get("start"),
+            "end": request.GET.get("end"),
+        },
     )
+    proposal, would_work, may_wait = None, None, False
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            booking = services.request_booking(
-                request.user, data["library"], resource, data["start"], data["end"]
-            )
-        except services.BookingError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
-        else:
-            if booking.status == BookingStatus.APPROVED:
-                messages.success(request, _("Booked: the resource is yours on those dates."))
-            else:
-                messages.success(
-                    request, _("Booking requested: the owner will approve or refuse it.")
+        if not data["keep"]:
+            proposal = services.propose(resource, data["library"], data["start"], data["end"])
+        if proposal is None or (proposal.start, proposal.end) == (data["start"], data["end"]):
+            proposal = None
+            try:
+                booking = services.request_booking(
+                    request.user, data["library"], resource, data["start"], data["end"]
                 )
-            return redirect("bookings:mine")
+            except services.BookingError as error:
+                form.add_error(error.field if error.field in form.fields else None, error.message)
+                may_wait = error.code in services.TAKEN
+                found = error.details.get("proposal")
+                if found:
+                    would_work = {k: dt.date.fromisoformat(v) for k, v in found.items()}
+            else:
+                if booking.status == BookingStatus.APPROVED:
+                    messages.success(request, _("Booked: the resource is yours on those dates."))
+                else:
+                    messages.success(
+                        request, _("Booking requested: the owner will approve or refuse it.")
+                    )
+                return redirect("bookings:mine")
     year, month = _month(request)
-    upcoming = (
+    today = timezone.localdate()
+    upcoming = _flag(
         services.holding(resource)
-        .filter(blocked_until__gte=timezone.localdate())
+        .filter(taking(today, today))
         .select_related("library")
-        .order_by("start")
+        .order_by("start"),
+        today,
     )
     return render(
         request,
@@ -104,7 +144,10 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "resource": resource,
             "rule": services.rule_for(resource),
             "form": form if libraries.exists() and resource.bookable else None,
-            "weeks": services.month_grid(resource, year, month),
+            "proposal": proposal,
+            "would_work": would_work,
+            "may_wait": may_wait,
+            "weeks": services.month_grid(resource, year, month, today),
             "month": dt.date(year, month, 1),
             "previous": _shift(year, month, -1),
             "next": _shift(year, month, 1),
@@ -164,19 +207,29 @@ def resource_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def mine(request: HttpRequest) -> HttpResponse:
     """The bookings of the library the user works at."""
     library = current_library(request)
-    bookings = Booking.objects.none()
+    bookings: list[Booking] = []
     if library is not None:
         require(request.user, Action.VIEW, library)
-        bookings = (
+        bookings = _flag(
             Booking.objects.filter(library=library)
             .select_related("resource__kind", "resource__owner")
-            .order_by("-start", "-pk")
+            .order_by("-start", "-pk"),
+            timezone.localdate(),
         )
     return render(
         request,
         "bookings/mine.html",
         {
             "library": library,
+            "late": [b for b in bookings if b.late],  # type: ignore[attr-defined]
+            "waiting": [
+                (entry, waiting.position(entry))
+                for entry in Waiting.objects.filter(
+                    library=library, status__in=[Waiting.Status.WAITING, Waiting.Status.OFFERED]
+                ).select_related("resource")
+            ]
+            if library is not None
+            else [],
             "current": [b for b in bookings if b.status in AT_LIBRARY],
             "past": [b for b in bookings if b.status not in AT_LIBRARY][:50],
             "may_cancel": library is not None and can(request.user, Action.CIRCULATE, library),
@@ -190,7 +243,7 @@ def to_decide(request: HttpRequest) -> HttpResponse:
     and check (their desk staff too)."""
     deciders = libraries_for(request.user, Action.MANAGE)
     desks = libraries_for(request.user, Action.CIRCULATE)
-    active = (
+    active = _flag(
         Booking.objects.filter(
             Q(resource__owner__in=deciders, status=BookingStatus.REQUESTED)
             | Q(
@@ -203,10 +256,15 @@ def to_decide(request: HttpRequest) -> HttpResponse:
             )
         )
         .select_related("resource__kind", "resource__owner", "library")
-        .order_by("start", "pk")
+        .order_by("start", "pk"),
+        timezone.localdate(),
     )
     by_status: dict[str, list[Booking]] = {}
     for booking in active:
+        if booking.status == BookingStatus.REQUESTED:
+            booking.missing = documents.missing(  # type: ignore[attr-defined]
+                services.rule_for(booking.resource), booking.library, booking.start, booking.end
+            )
         by_status.setdefault(booking.status, []).append(booking)
     return render(
         request,
@@ -216,10 +274,99 @@ def to_decide(request: HttpRequest) -> HttpResponse:
             "approved": by_status.get(BookingStatus.APPROVED, []),
             "delivered": by_status.get(BookingStatus.DELIVERED, []),
             "returned": by_status.get(BookingStatus.RETURNED, []),
+            "late": [b for b in active if b.late],  # type: ignore[attr-defined]
             "refuse": RefuseForm(),
             "check": CheckForm(),
         },
     )
+
+
+@staff_required
+def documents_page(request: HttpRequest) -> HttpResponse:
+    """The documents the user's libraries have on file for bookings, and a form to add one."""
+    libraries = libraries_for(request.user, Action.MANAGE)
+    here = current_library(request)
+    form = DocumentForm(
+        request.POST or None,
+        request.FILES or None,
+        libraries=libraries,
+        initial={"library": here if here in libraries else None},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.add_document(
+                request.user,
+                data["library"],
+                data["kind"],
+                data["file"],
+                data["valid_from"],
+                data["valid_until"],
+            )
+        except services.BookingError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            messages.success(request, _("Document on file."))
+            return redirect("bookings:documents")
+    shown = libraries_for(request.user, Action.CIRCULATE)
+    return render(
+        request,
+        "bookings/documents.html",
+        {
+            "documents": LibraryDocument.objects.filter(library__in=shown)
+            .select_related("kind", "library")
+            .order_by("library__name", "kind__name", "-valid_until"),
+            "form": form if libraries.exists() else None,
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@staff_required
+def document_file(request: HttpRequest, pk: int) -> FileResponse:
+    """A document's file: for its library's staff, and for the owners it books from."""
+    document = get_object_or_404(LibraryDocument.objects.select_related("library"), pk=pk)
+    lender = libraries_for(request.user, Action.MANAGE).filter(
+        resources__bookings__library=document.library
+    )
+    if not (can(request.user, Action.CIRCULATE, document.library) or lender.exists()):
+        raise PermissionDenied(_("This document belongs to another library."))
+    return FileResponse(document.file.open("rb"), filename=document.file.name.rsplit("/", 1)[-1])
+
+
+@staff_required
+@require_POST
+def wait(request: HttpRequest, pk: int) -> HttpResponse:
+    """Put a library in line for taken dates of the resource."""
+    resource = _resource(request, pk)
+    libraries = libraries_for(request.user, Action.CIRCULATE).filter(is_active=True)
+    form = BookingForm(request.POST, libraries=libraries)
+    if not form.is_valid():
+        messages.error(request, _("Choose the library and the dates again."))
+        return redirect("bookings:detail", pk=resource.pk)
+    data = form.cleaned_data
+    try:
+        entry = waiting.wait_for(
+            request.user, data["library"], resource, data["start"], data["end"]
+        )
+    except services.BookingError as error:
+        messages.error(request, error.message)
+        return redirect("bookings:detail", pk=resource.pk)
+    messages.success(
+        request,
+        _("You are number %(position)d in line: an e-mail will tell you if the dates free up.")
+        % {"position": waiting.position(entry)},
+    )
+    return redirect("bookings:mine")
+
+
+@staff_required
+@require_POST
+def unwait(request: HttpRequest, pk: int) -> HttpResponse:
+    entry = get_object_or_404(Waiting, pk=pk)
+    waiting.stop_waiting(request.user, entry)
+    messages.success(request, _("You no longer wait for these dates."))
+    return redirect("bookings:mine")
 
 
 STEPS = {
@@ -229,6 +376,7 @@ STEPS = {
     "retour": "mark_returned",
     "verifier": "check",
     "annuler": "cancel",
+    "prolonger": "renew",
 }
 
 

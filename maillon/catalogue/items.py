@@ -29,7 +29,8 @@ from maillon.audit.models import AuditEntry
 from maillon.audit.services import actor_of, check_action, record
 from maillon.catalogue.bulk import insert_rows
 from maillon.catalogue.errors import CatalogueError
-from maillon.catalogue.models import Item, ItemStatus
+from maillon.catalogue.models import GONE_STATUSES, Item, ItemStatus
+from maillon.catalogue.records import touch_records
 from maillon.catalogue.search import index_records, refresh_holdings
 from maillon.core import usage
 from maillon.core.errors import Kind
@@ -154,6 +155,7 @@ def move_item(
     unknown = set(counters) - COUNTERS
     if unknown:
         raise TypeError(f"not item counters: {sorted(unknown)}")
+    holdings_change = _shows(item, status, home)
     item.status = status
     fields = ["status", "updated_at", *counters]
     if current is not None:
@@ -165,7 +167,17 @@ def move_item(
     for name, value in counters.items():
         setattr(item, name, value)
     item.save(update_fields=fields)
+    if holdings_change:
+        touch_records([item.record_id])
     refresh_holdings(item.record_id)
+
+
+def _shows(item: Item, status: str, home: Library | int | None) -> bool:
+    """Whether the move changes the record's holdings as harvesters see them (a copy's home,
+    or the copy leaving or rejoining the collection); a loan or a transfer does not."""
+    home_id = getattr(home, "pk", home)
+    moved_home = home_id is not None and home_id != item.home_id
+    return moved_home or (item.status in GONE_STATUSES) != (status in GONE_STATUSES)
 
 
 def move_items(
@@ -183,6 +195,7 @@ def move_items(
         if refusal is not None:
             refusal.kind = Kind.CONFLICT
             raise refusal
+    touch_records({item.record_id for item in items if _shows(item, status, home)})
     fields: dict[str, Any] = {"status": status, "updated_at": timezone.now()}
     if current is not None:
         fields["current_id"] = getattr(current, "pk", current)

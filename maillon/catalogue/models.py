@@ -111,7 +111,10 @@ class Record(models.Model):
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    # The record or the holdings it carries out (a copy added, edited, moved home, gone or
+    # back) last changed: harvesters ask for what changed since a date (OAI-PMH datestamp).
+    # A loan or a transfer changes neither, and leaves it alone (records.touch_records).
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
     class Meta:
         verbose_name = _("record")

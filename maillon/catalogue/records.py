@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from collections.abc import Callable, Iterable, Iterator
 
+from django.utils import timezone
 from pymarc import Record as MarcRecord
 
 from maillon.catalogue.codes import FLAG_FOR_STATUS
@@ -182,10 +183,19 @@ def _with_items(record: Record, items: Iterable[Item], flavour: Flavour) -> Marc
     return marc
 
 
+def touch_records(record_ids: Iterable[int]) -> None:
+    """Date the records' last change now (their ``updated_at``), in one UPDATE: harvesters
+    fetch them again. For changes of their copies that their holdings show (see models)."""
+    ids = sorted({pk for pk in record_ids if pk})
+    if ids:
+        Record.objects.filter(pk__in=ids).update(updated_at=timezone.now())
+
+
 def records_changed(record_ids: Iterable[int]) -> None:
-    """Tell the search index that these records were written."""
+    """Tell the search index and harvesters that these records or their copies were written."""
     from maillon.catalogue import search
 
     ids = [pk for pk in record_ids if pk]
     if ids:
+        touch_records(ids)
         search.index_records(ids)

@@ -97,8 +97,11 @@ def lock_items(ids: list[int]) -> list[Item]:
 
 @cache
 def _locking_items() -> QuerySet[Item]:
-    # With its type (every rule asks for it) and collection (routing asks whether it floats).
-    return Item.objects.select_for_update(of=("self",)).select_related("item_type", "collection")
+    # With its type (every rule asks for it), collection (routing asks whether it floats), record
+    # and owner (a loan copies their statistics).
+    return Item.objects.select_for_update(of=("self",)).select_related(
+        "item_type", "collection", "record", "owner"
+    )
 
 
 def read_after_lock(patron: Patron, item: Item) -> None:

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -42,7 +43,7 @@ from maillon.circulation.routing import CheckinResult, hold_shelf_result, route,
 from maillon.circulation.rules import RuleBook, policy
 from maillon.circulation.targeting import can_hold_copy, retarget
 from maillon.core.errors import Kind
-from maillon.network.models import Library
+from maillon.network.models import Library, LibraryKind
 from maillon.network.permissions import Action, can, require
 from maillon.patrons.models import CategoryKind, Patron
 
@@ -212,6 +213,13 @@ def _refuse_or_override(
         )
 
 
+def statistics_key(patron_id: int, year: int) -> str:
+    """The patron's pseudonym in the loans of `year`: the same for all their loans of that year,
+    wherever made, so active borrowers are counted once; another one each year, so loan history
+    cannot be followed across years once anonymised (invariant 7)."""
+    return salted_hmac("maillon.loan.patron_key", f"{year}:{patron_id}").hexdigest()[:16]
+
+
 def checkout(
     actor,
     library: Library | int,
@@ -220,8 +228,13 @@ def checkout(
     *,
     override_reason: str | None = None,
     today: dt.date | None = None,
+    at: dt.datetime | None = None,
 ) -> Loan:
     """Lend `item` (barcode or Item) to `patron` (card number or Patron) at `library`.
+
+    `at`: when the loan happened, if earlier (an offline desk's loan, sent later): the loan
+    starts then and its due date counts from that day; the checks are made on the rows as
+    they are now.
 
     Locks the patron then the item. Refusal codes: unknown_card, unknown_barcode,
     already_yours, already_on_loan, item_withdrawn, item_lost, not_for_loan, on_hold_for_other;
@@ -231,7 +244,7 @@ def checkout(
     """
     library = library_obj(library)
     require(actor, Action.CIRCULATE, library)
-    today = today_or(today)
+    today = today_or(today or (timezone.localdate(at) if at else None))
     reason = (override_reason or "").strip()
     with transaction.atomic():
         patron = find_patron(patron, lock=True)
@@ -274,11 +287,12 @@ def checkout(
             transfer.cancelled_at = now
             transfer.save(update_fields=["cancelled_at"])
             log(item, "transfer_cancelled", library, actor, transfer=transfer.pk)
+        started = at or now
         loan = Loan.objects.create(
             item=item,
             patron=patron,
             library=library,
-            checked_out_at=now,
+            checked_out_at=started,
             checked_out_by=actor if getattr(actor, "is_authenticated", False) else None,
             due_on=due_date(library, today, rule.loan_days),
             loan_days=rule.loan_days,
@@ -289,9 +303,14 @@ def checkout(
             patron_age_band=patron.age_band(today),
             patron_home_library_id=patron.home_library_id,
             item_type_code=item.item_type.code,
+            medium=item.record.doc_type,
+            audience=item.audience,
+            md_stock=item.owner.kind == LibraryKind.DEPARTMENTAL,
+            patron_commune=patron.city.strip(),
+            patron_key=statistics_key(patron.pk, today.year),
         )
         move_item(
-            item, ItemStatus.ON_LOAN, library, loan_count=item.loan_count + 1, last_loan_at=now
+            item, ItemStatus.ON_LOAN, library, loan_count=item.loan_count + 1, last_loan_at=started
         )
         log(
             item,
@@ -343,7 +362,12 @@ def _fulfil_holds(patron: Patron, item: Item, own_hold: Hold | None, now) -> boo
 
 
 def checkin(
-    actor, library: Library | int, item: Item | str, *, today: dt.date | None = None
+    actor,
+    library: Library | int,
+    item: Item | str,
+    *,
+    today: dt.date | None = None,
+    at: dt.datetime | None = None,
 ) -> CheckinResult:
     """An item handed in at `library`'s desk: close its loan if any, and say where it goes.
 
@@ -351,14 +375,15 @@ def checkin(
     ``hold_shelf`` (a hold here), ``transfer`` (a hold elsewhere, or home) or ``shelve``.
     Scanning an item again changes nothing and returns the decision already taken (``repeated``).
     An item arriving by the shuttle is received (see ``transfers.receive_transfer``), at the
-    wrong library too: it is then routed afresh from here. Refusal: unknown_barcode,
-    item_withdrawn.
+    wrong library too: it is then routed afresh from here. `at`: when the item was handed in,
+    if earlier (an offline desk's return, sent later): the loan closes then. Refusals:
+    unknown_barcode, item_withdrawn, loan_newer (the open loan began after `at`).
     """
     library = library_obj(library)
     require(actor, Action.CIRCULATE, library)
     with transaction.atomic():
         item = find_item(item, lock=True)
-        return checkin_locked(actor, library, item, today_or(today))
+        return checkin_locked(actor, library, item, today_or(today), at=at)
 
 
 def checkin_locked(
@@ -369,6 +394,7 @@ def checkin_locked(
     *,
     receiving: bool = False,
     transfer: Transfer | None = None,
+    at: dt.datetime | None = None,
 ) -> CheckinResult:
     """Check-in once the item's lock is held (see ``checkin``). `transfer`: the item's active
     transfer, when the caller read it already (many items arriving together)."""
@@ -403,8 +429,21 @@ def checkin_locked(
                 % {"barcode": item.barcode},
             )
         loan = Loan.objects.filter(item=item, returned_at__isnull=True).first()
+        if loan is not None and at is not None and loan.checked_out_at > at:
+            # Handed in before this loan began: the return belongs to an earlier loan.
+            raise CirculationError(
+                "loan_newer",
+                _(
+                    "The item %(barcode)s was lent again on %(date)s, after this return: "
+                    "the open loan is left as it is."
+                )
+                % {
+                    "barcode": item.barcode,
+                    "date": date_format(timezone.localtime(loan.checked_out_at), "j F Y H:i"),
+                },
+            )
         if loan is not None:
-            loan.returned_at = now
+            loan.returned_at = at or now
             loan.return_library = library
             loan.save(update_fields=["returned_at", "return_library"])
             log(item, "checkin", library, actor, patron=loan.patron_id, loan=loan.pk)

@@ -238,6 +238,13 @@ class Loan(models.Model):
         Library, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     item_type_code = models.CharField(max_length=20, blank=True)
+    medium = models.CharField(max_length=12, blank=True)  # the record's document type
+    audience = models.CharField(max_length=10, blank=True)  # the item's
+    md_stock = models.BooleanField(default=False)  # owned by the departmental library
+    patron_commune = models.CharField(max_length=120, blank=True)
+    # A pseudonym of the patron for the loan's year (see loans.statistics_key): active borrowers
+    # are counted once per library and once in the network, even after anonymisation.
+    patron_key = models.CharField(max_length=16, blank=True)
     anonymised_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -259,6 +266,7 @@ class Loan(models.Model):
                 name="open_loan_due_on",
             ),
             models.Index(fields=["returned_at"], name="loan_returned_at"),
+            models.Index(fields=["checked_out_at", "library"], name="loan_checked_out"),
         ]
 
     def __str__(self) -> str:

@@ -23,6 +23,6 @@ register(
         "deposit": (_("deposit"), HIDDEN),
         "session": (_("session"), HIDDEN),
         "answer_state": (_("answer"), TEXT),
-        "quota": (_("quota"), TEXT),
+        "quota": (_("deposit quota"), TEXT),
     },
 )

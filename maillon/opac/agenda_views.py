@@ -16,9 +16,18 @@ from maillon.network.models import Library
 from maillon.opac import network
 from maillon.opac.patron_session import current_patron
 from maillon.opac.views import not_found
-from maillon.programme import dates, openagenda, registrations
+from maillon.programme import dates, openagenda, programmes, registrations
 from maillon.programme.agenda import public_sessions
-from maillon.programme.models import Audience, Event, EventStatus, Registration, Session
+from maillon.programme.models import (
+    OPEN_STATUSES,
+    PUBLIC_STATUSES,
+    Audience,
+    Event,
+    EventStatus,
+    Programme,
+    Registration,
+    Session,
+)
 from maillon.programme.services import ProgrammeError
 
 PAGE = 60
@@ -39,8 +48,11 @@ def agenda(request: HttpRequest) -> HttpResponse:
         audience = ""
     day = _date(request.GET.get("du", ""))
     until = _date(request.GET.get("au", ""))
+    programme = request.GET.get("programme", "")[:80]
     sessions = list(
-        public_sessions(library=library, audience=audience, day=day, until=until)[:PAGE]
+        public_sessions(
+            library=library, audience=audience, day=day, until=until, programme=programme
+        )[:PAGE]
     )
     return render(
         request,
@@ -55,6 +67,12 @@ def agenda(request: HttpRequest) -> HttpResponse:
             "day": day,
             "until": until,
             "today": timezone.localdate(),
+            "programmes": Programme.objects.filter(
+                ends_on__gte=timezone.localdate(), events__status__in=PUBLIC_STATUSES
+            )
+            .distinct()
+            .order_by("starts_on"),
+            "programme": programme,
         },
     )
 
@@ -74,7 +92,7 @@ def event_page(request: HttpRequest, pk: int) -> HttpResponse:
     registration_open = (
         event.registration_required
         and bool(event.capacity)
-        and event.status in (EventStatus.PUBLISHED, EventStatus.FULL)
+        and event.status in OPEN_STATUSES
         and any(s.starts_at > now for s in sessions)
     )
     form = None
@@ -204,3 +222,33 @@ def openagenda_export(request: HttpRequest) -> JsonResponse:
 
     events = [openagenda.shape(e, page) for e in openagenda.public_events(code)[:ICAL_LIMIT]]
     return JsonResponse({"events": events}, json_dumps_params={"ensure_ascii": False})
+
+
+def programme_page(request: HttpRequest, slug: str) -> HttpResponse:
+    """A festival's public page: its published dates across the network, day by day."""
+    programme = Programme.objects.filter(slug=slug).first()
+    if programme is None:
+        return not_found(request)
+    sessions = list(programmes.sessions_of(programme, public=True))
+    return render(
+        request,
+        "opac/programme.html",
+        {
+            "network_name": network.network_name(),
+            "programme": programme,
+            "sessions": sessions,
+            "libraries": sorted({s.event.library for s in sessions}, key=lambda lib: lib.name),
+        },
+    )
+
+
+def programme_leaflet(request: HttpRequest, slug: str) -> HttpResponse:
+    """The programme as a leaflet to print (PDF)."""
+    programme = Programme.objects.filter(slug=slug).first()
+    if programme is None:
+        return not_found(request)
+    response = HttpResponse(
+        programmes.leaflet_pdf(programme, network.network_name()), content_type="application/pdf"
+    )
+    response["Content-Disposition"] = f'inline; filename="{programme.slug}.pdf"'
+    return response

@@ -21,6 +21,12 @@ urlpatterns = [
         name="registration_cancel",
     ),
     path("agenda.ics", agenda_views.ical, name="agenda_ics"),
+    path("agenda/programmes/<slug:slug>/", agenda_views.programme_page, name="programme"),
+    path(
+        "agenda/programmes/<slug:slug>/depliant.pdf",
+        agenda_views.programme_leaflet,
+        name="programme_leaflet",
+    ),
     path("agenda/openagenda.json", agenda_views.openagenda_export, name="agenda_openagenda"),
     path("bibliotheques/<str:code>/agenda.ics", agenda_views.ical, name="library_ics"),
     # The patron's account.

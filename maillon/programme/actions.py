@@ -2,7 +2,13 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from maillon.audit.labels import register
+from maillon.audit.labels import BOOL, HIDDEN, TEXT, register
+from maillon.programme.models import Verdict
+
+
+def _verdict(value: str) -> str:
+    return str(Verdict(value).label) if value in Verdict.values else value
+
 
 register(
     {
@@ -10,5 +16,32 @@ register(
         "event_changed": _("Event changed"),
         "event_published": _("Event published"),
         "event_session_added": _("Event session added"),
+        "event_cancelled": _("Event cancelled"),
+        "event_postponed": _("Event postponed"),
+        "event_rescheduled": _("Event moved to new dates"),
+        "event_full": _("Event marked full"),
+        "event_reopened": _("Event open to registrations again"),
+        "calendar_rules_changed": _("Network calendar rules changed"),
+        "programme_created": _("Festival or programme created"),
+        "programme_changed": _("Festival or programme changed"),
+        "meeting_created": _("Meeting planned"),
+        "meeting_invited": _("Staff invited to a meeting"),
+        "meeting_answered": _("Answer to a meeting invitation"),
+        "meeting_attendance": _("Meeting attendance recorded"),
+        "meeting_minutes": _("Meeting minutes written"),
+        "meeting_book": _("Book added to a reading committee"),
+    },
+    details={
+        "event": (_("event"), HIDDEN),
+        "programme": (_("festival or programme"), HIDDEN),
+        "meeting": (_("meeting"), HIDDEN),
+        "invited": (_("people invited"), TEXT),
+        "coming": (_("coming"), BOOL),
+        "came": (_("people who came"), TEXT),
+        "verdict": (_("verdict"), _verdict),
+        "sessions": (_("dates moved or added"), TEXT),
+        "told": (_("people told by e-mail"), TEXT),
+        "clash_km": (_("libraries this close compete (km)"), TEXT),
+        "gap_months": (_("months without an event that make a gap"), TEXT),
     },
 )

@@ -16,6 +16,7 @@ def public_sessions(
     audience: str = "",
     day: dt.date | None = None,
     until: dt.date | None = None,
+    programme: str = "",
 ) -> QuerySet[Session]:
     """Sessions of published events still to come (or from `day`), soonest first. `library`
     is a library's code: its own events and those it hosts with others."""
@@ -38,4 +39,6 @@ def public_sessions(
         ).distinct()
     if audience:
         sessions = sessions.filter(event__audience=audience)
+    if programme:
+        sessions = sessions.filter(event__programme__slug=programme)
     return sessions.order_by("starts_at", "event__title")

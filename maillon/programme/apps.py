@@ -6,3 +6,8 @@ class ProgrammeConfig(AppConfig):
     name = "maillon.programme"
     label = "programme"
     verbose_name = _("Cultural programme")
+
+    def ready(self) -> None:
+        from maillon.programme import usage
+
+        usage.register()

@@ -3,13 +3,23 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from maillon.network.models import Library, Partner
-from maillon.programme import registrations, services
-from maillon.programme.models import Audience, Event, EventKind, Registration, Room
+from maillon.programme import changes, meetings, programmes, registrations, services
+from maillon.programme.models import (
+    Audience,
+    Event,
+    EventKind,
+    MeetingKind,
+    Programme,
+    ProgrammeScope,
+    Registration,
+    Room,
+)
 
 ROOMS = [
     ("PAR", "Auditorium", 80),
@@ -34,9 +44,10 @@ def build_programme(today: dt.date) -> dict[str, int]:
     """Once: events already there are left as they are (a re-run keeps the user's work)."""
     if Event.objects.exists():
         return {}
-    libraries = Library.objects.in_bulk([code for code, _n, _c in ROOMS], field_name="code")
+    codes = {code for code, _n, _c in ROOMS} | {"SAC"}
+    libraries = Library.objects.in_bulk(list(codes), field_name="code")
     actor = get_user_model().objects.filter(username="coordination").first()
-    if actor is None or len(libraries) < len({code for code, _n, _c in ROOMS}):
+    if actor is None or len(libraries) < len(codes):
         return {}
     rooms = {
         (code, name): Room.objects.get_or_create(
@@ -80,13 +91,15 @@ def build_programme(today: dt.date) -> dict[str, int]:
         motor=True,
         partner_names=["Relais Petite Enfance de Gâtine"],
     )
-    november = dt.date(today.year if today.month > 11 else today.year - 1, 11, 14)
+    festivals = _festivals(actor, today)
+    november = dt.date(today.year if today.month >= 11 else today.year - 1, 11, 14)
     event(
         "PAR",
         "screening",
         "Mois du film documentaire : « Les Glaneurs et la Glaneuse »",
         [(_at(november, 20), _at(november, 22, 15))],
         room="Auditorium",
+        programme=festivals["doc"],
         description="Le film d'Agnès Varda (2000), suivi d'une discussion avec "
         "l'association Lire en Gâtine.",
         audience=Audience.ADULTS,
@@ -138,20 +151,6 @@ def build_programme(today: dt.date) -> dict[str, int]:
             publish=False,
             partner_names=["École publique de Mazières"],
         )
-    committee = _at(_next(today, 0, 1), 14)
-    event(
-        "MEN",
-        "reading-committee",
-        "Comité de lecture du réseau : romans de la rentrée d'hiver",
-        [(committee, committee + dt.timedelta(hours=2, minutes=30))],
-        room="Salle de réunion",
-        description="Chacun présente deux romans lus ; les coups de cœur rejoignent "
-        "la liste d'acquisitions du réseau.",
-        audience=Audience.PROFESSIONALS,
-        capacity=15,
-        registration_required=True,
-        publish=False,
-    )
     games = _at(wednesday, 14)
     event(
         "MAZ",
@@ -168,12 +167,14 @@ def build_programme(today: dt.date) -> dict[str, int]:
         "Nuits de la lecture : lectures à la lampe de poche",
         [(_at(nights, 19), _at(nights, 21))],
         room="Auditorium",
+        programme=festivals["nights"],
         audience=Audience.FAMILIES,
         age_min=6,
         capacity=60,
         registration_required=True,
         price_note="",
     )
+    _festival_events(event, festivals, november, nights)
     # The story time is full, two families wait; the author visit fills up.
     now = _at(today, 0)
     families = [
@@ -202,8 +203,233 @@ def build_programme(today: dt.date) -> dict[str, int]:
         registrations.register(
             author, name=name, email=f"{name.split()[0].lower()}@example.org", now=now
         )
+    # Saint-Aubin, 8 km from Parthenay, reads to children at the time of its story time: the
+    # network calendar shows the clash.
+    event(
+        "SAC",
+        "story-time",
+        "Lectures d'albums au jardin",
+        [(_at(saturday, 10), _at(saturday, 11))],
+        audience=Audience.CHILDREN,
+        age_min=3,
+        age_max=7,
+    )
+    _cancelled_workshop(event, today, now)
+    _meetings(actor, libraries, today, now)
     return {
         "events": Event.objects.count(),
         "rooms": len(rooms),
         "registrations": Registration.objects.count(),
     }
+
+
+def _cancelled_workshop(event, today: dt.date, now: dt.datetime) -> None:
+    """A writing workshop cancelled after people registered: its page and history show who was
+    told by e-mail."""
+    day = _at(_next(today, 5, 1), 14)
+    workshop = event(
+        "SEC",
+        "workshop",
+        "Atelier d'écriture : carnets de voyage",
+        [(day, day + dt.timedelta(hours=2))],
+        room="Salle d'animation",
+        audience=Audience.ADULTS,
+        capacity=12,
+        registration_required=True,
+        description="Écrire et illustrer un carnet de voyage avec l'autrice Claire Dumas.",
+    )
+    for name in ["Paul Gauthier", "Lucie Fontaine", "Marc Dupuis"]:
+        registrations.register(
+            workshop, name=name, email=f"{name.split()[0].lower()}@example.org", now=now
+        )
+    changes.cancel_event(
+        workshop.created_by,
+        workshop,
+        reason="L'autrice est souffrante ; l'atelier sera reprogrammé au printemps.",
+        now=now,
+    )
+
+
+def _festivals(actor, today: dt.date) -> dict[str, Programme]:
+    """The national festivals the network joins, and the département's readers' prize, at
+    their usual dates around the demo's day."""
+    doc_year = today.year if today.month >= 11 else today.year - 1
+    nights_year = today.year + (1 if today.month > 1 else 0)
+    spring = today.year + (1 if today.month > 3 else 0)
+    summer = today.year + (1 if today.month > 7 else 0)
+    school = today.year if today.month >= 9 else today.year - 1
+    wanted = {
+        "doc": (
+            "Mois du film documentaire",
+            ProgrammeScope.NATIONAL,
+            (doc_year, 11, 1),
+            (doc_year, 11, 30),
+            "Des documentaires projetés et discutés dans les bibliothèques du réseau, "
+            "tout le mois de novembre.",
+        ),
+        "nights": (
+            "Nuits de la lecture",
+            ProgrammeScope.NATIONAL,
+            (nights_year, 1, 21),
+            (nights_year, 1, 24),
+            "Quatre soirées pour lire autrement : à la lampe de poche, en pyjama, à voix haute.",
+        ),
+        "poets": (
+            "Printemps des poètes",
+            ProgrammeScope.NATIONAL,
+            (spring, 3, 7),
+            (spring, 3, 23),
+            "Lectures, scènes ouvertes et ateliers d'écriture autour de la poésie.",
+        ),
+        "summer": (
+            "Partir en livre",
+            ProgrammeScope.NATIONAL,
+            (summer, 6, 17),
+            (summer, 7, 19),
+            "La fête du livre pour la jeunesse : lectures en plein air tout l'été.",
+        ),
+        "prize": (
+            "Prix des dévoreurs de livres",
+            ProgrammeScope.DEPARTEMENT,
+            (school, 10, 1),
+            (school + 1, 5, 31),
+            "Les classes lisent une sélection de romans et votent pour leur préféré.",
+        ),
+    }
+    return {
+        key: programmes.create_programme(
+            actor,
+            name=name,
+            scope=scope,
+            starts_on=dt.date(*start),
+            ends_on=dt.date(*end),
+            description=description,
+        )
+        for key, (name, scope, start, end, description) in wanted.items()
+    }
+
+
+def _festival_events(
+    event, festivals: dict[str, Programme], november: dt.date, nights: dt.date
+) -> None:
+    """Libraries join the festivals with their own events."""
+    doc = november + dt.timedelta(days=7)
+    event(
+        "MEN",
+        "screening",
+        "Mois du film documentaire : « Être et avoir »",
+        [(_at(doc, 20), _at(doc, 22))],
+        room="Salle de réunion",
+        audience=Audience.ADULTS,
+        capacity=15,
+        registration_required=True,
+        programme=festivals["doc"],
+        description="Le film de Nicolas Philibert sur une classe unique, suivi d'un échange.",
+    )
+    event(
+        "SEC",
+        "story-time",
+        "Nuits de la lecture : contes en pyjama",
+        [(_at(nights - dt.timedelta(days=1), 19), _at(nights - dt.timedelta(days=1), 20, 30))],
+        room="Salle d'animation",
+        audience=Audience.CHILDREN,
+        age_min=4,
+        age_max=8,
+        capacity=25,
+        registration_required=True,
+        programme=festivals["nights"],
+    )
+    event(
+        "MAZ",
+        "reading-club",
+        "Nuits de la lecture : lectures à deux voix",
+        [(_at(nights + dt.timedelta(days=1), 18), _at(nights + dt.timedelta(days=1), 20))],
+        audience=Audience.ADULTS,
+        programme=festivals["nights"],
+    )
+    poets = festivals["poets"].starts_on + dt.timedelta(days=6)
+    event(
+        "THE",
+        "reading-club",
+        "Printemps des poètes : soirée scène ouverte",
+        [(_at(poets, 19), _at(poets, 21))],
+        room="Hall d'exposition",
+        audience=Audience.ADULTS,
+        programme=festivals["poets"],
+        description="Venez lire vos poèmes préférés ou les vôtres ; un musicien accompagne.",
+    )
+
+
+MINUTES = """Présents : voir la liste. Chacun a présenté deux romans de la rentrée d'hiver.
+
+Coups de cœur retenus pour la liste d'acquisitions du réseau : « Le Cœur des haies » et
+« La Dernière Tournée ». « Les Jours bleus » sera acheté en un exemplaire pour Parthenay.
+
+Prochain comité : dans deux mois à Secondigny, sur les premiers romans."""
+
+BOOKS = [
+    ("Le Cœur des haies", "Anne Morel", "pick", "Une écriture du bocage, juste et sensible."),
+    ("La Dernière Tournée", "Paul Vidal", "pick", "Un facteur rural, beaucoup d'humour."),
+    ("Les Jours bleus", "Sarah Klein", "recommended", "Pour les lecteurs de sagas familiales."),
+    ("Nuit de verre", "Marc Olivier", "not_recommended", "Intrigue prévisible."),
+]
+
+
+def _meetings(actor, libraries, today: dt.date, now: dt.datetime) -> None:
+    """A reading committee held with its minutes and picks, a training that volunteers
+    attended (their training record), and a working group to come with its invitations."""
+    users = {u.username: u for u in get_user_model().objects.all()}
+
+    def people(*names: str) -> list:
+        return [users[n] for n in names if n in users]
+
+    held = _at(today - dt.timedelta(days=20), 14)
+    committee = meetings.create_meeting(
+        actor,
+        libraries["MEN"],
+        kind=MeetingKind.READING_COMMITTEE,
+        title="Comité de lecture : romans de la rentrée d'hiver",
+        starts_at=held,
+        ends_at=held + dt.timedelta(hours=2, minutes=30),
+        agenda="Chacun présente deux romans lus ; les coups de cœur rejoignent la liste "
+        "d'acquisitions du réseau.",
+    )
+    readers = people("parthenay", "secondigny", "menigoute", "mazieres")
+    meetings.invite(actor, committee, readers)
+    meetings.record_attendance(actor, committee, {u.pk for u in readers[:3]})
+    for title, author, verdict, notes in BOOKS:
+        meetings.add_book(
+            actor, committee, title=title, author=author, verdict=verdict, notes=notes
+        )
+    meetings.write_minutes(actor, committee, MINUTES)
+    trained = _at(today - dt.timedelta(days=12), 9, 30)
+    training = meetings.create_meeting(
+        actor,
+        libraries["PAR"],
+        kind=MeetingKind.TRAINING,
+        title="Formation : lire à voix haute aux tout-petits",
+        starts_at=trained,
+        ends_at=trained + dt.timedelta(hours=7),
+        trainer="Marie Lenoir, conteuse et formatrice",
+        hours=Decimal("6"),
+        agenda="Choisir les albums, poser sa voix, tenir un groupe d'enfants et de parents.",
+    )
+    volunteers = people("benevole", "thenezay", "vasles", "mazieres")
+    meetings.invite(actor, training, volunteers)
+    meetings.record_attendance(
+        actor, training, {u.pk for u in volunteers if u.username != "vasles"}
+    )
+    group = _at(today + dt.timedelta(days=9), 14)
+    working = meetings.create_meeting(
+        actor,
+        libraries["SEC"],
+        kind=MeetingKind.WORKING_GROUP,
+        title="Groupe de travail : charte d'accueil des classes",
+        starts_at=group,
+        ends_at=group + dt.timedelta(hours=2),
+        agenda="1. Bilan des accueils du trimestre\n2. Une charte commune aux écoles\n"
+        "3. Calendrier des inscriptions",
+    )
+    meetings.invite(actor, working, people("coordination", "parthenay", "secondigny", "benevole"))
+    meetings.answer(users["secondigny"], working, True, now=now)
+    meetings.answer(users["parthenay"], working, True, now=now)

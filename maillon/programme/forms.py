@@ -7,7 +7,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from maillon.network.models import Library, Partner
-from maillon.programme.models import Event, Room
+from maillon.programme import dates
+from maillon.programme.models import Event, Room, Session
 from maillon.programme.services import EVENT_FIELDS
 
 
@@ -64,3 +65,51 @@ class SessionForm(forms.Form):
             (start + dt.timedelta(weeks=n), end + dt.timedelta(weeks=n))
             for n in range(data["weeks"])
         ]
+
+
+class RescheduleForm(forms.Form):
+    """A new day and hours for each date of the event, filled with the current ones."""
+
+    reason = forms.CharField(label=_("Reason given to the public"), max_length=300, required=False)
+
+    def __init__(self, *args, sessions: list[Session], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.sessions = sessions
+        for session in sessions:
+            start = timezone.localtime(session.starts_at)
+            end = timezone.localtime(session.ends_at)
+            was = dates.span(session.starts_at, session.ends_at)
+            self.fields[f"day_{session.pk}"] = forms.DateField(
+                label=_("New day for: %(was)s") % {"was": was},
+                initial=start.date(),
+                widget=forms.DateInput(attrs={"type": "date"}),
+            )
+            self.fields[f"starts_{session.pk}"] = forms.TimeField(
+                label=_("From"),
+                initial=start.time(),
+                widget=forms.TimeInput(attrs={"type": "time"}),
+            )
+            # An exhibition over weeks ends on another day: its end keeps its length.
+            self.fields[f"ends_{session.pk}"] = forms.TimeField(
+                label=_("To"), initial=end.time(), widget=forms.TimeInput(attrs={"type": "time"})
+            )
+        self.order_fields([*(f for f in self.fields if f != "reason"), "reason"])
+
+    def moves(self) -> dict[int, tuple[dt.datetime, dt.datetime]]:
+        """Session id → new start and end, for the dates that change."""
+        data = self.cleaned_data
+        zone = timezone.get_current_timezone()
+        moved = {}
+        for session in self.sessions:
+            start = dt.datetime.combine(
+                data[f"day_{session.pk}"], data[f"starts_{session.pk}"], zone
+            )
+            days = (
+                timezone.localtime(session.ends_at).date()
+                - timezone.localtime(session.starts_at).date()
+            ).days
+            end_day = data[f"day_{session.pk}"] + dt.timedelta(days=days)
+            end = dt.datetime.combine(end_day, data[f"ends_{session.pk}"], zone)
+            if (start, end) != (session.starts_at, session.ends_at):
+                moved[session.pk] = (start, end)
+        return moved

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from maillon.network.models import Library, Partner
@@ -73,6 +75,9 @@ class EventStatus(models.TextChoices):
     CANCELLED = "cancelled", _("cancelled")
 
 
+# Statuses in which people may still register (the waiting list when full).
+OPEN_STATUSES = (EventStatus.PUBLISHED, EventStatus.FULL, EventStatus.RESCHEDULED)
+
 PUBLIC_STATUSES = (
     EventStatus.PUBLISHED,
     EventStatus.FULL,
@@ -80,6 +85,44 @@ PUBLIC_STATUSES = (
     EventStatus.RESCHEDULED,
     EventStatus.CANCELLED,
 )
+
+
+class ProgrammeScope(models.TextChoices):
+    NETWORK = "network", _("the network's")
+    DEPARTEMENT = "departement", _("the département's")
+    NATIONAL = "national", _("national")
+
+
+class Programme(models.Model):
+    """A festival or season gathering events (Mois du film documentaire, Nuits de la lecture…):
+    the coordinator sets its dates; libraries join by adding their events to it."""
+
+    name = models.CharField(_("name"), max_length=150)
+    slug = models.SlugField(_("address"), max_length=80, unique=True)
+    scope = models.CharField(
+        _("run by"), max_length=20, choices=ProgrammeScope.choices, default=ProgrammeScope.NETWORK
+    )
+    description = models.TextField(_("description"), blank=True)
+    starts_on = models.DateField(_("from"))
+    ends_on = models.DateField(_("to"))
+
+    class Meta:
+        ordering = ["-starts_on", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_on__gte=models.F("starts_on")),
+                name="programme_ends_after",
+            ),
+        ]
+        verbose_name = _("programme")
+        verbose_name_plural = _("programmes")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def contains(self, starts_at: dt.datetime, ends_at: dt.datetime) -> bool:
+        start, end = timezone.localtime(starts_at).date(), timezone.localtime(ends_at).date()
+        return self.starts_on <= start and end <= self.ends_on
 
 
 class Event(models.Model):
@@ -123,9 +166,19 @@ class Event(models.Model):
     partners = models.ManyToManyField(
         Partner, blank=True, related_name="events", verbose_name=_("partners")
     )
+    programme = models.ForeignKey(
+        Programme,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="events",
+        verbose_name=_("festival or programme"),
+    )
     status = models.CharField(
         _("status"), max_length=20, choices=EventStatus.choices, default=EventStatus.DRAFT
     )
+    # Why it was cancelled or postponed, shown on the public page and in the e-mails.
+    status_note = models.CharField(_("reason given to the public"), max_length=300, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -226,3 +279,146 @@ class Registration(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} — {self.event.title}"
+
+
+class CalendarRules(models.Model):
+    """How the network calendar judges the programme (one row, set by the coordinator): which
+    libraries are close enough for two events to compete, and how long a silence is a gap."""
+
+    clash_km = models.PositiveSmallIntegerField(
+        _("libraries this close compete (km)"),
+        default=15,
+        help_text=_("Two events for the same audience on the same day clash within this distance."),
+    )
+    gap_months = models.PositiveSmallIntegerField(
+        _("months without an event that make a gap"), default=3
+    )
+
+    class Meta:
+        verbose_name = _("calendar rules")
+        verbose_name_plural = _("calendar rules")
+
+    def __str__(self) -> str:
+        return f"{self.clash_km} km, {self.gap_months}"
+
+    @classmethod
+    def current(cls) -> CalendarRules:
+        return cls.objects.order_by("pk").first() or cls()
+
+
+class MeetingKind(models.TextChoices):
+    READING_COMMITTEE = "reading_committee", _("reading committee")
+    TRAINING = "training", _("training")
+    WORKING_GROUP = "working_group", _("working group")
+
+
+class Meeting(models.Model):
+    """A meeting of the network's librarians (rencontre inter-bibliothécaires): a reading
+    committee, a training or a working group, with its invited staff and its minutes."""
+
+    kind = models.CharField(_("kind"), max_length=20, choices=MeetingKind.choices)
+    title = models.CharField(_("title"), max_length=200)
+    library = models.ForeignKey(
+        Library, on_delete=models.PROTECT, related_name="meetings", verbose_name=_("held at")
+    )
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("ends"))
+    agenda = models.TextField(_("agenda"), blank=True)
+    trainer = models.CharField(_("trainer"), max_length=200, blank=True)
+    hours = models.DecimalField(
+        _("training hours"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("Empty: the length of the meeting."),
+    )
+    minutes = models.TextField(_("minutes"), blank=True)
+    minutes_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-starts_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_at__gt=models.F("starts_at")), name="meeting_ends_after"
+            ),
+        ]
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def length_hours(self) -> float:
+        """The hours it counts for: those given, else its length."""
+        if self.hours is not None:
+            return float(self.hours)
+        return round((self.ends_at - self.starts_at).total_seconds() / 3600, 2)
+
+
+class Response(models.TextChoices):
+    INVITED = "invited", _("invited, no answer yet")
+    COMING = "coming", _("coming")
+    DECLINED = "declined", _("not coming")
+
+
+class Participant(models.Model):
+    """A staff member (employee or volunteer) invited to, or registered for, a meeting."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="participants")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="meeting_places"
+    )
+    response = models.CharField(_("answer"), max_length=20, choices=Response.choices)
+    invited = models.BooleanField(default=False)
+    attended = models.BooleanField(_("came"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["user__last_name", "user__first_name"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "user"], name="one_place_per_meeting"),
+        ]
+        verbose_name = _("participant")
+        verbose_name_plural = _("participants")
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.meeting}"
+
+
+class Verdict(models.TextChoices):
+    PICK = "pick", _("pick (coup de cœur)")
+    RECOMMENDED = "recommended", _("recommended")
+    MIXED = "mixed", _("mixed")
+    NOT_RECOMMENDED = "not_recommended", _("not recommended")
+
+
+class CommitteeBook(models.Model):
+    """A book read for a reading committee and the committee's verdict; picks make the
+    network's list of picks (a purchase selection list, once acquisitions exist)."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="books")
+    title = models.CharField(_("title"), max_length=300)
+    author = models.CharField(_("author"), max_length=200, blank=True)
+    isbn = models.CharField(_("ISBN"), max_length=13, blank=True)
+    record = models.ForeignKey(
+        "catalogue.Record", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    presented_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    verdict = models.CharField(_("verdict"), max_length=20, choices=Verdict.choices)
+    notes = models.TextField(_("notes"), blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("book read")
+        verbose_name_plural = _("books read")
+
+    def __str__(self) -> str:
+        return self.title

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from maillon.network.permissions import Action, require
 from maillon.programme import dates
 from maillon.programme.models import (
+    OPEN_STATUSES,
     Event,
     EventStatus,
     Registration,
@@ -57,14 +58,28 @@ def _when(event: Event, session: Session | None) -> str:
     return dates.moment(first.starts_at) if first else ""
 
 
-def _message(
-    registration: Registration, subject: str, lines: list[str], base_url: str = ""
+def cancel_link(registration: Registration, base_url: str = "") -> str:
+    """The public address that cancels `registration`: the public URL setting first, else the
+    request's; empty when neither is known (a job without MAILLON_PUBLIC_URL)."""
+    base = settings.MAILLON_PUBLIC_URL or base_url.rstrip("/")
+    if not base:
+        return ""
+    return base + reverse("opac:registration_cancel", args=[registration.token])
+
+
+def message_to(
+    registration: Registration,
+    subject: str,
+    lines: list[str],
+    base_url: str = "",
+    *,
+    with_link: bool = True,
 ) -> EmailMessage | None:
     if not registration.email:
         return None
     event = registration.event
-    link = reverse("opac:registration_cancel", args=[registration.token])
-    cancel = [_("To cancel: %(link)s") % {"link": base_url.rstrip("/") + link}] if base_url else []
+    link = cancel_link(registration, base_url) if with_link else ""
+    cancel = [_("To cancel: %(link)s") % {"link": link}] if link else []
     body = "\n".join(
         [
             _("Hello %(name)s,") % {"name": registration.name},
@@ -84,7 +99,7 @@ def _message(
     )
 
 
-def _send(messages: list[EmailMessage | None]) -> None:
+def send(messages: list[EmailMessage | None]) -> None:
     for message in messages:
         if message is None:
             continue
@@ -102,13 +117,13 @@ def _confirmation(registration: Registration, base_url: str) -> EmailMessage | N
             "places": registration.places,
         }
         if registration.status == RegistrationStatus.CONFIRMED:
-            return _message(
+            return message_to(
                 registration,
                 _("Registered: %(event)s") % values,
                 [_("You are registered for “%(event)s”, %(when)s (%(places)s place(s)).") % values],
                 base_url,
             )
-        return _message(
+        return message_to(
             registration,
             _("Waiting list: %(event)s") % values,
             [
@@ -128,7 +143,7 @@ def _promoted(registration: Registration, base_url: str) -> EmailMessage | None:
             "event": registration.event.title,
             "when": _when(registration.event, registration.session),
         }
-        return _message(
+        return message_to(
             registration,
             _("A place for you: %(event)s") % values,
             [_("A place has freed up: you are now registered for “%(event)s”, %(when)s.") % values],
@@ -174,7 +189,12 @@ def register(
             raise ProgrammeError("session_elsewhere", _("This date is not one of the event's."))
         if event.status == EventStatus.CANCELLED:
             raise ProgrammeError("event_cancelled", _("This event is cancelled."))
-        if event.status not in (EventStatus.PUBLISHED, EventStatus.FULL):
+        if event.status == EventStatus.POSTPONED:
+            raise ProgrammeError(
+                "event_postponed",
+                _("This event is postponed: registrations reopen with its new dates."),
+            )
+        if event.status not in OPEN_STATUSES:
             raise ProgrammeError("event_closed", _("Registrations are not open for this event."))
         if not event.registration_required or not event.capacity:
             raise ProgrammeError("no_registration", _("This event needs no registration."))
@@ -197,9 +217,10 @@ def register(
         waiting = Registration.objects.filter(
             event=event, session=session, status=RegistrationStatus.WAITING
         ).exists()
+        # Marked full by staff: newcomers wait even if places look free (a group at the desk).
         status = (
             RegistrationStatus.CONFIRMED
-            if places <= free and not waiting
+            if places <= free and not waiting and event.status != EventStatus.FULL
             else RegistrationStatus.WAITING
         )
         registration = Registration.objects.create(
@@ -213,7 +234,7 @@ def register(
             status=status,
         )
         message = _confirmation(registration, base_url)
-        transaction.on_commit(lambda: _send([message]))
+        transaction.on_commit(lambda: send([message]))
     return registration
 
 
@@ -248,7 +269,7 @@ def cancel(registration: Registration, base_url: str = "") -> list[Registration]
         for person in promoted:
             person.event = event
         messages = [_promoted(person, base_url) for person in promoted]
-        transaction.on_commit(lambda: _send(messages))
+        transaction.on_commit(lambda: send(messages))
     return promoted
 
 
@@ -272,7 +293,7 @@ def send_reminders(today: dt.date) -> int:
     sessions = Session.objects.filter(
         starts_at__gte=start,
         starts_at__lt=end,
-        event__status__in=[EventStatus.PUBLISHED, EventStatus.FULL],
+        event__status__in=OPEN_STATUSES,
     ).select_related("event__library")
     for session in sessions:
         registrations = (
@@ -287,7 +308,7 @@ def send_reminders(today: dt.date) -> int:
             registration.event = session.event
             with translation.override(settings.LANGUAGE_CODE):
                 values = {"event": session.event.title, "when": dates.moment(session.starts_at)}
-                message = _message(
+                message = message_to(
                     registration,
                     _("Tomorrow: %(event)s") % values,
                     [
@@ -301,6 +322,6 @@ def send_reminders(today: dt.date) -> int:
                 .update(reminded_on=today)
             )
             if updated:
-                _send([message])
+                send([message])
                 sent += 1
     return sent

@@ -12,13 +12,23 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Max, Sum
 from django.utils.translation import gettext as _
 
 from maillon.audit.services import record
+from maillon.core.dates import day
 from maillon.core.errors import DomainError, Kind
 from maillon.network.models import Library
 from maillon.network.permissions import Action, require
-from maillon.programme.models import Event, EventStatus, Room, Session
+from maillon.programme.models import (
+    CalendarRules,
+    Event,
+    EventStatus,
+    Registration,
+    RegistrationStatus,
+    Room,
+    Session,
+)
 
 EVENT_FIELDS = (
     "title",
@@ -38,6 +48,7 @@ EVENT_FIELDS = (
     "psychic",
     "motor",
     "accessibility_notes",
+    "programme",
 )
 
 
@@ -89,6 +100,48 @@ def create_event(
     return event
 
 
+def _check_in_programme(event: Event, spans: list[tuple[dt.datetime, dt.datetime]]) -> None:
+    """An event joins a festival only with dates inside the festival's."""
+    programme = event.programme
+    if programme is None:
+        return
+    for starts_at, ends_at in spans:
+        if not programme.contains(starts_at, ends_at):
+            raise ProgrammeError(
+                "outside_programme",
+                _("“%(programme)s” runs from %(start)s to %(end)s: %(when)s is outside it.")
+                % {
+                    "programme": programme.name,
+                    "start": day(programme.starts_on, with_year=True, weekday=False),
+                    "end": day(programme.ends_on, with_year=True, weekday=False),
+                    "when": day(starts_at, with_year=True, weekday=False),
+                },
+                field="programme",
+                kind=Kind.INVALID,
+            )
+
+
+def _check_capacity(event: Event) -> None:
+    """Places never fall below those already given (the event is locked)."""
+    if not event.capacity:
+        return
+    taken = (
+        Registration.objects.filter(event=event, status=RegistrationStatus.CONFIRMED)
+        .values("session")
+        .annotate(n=Sum("places"))
+        .aggregate(most=Max("n"))["most"]
+        or 0
+    )
+    if event.capacity < taken:
+        raise ProgrammeError(
+            "capacity_below_taken",
+            _("%(taken)d places are already taken: the event cannot have fewer.")
+            % {"taken": taken},
+            field="capacity",
+            kind=Kind.INVALID,
+        )
+
+
 @transaction.atomic
 def update_event(
     actor: Any,
@@ -106,6 +159,9 @@ def update_event(
     for name, value in fields.items():
         setattr(event, name, value)
     _check_event(event)
+    _check_capacity(event)
+    if "programme" in fields:
+        _check_in_programme(event, list(event.sessions.values_list("starts_at", "ends_at")))
     event.save()
     if other_libraries is not None:
         event.other_libraries.set(other_libraries)
@@ -119,10 +175,14 @@ def _lock_room(room: Room) -> Room:
     return Room.objects.select_for_update(of=("self",)).select_related("library").get(pk=room.pk)
 
 
-def _room_clash(room: Room, starts_at: dt.datetime, ends_at: dt.datetime) -> Session | None:
+def _room_clash(
+    room: Room, starts_at: dt.datetime, ends_at: dt.datetime, exclude: Iterable[int] = ()
+) -> Session | None:
+    """A session of another live event in `room` at that time (`exclude`: sessions moving)."""
     return (
         Session.objects.filter(room=room, starts_at__lt=ends_at, ends_at__gt=starts_at)
         .exclude(event__status=EventStatus.CANCELLED)
+        .exclude(pk__in=list(exclude))
         .select_related("event")
         .first()
     )
@@ -136,7 +196,11 @@ def add_sessions(
     room: Room | None = None,
 ) -> list[Session]:
     """One session per (start, end) span, all in `room` if given: all or none are added."""
-    event = Event.objects.select_for_update(of=("self",)).select_related("library").get(pk=event.pk)
+    event = (
+        Event.objects.select_for_update(of=("self",))
+        .select_related("library", "programme")
+        .get(pk=event.pk)
+    )
     require(actor, Action.MANAGE, event.library)
     if not spans:
         raise ProgrammeError(
@@ -150,6 +214,7 @@ def add_sessions(
                 field="ends_at",
                 kind=Kind.INVALID,
             )
+    _check_in_programme(event, spans)
     if room is not None:
         room = _lock_room(room)
         allowed = {event.library_id, *event.other_libraries.values_list("pk", flat=True)}
@@ -219,3 +284,36 @@ def publish(actor: Any, event: Event) -> Event:
         "event_published", event, actor=actor, library=event.library, details={"event": event.pk}
     )
     return event
+
+
+@transaction.atomic
+def set_calendar_rules(actor: Any, *, clash_km: int, gap_months: int) -> CalendarRules:
+    """The coordinator says how close two libraries must be to compete, and how long a silence
+    is a gap (the network calendar reads them)."""
+    require(actor, Action.ADMINISTER)
+    if not 0 <= clash_km <= 200:
+        raise ProgrammeError(
+            "clash_km_invalid",
+            _("Give a distance from 0 to 200 km."),
+            field="clash_km",
+            kind=Kind.INVALID,
+        )
+    if not 1 <= gap_months <= 24:
+        raise ProgrammeError(
+            "gap_months_invalid",
+            _("Give from 1 to 24 months."),
+            field="gap_months",
+            kind=Kind.INVALID,
+        )
+    rules = CalendarRules.objects.select_for_update().order_by("pk").first() or CalendarRules()
+    before = {"clash_km": rules.clash_km, "gap_months": rules.gap_months}
+    rules.clash_km, rules.gap_months = clash_km, gap_months
+    rules.save()
+    after = {"clash_km": clash_km, "gap_months": gap_months}
+    record(
+        "calendar_rules_changed",
+        rules,
+        actor=actor,
+        details={"changes": {k: [before[k], after[k]] for k in after if before[k] != after[k]}},
+    )
+    return rules

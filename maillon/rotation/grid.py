@@ -279,7 +279,9 @@ def _load(spec: Spec, where: Sequence[int], member: int) -> int:
     return stock + held
 
 
-def _days(source: Member, target: Member, planned: dt.date) -> list[tuple[int, dt.date, dt.date]]:
+def travel_days(
+    source: Member, target: Member, planned: dt.date
+) -> list[tuple[int, dt.date, dt.date]]:
     """(distance, leaves, arrives) for every way of moving near `planned`, best first."""
     options = []
     for offset in range(-WINDOW_DAYS, WINDOW_DAYS + 1):
@@ -311,7 +313,7 @@ def schedule(spec: Spec, where: Sequence[Sequence[int]]) -> tuple[list[Move], li
                 continue
             key = (source, target, planned)
             if key not in cache:
-                cache[key] = _days(members[source], members[target], planned)
+                cache[key] = travel_days(members[source], members[target], planned)
             options = cache[key]
             if not options:
                 day = arrival = planned

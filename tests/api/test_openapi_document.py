@@ -18,6 +18,7 @@ ROUTES = {
     "/lots/{code}/receive",
     "/rotation-plans",
     "/rotation-plans/{id}/grid",
+    "/offline/operations",
 }
 
 

@@ -13,7 +13,7 @@ from django.db import connection
 from django.utils import timezone
 
 from maillon.bookings import services
-from maillon.bookings.models import Booking, Resource
+from maillon.bookings.models import Booking, Resource, SeasonalLimit
 from maillon.network.models import Library
 from tests.circulation.test_concurrency import TIMEOUT, in_parallel, user
 
@@ -92,3 +92,58 @@ def test_one_library_racing_its_exhibition_quota(people, network, expo, expo2, m
     errors = [o for o in outcomes if isinstance(o, services.BookingError)]
     assert len(errors) == 1 and errors[0].code == "kind_quota_reached", outcomes
     assert Booking.objects.filter(library=network["a"]).count() == 1
+
+
+def december(resource: Resource, day: int):
+    year = timezone.localdate().year + 1
+    start, end = dt.date(year, 12, day), dt.date(year, 12, day + 9)
+    return lambda: services.request_booking(
+        user("libr"),
+        Library.objects.get(code="AAA"),
+        Resource.objects.get(pk=resource.pk),
+        start,
+        end,
+    )
+
+
+@pytest.fixture
+def one_kit_in_december(kinds, people, network):
+    SeasonalLimit.objects.create(kind=kinds["valise"], month_from=12, month_to=12)
+    return [
+        services.create_resource(
+            people["md"], kind=kinds["valise"], title=title, owner=network["md"]
+        )
+        for title in ("Valise Noël", "Valise Hiver")
+    ]
+
+
+def test_without_the_locks_the_season_is_overrun(one_kit_in_december, monkeypatch):
+    past_checks = threading.Barrier(2)
+    original = services._check_seasons
+
+    def check_then_wait(*args):
+        original(*args)
+        past_checks.wait(TIMEOUT)
+
+    monkeypatch.setattr(services, "_lock_library", lambda library: library)
+    monkeypatch.setattr(services, "_lock_resource", lambda resource: resource)
+    monkeypatch.setattr(services, "_check_seasons", check_then_wait)
+    first, second = one_kit_in_december
+    outcomes = in_parallel(december(first, 1), december(second, 15))
+    assert all(isinstance(o, Booking) for o in outcomes), outcomes
+    assert Booking.objects.count() == 2  # two kits in December: the race
+
+
+def test_with_the_locks_the_season_holds(one_kit_in_december, monkeypatch):
+    original = services._check_seasons
+
+    def check_slowly(*args):
+        original(*args)
+        threading.Event().wait(0.3)
+
+    monkeypatch.setattr(services, "_check_seasons", check_slowly)
+    first, second = one_kit_in_december
+    outcomes = in_parallel(december(first, 1), december(second, 15))
+    errors = [o for o in outcomes if isinstance(o, services.BookingError)]
+    assert len(errors) == 1 and errors[0].code == "season_quota_reached", outcomes
+    assert Booking.objects.count() == 1

@@ -82,6 +82,7 @@ def test_the_form_keeps_the_dates_and_says_the_rule_in_french(client_fr, people,
     assert f'value="{soon(3).isoformat()}"' in page and f'value="{soon(30).isoformat()}"' in page
     assert not Booking.objects.exists()
     data["start"] = soon(20).isoformat()
+    data["keep"] = "on"  # these very dates, not the shuttle's (test_shuttle_dates)
     response = client_fr.post(url, data)
     assert response.status_code == 302 and response["Location"] == reverse("bookings:mine")
     assert Booking.objects.get().status == BookingStatus.REQUESTED

@@ -1,7 +1,6 @@
 """The demo's desks have real-looking work, made through the services, and only once."""
 
 import datetime as dt
-import time
 
 from maillon.catalogue.demo import build_catalogue
 from maillon.circulation.demo import build_circulation
@@ -21,9 +20,7 @@ def test_demo_circulation_fills_the_desks_once(db, settings, tmp_path):
     build_network("maillon-demo", TODAY)
     build_patrons(TODAY)
     build_catalogue(records=400)
-    started = time.monotonic()
-    made = build_circulation(TODAY)
-    assert time.monotonic() - started < 30, made
+    build_circulation(TODAY)
 
     history = Loan.objects.filter(returned_at__isnull=False)
     assert history.count() >= 100

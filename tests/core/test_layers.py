@@ -19,10 +19,13 @@ LAYERS: list[set[str]] = [
     {"catalogue"},
     {"patrons"},
     {"circulation"},
-    {"weeding", "inventory", "lots", "bookings", "deposits"},
+    {"weeding", "inventory", "lots", "deposits"},
     {"rotation"},
+    # Bookings snap their dates to shuttle days as the exchange grid does (rotation.grid).
+    {"bookings"},
     {"programme"},
-    {"sip2"},
+    {"sip2", "oai", "offline"},
+    {"stats"},
     {"opac", "api"},
     {"bench", "operations", "cli", "urls", "wsgi"},
 ]

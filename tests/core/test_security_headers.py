@@ -20,6 +20,7 @@ PRINTED = {
     "lots/templates/lots/print.html",
     "rotation/templates/rotation/print.html",
     "rotation/templates/rotation/run_print.html",
+    "programme/templates/programme/leaflet.html",
 }
 
 

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('circulation', '0005_rule_changes_in_audit'),
+        ('circulation', '0006_loan_statistics'),
         ('network', '0003_library_grammar'),
     ]
 

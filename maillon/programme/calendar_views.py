@@ -1,0 +1,189 @@
+"""The staff's network calendar (month and list), its rules, and a library's season."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+
+from django import forms
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from maillon.core.decorators import staff_required
+from maillon.network.models import Library
+from maillon.network.permissions import Action, can, libraries_for, require
+from maillon.programme import calendar, services
+from maillon.programme.models import Audience, CalendarRules, EventKind, Programme, Session
+
+GAP_HORIZON_MONTHS = 12
+
+
+def _month(value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(f"{value}-01")
+    except ValueError:
+        return timezone.localdate().replace(day=1)
+
+
+def _add_months(day: dt.date, months: int) -> dt.date:
+    index = day.year * 12 + day.month - 1 + months
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+class RulesForm(forms.ModelForm):
+    class Meta:
+        model = CalendarRules
+        fields = ["clash_km", "gap_months"]
+
+
+@staff_required
+def network_calendar(request: HttpRequest) -> HttpResponse:
+    """A month of the network's programme, as a grid or a list, with its clashes and gaps."""
+    month = _month(request.GET.get("mois", ""))
+    end = _add_months(month, 1) - dt.timedelta(days=1)
+    view = "liste" if request.GET.get("vue") == "liste" else "mois"
+    code = request.GET.get("bibliotheque", "")[:20]
+    audience = request.GET.get("public", "")
+    audience = audience if audience in Audience.values else ""
+    kind = request.GET.get("type", "")[:40]
+    programme = request.GET.get("programme", "")[:80]
+    viewable = libraries_for(request.user, Action.VIEW)
+    library = viewable.filter(code=code).first() if code else None
+    sessions = list(
+        calendar.sessions_between(
+            month,
+            end,
+            libraries=viewable,
+            library=library.pk if library else None,
+            audience=audience,
+            kind=kind,
+            programme=programme,
+        )
+    )
+    rules = CalendarRules.current()
+    # Clashes are judged on the whole network, whatever the filters hide.
+    everyone = (
+        sessions
+        if not (library or audience or kind or programme)
+        else list(calendar.sessions_between(month, end, libraries=viewable))
+    )
+    clashes = calendar.clashes(everyone, rules)
+    clashing = {s.pk for c in clashes for s in c.sessions}
+    shown = {s.pk for s in sessions}
+    clashes = [c for c in clashes if any(s.pk in shown for s in c.sessions)]
+    by_day: dict[dt.date, list[Session]] = defaultdict(list)
+    for session in sessions:
+        session.clashes = session.pk in clashing  # type: ignore[attr-defined]
+        by_day[calendar.local_day(session.starts_at)].append(session)
+    horizon = _add_months(month, GAP_HORIZON_MONTHS) - dt.timedelta(days=1)
+    gaps = calendar.library_gaps(month, horizon, rules)
+    if library:
+        gaps = [g for g in gaps if g.library.pk == library.pk]
+    return render(
+        request,
+        "programme/calendar.html",
+        {
+            "month": month,
+            "previous": _add_months(month, -1),
+            "following": _add_months(month, 1),
+            "view": view,
+            "weeks": [
+                [
+                    {"day": d, "sessions": by_day.get(d, []), "in_month": d.month == month.month}
+                    for d in week
+                ]
+                for week in calendar.month_weeks(month)
+            ],
+            "days": sorted(by_day.items()),
+            "clashes": clashes,
+            "gaps": gaps,
+            "horizon": horizon,
+            "unserved": calendar.unserved_audiences(everyone),
+            "rules": rules,
+            "libraries": viewable.filter(is_active=True).order_by("name"),
+            "audiences": Audience.choices,
+            "kinds": EventKind.objects.all(),
+            "programmes": Programme.objects.all(),
+            "filters": {
+                "bibliotheque": code,
+                "public": audience,
+                "type": kind,
+                "programme": programme,
+            },
+            "can_set_rules": can(request.user, Action.ADMINISTER),
+        },
+    )
+
+
+@staff_required
+def calendar_rules(request: HttpRequest) -> HttpResponse:
+    require(request.user, Action.ADMINISTER)
+    form = RulesForm(request.POST or None, instance=CalendarRules.current())
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.set_calendar_rules(
+                request.user,
+                clash_km=form.cleaned_data["clash_km"],
+                gap_months=form.cleaned_data["gap_months"],
+            )
+        except services.ProgrammeError as error:
+            form.add_error(error.field, error.message)
+        else:
+            messages.success(request, _("The calendar rules are saved."))
+            return redirect("programme:calendar")
+    return render(request, "programme/calendar_rules.html", {"form": form})
+
+
+def _date(value: str, default: dt.date) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        return default
+
+
+def _season(today: dt.date) -> tuple[dt.date, dt.date]:
+    """The school year the day falls in: 1 September to 31 August."""
+    year = today.year if today.month >= 9 else today.year - 1
+    return dt.date(year, 9, 1), dt.date(year + 1, 8, 31)
+
+
+@staff_required
+def season(request: HttpRequest, code: str) -> HttpResponse:
+    """A library's season: its events month by month, and what each audience got."""
+    library = get_object_or_404(
+        Library.objects.prefetch_related("opening_hours", "closures"), code=code
+    )
+    require(request.user, Action.VIEW, library)
+    start, end = _season(timezone.localdate())
+    start = _date(request.GET.get("du", ""), start)
+    end = max(_date(request.GET.get("au", ""), end), start)
+    audience = request.GET.get("public", "")
+    audience = audience if audience in Audience.values else ""
+    sessions = list(calendar.sessions_between(start, end, library=library.pk, audience=audience))
+    months: dict[dt.date, list[Session]] = defaultdict(list)
+    for session in sessions:
+        session.outside = calendar.outside_hours(  # type: ignore[attr-defined]
+            library, session.starts_at, session.ends_at
+        )
+        months[calendar.local_day(session.starts_at).replace(day=1)].append(session)
+    live = [s for s in sessions if s.event.status != "cancelled"]
+    per_audience = Counter(s.event.get_audience_display() for s in live)
+    per_kind = Counter(s.event.kind.name for s in live)
+    return render(
+        request,
+        "programme/season.html",
+        {
+            "library": library,
+            "start": start,
+            "end": end,
+            "months": sorted(months.items()),
+            "per_audience": sorted(per_audience.items()),
+            "per_kind": sorted(per_kind.items()),
+            "audiences": Audience.choices,
+            "audience": audience,
+            "libraries": libraries_for(request.user, Action.VIEW).filter(is_active=True),
+        },
+    )

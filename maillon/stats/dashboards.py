@@ -1,0 +1,172 @@
+"""The dashboards' panels: each a table (what a screen reader reads and a spreadsheet gets) and
+a chart drawn from the same rows on the server (SVG, readable without JavaScript)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pygal
+from django.utils.translation import gettext as _
+from pygal.style import Style
+
+from maillon.network.models import Library
+from maillon.stats import series
+from maillon.stats.facts import Period
+
+STYLE = Style(
+    background="white",
+    plot_background="white",
+    foreground="#222",
+    foreground_strong="#111",
+    foreground_subtle="#666",
+    colors=("#1f5f8b", "#c8553d", "#3a7d44", "#8a6d1d", "#6b4c9a"),
+    font_family="system-ui, sans-serif",
+)
+SCRIPT = re.compile(r"<script\b.*?</script>", re.DOTALL)
+MAX_BARS = 15  # a chart of communes shows the first ones; its table lists them all
+
+
+@dataclass
+class Panel:
+    key: str
+    title: str
+    header: list[str]
+    rows: list[list[object]]
+    kind: str = "bar"  # bar, line, none (a table only)
+    series: list[str] = field(default_factory=list)  # the columns drawn, after the label
+
+    def svg(self) -> str:
+        if self.kind == "none" or not self.rows:
+            return ""
+        chart_class = pygal.Line if self.kind == "line" else pygal.Bar
+        chart = chart_class(
+            js=[],
+            disable_xml_declaration=True,
+            style=STYLE,
+            height=320,
+            show_legend=len(self.series) > 1,
+            legend_at_bottom=True,
+            x_label_rotation=30 if len(self.rows) > 6 else 0,
+            print_values=False,
+        )
+        shown = self.rows[:MAX_BARS]
+        chart.x_labels = [str(row[0]) for row in shown]
+        for index, name in enumerate(self.series, start=1):
+            chart.add(name, [row[index] for row in shown])
+        # pygal always inlines its tooltips' configuration: the chart needs no script.
+        return SCRIPT.sub("", chart.render(is_unicode=True))
+
+
+def _earlier(period: Period) -> Period:
+    """The same days a year before (28 February for a 29th)."""
+
+    def back(day: dt.date) -> dt.date:
+        try:
+            return day.replace(year=day.year - 1)
+        except ValueError:
+            return day.replace(year=day.year - 1, day=28)
+
+    return Period(back(period.start), back(period.end))
+
+
+def loans_by_month(period: Period, library: Library | None) -> Panel:
+    now = series.loans_by(period, library, "month")
+    before = series.loans_by(_earlier(period), library, "month")
+    this, last = _("this period"), _("a year before")
+    return Panel(
+        "loans_month",
+        _("Loans by month"),
+        [_("month"), this, last],
+        [[row.label, row.value, old.value] for row, old in zip(now, before, strict=True)],
+        kind="line",
+        series=[this, last],
+    )
+
+
+def _grouped(key: str, title: str, group_by: str, period: Period, library: Library | None):
+    rows = series.loans_by(period, library, group_by)
+    return Panel(
+        key,
+        title,
+        [_("group"), _("loans")],
+        [[r.label, r.value] for r in rows],
+        series=[_("loans")],
+    )
+
+
+def active_by_commune(period: Period, library: Library | None) -> Panel:
+    rows = series.active_by_commune(period, library)
+    return Panel(
+        "active_commune",
+        _("Active borrowers by commune"),
+        [_("commune"), _("active borrowers")],
+        [[r.label, r.value] for r in rows],
+        series=[_("active borrowers")],
+    )
+
+
+def turnover(period: Period, library: Library | None) -> Panel:
+    rows = series.turnover(period, library)
+    return Panel(
+        "turnover",
+        _("Turnover: loans per document held"),
+        [_("library"), _("loans per document")],
+        [[r.label, r.value] for r in rows],
+        series=[_("loans per document")],
+    )
+
+
+def hold_waits(period: Period, library: Library | None) -> Panel:
+    rows = series.hold_waits(period, library)
+    return Panel(
+        "hold_waits",
+        _("Holds: average wait until the document is ready (days)"),
+        [_("pickup library"), _("days")],
+        [[r.label, r.value] for r in rows],
+        series=[_("days")],
+    )
+
+
+def shuttle(period: Period, library: Library | None) -> Panel:
+    matrix = series.shuttle_matrix(period, library)
+    header = [_("from / to"), *(lib.name for lib in matrix.libraries), _("total sent")]
+    return Panel(
+        "shuttle",
+        _("The shuttle: documents sent from one library to another"),
+        header,
+        [[sender.name, *line, total] for sender, line, total in matrix.rows()],
+        kind="none",
+    )
+
+
+def events(period: Period, library: Library | None) -> Panel:
+    sessions, came = _("sessions"), _("attendance")
+    return Panel(
+        "events",
+        _("Events and attendance by month"),
+        [_("month"), sessions, came],
+        [[m, n, a] for m, n, a in series.events_by_month(period, library)],
+        series=[sessions, came],
+    )
+
+
+PANELS: dict[str, Callable[[Period, Library | None], Panel]] = {
+    "loans_month": loans_by_month,
+    "loans_library": lambda p, lib: _grouped(
+        "loans_library", _("Loans by library"), "library", p, lib
+    ),
+    "loans_medium": lambda p, lib: _grouped(
+        "loans_medium", _("Loans by kind of document"), "medium", p, lib
+    ),
+    "loans_audience": lambda p, lib: _grouped(
+        "loans_audience", _("Loans by audience"), "audience", p, lib
+    ),
+    "active_commune": active_by_commune,
+    "turnover": turnover,
+    "hold_waits": hold_waits,
+    "shuttle": shuttle,
+    "events": events,
+}

@@ -1,0 +1,157 @@
+"""The rows behind every figure, for one library or the network, over one period.
+
+Each function returns a queryset: the report counts it, the page "why this figure?" lists it.
+Only rows that keep their facts are read: loans carry what they were at checkout (medium,
+audience, MD stock, the patron's category, age band, commune and yearly pseudonym), holds and
+transfers are never deleted, withdrawals are in the audit log. Holdings at the end of a period
+are read from the items: an item counts where its home is, from its creation until it went
+out of the collection (its last change, for an item now withdrawn, lost or missing).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import BigIntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import Cast, Coalesce
+from django.utils import timezone
+
+from maillon.audit.models import AuditEntry
+from maillon.catalogue.models import GONE_STATUSES, Item
+from maillon.circulation.models import Hold, HoldStatus, Loan, Transfer
+from maillon.network.models import Library, LibraryKind
+from maillon.patrons.models import Patron
+from maillon.programme.models import EventStatus, Registration, Session
+
+NOT_HELD = (EventStatus.DRAFT, EventStatus.CANCELLED, EventStatus.POSTPONED)
+
+
+@dataclass(frozen=True)
+class Period:
+    """From `start` to `end`, both days included; times in the network's time zone."""
+
+    start: dt.date
+    end: dt.date
+
+    @classmethod
+    def year(cls, year: int) -> Period:
+        return cls(dt.date(year, 1, 1), dt.date(year, 12, 31))
+
+    @property
+    def since(self) -> dt.datetime:
+        return timezone.make_aware(dt.datetime.combine(self.start, dt.time.min))
+
+    @property
+    def until(self) -> dt.datetime:
+        """The first moment after the period."""
+        next_day = self.end + dt.timedelta(days=1)
+        return timezone.make_aware(dt.datetime.combine(next_day, dt.time.min))
+
+    def during(self, field: str) -> Q:
+        return Q(**{f"{field}__gte": self.since, f"{field}__lt": self.until})
+
+
+def _at(field: str, library: Library | None) -> Q:
+    return Q(**{field: library}) if library is not None else Q()
+
+
+def loans(period: Period, library: Library | None) -> QuerySet[Loan]:
+    """Loans made in the period at the library (renewals are not loans: ISO 2789)."""
+    return Loan.objects.filter(period.during("checked_out_at"), _at("library", library))
+
+
+def renewals(period: Period, library: Library | None) -> QuerySet[AuditEntry]:
+    """Renewals made in the period, at the desk's library, or the loan's when the patron renewed
+    online."""
+    loan_library = Loan.objects.filter(pk=OuterRef("loan_id")).values("library_id")[:1]
+    entries = (
+        AuditEntry.objects.filter(period.during("at"), action="renewed")
+        .annotate(loan_id=Cast(KeyTextTransform("loan", "details"), BigIntegerField()))
+        .annotate(
+            where=Coalesce("library_id", Subquery(loan_library), output_field=BigIntegerField())
+        )
+    )
+    return entries.filter(where=library.pk) if library is not None else entries
+
+
+def holds_placed(period: Period, library: Library | None) -> QuerySet[Hold]:
+    """Holds placed in the period, to be picked up at the library."""
+    return Hold.objects.filter(period.during("created_at"), _at("pickup_library", library))
+
+
+def holds_satisfied(period: Period, library: Library | None) -> QuerySet[Hold]:
+    """Holds collected in the period at the library."""
+    return Hold.objects.filter(
+        period.during("closed_at"),
+        _at("pickup_library", library),
+        status=HoldStatus.FULFILLED,
+        ready_at__isnull=False,
+    )
+
+
+def transfers_sent(period: Period, library: Library | None) -> QuerySet[Transfer]:
+    return Transfer.objects.filter(period.during("sent_at"), _at("from_library", library))
+
+
+def transfers_received(period: Period, library: Library | None) -> QuerySet[Transfer]:
+    return Transfer.objects.filter(period.during("received_at"), _at("received_library", library))
+
+
+def holdings(period: Period, library: Library | None) -> QuerySet[Item]:
+    """Items in the collection at the end of the period, at their home."""
+    return Item.objects.filter(_at("home", library), created_at__lt=period.until).exclude(
+        status__in=GONE_STATUSES, updated_at__lt=period.until
+    )
+
+
+def items_added(period: Period, library: Library | None) -> QuerySet[Item]:
+    """Items entered in the catalogue in the period, at their home."""
+    return Item.objects.filter(period.during("created_at"), _at("home", library))
+
+
+def items_withdrawn(period: Period, library: Library | None) -> QuerySet[Item]:
+    """Items withdrawn in the period (audit log), at their home."""
+    withdrawn = AuditEntry.objects.filter(
+        period.during("at"), action="withdrawn", object_type="item"
+    ).values("object_id")
+    return Item.objects.filter(_at("home", library), pk__in=withdrawn)
+
+
+def md_stock() -> Q:
+    """On items: owned by the departmental library."""
+    return Q(owner__kind=LibraryKind.DEPARTMENTAL)
+
+
+def registered(period: Period, library: Library | None) -> QuerySet[Patron]:
+    """Patrons whose card was valid at some time in the period, by their home library."""
+    return Patron.objects.filter(
+        _at("home_library", library),
+        registered_on__lte=period.end,
+        expires_on__gte=period.start,
+    )
+
+
+def new_registrations(period: Period, library: Library | None) -> QuerySet[Patron]:
+    return Patron.objects.filter(
+        _at("home_library", library), registered_on__gte=period.start, registered_on__lte=period.end
+    )
+
+
+def sessions(period: Period, library: Library | None) -> QuerySet[Session]:
+    """Sessions of events held in the period, counted at the event's organising library."""
+    return Session.objects.filter(
+        period.during("starts_at"), _at("event__library", library)
+    ).exclude(event__status__in=NOT_HELD)
+
+
+def attendance(period: Period, library: Library | None) -> QuerySet[Registration]:
+    """Registrations marked as come, for a session held in the period (or for the whole
+    event, when its first session is in the period)."""
+    held = sessions(period, library)
+    first = Session.objects.filter(event=OuterRef("event")).order_by("starts_at").values("pk")[:1]
+    opening = held.filter(pk=Subquery(first)).values("event")
+    return Registration.objects.filter(attended=True).filter(
+        Q(session__in=held) | Q(session__isnull=True, event__in=opening)
+    )

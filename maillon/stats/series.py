@@ -1,0 +1,203 @@
+"""The figures the dashboards and the API draw: loans grouped one way, active borrowers by
+commune, turnover, waiting time of holds, the shuttle between libraries, events. Each returns
+plain rows (label, numbers…) that a chart, a table and a spreadsheet all show as they are."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+
+from django.db.models import Count, Min, Q
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from maillon.catalogue.models import Audience, DocType
+from maillon.network.models import Library
+from maillon.programme.models import Session
+from maillon.stats import facts
+from maillon.stats.facts import Period
+
+GROUPS = ("library", "month", "medium", "audience")
+
+
+@dataclass
+class Row:
+    key: str
+    label: str
+    value: float
+
+
+def _month_label(month: dt.date) -> str:
+    return f"{month.month:02d}/{month.year}"
+
+
+def months(period: Period) -> list[dt.date]:
+    found, day = [], period.start.replace(day=1)
+    while day <= period.end:
+        found.append(day)
+        day = (day + dt.timedelta(days=32)).replace(day=1)
+    return found
+
+
+def loans_by(period: Period, library: Library | None, group_by: str) -> list[Row]:
+    """Loans made in the period, grouped by library, month, medium or audience; every month
+    and every known value is listed, zeros included."""
+    loans = facts.loans(period, library).order_by()
+    if group_by == "month":
+        counted = {
+            timezone.localtime(m).date() if isinstance(m, dt.datetime) else m: n
+            for m, n in loans.annotate(m=TruncMonth("checked_out_at"))
+            .values_list(
+                "m",
+            )
+            .annotate(n=Count("pk"))
+            .values_list("m", "n")
+        }
+        return [Row(m.isoformat()[:7], _month_label(m), counted.get(m, 0)) for m in months(period)]
+    if group_by == "library":
+        counted = dict(
+            loans.values_list("library").annotate(n=Count("pk")).values_list("library", "n")
+        )
+        libraries = Library.objects.order_by("name")
+        if library is not None:
+            libraries = libraries.filter(pk=library.pk)
+        return [Row(lib.code, lib.name, counted.get(lib.pk, 0)) for lib in libraries]
+    field, choices = {
+        "medium": ("medium", DocType.choices),
+        "audience": ("audience", Audience.choices),
+    }[group_by]
+    counted = dict(loans.values_list(field).annotate(n=Count("pk")).values_list(field, "n"))
+    rows = [Row(value, str(label), counted.pop(value, 0)) for value, label in choices]
+    unknown = sum(counted.values())
+    if unknown:
+        rows.append(Row("", _("not known"), unknown))
+    return rows
+
+
+def active_by_commune(period: Period, library: Library | None) -> list[Row]:
+    """Active borrowers by the commune they lived in when they borrowed (each once per
+    commune), most first."""
+    found = (
+        facts.loans(period, library)
+        .exclude(patron_key="")
+        .order_by()
+        .values_list("patron_commune")
+        .annotate(n=Count("patron_key", distinct=True))
+        .values_list("patron_commune", "n")
+    )
+    rows = [Row(commune, commune or _("not known"), n) for commune, n in found]
+    return sorted(rows, key=lambda r: (-r.value, r.label))
+
+
+def turnover(period: Period, library: Library | None) -> list[Row]:
+    """Loans in the period per document held at its end, by library."""
+    loans = Counter(
+        dict(
+            facts.loans(period, library)
+            .order_by()
+            .values_list("library")
+            .annotate(n=Count("pk"))
+            .values_list("library", "n")
+        )
+    )
+    held = Counter(
+        dict(
+            facts.holdings(period, library)
+            .order_by()
+            .values_list("home")
+            .annotate(n=Count("pk"))
+            .values_list("home", "n")
+        )
+    )
+    libraries = Library.objects.order_by("name")
+    if library is not None:
+        libraries = libraries.filter(pk=library.pk)
+    return [
+        Row(lib.code, lib.name, round(loans[lib.pk] / held[lib.pk], 2) if held[lib.pk] else 0)
+        for lib in libraries
+    ]
+
+
+def hold_waits(period: Period, library: Library | None) -> list[Row]:
+    """Average days from placing a hold to its document waiting on the shelf, by pickup
+    library, for the holds collected in the period."""
+    waits: dict[int, list[float]] = defaultdict(list)
+    for pickup, placed, ready in facts.holds_satisfied(period, library).values_list(
+        "pickup_library", "created_at", "ready_at"
+    ):
+        if ready is not None:  # always, for a hold collected
+            waits[pickup].append((ready - placed).total_seconds() / 86400)
+    libraries = Library.objects.order_by("name")
+    if library is not None:
+        libraries = libraries.filter(pk=library.pk)
+    return [
+        Row(
+            lib.code,
+            lib.name,
+            round(sum(waits[lib.pk]) / len(waits[lib.pk]), 1) if waits[lib.pk] else 0,
+        )
+        for lib in libraries
+    ]
+
+
+@dataclass
+class Matrix:
+    libraries: list[Library]
+    counts: dict[tuple[int, int], int]
+
+    def rows(self) -> list[tuple[Library, list[int], int]]:
+        """Per sending library: what it sent to each library, and in all."""
+        found = []
+        for sender in self.libraries:
+            line = [self.counts.get((sender.pk, to.pk), 0) for to in self.libraries]
+            found.append((sender, line, sum(line)))
+        return found
+
+
+def shuttle_matrix(period: Period, library: Library | None) -> Matrix:
+    """Documents sent by the shuttle in the period, from one library to another. A library
+    sees what it sent and what it was sent."""
+    sent = facts.transfers_sent(period, None)
+    if library is not None:
+        sent = sent.filter(Q(from_library=library) | Q(to_library=library))
+    counts = {
+        (f, t): n
+        for f, t, n in sent.order_by()
+        .values_list("from_library", "to_library")
+        .annotate(n=Count("pk"))
+        .values_list("from_library", "to_library", "n")
+    }
+    ids = {i for pair in counts for i in pair} | ({library.pk} if library else set())
+    libraries = list(Library.objects.filter(pk__in=ids).order_by("name"))
+    return Matrix(libraries, counts)
+
+
+def events_by_month(period: Period, library: Library | None) -> list[tuple[str, int, int]]:
+    """Per month: sessions held and attendance counted."""
+    sessions = Counter(
+        {
+            timezone.localtime(m).date() if isinstance(m, dt.datetime) else m: n
+            for m, n in facts.sessions(period, library)
+            .order_by()
+            .annotate(m=TruncMonth("starts_at"))
+            .values_list("m")
+            .annotate(n=Count("pk"))
+            .values_list("m", "n")
+        }
+    )
+    came: Counter[dt.date] = Counter()
+    rows = list(
+        facts.attendance(period, library).values_list("session__starts_at", "event", "places")
+    )
+    # A registration for the whole event counts in the month of its first session.
+    first = dict(
+        Session.objects.filter(event__in={event for _s, event, _p in rows})
+        .values_list("event")
+        .annotate(m=Min("starts_at"))
+        .values_list("event", "m")
+    )
+    for starts, event, places in rows:
+        came[timezone.localdate(starts or first[event]).replace(day=1)] += places
+    return [(_month_label(m), sessions[m], came[m]) for m in months(period)]

@@ -1,0 +1,91 @@
+"""The offline desk in a real Chromium: the page is loaded once, the network is cut, a loan and
+a return are recorded in the browser, the page says it is offline and how many operations
+wait; the network comes back and the operations reach the database, in order, once."""
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from maillon.circulation.models import Loan
+from maillon.circulation.services import checkout
+from maillon.offline.models import OfflineOperation, Status
+from tests.browser.conftest import screenshot, serious_violations
+from tests.browser.test_circulation_desk import fr, scan
+from tests.conftest import PASSWORD
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_loans_and_returns_recorded_offline_reach_the_server_when_it_is_back(
+    page, live_server, network, desk, make_patron, make_record, make_item
+):
+    today = timezone.localdate()
+    valid = {
+        "registered_on": today - dt.timedelta(days=30),
+        "expires_on": today + dt.timedelta(days=300),
+    }
+    reader, other = make_patron("Martin", "Léa", **valid), make_patron("Durand", "Paul", **valid)
+    lent = make_item(make_record("Le Petit Prince"))
+    back = make_item(make_record("Les Misérables"))
+    earlier = checkout(desk["a"], network["a"], other, back)
+
+    page.goto(f"{live_server.url}/pro/pret-secouru/")
+    page.get_by_label("Identifiant").fill("libr")
+    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.keyboard.press("Enter")
+    expect(page.locator("#offline-desk")).to_have_attribute("data-ready", "true")
+    expect(page.locator("#offline-state")).to_have_attribute("data-state", "online")
+    # The worker has kept the page and its files: it may be reloaded with no server.
+    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    assert serious_violations(page) == []
+
+    page.context.set_offline(True)
+    page.reload()
+    expect(page.locator("#offline-desk")).to_have_attribute("data-ready", "true")
+    expect(page.locator("#offline-card")).to_be_focused()
+    scan(page, "#offline-card", reader.card_number)
+    expect(page.locator("#offline-barcode")).to_be_focused()
+    scan(page, "#offline-barcode", lent.barcode)
+    scan(page, "#offline-return", back.barcode)
+
+    state = page.locator("#offline-state")
+    expect(state).to_have_attribute("data-state", "offline")
+    offline = (
+        "Offline: the operations are kept in this browser and sent when the server answers again."
+    )
+    expect(state).to_contain_text(fr(offline))
+    expect(page.locator("#offline-waiting")).to_have_text(
+        fr("%(count)s operations waiting to be sent") % {"count": 2}
+    )
+    rows = page.locator("#offline-queue tbody tr")
+    expect(rows).to_have_count(2)
+    expect(rows.nth(0)).to_contain_text(lent.barcode)
+    expect(rows.nth(1)).to_contain_text(back.barcode)
+    screenshot(page, "offline-desk-offline")
+    assert not Loan.objects.filter(item=lent).exists()
+    assert OfflineOperation.objects.count() == 0
+
+    page.context.set_offline(False)
+    expect(page.locator("#offline-waiting")).to_have_text(
+        fr("No operation waiting"), timeout=20_000
+    )
+    expect(state).to_have_attribute("data-state", "online")
+    expect(rows).to_have_count(0)
+    expect(page.locator("#offline-results li")).to_have_count(2)
+
+    loan = Loan.objects.get(item=lent)
+    assert loan.patron == reader and loan.returned_at is None
+    earlier.refresh_from_db()
+    assert earlier.returned_at is not None and earlier.returned_at < timezone.now()
+    assert earlier.returned_at > loan.checked_out_at  # in the order they were recorded
+    ops = list(OfflineOperation.objects.order_by("seq"))
+    assert [(o.seq, o.kind, o.status) for o in ops] == [
+        (1, "checkout", Status.APPLIED),
+        (2, "checkin", Status.APPLIED),
+    ]
+    # Sending again (the button) changes nothing: the queue is empty, the loans are the same.
+    page.get_by_role("button", name=fr("Send now")).click()
+    expect(page.locator("#offline-waiting")).to_have_text(fr("No operation waiting"))
+    assert Loan.objects.count() == 2 and OfflineOperation.objects.count() == 2

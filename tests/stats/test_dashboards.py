@@ -1,0 +1,124 @@
+"""Dashboards: the tables beside the charts hold the hand-counted figures; a librarian sees
+their library only; a bad period is refused in French; each panel exports."""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from maillon.network.models import Role
+from maillon.programme.models import Audience as EventAudience
+from maillon.programme.models import Event, EventKind, EventStatus, Registration, Session
+from maillon.stats.facts import Period
+from maillon.stats.report import build
+
+YEAR = {"start": "2025-01-01", "end": "2025-12-31"}
+
+
+def _panels(response):
+    return {p.key: p for p in response.context["panels"]}
+
+
+def _rows(panel):
+    return {row[0]: row[1:] for row in panel.rows}
+
+
+@pytest.fixture
+def events(network):
+    kind = EventKind.objects.create(code="conte", name="Heure du conte")
+    at = timezone.make_aware(dt.datetime(2025, 3, 12, 10))
+    visit = Event.objects.create(
+        title="Classe de CE1",
+        kind=kind,
+        library=network["a"],
+        status=EventStatus.PUBLISHED,
+        audience=EventAudience.SCHOOLS,
+    )
+    tale = Event.objects.create(
+        title="Contes", kind=kind, library=network["a"], status=EventStatus.PUBLISHED
+    )
+    cancelled = Event.objects.create(
+        title="Annulé", kind=kind, library=network["a"], status=EventStatus.CANCELLED
+    )
+    hour = dt.timedelta(hours=1)
+    Session.objects.create(event=visit, starts_at=at, ends_at=at + hour)
+    first = Session.objects.create(event=tale, starts_at=at, ends_at=at + hour)
+    later = at + dt.timedelta(days=30)
+    Session.objects.create(event=tale, starts_at=later, ends_at=later + hour)
+    Session.objects.create(event=cancelled, starts_at=at, ends_at=at + hour)
+    for places, attended, session in ((3, True, first), (2, False, first), (4, True, None)):
+        Registration.objects.create(
+            event=tale,
+            session=session,
+            name="X",
+            places=places,
+            status="confirmed",
+            attended=attended,
+        )
+
+
+def test_events_and_attendance_in_the_report(events, network):
+    values = build(2025, network["a"]).values
+    assert values["sessions"] == 3  # two of the tale, one class visit; the cancelled one not
+    assert values["sessions.schools"] == 1
+    assert values["attendance"] == 7  # 3 who came to the first session, 4 for the whole event
+    assert build(2025, network["b"]).values["sessions"] == 0
+
+
+def test_the_coordinators_dashboard_holds_the_hand_counts(client, staff, activity, events):
+    client.force_login(staff[Role.COORDINATOR])
+    response = client.get(reverse("stats:dashboard"), YEAR)
+    panels = _panels(response)
+    months = _rows(panels["loans_month"])
+    assert months["01/2025"] == [2, 0] and months["04/2025"] == [2, 0]
+    assert months["12/2025"] == [0, 1]  # the loan of December 2024, a year before
+    assert _rows(panels["loans_library"])["Bibliothèque AAA"] == [4]
+    assert _rows(panels["loans_library"])["Bibliothèque BBB"] == [3]
+    communes = _rows(panels["active_commune"])
+    assert communes["Parthenay"] == [2] and communes["Secondigny"] == [1]
+    assert _rows(panels["turnover"])["Bibliothèque BBB"] == [1.5]
+    assert _rows(panels["hold_waits"])["Bibliothèque BBB"] == [13.0]
+    shuttle = panels["shuttle"]
+    names = shuttle.header[1:-1]
+    sent = dict(zip(names, _rows(shuttle)["Bibliothèque AAA"][:-1], strict=True))
+    assert sent == {"Bibliothèque AAA": 0, "Bibliothèque BBB": 1}
+    assert _rows(panels["events"])["03/2025"] == [2, 7]
+    page = response.content.decode()
+    assert "<svg" in page and "<script" not in page
+
+
+def test_a_librarian_sees_their_library_only(client, staff, activity):
+    client.force_login(staff[Role.LIBRARIAN])  # at AAA
+    response = client.get(reverse("stats:dashboard"), YEAR)
+    assert _rows(_panels(response)["loans_library"]) == {"Bibliothèque AAA": [4]}
+    assert client.get(reverse("stats:dashboard"), {**YEAR, "library": "BBB"}).status_code in (
+        200,
+        403,
+    )
+    refused = client.get(reverse("stats:dashboard"), {**YEAR, "library": "BBB"})
+    assert not refused.context or not refused.context.get("panels")
+
+
+def test_a_bad_period_is_refused_in_french(client_fr, staff):
+    client_fr.force_login(staff[Role.COORDINATOR])
+    response = client_fr.get(
+        reverse("stats:dashboard"), {"start": "2025-05-01", "end": "2025-01-01"}
+    )
+    assert response.status_code == 200 and response.context["panels"] == []
+    assert "La période doit commencer avant de finir." in response.content.decode()
+
+
+def test_a_panel_exports_its_table(client, staff, activity):
+    client.force_login(staff[Role.COORDINATOR])
+    response = client.get(
+        reverse("stats:dashboard"), {**YEAR, "panel": "loans_library", "format": "csv"}
+    )
+    text = response.content.decode("utf-8-sig")
+    assert "Bibliothèque AAA;4" in text
+
+
+def test_the_period_of_a_year_ago_keeps_the_29th_of_february():
+    from maillon.stats.dashboards import _earlier
+
+    assert _earlier(Period(dt.date(2024, 2, 29), dt.date(2024, 3, 1))).start == dt.date(2023, 2, 28)
