@@ -32,6 +32,7 @@ register(
         "transfer_sent": _("Sent by shuttle"),
         "transfer_received": _("Received from the shuttle"),
         "transfer_cancelled": _("Transfer cancelled"),
+        "capacity_set": _("Capacity set"),
         "rule_created": _("Loan rule created"),
         "rule_changed": _("Loan rule changed"),
         "rule_deleted": _("Loan rule deleted"),
@@ -53,6 +54,9 @@ register(
         "override": (_("overridden"), _overrides),
         "misrouted": (_("arrived at the wrong library"), BOOL),
         "floating": (_("floating collection"), BOOL),
+        "location": (_("shelving location"), TEXT),
+        "max_items": (_("most items"), TEXT),
+        "max_copies": (_("most copies of one title"), TEXT),
         "scope": (_("scope"), TEXT),
         # The fields of a rule or of the policy, as named in "changes" (see catalogue.actions).
         **{

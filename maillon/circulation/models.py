@@ -460,4 +460,35 @@ class Transfer(models.Model):
         return self.received_at is None and self.cancelled_at is None
 
 
+class Capacity(models.Model):
+    """How much a library (or one shelving location of it) holds at most, as data: items whose
+    home it is, and copies of one record. Floating check-ins, lots and circulation plans keep
+    to it (``circulation.capacity``); empty: no cap."""
+
+    library = models.ForeignKey(
+        Library, on_delete=models.CASCADE, related_name="capacities", verbose_name=_("library")
+    )
+    location = models.CharField(
+        _("shelving location"),
+        max_length=100,
+        blank=True,
+        help_text=_("Empty: the whole library."),
+    )
+    max_items = models.PositiveIntegerField(_("most items"), null=True, blank=True)
+    max_copies = models.PositiveSmallIntegerField(
+        _("most copies of one title"), null=True, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("capacity")
+        verbose_name_plural = _("capacities")
+        ordering = ["library__name", "location"]
+        constraints = [
+            models.UniqueConstraint(fields=["library", "location"], name="capacity_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.library_id}:{self.location or '*'}"
+
+
 from maillon.circulation.notice_models import NoticeKind, NoticeLog  # noqa: E402, F401

@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 
 from maillon.catalogue.items import move_item
 from maillon.catalogue.models import Item, ItemStatus
+from maillon.circulation.capacity import refusal
 from maillon.circulation.common import initials, log
 from maillon.circulation.models import Hold, HoldStatus, Loan, Transfer, TransferReason
 from maillon.circulation.rules import RuleBook
@@ -261,7 +262,10 @@ def route(
         return result
 
     collection = item.collection
-    if item.home_id != library.pk and not (collection and collection.floating):
+    floats = bool(collection and collection.floating)
+    # A floating copy stays where it is returned, unless that library is full: then it goes home.
+    full = refusal(library, [item]) if floats and item.home_id != library.pk else None
+    if item.home_id != library.pk and (not floats or full):
         transfer = Transfer.objects.create(
             item=item,
             from_library=library,
@@ -272,6 +276,8 @@ def route(
         move_item(item, ItemStatus.IN_TRANSIT, library)
         log(item, "transfer_created", library, actor, transfer=transfer.pk, to=item.home_id)
         result = transfer_result(item, transfer, **extra)
+        if full:
+            result.message = f"{full} {result.message}"
     elif item.home_id != library.pk:
         old_home = item.home_id
         move_item(item, ItemStatus.AVAILABLE, library, home=library)

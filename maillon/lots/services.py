@@ -31,6 +31,7 @@ from maillon.catalogue import items as item_service
 from maillon.catalogue.items import status_label
 from maillon.catalogue.models import Collection, CollectionKind, Item, ItemStatus
 from maillon.catalogue.search import refreshes_deferred
+from maillon.circulation import capacity
 from maillon.circulation.common import lock_items
 from maillon.circulation.models import Transfer
 from maillon.circulation.transfers import receive_many, send_many
@@ -302,7 +303,7 @@ def send(actor, lot: Lot, to_library: Library) -> SendResult:
     """The whole lot leaves its station for `to_library`: one transaction, every item's
     transfer made and sent by the circulation services, its home now the destination.
     Nothing is done if one item cannot travel. Codes: lot_in_transit, same_library, lot_empty,
-    items_blocked."""
+    items_blocked, capacity (the destination's cap it would break, said in French)."""
     require(actor, Action.CIRCULATE, lot.station_id)
     with transaction.atomic():
         lot = _lock(lot)
@@ -340,6 +341,9 @@ def send(actor, lot: Lot, to_library: Library) -> SendResult:
                 % {"items": ", ".join(blocked)},
                 details={"items": blocked},
             )
+        full = capacity.refusal(to_library, locked)
+        if full:
+            raise LotError("capacity", full, details={"to_library": to_library.code})
         result = SendResult(lot=lot)
         travelling = [item for item in locked if item.status != ItemStatus.ON_LOAN]
         following = [item for item in locked if item.status == ItemStatus.ON_LOAN]

@@ -11,6 +11,7 @@ register(
         "rotation_cells_swapped": _("Two cells of the grid swapped"),
         "rotation_plan_published": _("Exchange grid published"),
         "rotation_exchange_run": _("Exchange date run"),
+        "shuttle_sheet_set": _("Shuttle stops and limits set"),
     },
     details={
         "plan_name": (_("name"), TEXT),
@@ -20,5 +21,7 @@ register(
         "swap_a": (_("library"), LIBRARY),
         "swap_b": (_("with"), LIBRARY),
         "lots_sent": (_("lots sent"), TEXT),
+        "stop_order": (_("stop order"), TEXT),
+        "run_limit": (_("most per run"), TEXT),
     },
 )

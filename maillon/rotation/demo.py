@@ -8,16 +8,18 @@ import datetime as dt
 
 from django.contrib.auth import get_user_model
 
+from maillon.circulation import capacity
 from maillon.lots.demo import CRATES
 from maillon.lots.models import Lot
 from maillon.network.models import Library
-from maillon.rotation import services
+from maillon.rotation import runsheet, services
 from maillon.rotation.models import Plan
 
 NAME = "Échanges de la Gâtine"
 # Crates for youth sections only, and the library that has none (it takes at most two crates).
 YOUTH_ONLY = {"Albums 0-3 ans B", "Bandes dessinées jeunesse A", "Premières lectures n°2"}
 NO_YOUTH = "THE"
+ROUTE = ["PAR", "SEC", "AZA", "POU", "SAC", "VAS", "MEN", "THE", "MAZ", "MD79"]
 
 
 def build_rotation(today: dt.date) -> dict[str, int]:
@@ -53,4 +55,17 @@ def build_rotation(today: dt.date) -> dict[str, int]:
     )
     result = services.generate(coordinator, plan)
     services.publish(coordinator, plan)
+    _capacities(coordinator)
+    # The van leaves Parthenay, goes round the Gâtine and calls at the MD on the way back.
+    runsheet.set_route(coordinator, ROUTE, max_items=250, max_crates=10)
     return {"plans": 1, "exchanges": len(result.spec.dates), "broken": len(result.broken)}
+
+
+def _capacities(coordinator) -> None:
+    """The reading point of Pougne-Hérisson is nearly full (one copy of a title at most); Vasles
+    has some room left."""
+    for code, room, copies in (("POU", 15, 1), ("VAS", 60, None)):
+        library = Library.objects.filter(code=code).first()
+        if library is not None:
+            stock = capacity.stock_against_capacity([library])[0].stock
+            capacity.set_capacity(coordinator, library, max_items=stock + room, max_copies=copies)

@@ -126,3 +126,30 @@ class SwapForm(forms.Form):
         ]
         self.fields["first"].queryset = libraries
         self.fields["second"].queryset = libraries
+
+
+class CapacityForm(forms.Form):
+    library = forms.ModelChoiceField(
+        label=_("Library"), queryset=Library.objects.filter(is_active=True)
+    )
+    location = forms.CharField(
+        label=_("Shelving location"),
+        max_length=100,
+        required=False,
+        help_text=_("Empty: the whole library."),
+    )
+    max_items = forms.IntegerField(label=_("Most items"), min_value=0, required=False)
+    max_copies = forms.IntegerField(
+        label=_("Most copies of one title"), min_value=1, max_value=1000, required=False
+    )
+
+
+class RouteForm(forms.Form):
+    stops = forms.CharField(
+        label=_("Stop order"),
+        max_length=2000,
+        required=False,
+        help_text=_("Library codes in the shuttle's order, e.g. MD79 PAR SEC AZA."),
+    )
+    max_items = forms.IntegerField(label=_("Most items per run"), min_value=1, max_value=100000)
+    max_crates = forms.IntegerField(label=_("Most crates per run"), min_value=1, max_value=1000)

@@ -10,7 +10,9 @@ ring. Fewer lots: some libraries receive nothing on a date (reported, not hidden
 Constraints bend the ring: a library skipping a date keeps its lots and receives none (the lot
 due to it goes on to the next library it has not seen); a youth-only lot skips libraries
 without a youth section; a library taking at most N lots per exchange passes the others on.
-When no library may take a lot, the lot stays and the grid says so ("stuck"). Nothing is
+When no library may take a lot, the lot stays and the grid says so ("stuck"). A library with
+a capacity (most items) takes no lot that would overfill it after the exchange: the move into it
+is undone, largest lot first, and the lot stays where it was ("full"). Nothing is
 broken silently: `check` re-reads any grid (a generated one or one swapped by hand) and lists
 each broken rule with where and when.
 
@@ -42,10 +44,13 @@ SEEN_TWICE = "seen_twice"  # a lot comes back before it has been everywhere
 SKIP = "skip"  # a library moves a lot on a date it skips
 YOUTH = "youth"  # a youth-only lot at a library without a youth section
 CAPACITY = "capacity"  # a library receives more lots than it takes
+FULL = "full"  # a library would hold more items than its capacity
 STUCK = "stuck"  # no library could take the lot: it stays
 NO_SHUTTLE_DAY = "no_shuttle_day"  # no shuttle day near the date for one end of a move
 OUTSIDE = "outside"  # a lot standing at a library outside the plan: it must be sent in first
-BROKEN = {JUST_HAD, SEEN_TWICE, SKIP, YOUTH, CAPACITY, STUCK, NO_SHUTTLE_DAY, OUTSIDE}
+BROKEN = {JUST_HAD, SEEN_TWICE, SKIP, YOUTH, CAPACITY, FULL, STUCK, NO_SHUTTLE_DAY, OUTSIDE}
+# Told, not broken: a lot kept back because its move would overfill a library.
+KEPT_BACK = "kept_back"
 # What the grid tells without breaking anything.
 DATE_MOVED = "date_moved"
 NOTHING_RECEIVED = "nothing_received"
@@ -61,6 +66,8 @@ class Member:
     skips: frozenset[int] = frozenset()
     shuttle_days: frozenset[int] = frozenset()  # ISO weekdays
     closures: tuple[tuple[dt.date, dt.date], ...] = ()
+    stock: int = 0  # items at home there outside the plan's lots
+    max_items: int | None = None  # its capacity, if any
 
     def served(self, day: dt.date) -> bool:
         if day.isoweekday() not in self.shuttle_days:
@@ -76,6 +83,7 @@ class LotSpec:
     id: int
     start: int  # the member holding it before the first exchange
     youth_only: bool = False
+    size: int = 0  # items in it
 
 
 @dataclass(frozen=True)
@@ -161,6 +169,7 @@ def route(spec: Spec) -> tuple[list[list[int]], list[Issue]]:
     for t in range(1, len(spec.dates) + 1):
         received: Counter[int] = Counter()
         fresh = list(position)
+        moved: list[tuple[int, int, int, bool]] = []  # lot index, from, to, going home
         # Lots in ring order of where they stand: the unconstrained grid is the Latin square.
         for k in sorted(range(len(spec.lots)), key=lambda k: (index[position[k]], k)):
             lot, here = spec.lots[k], position[k]
@@ -197,8 +206,29 @@ def route(spec: Spec) -> tuple[list[list[int]], list[Issue]]:
             fresh[k] = target
             received[target] += 1
             seen[k].add(target)
+            moved.append((k, here, target, going_home))
             if going_home:
                 done[k] = True
+        # Capacity: undo moves into a library the exchange would overfill, largest lot first.
+        for k, here, target, going_home in sorted(moved, key=lambda m: -spec.lots[m[0]].size):
+            member = members[target]
+            if member.max_items is None or _load(spec, fresh, target) <= member.max_items:
+                continue
+            issues.append(
+                Issue(
+                    KEPT_BACK,
+                    t,
+                    library=target,
+                    lot=spec.lots[k].id,
+                    count=_load(spec, fresh, target),
+                    limit=member.max_items,
+                )
+            )
+            fresh[k] = here
+            received[target] -= 1
+            seen[k].discard(target)
+            if going_home:
+                done[k] = False
         position = fresh
         where.append(list(position))
     return where, issues
@@ -234,7 +264,19 @@ def check(spec: Spec, where: Sequence[Sequence[int]]) -> list[Issue]:
             limit = members[mid].max_lots
             if limit is not None and count > limit:
                 issues.append(Issue(CAPACITY, t, library=mid, count=count, limit=limit))
+            most = members[mid].max_items
+            if most is not None and _load(spec, where[t], mid) > most:
+                issues.append(
+                    Issue(FULL, t, library=mid, count=_load(spec, where[t], mid), limit=most)
+                )
     return issues
+
+
+def _load(spec: Spec, where: Sequence[int], member: int) -> int:
+    """Items at home at `member` when the lots stand as `where` says."""
+    held = sum(lot.size for lot, at in zip(spec.lots, where, strict=True) if at == member)
+    stock = next(m.stock for m in spec.members if m.id == member)
+    return stock + held
 
 
 def travel_days(

@@ -121,3 +121,34 @@ class Cell(models.Model):
 
     def __str__(self) -> str:
         return f"{self.plan_id}#{self.number}:{self.lot_id}@{self.library_id}"
+
+
+class ShuttleStop(models.Model):
+    """The shuttle's stop order: its run sheets list libraries in this order (the others after,
+    by name)."""
+
+    library = models.OneToOneField(Library, on_delete=models.CASCADE, related_name="+")
+    position = models.PositiveSmallIntegerField(_("position"))
+
+    class Meta:
+        ordering = ["position"]
+
+    def __str__(self) -> str:
+        return f"{self.position}:{self.library_id}"
+
+
+class ShuttleLimit(models.Model):
+    """How much one shuttle run carries before the coordinator is warned (one row)."""
+
+    max_items = models.PositiveIntegerField(_("most items per run"), default=300)
+    max_crates = models.PositiveSmallIntegerField(_("most crates per run"), default=12)
+
+    class Meta:
+        verbose_name = _("shuttle limit")
+
+    def __str__(self) -> str:
+        return f"{self.max_items}/{self.max_crates}"
+
+    @classmethod
+    def current(cls) -> "ShuttleLimit":
+        return cls.objects.order_by("pk").first() or cls(max_items=300, max_crates=12)

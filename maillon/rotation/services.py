@@ -14,16 +14,18 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from maillon.audit.services import record as audit
+from maillon.catalogue.models import GONE_STATUSES, Item
+from maillon.circulation.models import Capacity
 from maillon.core.errors import DomainError, Kind
 from maillon.lots import services as lots
-from maillon.lots.models import Lot
+from maillon.lots.models import Lot, LotItem
 from maillon.network.models import Closure, Library
 from maillon.network.permissions import Action, can, require
 from maillon.rotation import grid
@@ -187,6 +189,24 @@ def spec_of(plan: Plan, where: list[list[int]] | None = None) -> grid.Spec:
     plan_lots = list(PlanLot.objects.filter(plan=plan).select_related("lot").order_by("lot_id"))
     exchanges = list(Exchange.objects.filter(plan=plan).order_by("number"))
     dates = [e.planned for e in exchanges] if exchanges else planned_dates(plan)
+    in_lots = LotItem.objects.filter(lot__in=[pl.lot_id for pl in plan_lots])
+    sizes = dict(in_lots.values_list("lot").annotate(n=Count("pk")))
+    caps = dict(
+        Capacity.objects.filter(library__in=ids, location="", max_items__isnull=False).values_list(
+            "library", "max_items"
+        )
+    )
+    stock = (
+        dict(
+            Item.objects.filter(home__in=list(caps))
+            .exclude(status__in=GONE_STATUSES)
+            .exclude(pk__in=in_lots.values("item"))
+            .values_list("home")
+            .annotate(n=Count("pk"))
+        )
+        if caps
+        else {}
+    )
     return grid.Spec(
         members=tuple(
             grid.Member(
@@ -196,11 +216,18 @@ def spec_of(plan: Plan, where: list[list[int]] | None = None) -> grid.Spec:
                 skips=frozenset(m.skips or []),
                 shuttle_days=frozenset(m.library.shuttle_days or []),
                 closures=tuple(closures[m.library_id]),
+                stock=stock.get(m.library_id, 0),
+                max_items=caps.get(m.library_id),
             )
             for m in members
         ),
         lots=tuple(
-            grid.LotSpec(id=pl.lot_id, start=pl.lot.station_id, youth_only=pl.youth_only)
+            grid.LotSpec(
+                id=pl.lot_id,
+                start=pl.lot.station_id,
+                youth_only=pl.youth_only,
+                size=sizes.get(pl.lot_id, 0),
+            )
             for pl in plan_lots
         ),
         dates=tuple(dates),
@@ -398,6 +425,20 @@ def describe(issue: grid.Issue, libraries: dict[int, Library], names: dict[int, 
             "%(library)s receives no lot on exchange %(n)s (fewer lots than libraries)."
         ),
     }
+    if issue.code == grid.FULL:
+        return (
+            _("%(library)s would hold %(count)s items after exchange %(n)s (capacity: %(limit)s).")
+            % values
+        )
+    if issue.code == grid.KEPT_BACK:
+        values["to"] = library.to_name if library else "—"
+        return (
+            _(
+                "%(lot)s does not go %(to)s on exchange %(n)s: it would hold %(count)s items "
+                "(capacity: %(limit)s)."
+            )
+            % values
+        )
     if issue.code == grid.CAPACITY:
         return (
             _("%(library)s would receive %(count)s lots on exchange %(n)s (most: %(limit)s).")

@@ -1,3 +1,5 @@
+import datetime as dt
+
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -6,13 +8,20 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from maillon.catalogue.models import Item
+from maillon.circulation import capacity
+from maillon.circulation.errors import CirculationError
 from maillon.core.decorators import staff_required
+from maillon.core.errors import DomainError
 from maillon.core.exports import table_response
+from maillon.lots import services as lots
+from maillon.lots.models import Lot
+from maillon.network.current import current_library
 from maillon.network.models import Library
 from maillon.network.permissions import Action, can, require
-from maillon.rotation import board, printing, services
-from maillon.rotation.forms import PlanForm, SwapForm
-from maillon.rotation.models import Plan, PlanLibrary
+from maillon.rotation import board, printing, proposals, runsheet, services
+from maillon.rotation.forms import CapacityForm, PlanForm, RouteForm, SwapForm
+from maillon.rotation.models import Plan, PlanLibrary, ShuttleLimit, ShuttleStop
 
 
 @staff_required
@@ -243,3 +252,167 @@ def exchange_board(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     if found is None:
         raise Http404
     return render(request, "rotation/board.html", {"plan": plan, "board": found})
+
+
+@staff_required
+def capacities(request: HttpRequest) -> HttpResponse:
+    """Each library's stock against its capacity; the coordinator sets the caps here."""
+    may_edit = can(request.user, Action.ADMINISTER)
+    form = CapacityForm(request.POST or None)
+    if request.method == "POST" and may_edit and form.is_valid():
+        data = form.cleaned_data
+        try:
+            capacity.set_capacity(
+                request.user,
+                data["library"],
+                location=data["location"],
+                max_items=data["max_items"],
+                max_copies=data["max_copies"],
+            )
+        except CirculationError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Capacity saved."))
+            return redirect("rotation:capacities")
+    libraries = list(Library.objects.filter(is_active=True).order_by("name"))
+    return render(
+        request,
+        "rotation/capacities.html",
+        {
+            "lines": capacity.stock_against_capacity(libraries),
+            "form": form if may_edit else None,
+        },
+    )
+
+
+@staff_required
+def shuttle_runs(request: HttpRequest) -> HttpResponse:
+    """The coming shuttle runs, each with its volume against the limit; the coordinator sets
+    the stop order and the limits here."""
+    may_edit = can(request.user, Action.ADMINISTER)
+    limit = ShuttleLimit.current()
+    stops = " ".join(
+        ShuttleStop.objects.order_by("position").values_list("library__code", flat=True)
+    )
+    form = RouteForm(
+        request.POST or None,
+        initial={"stops": stops, "max_items": limit.max_items, "max_crates": limit.max_crates},
+    )
+    if request.method == "POST" and may_edit and form.is_valid():
+        data = form.cleaned_data
+        try:
+            runsheet.set_route(
+                request.user, data["stops"].split(), data["max_items"], data["max_crates"]
+            )
+        except DomainError as error:
+            form.add_error("stops", error.message)
+        else:
+            messages.success(request, _("Shuttle route saved."))
+            return redirect("rotation:runs")
+    return render(
+        request,
+        "rotation/runs.html",
+        {
+            "runs": runsheet.runs(timezone.localdate()),
+            "limit": limit,
+            "form": form if may_edit else None,
+        },
+    )
+
+
+def _run(day: str) -> runsheet.Run:
+    try:
+        date = dt.date.fromisoformat(day)
+    except ValueError:
+        raise Http404 from None
+    run = runsheet.run_of(date, timezone.localdate())
+    if run is None:
+        raise Http404
+    return run
+
+
+@staff_required
+def run_sheet(request: HttpRequest, day: str) -> HttpResponse:
+    return render(request, "rotation/run.html", {"run": _run(day)})
+
+
+@staff_required
+def run_sheet_pdf(request: HttpRequest, day: str) -> HttpResponse:
+    run = _run(day)
+    response = HttpResponse(runsheet.pdf(run), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="navette-{run.day}.pdf"'
+    return response
+
+
+@staff_required
+def proposal_list(request: HttpRequest) -> HttpResponse:
+    """What to move to or from a library, and why, each one click from a lot or the shuttle."""
+    libraries = Library.objects.filter(is_active=True).order_by("name")
+    chosen = request.GET.get("library", "")
+    library = (
+        libraries.filter(pk=int(chosen)).first() if chosen.isdigit() else None
+    ) or current_library(request)
+    months = request.GET.get("months", "12")
+    months_n = int(months) if months.isdigit() and 1 <= int(months) <= 120 else 12
+    found = proposals.proposals(library, months_n) if library is not None else []
+    stations = {p.item.current_id for p in found}
+    lots_at: dict[int, list[Lot]] = {}
+    for lot in Lot.objects.filter(station_id__in=stations, state=Lot.State.AT_STATION).order_by(
+        "name"
+    ):
+        lots_at.setdefault(lot.station_id, []).append(lot)
+    for proposal in found:
+        proposal.lots = lots_at.get(proposal.item.current_id, [])  # type: ignore[attr-defined]
+    return render(
+        request,
+        "rotation/proposals.html",
+        {
+            "libraries": libraries,
+            "library": library,
+            "months": months_n,
+            "proposals": found,
+            "may_send": can(request.user, Action.ADMINISTER),
+        },
+    )
+
+
+def _back_to_proposals(request: HttpRequest) -> HttpResponse:
+    target = request.POST.get("back", "")
+    if target.startswith("/pro/plans-de-circulation/propositions/"):
+        return redirect(target)
+    return redirect("rotation:proposals")
+
+
+@staff_required
+@require_POST
+def proposal_send(request: HttpRequest) -> HttpResponse:
+    item = get_object_or_404(Item, pk=request.POST.get("item", "0") or 0)
+    to_library = get_object_or_404(Library, pk=request.POST.get("to_library", "0") or 0)
+    try:
+        proposals.send(request.user, item, to_library)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _("%(barcode)s now belongs %(library)s: send it by the shuttle.")
+            % {"barcode": item.barcode, "library": to_library.to_name},
+        )
+    return _back_to_proposals(request)
+
+
+@staff_required
+@require_POST
+def proposal_lot(request: HttpRequest) -> HttpResponse:
+    item = get_object_or_404(Item, pk=request.POST.get("item", "0") or 0)
+    try:
+        lot = lots.find(request.POST.get("lot", ""))
+        lots.add(request.user, lot, item.barcode)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _("%(barcode)s put in the lot %(code)s.") % {"barcode": item.barcode, "code": lot.code},
+        )
+    return _back_to_proposals(request)

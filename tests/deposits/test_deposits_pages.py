@@ -73,3 +73,13 @@ def test_quotas_are_data_the_md_edits(client_fr, md_staff, desk, level, types, b
     assert len(services.lend(md_staff, bus, dvds).done) == 3
     page = client_fr.get(reverse("deposits:levels")).content.decode()
     assert "Niveau test" in page and "DVD" in page
+
+
+def test_item_and_home_pages_say_the_deposit(client_fr, desk, md_staff, bus, md_item, network):
+    item = md_item("Album de la mer")
+    services.lend(md_staff, bus, [item.barcode])
+    client_fr.force_login(desk["a"])
+    page = client_fr.get(reverse("catalogue:item", args=[item.barcode])).content.decode()
+    assert "Prêté par Bibliothèque MD à la Bibliothèque AAA depuis le 10 mars 2026" in page
+    home = client_fr.get(reverse("home")).content.decode()
+    assert "Dépôt de la médiathèque départementale" in home and "1 document en dépôt" in home

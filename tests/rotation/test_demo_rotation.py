@@ -4,12 +4,13 @@ Gâtine, a year of exchanges generated and published, shown on each library's ho
 import datetime as dt
 
 from maillon.catalogue.demo import build_catalogue
+from maillon.circulation import capacity
 from maillon.circulation.demo import build_circulation
 from maillon.lots.demo import build_lots
 from maillon.network.demo import build_network
 from maillon.network.models import Library
 from maillon.patrons.demo import build_patrons
-from maillon.rotation import services
+from maillon.rotation import runsheet, services
 from maillon.rotation.demo import NAME, build_rotation
 from maillon.rotation.models import Cell, Plan
 
@@ -32,4 +33,9 @@ def test_demo_rotation(db, settings, tmp_path):
     for library in Library.objects.filter(code__in=["PAR", "VAS", "THE"]):
         coming = services.next_exchange(library, TODAY)
         assert coming and coming[0].send and coming[0].exchange.number == 1
+    full = {
+        line.library.code: line for line in capacity.stock_against_capacity(Library.objects.all())
+    }
+    assert full["POU"].max_items == full["POU"].stock + 15 and full["POU"].max_copies == 1
+    assert [s.library.code for s in runsheet.runs(TODAY)[0].stops][0] == "PAR"
     assert build_rotation(TODAY) == {}

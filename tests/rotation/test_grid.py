@@ -197,3 +197,33 @@ def test_once_round_then_home_and_then_stay():
     assert home.where[3] == home.where[0] and home.where[6] == home.where[0]
     stay = grid.generate(spec(3, 3, exchanges=6, kind=grid.ONCE_STAY))
     assert stay.where[2] == stay.where[6] and stay.where[2] != stay.where[0]
+
+
+def test_a_library_at_capacity_gets_no_bigger_lot():
+    """Library 1 holds 100 items at most: 80 of its own plus a 10-item crate. The 30-item crate
+    coming its way is kept back (and said); the equal swap of 10 for 10 goes on."""
+    members = tuple(
+        grid.Member(
+            id=i,
+            shuttle_days=WEEKDAYS,
+            stock=80 if i == 1 else 0,
+            max_items=100 if i == 1 else None,
+        )
+        for i in range(3)
+    )
+    lots = (
+        grid.LotSpec(id=100, start=0, size=30),
+        grid.LotSpec(id=101, start=1, size=10),
+        grid.LotSpec(id=102, start=2, size=10),
+    )
+    result = grid.generate(spec(members=members, lots=lots, exchanges=3))
+    kept = [i for i in result.issues if i.code == grid.KEPT_BACK]
+    assert kept and kept[0].library == 1 and kept[0].lot == 100 and kept[0].limit == 100
+    for t in range(len(result.where)):
+        load = 80 + sum(lot.size for lot, at in zip(lots, result.where[t], strict=True) if at == 1)
+        assert load <= 100, (t, result.where[t])
+    assert not [i for i in result.broken if i.code == grid.FULL]
+    # A hand swap that overfills it is said.
+    where = [list(row) for row in result.where]
+    where[1][0], where[1][1] = 1, 0
+    assert any(i.code == grid.FULL and i.library == 1 for i in grid.check(result.spec, where))
