@@ -18,6 +18,9 @@ ROUTES = {
     "/lots/{code}/receive",
     "/rotation-plans",
     "/rotation-plans/{id}/grid",
+    "/events",
+    "/events/{id}",
+    "/events/{id}/registrations",
 }
 
 
