@@ -73,6 +73,10 @@ def main(argv: list[str]) -> None:
         from .lots_bench import run as run_lots
 
         out = run_lots(int(argv[1]), int(argv[2]))
+    elif argv[0] == "programme":
+        from .programme_bench import run as run_programme
+
+        out = run_programme(int(argv[1]), int(argv[2]))
     else:
         raise SystemExit(f"unknown step {argv[0]!r}")
     print(json.dumps(out))

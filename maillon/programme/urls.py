@@ -14,6 +14,7 @@ urlpatterns = [
     path("nouvelle/", views.event_edit, name="create"),
     path("calendrier/", calendar_views.network_calendar, name="calendar"),
     path("calendrier/regles/", calendar_views.calendar_rules, name="calendar_rules"),
+    path("calendrier/creux/", calendar_views.calendar_gaps, name="calendar_gaps"),
     path("saison/<str:code>/", calendar_views.season, name="season"),
     path("rencontres/", meeting_views.meeting_list, name="meetings"),
     path("rencontres/nouvelle/", meeting_views.meeting_create, name="meeting_create"),
