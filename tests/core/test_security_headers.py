@@ -19,6 +19,7 @@ PRINTED = {
     "weeding/templates/weeding/pv.html",
     "lots/templates/lots/print.html",
     "rotation/templates/rotation/print.html",
+    "programme/templates/programme/leaflet.html",
 }
 
 
