@@ -163,6 +163,7 @@ from . import (  # noqa: E402  (routes use `api`)
     collections_routes,
     lots_routes,
     offline_routes,
+    programme_routes,
     public_routes,
     stats_routes,
 )
@@ -174,3 +175,4 @@ api.add_router("", offline_routes.router)
 api.add_router("", collections_routes.router)
 api.add_router("", stats_routes.router)
 api.add_router("", bookings_routes.router)
+api.add_router("", programme_routes.router)

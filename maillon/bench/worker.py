@@ -81,6 +81,10 @@ def main(argv: list[str]) -> None:
         from .bookings_bench import run as run_bookings
 
         out = run_bookings(int(argv[1]), int(argv[2]))
+    elif argv[0] == "programme":
+        from .programme_bench import run as run_programme
+
+        out = run_programme(int(argv[1]), int(argv[2]))
     else:
         raise SystemExit(f"unknown step {argv[0]!r}")
     print(json.dumps(out))

@@ -26,7 +26,7 @@ COMPETING = [a for a in Audience.values if a not in (Audience.ALL, Audience.PROF
 
 
 def local_day(value: dt.datetime) -> dt.date:
-    return timezone.localtime(value).date()
+    return value.astimezone(timezone.get_current_timezone()).date()
 
 
 def _start(day: dt.date) -> dt.datetime:

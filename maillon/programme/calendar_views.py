@@ -9,16 +9,28 @@ from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from maillon.core.decorators import staff_required
 from maillon.network.models import Library
 from maillon.network.permissions import Action, can, libraries_for, require
-from maillon.programme import calendar, services
-from maillon.programme.models import Audience, CalendarRules, EventKind, Programme, Session
+from maillon.programme import calendar, dates, services
+from maillon.programme.models import (
+    Audience,
+    CalendarRules,
+    EventKind,
+    EventStatus,
+    Programme,
+    Session,
+)
 
 GAP_HORIZON_MONTHS = 12
+DAY_LINES = 8  # a day of the grid shows this many dates, then "N more" (the list has all)
+CLASHES_SHOWN = 40
 
 
 def _month(value: str) -> dt.date:
@@ -74,14 +86,12 @@ def network_calendar(request: HttpRequest) -> HttpResponse:
     clashing = {s.pk for c in clashes for s in c.sessions}
     shown = {s.pk for s in sessions}
     clashes = [c for c in clashes if any(s.pk in shown for s in c.sessions)]
-    by_day: dict[dt.date, list[Session]] = defaultdict(list)
+    by_day: dict[dt.date, list[SafeString]] = defaultdict(list)
+    labels = _Labels()
     for session in sessions:
-        session.clashes = session.pk in clashing  # type: ignore[attr-defined]
-        by_day[calendar.local_day(session.starts_at)].append(session)
-    horizon = _add_months(month, GAP_HORIZON_MONTHS) - dt.timedelta(days=1)
-    gaps = calendar.library_gaps(month, horizon, rules)
-    if library:
-        gaps = [g for g in gaps if g.library.pk == library.pk]
+        by_day[calendar.local_day(session.starts_at)].append(
+            _line(session, session.pk in clashing, labels)
+        )
     return render(
         request,
         "programme/calendar.html",
@@ -92,15 +102,19 @@ def network_calendar(request: HttpRequest) -> HttpResponse:
             "view": view,
             "weeks": [
                 [
-                    {"day": d, "sessions": by_day.get(d, []), "in_month": d.month == month.month}
+                    {
+                        "day": d,
+                        "lines": by_day.get(d, [])[:DAY_LINES],
+                        "more": max(len(by_day.get(d, [])) - DAY_LINES, 0),
+                        "in_month": d.month == month.month,
+                    }
                     for d in week
                 ]
                 for week in calendar.month_weeks(month)
             ],
             "days": sorted(by_day.items()),
-            "clashes": clashes,
-            "gaps": gaps,
-            "horizon": horizon,
+            "clashes": clashes[:CLASHES_SHOWN],
+            "clashes_more": max(len(clashes) - CLASHES_SHOWN, 0),
             "unserved": calendar.unserved_audiences(everyone),
             "rules": rules,
             "libraries": viewable.filter(is_active=True).order_by("name"),
@@ -115,6 +129,50 @@ def network_calendar(request: HttpRequest) -> HttpResponse:
             },
             "can_set_rules": can(request.user, Action.ADMINISTER),
         },
+    )
+
+
+class _Labels:
+    """The words of one page, translated once (get_FOO_display costs a lookup each time)."""
+
+    def __init__(self) -> None:
+        self.audience = {value: str(label) for value, label in Audience.choices}
+        self.status = {value: str(label) for value, label in EventStatus.choices}
+        self.clash = format_html(" — <strong>{}</strong>", _("clash"))
+        self.event_url = reverse("programme:event", args=[0])
+
+
+def _line(session: Session, clash: bool, labels: _Labels) -> SafeString:
+    """One session as the calendar shows it, built here rather than by an included template:
+    a month of a département's network has hundreds."""
+    event = session.event
+    status = "" if event.status == EventStatus.PUBLISHED else f" ({labels.status[event.status]})"
+    return format_html(
+        '<span class="{}{}"><a href="{}">{}</a> · {} · {} · {}{}{}</span>',
+        "clash " if clash else "",
+        event.status,
+        labels.event_url.replace("/0/", f"/{event.pk}/"),
+        event.title,
+        dates.hour(session.starts_at),
+        event.library.name,
+        labels.audience[event.audience],
+        status,
+        labels.clash if clash else "",
+    )
+
+
+@staff_required
+def calendar_gaps(request: HttpRequest) -> HttpResponse:
+    """Twelve months from a month on: libraries without any event for the rules' months."""
+    month = _month(request.GET.get("depuis", ""))
+    horizon = _add_months(month, GAP_HORIZON_MONTHS) - dt.timedelta(days=1)
+    rules = CalendarRules.current()
+    viewable = set(libraries_for(request.user, Action.VIEW).values_list("pk", flat=True))
+    gaps = [g for g in calendar.library_gaps(month, horizon, rules) if g.library.pk in viewable]
+    return render(
+        request,
+        "programme/calendar_gaps.html",
+        {"month": month, "horizon": horizon, "gaps": gaps, "rules": rules},
     )
 
 

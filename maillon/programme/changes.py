@@ -37,6 +37,7 @@ from maillon.programme.services import (
     _check_in_programme,
     _lock_room,
     _room_clash,
+    check_no_visit,
 )
 
 REASON_MAX = 300
@@ -283,6 +284,7 @@ def _check_rooms(
                     kind=Kind.CONFLICT,
                     details={"session": clash.pk},
                 )
+            check_no_visit(room, *moves[pk])
 
 
 @transaction.atomic

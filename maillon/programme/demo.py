@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from maillon.network.models import Library, Partner
 from maillon.programme import changes, meetings, programmes, registrations, services
+from maillon.programme import partners as partners_module
 from maillon.programme.models import (
     Audience,
     Event,
@@ -93,7 +94,7 @@ def build_programme(today: dt.date) -> dict[str, int]:
     )
     festivals = _festivals(actor, today)
     november = dt.date(today.year if today.month >= 11 else today.year - 1, 11, 14)
-    event(
+    documentary = event(
         "PAR",
         "screening",
         "Mois du film documentaire : « Les Glaneurs et la Glaneuse »",
@@ -138,19 +139,6 @@ def build_programme(today: dt.date) -> dict[str, int]:
         motor=True,
         visual=False,
     )
-    for n, (teacher, pupils) in enumerate([("Mme Moreau", "CP"), ("Mme Moreau", "CE1")]):
-        start = _at(_next(today, 1, n), 9, 30)
-        event(
-            "MAZ",
-            "class-visit",
-            f"Accueil de classe : {pupils} de l'école publique ({teacher})",
-            [(start, start + dt.timedelta(hours=1))],
-            room="Coin des enfants",
-            audience=Audience.SCHOOLS,
-            capacity=20,
-            publish=False,
-            partner_names=["École publique de Mazières"],
-        )
     games = _at(wednesday, 14)
     event(
         "MAZ",
@@ -216,6 +204,11 @@ def build_programme(today: dt.date) -> dict[str, int]:
     )
     _cancelled_workshop(event, today, now)
     _meetings(actor, libraries, today, now)
+    _class_visits(actor, libraries, partners, rooms, today)
+    if november < today:  # the screening is over: who came, by age
+        partners_module.record_headcount(
+            actor, documentary.sessions.get(), {"adults": 46, "seniors": 21, "age_12_17": 4}
+        )
     return {
         "events": Event.objects.count(),
         "rooms": len(rooms),
@@ -433,3 +426,51 @@ def _meetings(actor, libraries, today: dt.date, now: dt.datetime) -> None:
     meetings.invite(actor, working, people("coordination", "parthenay", "secondigny", "benevole"))
     meetings.answer(users["secondigny"], working, True, now=now)
     meetings.answer(users["parthenay"], working, True, now=now)
+
+
+def _class_visits(actor, libraries, partners, rooms, today: dt.date) -> None:
+    """Mazières welcomes two classes of its public school every three weeks through the school
+    year, under a convention; Secondigny welcomes a class once."""
+    school = partners.get("École publique de Mazières")
+    if school is not None:
+        partners_module.add_convention(
+            actor,
+            school,
+            title="Convention d'accueil des classes",
+            starts_on=dt.date(today.year if today.month >= 9 else today.year - 1, 9, 1),
+            ends_on=dt.date(today.year + (1 if today.month >= 9 else 0), 7, 4),
+            notes="Accueil de chaque classe toutes les trois semaines, prêt de 30 livres.",
+        )
+        school_end = dt.date(today.year + (1 if today.month >= 9 else 0), 7, 4)
+        for n, (class_name, pupils, theme) in enumerate(
+            [("CP", 22, "Les albums de la forêt"), ("CE1", 24, "Contes du monde")]
+        ):
+            first = _at(_next(today, 1, n) - dt.timedelta(weeks=6), 9, 30)
+            partners_module.schedule_class_visits(
+                actor,
+                libraries["MAZ"],
+                school,
+                class_name=class_name,
+                teacher="Mme Moreau",
+                pupils=pupils,
+                theme=theme,
+                starts_at=first,
+                ends_at=first + dt.timedelta(hours=1),
+                room=rooms[("MAZ", "Coin des enfants")],
+                every_weeks=3,
+                until=school_end,
+            )
+    other = partners.get("École Saint-Joseph")
+    if other is not None:
+        visit = _at(_next(today, 3, 1), 10)
+        partners_module.schedule_class_visits(
+            actor,
+            libraries["SEC"],
+            other,
+            class_name="CM2",
+            teacher="M. Pineau",
+            pupils=27,
+            theme="Rencontre avec Lucie Marchal : préparer les questions",
+            starts_at=visit,
+            ends_at=visit + dt.timedelta(hours=1, minutes=30),
+        )

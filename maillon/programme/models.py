@@ -422,3 +422,103 @@ class CommitteeBook(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class Convention(models.Model):
+    """An agreement with a partner (a school, an EHPAD, a RAM…): its dates and the signed
+    document, so the library knows what is in force."""
+
+    partner = models.ForeignKey(
+        Partner, on_delete=models.CASCADE, related_name="conventions", verbose_name=_("partner")
+    )
+    title = models.CharField(_("title"), max_length=200)
+    starts_on = models.DateField(_("from"))
+    ends_on = models.DateField(_("to"))
+    document = models.FileField(_("signed document"), upload_to="conventions/%Y/", blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+
+    class Meta:
+        ordering = ["-starts_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_on__gte=models.F("starts_on")),
+                name="convention_ends_after",
+            ),
+        ]
+        verbose_name = _("convention")
+        verbose_name_plural = _("conventions")
+
+    def __str__(self) -> str:
+        return self.title
+
+    def in_force(self, day: dt.date) -> bool:
+        return self.starts_on <= day <= self.ends_on
+
+
+class ClassVisit(models.Model):
+    """A class welcomed at the library (accueil de classe): scheduled like an event, never on the
+    public agenda. Visits of one class through the school year share a `series` number."""
+
+    library = models.ForeignKey(
+        Library, on_delete=models.PROTECT, related_name="class_visits", verbose_name=_("library")
+    )
+    partner = models.ForeignKey(
+        Partner, on_delete=models.PROTECT, related_name="class_visits", verbose_name=_("school")
+    )
+    class_name = models.CharField(_("class"), max_length=60)
+    teacher = models.CharField(_("teacher"), max_length=120)
+    pupils = models.PositiveSmallIntegerField(_("pupils"))
+    theme = models.CharField(_("theme"), max_length=200, blank=True)
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("ends"))
+    room = models.ForeignKey(
+        Room, on_delete=models.PROTECT, null=True, blank=True, related_name="class_visits"
+    )
+    series = models.PositiveIntegerField(null=True, blank=True, db_index=True)
+    cancelled = models.BooleanField(_("cancelled"), default=False)
+    pupils_came = models.PositiveSmallIntegerField(_("pupils who came"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["starts_at"]
+        indexes = [models.Index(fields=["library", "starts_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_at__gt=models.F("starts_at")), name="visit_ends_after"
+            ),
+        ]
+        verbose_name = _("class visit")
+        verbose_name_plural = _("class visits")
+
+    def __str__(self) -> str:
+        return f"{self.class_name} — {self.partner.name}"
+
+
+class Headcount(models.Model):
+    """Who came to one session of an event without registration, by age band (the annual
+    survey's bands); each session is counted once."""
+
+    session = models.OneToOneField(Session, on_delete=models.CASCADE, related_name="headcount")
+    age_0_5 = models.PositiveIntegerField(_("0–5 years"), default=0)
+    age_6_11 = models.PositiveIntegerField(_("6–11 years"), default=0)
+    age_12_17 = models.PositiveIntegerField(_("12–17 years"), default=0)
+    adults = models.PositiveIntegerField(_("adults"), default=0)
+    seniors = models.PositiveIntegerField(_("seniors"), default=0)
+
+    BANDS = ("age_0_5", "age_6_11", "age_12_17", "adults", "seniors")
+
+    class Meta:
+        verbose_name = _("head count")
+        verbose_name_plural = _("head counts")
+
+    def __str__(self) -> str:
+        return f"{self.session}: {self.total}"
+
+    @property
+    def total(self) -> int:
+        return sum(getattr(self, band) for band in self.BANDS)
+
+    @classmethod
+    def label(cls, band: str) -> str:
+        field = cls._meta.get_field(band)
+        assert isinstance(field, models.Field)
+        return str(field.verbose_name)

@@ -173,7 +173,7 @@ def register(
     name, email = name.strip(), email.strip().lower()
     if not name:
         raise ProgrammeError("name_missing", _("Give your name."), field="name")
-    if not email and not phone:
+    if not email and not phone and patron is None:  # a patron is reached through their card
         raise ProgrammeError(
             "contact_missing", _("Give an e-mail address or a phone number."), field="email"
         )

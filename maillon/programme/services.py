@@ -22,6 +22,7 @@ from maillon.network.models import Library
 from maillon.network.permissions import Action, require
 from maillon.programme.models import (
     CalendarRules,
+    ClassVisit,
     Event,
     EventStatus,
     Registration,
@@ -188,6 +189,27 @@ def _room_clash(
     )
 
 
+def check_no_visit(
+    room: Room, starts_at: dt.datetime, ends_at: dt.datetime, exclude: Iterable[int] = ()
+) -> None:
+    """A class visit holds the room too (the room is locked by the caller)."""
+    visit = (
+        ClassVisit.objects.filter(
+            room=room, cancelled=False, starts_at__lt=ends_at, ends_at__gt=starts_at
+        )
+        .exclude(pk__in=list(exclude))
+        .first()
+    )
+    if visit is not None:
+        raise ProgrammeError(
+            "room_taken",
+            _("%(room)s is already taken by a class visit (%(class)s) at that time.")
+            % {"room": room.name, "class": visit.class_name},
+            field="room",
+            kind=Kind.CONFLICT,
+        )
+
+
 @transaction.atomic
 def add_sessions(
     actor: Any,
@@ -248,6 +270,7 @@ def add_sessions(
                     kind=Kind.CONFLICT,
                     details={"session": clash.pk},
                 )
+            check_no_visit(room, starts_at, ends_at)
     sessions = Session.objects.bulk_create(
         [Session(event=event, starts_at=s, ends_at=e, room=room) for s, e in spans]
     )

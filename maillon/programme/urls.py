@@ -1,6 +1,12 @@
 from django.urls import path
 
-from maillon.programme import calendar_views, meeting_views, programme_views, views
+from maillon.programme import (
+    calendar_views,
+    meeting_views,
+    partner_views,
+    programme_views,
+    views,
+)
 
 app_name = "programme"
 urlpatterns = [
@@ -8,6 +14,7 @@ urlpatterns = [
     path("nouvelle/", views.event_edit, name="create"),
     path("calendrier/", calendar_views.network_calendar, name="calendar"),
     path("calendrier/regles/", calendar_views.calendar_rules, name="calendar_rules"),
+    path("calendrier/creux/", calendar_views.calendar_gaps, name="calendar_gaps"),
     path("saison/<str:code>/", calendar_views.season, name="season"),
     path("rencontres/", meeting_views.meeting_list, name="meetings"),
     path("rencontres/nouvelle/", meeting_views.meeting_create, name="meeting_create"),
@@ -29,6 +36,16 @@ urlpatterns = [
         name="meeting_attendance",
     ),
     path("rencontres/<int:pk>/livres/", meeting_views.meeting_book, name="meeting_book"),
+    path("partenaires/<int:pk>/", partner_views.partner_detail, name="partner"),
+    path(
+        "conventions/<int:pk>/document/",
+        partner_views.convention_document,
+        name="convention_document",
+    ),
+    path("accueils-de-classe/", partner_views.class_visits, name="class_visits"),
+    path("accueils-de-classe/<int:pk>/", partner_views.visit_record, name="visit_record"),
+    path("seances/<int:pk>/comptage/", partner_views.headcount, name="headcount"),
+    path("chiffres/", partner_views.figures_page, name="figures"),
     path("programmes/", programme_views.programme_list, name="programmes"),
     path("programmes/nouveau/", programme_views.programme_edit, name="programme_create"),
     path("programmes/<slug:slug>/", programme_views.programme_detail, name="programme"),

@@ -16,7 +16,7 @@ from maillon.network.models import Library
 from maillon.network.permissions import Action, can, libraries_for, require
 from maillon.programme import calendar, changes, dates, registrations, services
 from maillon.programme.forms import EventForm, RescheduleForm, SessionForm
-from maillon.programme.models import Event, EventStatus, Programme, Session
+from maillon.programme.models import Event, EventStatus, Headcount, Programme, Session
 from maillon.programme.services import EVENT_FIELDS
 
 
@@ -115,7 +115,7 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "programme/event_detail.html",
         {
             "event": event,
-            "sessions": event.sessions.select_related("room"),
+            "sessions": _with_counts(event),
             "form": form,
             "manage": manage,
             "registrations": event.registrations.select_related("session").order_by(
@@ -132,6 +132,22 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
             else [],
         },
     )
+
+
+def _with_counts(event: Event) -> list[Session]:
+    """The event's sessions, each with its head count (or None) and whether it has begun."""
+    sessions = list(event.sessions.select_related("room"))
+    counts = Headcount.objects.in_bulk([s.pk for s in sessions], field_name="session")
+    now = timezone.now()
+    labels = [(band, Headcount.label(band)) for band in Headcount.BANDS]
+    for session in sessions:
+        count = counts.get(session.pk)
+        session.count = count  # type: ignore[attr-defined]
+        session.begun = session.starts_at <= now  # type: ignore[attr-defined]
+        session.bands = [  # type: ignore[attr-defined]
+            (band, label, getattr(count, band) if count else 0) for band, label in labels
+        ]
+    return sessions
 
 
 def _warn_outside_hours(request: HttpRequest, library: Library, added: list[Session]) -> None:

@@ -27,6 +27,9 @@ ROUTES = {
     "/core-collection/gaps",
     "/stats/annual",
     "/stats/loans",
+    "/events",
+    "/events/{id}",
+    "/events/{id}/registrations",
 }
 
 

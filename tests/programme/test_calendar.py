@@ -148,6 +148,8 @@ def test_calendar_pages(network, made, client_fr, staff):
     season = client_fr.get(reverse("programme:season", args=["BBB"]), {"du": SOON.isoformat()})
     assert "Conte B" in season.content.decode()
     assert client_fr.get(reverse("programme:calendar_rules")).status_code == 403
+    gaps = client_fr.get(reverse("programme:calendar_gaps"), {"depuis": SOON.strftime("%Y-%m")})
+    assert "Bibliothèque HEAD" in gaps.content.decode() and "rien du" in gaps.content.decode()
 
 
 def test_only_the_coordinator_sets_the_rules(staff, client_fr):
@@ -165,3 +167,14 @@ def test_only_the_coordinator_sets_the_rules(staff, client_fr):
     assert (CalendarRules.current().clash_km, CalendarRules.current().gap_months) == (8, 2)
     entry = AuditEntry.objects.get(action="calendar_rules_changed")
     assert entry.details["changes"]["clash_km"] == [15, 8]
+
+
+def test_a_busy_day_shows_eight_dates_and_the_rest_in_the_list(network, made, client_fr, staff):
+    for n in range(10):
+        made(network["a"], f"Lecture {n}", audience=Audience.ALL, hours=(8 + n, 9 + n))
+    client_fr.force_login(staff[Role.LIBRARIAN])
+    url = reverse("programme:calendar")
+    grid = client_fr.get(url, {"mois": SOON.strftime("%Y-%m")}).content.decode()
+    assert grid.count(">Lecture ") == 8 and "2 de plus" in grid
+    listed = client_fr.get(url, {"mois": SOON.strftime("%Y-%m"), "vue": "liste"}).content.decode()
+    assert listed.count(">Lecture ") == 10 and f'id="j-{SOON.isoformat()}"' in listed

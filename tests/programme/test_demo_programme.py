@@ -6,10 +6,11 @@ from django.urls import reverse
 
 from maillon.audit.models import AuditEntry
 from maillon.network.demo import build_network
-from maillon.programme import calendar, registrations
+from maillon.programme import calendar, figures, registrations
 from maillon.programme.demo import build_programme
 from maillon.programme.models import (
     CalendarRules,
+    ClassVisit,
     Event,
     EventStatus,
     Meeting,
@@ -35,7 +36,12 @@ def test_demo_programme(db, client_fr):
     assert Meeting.objects.filter(
         kind=MeetingKind.WORKING_GROUP, participants__response="coming"
     ).exists()
-    assert Event.objects.filter(kind__code="class-visit", status=EventStatus.DRAFT).count() == 2
+    visits = ClassVisit.objects.filter(library__code="MAZ")
+    assert visits.values("class_name").distinct().count() == 2 and visits.count() > 10
+    assert not Event.objects.filter(kind__code="class-visit").exists()  # no public page
+    assert ClassVisit.objects.filter(library__code="SEC").count() == 1
+    network = figures.for_period(None, TODAY - dt.timedelta(days=60), TODAY)
+    assert network.class_visits >= 2 and network.pupils >= 44 and network.counted == 71
     assert Event.objects.filter(partners__isnull=False).exists()
     assert Session.objects.filter(event__title__startswith="Heure du conte").count() == 8
     story = Event.objects.get(title__startswith="Heure du conte")

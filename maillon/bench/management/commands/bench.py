@@ -16,7 +16,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from maillon.bench import bookings_bench, lots_bench, oai_bench, rotation_bench
+from maillon.bench import bookings_bench, lots_bench, oai_bench, programme_bench, rotation_bench
 from maillon.bench.circulation_report import fresh_database
 from maillon.bench.circulation_report import run_benchmark as circulation_benchmark
 from maillon.bench.import_report import import_markdown
@@ -136,6 +136,7 @@ class Command(BaseCommand):
             "lots": self.lots,
             "oai": self.oai,
             "bookings": self.bookings,
+            "programme": self.programme,
         }
         wanted = [name.strip() for name in options["only"].split(",") if name.strip()]
         for name in wanted:
@@ -266,6 +267,26 @@ class Command(BaseCommand):
                 f"{run['year_ahead']['p95']:6.1f} ms  one by one "
                 f"{run['one_by_one']['median']:6.0f} ms"
             )
+
+    def programme(self, options: dict) -> None:
+        """The public agenda and the network calendar, 5,000 events over 50 libraries."""
+        runs = {}
+        for database, url in self.databases(options["records"], not options["no_postgres"]).items():
+            self.stdout.write(_("%s: building a year of events and measuring…") % database)
+            runs[database] = _worker(
+                fresh_database(url, "programme"),
+                "programme",
+                str(options["seed"]),
+                str(options["rounds"]),
+            )
+        server = next((r["server"] for r in runs.values() if r.get("server")), None)
+        write_section("programme", programme_bench.markdown(runs, machine(server)))
+        for database, run in runs.items():
+            for name in ("agenda", "agenda_baseline", "calendar", "calendar_baseline"):
+                self.stdout.write(
+                    f"{database:10} {name:18} median {run[name]['median']:6.1f} ms"
+                    f"  p95 {run[name]['p95']:6.1f} ms"
+                )
 
     def import_(self, options: dict) -> None:
         """A fresh SQLite database each run: the import is measured from empty tables."""
