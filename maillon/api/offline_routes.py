@@ -10,10 +10,11 @@ and its answer says so (`status: conflict`, the refusal's code and French messag
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Annotated, Literal
 
 from django.http import HttpRequest
 from ninja import Router
+from pydantic import StringConstraints
 
 from maillon.offline import services as offline
 from maillon.offline.models import OfflineOperation
@@ -21,7 +22,9 @@ from maillon.offline.models import OfflineOperation
 from .auth import acting_library, staff_auth
 from .circulation_routes import AUTH_ERRORS, WRITE_ERRORS
 from .idempotency import once
-from .schemas import Field, Schema, Text
+from .schemas import Field, Schema
+
+Barcode = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
 
 router = Router(tags=["offline desk"], auth=staff_auth)
 
@@ -30,7 +33,8 @@ class QueuedOperation(Schema):
     seq: int = Field(ge=1, le=2_000_000_000, description="The desk's sequence number.")
     kind: Literal["checkout", "checkin"]
     card: str = Field("", max_length=40, description="Card number (checkouts).")
-    barcode: Text = Field(description="Item barcode.")
+    # Kept as received until applied: the column holds 40 characters, as an item's barcode.
+    barcode: Barcode = Field(description="Item barcode.")
     at: dt.datetime = Field(description="When it happened at the desk (ISO 8601, with offset).")
 
 
