@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "maillon.lots",
     "maillon.bookings",
     "maillon.rotation",
+    "maillon.purchasing",
     "maillon.api",
     "ninja",
     "maillon.opac",

@@ -53,6 +53,7 @@ staff_patterns = [
     path("lots/", include("maillon.lots.urls")),
     path("outils-animation/", include("maillon.bookings.urls")),
     path("plans-de-circulation/", include("maillon.rotation.urls")),
+    path("achats/", include("maillon.purchasing.urls")),
 ]
 
 urlpatterns = [

@@ -135,4 +135,5 @@ def _transactional_reset(request):
     seed = importlib.import_module("maillon.catalogue.migrations.0002_default_types").seed
     seed(apps, None)
     importlib.import_module("maillon.bookings.migrations.0002_kinds_and_rules").seed(apps, None)
+    importlib.import_module("maillon.purchasing.migrations.0002_media").seed(apps, None)
     yield

@@ -19,7 +19,7 @@ LAYERS: list[set[str]] = [
     {"catalogue"},
     {"patrons"},
     {"circulation"},
-    {"weeding", "inventory", "lots", "bookings"},
+    {"weeding", "inventory", "lots", "bookings", "purchasing"},
     {"rotation"},
     {"programme"},
     {"sip2"},
