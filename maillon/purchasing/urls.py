@@ -1,5 +1,6 @@
 from django.urls import path
 
+from maillon.purchasing import selection_views as lists
 from maillon.purchasing import views
 
 app_name = "purchasing"
@@ -16,4 +17,18 @@ urlpatterns = [
         views.contact_remove,
         name="contact_remove",
     ),
+    path("listes/", lists.lists, name="selections"),
+    path("listes/<int:pk>/", lists.detail, name="selection"),
+    path("listes/<int:pk>/proposer/", lists.propose, name="propose"),
+    path("listes/<int:pk>/isbn/", lists.propose_isbn, name="propose_isbn"),
+    path("listes/<int:pk>/a-la-main/", lists.propose_by_hand, name="propose_by_hand"),
+    path("listes/<int:pk>/titres/<int:title_pk>/engager/", lists.commit, name="commit"),
+    path("listes/<int:pk>/titres/<int:title_pk>/plafond/", lists.cap, name="cap"),
+    path(
+        "listes/<int:pk>/engagements/<int:commitment_pk>/retirer/",
+        lists.withdraw,
+        name="withdraw",
+    ),
+    path("listes/<int:pk>/clore/", lists.close, name="close"),
+    path("listes/<int:pk>/couverture/", lists.coverage, name="coverage"),
 ]

@@ -3,11 +3,19 @@
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 
 from maillon.purchasing.models import Fund, Medium, Order, OrderLine, Supplier
 from tests.circulation_fixtures import TODAY
 
 YEAR = TODAY.year
+
+
+@pytest.fixture(autouse=True)
+def _french():
+    """The services' messages are checked in French, whatever a previous test activated."""
+    with translation.override("fr"):
+        yield
 
 
 @pytest.fixture
@@ -63,3 +71,43 @@ def make_line(bookseller, books):
         )
 
     return make
+
+
+@pytest.fixture
+def season(staff):
+    """An open list with a title priced 20 € (capped at 3 copies) and one without a cap."""
+    from maillon.purchasing import selection
+
+    coordinator = staff["coordinator"]
+    chosen = selection.create_list(coordinator, "Rentrée littéraire", TODAY, today=TODAY)
+    return chosen
+
+
+@pytest.fixture
+def proposed(season, staff, make_record):
+    from maillon.purchasing import selection
+
+    coordinator = staff["coordinator"]
+    capped = selection.propose(
+        coordinator,
+        season,
+        make_record("Veiller sur elle"),
+        public_price=Decimal("22.50"),
+        cap=3,
+        today=TODAY,
+    )
+    free = selection.propose(
+        coordinator, season, make_record("La Tresse"), public_price=Decimal("20"), today=TODAY
+    )
+    return {"capped": capped, "free": free}
+
+
+@pytest.fixture
+def open_today(season, funds):
+    """The pages read today's date: the list closes in a month, the funds are this year's."""
+    import datetime as dt
+
+    season.closes_on = dt.date.today() + dt.timedelta(days=30)
+    season.save()
+    Fund.objects.update(year=dt.date.today().year)
+    return season
