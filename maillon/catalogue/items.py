@@ -414,6 +414,14 @@ def receive_ordered(item: Item, *, barcode: str, status: str) -> None:
     usage.announce("item_changed_by_staff", item)
 
 
+def cancel_ordered(item: Item) -> None:
+    """An item on order that will not come (its order line cancelled): withdrawn, so the holds
+    that counted on it look for another copy. The caller holds the item's lock and records
+    its audit entry."""
+    move_item(item, S.WITHDRAWN)
+    usage.announce("item_changed_by_staff", item)
+
+
 def insert_imported(
     fields: Sequence[str],
     rows: Sequence[Sequence[object]],

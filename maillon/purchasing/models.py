@@ -15,7 +15,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from maillon.catalogue.models import Item, Record
+from maillon.catalogue.models import Item, ItemType, Record
 from maillon.network.models import Library
 
 PERCENT = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))]
@@ -46,6 +46,14 @@ class Medium(models.Model):
         help_text=_("Empty: the law sets no cap."),
     )
     cap_source = models.CharField(_("source of the cap"), max_length=300, blank=True)
+    item_type = models.ForeignKey(
+        ItemType,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("item type of the copies ordered"),
+    )
     lending_right = models.BooleanField(
         _("declared for the lending right"),
         default=False,

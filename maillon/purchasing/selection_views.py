@@ -26,6 +26,7 @@ from maillon.purchasing.models import (
     Fund,
     SelectionList,
     SelectionTitle,
+    Supplier,
     TitleSource,
 )
 from maillon.purchasing.services import PurchasingError
@@ -104,6 +105,9 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "terms": TitleTerms(),
             "isbn_form": IsbnForm(),
             "hand_form": ByHandForm() if request.GET.get("a_la_main") else None,
+            "suppliers": Supplier.objects.filter(active=True)
+            if can(request.user, Action.MANAGE)
+            else [],
             "retry": {
                 "title": request.GET.get("engagement", ""),
                 "quantity": request.GET.get("quantite", ""),

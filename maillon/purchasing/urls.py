@@ -1,5 +1,6 @@
 from django.urls import path
 
+from maillon.purchasing import order_views as orders
 from maillon.purchasing import selection_views as lists
 from maillon.purchasing import views
 
@@ -31,4 +32,15 @@ urlpatterns = [
     ),
     path("listes/<int:pk>/clore/", lists.close, name="close"),
     path("listes/<int:pk>/couverture/", lists.coverage, name="coverage"),
+    path("listes/<int:pk>/commander/", orders.build, name="build"),
+    path("commandes/", orders.order_list, name="orders"),
+    path("commandes/nouvelle/", orders.order_new, name="order_new"),
+    path("commandes/<int:pk>/", orders.order_detail, name="order"),
+    path("commandes/<int:pk>/envoyer/", orders.send, name="send"),
+    path("commandes/<int:pk>/lignes/", orders.add_line, name="add_line"),
+    path(
+        "commandes/<int:pk>/lignes/<int:line_pk>/annuler/", orders.cancel_line, name="cancel_line"
+    ),
+    path("commandes/<int:pk>/relance/", orders.claim, name="claim"),
+    path("commandes/<int:pk>/commande.<str:fmt>", orders.document, name="order_document"),
 ]

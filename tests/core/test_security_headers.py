@@ -19,6 +19,8 @@ PRINTED = {
     "weeding/templates/weeding/pv.html",
     "lots/templates/lots/print.html",
     "rotation/templates/rotation/print.html",
+    "purchasing/templates/purchasing/order_print.html",
+    "purchasing/templates/purchasing/claim_letter.html",
 }
 
 

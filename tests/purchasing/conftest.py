@@ -111,3 +111,24 @@ def open_today(season, funds):
     season.save()
     Fund.objects.update(year=dt.date.today().year)
     return season
+
+
+@pytest.fixture
+def committed(proposed, funds, desk, network):
+    """AAA commits 2 + 1 copies, BBB 1 copy of the capped title."""
+    from maillon.purchasing import selection
+
+    selection.commit(desk["a"], proposed["capped"], network["a"], funds["a"], 2, today=TODAY)
+    selection.commit(desk["a"], proposed["free"], network["a"], funds["a_youth"], 1, today=TODAY)
+    selection.commit(desk["b"], proposed["capped"], network["b"], funds["b"], 1, today=TODAY)
+    return proposed
+
+
+@pytest.fixture
+def sent_order(committed, season, bookseller, desk, network, types, default_rule, policy):
+    """AAA's order built from the list and sent: 3 copies on order."""
+    from maillon.purchasing import orders
+
+    built = orders.build_from_list(desk["a"], season, bookseller)
+    order = built.orders[0]
+    return orders.send(desk["a"], order)
