@@ -397,7 +397,9 @@ def create_on_order(
     return items
 
 
-def receive_ordered(item: Item, *, barcode: str, status: str) -> None:
+def receive_ordered(
+    item: Item, *, barcode: str, status: str, acquired_on: dt.date | None = None
+) -> None:
     """An item on order arrived: its real barcode (checked by the caller) and its status,
     available or in processing. The caller holds the item's lock and records its audit entry;
     the holds waiting for the record are told (``item_changed_by_staff``)."""
@@ -409,7 +411,8 @@ def receive_ordered(item: Item, *, barcode: str, status: str) -> None:
             kind=Kind.CONFLICT,
         )
     item.barcode = barcode
-    item.save(update_fields=["barcode", "updated_at"])
+    item.acquired_on = acquired_on or timezone.localdate()
+    item.save(update_fields=["barcode", "acquired_on", "updated_at"])
     move_item(item, status)
     usage.announce("item_changed_by_staff", item)
 

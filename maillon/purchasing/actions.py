@@ -24,6 +24,7 @@ register(
         "suggestion_made": _("Purchase suggested"),
         "suggestion_accepted": _("Suggestion accepted"),
         "suggestion_refused": _("Suggestion refused"),
+        "suggestion_hold_placed": _("Hold placed on a suggestion's arrival"),
     },
     details={
         "fund_amount": (_("amount"), TEXT),

@@ -38,6 +38,7 @@ from maillon.purchasing.services import (
     discount_warning,
     net_price,
 )
+from maillon.purchasing.suggestion_holds import place_waiting_holds
 
 
 def _number(order: Order) -> str:
@@ -197,7 +198,8 @@ def _item_type(line: OrderLine) -> ItemType:
 
 def send(actor, order: Order) -> Order:
     """The order leaves for the supplier: its copies exist from now on, "on order", at the
-    ordering library, so patrons may hold them. Codes: order_not_draft, order_empty."""
+    ordering library, so patrons may hold them; the patrons whose suggestions it answers get
+    the hold they asked for. Codes: order_not_draft, order_empty."""
     require(actor, Action.MANAGE, order.library_id)
     with transaction.atomic():
         order = _lock_order(order)
@@ -222,6 +224,7 @@ def send(actor, order: Order) -> Order:
         order.sent_at = timezone.now()
         order.save(update_fields=["state", "sent_at"])
         audit("order_sent", order, actor=actor, library=order.library_id)
+        place_waiting_holds({line.record_id for line in lines})
     return order
 
 

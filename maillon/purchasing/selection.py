@@ -23,6 +23,7 @@ from django.utils.translation import ngettext
 
 from maillon.audit.services import record as audit
 from maillon.catalogue.models import Record
+from maillon.core.dates import day
 from maillon.core.errors import Kind
 from maillon.network.models import Library
 from maillon.network.permissions import Action, can, require
@@ -47,7 +48,7 @@ def _require_open(selection: SelectionList, today: dt.date | None) -> None:
         raise PurchasingError(
             "list_closed",
             _("The list “%(name)s” closed on %(date)s: it takes no more titles or commitments.")
-            % {"name": selection.name, "date": selection.closes_on.strftime("%d/%m/%Y")},
+            % {"name": selection.name, "date": day(selection.closes_on, weekday=False)},
         )
 
 

@@ -1,7 +1,9 @@
 from django.urls import path
 
 from maillon.purchasing import order_views as orders
+from maillon.purchasing import receiving_views as receiving
 from maillon.purchasing import selection_views as lists
+from maillon.purchasing import suggestion_views as suggestions
 from maillon.purchasing import views
 
 app_name = "purchasing"
@@ -43,4 +45,10 @@ urlpatterns = [
     ),
     path("commandes/<int:pk>/relance/", orders.claim, name="claim"),
     path("commandes/<int:pk>/commande.<str:fmt>", orders.document, name="order_document"),
+    path("reception/", receiving.reception, name="reception"),
+    path("reception/lignes/<int:line_pk>/", receiving.receive, name="receive"),
+    path("factures/", receiving.invoices, name="invoices"),
+    path("suggestions/", suggestions.suggestion_list, name="suggestions"),
+    path("suggestions/guichet/", suggestions.desk, name="desk_suggestion"),
+    path("suggestions/<int:pk>/decision/", suggestions.decide, name="decide"),
 ]
