@@ -157,8 +157,14 @@ def _invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     return error_response(400, code, message, error_fields={"field": field} if field else None)
 
 
-from . import circulation_routes, lots_routes, public_routes  # noqa: E402  (routes use `api`)
+from . import (  # noqa: E402  (routes use `api`)
+    circulation_routes,
+    lots_routes,
+    public_routes,
+    purchasing_routes,
+)
 
 api.add_router("", public_routes.router)
 api.add_router("", circulation_routes.router)
 api.add_router("", lots_routes.router)
+api.add_router("", purchasing_routes.router)

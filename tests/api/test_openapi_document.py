@@ -18,6 +18,10 @@ ROUTES = {
     "/lots/{code}/receive",
     "/rotation-plans",
     "/rotation-plans/{id}/grid",
+    "/selection-lists",
+    "/selection-lists/{id}",
+    "/selection-lists/{id}/commitments",
+    "/orders/{id}",
 }
 
 

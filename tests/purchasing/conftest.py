@@ -1,5 +1,6 @@
 """Purchasing fixtures: the seeded media, a bookseller, funds at libraries AAA and BBB."""
 
+import importlib
 from decimal import Decimal
 
 import pytest
@@ -20,6 +21,10 @@ def _french():
 
 @pytest.fixture
 def books(db) -> Medium:
+    """The seeded row (seeded again after a test on real transactions emptied the tables)."""
+    from django.apps import apps
+
+    importlib.import_module("maillon.purchasing.migrations.0002_media").seed(apps, None)
     return Medium.objects.get(code="LIVRE")
 
 
