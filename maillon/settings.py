@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "maillon.workshop",
     "maillon.bookings",
     "maillon.rotation",
+    "maillon.purchasing",
     "maillon.stats",
     "maillon.api",
     "ninja",

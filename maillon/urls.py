@@ -58,6 +58,7 @@ staff_patterns = [
     path("atelier/", include("maillon.workshop.urls")),
     path("outils-animation/", include("maillon.bookings.urls")),
     path("plans-de-circulation/", include("maillon.rotation.urls")),
+    path("achats/", include("maillon.purchasing.urls")),
     path("statistiques/", include("maillon.stats.urls")),
 ]
 

@@ -138,4 +138,5 @@ def _transactional_reset(request):
     importlib.import_module("maillon.bookings.migrations.0005_documents_seasons_renewals").seed(
         apps, None
     )
+    importlib.import_module("maillon.purchasing.migrations.0002_media").seed(apps, None)
     yield

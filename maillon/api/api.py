@@ -165,6 +165,7 @@ from . import (  # noqa: E402  (routes use `api`)
     offline_routes,
     programme_routes,
     public_routes,
+    purchasing_routes,
     stats_routes,
 )
 
@@ -176,3 +177,4 @@ api.add_router("", collections_routes.router)
 api.add_router("", stats_routes.router)
 api.add_router("", bookings_routes.router)
 api.add_router("", programme_routes.router)
+api.add_router("", purchasing_routes.router)

@@ -66,6 +66,8 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     S.LOST: ROUTED | {S.MISSING, S.WITHDRAWN},
     S.MISSING: ROUTED | {S.LOST, S.WITHDRAWN},
     S.WITHDRAWN: frozenset({S.AVAILABLE}),
+    # Delivered (to the shelf or to be equipped first), or the order line cancelled.
+    S.ON_ORDER: frozenset({S.AVAILABLE, S.IN_PROCESSING, S.WITHDRAWN}),
 }
 # What circulation counters a move may write beside the state.
 COUNTERS = frozenset({"loan_count", "last_loan_at"})
@@ -387,6 +389,62 @@ def change_home(actor, item: Item | int, home: Library | int, *, note: str = "")
             details={"old_home": old_home, "new_home": new_home.pk, **_note(note)},
         )
     return item
+
+
+def create_on_order(
+    actor, record_id: int, *, library: Library | int, count: int, reference: str, **fields: Any
+) -> list[Item]:
+    """`count` items bought by `library` and not yet delivered, within the caller's
+    transaction: holds may wait for them. Their barcodes are placeholders (`reference-1`…)
+    until the real labels are scanned at reception (``receive_ordered``)."""
+    library_id: int = library.pk if isinstance(library, Library) else library
+    items = [
+        Item(
+            record_id=record_id,
+            barcode=f"{reference}-{n}",
+            owner_id=library_id,
+            home_id=library_id,
+            current_id=library_id,
+            status=S.ON_ORDER,
+            **fields,
+        )
+        for n in range(1, count + 1)
+    ]
+    Item.objects.bulk_create(items)
+    if items[0].pk is None:  # backends that return no ids from a bulk insert
+        items = list(Item.objects.filter(barcode__in=[i.barcode for i in items]).order_by("pk"))
+    for item in items:
+        record("item_created", item, actor=actor, library=library_id)
+    index_records({record_id})
+    return items
+
+
+def receive_ordered(
+    item: Item, *, barcode: str, status: str, acquired_on: dt.date | None = None
+) -> None:
+    """An item on order arrived: its real barcode (checked by the caller) and its status,
+    available or in processing. The caller holds the item's lock and records its audit entry;
+    the holds waiting for the record are told (``item_changed_by_staff``)."""
+    if item.status != S.ON_ORDER or status not in (S.AVAILABLE, S.IN_PROCESSING):
+        raise ItemError(
+            "transition_refused",
+            _("The item %(barcode)s is %(status)s: it cannot be received.")
+            % {"barcode": item.barcode, "status": status_label(item.status)},
+            kind=Kind.CONFLICT,
+        )
+    item.barcode = barcode
+    item.acquired_on = acquired_on or timezone.localdate()
+    item.save(update_fields=["barcode", "acquired_on", "updated_at"])
+    move_item(item, status)
+    usage.announce("item_changed_by_staff", item)
+
+
+def cancel_ordered(item: Item) -> None:
+    """An item on order that will not come (its order line cancelled): withdrawn, so the holds
+    that counted on it look for another copy. The caller holds the item's lock and records
+    its audit entry."""
+    move_item(item, S.WITHDRAWN)
+    usage.announce("item_changed_by_staff", item)
 
 
 def insert_imported(

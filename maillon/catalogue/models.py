@@ -162,6 +162,9 @@ class ItemStatus(models.TextChoices):
     LOST = "lost", _("lost")
     MISSING = "missing", _("missing")
     WITHDRAWN = "withdrawn", _("withdrawn")
+    # Bought, not yet delivered: holds may wait for it (maillon.purchasing creates and
+    # receives such items through catalogue/items.py).
+    ON_ORDER = "on_order", _("on order")
 
 
 # The one definition of what an item's status allows (catalogue/items.py changes statuses):
@@ -169,7 +172,7 @@ class ItemStatus(models.TextChoices):
 GONE_STATUSES = frozenset({ItemStatus.WITHDRAWN, ItemStatus.LOST, ItemStatus.MISSING})
 # not lent whoever asks, though still part of the collection;
 UNLENDABLE_STATUSES = frozenset(
-    {ItemStatus.NOT_FOR_LOAN, ItemStatus.IN_PROCESSING, ItemStatus.DAMAGED}
+    {ItemStatus.NOT_FOR_LOAN, ItemStatus.IN_PROCESSING, ItemStatus.DAMAGED, ItemStatus.ON_ORDER}
 )
 # may fill a hold, now or when it comes back.
 HOLDABLE_STATUSES = frozenset(
@@ -179,6 +182,7 @@ HOLDABLE_STATUSES = frozenset(
         ItemStatus.IN_TRANSIT,
         ItemStatus.ON_HOLD_SHELF,
         ItemStatus.IN_PROCESSING,
+        ItemStatus.ON_ORDER,
     }
 )
 

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_POST
 from maillon.audit.display import lines as audit_lines
 from maillon.audit.services import entries_for
 from maillon.catalogue import export, items, job_kinds, services, sru
+from maillon.catalogue.copy import import_candidate
 from maillon.catalogue.forms import (
     ChangeHomeForm,
     CollectionForm,
@@ -35,9 +36,6 @@ from maillon.catalogue.forms import (
     RecordForm,
     WithdrawForm,
 )
-from maillon.catalogue.importer import import_marc
-from maillon.catalogue.marc.extract import extract
-from maillon.catalogue.marc.writer import write_iso2709
 from maillon.catalogue.models import (
     Collection,
     ImportBatch,
@@ -45,11 +43,9 @@ from maillon.catalogue.models import (
     ItemStatus,
     ItemType,
     Record,
-    RecordIdentifier,
     RecordMerge,
     SourceCode,
 )
-from maillon.catalogue.records import identifier_values
 from maillon.catalogue.search.facets import LANGUAGES
 from maillon.catalogue.search.staff import staff_search
 from maillon.core import usage
@@ -423,19 +419,7 @@ def copy_import(request: HttpRequest) -> HttpResponse:
             else _("This result is no longer offered by the service."),
         )
         return redirect("catalogue:copy_search")
-    folder = Path(settings.VAR_DIR) / "imports"
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"sru-{request.user.pk}.mrc"
-    with open(path, "wb") as out:
-        write_iso2709([chosen.record], out, "unimarc")
-    report = import_marc(
-        path,
-        library,
-        user=request.user,
-        file_name=f"SRU {chosen.title}"[:300],
-        reject_dir=Path(settings.VAR_DIR) / "rejets",
-    )
-    record = _record_for(chosen)
+    record, report = import_candidate(chosen, library, request.user)
     if record is None:
         messages.error(request, _("The record could not be imported: see the report."))
         return redirect("catalogue:import_report", pk=report.batch_id)
@@ -444,19 +428,6 @@ def copy_import(request: HttpRequest) -> HttpResponse:
     else:
         messages.info(request, _("This record was already in the catalogue."))
     return redirect("catalogue:record", pk=record.pk)
-
-
-def _record_for(candidate: sru.Candidate) -> Record | None:
-    data = extract(candidate.record, "unimarc")
-    known = (
-        RecordIdentifier.objects.filter(value__in=identifier_values(data))
-        .select_related("record")
-        .first()
-    )
-    if known:
-        record = known.record
-        return Record.objects.get(pk=record.merged_into_id) if record.merged_into_id else record
-    return Record.objects.filter(match_key=data.title_key, merged_into=None).first()
 
 
 @staff_required

@@ -30,8 +30,9 @@ Parts of a page (each answer returns safe HTML, rendered by the app that knows):
 
 News it announces the same way (the answers act; what they return is ignored):
 - ``item_changed_by_staff`` (item) → None: a staff action on the item page (lost, missing,
-  damaged, repaired, found, withdrawn, reinstated) changed its status, inside the action's
-  transaction; circulation gives the record's waiting holds another copy, or this one.
+  damaged, repaired, found, withdrawn, reinstated) or the reception of an item on order changed
+  its status, inside the action's transaction; circulation gives the record's waiting holds
+  another copy, or this one.
 """
 
 from __future__ import annotations

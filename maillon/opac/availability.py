@@ -31,6 +31,7 @@ PUBLIC_STATUS: dict[str, tuple[StrOrPromise, str]] = {
     ItemStatus.NOT_FOR_LOAN: (_("to read on site only"), "ok"),
     ItemStatus.DAMAGED: (_("unavailable (being repaired)"), "bad"),
     ItemStatus.MISSING: (_("unavailable"), "bad"),
+    ItemStatus.ON_ORDER: (_("on order: you may reserve it now"), "warn"),
 }
 
 

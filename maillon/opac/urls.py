@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import account_views, agenda_views, hold_views, login_views, views
+from . import account_views, agenda_views, hold_views, login_views, suggestion_views, views
 
 app_name = "opac"
 
@@ -46,4 +46,5 @@ urlpatterns = [
     path("compte/coordonnees/", account_views.details, name="account_details"),
     path("compte/choix/", account_views.consents, name="account_consents"),
     path("compte/mes-donnees.json", account_views.export, name="account_export"),
+    path("compte/suggestions/", suggestion_views.suggestion_page, name="account_suggestions"),
 ]

@@ -18,6 +18,7 @@ from maillon.patrons.demo import build_patrons
 from maillon.patrons.models import CategoryKind, Patron
 from maillon.patrons.services import set_own_password
 from maillon.programme.demo import build_programme
+from maillon.purchasing.demo import build_purchasing
 from maillon.rotation.demo import build_rotation
 from maillon.sip2.demo import build_terminals
 from maillon.stats.demo import build_stats
@@ -56,6 +57,7 @@ def build_demo(progress: TextIO | None = None) -> list[tuple[str, str]]:
     build_deposits(today)
     build_collection_policy(today)
     build_offline(today)
+    build_purchasing(today)
     build_stats(today)
     return accounts + build_terminals(DEMO_PASSWORD) + give_patron_accounts(DEMO_PASSWORD)
 

@@ -30,6 +30,10 @@ ROUTES = {
     "/events",
     "/events/{id}",
     "/events/{id}/registrations",
+    "/selection-lists",
+    "/selection-lists/{id}",
+    "/selection-lists/{id}/commitments",
+    "/orders/{id}",
 }
 
 

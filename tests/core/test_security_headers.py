@@ -22,6 +22,8 @@ PRINTED = {
     "rotation/templates/rotation/run_print.html",
     "programme/templates/programme/leaflet.html",
     "workshop/templates/workshop/labels.html",
+    "purchasing/templates/purchasing/order_print.html",
+    "purchasing/templates/purchasing/claim_letter.html",
 }
 
 

@@ -1,0 +1,313 @@
+"""Staff pages of the shared selection lists (thin: every change is a selection.* call)."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from maillon.catalogue.models import Record
+from maillon.catalogue.search import SearchQuery, search
+from maillon.core.decorators import staff_required
+from maillon.network.current import current_library
+from maillon.network.models import Library
+from maillon.network.permissions import Action, can, require
+from maillon.purchasing import selection, titles
+from maillon.purchasing.forms import ByHandForm, IsbnForm, SelectionListForm, TitleTerms
+from maillon.purchasing.models import (
+    Commitment,
+    Fund,
+    SelectionList,
+    SelectionTitle,
+    Supplier,
+    TitleSource,
+)
+from maillon.purchasing.services import PurchasingError
+
+
+@staff_required
+def lists(request: HttpRequest) -> HttpResponse:
+    form = SelectionListForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            created = selection.create_list(
+                request.user,
+                form.cleaned_data["name"],
+                form.cleaned_data["closes_on"],
+                description=form.cleaned_data["description"],
+            )
+        except PurchasingError as error:
+            form.add_error(error.field, error.message)
+        else:
+            return redirect("purchasing:selection", pk=created.pk)
+    today = timezone.localdate()
+    found = list(SelectionList.objects.all())
+    for s in found:
+        s.open = selection.is_open(s, today)  # type: ignore[attr-defined]
+    return render(
+        request,
+        "purchasing/selection_lists.html",
+        {"lists": found, "form": form if can(request.user, Action.ADMINISTER) else None},
+    )
+
+
+def _selection(pk: int) -> SelectionList:
+    return get_object_or_404(SelectionList, pk=pk)
+
+
+def _redirect(selection_pk: int, anchor: str = "") -> HttpResponse:
+    url = reverse("purchasing:selection", args=[selection_pk])
+    return redirect(f"{url}#{anchor}" if anchor else url)
+
+
+@staff_required
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    chosen = _selection(pk)
+    library = current_library(request)
+    q = request.GET.get("q", "").strip()
+    hits = search(SearchQuery(q=q, per_page=10, facets=False)).hits if q else []
+    found = selection.rows(chosen)
+    codes = dict(Library.objects.values_list("pk", "code"))
+    for row in found:
+        row.where = ", ".join(  # type: ignore[attr-defined]
+            f"{codes[lib]} {n}"
+            for lib, n in sorted(row.network.held.items(), key=lambda x: codes[x[0]])
+        )
+        row.mine = row.of(library.pk if library else None)  # type: ignore[attr-defined]
+    committing = selection.is_open(chosen) and selection.may_commit(request.user, library)
+    years = {timezone.localdate().year, chosen.closes_on.year}
+    funds = (
+        list(Fund.objects.filter(library=library, year__in=years).order_by("-year", "name"))
+        if committing and library
+        else []
+    )
+    return render(
+        request,
+        "purchasing/selection_detail.html",
+        {
+            "selection": chosen,
+            "open": selection.is_open(chosen),
+            "rows": found,
+            "library": library,
+            "committing": committing,
+            "funds": funds,
+            "q": q,
+            "hits": hits,
+            "proposing": selection.is_open(chosen) and can(request.user, Action.MANAGE),
+            "coordinator": can(request.user, Action.ADMINISTER),
+            "terms": TitleTerms(),
+            "isbn_form": IsbnForm(),
+            "hand_form": ByHandForm() if request.GET.get("a_la_main") else None,
+            "suppliers": Supplier.objects.filter(active=True)
+            if can(request.user, Action.MANAGE)
+            else [],
+            "retry": {
+                "title": request.GET.get("engagement", ""),
+                "quantity": request.GET.get("quantite", ""),
+                "fund": request.GET.get("fonds", ""),
+            },
+        },
+    )
+
+
+def _terms(request: HttpRequest) -> dict:
+    form = TitleTerms(request.POST)
+    if not form.is_valid():
+        raise PurchasingError(
+            "terms_invalid",
+            _("Check the price (e.g. 19,90) and the cap (a whole number of copies)."),
+        )
+    return {
+        "public_price": form.cleaned_data["public_price"],
+        "cap": form.cleaned_data["cap"],
+        "note": form.cleaned_data["note"],
+    }
+
+
+@staff_required
+@require_POST
+def propose(request: HttpRequest, pk: int) -> HttpResponse:
+    """A record of the union catalogue, found by the search box of the page."""
+    chosen = _selection(pk)
+    record = get_object_or_404(Record, pk=request.POST.get("record"))
+    try:
+        title = selection.propose(request.user, chosen, record, **_terms(request))
+    except PurchasingError as error:
+        messages.error(request, error.message)
+        return _redirect(pk)
+    messages.success(request, _("“%(title)s” proposed.") % {"title": record.title})
+    return _redirect(pk, f"t{title.pk}")
+
+
+@staff_required
+def propose_isbn(request: HttpRequest, pk: int) -> HttpResponse:
+    """By ISBN: the catalogue's record, else the BnF's; unknown to both, a form by hand."""
+    chosen = _selection(pk)
+    form = IsbnForm(request.POST or None)
+    hand = None
+    if request.method == "POST" and form.is_valid():
+        require(request.user, Action.MANAGE)
+        data = form.cleaned_data
+        try:
+            library = current_library(request)
+            if library is None:
+                raise PurchasingError("no_library", _("Choose the library you work at first."))
+            record, from_bnf = titles.by_isbn(request.user, library, data["isbn"])
+            title = selection.propose(
+                request.user,
+                chosen,
+                record,
+                public_price=data["public_price"],
+                cap=data["cap"],
+                note=data["note"],
+                source=TitleSource.BNF if from_bnf else TitleSource.ISBN,
+            )
+        except PurchasingError as error:
+            form.add_error("isbn" if error.field == "isbn" else None, error.message)
+            if error.code in ("isbn_unknown", "bnf_unreachable"):
+                hand = ByHandForm(initial=data)
+        else:
+            messages.success(request, _("“%(title)s” proposed.") % {"title": record.title})
+            return _redirect(pk, f"t{title.pk}")
+    return render(
+        request,
+        "purchasing/selection_add.html",
+        {"selection": chosen, "isbn_form": form, "hand_form": hand},
+    )
+
+
+@staff_required
+def propose_by_hand(request: HttpRequest, pk: int) -> HttpResponse:
+    chosen = _selection(pk)
+    form = ByHandForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            record = titles.by_hand(
+                request.user,
+                title=data["title"],
+                author=data["author"],
+                isbn=data["isbn"],
+                publisher=data["publisher"],
+                year=data["year"],
+            )
+            title = selection.propose(
+                request.user,
+                chosen,
+                record,
+                public_price=data["public_price"],
+                cap=data["cap"],
+                note=data["note"],
+                source=TitleSource.ISBN if data["isbn"] else TitleSource.CATALOGUE,
+            )
+        except PurchasingError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            messages.success(request, _("“%(title)s” proposed.") % {"title": record.title})
+            return _redirect(pk, f"t{title.pk}")
+    return render(
+        request,
+        "purchasing/selection_add.html",
+        {"selection": chosen, "isbn_form": IsbnForm(), "hand_form": form},
+    )
+
+
+@staff_required
+@require_POST
+def commit(request: HttpRequest, pk: int, title_pk: int) -> HttpResponse:
+    title = get_object_or_404(
+        SelectionTitle.objects.select_related("record"), pk=title_pk, selection_id=pk
+    )
+    library = current_library(request)
+    if library is None:
+        messages.error(request, _("Choose the library you work at first."))
+        return _redirect(pk)
+    fund = Fund.objects.filter(pk=request.POST.get("fund") or 0).first()
+    try:
+        if fund is None:
+            raise PurchasingError(
+                "fund_missing", _("Choose the fund the copies are bought from."), field="fund"
+            )
+        selection.commit(
+            request.user,
+            title,
+            library,
+            fund,
+            request.POST.get("quantity", ""),
+            overspent_reason=request.POST.get("overspent_reason", ""),
+        )
+    except PurchasingError as error:
+        messages.error(request, f"{title.record.title} : {error.message}")
+        url = reverse("purchasing:selection", args=[pk])
+        query = (
+            "?"
+            + urlencode(
+                {
+                    "engagement": title.pk,
+                    "quantite": request.POST.get("quantity", ""),
+                    "fonds": fund.pk if fund else "",
+                }
+            )
+            if error.code == "fund_overspent"
+            else ""
+        )
+        return redirect(f"{url}{query}#t{title.pk}")
+    messages.success(
+        request, _("Commitment saved for “%(title)s”.") % {"title": title.record.title}
+    )
+    return _redirect(pk, f"t{title.pk}")
+
+
+@staff_required
+@require_POST
+def withdraw(request: HttpRequest, pk: int, commitment_pk: int) -> HttpResponse:
+    commitment = get_object_or_404(Commitment, pk=commitment_pk, title__selection_id=pk)
+    try:
+        selection.withdraw(request.user, commitment)
+    except PurchasingError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Commitment withdrawn."))
+    return _redirect(pk, f"t{commitment.title_id}")
+
+
+@staff_required
+@require_POST
+def cap(request: HttpRequest, pk: int, title_pk: int) -> HttpResponse:
+    title = get_object_or_404(SelectionTitle, pk=title_pk, selection_id=pk)
+    raw = request.POST.get("cap", "").strip()
+    try:
+        value = int(Decimal(raw)) if raw else None
+    except InvalidOperation:
+        messages.error(request, _("A cap is one copy or more (empty: no cap)."))
+        return _redirect(pk, f"t{title.pk}")
+    try:
+        selection.set_cap(request.user, title, value)
+    except PurchasingError as error:
+        messages.error(request, error.message)
+    return _redirect(pk, f"t{title.pk}")
+
+
+@staff_required
+@require_POST
+def close(request: HttpRequest, pk: int) -> HttpResponse:
+    selection.close_list(request.user, _selection(pk))
+    messages.success(request, _("List closed: it takes no more commitments."))
+    return _redirect(pk)
+
+
+@staff_required
+def coverage(request: HttpRequest, pk: int) -> HttpResponse:
+    chosen = _selection(pk)
+    return render(
+        request,
+        "purchasing/coverage.html",
+        {"selection": chosen, "coverage": selection.coverage(chosen)},
+    )

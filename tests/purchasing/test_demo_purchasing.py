@@ -1,0 +1,30 @@
+"""The demo shows purchasing at work: funds everywhere, three suppliers, an open list with four
+libraries' commitments, a suggestion accepted and one refused, orders sent, one partly
+received."""
+
+import datetime as dt
+
+from maillon.catalogue.demo import build_catalogue
+from maillon.circulation.demo import build_circulation
+from maillon.network.demo import build_network
+from maillon.patrons.demo import build_patrons
+from maillon.purchasing.demo import build_purchasing
+from maillon.purchasing.models import Commitment, Fund, Order, Receipt, Suggestion
+
+TODAY = dt.date(2026, 11, 25)
+
+
+def test_demo_purchasing(db, settings, tmp_path):
+    settings.VAR_DIR = tmp_path
+    build_network("maillon-demo", TODAY)
+    build_patrons(TODAY)
+    build_catalogue(records=200)
+    build_circulation(TODAY)
+    made = build_purchasing(TODAY)
+    assert made["lists"] == 1 and made["suppliers"] == 3 and made["received"] == 1
+    assert Commitment.objects.values("library").distinct().count() == 4
+    assert Fund.objects.values("library").distinct().count() >= 4
+    assert set(Suggestion.objects.values_list("state", flat=True)) == {"accepted", "refused"}
+    assert Order.objects.filter(state=Order.State.SENT).count() == made["orders"] >= 1
+    assert Receipt.objects.count() == 1
+    assert build_purchasing(TODAY) == {}  # once
