@@ -19,7 +19,16 @@ LAYERS: list[set[str]] = [
     {"catalogue"},
     {"patrons"},
     {"circulation"},
-    {"weeding", "inventory", "lots", "deposits", "localcollections", "corecollection", "workshop", "purchasing"},
+    {
+        "weeding",
+        "inventory",
+        "lots",
+        "deposits",
+        "localcollections",
+        "corecollection",
+        "workshop",
+        "purchasing",
+    },
     {"rotation"},
     # Bookings snap their dates to shuttle days as the exchange grid does (rotation.grid).
     {"bookings"},
