@@ -39,6 +39,8 @@ from maillon.offline.models import Kind, OfflineFile, OfflineOperation, Source, 
 # A desk page's own id (a random UUID it keeps): file operations use "koc:…" and "pmb:…".
 DESK_ID = re.compile(r"^[A-Za-z0-9-]{8,64}$")
 MAX_FILE_BYTES = 5_000_000
+# Before this, a desk's clock is wrong (a reset battery dates a loan in 1970 or year 1).
+CLOCK_FLOOR = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
 
 
 class OfflineError(DomainError):
@@ -67,6 +69,8 @@ def record_desk(actor, library: Library, desk: str, operations: list[Operation])
     require(actor, Action.CIRCULATE, library)
     if not DESK_ID.match(desk or ""):
         raise OfflineError("invalid_desk", _("This desk id is not valid."))
+    for op in operations:
+        _check_time(op)
     return [
         _record(
             actor,
@@ -77,10 +81,22 @@ def record_desk(actor, library: Library, desk: str, operations: list[Operation])
             kind=op.kind,
             card=op.card.strip(),
             barcode=op.barcode.strip(),
-            at=op.at,
+            at=op.at.astimezone(dt.UTC),
         )
         for op in sorted(operations, key=lambda op: op.seq)
     ]
+
+
+def _check_time(op: Operation) -> None:
+    """An operation without a time zone, or dated before 2000, comes from a broken clock: it
+    cannot be replayed at its time (and PostgreSQL refuses some of those dates outright)."""
+    if timezone.is_naive(op.at) or op.at < CLOCK_FLOOR:
+        raise OfflineError(
+            "implausible_time",
+            _("Operation %(seq)d is dated %(at)s: the desk's clock must be wrong.")
+            % {"seq": op.seq, "at": op.at.isoformat(timespec="minutes")},
+            field="at",
+        )
 
 
 def _record(

@@ -1,6 +1,8 @@
 """A desk's queue applied in order through the circulation services, at the times it recorded;
 sent twice, it changes nothing."""
 
+import datetime as dt
+
 import pytest
 
 from maillon.audit.models import AuditEntry
@@ -85,6 +87,18 @@ def test_a_desk_id_that_is_not_one_is_refused(desk, network, make_patron, make_i
     assert not OfflineOperation.objects.exists()
 
 
+def test_a_desk_clock_that_is_broken_is_refused(desk, network, make_item, book):
+    item = make_item(book)
+    odd = dt.timezone(dt.timedelta(hours=15, minutes=12))  # an offset PostgreSQL cannot store
+    for broken in (dt.datetime(118, 7, 8, 7, 57, tzinfo=odd), dt.datetime(2025, 3, 3, 10)):
+        with pytest.raises(services.OfflineError) as refused:
+            services.record_desk(
+                desk["a"], network["a"], DESK, [op(1, "checkin", item.barcode, when=broken)]
+            )
+        assert refused.value.code == "implausible_time"
+    assert not OfflineOperation.objects.exists()
+
+
 def test_a_desk_clock_running_ahead_cannot_date_a_loan_in_the_future(
     desk, network, make_patron, make_item, book
 ):
@@ -116,8 +130,6 @@ def test_a_volunteer_of_another_library_may_not_send_for_this_one(
 
 
 def test_card_numbers_go_after_the_loan_history_delay(desk, network, make_patron, make_item, book):
-    import datetime as dt
-
     from maillon.circulation.rules import policy
     from maillon.jobs.registry import DAILY_TASKS
 
