@@ -1,10 +1,10 @@
 from django.urls import path
 
+from maillon.purchasing import gaps, views
 from maillon.purchasing import order_views as orders
 from maillon.purchasing import receiving_views as receiving
 from maillon.purchasing import selection_views as lists
 from maillon.purchasing import suggestion_views as suggestions
-from maillon.purchasing import views
 
 app_name = "purchasing"
 urlpatterns = [
@@ -21,6 +21,7 @@ urlpatterns = [
         name="contact_remove",
     ),
     path("listes/", lists.lists, name="selections"),
+    path("listes/manque-du-fonds-de-base/", gaps.propose_gap, name="propose_gap"),
     path("listes/<int:pk>/", lists.detail, name="selection"),
     path("listes/<int:pk>/proposer/", lists.propose, name="propose"),
     path("listes/<int:pk>/isbn/", lists.propose_isbn, name="propose_isbn"),

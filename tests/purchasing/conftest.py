@@ -8,6 +8,7 @@ from django.utils import translation
 
 from maillon.purchasing.models import Fund, Medium, Order, OrderLine, Supplier
 from tests.circulation_fixtures import TODAY
+from tests.corecollection.test_core_collection import demand  # noqa: F401 (a core collection with gaps)
 
 YEAR = TODAY.year
 
