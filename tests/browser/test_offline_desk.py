@@ -48,6 +48,8 @@ def test_loans_and_returns_recorded_offline_reach_the_server_when_it_is_back(
     scan(page, "#offline-card", reader.card_number)
     expect(page.locator("#offline-barcode")).to_be_focused()
     scan(page, "#offline-barcode", lent.barcode)
+    # The page saves the loan, then gives the focus back to the barcode field: scan on after.
+    expect(page.locator("#offline-queue tbody tr")).to_have_count(1)
     scan(page, "#offline-return", back.barcode)
 
     state = page.locator("#offline-state")
