@@ -2,6 +2,7 @@ import re
 
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.test import Client
 from django.utils.html import escape
 
 from maillon.catalogue.models import Item, Record
@@ -34,6 +35,8 @@ def test_demo_builds_a_believable_network_and_is_idempotent(db, capsys, settings
     first = counts()
     output = capsys.readouterr().out
     assert "coordination" in output and "maillon-demo" in output
+    oai = output[output.index("/oai?") :].split()[0]  # the harvesting address it prints
+    assert b"<Identify>" in b"".join(Client().get(oai).streaming_content)
     kinds = set(Library.objects.values_list("kind", flat=True))
     assert kinds == {k.value for k in LibraryKind}
     assert 6 <= Library.objects.filter(kind__in=["member", "reading_point"]).count() <= 10

@@ -36,6 +36,11 @@ class Command(BaseCommand):
         width = max(len(username) for username, _d in accounts)
         for username, description in accounts:
             self.stdout.write(f"  {username.ljust(width)}  {description}")
+        # The catalogue harvested by portals, as a newcomer can try it at once.
+        host = f"http://{options['host']}:{options['port']}"
+        self.stdout.write(
+            _("OAI-PMH harvesting of the catalogue: %s") % f"{host}/oai?verb=Identify"
+        )
         if not options["no_serve"]:
             self.stdout.write("")
             call_command(
