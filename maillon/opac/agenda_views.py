@@ -54,12 +54,17 @@ def agenda(request: HttpRequest) -> HttpResponse:
             library=library, audience=audience, day=day, until=until, programme=programme
         )[:PAGE]
     )
+    # Labels looked up once: get_FOO_display hashes lazy choices on every call.
+    audiences = {value: str(label) for value, label in Audience.choices}
+    statuses = {value: str(label) for value, label in EventStatus.choices}
     return render(
         request,
         "opac/agenda.html",
         {
             "network_name": network.network_name(),
-            "sessions": sessions,
+            "sessions": [
+                (s, audiences[s.event.audience], statuses[s.event.status]) for s in sessions
+            ],
             "libraries": Library.objects.filter(is_active=True).order_by("name"),
             "audiences": Audience.choices,
             "library": library,

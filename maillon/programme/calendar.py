@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db.models import Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 
 from maillon.network.models import Library, LibraryKind
@@ -25,8 +26,9 @@ EARTH_KM = 6371.0
 COMPETING = [a for a in Audience.values if a not in (Audience.ALL, Audience.PROFESSIONALS)]
 
 
-def local_day(value: dt.datetime) -> dt.date:
-    return value.astimezone(timezone.get_current_timezone()).date()
+def local_day(value: dt.datetime, zone: dt.tzinfo | None = None) -> dt.date:
+    """The day of `value` where the network is; pass `zone` when calling it for many values."""
+    return value.astimezone(zone or timezone.get_current_timezone()).date()
 
 
 def _start(day: dt.date) -> dt.datetime:
@@ -63,6 +65,64 @@ def sessions_between(
     return sessions.order_by("starts_at", "event__title")
 
 
+@dataclass(slots=True)
+class ShownEvent:
+    pk: int
+    title: str
+    status: str
+    audience: str
+    library_id: int
+    library: Library
+    url: str
+
+
+@dataclass(slots=True)
+class ShownSession:
+    """What the calendar shows and judges of a session (the rest is on the event's page)."""
+
+    pk: int
+    event_id: int
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    event: ShownEvent
+
+
+def shown(sessions: QuerySet[Session]) -> list[ShownSession]:
+    """`sessions` as plain rows, their events and libraries read once: a month of a
+    département's network has hundreds of dates, and model instances (with their kind and
+    room) cost the page most of its time."""
+    rows = list(
+        sessions.select_related(None).values_list(
+            "pk",
+            "starts_at",
+            "ends_at",
+            "event_id",
+            "event__title",
+            "event__status",
+            "event__audience",
+            "event__library_id",
+        )
+    )
+    libraries = Library.objects.in_bulk({row[7] for row in rows})
+    url = reverse("programme:event", args=[0])
+    events: dict[int, ShownEvent] = {}
+    found = []
+    for pk, starts_at, ends_at, event_id, title, status, audience, library_id in rows:
+        event = events.get(event_id)
+        if event is None:
+            event = events[event_id] = ShownEvent(
+                event_id,
+                title,
+                status,
+                audience,
+                library_id,
+                libraries[library_id],
+                url.replace("/0/", f"/{event_id}/"),
+            )
+        found.append(ShownSession(pk, event_id, starts_at, ends_at, event))
+    return found
+
+
 def distance_km(a: Library, b: Library) -> float | None:
     """Great-circle distance between two libraries, None when one has no coordinates."""
     values = (a.latitude, a.longitude, b.latitude, b.longitude)
@@ -89,7 +149,7 @@ def close(a: Library, b: Library, rules: CalendarRules) -> bool:
 class Clash:
     day: dt.date
     audience: str
-    sessions: list[Session] = field(default_factory=list)
+    sessions: list[Session | ShownSession] = field(default_factory=list)
 
     @property
     def audience_label(self) -> str:
@@ -103,22 +163,29 @@ class Clash:
         return list(seen.values())
 
 
-def clashes(sessions: Iterable[Session], rules: CalendarRules) -> list[Clash]:
+def clashes(sessions: Iterable[Session | ShownSession], rules: CalendarRules) -> list[Clash]:
     """Sessions of different events for the same audience on the same day at libraries close to
     each other. Cancelled events and sessions lasting days (exhibitions) never clash."""
-    groups: dict[tuple[dt.date, str], list[Session]] = defaultdict(list)
+    zone = timezone.get_current_timezone()
+    groups: dict[tuple[dt.date, str], list[Session | ShownSession]] = defaultdict(list)
     for s in sessions:
         if s.event.status == EventStatus.CANCELLED or s.event.audience not in COMPETING:
             continue
         if s.ends_at - s.starts_at >= dt.timedelta(days=1):
             continue
-        groups[(local_day(s.starts_at), s.event.audience)].append(s)
+        groups[(local_day(s.starts_at, zone), s.event.audience)].append(s)
+    near: dict[tuple[int, int], bool] = {}  # a month meets the same pairs of libraries often
     found = []
     for (day, audience), group in sorted(groups.items()):
         involved: set[int] = set()
         for i, s in enumerate(group):
             for t in group[i + 1 :]:
-                if s.event_id != t.event_id and close(s.event.library, t.event.library, rules):
+                if s.event_id == t.event_id:
+                    continue
+                pair = (s.event.library_id, t.event.library_id)
+                if pair not in near:
+                    near[pair] = close(s.event.library, t.event.library, rules)
+                if near[pair]:
                     involved |= {s.pk, t.pk}
         if involved:
             found.append(Clash(day, audience, [s for s in group if s.pk in involved]))
@@ -167,7 +234,7 @@ def library_gaps(start: dt.date, end: dt.date, rules: CalendarRules) -> list[Gap
     return sorted(gaps, key=lambda g: (g.library.name, g.start))
 
 
-def unserved_audiences(sessions: Iterable[Session]) -> list[str]:
+def unserved_audiences(sessions: Iterable[Session | ShownSession]) -> list[str]:
     """The audiences (among those that compete: children, teenagers…) no event serves."""
     served = {s.event.audience for s in sessions if s.event.status != EventStatus.CANCELLED}
     return [str(Audience(a).label) for a in COMPETING if a not in served]

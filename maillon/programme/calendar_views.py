@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
+from html import escape
 
 from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from maillon.core.dates import french
 from maillon.core.decorators import staff_required
 from maillon.network.models import Library
 from maillon.network.permissions import Action, can, libraries_for, require
@@ -64,7 +65,7 @@ def network_calendar(request: HttpRequest) -> HttpResponse:
     programme = request.GET.get("programme", "")[:80]
     viewable = libraries_for(request.user, Action.VIEW)
     library = viewable.filter(code=code).first() if code else None
-    sessions = list(
+    sessions = calendar.shown(
         calendar.sessions_between(
             month,
             end,
@@ -80,18 +81,25 @@ def network_calendar(request: HttpRequest) -> HttpResponse:
     everyone = (
         sessions
         if not (library or audience or kind or programme)
-        else list(calendar.sessions_between(month, end, libraries=viewable))
+        else calendar.shown(calendar.sessions_between(month, end, libraries=viewable))
     )
     clashes = calendar.clashes(everyone, rules)
     clashing = {s.pk for c in clashes for s in c.sessions}
     shown = {s.pk for s in sessions}
     clashes = [c for c in clashes if any(s.pk in shown for s in c.sessions)]
-    by_day: dict[dt.date, list[SafeString]] = defaultdict(list)
-    labels = _Labels()
+    zone = timezone.get_current_timezone()
+    by_day: dict[dt.date, list[calendar.ShownSession]] = defaultdict(list)
     for session in sessions:
-        by_day[calendar.local_day(session.starts_at)].append(
-            _line(session, session.pk in clashing, labels)
+        by_day[calendar.local_day(session.starts_at, zone)].append(session)
+    labels = _Labels()
+
+    def lines(day_sessions: list[calendar.ShownSession]) -> SafeString:
+        # Only the lines shown are written (the grid shows DAY_LINES a day), as one list's
+        # items: hundreds of template nodes cost more than the rest of the page.
+        return mark_safe(  # noqa: S308 — _line escapes
+            "".join(f"<li>{_line(s, s.pk in clashing, labels)}</li>" for s in day_sessions)
         )
+
     return render(
         request,
         "programme/calendar.html",
@@ -104,7 +112,7 @@ def network_calendar(request: HttpRequest) -> HttpResponse:
                 [
                     {
                         "day": d,
-                        "lines": by_day.get(d, [])[:DAY_LINES],
+                        "lines": lines(by_day.get(d, [])[:DAY_LINES]) if view == "mois" else "",
                         "more": max(len(by_day.get(d, [])) - DAY_LINES, 0),
                         "in_month": d.month == month.month,
                     }
@@ -112,7 +120,7 @@ def network_calendar(request: HttpRequest) -> HttpResponse:
                 ]
                 for week in calendar.month_weeks(month)
             ],
-            "days": sorted(by_day.items()),
+            "days": [(d, lines(s)) for d, s in sorted(by_day.items())] if view == "liste" else [],
             "clashes": clashes[:CLASHES_SHOWN],
             "clashes_more": max(len(clashes) - CLASHES_SHOWN, 0),
             "unserved": calendar.unserved_audiences(everyone),
@@ -139,25 +147,26 @@ class _Labels:
         self.audience = {value: str(label) for value, label in Audience.choices}
         self.status = {value: str(label) for value, label in EventStatus.choices}
         self.clash = format_html(" — <strong>{}</strong>", _("clash"))
-        self.event_url = reverse("programme:event", args=[0])
+        self.library: dict[int, str] = {}  # library id → its name, escaped once
+        self.zone = timezone.get_current_timezone()
+        self.french = french()
 
 
-def _line(session: Session, clash: bool, labels: _Labels) -> SafeString:
-    """One session as the calendar shows it, built here rather than by an included template:
-    a month of a département's network has hundreds."""
+def _line(session: calendar.ShownSession, clash: bool, labels: _Labels) -> SafeString:
+    """One session as the calendar shows it, built here rather than by an included template
+    or format_html: a month of a département's network has hundreds."""
     event = session.event
     status = "" if event.status == EventStatus.PUBLISHED else f" ({labels.status[event.status]})"
-    return format_html(
-        '<span class="{}{}"><a href="{}">{}</a> · {} · {} · {}{}{}</span>',
-        "clash " if clash else "",
-        event.status,
-        labels.event_url.replace("/0/", f"/{event.pk}/"),
-        event.title,
-        dates.hour(session.starts_at),
-        event.library.name,
-        labels.audience[event.audience],
-        status,
-        labels.clash if clash else "",
+    if event.library_id not in labels.library:
+        labels.library[event.library_id] = escape(event.library.name)
+    start = session.starts_at.astimezone(labels.zone)
+    hour = dates.hour(start) if not labels.french else dates.french_hour(start)
+    return mark_safe(  # noqa: S308 — every value below is escaped or ours
+        f'<span class="{"clash " if clash else ""}{escape(event.status)}">'
+        f'<a href="{event.url}">{escape(event.title)}</a>'
+        f" · {hour} · {labels.library[event.library_id]}"
+        f" · {escape(labels.audience[event.audience])}"
+        f"{escape(status)}{labels.clash if clash else ''}</span>"
     )
 
 

@@ -15,8 +15,13 @@ def hour(value: dt.datetime) -> str:
     """« 10 h 30 », « 14 h »; 10:30 in English."""
     value = timezone.localtime(value)
     if _french():
-        return f"{value.hour} h {value.minute:02d}" if value.minute else f"{value.hour} h"
+        return french_hour(value)
     return formats.time_format(value, "H:i")
+
+
+def french_hour(value: dt.datetime) -> str:
+    """« 10 h 30 », « 14 h » of a time already in the network's zone."""
+    return f"{value.hour} h {value.minute:02d}" if value.minute else f"{value.hour} h"
 
 
 def moment(value: dt.datetime, with_year: bool = False) -> str:
