@@ -71,9 +71,9 @@ def _domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
     fields: dict[str, object] = {}
     if isinstance(exc, CirculationError):
         fields["overridable"] = exc.overridable
-        if exc.details:
-            fields["details"] = exc.details
-    elif exc.field:
+    if exc.details:
+        fields["details"] = exc.details
+    if exc.field:
         fields["field"] = exc.field
     return error_response(exc.http_status, exc.code, exc.message, error_fields=fields or None)
 

@@ -9,7 +9,7 @@ from django.test import Client
 from django.utils import timezone
 
 from maillon.api.models import ApiToken
-from maillon.catalogue.models import ItemStatus
+from maillon.catalogue.models import Item, ItemStatus
 from maillon.lots import services as lots
 from maillon.lots.models import Lot
 from maillon.network.models import Role
@@ -197,3 +197,14 @@ def test_a_draft_plan_is_hidden_from_desk_staff(plan, desk):
 def test_reading_needs_a_staff_token(client, db):
     assert client.get("/api/v1/lots").status_code == 401
     assert client.get("/api/v1/rotation-plans").status_code == 401
+
+
+def test_a_refusal_outside_circulation_keeps_its_details(api, crate):
+    """Every service's refusal carries its details through the API, not only circulation's."""
+    damaged = crate.entries.first().item
+    Item.objects.filter(pk=damaged.pk).update(status=ItemStatus.DAMAGED)
+    refused = post(api, f"/api/v1/lots/{crate.code}/send", {"to_library": "BBB"})
+    assert refused.status_code == 409, refused.content
+    error = refused.json()["error"]
+    assert error["code"] == "items_blocked"
+    assert error["details"] == {"items": [f"{damaged.barcode} (abîmé)"]}
