@@ -5,6 +5,7 @@ import zlib
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from maillon.network.models import (
@@ -252,17 +253,20 @@ def build_network(password: str, today: dt.date) -> list[tuple[str, str]]:
 
     User = get_user_model()
     accounts = []
+    # One hash for every demo account (they share the password): the production hasher takes
+    # about half a second a time.
+    encoded = make_password(password)
     admin, _c = User.objects.get_or_create(username="admin", defaults={"is_staff": True})
     admin.is_superuser = admin.is_staff = True
     admin.email = "admin@example.org"
-    admin.set_password(password)
+    admin.password = encoded
     admin.save()
     accounts.append(("admin", "administrateur technique (tout, et /admin/)"))
     for username, first, last, roles, description in STAFF:
         user, _c = User.objects.get_or_create(username=username)
         user.first_name, user.last_name = first, last
         user.email = f"{username}@example.org"
-        user.set_password(password)
+        user.password = encoded
         user.save()
         StaffRole.objects.filter(user=user).exclude(
             library__code__in=[code for code, _r in roles]
