@@ -6,3 +6,9 @@ class BookingsConfig(AppConfig):
     name = "maillon.bookings"
     label = "bookings"
     verbose_name = _("Animation resources")
+
+    def ready(self) -> None:
+        from maillon.bookings import today
+        from maillon.core import usage
+
+        usage.register("today_counts", today.today_counts)

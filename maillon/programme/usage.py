@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from maillon.core import usage
 from maillon.network.models import Library
-from maillon.programme import meetings
+from maillon.programme import meetings, today
 
 
 def home_panel(library: Library, request: HttpRequest) -> str:
@@ -21,3 +21,4 @@ def home_panel(library: Library, request: HttpRequest) -> str:
 
 def register() -> None:
     usage.register("home_panels", home_panel)
+    usage.register("today_counts", today.today_counts)
