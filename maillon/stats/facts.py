@@ -53,6 +53,10 @@ class Period:
         next_day = self.end + dt.timedelta(days=1)
         return timezone.make_aware(dt.datetime.combine(next_day, dt.time.min))
 
+    @staticmethod
+    def local_day(moment: dt.datetime) -> dt.date:
+        return timezone.localtime(moment).date()
+
     def during(self, field: str) -> Q:
         return Q(**{f"{field}__gte": self.since, f"{field}__lt": self.until})
 

@@ -17,7 +17,7 @@ from maillon.catalogue.models import Audience, DocType, md_stock
 from maillon.network.models import Library
 from maillon.patrons.models import AGE_BANDS, CategoryKind, PatronCategory
 from maillon.programme.models import Audience as EventAudience
-from maillon.stats import facts
+from maillon.stats import facts, summaries
 from maillon.stats.facts import Period
 
 FULL, ABRIDGED, VERY_ABRIDGED = "full", "abridged", "very_abridged"
@@ -296,13 +296,21 @@ def all_figures() -> list[Figure]:
     )
 
 
-def compute(figures: list[Figure], period: Period, library: Library | None) -> dict[str, float]:
-    """Every figure's value: one aggregate query per fact."""
+def compute(
+    figures: list[Figure], period: Period, library: Library | None, summaries_first: bool = True
+) -> dict[str, float]:
+    """Every figure's value: one aggregate query per fact, on the summary tables when they
+    cover the period (``summaries_first``), else on the raw rows."""
     by_fact: dict[Callable, list[Figure]] = {}
     for figure in figures:
         by_fact.setdefault(figure.fact, []).append(figure)
     values: dict[str, float] = {}
     for fact, group in by_fact.items():
+        if summaries_first:
+            from_summaries = summaries.compute(group, fact, period, library)
+            if from_summaries is not None:
+                values.update(from_summaries)
+                continue
         # Aliases by position: a figure's key is not a column name.
         found = fact(period, library).aggregate(
             **{f"f{i}": f.aggregate() for i, f in enumerate(group)}

@@ -88,11 +88,13 @@ SECTIONS: list[tuple[str, Promise, set[str]]] = [
 ]
 
 
-def build(year: int, library: Library | None) -> AnnualReport:
+def build(year: int, library: Library | None, summaries_first: bool = True) -> AnnualReport:
+    """The report of `library` (None: the network) for `year`; from the summary tables where
+    they cover the year (``summaries_first``), else from the raw rows: the same figures."""
     period = Period.year(year)
     form = form_for(library)
     figures = [f for f in all_figures() if form in f.forms]
-    values = compute(figures, period, library)
+    values = compute(figures, period, library, summaries_first)
     sections = [_identity(library, form), _places(library), _access(library)]
     for code, title, wanted in SECTIONS:
         sections.append(Section(code, str(title), _figure_lines(figures, values, wanted)))
