@@ -52,6 +52,6 @@ class Command(BaseCommand):
             return
         found = summaries.run(options["date"] or timezone.localdate())
         self.stdout.write(
-            _("%(days)d days counted (%(loans)d loans); %(snapshots)d holdings snapshot taken.")
+            _("Days counted: %(days)d (%(loans)d loans); holdings at 31/12 taken: %(snapshots)d.")
             % found
         )
