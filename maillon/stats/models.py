@@ -36,8 +36,10 @@ class FormByKind(models.Model):
 
 
 class LoanDay(models.Model):
-    """Loans made on one day at one library, per medium, audience, own or MD stock, patron
-    category and age band, and whether the borrower's yearly pseudonym is known."""
+    """Loans made on one day at one library, per medium, audience, own or MD stock, and
+    whether the borrower's yearly pseudonym is known. The patron's category and age band are
+    counted in ActiveBorrower (the report counts borrowers by them, not loans): with them a
+    day's rows would be nearly as many as its loans."""
 
     day = models.DateField()
     library = models.ForeignKey(
@@ -46,8 +48,6 @@ class LoanDay(models.Model):
     medium = models.CharField(max_length=12, blank=True)
     audience = models.CharField(max_length=10, blank=True)
     md_stock = models.BooleanField(default=False)
-    patron_category_code = models.CharField(max_length=20, blank=True)
-    patron_age_band = models.CharField(max_length=10, blank=True)
     keyed = models.BooleanField(default=True)
     loans = models.PositiveIntegerField()
 

@@ -1,8 +1,8 @@
 """Summary tables, refreshed incrementally by `maillon stats-refresh` (daily, from the worker):
 the report and the dashboards read them when they cover the period asked, the raw rows else.
 
-- ``LoanDay``: a day's loans per library, medium, audience, own or MD stock, patron category,
-  age band, borrower known or not. A day is refreshed by deleting its rows and counting its
+- ``LoanDay``: a day's loans per library, medium, audience, own or MD stock, borrower known
+  or not. A day is refreshed by deleting its rows and counting its
   loans again, so a day refreshed twice holds the same rows; the daily run refreshes the last
   week again, for loans recorded late (the offline desk sends them when it is back online).
 - ``ActiveBorrower``: one row per year, library, borrower pseudonym (and the category, age band
@@ -38,14 +38,7 @@ from maillon.stats.models import ActiveBorrower, HoldingSnapshot, LoanDay, Refre
 # Days refreshed again by each daily run: loans recorded late still count on their day.
 AGAIN_DAYS = 7
 BATCH = 5000
-LOAN_FIELDS = (
-    "library",
-    "medium",
-    "audience",
-    "md_stock",
-    "patron_category_code",
-    "patron_age_band",
-)
+LOAN_FIELDS = ("library", "medium", "audience", "md_stock")
 BORROWER_FIELDS = (
     "library",
     "patron_key",
@@ -81,8 +74,6 @@ def refresh_day(day: dt.date) -> int:
                 medium=g["medium"],
                 audience=g["audience"],
                 md_stock=g["md_stock"],
-                patron_category_code=g["patron_category_code"],
-                patron_age_band=g["patron_age_band"],
                 keyed=g["known"],
                 loans=g["n"],
             )

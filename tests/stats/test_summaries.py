@@ -32,8 +32,6 @@ def _rows():
                 "medium",
                 "audience",
                 "md_stock",
-                "patron_category_code",
-                "patron_age_band",
                 "keyed",
                 "loans",
             )
