@@ -81,6 +81,10 @@ def main(argv: list[str]) -> None:
         from .bookings_bench import run as run_bookings
 
         out = run_bookings(int(argv[1]), int(argv[2]))
+    elif argv[0] == "stats":
+        from .stats_bench import run as run_stats
+
+        out = run_stats(int(argv[1]), int(argv[2]), int(argv[3]))
     elif argv[0] == "programme":
         from .programme_bench import run as run_programme
 

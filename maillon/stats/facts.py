@@ -4,8 +4,11 @@ Each function returns a queryset: the report counts it, the page "why this figur
 Only rows that keep their facts are read: loans carry what they were at checkout (medium,
 audience, MD stock, the patron's category, age band, commune and yearly pseudonym), holds and
 transfers are never deleted, withdrawals are in the audit log. Holdings at the end of a period
-are read from the items: an item counts where its home is, from its creation until it went
-out of the collection (its last change, for an item now withdrawn, lost or missing).
+are read from the yearly snapshot when one was taken (``maillon stats-refresh``), else from the
+items: an item counts where its home is, from its acquisition (its acquisition date, else its
+creation; never while on order) until it went out of the collection (its last change, for an
+item now withdrawn, lost or missing). The departmental library's documents held at 31/12 are
+read from the deposits' entries, which keep their history.
 """
 
 from __future__ import annotations
@@ -13,19 +16,20 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import BigIntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import BigIntegerField, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 
 from maillon.audit.models import AuditEntry
-from maillon.catalogue.models import GONE_STATUSES, Item
+from maillon.catalogue.models import GONE_STATUSES, Item, ItemStatus, md_stock
 from maillon.circulation.models import Hold, HoldStatus, Loan, Transfer
-from maillon.network.models import Library, LibraryKind
+from maillon.deposits import figures as deposit_figures
+from maillon.network.models import Library
 from maillon.patrons.models import Patron
-from maillon.programme.models import EventStatus, Registration, Session
-
-NOT_HELD = (EventStatus.DRAFT, EventStatus.CANCELLED, EventStatus.POSTPONED)
+from maillon.programme.figures import COUNTED
+from maillon.programme.models import Registration, Session
+from maillon.purchasing import figures as purchasing_figures
 
 
 @dataclass(frozen=True)
@@ -48,6 +52,10 @@ class Period:
         """The first moment after the period."""
         next_day = self.end + dt.timedelta(days=1)
         return timezone.make_aware(dt.datetime.combine(next_day, dt.time.min))
+
+    @staticmethod
+    def local_day(moment: dt.datetime) -> dt.date:
+        return timezone.localtime(moment).date()
 
     def during(self, field: str) -> Q:
         return Q(**{f"{field}__gte": self.since, f"{field}__lt": self.until})
@@ -99,16 +107,49 @@ def transfers_received(period: Period, library: Library | None) -> QuerySet[Tran
     return Transfer.objects.filter(period.during("received_at"), _at("received_library", library))
 
 
+def _acquired_by(period: Period) -> Q:
+    return Q(acquired_on__lte=period.end) | Q(acquired_on__isnull=True, created_at__lt=period.until)
+
+
 def holdings(period: Period, library: Library | None) -> QuerySet[Item]:
     """Items in the collection at the end of the period, at their home."""
-    return Item.objects.filter(_at("home", library), created_at__lt=period.until).exclude(
-        status__in=GONE_STATUSES, updated_at__lt=period.until
+    return (
+        Item.objects.filter(_at("home", library), _acquired_by(period))
+        .exclude(status=ItemStatus.ON_ORDER)
+        .exclude(status__in=GONE_STATUSES, updated_at__lt=period.until)
+    )
+
+
+def md_holdings(period: Period, library: Library | None) -> QuerySet[Item]:
+    """The departmental library's documents held at the library at the end of the period: those
+    its deposits' entries place there that evening; an MD item the deposits never recorded (put
+    at the library before Maillon kept deposits) counts where its home is."""
+    on_deposit = deposit_figures.held_on(period.end, library)
+    unrecorded = (
+        holdings(period, library)
+        .filter(md_stock())
+        .exclude(home=F("owner"))
+        .exclude(pk__in=deposit_figures.ever_deposited().values("pk"))
+    )
+    return Item.objects.filter(
+        Q(pk__in=on_deposit.values("pk")) | Q(pk__in=unrecorded.values("pk"))
     )
 
 
 def items_added(period: Period, library: Library | None) -> QuerySet[Item]:
-    """Items entered in the catalogue in the period, at their home."""
-    return Item.objects.filter(period.during("created_at"), _at("home", library))
+    """Items acquired in the period (their acquisition date, else their creation), at their
+    home; a copy on order counts the day it is received."""
+    dated = Q(acquired_on__gte=period.start, acquired_on__lte=period.end)
+    undated = Q(acquired_on__isnull=True) & period.during("created_at")
+    return Item.objects.filter(_at("home", library), dated | undated).exclude(
+        status=ItemStatus.ON_ORDER
+    )
+
+
+def items_bought(period: Period, library: Library | None) -> QuerySet[Item]:
+    """Copies received from Maillon's orders in the period, at their home (purchasing's)."""
+    received = purchasing_figures.received(period.start, period.end)
+    return Item.objects.filter(_at("home", library), pk__in=received.values("pk"))
 
 
 def items_withdrawn(period: Period, library: Library | None) -> QuerySet[Item]:
@@ -117,11 +158,6 @@ def items_withdrawn(period: Period, library: Library | None) -> QuerySet[Item]:
         period.during("at"), action="withdrawn", object_type="item"
     ).values("object_id")
     return Item.objects.filter(_at("home", library), pk__in=withdrawn)
-
-
-def md_stock() -> Q:
-    """On items: owned by the departmental library."""
-    return Q(owner__kind=LibraryKind.DEPARTMENTAL)
 
 
 def registered(period: Period, library: Library | None) -> QuerySet[Patron]:
@@ -140,10 +176,13 @@ def new_registrations(period: Period, library: Library | None) -> QuerySet[Patro
 
 
 def sessions(period: Period, library: Library | None) -> QuerySet[Session]:
-    """Sessions of events held in the period, counted at the event's organising library."""
-    return Session.objects.filter(
-        period.during("starts_at"), _at("event__library", library)
-    ).exclude(event__status__in=NOT_HELD)
+    """Sessions of events held in the period: the programme's rule (``programme.figures``):
+    neither draft nor cancelled, at the event's library and those it is shared with."""
+    held = Session.objects.filter(period.during("starts_at"), event__status__in=COUNTED)
+    if library is None:
+        return held
+    shared = held.filter(Q(event__library=library) | Q(event__other_libraries=library))
+    return Session.objects.filter(pk__in=shared.values("pk"))
 
 
 def attendance(period: Period, library: Library | None) -> QuerySet[Registration]:

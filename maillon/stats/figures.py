@@ -13,11 +13,11 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from maillon.catalogue.models import Audience, DocType
+from maillon.catalogue.models import Audience, DocType, md_stock
 from maillon.network.models import Library
 from maillon.patrons.models import AGE_BANDS, CategoryKind, PatronCategory
 from maillon.programme.models import Audience as EventAudience
-from maillon.stats import facts
+from maillon.stats import facts, summaries
 from maillon.stats.facts import Period
 
 FULL, ABRIDGED, VERY_ABRIDGED = "full", "abridged", "very_abridged"
@@ -71,20 +71,16 @@ def _category_codes(kind: str) -> list[str]:
 
 def _collection_figures() -> list[Figure]:
     found = [
-        Figure(
-            "holdings", _("Documents held at 31/12"), facts.holdings, ~facts.md_stock(), code="D"
-        ),
+        Figure("holdings", _("Documents held at 31/12"), facts.holdings, ~md_stock(), code="D"),
         Figure(
             "holdings_md",
-            _("of which lent by the departmental library"),
-            facts.holdings,
-            facts.md_stock(),
+            _("Documents lent by the departmental library, held at 31/12"),
+            facts.md_holdings,
             code="D",
-            sub=True,
         ),
     ]
     for code, (label, media) in FAMILIES.items():
-        own = ~facts.md_stock() & Q(record__doc_type__in=media)
+        own = ~md_stock() & Q(record__doc_type__in=media)
         found += [
             Figure(f"holdings.{code}", label, facts.holdings, own, code=code),
             Figure(
@@ -99,8 +95,8 @@ def _collection_figures() -> list[Figure]:
             Figure(
                 f"holdings_md.{code}",
                 _("lent by the departmental library"),
-                facts.holdings,
-                facts.md_stock() & Q(record__doc_type__in=media),
+                facts.md_holdings,
+                Q(record__doc_type__in=media),
                 code=code,
                 forms=NOT_VERY,
                 sub=True,
@@ -111,6 +107,24 @@ def _collection_figures() -> list[Figure]:
                 facts.items_added,
                 own,
                 code=code,
+                sub=True,
+            ),
+            Figure(
+                f"added.{code}.youth",
+                _("acquired in the year, for youth"),
+                facts.items_added,
+                own & Q(audience=Audience.YOUTH),
+                code=code,
+                forms=NOT_VERY,
+                sub=True,
+            ),
+            Figure(
+                f"bought.{code}",
+                _("received from the network's orders in the year"),
+                facts.items_bought,
+                own,
+                code=code,
+                forms=NOT_VERY,
                 sub=True,
             ),
             Figure(
@@ -268,13 +282,6 @@ def _action_figures() -> list[Figure]:
             code="H",
             sub=True,
         ),
-        Figure(
-            "attendance",
-            _("Attendance counted (registered people who came)"),
-            facts.attendance,
-            measure="sum_places",
-            code="H",
-        ),
     ]
 
 
@@ -289,13 +296,21 @@ def all_figures() -> list[Figure]:
     )
 
 
-def compute(figures: list[Figure], period: Period, library: Library | None) -> dict[str, int]:
-    """Every figure's value: one aggregate query per fact."""
+def compute(
+    figures: list[Figure], period: Period, library: Library | None, summaries_first: bool = True
+) -> dict[str, float]:
+    """Every figure's value: one aggregate query per fact, on the summary tables when they
+    cover the period (``summaries_first``), else on the raw rows."""
     by_fact: dict[Callable, list[Figure]] = {}
     for figure in figures:
         by_fact.setdefault(figure.fact, []).append(figure)
-    values: dict[str, int] = {}
+    values: dict[str, float] = {}
     for fact, group in by_fact.items():
+        if summaries_first:
+            from_summaries = summaries.compute(group, fact, period, library)
+            if from_summaries is not None:
+                values.update(from_summaries)
+                continue
         # Aliases by position: a figure's key is not a column name.
         found = fact(period, library).aggregate(
             **{f"f{i}": f.aggregate() for i, f in enumerate(group)}

@@ -133,6 +133,8 @@ LAYOUTS: dict[Callable, Layout] = {
     facts.transfers_received: TRANSFER,
     facts.holdings: ITEM,
     facts.items_added: ITEM,
+    facts.items_bought: ITEM,
+    facts.md_holdings: ITEM,
     facts.items_withdrawn: ITEM,
     facts.registered: PATRON,
     facts.new_registrations: PATRON,

@@ -28,3 +28,104 @@ class FormByKind(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_library_kind_display()}: {self.get_form_display()}"
+
+
+# Summary tables, refreshed by `maillon stats-refresh` (maillon.stats.summaries). They hold
+# counts of facts that never change once made (a loan's frozen facts, a year's holdings at 31/12),
+# so a day refreshed again gives the same rows.
+
+
+class LoanDay(models.Model):
+    """Loans made on one day at one library, per medium, audience, own or MD stock, and
+    whether the borrower's yearly pseudonym is known. The patron's category and age band are
+    counted in ActiveBorrower (the report counts borrowers by them, not loans): with them a
+    day's rows would be nearly as many as its loans."""
+
+    day = models.DateField()
+    library = models.ForeignKey(
+        "network.Library", on_delete=models.CASCADE, related_name="+", verbose_name=_("library")
+    )
+    medium = models.CharField(max_length=12, blank=True)
+    audience = models.CharField(max_length=10, blank=True)
+    md_stock = models.BooleanField(default=False)
+    keyed = models.BooleanField(default=True)
+    loans = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["day", "library"])]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.library_id}: {self.loans}"
+
+
+class ActiveBorrower(models.Model):
+    """A borrower (yearly pseudonym) who borrowed at a library in a year, once per category,
+    age band and commune they borrowed with: counted distinct, it gives the active borrowers
+    of a library and of the network (no double counting)."""
+
+    year = models.PositiveSmallIntegerField()
+    library = models.ForeignKey("network.Library", on_delete=models.CASCADE, related_name="+")
+    patron_key = models.CharField(max_length=16)
+    patron_category_code = models.CharField(max_length=20, blank=True)
+    patron_age_band = models.CharField(max_length=10, blank=True)
+    patron_commune = models.CharField(max_length=120, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=[
+                    "year",
+                    "library",
+                    "patron_key",
+                    "patron_category_code",
+                    "patron_age_band",
+                    "patron_commune",
+                ],
+                name="stats_active_borrower_once",
+            )
+        ]
+        indexes = [models.Index(fields=["year", "library"])]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.library_id} {self.patron_key}"
+
+
+class RefreshedDay(models.Model):
+    """A day whose loans are in the summary tables (and how many)."""
+
+    day = models.DateField(unique=True)
+    loans = models.PositiveIntegerField(default=0)
+    refreshed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("day of statistics refreshed")
+        verbose_name_plural = _("days of statistics refreshed")
+
+    def __str__(self) -> str:
+        return self.day.isoformat()
+
+
+class HoldingSnapshot(models.Model):
+    """The documents a library held at 31/12 of a year, per medium, audience, own or MD stock:
+    taken once the year is over (or on demand), read by the annual report."""
+
+    year = models.PositiveSmallIntegerField()
+    library = models.ForeignKey("network.Library", on_delete=models.CASCADE, related_name="+")
+    medium = models.CharField(max_length=12, blank=True)
+    audience = models.CharField(max_length=10, blank=True)
+    md_stock = models.BooleanField(default=False)
+    items = models.PositiveIntegerField()
+    taken_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("holdings at 31/12")
+        verbose_name_plural = _("holdings at 31/12")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year", "library", "medium", "audience", "md_stock"],
+                name="stats_holding_snapshot_once",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.library_id}: {self.items}"

@@ -15,9 +15,10 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from maillon.network.models import Library, OpeningHours, Partner, Role, StaffRole
+from maillon.network.models import Library, OpeningHours, Role, StaffRole
+from maillon.programme import figures as programme_figures
 from maillon.stats.facts import Period
-from maillon.stats.figures import FULL, Figure, all_figures, compute
+from maillon.stats.figures import FULL, VERY_ABRIDGED, Figure, all_figures, compute
 from maillon.stats.models import FormByKind, SurveyForm
 
 Value = int | float | str | None
@@ -45,7 +46,7 @@ class AnnualReport:
     library: Library | None
     form: str
     sections: list[Section]
-    values: dict[str, int]
+    values: dict[str, float]
 
     @property
     def form_label(self) -> str:
@@ -54,7 +55,7 @@ class AnnualReport:
     def lines(self) -> list[tuple[Section, Line]]:
         return [(section, line) for section in self.sections for line in section.lines]
 
-    def figure(self, key: str) -> int | None:
+    def figure(self, key: str) -> float | None:
         return self.values.get(key)
 
 
@@ -71,7 +72,7 @@ def _hours(library: Library) -> tuple[float, int]:
     return round(minutes / 60, 2), len({day for day, _o, _c in spans})
 
 
-def _figure_lines(figures: list[Figure], values: dict[str, int], codes: set[str]) -> list[Line]:
+def _figure_lines(figures: list[Figure], values: dict[str, float], codes: set[str]) -> list[Line]:
     return [
         Line(str(f.label), values[f.key], f.code, f.key, sub=f.sub)
         for f in figures
@@ -87,11 +88,13 @@ SECTIONS: list[tuple[str, Promise, set[str]]] = [
 ]
 
 
-def build(year: int, library: Library | None) -> AnnualReport:
+def build(year: int, library: Library | None, summaries_first: bool = True) -> AnnualReport:
+    """The report of `library` (None: the network) for `year`; from the summary tables where
+    they cover the year (``summaries_first``), else from the raw rows: the same figures."""
     period = Period.year(year)
     form = form_for(library)
     figures = [f for f in all_figures() if form in f.forms]
-    values = compute(figures, period, library)
+    values = compute(figures, period, library, summaries_first)
     sections = [_identity(library, form), _places(library), _access(library)]
     for code, title, wanted in SECTIONS:
         sections.append(Section(code, str(title), _figure_lines(figures, values, wanted)))
@@ -103,9 +106,7 @@ def build(year: int, library: Library | None) -> AnnualReport:
         )
     )
     sections.append(
-        Section(
-            "H", _("Cultural action"), _figure_lines(figures, values, {"H"}) + _partners(library)
-        )
+        Section("H", _("Cultural action"), _action(figures, values, period, library, form))
     )
     sections.append(_staff(library))
     return AnnualReport(year, library, form, sections, values)
@@ -146,9 +147,36 @@ def _access(library: Library | None) -> Section:
     )
 
 
-def _partners(library: Library | None) -> list[Line]:
-    partners = Partner.objects.all() if library is None else Partner.objects.filter(library=library)
-    return [Line(_("Partners"), partners.count(), "H")]
+def _action(
+    figures: list[Figure],
+    values: dict[str, float],
+    period: Period,
+    library: Library | None,
+    form: str,
+) -> list[Line]:
+    """The programme's figures (``programme.figures.for_period``: its rules, read as they are),
+    around the sessions, whose rows can be listed."""
+    found = programme_figures.for_period(library, period.start, period.end)
+    programme: list[tuple[str, str, float, bool, bool]] = [
+        # key, label, value, a detail of the line above, shown in the very abridged form
+        ("events", _("Cultural events held"), found.events, False, True),
+        ("sessions.hours", _("Hours of sessions (shorter than a day)"), found.hours, True, False),
+        ("attendance", _("Attendance (people who came)"), found.attendance, False, True),
+        ("attendance.present", _("of which registered and present"), found.present, True, False),
+        ("attendance.counted", _("of which counted at the door"), found.counted, True, False),
+        ("class_visits", _("Class visits"), found.class_visits, False, True),
+        ("class_visits.classes", _("distinct classes"), found.classes, True, False),
+        ("class_visits.pupils", _("pupils who came"), found.pupils, True, False),
+        ("partners", _("Partners involved in the year"), found.partners, False, True),
+    ]
+    lines = [Line(_("Cultural events held"), found.events, "H")]
+    lines += _figure_lines(figures, values, {"H"})
+    for key, label, value, sub, very in programme[1:]:
+        if form != VERY_ABRIDGED or very:
+            values[key] = value
+            lines.append(Line(label, value, "H", sub=sub))
+    values["events"] = found.events
+    return lines
 
 
 def _staff(library: Library | None) -> Section:

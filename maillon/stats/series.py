@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from maillon.catalogue.models import Audience, DocType
 from maillon.network.models import Library
 from maillon.programme.models import Session
-from maillon.stats import facts
+from maillon.stats import facts, summaries
 from maillon.stats.facts import Period
 
 GROUPS = ("library", "month", "medium", "audience")
@@ -45,20 +45,29 @@ def loans_by(period: Period, library: Library | None, group_by: str) -> list[Row
     """Loans made in the period, grouped by library, month, medium or audience; every month
     and every known value is listed, zeros included."""
     loans = facts.loans(period, library).order_by()
+    summed = summaries.loans_by(period, library, group_by)
     if group_by == "month":
-        counted = {
-            timezone.localtime(m).date() if isinstance(m, dt.datetime) else m: n
-            for m, n in loans.annotate(m=TruncMonth("checked_out_at"))
-            .values_list(
-                "m",
-            )
-            .annotate(n=Count("pk"))
-            .values_list("m", "n")
-        }
+        counted = (
+            summed
+            if summed is not None
+            else {
+                timezone.localtime(m).date() if isinstance(m, dt.datetime) else m: n
+                for m, n in loans.annotate(m=TruncMonth("checked_out_at"))
+                .values_list(
+                    "m",
+                )
+                .annotate(n=Count("pk"))
+                .values_list("m", "n")
+            }
+        )
         return [Row(m.isoformat()[:7], _month_label(m), counted.get(m, 0)) for m in months(period)]
     if group_by == "library":
-        counted = dict(
-            loans.values_list("library").annotate(n=Count("pk")).values_list("library", "n")
+        counted = (
+            summed
+            if summed is not None
+            else dict(
+                loans.values_list("library").annotate(n=Count("pk")).values_list("library", "n")
+            )
         )
         libraries = Library.objects.order_by("name")
         if library is not None:
@@ -68,7 +77,11 @@ def loans_by(period: Period, library: Library | None, group_by: str) -> list[Row
         "medium": ("medium", DocType.choices),
         "audience": ("audience", Audience.choices),
     }[group_by]
-    counted = dict(loans.values_list(field).annotate(n=Count("pk")).values_list(field, "n"))
+    counted = (
+        dict(summed)
+        if summed is not None
+        else dict(loans.values_list(field).annotate(n=Count("pk")).values_list(field, "n"))
+    )
     rows = [Row(value, str(label), counted.pop(value, 0)) for value, label in choices]
     unknown = sum(counted.values())
     if unknown:
@@ -79,7 +92,7 @@ def loans_by(period: Period, library: Library | None, group_by: str) -> list[Row
 def active_by_commune(period: Period, library: Library | None) -> list[Row]:
     """Active borrowers by the commune they lived in when they borrowed (each once per
     commune), most first."""
-    found = (
+    found = summaries.active_by_commune(period, library) or (
         facts.loans(period, library)
         .exclude(patron_key="")
         .order_by()

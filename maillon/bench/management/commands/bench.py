@@ -16,7 +16,14 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from maillon.bench import bookings_bench, lots_bench, oai_bench, programme_bench, rotation_bench
+from maillon.bench import (
+    bookings_bench,
+    lots_bench,
+    oai_bench,
+    programme_bench,
+    rotation_bench,
+    stats_bench,
+)
 from maillon.bench.circulation_report import fresh_database
 from maillon.bench.circulation_report import run_benchmark as circulation_benchmark
 from maillon.bench.import_report import import_markdown
@@ -123,6 +130,12 @@ class Command(BaseCommand):
             ),
         )
         parser.add_argument("--seed", type=int, default=1)
+        parser.add_argument(
+            "--stats-loans",
+            type=int,
+            default=1_000_000,
+            help=_("Loans generated for the statistics benchmark (issue 18 asks for 10,000,000)."),
+        )
         parser.add_argument("--rounds", type=int, default=3)
         parser.add_argument("--no-postgres", action="store_true")
 
@@ -137,6 +150,7 @@ class Command(BaseCommand):
             "oai": self.oai,
             "bookings": self.bookings,
             "programme": self.programme,
+            "stats": self.stats,
         }
         wanted = [name.strip() for name in options["only"].split(",") if name.strip()]
         for name in wanted:
@@ -287,6 +301,38 @@ class Command(BaseCommand):
                     f"{database:10} {name:18} median {run[name]['median']:6.1f} ms"
                     f"  p95 {run[name]['p95']:6.1f} ms"
                 )
+
+    def stats(self, options: dict) -> None:
+        """The annual report and the dashboards over --stats-loans loans, from the summary
+        tables against the raw rows; on PostgreSQL when reachable (SQLite otherwise)."""
+        databases = self.databases(options["records"], not options["no_postgres"])
+        database = "PostgreSQL" if "PostgreSQL" in databases else "SQLite"
+        loans = options["stats_loans"]
+        self.stdout.write(
+            _("%(db)s: generating %(n)d loans and measuring…") % {"db": database, "n": loans}
+        )
+        runs = {
+            database: _worker(
+                fresh_database(databases[database], "stats"),
+                "stats",
+                str(options["seed"]),
+                str(options["rounds"]),
+                str(loans),
+            )
+        }
+        command = f"maillon bench --only stats --stats-loans {loans}"
+        write_section(
+            "stats", stats_bench.markdown(runs, machine(runs[database]["server"]), command)
+        )
+        for label, run in runs.items():
+            for key in stats_bench.LABELS:
+                self.stdout.write(
+                    f"{label:10} {key:16} raw {run['raw'][key]['median']:8.0f} ms  summaries "
+                    f"{run['summaries'][key]['median']:8.0f} ms"
+                )
+            self.stdout.write(
+                f"{label:10} {'day refresh':16} {run['day_refresh']['median'] / 1000:8.2f} s"
+            )
 
     def import_(self, options: dict) -> None:
         """A fresh SQLite database each run: the import is measured from empty tables."""

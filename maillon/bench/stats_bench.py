@@ -1,0 +1,270 @@
+"""Statistics at a network's scale (issue 18: the annual report of the network over 10M loans
+≤ 5 s on PostgreSQL, ≤ 1 s per library, each dashboard ≤ 300 ms, the daily refresh of a day of
+30,000 loans ≤ 60 s), run inside a process whose database is a fresh benchmark one
+(`python -m maillon.bench.worker stats SEED ROUNDS LOANS`).
+
+The network is generated directly: 50 libraries, a catalogue of LOANS / 10 records (about two
+copies each, bench.generate), and LOANS loans over last year written in bulk with their frozen
+facts (medium, audience, MD stock, category, age band, commune, a borrower pseudonym among
+LOANS / 20), plus 30,000 loans on yesterday. Loans carry no patron row: the statistics read only
+what a loan froze. What is measured, each against a baseline in the same run — the same call
+before the summary tables exist, which reads the raw rows (the naive GROUP BY):
+the network's annual report, one library's, the dashboards' loan panels; then the daily refresh
+of yesterday's 30,000 loans, and the first refresh (every day of the year, once).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import statistics
+import time
+from collections.abc import Callable
+from functools import partial
+
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.db import connection, transaction
+from django.test import Client
+from django.utils import timezone
+
+from maillon.catalogue.models import Item
+from maillon.circulation.models import Loan
+from maillon.network.models import Library, LibraryKind, Role, StaffRole
+from maillon.patrons.models import AGE_BANDS
+from maillon.stats import summaries
+from maillon.stats.dashboards import PANELS
+from maillon.stats.facts import Period
+from maillon.stats.report import build as build_report
+
+from .generate import Writer, generate
+from .report import load_average, p95, server_version
+
+LIBRARIES = 50
+DAY_LOANS = 30_000
+CHUNK = 50_000
+CATEGORIES = [("ADU", 60), ("ENF", 30), ("COL", 3), ("SEN", 7)]
+LOAN_PANELS = ("loans_month", "loans_library", "loans_medium", "loans_audience", "active_commune")
+
+
+def _figures(values: list[float]) -> dict:
+    return {"runs": len(values), "median": statistics.median(values), "p95": p95(values)}
+
+
+def _loans(
+    rng: random.Random,
+    items: list[tuple[int, int, str, str, bool]],
+    borrowers: int,
+    count: int,
+    day_of: Callable[[random.Random], dt.date],
+) -> None:
+    writer = Writer(Loan)
+    zone = timezone.get_current_timezone()
+    bands = [band for _low, _high, band in AGE_BANDS]
+    communes = [f"Commune {n:03d}" for n in range(120)]
+    categories, weights = zip(*CATEGORIES, strict=True)
+    kinds = random.Random(borrowers).choices(categories, weights, k=borrowers)
+    by_home: dict[int, list[tuple[int, int, str, str, bool]]] = {}
+    for row in items:
+        by_home.setdefault(row[1], []).append(row)
+    next_id = (Loan.objects.order_by("-id").values_list("id", flat=True).first() or 0) + 1
+    for start in range(0, count, CHUNK):
+        rows = []
+        for n in range(start, min(count, start + CHUNK)):
+            # A borrower has a home library (their first item's) and borrows there, one loan in
+            # ten at another library of the network; their category, age band and commune stay.
+            borrower = int(rng.paretovariate(1.2) * borrowers / 8) % borrowers
+            home = items[borrower][1]
+            if rng.random() < 0.9:
+                item, library, medium, audience, md = rng.choice(by_home[home])
+            else:
+                item, library, medium, audience, md = items[rng.randrange(len(items))]
+            day = day_of(rng)
+            at = dt.datetime.combine(day, dt.time(9 + rng.randrange(10), rng.randrange(60)))
+            at = at.replace(tzinfo=zone)
+            rows.append(
+                writer.row(
+                    {
+                        "id": next_id + n,
+                        "item_id": item,
+                        "library_id": library,
+                        "checked_out_at": at,
+                        "due_on": day + dt.timedelta(days=28),
+                        "loan_days": 28,
+                        "returned_at": at + dt.timedelta(days=rng.randrange(1, 40)),
+                        "patron_category_code": kinds[borrower],
+                        "patron_age_band": bands[borrower % len(bands)],
+                        "item_type_code": "LIVRE",
+                        "medium": medium,
+                        "audience": audience,
+                        "md_stock": md,
+                        "patron_commune": communes[borrower % len(communes)],
+                        "patron_key": "" if rng.random() < 0.02 else f"k{day.year}{borrower:09d}",
+                    }
+                )
+            )
+        with transaction.atomic():
+            writer.write(rows)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT setval(pg_get_serial_sequence('circulation_loan', 'id'), "
+                "(SELECT max(id) FROM circulation_loan))"
+            )
+
+
+def build(seed: int, loans: int, today: dt.date) -> dict:
+    call_command("migrate", interactive=False, verbosity=0)
+    rng = random.Random(seed)
+    generate(max(loans // 10, 1000), libraries=LIBRARIES, seed=seed)
+    # One library is the departmental library: its items, at home elsewhere, are MD stock.
+    md = Library.objects.order_by("id").last()
+    assert md is not None
+    Library.objects.filter(pk=md.pk).update(kind=LibraryKind.DEPARTMENTAL)
+    items = [
+        (pk, home, doc_type, audience, owner == md.pk)
+        for pk, home, owner, doc_type, audience in Item.objects.values_list(
+            "pk", "home", "owner", "record__doc_type", "audience"
+        )
+    ]
+    borrowers = max(loans // 20, 100)
+    year = today.year - 1
+    first = dt.date(year, 1, 1)
+    _loans(rng, items, borrowers, loans, lambda r: first + dt.timedelta(days=r.randrange(365)))
+    yesterday = today - dt.timedelta(days=1)
+    _loans(rng, items, borrowers, DAY_LOANS, lambda r: yesterday)
+    coordinator = get_user_model().objects.create_user("bench-statistics")
+    StaffRole.objects.create(user=coordinator, library=md, role=Role.COORDINATOR)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    return {
+        "libraries": LIBRARIES,
+        "loans": loans,
+        "day_loans": DAY_LOANS,
+        "items": len(items),
+        "borrowers": borrowers,
+        "year": year,
+    }
+
+
+def _timed(call: Callable[[], object], rounds: int) -> list[float]:
+    found = []
+    for _n in range(rounds):
+        started = time.perf_counter()
+        response = call()
+        found.append((time.perf_counter() - started) * 1000)
+        status = getattr(response, "status_code", 200)
+        if status != 200:
+            raise SystemExit(f"unexpected HTTP {status}")
+    return found
+
+
+def run(seed: int, rounds: int, loans: int) -> dict:
+    today = timezone.localdate()
+    built = build(seed, loans, today)
+    year = built["year"]
+    period = Period.year(year)
+    library = Library.objects.order_by("id").first()
+    client = Client(HTTP_HOST="localhost")
+    client.force_login(get_user_model().objects.get(username="bench-statistics"))
+    dashboard = {"start": period.start.isoformat(), "end": period.end.isoformat()}
+
+    def measure() -> dict[str, list[float]]:
+        times = {
+            "network": _timed(lambda: build_report(year, None), rounds),
+            "library": _timed(lambda: build_report(year, library), rounds),
+            "page": _timed(lambda: client.get("/pro/statistiques/", dashboard), rounds),
+        }
+        for key in LOAN_PANELS:
+            panel = PANELS[key]
+            times[key] = _timed(partial(panel, period, None), rounds)
+        return times
+
+    raw = measure()  # no summary table yet: the raw rows, grouped
+    started = time.perf_counter()
+    first = summaries.run(today)
+    first_refresh_s = time.perf_counter() - started
+    raw_report = build_report(year, None, summaries_first=False).values
+    assert build_report(year, None).values == raw_report, "summaries differ from the raw rows"
+    summed = measure()
+    yesterday = today - dt.timedelta(days=1)
+    day = _timed(lambda: summaries.refresh_day(yesterday), rounds)
+    return {
+        "vendor": connection.vendor,
+        "server": server_version(),
+        "load": load_average(),
+        **built,
+        "first_refresh": {"seconds": first_refresh_s, **first},
+        "day_refresh": _figures(day),
+        "raw": {name: _figures(values) for name, values in raw.items()},
+        "summaries": {name: _figures(values) for name, values in summed.items()},
+    }
+
+
+LABELS = {
+    "network": ("annual report, network", "≤ 5 s"),
+    "library": ("annual report, one library", "≤ 1 s"),
+    "page": ("dashboard page (9 panels)", ""),
+    "loans_month": ("dashboard: loans by month", "≤ 300 ms"),
+    "loans_library": ("dashboard: loans by library", "≤ 300 ms"),
+    "loans_medium": ("dashboard: loans by medium", "≤ 300 ms"),
+    "loans_audience": ("dashboard: loans by audience", "≤ 300 ms"),
+    "active_commune": ("dashboard: active borrowers by commune", "≤ 300 ms"),
+}
+
+
+def markdown(runs: dict[str, dict], machine_text: str, command: str) -> str:
+    first = next(iter(runs.values()))
+    rows = [
+        "## Statistics: the annual report and the dashboards from summary tables",
+        "",
+        machine_text,
+        "",
+        f"{first['libraries']} libraries, {first['items']:,} items, {first['loans']:,} loans over "
+        f"{first['year']} by {first['borrowers']:,} borrowers (pseudonyms on the loans, no patron "
+        f"rows), and {first['day_loans']:,} loans yesterday. The issue's figure is 10M loans, "
+        "2M items, 500k patrons; this shared machine (2 cores) ran the count given in the "
+        "command below. Summary tables (`maillon stats-refresh`, README « Statistics »): loans "
+        "per day × library × medium × audience × own/MD, borrowers per year × library with "
+        "their category, age band and commune, holdings at 31/12. Baseline in the same run: "
+        "the same call before the summary tables exist, reading the raw rows (a GROUP BY over "
+        "the loans and items). The report from the summaries is checked equal to the report "
+        "from the raw rows.",
+        "",
+        "| database | what | runs | raw rows median ms | summaries median ms | summaries p95 ms "
+        "| ratio | target |",
+        "|---|---|---:|---:|---:|---:|---:|---|",
+    ]
+    for database, run in runs.items():
+        for key, (label, target) in LABELS.items():
+            raw, summed = run["raw"][key], run["summaries"][key]
+            ratio = raw["median"] / summed["median"] if summed["median"] else 0
+            rows.append(
+                f"| {database} | {label} | {summed['runs']} | {raw['median']:.0f} "
+                f"| {summed['median']:.0f} | {summed['p95']:.0f} | {ratio:.1f} | {target} |"
+            )
+    rows += [
+        "",
+        "| database | refresh | runs | median s | p95 s | target |",
+        "|---|---|---:|---:|---:|---|",
+    ]
+    for database, run in runs.items():
+        day = run["day_refresh"]
+        rows.append(
+            f"| {database} | one day of {run['day_loans']:,} loans | {day['runs']} "
+            f"| {day['median'] / 1000:.2f} | {day['p95'] / 1000:.2f} | ≤ 60 s |"
+        )
+        refresh = run["first_refresh"]
+        rows.append(
+            f"| {database} | first run: {refresh['days']} days, {refresh['loans']:,} loans, "
+            f"holdings snapshot | 1 | {refresh['seconds']:.1f} | | once |"
+        )
+    loads = "; ".join(f"{database}: {run['load']}" for database, run in runs.items())
+    rows += [
+        "",
+        f"Load average (1, 5, 15 min) when measuring: {loads}.",
+        "",
+        f"Re-run: `{command}`",
+    ]
+    return "\n".join(rows)

@@ -1,0 +1,305 @@
+"""Summary tables, refreshed incrementally by `maillon stats-refresh` (daily, from the worker):
+the report and the dashboards read them when they cover the period asked, the raw rows else.
+
+- ``LoanDay``: a day's loans per library, medium, audience, own or MD stock, borrower known
+  or not. A day is refreshed by deleting its rows and counting its
+  loans again, so a day refreshed twice holds the same rows; the daily run refreshes the last
+  week again, for loans recorded late (the offline desk sends them when it is back online).
+- ``ActiveBorrower``: one row per year, library, borrower pseudonym (and the category, age band
+  and commune they borrowed with), added once (a unique constraint): counted distinct, the
+  active borrowers of a library or of the network, never counted twice.
+- ``RefreshedDay``: the days counted. The report uses the summaries only when every day of its
+  period is there (a past year, once refreshed); a dashboard reads them for the days refreshed
+  and the raw loans for the days after (today).
+- ``HoldingSnapshot``: the holdings at 31/12 of a year, per library, medium, audience, own or MD
+  stock, taken by the first daily run after the year ends (or on demand); the report reads it
+  for "documents held at 31/12" when it was taken.
+
+Loans are never deleted and their statistical facts never change (anonymisation keeps them), so
+what a day counted stays true.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from typing import Any, cast
+
+from django.db import transaction
+from django.db.models import BooleanField, Case, Count, Q, QuerySet, Sum, Value, When
+from django.db.models.functions import TruncMonth
+
+from maillon.circulation.models import Loan
+from maillon.network.models import Library
+from maillon.stats import facts
+from maillon.stats.facts import Period
+from maillon.stats.models import ActiveBorrower, HoldingSnapshot, LoanDay, RefreshedDay
+
+# Days refreshed again by each daily run: loans recorded late still count on their day.
+AGAIN_DAYS = 7
+BATCH = 5000
+LOAN_FIELDS = ("library", "medium", "audience", "md_stock")
+BORROWER_FIELDS = (
+    "library",
+    "patron_key",
+    "patron_category_code",
+    "patron_age_band",
+    "patron_commune",
+)
+
+
+def refresh_day(day: dt.date) -> int:
+    """Count the loans of `day` into the summaries again; returns how many loans."""
+    loans = facts.loans(Period(day, day), None).order_by()
+    with transaction.atomic():
+        # One refresh of a day at a time: the second waits, then counts the same rows again.
+        marker, _made = RefreshedDay.objects.get_or_create(day=day)
+        RefreshedDay.objects.select_for_update().filter(pk=marker.pk).get()
+        LoanDay.objects.filter(day=day).delete()
+        grouped = (
+            loans.annotate(
+                known=Case(
+                    When(patron_key="", then=Value(False)),
+                    default=Value(True),
+                    output_field=BooleanField(),
+                )
+            )
+            .values(*LOAN_FIELDS, "known")
+            .annotate(n=Count("pk"))
+        )
+        rows = [
+            LoanDay(
+                day=day,
+                library_id=g["library"],
+                medium=g["medium"],
+                audience=g["audience"],
+                md_stock=g["md_stock"],
+                keyed=g["known"],
+                loans=g["n"],
+            )
+            for g in grouped
+        ]
+        LoanDay.objects.bulk_create(rows, batch_size=BATCH)
+        borrowers = loans.exclude(patron_key="").values_list(*BORROWER_FIELDS).distinct()
+        ActiveBorrower.objects.bulk_create(
+            (
+                ActiveBorrower(
+                    year=day.year,
+                    library_id=library,
+                    patron_key=key,
+                    patron_category_code=category,
+                    patron_age_band=band,
+                    patron_commune=commune,
+                )
+                for library, key, category, band, commune in borrowers.iterator()
+            ),
+            batch_size=BATCH,
+            ignore_conflicts=True,
+        )
+        total = sum(row.loans for row in rows)
+        RefreshedDay.objects.filter(pk=marker.pk).update(loans=total)
+    return total
+
+
+def days_to_refresh(today: dt.date) -> list[dt.date]:
+    """The days a daily run counts: from a week before the last day counted (or the first
+    loan, the first time) to yesterday."""
+    last = RefreshedDay.objects.order_by("-day").values_list("day", flat=True).first()
+    if last is not None:
+        start = last - dt.timedelta(days=AGAIN_DAYS - 1)
+    else:
+        first = Loan.objects.order_by("checked_out_at").values_list("checked_out_at", flat=True)
+        first_at = first.first()
+        if first_at is None:
+            return []
+        start = Period.local_day(first_at)
+    end = today - dt.timedelta(days=1)
+    return [start + dt.timedelta(days=n) for n in range((end - start).days + 1)]
+
+
+def snapshot_holdings(year: int) -> int:
+    """Take (again) the holdings at 31/12 of `year`; returns how many documents."""
+    period = Period.year(year)
+    counted = [
+        (False, facts.holdings(period, None).exclude(facts.md_stock())),
+        (True, facts.md_holdings(period, None)),
+    ]
+    with transaction.atomic():
+        HoldingSnapshot.objects.filter(year=year).delete()
+        rows = []
+        for md, items in counted:
+            for home, medium, audience, n in (
+                items.order_by()
+                .values_list("home", "record__doc_type", "audience")
+                .annotate(n=Count("pk"))
+                .values_list("home", "record__doc_type", "audience", "n")
+            ):
+                rows.append(
+                    HoldingSnapshot(
+                        year=year,
+                        library_id=home,
+                        medium=medium,
+                        audience=audience,
+                        md_stock=md,
+                        items=n,
+                    )
+                )
+        HoldingSnapshot.objects.bulk_create(rows, batch_size=BATCH)
+    return sum(row.items for row in rows)
+
+
+def run(today: dt.date) -> dict[str, int]:
+    """The daily work: the days to count, and last year's holdings once the year is over."""
+    days = days_to_refresh(today)
+    loans = sum(refresh_day(day) for day in days)
+    snapshots = 0
+    last_year = today.year - 1
+    if not HoldingSnapshot.objects.filter(year=last_year).exists():
+        snapshot_holdings(last_year)
+        snapshots = 1
+    return {"days": len(days), "loans": loans, "snapshots": snapshots}
+
+
+# Reading ---------------------------------------------------------------------------------------
+
+
+def covers(period: Period) -> bool:
+    """Is every day of the period counted in the summaries?"""
+    wanted = (period.end - period.start).days + 1
+    found = RefreshedDay.objects.filter(day__gte=period.start, day__lte=period.end).count()
+    return found == wanted
+
+
+def counted_until(period: Period) -> dt.date | None:
+    """The last day of the period up to which every day is counted (from its start)."""
+    days = list(
+        RefreshedDay.objects.filter(day__gte=period.start, day__lte=period.end)
+        .order_by("day")
+        .values_list("day", flat=True)
+    )
+    last = None
+    for offset, day in enumerate(days):
+        if day != period.start + dt.timedelta(days=offset):
+            break
+        last = day
+    return last
+
+
+def _rewrite(q: Q, fields: dict[str, Callable[[Any], tuple[str, Any]]]) -> Q:
+    """The same condition on a summary's columns: each lookup of the raw rows renamed."""
+    copy = Q()
+    copy.connector, copy.negated = q.connector, q.negated
+    for child in q.children:
+        if isinstance(child, Q):
+            copy.children.append(_rewrite(child, fields))
+        else:
+            lookup, value = cast(tuple[str, Any], child)
+            copy.children.append(fields[lookup](value) if lookup in fields else (lookup, value))
+    return copy
+
+
+LOAN_COLUMNS: dict[str, Callable[[Any], tuple[str, Any]]] = {
+    "patron_key": lambda value: ("keyed", value != ""),
+}
+HOLDING_COLUMNS: dict[str, Callable[[Any], tuple[str, Any]]] = {
+    "record__doc_type__in": lambda value: ("medium__in", value),
+    "owner__kind": lambda value: ("md_stock", True),
+}
+
+
+def _at(library: Library | None) -> Q:
+    return Q(library=library) if library is not None else Q()
+
+
+def compute(figures: Iterable[Any], fact: Callable, period: Period, library: Library | None):
+    """The figures of one fact from the summaries, or None when they do not cover the period."""
+    # Distinct borrowers are kept per calendar year: the loans' figures for a whole year only.
+    if fact is facts.loans and period == Period.year(period.start.year) and covers(period):
+        return _loan_figures(list(figures), period, library)
+    if fact in (facts.holdings, facts.md_holdings) and _snapshot_year(period) is not None:
+        return _holding_figures(list(figures), fact, period, library)
+    return None
+
+
+def _snapshot_year(period: Period) -> int | None:
+    year = period.end.year
+    if period.end != dt.date(year, 12, 31):
+        return None
+    return year if HoldingSnapshot.objects.filter(year=year).exists() else None
+
+
+def _loan_figures(figures: list[Any], period: Period, library: Library | None) -> dict[str, int]:
+    """Counts from the days' rows, distinct borrowers from the year's (one calendar year)."""
+    days = LoanDay.objects.filter(_at(library), day__gte=period.start, day__lte=period.end)
+    counts = [f for f in figures if f.measure != "distinct_key"]
+    distinct = [f for f in figures if f.measure == "distinct_key"]
+    found = days.aggregate(
+        **{
+            f"f{i}": Sum("loans", filter=_rewrite(f.where, LOAN_COLUMNS))
+            for i, f in enumerate(counts)
+        }
+    )
+    values = {f.key: found[f"f{i}"] or 0 for i, f in enumerate(counts)}
+    if distinct:
+        borrowers = ActiveBorrower.objects.filter(_at(library), year=period.start.year)
+        found = borrowers.aggregate(
+            **{
+                f"f{i}": Count("patron_key", distinct=True, filter=f.where)
+                for i, f in enumerate(distinct)
+            }
+        )
+        values.update({f.key: found[f"f{i}"] or 0 for i, f in enumerate(distinct)})
+    return values
+
+
+def _holding_figures(
+    figures: list[Any], fact: Callable, period: Period, library: Library | None
+) -> dict[str, int]:
+    rows = HoldingSnapshot.objects.filter(_at(library), year=period.end.year)
+    if fact is facts.md_holdings:
+        rows = rows.filter(md_stock=True)
+    found = rows.aggregate(
+        **{
+            f"f{i}": Sum("items", filter=_rewrite(f.where, HOLDING_COLUMNS))
+            for i, f in enumerate(figures)
+        }
+    )
+    return {f.key: found[f"f{i}"] or 0 for i, f in enumerate(figures)}
+
+
+def loans_by(period: Period, library: Library | None, field: str) -> dict[Any, int] | None:
+    """Loans grouped by `field` (library, medium, audience, or "month"), from the summaries
+    for the days counted and the raw loans after; None when no day of the period is counted."""
+    until = counted_until(period)
+    if until is None:
+        return None
+    days = LoanDay.objects.filter(_at(library), day__gte=period.start, day__lte=until).order_by()
+    if field == "month":
+        days = days.annotate(m=TruncMonth("day"))
+        column = "m"
+    else:
+        column = field
+    counted: dict[Any, int] = dict(
+        days.values_list(column).annotate(n=Sum("loans")).values_list(column, "n")
+    )
+    if until < period.end:
+        rest = Period(until + dt.timedelta(days=1), period.end)
+        raw = facts.loans(rest, library).order_by()
+        if field == "month":
+            raw = raw.annotate(m=TruncMonth("checked_out_at"))
+        for key, n in raw.values_list(column).annotate(n=Count("pk")).values_list(column, "n"):
+            key = Period.local_day(key).replace(day=1) if isinstance(key, dt.datetime) else key
+            counted[key] = counted.get(key, 0) + n
+    return counted
+
+
+def active_by_commune(period: Period, library: Library | None) -> QuerySet | None:
+    if period != Period.year(period.start.year) or not covers(period):
+        return None
+    return (
+        ActiveBorrower.objects.filter(_at(library), year=period.start.year)
+        .order_by()
+        .values_list("patron_commune")
+        .annotate(n=Count("patron_key", distinct=True))
+        .values_list("patron_commune", "n")
+    )
