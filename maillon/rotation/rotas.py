@@ -31,6 +31,7 @@ from maillon.network.permissions import Action, require
 from maillon.rotation.models import Rota, RotaItem, RotaStage
 
 MAX_DAYS = 3650
+PROTECTED = {CollectionKind.LOCAL.value, CollectionKind.HERITAGE.value}  # stay at their library
 
 
 class RotaError(DomainError):
@@ -102,17 +103,15 @@ def add_item(actor, rota: Rota, barcode: str) -> RotaItem:
                 % {"barcode": item.barcode},
                 field="barcode",
             )
-        if item.collection_id and item.collection.kind in (
-            CollectionKind.LOCAL,
-            CollectionKind.HERITAGE,
-        ):
+        collection = item.collection
+        if collection is not None and collection.kind in PROTECTED:
             raise RotaError(
                 "protected_collection",
                 _(
                     "The item %(barcode)s is in the collection « %(collection)s », which stays "
                     "at its library."
                 )
-                % {"barcode": item.barcode, "collection": item.collection.name},
+                % {"barcode": item.barcode, "collection": collection.name},
                 field="barcode",
             )
         if item.status in GONE_STATUSES:
