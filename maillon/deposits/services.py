@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from maillon.audit.services import record, record_many
 from maillon.catalogue.items import move_items, status_label
 from maillon.catalogue.models import Audience, Item, ItemStatus, ItemType, md_stock
+from maillon.circulation import capacity
 from maillon.circulation.common import lock_items
 from maillon.circulation.transfers import send_many
 from maillon.core.dates import day as long_day
@@ -316,6 +317,7 @@ def lend(actor, session: ExchangeSession, barcodes: Iterable[str]) -> ScanResult
                     % {"barcode": item.barcode, "why": why}
                 )
             result.done.append(item)
+        _within_capacity(deposit.library, result)
         if not result.done:
             return result
         due = _months_later(session.day, deposit.level.period_months)
@@ -347,6 +349,23 @@ def lend(actor, session: ExchangeSession, barcodes: Iterable[str]) -> ScanResult
             library=library,
         )
     return result
+
+
+def _within_capacity(library: Library, result: ScanResult) -> None:
+    """The library's caps (circulation.capacity, as lots, grids and floating check-ins): the
+    items that would break one are refused, in scan order, the others go. One count when
+    the whole scan fits; item by item only when it does not."""
+    if capacity.refusal(library, result.done) is None:
+        return
+    kept: list[Item] = []
+    for item in result.done:
+        why = capacity.refusal(library, [*kept, item])
+        if why is None:
+            kept.append(item)
+        else:
+            message = _("%(barcode)s refused — %(why)s") % {"barcode": item.barcode, "why": why}
+            result.refused.append((item.barcode, message))
+    result.done = kept
 
 
 def _return_refusal(deposit: Deposit, item: Item, entry: DepositEntry | None) -> str | None:
