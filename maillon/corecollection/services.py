@@ -53,9 +53,10 @@ def _sum_new(rows: QuerySet, record: str, stamp: str, after: int) -> tuple[int, 
     month = "s.month::date" if connection.vendor == "postgresql" else "date(s.month)"
     total = 0
     for low in range(after, last, STEP):
+        step = rows.filter(pk__gt=low, pk__lte=min(low + STEP, last))
+        total += step.count()  # by the primary key: no grouping twice
         summed = (
-            rows.filter(pk__gt=low, pk__lte=min(low + STEP, last))
-            .annotate(month=TruncMonth(stamp, output_field=DateField()))
+            step.annotate(month=TruncMonth(stamp, output_field=DateField()))
             .values(record, "month")
             .annotate(n=Count("pk"))
             .order_by()
@@ -64,8 +65,6 @@ def _sum_new(rows: QuerySet, record: str, stamp: str, after: int) -> tuple[int, 
         column = connection.ops.quote_name(record)
         loans, holds = ("s.n", "0") if field == "loans" else ("0", "s.n")
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT COALESCE(SUM(n), 0) FROM ({select}) s", params)
-            total += cursor.fetchone()[0]
             cursor.execute(
                 f"INSERT INTO {table} (record_id, month, loans, holds) "
                 f"SELECT s.{column}, {month}, {loans}, {holds} FROM ({select}) s WHERE true "

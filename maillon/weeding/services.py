@@ -110,11 +110,15 @@ class _Rules:
         self.book, self.today = RuleBook(library_id), today
         self.cache: dict[tuple, tuple[Criterion | None, int | None, dt.date | None]] = {}
 
-    def lookup(self, facts: Facts) -> tuple[Criterion | None, int | None, dt.date | None]:
-        key = (facts.dewey, facts.audience, facts.doc_type, facts.item_type_id)
+    def lookup(
+        self, dewey: str, audience: str, doc_type: str, item_type_id: int
+    ) -> tuple[Criterion | None, int | None, dt.date | None]:
+        key = (dewey, audience, doc_type, item_type_id)
         found = self.cache.get(key)
         if found is None:
-            criterion = self.book.criterion_for(facts)
+            criterion = self.book.criterion_for(
+                Facts(dewey, audience, doc_type, item_type_id, None, self.today, 0)
+            )
             x = criterion.years_since_publication if criterion else None
             y = criterion.years_without_loan if criterion else None
             found = (
@@ -163,26 +167,23 @@ def propose(
         .iterator(chunk_size=5000)
     )
     found = []
+    deweys: dict[tuple[str, str], str] = {}  # call numbers repeat: one regex each
     for pk, record_id, call, audience, item_type_id, loans, last_use, klass, doc, year in rows:
-        facts = Facts(
-            dewey=dewey_class(klass, call),
-            audience=audience,
-            doc_type=doc,
-            item_type_id=item_type_id,
-            year=year,
-            last_use=last_use,
-            loans=loans,
-        )
-        if dewey_from and not _in_range(facts.dewey, dewey_from, dewey_to):
+        dewey = deweys.get((klass, call))
+        if dewey is None:
+            dewey = deweys[klass, call] = dewey_class(klass, call)
+        if dewey_from and not _in_range(dewey, dewey_from, dewey_to):
             continue
-        criterion, published_by, used_by = rules.lookup(facts)
+        criterion, published_by, used_by = rules.lookup(dewey, audience, doc, item_type_id)
         if criterion is None:
             continue
-        old = published_by is not None and year is not None and year <= published_by
-        idle = used_by is not None and last_use <= used_by
-        if old or idle:
-            why = reasons(criterion, facts, today)
-            found.append(Proposal(pk, record_id, criterion.pk, why, facts.dewey))
+        if (published_by is not None and year is not None and year <= published_by) or (
+            used_by is not None and last_use <= used_by
+        ):
+            facts = Facts(dewey, audience, doc, item_type_id, year, last_use, loans)
+            found.append(
+                Proposal(pk, record_id, criterion.pk, reasons(criterion, facts, today), dewey)
+            )
     held = set()
     for start in range(0, len(found), 1000):
         held |= _held_records(p.record_id for p in found[start : start + 1000])
