@@ -206,3 +206,21 @@ def test_lending_respects_the_library_capacity(md_staff, bus, md_item, network, 
     assert all(network["a"].name in why for _code, why in result.refused)
     items[1].refresh_from_db()
     assert items[1].home_id == network["md"].pk  # refused: nothing moved
+
+
+def test_a_request_is_linked_to_the_items_that_answered_it(
+    md_staff, desk, deposit, bus, md_item, network
+):
+    asked = services.ask(desk["a"], deposit, "Des albums sur la mer")
+    sent, other = md_item("La mer"), md_item("Pas prêté")
+    services.lend(md_staff, bus, [sent.barcode])
+    with pytest.raises(services.DepositError) as error:
+        services.answer(md_staff, asked, "sent", barcodes=[sent.barcode, other.barcode])
+    assert error.value.code == "not_on_deposit" and other.barcode in error.value.message
+    with pytest.raises(services.DepositError) as error:
+        services.answer(md_staff, asked, "declined", barcodes=[sent.barcode])
+    assert error.value.code == "declined_with_items"
+    asked.refresh_from_db()
+    assert asked.state == "open"  # nothing half done
+    services.answer(md_staff, asked, "sent", "parti mardi", session=bus, barcodes=[sent.barcode])
+    assert list(asked.items.all()) == [sent]
