@@ -301,14 +301,17 @@ def proposals(library: Library, rounds: int) -> dict:
     return {"one": found, "baseline": baseline, "proposals": len(rows)}
 
 
-def run(records: int, loans: int, seed: int, rounds: int) -> dict:
-    """Build the network the first time (its figures kept next to the database), measure."""
+def run(records: int, loans: int, seed: int, rounds: int, phase: str) -> dict:
+    """Build what the phase needs the first time (its figures kept next to the database),
+    then measure: phase "shelf" is weeding and inventory, phase "loans" (PostgreSQL) the core
+    collection and the proposals."""
     from django.conf import settings
 
     call_command("migrate", interactive=False, verbosity=0)
     built_file = (
         Path(settings.VAR_DIR) / "bench" / f"collections-{connection.vendor}-{records}.json"
     )
+    built: dict[str, Any] = json.loads(built_file.read_text()) if built_file.exists() else {}
     if Record.objects.count() != records:
         if Record.objects.exists():
             raise SystemExit("The benchmark database holds another catalogue: delete it first.")
@@ -318,12 +321,11 @@ def run(records: int, loans: int, seed: int, rounds: int) -> dict:
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")
-        built: dict[str, Any] = {"generate_s": time.perf_counter() - started}
-        if connection.vendor == "postgresql" and loans:
-            built.update(build_core(loans))
-        built_file.parent.mkdir(parents=True, exist_ok=True)
-        built_file.write_text(json.dumps(built))
-    built = json.loads(built_file.read_text()) if built_file.exists() else {}
+        built = {"generate_s": time.perf_counter() - started}
+    if phase == "loans" and not Loan.objects.exists():
+        built.update(build_core(loans))
+    built_file.parent.mkdir(parents=True, exist_ok=True)
+    built_file.write_text(json.dumps(built))
     library, size = _measured_library()
     actor, _new = get_user_model().objects.get_or_create(username="bench-coordinator")
     StaffRole.objects.get_or_create(user=actor, library=library, role=Role.COORDINATOR)
@@ -336,9 +338,10 @@ def run(records: int, loans: int, seed: int, rounds: int) -> dict:
         "built": built,
         "server": server_version(),
     }
-    out["weeding"] = weeding(library, rounds)
-    out["inventory"] = inventory(library, actor)
-    if connection.vendor == "postgresql" and loans:
+    if phase == "shelf":
+        out["weeding"] = weeding(library, rounds)
+        out["inventory"] = inventory(library, actor)
+    else:
         out["core"] = core(rounds)
         out["proposals"] = proposals(library, rounds)
     out["load"] = load_average()

@@ -141,6 +141,11 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=1)
         parser.add_argument("--rounds", type=int, default=3)
         parser.add_argument("--no-postgres", action="store_true")
+        parser.add_argument(
+            "--no-sqlite",
+            action="store_true",
+            help=_("PostgreSQL only (weeding, core, inventory and proposals)."),
+        )
 
     def handle(self, *args, **options):
         benchmarks: dict[str, Callable[[dict], None]] = {
@@ -279,7 +284,9 @@ class Command(BaseCommand):
         loans = options["loans"]
         bench_dir = Path(settings.VAR_DIR) / "bench"
         bench_dir.mkdir(parents=True, exist_ok=True)
-        urls = {"SQLite": f"sqlite:///{bench_dir / f'collections-{records}.sqlite3'}"}
+        urls = {}
+        if not options["no_sqlite"]:
+            urls["SQLite"] = f"sqlite:///{bench_dir / f'collections-{records}.sqlite3'}"
         if not options["no_postgres"]:
             url = _postgres_url(f"_collections_{records}")
             if url:
@@ -287,13 +294,23 @@ class Command(BaseCommand):
         runs = {}
         for database, url in urls.items():
             self.stdout.write(_("%s: building the network if needed and measuring…") % database)
-            runs[database] = _worker(
-                url, "collections", str(records), str(loans), str(options["seed"]), "3"
-            )
+            args = [str(records), str(loans), str(options["seed"]), "3"]
+            runs[database] = _worker(url, "collections", *args, "shelf")
+            if database == "PostgreSQL" and loans:
+                self.stdout.write(_("%s: loans, core collection and proposals…") % database)
+                measured = _worker(url, "collections", *args, "loans")
+                runs[database].update(
+                    core=measured["core"],
+                    proposals=measured["proposals"],
+                    built=measured["built"],
+                    load=f"{runs[database]['load']}; {measured['load']}",
+                )
         server = next((r["server"] for r in runs.values() if r.get("server")), None)
         command = "maillon bench --only weeding,core,inventory,proposals"
         if records != COLLECTIONS_RECORDS or loans != COLLECTIONS_LOANS:
             command += f" --records {records} --loans {loans}"
+        if options["no_sqlite"]:
+            command += " --no-sqlite"
         write_section("collections", collections_bench.markdown(runs, machine(server), command))
         for database, run in runs.items():
             w, i = run["weeding"], run["inventory"]
