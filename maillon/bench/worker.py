@@ -89,6 +89,10 @@ def main(argv: list[str]) -> None:
         from .programme_bench import run as run_programme
 
         out = run_programme(int(argv[1]), int(argv[2]))
+    elif argv[0] == "collections":
+        from .collections_bench import run as run_collections
+
+        out = run_collections(int(argv[1]), int(argv[2]), int(argv[3]), int(argv[4]), argv[5])
     else:
         raise SystemExit(f"unknown step {argv[0]!r}")
     print(json.dumps(out))

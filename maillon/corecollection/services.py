@@ -11,10 +11,9 @@ N of each; the libraries holding them are counted for those few titles only.
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, DateField, F, Max, QuerySet, Sum, Window
 from django.db.models.functions import RowNumber, TruncMonth
 from django.utils import timezone
@@ -28,7 +27,7 @@ from maillon.network.models import Library
 from maillon.network.permissions import Action, require
 
 STEP = 200_000  # loan or hold ids summed per statement on a first refresh
-KEYS = 2000  # summary rows read or written per statement
+KEYS = 2000  # titles read or written per statement
 MAX_MONTHS = 60
 MAX_PER_GROUP = 500
 
@@ -43,48 +42,36 @@ class Refreshed:
     holds: int
 
 
-def _add(counts: Counter[tuple[int, dt.date]], field: str) -> None:
-    """Add `counts` ((record, month) → n) to the summary's `field`."""
-    keys = list(counts)
-    for start in range(0, len(keys), KEYS):
-        chunk = keys[start : start + KEYS]
-        existing = {
-            (row.record_id, row.month): row
-            for row in MonthlyDemand.objects.filter(
-                record_id__in={r for r, _m in chunk}, month__in={m for _r, m in chunk}
-            )
-        }
-        changed, new = [], []
-        for key in chunk:
-            row = existing.get(key)
-            if row is None:
-                new.append(MonthlyDemand(record_id=key[0], month=key[1], **{field: counts[key]}))
-            else:
-                setattr(row, field, getattr(row, field) + counts[key])
-                changed.append(row)
-        MonthlyDemand.objects.bulk_update(changed, [field], batch_size=KEYS)
-        MonthlyDemand.objects.bulk_create(new, batch_size=KEYS)
-
-
-def _month(value: dt.date | dt.datetime) -> dt.date:
-    return value.date() if isinstance(value, dt.datetime) else value
-
-
 def _sum_new(rows: QuerySet, record: str, stamp: str, after: int) -> tuple[int, int]:
-    """Add the rows with an id above `after` to the summary; (how many, the last id)."""
+    """Add the rows with an id above `after` to the summary, by id ranges, each range summed
+    and added by the database in one statement (an upsert: no row goes through Python);
+    (how many, the last id)."""
     last = rows.aggregate(last=Max("pk"))["last"] or after
+    field = "loans" if rows.model is Loan else "holds"
+    table = MonthlyDemand._meta.db_table
+    # The month as the summary stores it (TruncMonth gives a timestamp on both databases).
+    month = "s.month::date" if connection.vendor == "postgresql" else "date(s.month)"
     total = 0
     for low in range(after, last, STEP):
-        counts: Counter[tuple[int, dt.date]] = Counter()
-        for row in (
-            rows.filter(pk__gt=low, pk__lte=min(low + STEP, last))
-            .annotate(month=TruncMonth(stamp, output_field=DateField()))
+        step = rows.filter(pk__gt=low, pk__lte=min(low + STEP, last))
+        total += step.count()  # by the primary key: no grouping twice
+        summed = (
+            step.annotate(month=TruncMonth(stamp, output_field=DateField()))
             .values(record, "month")
             .annotate(n=Count("pk"))
-        ):
-            counts[(row[record], _month(row["month"]))] += row["n"]
-        _add(counts, "loans" if rows.model is Loan else "holds")
-        total += sum(counts.values())
+            .order_by()
+        )
+        select, params = summed.query.sql_with_params()
+        column = connection.ops.quote_name(record)
+        loans, holds = ("s.n", "0") if field == "loans" else ("0", "s.n")
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {table} (record_id, month, loans, holds) "
+                f"SELECT s.{column}, {month}, {loans}, {holds} FROM ({select}) s WHERE true "
+                f"ON CONFLICT (month, record_id) DO UPDATE SET {field} = {table}.{field} + "
+                f"excluded.{field}",
+                params,
+            )
     return total, last
 
 

@@ -63,3 +63,8 @@ class AnswerForm(forms.Form):
         ],
     )
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
+    barcodes = forms.CharField(
+        label=_("Items sent (barcodes, scanned)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )

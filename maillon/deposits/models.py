@@ -186,6 +186,10 @@ class DepositRequest(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     requested_at = models.DateTimeField(_("asked"), auto_now_add=True)
+    # The items the MD sent in answer (on deposit at this library when answered).
+    items = models.ManyToManyField(
+        "catalogue.Item", blank=True, related_name="+", verbose_name=_("items sent")
+    )
 
     class Meta:
         verbose_name = _("deposit request")

@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from maillon.audit.services import record, record_many
 from maillon.catalogue.items import move_items, status_label
 from maillon.catalogue.models import Audience, Item, ItemStatus, ItemType, md_stock
+from maillon.circulation import capacity
 from maillon.circulation.common import lock_items
 from maillon.circulation.transfers import send_many
 from maillon.core.dates import day as long_day
@@ -316,6 +317,7 @@ def lend(actor, session: ExchangeSession, barcodes: Iterable[str]) -> ScanResult
                     % {"barcode": item.barcode, "why": why}
                 )
             result.done.append(item)
+        _within_capacity(deposit.library, result)
         if not result.done:
             return result
         due = _months_later(session.day, deposit.level.period_months)
@@ -347,6 +349,23 @@ def lend(actor, session: ExchangeSession, barcodes: Iterable[str]) -> ScanResult
             library=library,
         )
     return result
+
+
+def _within_capacity(library: Library, result: ScanResult) -> None:
+    """The library's caps (circulation.capacity, as lots, grids and floating check-ins): the
+    items that would break one are refused, in scan order, the others go. One count when
+    the whole scan fits; item by item only when it does not."""
+    if capacity.refusal(library, result.done) is None:
+        return
+    kept: list[Item] = []
+    for item in result.done:
+        why = capacity.refusal(library, [*kept, item])
+        if why is None:
+            kept.append(item)
+        else:
+            message = _("%(barcode)s refused — %(why)s") % {"barcode": item.barcode, "why": why}
+            result.refused.append((item.barcode, message))
+    result.done = kept
 
 
 def _return_refusal(deposit: Deposit, item: Item, entry: DepositEntry | None) -> str | None:
@@ -470,19 +489,56 @@ def ask(actor, deposit: Deposit, text: str) -> DepositRequest:
     return asked
 
 
+def _answering_items(asked: DepositRequest, barcodes: Iterable[str]) -> list[Item]:
+    """The items named in an answer: each on deposit at the request's library now."""
+    codes = _barcodes(barcodes)
+    entries = {
+        e.item.barcode: e.item
+        for e in DepositEntry.objects.filter(
+            deposit=asked.deposit, returned_on__isnull=True, item__barcode__in=codes
+        ).select_related("item")
+    }
+    wrong = [code for code in codes if code not in entries]
+    if wrong:
+        raise DepositError(
+            "not_on_deposit",
+            _("Not on deposit at %(library)s: %(barcodes)s. Lend them in a session first.")
+            % {"library": asked.deposit.library.name, "barcodes": ", ".join(wrong)},
+            field="barcodes",
+            kind=Kind.INVALID,
+        )
+    return [entries[code] for code in codes]
+
+
 def answer(
-    actor, asked: DepositRequest, state: str, note: str = "", session: ExchangeSession | None = None
+    actor,
+    asked: DepositRequest,
+    state: str,
+    note: str = "",
+    session: ExchangeSession | None = None,
+    barcodes: Iterable[str] = (),
 ) -> DepositRequest:
-    """The MD answers a request: sent by the shuttle (in a session) or declined."""
+    """The MD answers a request: sent by the shuttle (in a session, with the items that
+    answer it, already lent to the library) or declined. Codes: bad_state, already_answered,
+    not_on_deposit, declined_with_items."""
     require(actor, Action.MANAGE, asked.deposit.md_id)
     if state not in (DepositRequest.State.SENT, DepositRequest.State.DECLINED):
         raise DepositError("bad_state", _("Choose an answer."), field="state", kind=Kind.INVALID)
+    items = _answering_items(asked, barcodes)
+    if items and state == DepositRequest.State.DECLINED:
+        raise DepositError(
+            "declined_with_items",
+            _("A declined request sends no item: choose « sent » or remove the barcodes."),
+            field="barcodes",
+            kind=Kind.INVALID,
+        )
     with transaction.atomic():
         asked = DepositRequest.objects.select_for_update().get(pk=asked.pk)
         if asked.state != DepositRequest.State.OPEN:
             raise DepositError("already_answered", _("This request has been answered already."))
         asked.state, asked.answer, asked.session = state, (note or "").strip()[:300], session
         asked.save(update_fields=["state", "answer", "session"])
+        asked.items.set(items)
         record(
             "deposit_request_answered",
             asked,

@@ -91,7 +91,9 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "summary": services.summary(deposit, today),
             "today": today,
             "sessions": deposit.sessions.all()[:30],
-            "requests": deposit.requests.select_related("session")[:30],
+            "requests": deposit.requests.select_related("session").prefetch_related(
+                "items__record"
+            )[:30],
             "is_md": is_md,
             "at_library": at_library,
             "session_form": SessionForm(initial={"day": today, "kind": "bibliobus"}),
@@ -264,6 +266,7 @@ def answer(request: HttpRequest, pk: int) -> HttpResponse:
                 form.cleaned_data["state"],
                 form.cleaned_data["note"],
                 session=today_session,
+                barcodes=form.cleaned_data["barcodes"].split(),
             )
         except services.DepositError as error:
             messages.error(request, error.message)

@@ -29,6 +29,10 @@ class Inventory(models.Model):
     )
     started_at = models.DateTimeField(_("started"), auto_now_add=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    # The ids of the library's items of the section, listed when it starts: the page shown
+    # after each scan reads these (a few thousand) instead of the library's whole stock;
+    # closing lists the section again.
+    section_items = models.JSONField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("inventory")

@@ -11,10 +11,12 @@ items whose call number falls between two bounds, in one shelving location if gi
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -39,9 +41,11 @@ class InventoryError(DomainError):
     """A refused inventory operation."""
 
 
+@lru_cache(maxsize=65536)
 def call_key(call_number: str) -> tuple:
     """Shelf order of a call number: words folded (no accents, no case), numbers by value
-    ("843.9 B" before "843.10 A" is wrong on a shelf: Dewey decimals compare as decimals)."""
+    ("843.9 B" before "843.10 A" is wrong on a shelf: Dewey decimals compare as decimals).
+    Cached: a library's call numbers repeat (« R DUP ») and each report reads them all."""
     key: list[tuple[int, object]] = []
     for token in _TOKENS.findall(call_number or ""):
         if token[0].isdigit():
@@ -54,15 +58,27 @@ def call_key(call_number: str) -> tuple:
     return tuple(key)
 
 
+class _Section:
+    """An inventory's bounds, their keys worked out once."""
+
+    def __init__(self, inventory: Inventory) -> None:
+        self.location = fold(inventory.location) if inventory.location else ""
+        self.low = call_key(inventory.call_from) if inventory.call_from else None
+        self.high = call_key(inventory.call_to) if inventory.call_to else None
+
+    def holds(self, call_number: str, location: str) -> bool:
+        if self.location and fold(location) != self.location:
+            return False
+        key = call_key(call_number)
+        if self.low is not None and key < self.low:
+            return False
+        # The upper bound includes everything that starts with it: "R Z" covers "R ZOLA".
+        high = self.high
+        return high is None or key <= high or key[: len(high)] == high
+
+
 def _in_section(inventory: Inventory, call_number: str, location: str) -> bool:
-    if inventory.location and fold(location) != fold(inventory.location):
-        return False
-    key = call_key(call_number)
-    if inventory.call_from and key < call_key(inventory.call_from):
-        return False
-    # The upper bound includes everything that starts with it: "R Z" covers "R ZOLA".
-    upper = call_key(inventory.call_to)
-    return not inventory.call_to or key <= upper or key[: len(upper)] == upper
+    return _Section(inventory).holds(call_number, location)
 
 
 def start(
@@ -91,7 +107,7 @@ def start(
             field="call_to",
             kind=Kind.INVALID,
         )
-    inventory = Inventory.objects.create(
+    inventory = Inventory(
         library=library,
         name=name[:200],
         call_from=call_from.strip(),
@@ -99,6 +115,8 @@ def start(
         location=location.strip(),
         started_by=actor,
     )
+    inventory.section_items = section_ids(inventory)
+    inventory.save()
     audit("inventory_started", inventory, actor=actor, library=library)
     return inventory
 
@@ -112,11 +130,50 @@ def _library_items(library_id: int) -> list[Item]:
     )
 
 
-def expected(inventory: Inventory, items: list[Item] | None = None) -> list[Item]:
+def section_ids(inventory: Inventory) -> list[int]:
+    """The ids of the library's items (not gone) of the section, read from the whole stock:
+    call numbers only, no model objects."""
+    section = _Section(inventory)
+    return [
+        pk
+        for pk, call_number, location in Item.objects.filter(home_id=inventory.library_id)
+        .exclude(status__in=GONE_STATUSES)
+        .values_list("pk", "call_number", "location")
+        .iterator(chunk_size=5000)
+        if section.holds(call_number, location)
+    ]
+
+
+def expected(
+    inventory: Inventory, items: list[Item] | None = None, *, live: bool = False
+) -> list[Item]:
     """The library's items of the section that the catalogue says are there or belong there
-    (`items`: the library's items, when already read)."""
-    rows = _library_items(inventory.library_id) if items is None else items
-    return [i for i in rows if _in_section(inventory, i.call_number, i.location)]
+    (`items`: the library's items, when already read). Without `live`, the items listed when
+    the inventory started, as they are now (an item moved to another section or library since
+    drops out); `live` reads the whole stock again."""
+    section = _Section(inventory)
+    if items is not None:
+        return [i for i in items if section.holds(i.call_number, i.location)]
+    ids = inventory.section_items
+    if live or ids is None:
+        ids = section_ids(inventory)
+    found: list[Item] = []
+    for start in range(0, len(ids), 2000):
+        found.extend(
+            Item.objects.filter(pk__in=ids[start : start + 2000], home_id=inventory.library_id)
+            .exclude(status__in=GONE_STATUSES)
+            .select_related("record")
+            .only(
+                "pk",
+                "barcode",
+                "call_number",
+                "location",
+                "status",
+                "record__title",
+                "current_id",
+            )
+        )
+    return [i for i in found if section.holds(i.call_number, i.location)]
 
 
 def _expected_on_shelf(inventory: Inventory, item: Item) -> bool:
@@ -219,17 +276,22 @@ def anomaly(inventory: Inventory, item: Item) -> str:
 
 
 def _misfiled(scanned: list[Item]) -> set[int]:
-    """Items out of order: those outside a longest run of scanned items in call-number order."""
+    """Items out of order: those outside a longest run of scanned items in call-number order
+    (patience sorting, n log n: the page after each scan computes it)."""
     keys = [call_key(i.call_number) for i in scanned]
-    n = len(keys)
-    best = [1] * n
-    before = [-1] * n
-    for j in range(n):  # O(n²) is fine for a shelf section (a few thousand scans at most)
-        for i in range(j):
-            if keys[i] <= keys[j] and best[i] + 1 > best[j]:
-                best[j], before[j] = best[i] + 1, i
+    tails: list[tuple] = []  # the smallest last key of a run of each length
+    ends: list[int] = []  # the index of that last item
+    before = [-1] * len(keys)
+    for j, key in enumerate(keys):
+        length = bisect_right(tails, key)
+        before[j] = ends[length - 1] if length else -1
+        if length == len(tails):
+            tails.append(key)
+            ends.append(j)
+        else:
+            tails[length], ends[length] = key, j
     in_order: set[int] = set()
-    j = max(range(n), key=lambda k: best[k]) if n else -1
+    j = ends[-1] if ends else -1
     while j >= 0:
         in_order.add(scanned[j].pk)
         j = before[j]
@@ -251,12 +313,15 @@ class Report:
         return Summary(self.scanned, self.expected, len(self.missing)).progress
 
 
-def report(inventory: Inventory) -> Report:
+def report(inventory: Inventory, *, live: bool = False) -> Report:
+    """What the scans say against the section (`live`: the section read from the whole stock
+    again, see `expected`)."""
     scans = list(inventory.scans.select_related("item__record", "item__home"))
-    wanted = expected(inventory)
+    wanted = expected(inventory, live=live)
     seen = {s.item_id for s in scans if s.item_id}
     found = Report(expected=len(wanted), scanned=len(scans))
     shelf_order = []
+    section = _Section(inventory)
     for s in scans:
         if s.item is None:
             found.unknown.append(s.barcode)
@@ -264,7 +329,7 @@ def report(inventory: Inventory) -> Report:
         problem = anomaly(inventory, s.item)
         if problem:
             found.anomalies.append((s.item, problem))
-        if not _in_section(inventory, s.item.call_number, s.item.location):
+        if not section.holds(s.item.call_number, s.item.location):
             found.outside.append(s.item)
         else:
             shelf_order.append(s.item)
@@ -313,7 +378,7 @@ def close(actor, inventory: Inventory, *, mark_missing: bool) -> int:
         marked = 0
         if mark_missing:
             note = _("Inventory « %(name)s »") % {"name": inventory.name}
-            for item in report(inventory).missing:
+            for item in report(inventory, live=True).missing:
                 try:
                     with transaction.atomic():
                         item_service.mark_missing(actor, item.pk, note=note)

@@ -12,6 +12,9 @@ register(
         "rotation_plan_published": _("Exchange grid published"),
         "rotation_exchange_run": _("Exchange date run"),
         "shuttle_sheet_set": _("Shuttle stops and limits set"),
+        "rota_created": _("Rota created"),
+        "rota_item_added": _("Item put on a rota"),
+        "rota_item_removed": _("Item taken off a rota"),
     },
     details={
         "plan_name": (_("name"), TEXT),
@@ -23,5 +26,6 @@ register(
         "lots_sent": (_("lots sent"), TEXT),
         "stop_order": (_("stop order"), TEXT),
         "run_limit": (_("most per run"), TEXT),
+        "rota": (_("rota"), TEXT),
     },
 )

@@ -8,12 +8,13 @@ import datetime as dt
 
 from django.contrib.auth import get_user_model
 
+from maillon.catalogue.models import CollectionKind, Item, ItemStatus
 from maillon.circulation import capacity
 from maillon.lots.demo import CRATES
-from maillon.lots.models import Lot
+from maillon.lots.models import Lot, LotItem
 from maillon.network.models import Library
-from maillon.rotation import runsheet, services
-from maillon.rotation.models import Plan
+from maillon.rotation import rotas, runsheet, services
+from maillon.rotation.models import Plan, RotaItem
 
 NAME = "Échanges de la Gâtine"
 # Crates for youth sections only, and the library that has none (it takes at most two crates).
@@ -58,7 +59,50 @@ def build_rotation(today: dt.date) -> dict[str, int]:
     _capacities(coordinator)
     # The van leaves Parthenay, goes round the Gâtine and calls at the MD on the way back.
     runsheet.set_route(coordinator, ROUTE, max_items=250, max_crates=10)
-    return {"plans": 1, "exchanges": len(result.spec.dates), "broken": len(result.broken)}
+    rota_items = _rota(coordinator, today)
+    return {
+        "plans": 1,
+        "exchanges": len(result.spec.dates),
+        "broken": len(result.broken),
+        "rota_items": rota_items,
+    }
+
+
+ROTA = "Coups de cœur en tournée"
+ROTA_STAGES = [("PAR", 60), ("SEC", 45), ("AZA", 45)]
+
+
+def _rota(coordinator, today: dt.date) -> int:
+    """Single items on a rota: six of Parthenay's available books go round three libraries;
+    they came to Parthenay at different dates, so the next moves fall on different days."""
+    libraries = {
+        lib.code: lib for lib in Library.objects.filter(code__in=[c for c, _d in ROTA_STAGES])
+    }
+    if len(libraries) < len(ROTA_STAGES):
+        return 0
+    rota = rotas.create(
+        coordinator,
+        ROTA,
+        description="Les coups de cœur des bibliothécaires passent deux mois dans chaque "
+        "bibliothèque.",
+    )
+    for code, days in ROTA_STAGES:
+        rotas.add_stage(coordinator, rota, libraries[code], days)
+    chosen = (
+        Item.objects.filter(
+            home=libraries["PAR"],
+            current=libraries["PAR"],
+            status=ItemStatus.AVAILABLE,
+            collection__kind=CollectionKind.BASE,
+            item_type__code="LIVRE",
+        )
+        .exclude(pk__in=LotItem.objects.values("item"))
+        .order_by("pk")[:6]
+    )
+    for n, item in enumerate(chosen):
+        entry = rotas.add_item(coordinator, rota, item.barcode)
+        RotaItem.objects.filter(pk=entry.pk).update(since=today - dt.timedelta(days=10 * n + 5))
+    return rota.entries.count()
 
 
 def _capacities(coordinator) -> None:

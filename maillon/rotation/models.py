@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from maillon.catalogue.models import Item
 from maillon.lots.models import Lot
 from maillon.network.models import Library
 
@@ -152,3 +153,66 @@ class ShuttleLimit(models.Model):
     @classmethod
     def current(cls) -> "ShuttleLimit":
         return cls.objects.order_by("pk").first() or cls(max_items=300, max_crates=12)
+
+
+class Rota(models.Model):
+    """Single items that move between libraries on a schedule (stock rotation): stages
+    (library, days) in order; each item moves on when its days at a stage are done."""
+
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    cyclical = models.BooleanField(
+        _("starts over after the last stage"),
+        default=True,
+        help_text=_("Otherwise the items stay at the last stage."),
+    )
+    active = models.BooleanField(_("active"), default=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("rota")
+        ordering = ["name", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RotaStage(models.Model):
+    rota = models.ForeignKey(Rota, on_delete=models.CASCADE, related_name="stages")
+    position = models.PositiveSmallIntegerField()  # 1 first
+    library = models.ForeignKey(
+        Library, on_delete=models.PROTECT, related_name="+", verbose_name=_("library")
+    )
+    days = models.PositiveSmallIntegerField(_("days"))
+
+    class Meta:
+        ordering = ["rota", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["rota", "position"], name="rota_stage_position_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.position}. {self.library_id} ({self.days})"
+
+
+class RotaItem(models.Model):
+    """An item on a rota (one rota at most): the stage it is at since a day, or none yet (it
+    goes to the first stage at the next daily run)."""
+
+    rota = models.ForeignKey(Rota, on_delete=models.CASCADE, related_name="entries")
+    item = models.OneToOneField(Item, on_delete=models.CASCADE, related_name="rota_entry")
+    stage = models.ForeignKey(RotaStage, null=True, on_delete=models.SET_NULL, related_name="+")
+    since = models.DateField(null=True, blank=True)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["rota", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.item_id} @ {self.stage_id}"

@@ -89,14 +89,16 @@ def _idle_here(
         .order_by("last_loan_at", "pk")[:5000]
     )
     records = {item.record_id for item in idle}
-    lent: Counter[tuple[int, int]] = Counter()
+    # record → (loans, library) where it was lent most, by another library
+    lent: dict[int, tuple[int, int]] = {}
     for record_id, home_id, n in (
         Loan.objects.filter(item__record_id__in=records, checked_out_at__gte=since)
         .exclude(library=library)
         .values_list("item__record_id", "library_id")
         .annotate(n=Count("pk"))
+        .order_by()
     ):
-        lent[(record_id, home_id)] = n
+        lent[record_id] = max(lent.get(record_id, (0, 0)), (n, home_id))
     waiting: dict[int, tuple[int, int]] = {}  # record → (holds, pickup of the first)
     for hold in (
         Hold.objects.filter(record_id__in=records, status=HoldStatus.WAITING)
@@ -116,10 +118,7 @@ def _idle_here(
             }
             found.append(Proposal(IDLE, item, libraries[pickup], why))
         else:
-            best = max(
-                ((n, home) for (rec, home), n in lent.items() if rec == item.record_id),
-                default=None,
-            )
+            best = lent.get(item.record_id)
             if best is None:
                 continue
             n, home = best

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from maillon.rotation import views
+from maillon.rotation import rota_views, views
 
 app_name = "rotation"
 urlpatterns = [
@@ -10,6 +10,8 @@ urlpatterns = [
     path("propositions/", views.proposal_list, name="proposals"),
     path("propositions/envoyer/", views.proposal_send, name="proposal_send"),
     path("propositions/lot/", views.proposal_lot, name="proposal_lot"),
+    path("rotations/", rota_views.rota_list, name="rotas"),
+    path("rotations/<int:pk>/", rota_views.rota_detail, name="rota"),
     path("navette/", views.shuttle_runs, name="runs"),
     path("navette/<str:day>/", views.run_sheet, name="run"),
     path("navette/<str:day>/feuille.pdf", views.run_sheet_pdf, name="run_pdf"),

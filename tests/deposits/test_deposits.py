@@ -187,3 +187,40 @@ def test_closed_session_refuses_scans(md_staff, bus, md_item):
     with pytest.raises(services.DepositError) as error:
         services.lend(md_staff, bus, [md_item().barcode])
     assert error.value.code == "session_closed"
+
+
+def test_lending_respects_the_library_capacity(md_staff, bus, md_item, network, staff):
+    """The library's caps hold for deposits as for lots: the items beyond are refused, the
+    others go."""
+    from maillon.circulation import capacity
+    from maillon.network.models import Role
+
+    here = Item.objects.filter(home=network["a"]).count()
+    capacity.set_capacity(
+        staff[Role.COORDINATOR], network["a"], max_items=here + 1, max_copies=None
+    )
+    items = [md_item() for _n in range(3)]
+    result = services.lend(md_staff, bus, [i.barcode for i in items])
+    assert _codes(result) == [items[0].barcode]
+    assert [code for code, _why in result.refused] == [items[1].barcode, items[2].barcode]
+    assert all(network["a"].name in why for _code, why in result.refused)
+    items[1].refresh_from_db()
+    assert items[1].home_id == network["md"].pk  # refused: nothing moved
+
+
+def test_a_request_is_linked_to_the_items_that_answered_it(
+    md_staff, desk, deposit, bus, md_item, network
+):
+    asked = services.ask(desk["a"], deposit, "Des albums sur la mer")
+    sent, other = md_item("La mer"), md_item("Pas prêté")
+    services.lend(md_staff, bus, [sent.barcode])
+    with pytest.raises(services.DepositError) as error:
+        services.answer(md_staff, asked, "sent", barcodes=[sent.barcode, other.barcode])
+    assert error.value.code == "not_on_deposit" and other.barcode in error.value.message
+    with pytest.raises(services.DepositError) as error:
+        services.answer(md_staff, asked, "declined", barcodes=[sent.barcode])
+    assert error.value.code == "declined_with_items"
+    asked.refresh_from_db()
+    assert asked.state == "open"  # nothing half done
+    services.answer(md_staff, asked, "sent", "parti mardi", session=bus, barcodes=[sent.barcode])
+    assert list(asked.items.all()) == [sent]

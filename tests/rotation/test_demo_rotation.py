@@ -10,9 +10,9 @@ from maillon.lots.demo import build_lots
 from maillon.network.demo import build_network
 from maillon.network.models import Library
 from maillon.patrons.demo import build_patrons
-from maillon.rotation import runsheet, services
-from maillon.rotation.demo import NAME, build_rotation
-from maillon.rotation.models import Cell, Plan
+from maillon.rotation import rotas, runsheet, services
+from maillon.rotation.demo import NAME, ROTA, build_rotation
+from maillon.rotation.models import Cell, Plan, Rota
 
 TODAY = dt.date(2026, 11, 25)
 
@@ -25,7 +25,11 @@ def test_demo_rotation(db, settings, tmp_path):
     build_circulation(TODAY)
     build_lots()
     made = build_rotation(TODAY)
-    assert made == {"plans": 1, "exchanges": 6, "broken": 0}
+    assert made == {"plans": 1, "exchanges": 6, "broken": 0, "rota_items": 6}
+    rota = Rota.objects.get(name=ROTA)
+    rows = rotas.where(rota, TODAY)
+    assert [row["stage"].library.code for row in rows] == ["PAR"] * 6
+    assert len({row["moves_on"] for row in rows}) == 6  # the next moves fall on different days
     plan = Plan.objects.get(name=NAME)
     assert plan.published_at is not None and plan.members.count() == 6
     assert Cell.objects.filter(plan=plan, number=6).count() == 12

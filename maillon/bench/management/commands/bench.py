@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from maillon.bench import (
     bookings_bench,
+    collections_bench,
     lots_bench,
     oai_bench,
     programme_bench,
@@ -35,6 +36,9 @@ DEFAULT_PG = "postgres://postgres@127.0.0.1:5432/maillon_bench"
 LOT_RUNS = 20  # lots sent and received (issue 13: p95 over 20 lots)
 # Libraries of the generated catalogue when --libraries is not given (search and opac).
 CATALOGUE_LIBRARIES = 50
+# The collection policy benchmarks' network (issue 14): 1M records (2M items), 10M loans.
+COLLECTIONS_RECORDS = 1_000_000
+COLLECTIONS_LOANS = 10_000_000
 
 
 def _worker(url: str, *args: str) -> dict:
@@ -129,6 +133,12 @@ class Command(BaseCommand):
                 "per count (default: 50 for search and opac, 6 for circulation)."
             ),
         )
+        parser.add_argument(
+            "--loans",
+            type=int,
+            default=COLLECTIONS_LOANS,
+            help=_("Loans generated for the core collection and proposals benchmarks."),
+        )
         parser.add_argument("--seed", type=int, default=1)
         parser.add_argument(
             "--stats-loans",
@@ -138,6 +148,11 @@ class Command(BaseCommand):
         )
         parser.add_argument("--rounds", type=int, default=3)
         parser.add_argument("--no-postgres", action="store_true")
+        parser.add_argument(
+            "--no-sqlite",
+            action="store_true",
+            help=_("PostgreSQL only (weeding, core, inventory and proposals)."),
+        )
 
     def handle(self, *args, **options):
         benchmarks: dict[str, Callable[[dict], None]] = {
@@ -151,12 +166,19 @@ class Command(BaseCommand):
             "bookings": self.bookings,
             "programme": self.programme,
             "stats": self.stats,
+            "weeding": self.collections,
+            "core": self.collections,
+            "inventory": self.collections,
+            "proposals": self.collections,
         }
         wanted = [name.strip() for name in options["only"].split(",") if name.strip()]
+        done: set[Callable[[dict], None]] = set()
         for name in wanted:
             if name not in benchmarks:
                 raise CommandError(_("Unknown benchmark: %s") % name)
-            benchmarks[name](options)
+            if benchmarks[name] not in done:  # weeding, core, … are one run
+                done.add(benchmarks[name])
+                benchmarks[name](options)
 
     def databases(
         self, records: int, use_postgres: bool, libraries: int = CATALOGUE_LIBRARIES
@@ -261,6 +283,55 @@ class Command(BaseCommand):
                 f"{run['send']['p95']:6.0f} ms  receive median {run['receive']['median']:6.0f} ms"
                 f"  p95 {run['receive']['p95']:6.0f} ms  one by one {run['baseline_ms']:6.0f} ms"
             )
+
+    def collections(self, options: dict) -> None:
+        """Weeding, inventory, core collection and proposals on one generated network (1M
+        records, 2M items, 10M loans unless --records / --loans say otherwise), kept between
+        runs."""
+        records = COLLECTIONS_RECORDS if options["records"] == 100_000 else options["records"]
+        loans = options["loans"]
+        bench_dir = Path(settings.VAR_DIR) / "bench"
+        bench_dir.mkdir(parents=True, exist_ok=True)
+        urls = {}
+        if not options["no_sqlite"]:
+            urls["SQLite"] = f"sqlite:///{bench_dir / f'collections-{records}.sqlite3'}"
+        if not options["no_postgres"]:
+            url = _postgres_url(f"_collections_{records}")
+            if url:
+                urls["PostgreSQL"] = url
+        runs = {}
+        for database, url in urls.items():
+            self.stdout.write(_("%s: building the network if needed and measuring…") % database)
+            args = [str(records), str(loans), str(options["seed"]), "3"]
+            runs[database] = _worker(url, "collections", *args, "shelf")
+            if database == "PostgreSQL" and loans:
+                self.stdout.write(_("%s: loans, core collection and proposals…") % database)
+                measured = _worker(url, "collections", *args, "loans")
+                runs[database].update(
+                    core=measured["core"],
+                    proposals=measured["proposals"],
+                    built=measured["built"],
+                    load=f"{runs[database]['load']}; {measured['load']}",
+                )
+        server = next((r["server"] for r in runs.values() if r.get("server")), None)
+        command = "maillon bench --only weeding,core,inventory,proposals"
+        if records != COLLECTIONS_RECORDS or loans != COLLECTIONS_LOANS:
+            command += f" --records {records} --loans {loans}"
+        if options["no_sqlite"]:
+            command += " --no-sqlite"
+        write_section("collections", collections_bench.markdown(runs, machine(server), command))
+        for database, run in runs.items():
+            w, i = run["weeding"], run["inventory"]
+            self.stdout.write(
+                f"{database:10} weeding one {w['one']['median']:7.0f} ms  network "
+                f"{w['network_ms']:8.0f} ms  scan+page p95 {i['late_page']['p95']:5.0f} ms"
+            )
+            if "core" in run:
+                self.stdout.write(
+                    f"{database:10} core {run['core']['compute']['median']:7.0f} ms  from loans "
+                    f"{run['core']['baseline']['median']:7.0f} ms  proposals "
+                    f"{run['proposals']['one']['median']:7.0f} ms"
+                )
 
     def bookings(self, options: dict) -> None:
         """Every resource's availability over a year, 500 resources and 10,000 bookings."""

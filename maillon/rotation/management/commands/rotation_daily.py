@@ -1,5 +1,6 @@
 """maillon rotation-daily [--date YYYY-MM-DD] [--dry-run]: the exchange dates of published
-circulation plans that are due open, their lots sent. Safe to run twice."""
+circulation plans that are due open, their lots sent; single items on a rota move to their
+next stage. Safe to run twice."""
 
 import datetime as dt
 
@@ -8,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from maillon.rotation import daily
+from maillon.rotation import daily, rotas
 
 
 class Command(BaseCommand):
@@ -32,6 +33,12 @@ class Command(BaseCommand):
         dry_run = options["dry_run"]
         found = daily.run(today, dry_run=dry_run)
         for line in daily.lines(found, dry_run=dry_run):
+            self.stdout.write(line)
+        # Single items on a rota (after the lots: an item is never in both).
+        advanced = rotas.advance(
+            None if dry_run else daily.automatic_actor(), today, dry_run=dry_run
+        )
+        for line in rotas.lines(advanced, dry_run=dry_run):
             self.stdout.write(line)
         if dry_run:
             count = sum(len(entry.to_send) for entry in found)
