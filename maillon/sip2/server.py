@@ -53,7 +53,9 @@ async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> 
             writer.write(response.encode("utf-8") + b"\r")
             await writer.drain()
             if session.close:
-                logger.warning("SIP2 %s: too many failed logins, closing", peer)
+                logger.warning(
+                    "SIP2 %s: logged out (failed logins, or account changed), closing", peer
+                )
                 break
     finally:
         writer.close()
