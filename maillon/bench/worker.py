@@ -85,6 +85,10 @@ def main(argv: list[str]) -> None:
         from .programme_bench import run as run_programme
 
         out = run_programme(int(argv[1]), int(argv[2]))
+    elif argv[0] == "sip2":
+        from .sip2_bench import run as run_sip2
+
+        out = run_sip2(int(argv[1]), int(argv[2]))
     else:
         raise SystemExit(f"unknown step {argv[0]!r}")
     print(json.dumps(out))

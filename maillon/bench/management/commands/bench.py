@@ -16,7 +16,14 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from maillon.bench import bookings_bench, lots_bench, oai_bench, programme_bench, rotation_bench
+from maillon.bench import (
+    bookings_bench,
+    lots_bench,
+    oai_bench,
+    programme_bench,
+    rotation_bench,
+    sip2_bench,
+)
 from maillon.bench.circulation_report import fresh_database
 from maillon.bench.circulation_report import run_benchmark as circulation_benchmark
 from maillon.bench.import_report import import_markdown
@@ -137,6 +144,7 @@ class Command(BaseCommand):
             "oai": self.oai,
             "bookings": self.bookings,
             "programme": self.programme,
+            "sip2": self.sip2,
         }
         wanted = [name.strip() for name in options["only"].split(",") if name.strip()]
         for name in wanted:
@@ -286,6 +294,26 @@ class Command(BaseCommand):
                 self.stdout.write(
                     f"{database:10} {name:18} median {run[name]['median']:6.1f} ms"
                     f"  p95 {run[name]['p95']:6.1f} ms"
+                )
+
+    def sip2(self, options: dict) -> None:
+        """Checkout round trips from 20 SIP2 terminals at once against `maillon sip2-server`."""
+        per_terminal = max(options["rounds"], 25)
+        runs = {}
+        for database, url in self.databases(options["records"], not options["no_postgres"]).items():
+            self.stdout.write(_("%s: 20 SIP2 terminals lending and taking back…") % database)
+            runs[database] = _worker(
+                fresh_database(url, "sip2"), "sip2", str(options["seed"]), str(per_terminal)
+            )
+        server = next((r["server"] for r in runs.values() if r.get("server")), None)
+        command = "maillon bench --only sip2"
+        write_section("sip2", sip2_bench.markdown(runs, machine(server), command))
+        for database, run in runs.items():
+            for key, _label in sip2_bench.ROWS:
+                c = run[key]["checkout"]
+                self.stdout.write(
+                    f"{database:10} {key:16} checkout median {c['median']:6.1f} ms"
+                    f"  p95 {c['p95']:6.1f} ms"
                 )
 
     def import_(self, options: dict) -> None:
