@@ -35,9 +35,11 @@ lint: $(VENV)/.installed-test
 bench: $(VENV)/.installed
 	$(BIN)/maillon bench
 
-# A longer schemathesis run over the API than the suite's (2,000 examples per operation).
+# A longer schemathesis run over the API than the suite's (2,000 examples per operation), and
+# 10,000 random and mutated SIP2 messages over TCP (the suite sends 300).
 fuzz: $(VENV)/.installed-test
 	MAILLON_FUZZ_EXAMPLES=2000 $(BIN)/pytest tests/api/test_fuzz_schema.py
+	MAILLON_SIP2_FUZZ=10000 $(BIN)/pytest -s tests/sip2/test_fuzz.py
 
 # Refresh the French catalogue after changing user-facing strings (needs GNU gettext).
 messages: $(VENV)/.installed

@@ -47,6 +47,7 @@ staff_patterns = [
     path("usagers/", include("maillon.patrons.urls")),
     path("circulation/", include("maillon.circulation.urls")),
     path("pret-secouru/", include("maillon.offline.urls")),
+    path("automates-sip2/", include("maillon.sip2.urls")),
     path("travaux/", include("maillon.jobs.urls")),
     path("desherbage/", include("maillon.weeding.urls")),
     path("recolement/", include("maillon.inventory.urls")),

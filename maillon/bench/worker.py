@@ -93,6 +93,10 @@ def main(argv: list[str]) -> None:
         from .collections_bench import run as run_collections
 
         out = run_collections(int(argv[1]), int(argv[2]), int(argv[3]), int(argv[4]), argv[5])
+    elif argv[0] == "sip2":
+        from .sip2_bench import run as run_sip2
+
+        out = run_sip2(int(argv[1]), int(argv[2]))
     else:
         raise SystemExit(f"unknown step {argv[0]!r}")
     print(json.dumps(out))

@@ -37,6 +37,10 @@ class Terminal(models.Model):
         help_text=_("Used for a message that is not valid UTF-8."),
     )
     is_active = models.BooleanField(_("active"), default=True)
+    last_login_at = models.DateTimeField(_("last login"), null=True, blank=True, editable=False)
+    last_login_from = models.CharField(
+        _("last login from"), max_length=60, blank=True, editable=False
+    )
 
     class Meta:
         verbose_name = _("SIP2 terminal")

@@ -65,7 +65,9 @@ def verify_checksum(line: str) -> bool:
 
 def parse(line: str) -> Message:
     """Read one request (without its trailing CR). A wrong checksum raises ParseError."""
-    line = line.rstrip("\r\n")
+    # NUL is no character of any field (PostgreSQL refuses it in text); it adds nothing to
+    # the checksum either, so dropping it keeps a well-summed message valid.
+    line = line.rstrip("\r\n").replace("\x00", "")
     if len(line) < 2 or line[:2] not in REQUEST_FIXED:
         raise ParseError(f"unknown message {line[:2]!r}")
     code = line[:2]

@@ -51,9 +51,14 @@ async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> 
                 continue
             response = await sync_to_async(_answer, thread_sensitive=False)(session, text)
             writer.write(response.encode("utf-8") + b"\r")
-            await writer.drain()
+            try:
+                await writer.drain()
+            except ConnectionError:  # the terminal went away before reading its answer
+                break
             if session.close:
-                logger.warning("SIP2 %s: too many failed logins, closing", peer)
+                logger.warning(
+                    "SIP2 %s: logged out (failed logins, or account changed), closing", peer
+                )
                 break
     finally:
         writer.close()

@@ -7,7 +7,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -22,7 +21,7 @@ from maillon.circulation.errors import CirculationError
 from maillon.circulation.loans import find_open_loan, patron_refusals
 from maillon.circulation.models import Hold, HoldStatus, Loan, NetworkPolicy
 from maillon.patrons.models import CategoryKind, Patron
-from maillon.sip2 import protocol
+from maillon.sip2 import accounts, protocol
 from maillon.sip2.models import Terminal
 from maillon.throttling import services as throttling
 
@@ -36,7 +35,7 @@ class Session:
     last_response: str = "96"
     log: list[str] = field(default_factory=list)
     peer: str = ""  # the terminal's address, for counting failed logins
-    close: bool = False  # set when the server must end the connection after answering
+    close: bool = False  # end the connection after answering (lockout, account disabled)
 
 
 def now() -> dt.datetime:
@@ -54,7 +53,7 @@ def answer(session: Session, text: str) -> str:
         return session.last_response
     if message.code == "93":
         body = _login(session, message)
-    elif session.terminal is None:
+    elif not _still_valid(session):
         return "96" if message.code != "99" else _status(session, message)
     else:
         handler = HANDLERS.get(message.code)
@@ -66,24 +65,28 @@ def answer(session: Session, text: str) -> str:
     return response
 
 
-def _login_keys(session: Session, login: str) -> list[throttling.Key]:
-    """Failed logins are counted per account and per address, as the staff's are (see
-    maillon.throttling): a kiosk guessing passwords is locked out for a while."""
-    limit = settings.LOGIN_FAILURE_LIMIT
-
-    def digest(value: str) -> str:
-        return hashlib.sha256(value.strip().lower().encode()).hexdigest()[:40]
-
-    return [
-        (f"login:sip2:{digest(login)}", limit),
-        (f"login:sip2addr:{digest(session.peer)}", limit * throttling.ADDRESS_FACTOR),
-    ]
+def _still_valid(session: Session) -> bool:
+    """Whether the session's terminal may still act, read afresh: a terminal the coordinator
+    disabled or gave a new password is logged out (and its connection closed), one moved to
+    another library or given other rights acts with them from this message on."""
+    if session.terminal is None:
+        return False
+    terminal = (
+        Terminal.objects.select_related("library", "user")
+        .filter(pk=session.terminal.pk, is_active=True)
+        .first()
+    )
+    if terminal is None or terminal.password_hash != session.terminal.password_hash:
+        session.terminal, session.close = None, True
+        return False
+    session.terminal = terminal
+    return True
 
 
 def _login(session: Session, message: protocol.Message) -> str:
     """94 with 1 or 0; after too many failures, 0 and the connection is closed, and further
     attempts are refused without checking the password until the lock ends."""
-    keys = _login_keys(session, message.get("CN"))
+    keys = accounts.login_keys(message.get("CN"), session.peer)
     if throttling.attempt(keys) is not None:
         session.terminal, session.close = None, True
         return "940"
@@ -95,7 +98,9 @@ def _login(session: Session, message: protocol.Message) -> str:
     ok = terminal is not None and terminal.check_password(message.get("CO"))
     session.terminal = terminal if ok else None
     if ok:
+        assert terminal is not None
         throttling.succeeded(keys)
+        accounts.logged_in(terminal, session.peer)
     return "941" if ok else "940"
 
 

@@ -99,3 +99,59 @@ def test_loans_and_returns_recorded_offline_reach_the_server_when_it_is_back(
     expect(page.locator("#offline-waiting")).to_have_text(fr("1 operation waiting to be sent"))
     expect(page.get_by_role("link", name=fr("Log in"))).to_be_visible()
     assert Loan.objects.get(item=lent).returned_at is None
+
+
+# Holds a read-write transaction on the page's IndexedDB stores for `ms` milliseconds: the
+# page's own save of an operation waits behind it, as on a slow or busy disk.
+HOLD_STORAGE = """(ms) => new Promise((held) => {
+  const open = indexedDB.open("maillon-pret-secouru", 1);
+  open.onsuccess = () => {
+    const transaction = open.result.transaction(["meta", "queue"], "readwrite");
+    const meta = transaction.objectStore("meta");
+    const until = Date.now() + ms;
+    const spin = () => { if (Date.now() < until) { meta.get("seq").onsuccess = spin; } };
+    spin();
+    held();
+  };
+})"""
+
+
+def test_a_slow_save_leaves_the_focus_where_the_librarian_put_it(
+    page, live_server, network, desk, make_patron, make_record, make_item
+):
+    """A loan saved while the librarian already scans a return: the save must not pull the
+    focus back to the loan's barcode field, which would split the return's scan in two."""
+    today = timezone.localdate()
+    reader = make_patron(
+        "Martin",
+        "Léa",
+        registered_on=today - dt.timedelta(days=30),
+        expires_on=today + dt.timedelta(days=300),
+    )
+    lent = make_item(make_record("Le Petit Prince"))
+    page.goto(f"{live_server.url}/pro/pret-secouru/")
+    page.get_by_label("Identifiant").fill("libr")
+    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.keyboard.press("Enter")
+    expect(page.locator("#offline-desk")).to_have_attribute("data-ready", "true")
+    page.context.set_offline(True)  # nothing sent: only the browser's save is awaited
+
+    scan(page, "#offline-card", reader.card_number)
+    page.evaluate(HOLD_STORAGE, 1500)
+    scan(page, "#offline-barcode", lent.barcode)  # its save waits behind the held stores
+    expect(page.locator("#offline-queue tbody tr")).to_have_count(0)
+    page.locator("#offline-return").click()
+    page.locator("#offline-return").press_sequentially("RET-12", delay=5)
+    # The save ends while the return is being scanned; the rest of the scan follows.
+    expect(page.locator("#offline-queue tbody tr")).to_have_count(1, timeout=10_000)
+    page.locator("#offline-return").press_sequentially("345", delay=5)
+    expect(page.locator("#offline-return")).to_be_focused()
+    expect(page.locator("#offline-return")).to_have_value("RET-12345")
+    expect(page.locator("#offline-barcode")).to_have_value("")
+
+    # The focus left on the loan's field (or nowhere) still comes back to it after a save.
+    page.evaluate(HOLD_STORAGE, 800)
+    scan(page, "#offline-barcode", "AUTRE-1")
+    page.evaluate("document.activeElement.blur()")
+    expect(page.locator("#offline-queue tbody tr")).to_have_count(2, timeout=10_000)
+    expect(page.locator("#offline-barcode")).to_be_focused()

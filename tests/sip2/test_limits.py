@@ -43,6 +43,7 @@ def test_the_flag_follows_the_network_limits(terminal, reader, make_item, book, 
     assert status_flags(session, reader.card_number)[TOO_MANY_ITEMS] == "Y"
     elsewhere = Session(terminal=account)
     account.library = network["b"]
+    account.save(update_fields=["library"])  # the session reads its terminal at each message
     assert status_flags(elsewhere, reader.card_number)[TOO_MANY_ITEMS] == " "
 
 

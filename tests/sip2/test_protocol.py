@@ -57,6 +57,14 @@ def test_sequence_and_checksum_are_read_and_checked():
         protocol.parse("XX")
 
 
+def test_nul_bytes_are_dropped_and_the_checksum_still_holds():
+    """The fuzzer's NUL bytes reached PostgreSQL, which refuses them in text (a 96 and an
+    error logged): they are no part of any field, and add nothing to the checksum."""
+    text = "9300CNborne\x00-a|COmot\x00|CPAAA|AY1AZ"
+    message = protocol.parse(text + protocol.checksum(text))
+    assert (message.get("CN"), message.get("CO"), message.sequence) == ("borne-a", "mot", "1")
+
+
 def test_bare_checksum_of_a_resend_request():
     assert protocol.parse("97AZFEF5").code == "97"
 

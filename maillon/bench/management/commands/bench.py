@@ -23,6 +23,7 @@ from maillon.bench import (
     oai_bench,
     programme_bench,
     rotation_bench,
+    sip2_bench,
     stats_bench,
 )
 from maillon.bench.circulation_report import fresh_database
@@ -170,6 +171,7 @@ class Command(BaseCommand):
             "core": self.collections,
             "inventory": self.collections,
             "proposals": self.collections,
+            "sip2": self.sip2,
         }
         wanted = [name.strip() for name in options["only"].split(",") if name.strip()]
         done: set[Callable[[dict], None]] = set()
@@ -404,6 +406,26 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"{label:10} {'day refresh':16} {run['day_refresh']['median'] / 1000:8.2f} s"
             )
+
+    def sip2(self, options: dict) -> None:
+        """Checkout round trips from 20 SIP2 terminals at once against `maillon sip2-server`."""
+        per_terminal = max(options["rounds"], 25)
+        runs = {}
+        for database, url in self.databases(options["records"], not options["no_postgres"]).items():
+            self.stdout.write(_("%s: 20 SIP2 terminals lending and taking back…") % database)
+            runs[database] = _worker(
+                fresh_database(url, "sip2"), "sip2", str(options["seed"]), str(per_terminal)
+            )
+        server = next((r["server"] for r in runs.values() if r.get("server")), None)
+        command = "maillon bench --only sip2"
+        write_section("sip2", sip2_bench.markdown(runs, machine(server), command))
+        for database, run in runs.items():
+            for key, _label in sip2_bench.ROWS:
+                c = run[key]["checkout"]
+                self.stdout.write(
+                    f"{database:10} {key:16} checkout median {c['median']:6.1f} ms"
+                    f"  p95 {c['p95']:6.1f} ms"
+                )
 
     def import_(self, options: dict) -> None:
         """A fresh SQLite database each run: the import is measured from empty tables."""

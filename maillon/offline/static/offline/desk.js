@@ -222,6 +222,18 @@
   }
 
   // Scanners type the code then press Enter -------------------------------------------------
+  // After an asynchronous save, the focus goes back to the form's field only if the librarian
+  // left it there (or on the form's button, or nowhere): a scan typed meanwhile into another
+  // field must not lose its last characters to a focus that jumps away.
+  function refocus(field) {
+    const active = document.activeElement;
+    const stayed = active === field || active === null || active === document.body
+      || (active.form === field.form && active.type === "submit");
+    if (stayed) {
+      field.focus();
+    }
+  }
+
   function wire() {
     const card = $("offline-card");
     const barcode = $("offline-barcode");
@@ -248,7 +260,7 @@
         barcode.value = "";
         await record("checkout", card.value.trim(), code);
       }
-      barcode.focus();
+      refocus(barcode);
     });
     $("offline-checkin").addEventListener("submit", async (event) => {
       event.preventDefault();
@@ -257,7 +269,7 @@
         returned.value = "";
         await record("checkin", "", code);
       }
-      returned.focus();
+      refocus(returned);
     });
     $("offline-send").addEventListener("click", () => send());
     window.addEventListener("online", () => send());

@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from maillon.network.models import Library
-from maillon.sip2.accounts import issue_terminal
+from maillon.sip2.accounts import TerminalError, issue_terminal
 
 
 class Command(BaseCommand):
@@ -21,6 +21,9 @@ class Command(BaseCommand):
             raise CommandError(
                 _("No library has the code %(code)s.") % {"code": options["library"]}
             )
-        _terminal, password = issue_terminal(options["login"], library)
+        try:
+            _terminal, password = issue_terminal(options["login"], library)
+        except TerminalError as error:
+            raise CommandError(error.message) from None
         self.stderr.write(_("Keep this password now: it will not be shown again."))
         self.stdout.write(password)
