@@ -25,6 +25,7 @@ register(
         "suggestion_accepted": _("Suggestion accepted"),
         "suggestion_refused": _("Suggestion refused"),
         "suggestion_hold_placed": _("Hold placed on a suggestion's arrival"),
+        "holds_ratios_changed": _("Holds-ratio thresholds changed"),
     },
     details={
         "fund_amount": (_("amount"), TEXT),
@@ -35,5 +36,6 @@ register(
         "order_number": (_("order"), TEXT),
         "invoice_number": (_("invoice"), TEXT),
         "suggestion_reason": (_("reason"), TEXT),
+        "holds_ratio": (_("holds per copy"), TEXT),
     },
 )

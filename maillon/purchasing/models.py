@@ -454,3 +454,31 @@ class Suggestion(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+# Alerts that feed purchasing -----------------------------------------------------------------
+
+
+class HoldsRatio(models.Model):
+    """How many waiting holds per holdable copy a record of this item type may have before it
+    is an alert (libraries use about 4 for books, 6 for DVDs, 10 for games). The row without
+    an item type holds for every type that has no row of its own."""
+
+    item_type = models.OneToOneField(
+        ItemType,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("item type"),
+    )
+    holds_per_copy = models.PositiveSmallIntegerField(
+        _("holds per copy at most"), validators=[MinValueValidator(1), MaxValueValidator(100)]
+    )
+
+    class Meta:
+        verbose_name = _("holds ratio")
+        verbose_name_plural = _("holds ratios")
+
+    def __str__(self) -> str:
+        return f"{self.item_type or '*'}: {self.holds_per_copy}"

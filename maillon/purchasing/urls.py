@@ -1,5 +1,6 @@
 from django.urls import path
 
+from maillon.purchasing import alert_views as alerts
 from maillon.purchasing import gaps, views
 from maillon.purchasing import order_views as orders
 from maillon.purchasing import receiving_views as receiving
@@ -49,6 +50,9 @@ urlpatterns = [
     path("reception/", receiving.reception, name="reception"),
     path("reception/lignes/<int:line_pk>/", receiving.receive, name="receive"),
     path("factures/", receiving.invoices, name="invoices"),
+    path("ratio-reservations/", alerts.report, name="holds_ratio"),
+    path("ratio-reservations/proposer/", alerts.propose, name="propose_holds"),
+    path("ratio-reservations/seuils/", alerts.thresholds, name="holds_thresholds"),
     path("suggestions/", suggestions.suggestion_list, name="suggestions"),
     path("suggestions/guichet/", suggestions.desk, name="desk_suggestion"),
     path("suggestions/<int:pk>/decision/", suggestions.decide, name="decide"),
