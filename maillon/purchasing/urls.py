@@ -1,6 +1,7 @@
 from django.urls import path
 
 from maillon.purchasing import alert_views as alerts
+from maillon.purchasing import declaration_views as declarations
 from maillon.purchasing import gaps, views
 from maillon.purchasing import order_views as orders
 from maillon.purchasing import receiving_views as receiving
@@ -53,6 +54,7 @@ urlpatterns = [
     path("ratio-reservations/", alerts.report, name="holds_ratio"),
     path("ratio-reservations/proposer/", alerts.propose, name="propose_holds"),
     path("ratio-reservations/seuils/", alerts.thresholds, name="holds_thresholds"),
+    path("declarations/", declarations.declarations, name="declarations"),
     path("suggestions/", suggestions.suggestion_list, name="suggestions"),
     path("suggestions/guichet/", suggestions.desk, name="desk_suggestion"),
     path("suggestions/<int:pk>/decision/", suggestions.decide, name="decide"),
