@@ -81,6 +81,10 @@ def main(argv: list[str]) -> None:
         from .bookings_bench import run as run_bookings
 
         out = run_bookings(int(argv[1]), int(argv[2]))
+    elif argv[0] == "purchasing":
+        from .purchasing_bench import run as run_purchasing
+
+        out = run_purchasing(int(argv[1]), int(argv[2]), int(argv[3]))
     elif argv[0] == "programme":
         from .programme_bench import run as run_programme
 

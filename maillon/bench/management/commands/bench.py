@@ -16,7 +16,14 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from maillon.bench import bookings_bench, lots_bench, oai_bench, programme_bench, rotation_bench
+from maillon.bench import (
+    bookings_bench,
+    lots_bench,
+    oai_bench,
+    programme_bench,
+    purchasing_bench,
+    rotation_bench,
+)
 from maillon.bench.circulation_report import fresh_database
 from maillon.bench.circulation_report import run_benchmark as circulation_benchmark
 from maillon.bench.import_report import import_markdown
@@ -137,6 +144,7 @@ class Command(BaseCommand):
             "oai": self.oai,
             "bookings": self.bookings,
             "programme": self.programme,
+            "purchasing": self.purchasing,
         }
         wanted = [name.strip() for name in options["only"].split(",") if name.strip()]
         for name in wanted:
@@ -287,6 +295,29 @@ class Command(BaseCommand):
                     f"{database:10} {name:18} median {run[name]['median']:6.1f} ms"
                     f"  p95 {run[name]['p95']:6.1f} ms"
                 )
+
+    def purchasing(self, options: dict) -> None:
+        """A selection list of 500 titles with its network columns for 50 libraries, on the
+        benchmark catalogue (generated when missing, left as it was)."""
+        records = options["records"]
+        runs = {}
+        for database, url in self.databases(records, not options["no_postgres"]).items():
+            self.stdout.write(_("%s: building a selection list and measuring…") % database)
+            runs[database] = _worker(
+                url,
+                "purchasing",
+                str(records),
+                str(options["seed"]),
+                str(max(options["rounds"], 20)),
+            )
+        server = next((r["server"] for r in runs.values() if r.get("server")), None)
+        command = f"maillon bench --records {records} --only purchasing"
+        write_section("purchasing", purchasing_bench.markdown(runs, machine(server), command))
+        for database, run in runs.items():
+            self.stdout.write(
+                f"{database:10} page median {run['page']['median']:6.0f} ms  p95 "
+                f"{run['page']['p95']:6.0f} ms  baseline {run['baseline']['median']:6.1f} ms"
+            )
 
     def import_(self, options: dict) -> None:
         """A fresh SQLite database each run: the import is measured from empty tables."""
