@@ -138,9 +138,6 @@ def run(records: int, seed: int, rounds: int) -> dict:
         chosen, record_ids = _seed_list(rng, libraries)
         librarian = get_user_model().objects.create_user("bench-purchasing")
         StaffRole.objects.create(user=librarian, library=libraries[1], role=Role.LIBRARIAN)
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("ANALYZE")
         client = Client(HTTP_HOST="localhost")
         client.force_login(librarian)
         url = reverse("purchasing:selection", args=[chosen.pk])
