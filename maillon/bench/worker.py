@@ -85,6 +85,10 @@ def main(argv: list[str]) -> None:
         from .stats_bench import run as run_stats
 
         out = run_stats(int(argv[1]), int(argv[2]), int(argv[3]))
+    elif argv[0] == "purchasing":
+        from .purchasing_bench import run as run_purchasing
+
+        out = run_purchasing(int(argv[1]), int(argv[2]), int(argv[3]))
     elif argv[0] == "programme":
         from .programme_bench import run as run_programme
 

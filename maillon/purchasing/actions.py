@@ -25,6 +25,14 @@ register(
         "suggestion_accepted": _("Suggestion accepted"),
         "suggestion_refused": _("Suggestion refused"),
         "suggestion_hold_placed": _("Hold placed on a suggestion's arrival"),
+        "holds_ratios_changed": _("Holds-ratio thresholds changed"),
+        "supply_order_created": _("Supplies order opened"),
+        "supply_needs_set": _("Supplies needs given"),
+        "supply_order_sent": _("Supplies order sent"),
+        "supply_order_received": _("Supplies received and split"),
+        "supplies_used": _("Supplies taken from the workshop's stock"),
+        "supply_article_created": _("Supply article created"),
+        "supply_article_changed": _("Supply article changed"),
     },
     details={
         "fund_amount": (_("amount"), TEXT),
@@ -35,5 +43,6 @@ register(
         "order_number": (_("order"), TEXT),
         "invoice_number": (_("invoice"), TEXT),
         "suggestion_reason": (_("reason"), TEXT),
+        "holds_ratio": (_("holds per copy"), TEXT),
     },
 )

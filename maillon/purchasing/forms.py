@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from maillon.purchasing.models import Fund, Supplier, SupplierContact
+from maillon.purchasing.models import Fund, Supplier, SupplierContact, SupplyArticle
 
 
 class FundForm(forms.ModelForm):
@@ -87,3 +87,33 @@ class ByHandForm(TitleTerms):
     year = forms.IntegerField(label=_("Year"), required=False, min_value=1400, max_value=2100)
     isbn = forms.CharField(label=_("ISBN"), max_length=20, required=False)
     field_order = ["title", "author", "publisher", "year", "isbn", "public_price", "cap", "note"]
+
+
+class SupplyArticleForm(forms.ModelForm):
+    class Meta:
+        model = SupplyArticle
+        fields = [
+            "name",
+            "kind",
+            "unit",
+            "unit_price",
+            "in_stock",
+            "reorder_at",
+            "reorder_quantity",
+            "active",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit_price"].localize = True
+        self.fields["unit_price"].widget.is_localized = True
+
+
+class SupplyOrderForm(forms.Form):
+    season = forms.CharField(label=_("Season"), max_length=100)
+    supplier = forms.ModelChoiceField(
+        label=_("Supplier"), queryset=Supplier.objects.filter(active=True)
+    )
+    needs_by = forms.DateField(
+        label=_("Needs to give by"), widget=forms.DateInput(attrs={"type": "date"})
+    )

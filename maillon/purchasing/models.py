@@ -454,3 +454,140 @@ class Suggestion(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+# Alerts that feed purchasing -----------------------------------------------------------------
+
+
+class HoldsRatio(models.Model):
+    """How many waiting holds per holdable copy a record of this item type may have before it
+    is an alert (libraries use about 4 for books, 6 for DVDs, 10 for games). The row without
+    an item type holds for every type that has no row of its own."""
+
+    item_type = models.OneToOneField(
+        ItemType,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("item type"),
+    )
+    holds_per_copy = models.PositiveSmallIntegerField(
+        _("holds per copy at most"), validators=[MinValueValidator(1), MaxValueValidator(100)]
+    )
+
+    class Meta:
+        verbose_name = _("holds ratio")
+        verbose_name_plural = _("holds ratios")
+
+    def __str__(self) -> str:
+        return f"{self.item_type or '*'}: {self.holds_per_copy}"
+
+
+# Supplies bought together (fournitures) ----------------------------------------------------------
+
+
+class SupplyKind(models.TextChoices):
+    COVERING = "covering", _("covering film")
+    LABELS = "labels", _("labels")
+    BARCODES = "barcodes", _("barcode labels")
+    RFID = "rfid", _("RFID tags")
+    BOXES = "boxes", _("boxes")
+    REPAIR = "repair", _("repair materials")
+    OTHER = "other", _("other supplies")
+
+
+class SupplyArticle(models.Model):
+    """A supply the network buys together. `in_stock` is the workshop's stock; at or below
+    `reorder_at`, `reorder_quantity` goes into the next network order for the workshop."""
+
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=10, choices=SupplyKind, default=SupplyKind.OTHER)
+    unit = models.CharField(
+        _("unit"), max_length=60, help_text=_("E.g. roll of 50 m, box of 1,000")
+    )
+    unit_price = money(9, verbose_name=_("unit price excl. VAT"), null=True, blank=True)
+    in_stock = models.PositiveIntegerField(_("in stock at the workshop"), default=0)
+    reorder_at = models.PositiveIntegerField(
+        _("low stock at"),
+        default=0,
+        help_text=_("At or below this stock, the next network order gets a line for the workshop."),
+    )
+    reorder_quantity = models.PositiveIntegerField(_("quantity to reorder"), default=0)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("supply article")
+        verbose_name_plural = _("supply articles")
+        ordering = ["kind", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def low(self) -> bool:
+        return self.in_stock <= self.reorder_at and self.reorder_quantity > 0
+
+
+class SupplyOrder(models.Model):
+    """The network's supplies order of a season: each library puts in its needs, one supplier
+    delivers to the receiving library (the workshop or the head library), which splits it."""
+
+    class State(models.TextChoices):
+        OPEN = "open", _("taking needs")
+        SENT = "sent", _("sent")
+        RECEIVED = "received", _("received and split")
+
+    season = models.CharField(_("season"), max_length=100)
+    supplier = models.ForeignKey(
+        Supplier, on_delete=models.PROTECT, related_name="supply_orders", verbose_name=_("supplier")
+    )
+    receiving_library = models.ForeignKey(
+        Library, on_delete=models.PROTECT, related_name="+", verbose_name=_("delivered to")
+    )
+    state = models.CharField(_("state"), max_length=10, choices=State, default=State.OPEN)
+    needs_by = models.DateField(_("needs to give by"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    received_at = models.DateTimeField(_("received"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("supplies order")
+        verbose_name_plural = _("supplies orders")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.season
+
+
+class SupplyNeed(models.Model):
+    """A library's quantity of an article in a network order; no library: the workshop's own
+    stock (a low-stock line, or the workshop's need)."""
+
+    order = models.ForeignKey(SupplyOrder, on_delete=models.CASCADE, related_name="needs")
+    article = models.ForeignKey(SupplyArticle, on_delete=models.PROTECT, related_name="+")
+    library = models.ForeignKey(
+        Library, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    quantity = models.PositiveIntegerField(_("quantity"), validators=[MinValueValidator(1)])
+    low_stock = models.BooleanField(_("added for low stock"), default=False)
+
+    class Meta:
+        verbose_name = _("supplies need")
+        verbose_name_plural = _("supplies needs")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["order", "article", "library"], name="supply_need_once"
+            ),
+            models.UniqueConstraint(
+                fields=["order", "article"],
+                condition=models.Q(library__isnull=True),
+                name="supply_workshop_need_once",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order_id}:{self.article_id}×{self.quantity}"

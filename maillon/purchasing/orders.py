@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from maillon.audit.services import record as audit
 from maillon.catalogue import items as item_service
 from maillon.catalogue.models import Item, ItemStatus, ItemType, Record
+from maillon.circulation.common import lock_items
 from maillon.core.errors import Kind
 from maillon.network.models import Library
 from maillon.network.permissions import Action, can, require
@@ -304,12 +305,17 @@ def cancel_line(actor, line: OrderLine, *, reason: str, quantity: int | None = N
                 field="quantity",
                 kind=Kind.INVALID,
             )
-        waiting = list(
-            Item.objects.select_for_update()
-            .filter(pk__in=line.ordered_items.filter(receipt=None).values("item"))
-            .filter(status=ItemStatus.ON_ORDER)
-            .order_by("-pk")[:count]
+        # The newest copies go; chosen first, then locked in id order like every other path
+        # (the line's lock keeps a reception from taking them meanwhile).
+        chosen = list(
+            Item.objects.filter(
+                pk__in=line.ordered_items.filter(receipt=None).values("item"),
+                status=ItemStatus.ON_ORDER,
+            )
+            .order_by("-pk")
+            .values_list("pk", flat=True)[:count]
         )
+        waiting = [item for item in lock_items(chosen) if item.status == ItemStatus.ON_ORDER]
         for item in waiting:
             item_service.cancel_ordered(item)
         line.cancelled += count

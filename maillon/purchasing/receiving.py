@@ -24,6 +24,7 @@ from maillon.catalogue import items as item_service
 from maillon.catalogue.errors import CatalogueError
 from maillon.catalogue.models import Item, ItemStatus, RecordIdentifier
 from maillon.catalogue.services import check_barcode
+from maillon.circulation.common import lock_items
 from maillon.core.errors import Kind
 from maillon.network.models import Library
 from maillon.network.permissions import Action, require
@@ -78,12 +79,17 @@ def _lock_line(pk: int) -> OrderLine:
 
 
 def _lock_waiting_items(line: OrderLine, count: int) -> list[Item]:
-    return list(
-        Item.objects.select_for_update()
-        .filter(pk__in=line.ordered_items.filter(receipt=None).values("item"))
-        .filter(status=ItemStatus.ON_ORDER)
-        .order_by("pk")[:count]
+    """The line's oldest `count` copies still on order, locked through lock_items (id order,
+    as every path locks items); the line is locked already, so none is taken meanwhile."""
+    chosen = list(
+        Item.objects.filter(
+            pk__in=line.ordered_items.filter(receipt=None).values("item"),
+            status=ItemStatus.ON_ORDER,
+        )
+        .order_by("pk")
+        .values_list("pk", flat=True)[:count]
     )
+    return [item for item in lock_items(chosen) if item.status == ItemStatus.ON_ORDER]
 
 
 def receive_refusal(line: OrderLine, quantity: int) -> PurchasingError | None:

@@ -324,19 +324,27 @@ class Row:
         return next((c for c in self.commitments if c.library_id == library_id), None)
 
 
+# What the list's page and API never show of a record (large, or JSON decoded for nothing).
+UNSHOWN_RECORD_FIELDS = ("marc", "summary", "subjects", "series", "identifiers", "other_titles")
+
+
 def rows(selection: SelectionList) -> list[Row]:
     """Every title of the list with the network's figures and the commitments, read now."""
     titles = list(
         SelectionTitle.objects.filter(selection=selection)
         .select_related("record")
+        .defer(*(f"record__{name}" for name in UNSHOWN_RECORD_FIELDS))
         .order_by("record__sort_title", "pk")
     )
     by_title: dict[int, list[Commitment]] = {t.pk: [] for t in titles}
-    for commitment in (
-        Commitment.objects.filter(title__selection=selection)
-        .select_related("library", "fund")
-        .order_by("library__name")
-    ):
+    # 50 libraries × 40 titles: their libraries and funds are shared, built once each.
+    commitments = list(Commitment.objects.filter(title__selection=selection).order_by("pk"))
+    libraries = Library.objects.in_bulk({c.library_id for c in commitments})
+    funds = Fund.objects.in_bulk({c.fund_id for c in commitments})
+    commitments.sort(key=lambda c: (libraries[c.library_id].name, c.pk))
+    for commitment in commitments:
+        commitment.library = libraries[commitment.library_id]
+        commitment.fund = funds[commitment.fund_id]
         by_title[commitment.title_id].append(commitment)
     network = columns([t.record_id for t in titles])
     return [Row(t, network[t.record_id], by_title[t.pk]) for t in titles]

@@ -1,6 +1,8 @@
 from django.urls import path
 
-from maillon.purchasing import gaps, views
+from maillon.purchasing import alert_views as alerts
+from maillon.purchasing import declaration_views as declarations
+from maillon.purchasing import gaps, supply_views, views
 from maillon.purchasing import order_views as orders
 from maillon.purchasing import receiving_views as receiving
 from maillon.purchasing import selection_views as lists
@@ -49,6 +51,15 @@ urlpatterns = [
     path("reception/", receiving.reception, name="reception"),
     path("reception/lignes/<int:line_pk>/", receiving.receive, name="receive"),
     path("factures/", receiving.invoices, name="invoices"),
+    path("ratio-reservations/", alerts.report, name="holds_ratio"),
+    path("ratio-reservations/proposer/", alerts.propose, name="propose_holds"),
+    path("ratio-reservations/seuils/", alerts.thresholds, name="holds_thresholds"),
+    path("declarations/", declarations.declarations, name="declarations"),
+    path("fournitures/", supply_views.supplies_home, name="supplies"),
+    path("fournitures/commandes/<int:pk>/", supply_views.supply_order, name="supply_order"),
+    path("fournitures/articles/nouveau/", supply_views.supply_article, name="supply_article_new"),
+    path("fournitures/articles/<int:pk>/", supply_views.supply_article, name="supply_article"),
+    path("fournitures/articles/<int:pk>/utiliser/", supply_views.supply_use, name="supply_use"),
     path("suggestions/", suggestions.suggestion_list, name="suggestions"),
     path("suggestions/guichet/", suggestions.desk, name="desk_suggestion"),
     path("suggestions/<int:pk>/decision/", suggestions.decide, name="decide"),

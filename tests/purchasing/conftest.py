@@ -138,3 +138,25 @@ def sent_order(committed, season, bookseller, desk, network, types, default_rule
     built = orders.build_from_list(desk["a"], season, bookseller)
     order = built.orders[0]
     return orders.send(desk["a"], order)
+
+
+@pytest.fixture
+def ratios(types) -> None:
+    """The seeded thresholds: 4 by default, 6 for DVDs (seeded again after a flush)."""
+    from django.apps import apps
+
+    importlib.import_module("maillon.purchasing.migrations.0004_holds_ratio").seed(apps, None)
+
+
+@pytest.fixture
+def holds_on(make_patron):
+    """`n` waiting holds on a record, each by its own patron, for pickup at `library`."""
+    from maillon.circulation.models import Hold
+
+    def make(record, library, n):
+        for _i in range(n):
+            Hold.objects.create(
+                record=record, patron=make_patron("Lecteur"), pickup_library=library
+            )
+
+    return make

@@ -9,7 +9,15 @@ from maillon.circulation.demo import build_circulation
 from maillon.network.demo import build_network
 from maillon.patrons.demo import build_patrons
 from maillon.purchasing.demo import build_purchasing
-from maillon.purchasing.models import Commitment, Fund, Order, Receipt, Suggestion
+from maillon.purchasing.models import (
+    Commitment,
+    Fund,
+    Order,
+    Receipt,
+    Suggestion,
+    SupplyNeed,
+    SupplyOrder,
+)
 
 TODAY = dt.date(2026, 11, 25)
 
@@ -27,4 +35,8 @@ def test_demo_purchasing(db, settings, tmp_path):
     assert set(Suggestion.objects.values_list("state", flat=True)) == {"accepted", "refused"}
     assert Order.objects.filter(state=Order.State.SENT).count() == made["orders"] >= 1
     assert Receipt.objects.count() == 1
+    received = SupplyOrder.objects.get(state=SupplyOrder.State.RECEIVED)
+    assert SupplyNeed.objects.filter(order=received).values("library").distinct().count() >= 3
+    spring = SupplyOrder.objects.get(state=SupplyOrder.State.OPEN)
+    assert spring.needs.filter(library=None, low_stock=True).exists()
     assert build_purchasing(TODAY) == {}  # once
