@@ -20,6 +20,12 @@ register(
         "booking_dates_offered": _("Freed dates offered to the first waiting"),
         "booking_waiting_withdrawn": _("No longer waiting for booked dates"),
         "booking_document_added": _("Document on file for bookings"),
+        "booking_rule_created": _("Booking rule created"),
+        "booking_rule_changed": _("Booking rule changed"),
+        "booking_rule_deleted": _("Booking rule deleted"),
+        "seasonal_limit_created": _("Seasonal booking limit created"),
+        "seasonal_limit_changed": _("Seasonal booking limit changed"),
+        "seasonal_limit_deleted": _("Seasonal booking limit deleted"),
     },
     details={
         "resource": (_("resource"), TEXT),
@@ -31,5 +37,6 @@ register(
         "check_notes": (_("notes"), TEXT),
         "resource_changes": (_("changes"), CHANGES),
         "booking_document": (_("document kind"), TEXT),
+        "rule_scope": (_("kind / owner"), TEXT),
     },
 )

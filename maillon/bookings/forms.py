@@ -1,8 +1,15 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from maillon.bookings.models import DocumentKind, Resource, ResourceKind
-from maillon.network.models import Library
+from maillon.bookings import rules
+from maillon.bookings.models import (
+    BookingRule,
+    DocumentKind,
+    Resource,
+    ResourceKind,
+    SeasonalLimit,
+)
+from maillon.network.models import WEEKDAYS, Library
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -97,4 +104,87 @@ class PeriodForm(forms.Form):
         data = super().clean() or {}
         if data.get("start") and data.get("end") and data["end"] < data["start"]:
             self.add_error("end", _("The last day comes before the first."))
+        return data
+
+
+class RuleForm(forms.ModelForm):
+    """A booking rule; its consistency (min ≤ max, quotas, collection days…) is checked by
+    `rules.rule_problems`, the service's own check, so that the form shows every problem."""
+
+    collection_days = forms.TypedMultipleChoiceField(
+        label=_("Collection days"),
+        choices=WEEKDAYS,
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("When collected at the owner’s: the days it hands over and takes back."),
+    )
+
+    class Meta:
+        model = BookingRule
+        fields = [
+            "kind",
+            "owner",
+            "lead_days",
+            "min_days",
+            "max_days",
+            "buffer_days",
+            "max_per_library",
+            "max_per_library_kind",
+            "approval_needed",
+            "documents",
+            "renewals",
+            "renewal_days",
+            "delivery",
+            "collection_days",
+        ]
+        widgets = {"documents": forms.CheckboxSelectMultiple}
+        help_texts = {
+            "max_per_library": _("Every kind together; empty: no limit."),
+            "max_per_library_kind": _("Of the kind above; empty: no limit."),
+        }
+
+    def __init__(self, *args, owners, any_owner: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        kind, owner = self.fields["kind"], self.fields["owner"]
+        assert isinstance(kind, forms.ModelChoiceField)
+        assert isinstance(owner, forms.ModelChoiceField)
+        kind.empty_label = str(_("Any kind"))
+        owner.queryset = owners
+        owner.empty_label = str(_("Any owner"))
+        owner.required = not any_owner
+
+    def clean(self):
+        data = super().clean() or {}
+        for field, message in rules.rule_problems(data):
+            if field in self.fields and field not in self.errors:
+                self.add_error(field, message)
+            elif field not in self.fields:
+                self.add_error(None, message)
+        return data
+
+
+class LimitForm(forms.ModelForm):
+    class Meta:
+        model = SeasonalLimit
+        fields = ["kind", "owner", "month_from", "month_to", "max_per_library"]
+        help_texts = {
+            "month_to": _("Across the new year when it comes before the first month."),
+        }
+
+    def __init__(self, *args, owners, any_owner: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        kind, owner = self.fields["kind"], self.fields["owner"]
+        assert isinstance(kind, forms.ModelChoiceField)
+        assert isinstance(owner, forms.ModelChoiceField)
+        kind.empty_label = str(_("Any kind"))
+        owner.queryset = owners
+        owner.empty_label = str(_("Any owner"))
+        owner.required = not any_owner
+
+    def clean(self):
+        data = super().clean() or {}
+        for field, message in rules.limit_problems(data):
+            if field in self.fields and field not in self.errors:
+                self.add_error(field, message)
         return data
