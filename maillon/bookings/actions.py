@@ -20,6 +20,8 @@ register(
         "booking_dates_offered": _("Freed dates offered to the first waiting"),
         "booking_waiting_withdrawn": _("No longer waiting for booked dates"),
         "booking_document_added": _("Document on file for bookings"),
+        "resource_photo_added": _("Photo of a resource added"),
+        "resource_photo_deleted": _("Photo of a resource deleted"),
         "booking_rule_created": _("Booking rule created"),
         "booking_rule_changed": _("Booking rule changed"),
         "booking_rule_deleted": _("Booking rule deleted"),

@@ -13,7 +13,7 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 
-from maillon.bookings import services, waiting
+from maillon.bookings import demo_photos, services, waiting
 from maillon.bookings.models import (
     BookingRule,
     Delivery,
@@ -283,4 +283,6 @@ def build_bookings(today: dt.date) -> dict[str, int]:
         today + dt.timedelta(days=75),
         today=today,
     )
-    return {"resources": len(resources) + len(more), "bookings": made}
+    exhibitions = [r for r in [*resources, *more] if r.kind_id == kinds["exposition"].pk]
+    posters = demo_photos.add_posters(coordinator, exhibitions)
+    return {"resources": len(resources) + len(more), "bookings": made, "photos": posters}

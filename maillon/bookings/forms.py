@@ -51,6 +51,31 @@ class FilterForm(forms.Form):
         queryset=Library.objects.filter(resources__isnull=False).distinct(),
         required=False,
     )
+    audience = forms.ChoiceField(label=_("Audience"), required=False)
+    start = forms.DateField(label=_("Free from"), required=False, widget=DATE_WIDGET)
+    end = forms.DateField(label=_("to"), required=False, widget=DATE_WIDGET)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The audiences the resources name, as written (the network's own words).
+        audiences = (
+            Resource.objects.exclude(audience="")
+            .order_by("audience")
+            .values_list("audience", flat=True)
+            .distinct()
+        )
+        field = self.fields["audience"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [("", _("Any audience")), *((a, a) for a in audiences)]
+
+    def clean(self):
+        data = super().clean() or {}
+        start, end = data.get("start"), data.get("end")
+        if bool(start) != bool(end) and not self.errors:
+            self.add_error("end" if start else "start", _("Give both days, or neither."))
+        elif start and end and end < start:
+            self.add_error("end", _("The last day comes before the first."))
+        return data
 
 
 class BookingForm(forms.Form):
@@ -188,3 +213,12 @@ class LimitForm(forms.ModelForm):
             if field in self.fields and field not in self.errors:
                 self.add_error(field, message)
         return data
+
+
+class PhotoForm(forms.Form):
+    image = forms.FileField(
+        label=_("Photo"),
+        help_text=_("JPEG, PNG or WebP, 5 MB at most."),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+    )
+    caption = forms.CharField(label=_("Caption"), max_length=200, required=False)

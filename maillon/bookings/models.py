@@ -71,6 +71,27 @@ class Resource(models.Model):
         return [line.strip() for line in self.contents.splitlines() if line.strip()]
 
 
+class ResourcePhoto(models.Model):
+    """A photo of a resource (its panels set up, the kit's contents), checked to be an image
+    when added (see services.add_photo); shown on its page in `position` order."""
+
+    resource = models.ForeignKey(
+        Resource, on_delete=models.CASCADE, related_name="photos", verbose_name=_("resource")
+    )
+    image = models.FileField(_("photo"), upload_to="bookings/photos/%Y/")
+    caption = models.CharField(_("caption"), max_length=200, blank=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    added_at = models.DateTimeField(_("added"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("resource photo")
+        verbose_name_plural = _("resource photos")
+        ordering = ["position", "pk"]
+
+    def __str__(self) -> str:
+        return self.caption or f"{self.resource} #{self.pk}"
+
+
 class DocumentKind(models.Model):
     """Convention, insurance certificate…: a data table of the documents rules may require."""
 
