@@ -22,6 +22,8 @@ register(
         "booking_document_added": _("Document on file for bookings"),
         "resource_photo_added": _("Photo of a resource added"),
         "resource_photo_deleted": _("Photo of a resource deleted"),
+        "booking_lent_on": _("Booked resource lent to a partner"),
+        "booking_lent_on_withdrawn": _("Loan of a booked resource to a partner removed"),
         "booking_rule_created": _("Booking rule created"),
         "booking_rule_changed": _("Booking rule changed"),
         "booking_rule_deleted": _("Booking rule deleted"),
@@ -40,5 +42,6 @@ register(
         "resource_changes": (_("changes"), CHANGES),
         "booking_document": (_("document kind"), TEXT),
         "rule_scope": (_("kind / owner"), TEXT),
+        "partner_name": (_("partner"), TEXT),
     },
 )

@@ -9,7 +9,7 @@ from maillon.bookings.models import (
     ResourceKind,
     SeasonalLimit,
 )
-from maillon.network.models import WEEKDAYS, Library
+from maillon.network.models import WEEKDAYS, Library, Partner
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -222,3 +222,16 @@ class PhotoForm(forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
     )
     caption = forms.CharField(label=_("Caption"), max_length=200, required=False)
+
+
+class SubLoanForm(forms.Form):
+    partner = forms.ModelChoiceField(label=_("Partner"), queryset=Partner.objects.none())
+    start = forms.DateField(label=_("First day"), widget=DATE_WIDGET)
+    end = forms.DateField(label=_("Last day"), widget=DATE_WIDGET)
+    notes = forms.CharField(label=_("Notes"), max_length=300, required=False)
+
+    def __init__(self, *args, library, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["partner"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = Partner.objects.filter(library=library)

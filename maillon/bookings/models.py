@@ -362,3 +362,38 @@ class Waiting(models.Model):
 
     def __str__(self) -> str:
         return f"{self.library} ← {self.resource} ({self.start}–{self.end})"
+
+
+class SubLoan(models.Model):
+    """The booking library lends the resource on to one of its partners (a school, an EHPAD)
+    for part of the booking: recorded so that the owner and the library know where it is."""
+
+    booking = models.ForeignKey(
+        Booking, on_delete=models.CASCADE, related_name="subloans", verbose_name=_("booking")
+    )
+    partner = models.ForeignKey(
+        "network.Partner",
+        on_delete=models.PROTECT,
+        related_name="resource_subloans",
+        verbose_name=_("partner"),
+    )
+    start = models.DateField(_("from"))
+    end = models.DateField(_("to"))
+    notes = models.CharField(_("notes"), max_length=300, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("loan to a partner")
+        verbose_name_plural = _("loans to partners")
+        ordering = ["start", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end__gte=models.F("start")), name="subloan_end_after_start"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.booking.resource} → {self.partner} ({self.start}–{self.end})"

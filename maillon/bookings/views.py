@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from maillon.audit.display import lines
 from maillon.audit.services import entries_for
-from maillon.bookings import availability, documents, photos, services, waiting
+from maillon.bookings import availability, documents, photos, services, subloans, waiting
 from maillon.bookings.forms import (
     BookingForm,
     CheckForm,
@@ -27,6 +27,7 @@ from maillon.bookings.forms import (
     PhotoForm,
     RefuseForm,
     ResourceForm,
+    SubLoanForm,
 )
 from maillon.bookings.models import (
     AT_LIBRARY,
@@ -35,6 +36,7 @@ from maillon.bookings.models import (
     LibraryDocument,
     Resource,
     ResourcePhoto,
+    SubLoan,
     Waiting,
     taking,
 )
@@ -156,6 +158,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         services.holding(resource)
         .filter(taking(today, today))
         .select_related("library")
+        .prefetch_related("subloans__partner")
         .order_by("start"),
         today,
     )
@@ -237,6 +240,7 @@ def mine(request: HttpRequest) -> HttpResponse:
         bookings = _flag(
             Booking.objects.filter(library=library)
             .select_related("resource__kind", "resource__owner")
+            .prefetch_related("subloans__partner")
             .order_by("-start", "-pk"),
             timezone.localdate(),
         )
@@ -280,6 +284,7 @@ def to_decide(request: HttpRequest) -> HttpResponse:
             )
         )
         .select_related("resource__kind", "resource__owner", "library")
+        .prefetch_related("subloans__partner")
         .order_by("start", "pk"),
         timezone.localdate(),
     )
@@ -469,3 +474,58 @@ def photo_delete(request: HttpRequest, pk: int) -> HttpResponse:
     photos.delete_photo(request.user, photo)
     messages.success(request, _("Photo deleted."))
     return redirect(reverse("bookings:detail", args=[photo.resource_id]) + "#h-photos")
+
+
+@staff_required
+def booking_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """One booking: its dates and status, and its loans on to the library's partners."""
+    booking = get_object_or_404(
+        Booking.objects.select_related("resource__kind", "resource__owner", "library"), pk=pk
+    )
+    require(request.user, Action.VIEW, booking.library)
+    may_lend = (
+        can(request.user, Action.CIRCULATE, booking.library) and booking.status in subloans.LENDABLE
+    )
+    form = SubLoanForm(
+        request.POST or None,
+        library=booking.library,
+        initial={"start": booking.start, "end": booking.end},
+    )
+    if request.method == "POST":
+        if not may_lend:
+            raise PermissionDenied(_("Only the booking library’s staff lend it on to a partner."))
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                subloans.lend_on(
+                    request.user,
+                    booking,
+                    data["partner"],
+                    data["start"],
+                    data["end"],
+                    data["notes"],
+                )
+            except services.BookingError as error:
+                form.add_error(error.field if error.field in form.fields else None, error.message)
+            else:
+                messages.success(request, _("Loan to the partner recorded."))
+                return redirect("bookings:booking", pk=booking.pk)
+    return render(
+        request,
+        "bookings/booking.html",
+        {
+            "booking": _flag([booking], timezone.localdate())[0],
+            "subloans": booking.subloans.select_related("partner"),
+            "form": form if may_lend else None,
+            "may_withdraw": can(request.user, Action.CIRCULATE, booking.library),
+        },
+    )
+
+
+@staff_required
+@require_POST
+def subloan_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    subloan = get_object_or_404(SubLoan.objects.select_related("booking"), pk=pk)
+    subloans.withdraw(request.user, subloan)
+    messages.success(request, _("Loan to the partner removed."))
+    return redirect("bookings:booking", pk=subloan.booking_id)
