@@ -19,6 +19,7 @@ def test_demo_bookings(db, settings, tmp_path):
     build_network("maillon-demo", TODAY)
     built = build_bookings(TODAY)
     assert built["resources"] == 25 and built["bookings"] > 60
+    assert built["lent_on"] == 2  # the current bookings lent on to a school and an EHPAD
     # Each exhibition has its poster, a real JPEG; the other resources have no picture.
     posters = ResourcePhoto.objects.select_related("resource__kind")
     assert {p.resource.kind.code for p in posters} == {"exposition"} and len(posters) == 3
