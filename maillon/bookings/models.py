@@ -7,6 +7,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Coalesce
 from django.utils.dates import MONTHS as MONTH_NAMES
 from django.utils.translation import gettext_lazy as _
 
@@ -189,6 +190,18 @@ class BookingRule(models.Model):
         verbose_name = _("booking rule")
         verbose_name_plural = _("booking rules")
         ordering = ["kind__name", "owner__name", "pk"]
+        constraints = [
+            # One rule per scope; an empty kind or owner is a scope too, so NULLs count as
+            # equal (Coalesce: SQLite has no NULLS NOT DISTINCT). Settles two editors' race.
+            models.UniqueConstraint(
+                Coalesce("kind", models.Value(0)),
+                Coalesce("owner", models.Value(0)),
+                name="one_booking_rule_per_scope",
+                violation_error_message=_(
+                    "A rule already exists for this kind and this owner: change that one."
+                ),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind or '*'} / {self.owner or '*'}"

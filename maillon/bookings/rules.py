@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Model
 from django.utils.dates import MONTHS
 from django.utils.translation import gettext as _
@@ -189,34 +189,45 @@ def save_rule(actor, rule: BookingRule | None, data: dict[str, Any]) -> BookingR
         _require(actor, rule.owner)
     _require(actor, data.get("owner"))
     _refuse(rule_problems(data), "invalid_rule")
-    with transaction.atomic():
-        if rule is None:
-            row = BookingRule()
-        else:
-            row = BookingRule.objects.select_for_update().get(pk=rule.pk)
-        if _scope_taken(BookingRule, row, data):
-            raise BookingError(
-                "rule_scope_taken",
-                _("A rule already exists for this kind and this owner: change that one."),
-                field="kind",
-                kind=Kind.CONFLICT,
-            )
-        changes = _apply(row, data, RULE_FIELDS)
-        row.save()
-        if "documents" in data:
-            before = sorted(str(d) for d in row.documents.all())
-            after = sorted(str(d) for d in data["documents"])
-            if before != after:
-                changes["documents"] = [", ".join(before), ", ".join(after)]
-                row.documents.set(data["documents"])
-        if rule is None or changes:
-            audit(
-                "booking_rule_created" if rule is None else "booking_rule_changed",
-                row,
-                actor=actor,
-                library=row.owner,
-                details={"rule_scope": str(row), "resource_changes": changes},
-            )
+    try:
+        with transaction.atomic():
+            return _save_rule(actor, rule, data)
+    except IntegrityError as error:  # another editor saved this scope meanwhile
+        raise _scope_taken_error() from error
+
+
+def _scope_taken_error() -> BookingError:
+    return BookingError(
+        "rule_scope_taken",
+        _("A rule already exists for this kind and this owner: change that one."),
+        field="kind",
+        kind=Kind.CONFLICT,
+    )
+
+
+def _save_rule(actor, rule: BookingRule | None, data: dict[str, Any]) -> BookingRule:
+    """save_rule's change, inside its transaction."""
+    row = BookingRule()
+    if rule is not None:
+        row = BookingRule.objects.select_for_update().get(pk=rule.pk)
+    if _scope_taken(BookingRule, row, data):
+        raise _scope_taken_error()
+    changes = _apply(row, data, RULE_FIELDS)
+    row.save()
+    if "documents" in data:
+        before = sorted(str(d) for d in row.documents.all())
+        after = sorted(str(d) for d in data["documents"])
+        if before != after:
+            changes["documents"] = [", ".join(before), ", ".join(after)]
+            row.documents.set(data["documents"])
+    if rule is None or changes:
+        audit(
+            "booking_rule_created" if rule is None else "booking_rule_changed",
+            row,
+            actor=actor,
+            library=row.owner,
+            details={"rule_scope": str(row), "resource_changes": changes},
+        )
     return row
 
 

@@ -186,3 +186,13 @@ def test_seasonal_limits_are_edited_and_deleted(client_fr, people, network, kind
     client_fr.post(reverse("bookings:limit_delete", args=[limit.pk]))
     assert not SeasonalLimit.objects.exists()
     assert AuditEntry.objects.filter(action="seasonal_limit_deleted").count() == 1
+
+
+def test_the_database_settles_two_editors_creating_one_scope(people, network, kinds, monkeypatch):
+    """Both passed the check before either saved: the unique index refuses the second."""
+    rules.save_rule(people["md"], None, {"kind": kinds["jeu"], "owner": network["md"]})
+    monkeypatch.setattr(rules, "_scope_taken", lambda *args: False)
+    with pytest.raises(BookingError) as error:
+        rules.save_rule(people["coord"], None, {"kind": kinds["jeu"], "owner": network["md"]})
+    assert error.value.code == "rule_scope_taken"
+    assert BookingRule.objects.filter(kind=kinds["jeu"], owner=network["md"]).count() == 1
