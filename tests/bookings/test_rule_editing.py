@@ -2,6 +2,8 @@
 change audited, the MD's staff and the coordinator only; a changed rule rules the next
 booking."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -196,3 +198,26 @@ def test_the_database_settles_two_editors_creating_one_scope(people, network, ki
         rules.save_rule(people["coord"], None, {"kind": kinds["jeu"], "owner": network["md"]})
     assert error.value.code == "rule_scope_taken"
     assert BookingRule.objects.filter(kind=kinds["jeu"], owner=network["md"]).count() == 1
+
+
+def test_the_edit_form_shows_the_collection_days(client_fr, people, network, kinds):
+    rule = rules.save_rule(
+        people["coord"],
+        None,
+        {
+            "kind": kinds["jeu"],
+            "owner": network["a"],
+            "delivery": "collection",
+            "collection_days": [4, 2],
+        },
+    )
+    assert rule.collection_days == [2, 4]
+    client_fr.force_login(people["coord"])
+    page = client_fr.get(reverse("bookings:rule_edit", args=[rule.pk])).content.decode()
+    checked = re.findall(
+        r'<input type="checkbox" name="collection_days" value="(\d)"[^>]*checked', page
+    )
+    assert checked == ["2", "4"]
+    assert "mardi" in page.lower() and "jeudi" in page.lower()
+    listing = client_fr.get(reverse("bookings:rules")).content.decode()
+    assert "retrait (mardi, jeudi)" in listing.lower()
