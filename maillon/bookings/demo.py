@@ -13,7 +13,7 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 
-from maillon.bookings import services, waiting
+from maillon.bookings import demo_photos, services, subloans, waiting
 from maillon.bookings.models import (
     BookingRule,
     Delivery,
@@ -22,7 +22,7 @@ from maillon.bookings.models import (
     ResourceKind,
     SeasonalLimit,
 )
-from maillon.network.models import Library
+from maillon.network.models import Library, Partner
 
 # kind, title, owner, description, contents, audience, space, insurance value, crates
 RESOURCES = [
@@ -216,6 +216,34 @@ def _year_of(coordinator, resources, libraries, today: dt.date) -> int:
     return made
 
 
+# resource (index in RESOURCES), library, partner, days from today: what libraries lend on.
+LENT_ON = [
+    (0, "SEC", "École Saint-Joseph", 3, 12),
+    (3, "PAR", "EHPAD Les Genêts", 2, 6),
+]
+
+
+def _lend_on(coordinator, resources: list[Resource], today: dt.date) -> int:
+    """The insects exhibition at Secondigny's school for a week, Parthenay's tablets at the
+    EHPAD for a digital workshop: the current bookings lent on to partners."""
+    made = 0
+    for index, code, name, first, last in LENT_ON:
+        booking = resources[index].bookings.filter(library__code=code, status="delivered").first()
+        partner = Partner.objects.filter(library__code=code, name=name).first()
+        if booking is None or partner is None:
+            continue
+        subloans.lend_on(
+            coordinator,
+            booking,
+            partner,
+            today + dt.timedelta(days=first),
+            today + dt.timedelta(days=last),
+            "Livré par la bibliothèque, repris à la fin",
+        )
+        made += 1
+    return made
+
+
 def build_bookings(today: dt.date) -> dict[str, int]:
     if Resource.objects.exists():
         return {}
@@ -283,4 +311,12 @@ def build_bookings(today: dt.date) -> dict[str, int]:
         today + dt.timedelta(days=75),
         today=today,
     )
-    return {"resources": len(resources) + len(more), "bookings": made}
+    lent_on = _lend_on(coordinator, resources, today)
+    exhibitions = [r for r in [*resources, *more] if r.kind_id == kinds["exposition"].pk]
+    posters = demo_photos.add_posters(coordinator, exhibitions)
+    return {
+        "resources": len(resources) + len(more),
+        "bookings": made,
+        "photos": posters,
+        "lent_on": lent_on,
+    }

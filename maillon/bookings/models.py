@@ -7,6 +7,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Coalesce
 from django.utils.dates import MONTHS as MONTH_NAMES
 from django.utils.translation import gettext_lazy as _
 
@@ -69,6 +70,27 @@ class Resource(models.Model):
     @property
     def contents_list(self) -> list[str]:
         return [line.strip() for line in self.contents.splitlines() if line.strip()]
+
+
+class ResourcePhoto(models.Model):
+    """A photo of a resource (its panels set up, the kit's contents), checked to be an image
+    when added (see services.add_photo); shown on its page in `position` order."""
+
+    resource = models.ForeignKey(
+        Resource, on_delete=models.CASCADE, related_name="photos", verbose_name=_("resource")
+    )
+    image = models.FileField(_("photo"), upload_to="bookings/photos/%Y/")
+    caption = models.CharField(_("caption"), max_length=200, blank=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    added_at = models.DateTimeField(_("added"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("resource photo")
+        verbose_name_plural = _("resource photos")
+        ordering = ["position", "pk"]
+
+    def __str__(self) -> str:
+        return self.caption or f"{self.resource} #{self.pk}"
 
 
 class DocumentKind(models.Model):
@@ -168,6 +190,18 @@ class BookingRule(models.Model):
         verbose_name = _("booking rule")
         verbose_name_plural = _("booking rules")
         ordering = ["kind__name", "owner__name", "pk"]
+        constraints = [
+            # One rule per scope; an empty kind or owner is a scope too, so NULLs count as
+            # equal (Coalesce: SQLite has no NULLS NOT DISTINCT). Settles two editors' race.
+            models.UniqueConstraint(
+                Coalesce("kind", models.Value(0)),
+                Coalesce("owner", models.Value(0)),
+                name="one_booking_rule_per_scope",
+                violation_error_message=_(
+                    "A rule already exists for this kind and this owner: change that one."
+                ),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind or '*'} / {self.owner or '*'}"
@@ -341,3 +375,38 @@ class Waiting(models.Model):
 
     def __str__(self) -> str:
         return f"{self.library} ← {self.resource} ({self.start}–{self.end})"
+
+
+class SubLoan(models.Model):
+    """The booking library lends the resource on to one of its partners (a school, an EHPAD)
+    for part of the booking: recorded so that the owner and the library know where it is."""
+
+    booking = models.ForeignKey(
+        Booking, on_delete=models.CASCADE, related_name="subloans", verbose_name=_("booking")
+    )
+    partner = models.ForeignKey(
+        "network.Partner",
+        on_delete=models.PROTECT,
+        related_name="resource_subloans",
+        verbose_name=_("partner"),
+    )
+    start = models.DateField(_("from"))
+    end = models.DateField(_("to"))
+    notes = models.CharField(_("notes"), max_length=300, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("loan to a partner")
+        verbose_name_plural = _("loans to partners")
+        ordering = ["start", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end__gte=models.F("start")), name="subloan_end_after_start"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.booking.resource} → {self.partner} ({self.start}–{self.end})"

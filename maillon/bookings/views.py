@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -17,14 +18,16 @@ from django.views.decorators.http import require_POST
 
 from maillon.audit.display import lines
 from maillon.audit.services import entries_for
-from maillon.bookings import documents, services, waiting
+from maillon.bookings import availability, documents, photos, services, subloans, waiting
 from maillon.bookings.forms import (
     BookingForm,
     CheckForm,
     DocumentForm,
     FilterForm,
+    PhotoForm,
     RefuseForm,
     ResourceForm,
+    SubLoanForm,
 )
 from maillon.bookings.models import (
     AT_LIBRARY,
@@ -32,6 +35,8 @@ from maillon.bookings.models import (
     BookingStatus,
     LibraryDocument,
     Resource,
+    ResourcePhoto,
+    SubLoan,
     Waiting,
     taking,
 )
@@ -51,19 +56,34 @@ def _flag(bookings, today: dt.date) -> list[Booking]:
 
 @staff_required
 def resource_list(request: HttpRequest) -> HttpResponse:
+    """The catalogue of resources libraries browse: by kind, owner, audience, and free on
+    given dates (within each one's rules, as `availability.free_for` says)."""
     form = FilterForm(request.GET or None)
-    resources = Resource.objects.select_related("kind", "owner").order_by("kind__name", "title")
+    resources = (
+        Resource.objects.select_related("kind", "owner")
+        .prefetch_related("photos")
+        .order_by("kind__name", "title")
+    )
+    dates = None
     if form.is_valid():
-        if form.cleaned_data["kind"]:
-            resources = resources.filter(kind=form.cleaned_data["kind"])
-        if form.cleaned_data["owner"]:
-            resources = resources.filter(owner=form.cleaned_data["owner"])
+        data = form.cleaned_data
+        if data["kind"]:
+            resources = resources.filter(kind=data["kind"])
+        if data["owner"]:
+            resources = resources.filter(owner=data["owner"])
+        if data["audience"]:
+            resources = resources.filter(audience=data["audience"])
+        if data["start"] and data["end"]:
+            dates = (data["start"], data["end"])
+            free, _others = availability.free_for(*dates, timezone.localdate())
+            resources = resources.filter(pk__in=[f.resource.pk for f in free])
     return render(
         request,
         "bookings/list.html",
         {
             "resources": resources,
             "filter": form,
+            "dates": dates,
             "may_create": libraries_for(request.user, Action.MANAGE).exists(),
         },
     )
@@ -74,7 +94,11 @@ def _resource(request: HttpRequest, pk: int) -> Resource:
 
 
 def _month(request: HttpRequest) -> tuple[int, int]:
+    """The month asked for; else the month of the dates chosen in the catalogue; else now."""
     try:
+        if "mois" not in request.GET and request.GET.get("start"):
+            start = dt.date.fromisoformat(request.GET["start"])
+            return start.year, start.month
         year, month = (int(p) for p in request.GET.get("mois", "").split("-"))
         dt.date(year, month, 1)
     except ValueError:
@@ -134,6 +158,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         services.holding(resource)
         .filter(taking(today, today))
         .select_related("library")
+        .prefetch_related("subloans__partner")
         .order_by("start"),
         today,
     )
@@ -153,6 +178,8 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "next": _shift(year, month, 1),
             "upcoming": upcoming,
             "may_edit": can(request.user, Action.MANAGE, resource.owner),
+            "photos": resource.photos.all(),
+            "photo_form": PhotoForm(),
             "history": lines(
                 entries_for(resource).select_related("user", "library").order_by("-at")[:20]
             ),
@@ -213,6 +240,7 @@ def mine(request: HttpRequest) -> HttpResponse:
         bookings = _flag(
             Booking.objects.filter(library=library)
             .select_related("resource__kind", "resource__owner")
+            .prefetch_related("subloans__partner")
             .order_by("-start", "-pk"),
             timezone.localdate(),
         )
@@ -256,6 +284,7 @@ def to_decide(request: HttpRequest) -> HttpResponse:
             )
         )
         .select_related("resource__kind", "resource__owner", "library")
+        .prefetch_related("subloans__partner")
         .order_by("start", "pk"),
         timezone.localdate(),
     )
@@ -408,3 +437,95 @@ def step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     if url_has_allowed_host_and_scheme(wanted, allowed_hosts={request.get_host()}):
         return redirect(wanted)
     return redirect("bookings:decide")
+
+
+@staff_required
+@require_POST
+def photo_add(request: HttpRequest, pk: int) -> HttpResponse:
+    resource = _resource(request, pk)
+    form = PhotoForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            photos.add_photo(
+                request.user, resource, form.cleaned_data["image"], form.cleaned_data["caption"]
+            )
+        except services.BookingError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Photo added."))
+    else:
+        messages.error(request, _("Choose the photo to send."))
+    return redirect(reverse("bookings:detail", args=[resource.pk]) + "#h-photos")
+
+
+@staff_required
+def photo_file(request: HttpRequest, pk: int) -> FileResponse:
+    """A resource's photo, for the network's staff (the catalogue of resources is theirs)."""
+    photo = get_object_or_404(ResourcePhoto, pk=pk)
+    response = FileResponse(photo.image.open("rb"))
+    response["Cache-Control"] = "private, max-age=86400"
+    return response
+
+
+@staff_required
+@require_POST
+def photo_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    photo = get_object_or_404(ResourcePhoto.objects.select_related("resource"), pk=pk)
+    photos.delete_photo(request.user, photo)
+    messages.success(request, _("Photo deleted."))
+    return redirect(reverse("bookings:detail", args=[photo.resource_id]) + "#h-photos")
+
+
+@staff_required
+def booking_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """One booking: its dates and status, and its loans on to the library's partners."""
+    booking = get_object_or_404(
+        Booking.objects.select_related("resource__kind", "resource__owner", "library"), pk=pk
+    )
+    require(request.user, Action.VIEW, booking.library)
+    may_lend = (
+        can(request.user, Action.CIRCULATE, booking.library) and booking.status in subloans.LENDABLE
+    )
+    form = SubLoanForm(
+        request.POST or None,
+        library=booking.library,
+        initial={"start": booking.start, "end": booking.end},
+    )
+    if request.method == "POST":
+        if not may_lend:
+            raise PermissionDenied(_("Only the booking library’s staff lend it on to a partner."))
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                subloans.lend_on(
+                    request.user,
+                    booking,
+                    data["partner"],
+                    data["start"],
+                    data["end"],
+                    data["notes"],
+                )
+            except services.BookingError as error:
+                form.add_error(error.field if error.field in form.fields else None, error.message)
+            else:
+                messages.success(request, _("Loan to the partner recorded."))
+                return redirect("bookings:booking", pk=booking.pk)
+    return render(
+        request,
+        "bookings/booking.html",
+        {
+            "booking": _flag([booking], timezone.localdate())[0],
+            "subloans": booking.subloans.select_related("partner"),
+            "form": form if may_lend else None,
+            "may_withdraw": can(request.user, Action.CIRCULATE, booking.library),
+        },
+    )
+
+
+@staff_required
+@require_POST
+def subloan_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    subloan = get_object_or_404(SubLoan.objects.select_related("booking"), pk=pk)
+    subloans.withdraw(request.user, subloan)
+    messages.success(request, _("Loan to the partner removed."))
+    return redirect("bookings:booking", pk=subloan.booking_id)

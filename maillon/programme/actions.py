@@ -30,6 +30,8 @@ register(
         "meeting_attendance": _("Meeting attendance recorded"),
         "meeting_minutes": _("Meeting minutes written"),
         "meeting_book": _("Book added to a reading committee"),
+        "meeting_minutes_file": _("Meeting minutes attached as a file"),
+        "committee_pick_proposed": _("Reading committee pick put on a selection list"),
         "convention_added": _("Partner convention added"),
         "class_visits_scheduled": _("Class visits scheduled"),
         "class_visit_recorded": _("Class visit recorded"),

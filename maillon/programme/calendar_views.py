@@ -18,8 +18,8 @@ from django.utils.translation import gettext_lazy as _
 from maillon.core.dates import french
 from maillon.core.decorators import staff_required
 from maillon.network.models import Library
-from maillon.network.permissions import Action, can, libraries_for, require
-from maillon.programme import calendar, dates, services
+from maillon.network.permissions import Action, can, require
+from maillon.programme import access, calendar, dates, services
 from maillon.programme.models import (
     Audience,
     CalendarRules,
@@ -63,7 +63,7 @@ def network_calendar(request: HttpRequest) -> HttpResponse:
     audience = audience if audience in Audience.values else ""
     kind = request.GET.get("type", "")[:40]
     programme = request.GET.get("programme", "")[:80]
-    viewable = libraries_for(request.user, Action.VIEW)
+    viewable = access.viewable(request.user)
     library = viewable.filter(code=code).first() if code else None
     sessions = calendar.shown(
         calendar.sessions_between(
@@ -176,7 +176,7 @@ def calendar_gaps(request: HttpRequest) -> HttpResponse:
     month = _month(request.GET.get("depuis", ""))
     horizon = _add_months(month, GAP_HORIZON_MONTHS) - dt.timedelta(days=1)
     rules = CalendarRules.current()
-    viewable = set(libraries_for(request.user, Action.VIEW).values_list("pk", flat=True))
+    viewable = set(access.viewable(request.user).values_list("pk", flat=True))
     gaps = [g for g in calendar.library_gaps(month, horizon, rules) if g.library.pk in viewable]
     return render(
         request,
@@ -223,7 +223,7 @@ def season(request: HttpRequest, code: str) -> HttpResponse:
     library = get_object_or_404(
         Library.objects.prefetch_related("opening_hours", "closures"), code=code
     )
-    require(request.user, Action.VIEW, library)
+    access.require_view(request.user, library)
     start, end = _season(timezone.localdate())
     start = _date(request.GET.get("du", ""), start)
     end = max(_date(request.GET.get("au", ""), end), start)
@@ -251,6 +251,6 @@ def season(request: HttpRequest, code: str) -> HttpResponse:
             "per_kind": sorted(per_kind.items()),
             "audiences": Audience.choices,
             "audience": audience,
-            "libraries": libraries_for(request.user, Action.VIEW).filter(is_active=True),
+            "libraries": access.viewable(request.user).filter(is_active=True),
         },
     )

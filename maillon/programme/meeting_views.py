@@ -8,9 +8,10 @@ import datetime as dt
 from django import forms
 from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
@@ -20,9 +21,10 @@ from maillon.core.exports import Row, table_response
 from maillon.network.current import current_library
 from maillon.network.models import Library, Role, StaffRole
 from maillon.network.permissions import Action, can, libraries_for, require, roles_of
-from maillon.programme import meetings
-from maillon.programme.models import Meeting, MeetingKind, Verdict
+from maillon.programme import committee, meetings
+from maillon.programme.models import CommitteeBook, Meeting, MeetingKind, Verdict
 from maillon.programme.services import ProgrammeError
+from maillon.purchasing.models import SelectionList
 
 
 class MeetingForm(forms.Form):
@@ -133,6 +135,8 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     manage = can(request.user, Action.MANAGE, meeting.library)
     participants = list(meeting.participants.select_related("user"))
     mine = next((p for p in participants if p.user_id == request.user.pk), None)
+    books = list(meeting.books.select_related("presented_by", "record"))
+    committee.mark_lists(books)
     return render(
         request,
         "programme/meeting_detail.html",
@@ -144,7 +148,8 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "over": meeting.ends_at <= timezone.now(),
             "staff": _staff_by_library() if manage else [],
             "invited_ids": {p.user_id for p in participants},
-            "books": meeting.books.select_related("presented_by", "record"),
+            "books": books,
+            "open_lists": committee.open_lists() if can(request.user, Action.MANAGE) else [],
             "verdicts": Verdict.choices,
             "can_add_book": meeting.kind == MeetingKind.READING_COMMITTEE
             and (manage or mine is not None),
@@ -264,7 +269,16 @@ def picks(request: HttpRequest) -> HttpResponseBase:
             ),
         ]
         return table_response(fmt, "coups-de-coeur", rows, title=_("Picks"))
-    return render(request, "programme/picks.html", {"books": books})
+    shown = list(books)
+    committee.mark_lists(shown)
+    return render(
+        request,
+        "programme/picks.html",
+        {
+            "books": shown,
+            "open_lists": committee.open_lists() if can(request.user, Action.MANAGE) else [],
+        },
+    )
 
 
 @staff_required
@@ -287,3 +301,51 @@ def training_record(request: HttpRequest, user_id: int) -> HttpResponse:
             "volunteer": Role.VOLUNTEER in roles_of(person).values(),
         },
     )
+
+
+@staff_required
+@require_POST
+def pick_to_list(request: HttpRequest, pk: int) -> HttpResponse:
+    """One click: the pick onto the chosen selection list, then back where the click was."""
+    book = get_object_or_404(CommitteeBook.objects.select_related("meeting"), pk=pk)
+    chosen = get_object_or_404(SelectionList, pk=request.POST.get("list"))
+    try:
+        committee.propose_pick(request.user, book, chosen)
+    except ProgrammeError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _("“%(title)s” proposed on the list “%(list)s”.")
+            % {"title": book.title, "list": chosen.name},
+        )
+    back = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        return redirect(back)
+    return redirect("programme:meeting", pk=book.meeting_id)
+
+
+@staff_required
+@require_POST
+def minutes_file_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = get_object_or_404(Meeting, pk=pk)
+    file = request.FILES.get("minutes_file")
+    if file is None:
+        messages.error(request, _("Choose the file of the minutes."))
+        return redirect("programme:meeting", pk=meeting.pk)
+    return _done(
+        request,
+        meeting,
+        lambda: committee.attach_minutes(request.user, meeting, file),
+        _("The minutes are attached."),
+    )
+
+
+@staff_required
+def minutes_file(request: HttpRequest, pk: int) -> FileResponse:
+    """The attached minutes, for the network's staff (as the minutes written in place)."""
+    meeting = get_object_or_404(Meeting, pk=pk)
+    if not meeting.minutes_file:
+        raise Http404
+    name = meeting.minutes_file.name.rsplit("/", 1)[-1]
+    return FileResponse(meeting.minutes_file.open("rb"), as_attachment=True, filename=name)

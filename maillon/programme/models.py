@@ -334,6 +334,10 @@ class Meeting(models.Model):
         help_text=_("Empty: the length of the meeting."),
     )
     minutes = models.TextField(_("minutes"), blank=True)
+    # The minutes as a document (PDF, ODT, DOCX), checked by committee.attach_minutes.
+    minutes_file = models.FileField(
+        _("minutes (file)"), upload_to="programme/minutes/%Y/", blank=True
+    )
     minutes_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

@@ -19,8 +19,8 @@ from maillon.core.decorators import staff_required
 from maillon.core.exports import Row, table_response
 from maillon.network.current import current_library
 from maillon.network.models import Partner, PartnerKind
-from maillon.network.permissions import Action, can, libraries_for, require
-from maillon.programme import figures, partners
+from maillon.network.permissions import Action, can
+from maillon.programme import access, figures, partners
 from maillon.programme.models import ClassVisit, Convention, Event, Headcount, Room, Session
 from maillon.programme.services import ProgrammeError
 
@@ -75,7 +75,7 @@ class VisitForm(forms.Form):
 
 def _partner(request: HttpRequest, pk: int) -> Partner:
     partner = get_object_or_404(Partner.objects.select_related("library"), pk=pk)
-    require(request.user, Action.VIEW, partner.library)
+    access.require_view(request.user, partner.library)
     return partner
 
 
@@ -167,7 +167,7 @@ def partner_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_required
 def convention_document(request: HttpRequest, pk: int) -> HttpResponseBase:
     convention = get_object_or_404(Convention.objects.select_related("partner"), pk=pk)
-    require(request.user, Action.VIEW, convention.partner.library_id)
+    access.require_view(request.user, convention.partner.library_id)
     if not convention.document:
         raise Http404
     return FileResponse(convention.document.open("rb"), as_attachment=True)
@@ -176,7 +176,7 @@ def convention_document(request: HttpRequest, pk: int) -> HttpResponseBase:
 @staff_required
 def class_visits(request: HttpRequest) -> HttpResponse:
     """A library's class visits: to come, and done (with how many pupils came)."""
-    viewable = libraries_for(request.user, Action.VIEW)
+    viewable = access.viewable(request.user)
     code = request.GET.get("bibliotheque", "")
     library = viewable.filter(code=code).first() if code else current_library(request)
     visits = ClassVisit.objects.select_related("partner", "library", "room")
@@ -261,7 +261,7 @@ def _period(request: HttpRequest) -> tuple[dt.date, dt.date]:
 def figures_page(request: HttpRequest) -> HttpResponseBase:
     """Each library's figures and the network's over a period; CSV or xlsx."""
     start, end = _period(request)
-    viewable = set(libraries_for(request.user, Action.VIEW).values_list("pk", flat=True))
+    viewable = set(access.viewable(request.user).values_list("pk", flat=True))
     rows = [
         f for f in figures.per_library(start, end) if f.library is None or f.library.pk in viewable
     ]

@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from maillon.core.decorators import staff_required
 from maillon.network.models import Library, LibraryKind
 from maillon.network.permissions import Action, can, libraries_for, require
-from maillon.programme import programmes
+from maillon.programme import access, programmes
 from maillon.programme.models import Event, Programme
 from maillon.programme.services import ProgrammeError
 
@@ -68,7 +68,7 @@ def programme_edit(request: HttpRequest, slug: str | None = None) -> HttpRespons
 def programme_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """Who joined with what, and which libraries have not joined yet."""
     programme = get_object_or_404(Programme, slug=slug)
-    viewable = libraries_for(request.user, Action.VIEW)
+    viewable = access.viewable(request.user)
     events = (
         Event.objects.filter(programme=programme, library__in=viewable)
         .select_related("library", "kind")

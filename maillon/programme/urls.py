@@ -36,6 +36,17 @@ urlpatterns = [
         name="meeting_attendance",
     ),
     path("rencontres/<int:pk>/livres/", meeting_views.meeting_book, name="meeting_book"),
+    path("rencontres/livres/<int:pk>/selection/", meeting_views.pick_to_list, name="pick_to_list"),
+    path(
+        "rencontres/<int:pk>/compte-rendu/fichier/",
+        meeting_views.minutes_file_upload,
+        name="minutes_file_upload",
+    ),
+    path(
+        "rencontres/<int:pk>/compte-rendu.fichier",
+        meeting_views.minutes_file,
+        name="minutes_file",
+    ),
     path("partenaires/<int:pk>/", partner_views.partner_detail, name="partner"),
     path(
         "conventions/<int:pk>/document/",

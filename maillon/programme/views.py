@@ -14,7 +14,7 @@ from maillon.core.decorators import staff_required
 from maillon.network.current import current_library
 from maillon.network.models import Library
 from maillon.network.permissions import Action, can, libraries_for, require
-from maillon.programme import calendar, changes, dates, registrations, services
+from maillon.programme import access, calendar, changes, dates, registrations, services
 from maillon.programme.forms import EventForm, RescheduleForm, SessionForm
 from maillon.programme.models import Event, EventStatus, Headcount, Programme, Session
 from maillon.programme.services import EVENT_FIELDS
@@ -22,7 +22,7 @@ from maillon.programme.services import EVENT_FIELDS
 
 @staff_required
 def event_list(request: HttpRequest) -> HttpResponse:
-    viewable = libraries_for(request.user, Action.VIEW)
+    viewable = access.viewable(request.user)
     events = (
         Event.objects.filter(library__in=viewable)
         .select_related("library", "kind")
@@ -47,7 +47,7 @@ def event_list(request: HttpRequest) -> HttpResponse:
 
 def _event(request: HttpRequest, pk: int) -> Event:
     event = get_object_or_404(Event.objects.select_related("library", "kind"), pk=pk)
-    require(request.user, Action.VIEW, event.library)
+    access.require_view(request.user, event.library)
     return event
 
 

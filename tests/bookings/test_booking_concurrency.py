@@ -147,3 +147,48 @@ def test_with_the_locks_the_season_holds(one_kit_in_december, monkeypatch):
     errors = [o for o in outcomes if isinstance(o, services.BookingError)]
     assert len(errors) == 1 and errors[0].code == "season_quota_reached", outcomes
     assert Booking.objects.count() == 1
+
+
+def test_two_desks_lending_overlapping_days_to_partners_record_one(
+    people, network, expo, monkeypatch
+):
+    """Without the booking's lock both loans pass the overlap check; with it, one wins."""
+    from maillon.bookings import subloans
+    from maillon.bookings.models import SubLoan
+    from maillon.network.models import Partner
+
+    booking = services.request_booking(user("libr"), network["a"], expo, soon(20), soon(40))
+    services.approve(user("mdstaff"), booking)
+    school, ehpad = (
+        Partner.objects.create(library=network["a"], name=name, kind=kind)
+        for name, kind in (("École", "school"), ("EHPAD", "retirement_home"))
+    )
+    original = subloans._clash
+
+    def clash_then_wait(*args):
+        found = original(*args)
+        threading.Event().wait(0.3)
+        return found
+
+    def lend(partner):
+        return lambda: subloans.lend_on(
+            user("libr"),
+            Booking.objects.select_related("library").get(pk=booking.pk),
+            Partner.objects.get(pk=partner.pk),
+            soon(22),
+            soon(30),
+        )
+
+    monkeypatch.setattr(subloans, "_clash", clash_then_wait)
+    # The same read without FOR UPDATE.
+    monkeypatch.setattr(
+        subloans, "_lock_booking", lambda b: Booking.objects.select_related("library").get(pk=b.pk)
+    )
+    outcomes = in_parallel(lend(school), lend(ehpad))
+    assert SubLoan.objects.count() == 2, outcomes  # the race: the kit at two partners at once
+    monkeypatch.undo()
+    monkeypatch.setattr(subloans, "_clash", clash_then_wait)
+    SubLoan.objects.all().delete()
+    outcomes = in_parallel(lend(school), lend(ehpad))
+    assert SubLoan.objects.count() == 1, outcomes
+    assert [o.code for o in outcomes if isinstance(o, services.BookingError)] == ["subloan_overlap"]

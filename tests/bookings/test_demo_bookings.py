@@ -4,9 +4,11 @@ builds them once."""
 
 import datetime as dt
 
+from PIL import Image
+
 from maillon.bookings import availability
 from maillon.bookings.demo import build_bookings
-from maillon.bookings.models import Booking, BookingStatus, Resource, Waiting
+from maillon.bookings.models import Booking, BookingStatus, Resource, ResourcePhoto, Waiting
 from maillon.network.demo import build_network
 
 TODAY = dt.date(2026, 11, 25)
@@ -17,6 +19,12 @@ def test_demo_bookings(db, settings, tmp_path):
     build_network("maillon-demo", TODAY)
     built = build_bookings(TODAY)
     assert built["resources"] == 25 and built["bookings"] > 60
+    assert built["lent_on"] == 2  # the current bookings lent on to a school and an EHPAD
+    # Each exhibition has its poster, a real JPEG; the other resources have no picture.
+    posters = ResourcePhoto.objects.select_related("resource__kind")
+    assert {p.resource.kind.code for p in posters} == {"exposition"} and len(posters) == 3
+    with posters[0].image.open("rb") as poster, Image.open(poster) as image:
+        assert image.format == "JPEG" and image.size == (600, 850)
     assert Resource.objects.filter(owner__code="MD79").count() == 24
     assert Resource.objects.filter(kind__code="exposition").count() == 3
     assert Resource.objects.get(owner__code="PAR").title.startswith("Jeux de société")
