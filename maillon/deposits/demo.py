@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from maillon.catalogue import items as item_service
 from maillon.catalogue.models import Item, ItemStatus
@@ -53,4 +54,43 @@ def build_deposits(today: dt.date) -> dict[str, int]:
     asked = Deposit.objects.filter(library__code="SEC").first()
     if asked is not None and secondigny is not None:
         services.ask(secondigny, asked, "Albums sur la mer pour la classe de CP (une dizaine)")
+    made["history"] = _history()
+    return made
+
+
+def _history() -> int:
+    """The deposits were open before their last exchange (opened 400 days ago, lent at an
+    exchange 170 days ago): the documents lent then were lent at the opening already and kept
+    at that exchange, so last year's annual report counts the MD's documents at 31/12. Written
+    as rows, as a migration would bring a library's history from its former system."""
+    made = 0
+    for deposit in Deposit.objects.filter(closed_on__isnull=True):
+        current = list(
+            DepositEntry.objects.filter(
+                deposit=deposit, returned_on__isnull=True, lent_on__gt=deposit.opened_on
+            )
+        )
+        taken = ExchangeSession.objects.filter(library=deposit.library, day=deposit.opened_on)
+        if not current or taken.exists():
+            continue
+        opening = ExchangeSession.objects.create(
+            deposit=deposit,
+            library=deposit.library,
+            day=deposit.opened_on,
+            kind=ExchangeSession.Kind.BIBLIOBUS,
+            closed_at=timezone.make_aware(dt.datetime.combine(deposit.opened_on, dt.time(12))),
+        )
+        DepositEntry.objects.bulk_create(
+            DepositEntry(
+                deposit=deposit,
+                item_id=entry.item_id,
+                lent_in=opening,
+                lent_on=deposit.opened_on,
+                due_on=entry.lent_on,
+                returned_in_id=entry.lent_in_id,
+                returned_on=entry.lent_on,
+            )
+            for entry in current
+        )
+        made += len(current)
     return made

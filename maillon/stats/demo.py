@@ -22,7 +22,6 @@ from maillon.audit.models import ActorKind, AuditEntry
 from maillon.catalogue.models import GONE_STATUSES, Item
 from maillon.circulation.loans import statistics_key
 from maillon.circulation.models import Hold, HoldStatus, Loan, Transfer, TransferReason
-from maillon.deposits.models import Deposit, DepositEntry, ExchangeSession
 from maillon.network.models import Library, LibraryKind
 from maillon.patrons.models import Patron, age_band
 
@@ -52,9 +51,8 @@ def build_stats(today: dt.date) -> dict[str, int]:
     done = AuditEntry.objects.filter(
         action="renewed", actor_kind=ActorKind.SYSTEM, at__year=last
     ).exists()
-    history = _deposit_history()
     if done or Loan.objects.filter(checked_out_at__year=last).count() >= ENOUGH:
-        return {"deposit_history": history} if history else {}
+        return {}
     rng = random.Random("maillon-demo-stats")
     made: dict[str, int] = defaultdict(int)
     with transaction.atomic():
@@ -62,47 +60,7 @@ def build_stats(today: dt.date) -> dict[str, int]:
         for year, scale in ((last - 1, 0.93), (last, 1.0)):
             for key, n in _year(rng, year, scale, today).items():
                 made[key] += n
-    if history:
-        made["deposit_history"] = history
     return dict(made)
-
-
-def _deposit_history() -> int:
-    """The MD's deposits were open before their last exchange (deposits/demo.py opens them
-    400 days ago and lends at an exchange 170 days ago): the documents lent then were lent at
-    the opening already and kept at that exchange, so the report's "documents lent by the MD
-    at 31/12" of last year reads them. Written once, as a migration would bring the history."""
-    made = 0
-    for deposit in Deposit.objects.filter(closed_on__isnull=True):
-        current = list(
-            DepositEntry.objects.filter(
-                deposit=deposit, returned_on__isnull=True, lent_on__gt=deposit.opened_on
-            )
-        )
-        taken = ExchangeSession.objects.filter(library=deposit.library, day=deposit.opened_on)
-        if not current or taken.exists():
-            continue
-        opening = ExchangeSession.objects.create(
-            deposit=deposit,
-            library=deposit.library,
-            day=deposit.opened_on,
-            kind=ExchangeSession.Kind.BIBLIOBUS,
-            closed_at=timezone.make_aware(dt.datetime.combine(deposit.opened_on, dt.time(12))),
-        )
-        DepositEntry.objects.bulk_create(
-            DepositEntry(
-                deposit=deposit,
-                item_id=entry.item_id,
-                lent_in=opening,
-                lent_on=deposit.opened_on,
-                due_on=entry.lent_on,
-                returned_in_id=entry.lent_in_id,
-                returned_on=entry.lent_on,
-            )
-            for entry in current
-        )
-        made += len(current)
-    return made
 
 
 def _date_the_collection(rng: random.Random, last: int) -> int:

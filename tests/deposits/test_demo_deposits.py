@@ -28,8 +28,10 @@ def test_demo_deposits(db, settings, tmp_path):
     assert made["deposits"] == members.count() == 8
     assert made["lent"] > 0 and made["lost"] == 1
     for deposit in members:
-        sessions = list(ExchangeSession.objects.filter(deposit=deposit))
-        assert len(sessions) == 1 and sessions[0].day < TODAY
+        # The opening's session (its history) and the last exchange, both past.
+        sessions = list(ExchangeSession.objects.filter(deposit=deposit).order_by("day"))
+        assert [s.day for s in sessions] == [deposit.opened_on, sessions[1].day]
+        assert deposit.opened_on < sessions[1].day < TODAY
     secondigny = services.summary(members.get(library__code="SEC"), TODAY)
     assert len(secondigny.lost) == 1 and secondigny.md_stock == secondigny.total
     assert build_deposits(TODAY) == {}  # once
