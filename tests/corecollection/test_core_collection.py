@@ -13,7 +13,8 @@ from django.utils import timezone
 from maillon.catalogue.models import Item, ItemStatus, Record
 from maillon.circulation.models import Hold, Loan
 from maillon.corecollection import services
-from maillon.corecollection.models import MonthlyDemand
+from maillon.corecollection.models import CoreList, MonthlyDemand
+from maillon.jobs.registry import DAILY_TASKS
 from maillon.network.models import Role
 
 MARCH = dt.datetime(2025, 3, 10, 10, tzinfo=dt.UTC)
@@ -165,3 +166,16 @@ def test_pages(client_fr, demand, staff, network, desk):
     ).content.decode()
     assert "Un roman" in gaps and "Un polar" not in gaps
     assert reverse("circulation:hold_place") in gaps  # a hold from another library, one click
+
+
+def test_it_joins_the_daily_work_and_computes_once_a_month(demand):
+    task = DAILY_TASKS["maillon.corecollection.job_kinds.core_collection_daily"]
+    june = dt.date(2025, 6, 15)
+    first = task(june)
+    assert first["loans"] > 0 and first["core_titles"] == 5
+    assert task(june + dt.timedelta(days=1)) == {"loans": 0, "holds": 0, "core_titles": 0}
+    assert task(dt.date(2025, 7, 1))["core_titles"] == 5  # a new month: a new list
+    assert [(c.start, c.end) for c in CoreList.objects.order_by("pk")] == [
+        (dt.date(2024, 6, 1), dt.date(2025, 5, 31)),
+        (dt.date(2024, 7, 1), dt.date(2025, 6, 30)),
+    ]

@@ -13,6 +13,7 @@ from maillon.audit.services import entries_for
 from maillon.catalogue.models import Item, ItemStatus
 from maillon.circulation.models import Transfer, TransferReason
 from maillon.circulation.services import checkout, receive_transfer, send_transfer
+from maillon.jobs.registry import DAILY_TASKS
 from maillon.network.models import Role
 from maillon.weeding import offers, services
 from maillon.weeding.models import Offer, OfferPeriod
@@ -173,3 +174,10 @@ def test_the_offered_page_claims_and_shows_who_claimed(client_fr, desk, network,
         assert not OfferPeriod.objects.exists()
     client_fr.post(reverse("weeding:offered"), {"days": "60"})
     assert OfferPeriod.objects.get(library=None).days == 60
+
+
+def test_expiry_joins_the_daily_work(offer_of):
+    book = offer_of("Un livre oublié", destination="donated")
+    task = DAILY_TASKS["maillon.weeding.job_kinds.weeding_offers_expire"]
+    assert task(book.expires_on) == {"withdrawn": 0, "waiting": 0}
+    assert task(book.expires_on + dt.timedelta(days=1)) == {"withdrawn": 1, "waiting": 0}
