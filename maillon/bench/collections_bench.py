@@ -196,7 +196,7 @@ def inventory(library: Library, actor) -> dict:
             started = time.perf_counter()
             inv.scan(actor, section, barcode)
             middle = time.perf_counter()
-            inv.report(section)
+            inv.progress(section)
             pages.append((time.perf_counter() - started) * 1000)
             scans.append((middle - started) * 1000)
         return _figures(scans), _figures(pages)
@@ -206,7 +206,9 @@ def inventory(library: Library, actor) -> dict:
     for barcode in on_shelf[SHELF_SCANS:late_start]:
         inv.scan(actor, section, barcode)
     late_scan, late_page = timed_scans(on_shelf[late_start:])
+    report, _report = _timed(lambda: inv.report(section), 3)
     return {
+        "report": report,
         "section": len(wanted),
         "early_scan": early_scan,
         "early_page": early_page,
@@ -393,21 +395,24 @@ def markdown(runs: dict[str, dict], machine_text: str, command: str) -> str:
         "",
         f"A section (call numbers {SECTION[0]}–{SECTION[1]}) of the same library scanned in "
         "shelf order, every 50th copy one place off. Each scan is the scan service, then the "
-        "report the desk's page shows next (found, anomalies, out of order, not found yet); "
-        f"{SHELF_SCANS} scans timed at the start of the section and {SHELF_SCANS} at its end "
-        "(when the order check reads every scan). The report reads the items listed when the "
-        "section was started, not the library's whole stock (closing reads it again).",
+        "figures the desk's page shows next (scanned, expected, not found yet: counted by the "
+        "database over the items listed when the section started); "
+        f"{SHELF_SCANS} scans timed at the start of the section and {SHELF_SCANS} at its end. "
+        "The full report (recorded otherwise, out of order, not found, with the lists) is one "
+        "click away; its time at the end of the section is in the last column (3 runs). "
+        "Closing reads the library's whole stock again.",
         "",
         "| database | items in the section | scan, start | scan + page, start | scan, end | "
-        "scan + page, end | ≤ 50 ms (p95) |",
-        "|---|---:|---:|---:|---:|---:|:-:|",
+        "scan + page, end | ≤ 50 ms (p95) | full report, end |",
+        "|---|---:|---:|---:|---:|---:|:-:|---:|",
     ]
     for label, run in runs.items():
         i = run["inventory"]
         worst = max(i["early_page"]["p95"], i["late_page"]["p95"])
         rows.append(
             f"| {label} | {i['section']:,} | {_ms(i['early_scan'])} | {_ms(i['early_page'])} | "
-            f"{_ms(i['late_scan'])} | {_ms(i['late_page'])} | {_met(worst, 50)} |"
+            f"{_ms(i['late_scan'])} | {_ms(i['late_page'])} | {_met(worst, 50)} | "
+            f"{_ms(i['report']) if 'report' in i else '—'} |"
         )
     for label, run in runs.items():
         if "core" not in run:

@@ -193,6 +193,10 @@ class Summary:
         found = self.expected - self.missing
         return min(100, found * 100 // self.expected) if self.expected else 100
 
+    @property
+    def missing_count(self) -> int:
+        return self.missing
+
 
 def summaries(inventories: list[Inventory]) -> list[tuple[Inventory, Summary]]:
     """Each inventory's figures, reading each library's items once however many sections."""
@@ -211,6 +215,23 @@ def summaries(inventories: list[Inventory]) -> list[tuple[Inventory, Summary]]:
         missing = sum(1 for i in wanted if i.pk not in seen and _expected_on_shelf(inventory, i))
         out.append((inventory, Summary(len(scans[inventory.pk]), len(wanted), missing)))
     return out
+
+
+def progress(inventory: Inventory) -> Summary:
+    """The figures shown at the shelf after each scan, counted by the database over the items
+    listed when the section started (the full report, on demand, reads them again)."""
+    ids = inventory.section_items
+    if ids is None:
+        ids = section_ids(inventory)
+    scanned = inventory.scans.filter(item__isnull=False).values("item_id")
+    missing = (
+        Item.objects.filter(
+            pk__in=ids, status=ItemStatus.AVAILABLE, current_id=inventory.library_id
+        )
+        .exclude(pk__in=scanned)
+        .count()
+    )
+    return Summary(inventory.scans.count(), len(ids), missing)
 
 
 @dataclass(frozen=True)
@@ -311,6 +332,10 @@ class Report:
     @property
     def progress(self) -> int:
         return Summary(self.scanned, self.expected, len(self.missing)).progress
+
+    @property
+    def missing_count(self) -> int:
+        return len(self.missing)
 
 
 def report(inventory: Inventory, *, live: bool = False) -> Report:

@@ -92,6 +92,8 @@ def test_pages_with_a_scanner_and_a_reader_file(client_fr, desk, network, sectio
         follow=True,
     ).content.decode()
     assert "Roman AUB" in page and "scan-ok" in page
+    # At the shelf: the figures only (counted by the database), the lists one click away.
+    assert "1 scanné" in page and "Non retrouvés au rayon" not in page
     lines = f"{section['BAR'].barcode}\n\n{section['CAS'].barcode};2024-05-02\nINCONNU\n"
     client_fr.post(
         reverse("inventory:upload", args=[inventory.pk]),
