@@ -61,6 +61,7 @@ def test_scan_compare_fix_and_close(desk, network, section):
     assert [i.call_number for i in report.missing] == ["R EVA"]  # BEN is on loan: not missing
     ((_inventory, summary),) = services.summaries([inventory])  # the list's figures agree
     assert (summary.scanned, summary.expected, summary.progress) == (7, 6, report.progress)
+    assert services.progress(inventory) == summary  # the shelf page's figures, counted in SQL
 
     # The lent item found on the shelf: checked in here, its loan closed.
     services.fix(desk["volunteer"], inventory, section["BEN"])
