@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -56,12 +57,16 @@ def _inventory(request: HttpRequest, pk: int) -> Inventory:
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     inventory = _inventory(request, pk)
     last = request.session.pop(f"inventory-{pk}", None)
+    # At the shelf (after a scan) the figures only; the lists when asked (or once closed).
+    at_shelf = request.GET.get("rayon") == "1" and inventory.state == Inventory.State.OPEN
+    report = None if at_shelf else services.report(inventory)
     return render(
         request,
         "inventory/detail.html",
         {
             "inventory": inventory,
-            "report": services.report(inventory),
+            "report": report,
+            "summary": services.progress(inventory) if report is None else report,
             "last": last,
             "upload": UploadForm(),
             "may_scan": inventory.state == Inventory.State.OPEN
@@ -82,7 +87,7 @@ def scan(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, error.message)
     else:
         request.session[f"inventory-{pk}"] = {"kind": result.kind, "message": result.message}
-    return redirect("inventory:detail", pk=pk)
+    return redirect(reverse("inventory:detail", args=[pk]) + "?rayon=1")
 
 
 @staff_required

@@ -61,6 +61,7 @@ def test_scan_compare_fix_and_close(desk, network, section):
     assert [i.call_number for i in report.missing] == ["R EVA"]  # BEN is on loan: not missing
     ((_inventory, summary),) = services.summaries([inventory])  # the list's figures agree
     assert (summary.scanned, summary.expected, summary.progress) == (7, 6, report.progress)
+    assert services.progress(inventory) == summary  # the shelf page's figures, counted in SQL
 
     # The lent item found on the shelf: checked in here, its loan closed.
     services.fix(desk["volunteer"], inventory, section["BEN"])
@@ -92,6 +93,8 @@ def test_pages_with_a_scanner_and_a_reader_file(client_fr, desk, network, sectio
         follow=True,
     ).content.decode()
     assert "Roman AUB" in page and "scan-ok" in page
+    # At the shelf: the figures only (counted by the database), the lists one click away.
+    assert "1 scanné" in page and "Non retrouvés au rayon" not in page
     lines = f"{section['BAR'].barcode}\n\n{section['CAS'].barcode};2024-05-02\nINCONNU\n"
     client_fr.post(
         reverse("inventory:upload", args=[inventory.pk]),
