@@ -16,7 +16,7 @@ from maillon.network.models import Library
 from maillon.opac import network
 from maillon.opac.patron_session import current_patron
 from maillon.opac.views import not_found
-from maillon.programme import dates, openagenda, programmes, registrations
+from maillon.programme import dates, openagenda, programmes, registrations, schema_org
 from maillon.programme.agenda import public_sessions
 from maillon.programme.models import (
     OPEN_STATUSES,
@@ -120,6 +120,12 @@ def event_page(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "patron": patron,
             "left": registrations.remaining(event) if registration_open else None,
+            "json_ld": schema_org.event_json_ld(
+                event,
+                sessions,
+                request.build_absolute_uri(),
+                request.build_absolute_uri(reverse("opac:library", args=[event.library.code])),
+            ),
         },
     )
 

@@ -18,6 +18,7 @@ from maillon.catalogue.models import Collection, Record, SearchEntry
 from maillon.catalogue.search.facets import LANGUAGES, LOCAL_KINDS
 from maillon.catalogue.search.staff import staff_search
 from maillon.network.models import Library
+from maillon.programme.agenda import public_sessions
 
 from . import network
 from .arrivals import new_arrivals
@@ -33,6 +34,7 @@ SORTS = (
     ("new", gettext_lazy("newest")),
 )
 MAX_RECORD_ID = 2**31 - 1
+COMING = 4  # events to come on the home page and a library's page
 
 
 def _render(request: HttpRequest, template: str, context: dict, status: int = 200):
@@ -52,6 +54,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "home.html",
         {
             "arrivals": new_arrivals(limit=12),
+            "coming": list(public_sessions()[:COMING]),
             "today": today,
             "libraries": [
                 (lib, network.today_spans(lib, today), network.closed_today(lib, today))
@@ -259,6 +262,7 @@ def library_page(request: HttpRequest, code: str) -> HttpResponse:
             "map_url": network.map_url(library),
             "next_shuttle": network.next_shuttle_day(library, today),
             "arrivals": new_arrivals(library, limit=6),
+            "coming": list(public_sessions(library=library.code)[:COMING]),
             "local_collections": Collection.objects.filter(
                 library=library, kind__in=LOCAL_KINDS
             ).order_by("name"),
