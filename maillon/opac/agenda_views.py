@@ -18,6 +18,7 @@ from maillon.opac.patron_session import current_patron
 from maillon.opac.views import not_found
 from maillon.programme import dates, openagenda, programmes, registrations, schema_org
 from maillon.programme.agenda import public_sessions
+from maillon.programme.calendar import month_weeks
 from maillon.programme.models import (
     OPEN_STATUSES,
     PUBLIC_STATUSES,
@@ -31,6 +32,8 @@ from maillon.programme.models import (
 from maillon.programme.services import ProgrammeError
 
 PAGE = 60
+MONTH_LIMIT = 2000  # a month of a département's network; the list view shows the rest
+DAY_LINES = 6  # a day of the month shows this many dates, then "N more" (the list has all)
 ICAL_LIMIT = 2000
 
 
@@ -41,7 +44,15 @@ def _date(value: str) -> dt.date | None:
         return None
 
 
+def _month(value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(f"{value}-01")
+    except ValueError:
+        return timezone.localdate().replace(day=1)
+
+
 def agenda(request: HttpRequest) -> HttpResponse:
+    """The events to come as a list (60 dates from a day on), or a month as a calendar."""
     library = request.GET.get("bibliotheque", "")[:20]
     audience = request.GET.get("public", "")
     if audience not in Audience.values:
@@ -49,11 +60,29 @@ def agenda(request: HttpRequest) -> HttpResponse:
     day = _date(request.GET.get("du", ""))
     until = _date(request.GET.get("au", ""))
     programme = request.GET.get("programme", "")[:80]
-    sessions = list(
-        public_sessions(
-            library=library, audience=audience, day=day, until=until, programme=programme
-        )[:PAGE]
+    view = "mois" if request.GET.get("vue") == "mois" else "liste"
+    month = _month(request.GET.get("mois", ""))
+    following = (month + dt.timedelta(days=32)).replace(day=1)
+    if view == "mois":
+        day, until = month, following - dt.timedelta(days=1)
+    found = public_sessions(
+        library=library, audience=audience, day=day, until=until, programme=programme
     )
+    if view == "mois":
+        # A month of the network has hundreds of dates: only what the grid shows is read.
+        found = (
+            found.select_related(None)
+            .select_related("event__library")
+            .only(
+                "starts_at",
+                "ends_at",
+                "event__title",
+                "event__status",
+                "event__audience",
+                "event__library__name",
+            )
+        )
+    sessions = list(found[:PAGE] if view == "liste" else found[:MONTH_LIMIT])
     # Labels looked up once: get_FOO_display hashes lazy choices on every call.
     audiences = {value: str(label) for value, label in Audience.choices}
     statuses = {value: str(label) for value, label in EventStatus.choices}
@@ -62,15 +91,20 @@ def agenda(request: HttpRequest) -> HttpResponse:
         "opac/agenda.html",
         {
             "network_name": network.network_name(),
+            "view": view,
             "sessions": [
                 (s, audiences[s.event.audience], statuses[s.event.status]) for s in sessions
             ],
+            "weeks": _month_grid(month, sessions) if view == "mois" else [],
+            "month": month,
+            "previous": (month - dt.timedelta(days=1)).replace(day=1),
+            "following": following,
             "libraries": Library.objects.filter(is_active=True).order_by("name"),
             "audiences": Audience.choices,
             "library": library,
             "audience": audience,
-            "day": day,
-            "until": until,
+            "day": day if view == "liste" else None,
+            "until": until if view == "liste" else None,
             "today": timezone.localdate(),
             "programmes": Programme.objects.filter(
                 ends_on__gte=timezone.localdate(), events__status__in=PUBLIC_STATUSES
@@ -80,6 +114,27 @@ def agenda(request: HttpRequest) -> HttpResponse:
             "programme": programme,
         },
     )
+
+
+def _month_grid(month: dt.date, sessions: list[Session]) -> list[list[dict]]:
+    """The month's weeks, each day with its dates (an exhibition shows on its first day)."""
+    zone = timezone.get_current_timezone()
+    by_day: dict[dt.date, list[Session]] = {}
+    for session in sessions:
+        start = max(session.starts_at.astimezone(zone).date(), month)
+        by_day.setdefault(start, []).append(session)
+    return [
+        [
+            {
+                "day": d,
+                "sessions": by_day.get(d, [])[:DAY_LINES],
+                "more": max(len(by_day.get(d, [])) - DAY_LINES, 0),
+                "in_month": d.month == month.month,
+            }
+            for d in week
+        ]
+        for week in month_weeks(month)
+    ]
 
 
 def event_page(request: HttpRequest, pk: int) -> HttpResponse:

@@ -66,3 +66,23 @@ def test_home_and_library_pages_list_the_events_to_come(client, staff, network, 
     assert "Heure du conte" in here and "Ciné-goûter" not in here
     assert f"{reverse('opac:agenda')}?bibliotheque=AAA" in here
     assert reverse("opac:library_ics", args=["AAA"]) in here
+
+
+def test_the_agenda_as_a_month(client, staff, network, kinds):
+    coordinator = staff[Role.COORDINATOR]
+    event = services.create_event(
+        coordinator, network["a"], kind=kinds["story-time"], title="Atelier du jour"
+    )
+    services.add_sessions(
+        coordinator, event, [(at(SOON, h), at(SOON, h, 45)) for h in range(9, 16)]
+    )
+    services.publish(coordinator, event)
+    page = client.get(reverse("opac:agenda"), {"vue": "mois", "mois": f"{SOON:%Y-%m}"})
+    html = page.content.decode()
+    assert 'class="programme-calendar"' in html
+    assert html.count("Atelier du jour</a>") == 6  # a day shows six dates, then the rest
+    assert f"du={SOON.isoformat()}&amp;au={SOON.isoformat()}" in html
+    following = client.get(reverse("opac:agenda"), {"vue": "mois", "mois": "2099-01"})
+    assert "Atelier du jour" not in following.content.decode()
+    listed = client.get(reverse("opac:agenda"), {"du": SOON.isoformat(), "au": SOON.isoformat()})
+    assert listed.content.decode().count("Atelier du jour</a>") == 7
