@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -74,47 +78,149 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     q = request.GET.get("q", "").strip()
     hits = search(SearchQuery(q=q, per_page=10, facets=False)).hits if q else []
     found = selection.rows(chosen)
-    codes = dict(Library.objects.values_list("pk", "code"))
-    for row in found:
-        row.where = ", ".join(  # type: ignore[attr-defined]
-            f"{codes[lib]} {n}"
-            for lib, n in sorted(row.network.held.items(), key=lambda x: codes[x[0]])
-        )
-        row.mine = row.of(library.pk if library else None)  # type: ignore[attr-defined]
-    committing = selection.is_open(chosen) and selection.may_commit(request.user, library)
+    is_open = selection.is_open(chosen)
+    committing = is_open and selection.may_commit(request.user, library)
     years = {timezone.localdate().year, chosen.closes_on.year}
     funds = (
         list(Fund.objects.filter(library=library, year__in=years).order_by("-year", "name"))
         if committing and library
         else []
     )
+    retry = {
+        "title": request.GET.get("engagement", ""),
+        "quantity": request.GET.get("quantite", ""),
+        "fund": request.GET.get("fonds", ""),
+    }
+    coordinator = can(request.user, Action.ADMINISTER)
     return render(
         request,
         "purchasing/selection_detail.html",
         {
             "selection": chosen,
-            "open": selection.is_open(chosen),
-            "rows": found,
+            "open": is_open,
+            "rows": _lines(
+                chosen,
+                found,
+                library,
+                funds,
+                retry,
+                withdrawing=coordinator and is_open,
+                csrf=get_token(request),
+            ),
             "library": library,
             "committing": committing,
             "funds": funds,
             "q": q,
             "hits": hits,
-            "proposing": selection.is_open(chosen) and can(request.user, Action.MANAGE),
-            "coordinator": can(request.user, Action.ADMINISTER),
+            "proposing": is_open and can(request.user, Action.MANAGE),
+            "coordinator": coordinator,
             "terms": TitleTerms(),
             "isbn_form": IsbnForm(),
             "hand_form": ByHandForm() if request.GET.get("a_la_main") else None,
             "suppliers": Supplier.objects.filter(active=True)
             if can(request.user, Action.MANAGE)
             else [],
-            "retry": {
-                "title": request.GET.get("engagement", ""),
-                "quantity": request.GET.get("quantite", ""),
-                "fund": request.GET.get("fonds", ""),
-            },
+            "retry": retry,
         },
     )
+
+
+@dataclass
+class _Line:
+    """A row of the list with what its cells show worked out once: 500 titles with their forms
+    are a large page, and template lookups, URL reversing and number formatting per cell were
+    most of its time."""
+
+    row: selection.Row
+    key: str
+    record_url: str
+    commit_url: str
+    cap_url: str
+    where: str
+    mine: Commitment | None
+    mine_withdraw_url: str
+    quantity: str
+    retry: bool
+    options: SafeString
+    commitments: SafeString
+
+
+def _lines(
+    chosen: SelectionList,
+    found: list[selection.Row],
+    library: Library | None,
+    funds: list[Fund],
+    retry: dict[str, str],
+    *,
+    withdrawing: bool,
+    csrf: str,
+) -> list[_Line]:
+    codes = dict(Library.objects.values_list("pk", "code"))
+    csrf_input = format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">', csrf)
+
+    def committed(row: selection.Row) -> SafeString:
+        """ "AAA × 2, BBB × 1", each with its withdraw button for the coordinator."""
+        if not row.commitments:
+            return SafeString("—")
+        return SafeString(
+            ", ".join(
+                format_html(
+                    '{} × {} <form method="post" action="{}" class="inline">{}'
+                    '<button type="submit" class="link" aria-label="{}">×</button></form>',
+                    c.library.code,
+                    c.quantity,
+                    urls["withdraw"].format(c.pk),
+                    csrf_input,
+                    _("Withdraw the commitment of %(library)s") % {"library": c.library.name},
+                )
+                if withdrawing and not c.line_id
+                else format_html("{} × {}", c.library.code, c.quantity)
+                for c in row.commitments
+            )
+        )
+
+    urls = {
+        name: reverse(f"purchasing:{name}", args=[chosen.pk, 0]).replace("/0/", "/{}/")
+        for name in ("commit", "cap", "withdraw")
+    }
+    record_url = reverse("catalogue:record", args=[0]).replace("/0/", "/{}/")
+    options: dict[str, SafeString] = {}
+
+    def fund_options(selected: str) -> SafeString:
+        if selected not in options:
+            options[selected] = format_html_join(
+                "",
+                '<option value="{}"{}>{}</option>',
+                ((f.pk, " selected" if str(f.pk) == selected else "", f.name) for f in funds),
+            )
+        return options[selected]
+
+    lines = []
+    for row in found:
+        key = str(row.title.pk)
+        mine = row.of(library.pk if library else None)
+        again = retry["title"] == key
+        selected = retry["fund"] if again else str(mine.fund_id) if mine else ""
+        lines.append(
+            _Line(
+                row=row,
+                key=key,
+                record_url=record_url.format(row.title.record_id),
+                commit_url=urls["commit"].format(key),
+                cap_url=urls["cap"].format(key),
+                where=", ".join(
+                    f"{codes[lib]} {n}"
+                    for lib, n in sorted(row.network.held.items(), key=lambda x: codes[x[0]])
+                ),
+                mine=mine,
+                mine_withdraw_url=urls["withdraw"].format(mine.pk) if mine else "",
+                quantity=retry["quantity"] if again else str(mine.quantity) if mine else "",
+                retry=again,
+                options=fund_options(selected) if funds else SafeString(""),
+                commitments=committed(row),
+            )
+        )
+    return lines
 
 
 def _terms(request: HttpRequest) -> dict:
