@@ -226,3 +226,20 @@ def test_coverage_page_and_volunteers(client_fr, proposed, funds, desk, network,
         reverse("purchasing:selection", args=[proposed["free"].selection_id])
     ).content.decode()
     assert 'name="quantity"' not in page
+
+
+def test_the_coordinator_caps_and_withdraws_from_the_list_page(
+    client_fr, committed, funds, desk, open_today
+):
+    client_fr.login(username="coord", password=PASSWORD)
+    selection_pk = committed["capped"].selection_id
+    page = client_fr.get(reverse("purchasing:selection", args=[selection_pk])).content.decode()
+    row = page[page.index(f'<tr id="t{committed["capped"].pk}">') :].split("</tr>")[0]
+    assert "AAA × 2" in row and "BBB × 1" in row and "plafond 3, reste 0" in row
+    assert 'aria-label="Retirer l’engagement de Bibliothèque BBB"' in row
+    assert f'id="cap{committed["capped"].pk}"' in row and 'value="3"' in row
+    bbb = Commitment.objects.get(title=committed["capped"], library__code="BBB")
+    withdraw = reverse("purchasing:withdraw", args=[selection_pk, bbb.pk])
+    assert f'action="{withdraw}"' in row
+    assert client_fr.post(withdraw).status_code == 302
+    assert not Commitment.objects.filter(pk=bbb.pk).exists()
