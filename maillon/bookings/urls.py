@@ -8,6 +8,7 @@ urlpatterns = [
     path("nouveau/", views.resource_new, name="new"),
     path("mes-reservations/", views.mine, name="mine"),
     path("demandes/", views.to_decide, name="decide"),
+    path("scanner/", views.scan_page, name="scan"),
     path("documents/", views.documents_page, name="documents"),
     path("disponibles/", calendars.available, name="available"),
     path("calendrier/", calendars.owners_year, name="year"),

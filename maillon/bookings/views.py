@@ -18,7 +18,15 @@ from django.views.decorators.http import require_POST
 
 from maillon.audit.display import lines
 from maillon.audit.services import entries_for
-from maillon.bookings import availability, documents, photos, services, subloans, waiting
+from maillon.bookings import (
+    availability,
+    documents,
+    photos,
+    scanning,
+    services,
+    subloans,
+    waiting,
+)
 from maillon.bookings.forms import (
     BookingForm,
     CheckForm,
@@ -529,3 +537,36 @@ def subloan_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     subloans.withdraw(request.user, subloan)
     messages.success(request, _("Loan to the partner removed."))
     return redirect("bookings:booking", pk=subloan.booking_id)
+
+
+@staff_required
+def scan_page(request: HttpRequest) -> HttpResponse:
+    """The owner's desk scans a resource (scanner types + Enter): it leaves for the library
+    that booked it, or comes back."""
+    desk = current_library(request)
+    if desk is None or not can(request.user, Action.CIRCULATE, desk):
+        raise PermissionDenied
+    if request.method == "POST":
+        try:
+            done = scanning.scan(request.user, desk, request.POST.get("barcode", ""))
+        except services.BookingError as error:
+            messages.error(request, error.message)
+        else:
+            booking = done.booking
+            text = (
+                _("Delivered: %(resource)s %(to_library)s, until %(end)s.")
+                if done.step == "delivered"
+                else _("Back: %(resource)s %(of_library)s; check it before lending it again.")
+            )
+            messages.success(
+                request,
+                text
+                % {
+                    "resource": booking.resource.title,
+                    "to_library": booking.library.to_name,
+                    "of_library": booking.library.of_name,
+                    "end": services._d(booking.end),
+                },
+            )
+        return redirect("bookings:scan")
+    return render(request, "bookings/scan.html", {"desk": desk})
