@@ -22,6 +22,10 @@ Parts of a page (each answer returns safe HTML, rendered by the app that knows):
 - ``today_counts`` (library or None, today) → [{"label", "count", "url"}]: the day's work in
   numbers for the staff home page, at one library or (None) in the whole network.
 
+- ``shuttle_tools`` (first, last, today) → [{"day", "library", "side", "other", "title",
+  "barcode", "crates", "booking"}]: what the shuttle carries for bookings of animation
+  resources between two days (libraries by id; side "on" or "off"), for the run sheets.
+
 - ``transfer_received`` (*, actor, library, item, transfer, today) → CheckinResult or None:
   circulation received `transfer` at `library` (item locked, transfer closed, inside the
   transaction); the app that made the transfer (its reason) may decide what happens now (a
