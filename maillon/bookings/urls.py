@@ -24,6 +24,7 @@ urlpatterns = [
     path("documents/<int:pk>/", views.document_file, name="document_file"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/photos/", views.photo_add, name="photo_add"),
+    path("<int:pk>/etiquettes/", views.resource_labels, name="labels"),
     path("photos/<int:pk>/", views.photo_file, name="photo"),
     path("photos/<int:pk>/supprimer/", views.photo_delete, name="photo_delete"),
     path("<int:pk>/modifier/", views.resource_edit, name="edit"),

@@ -21,6 +21,7 @@ from maillon.audit.services import entries_for
 from maillon.bookings import (
     availability,
     documents,
+    labels,
     photos,
     scanning,
     services,
@@ -186,6 +187,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "next": _shift(year, month, 1),
             "upcoming": upcoming,
             "may_edit": can(request.user, Action.MANAGE, resource.owner),
+            "may_label": can(request.user, Action.CIRCULATE, resource.owner),
             "photos": resource.photos.all(),
             "photo_form": PhotoForm(),
             "history": lines(
@@ -570,3 +572,14 @@ def scan_page(request: HttpRequest) -> HttpResponse:
             )
         return redirect("bookings:scan")
     return render(request, "bookings/scan.html", {"desk": desk})
+
+
+@staff_required
+def resource_labels(request: HttpRequest, pk: int) -> HttpResponse:
+    """The resource's crate labels as a PDF, for its owner's staff."""
+    resource = _resource(request, pk)
+    if not can(request.user, Action.CIRCULATE, resource.owner):
+        raise PermissionDenied
+    response = HttpResponse(labels.pdf(resource), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="etiquettes-{resource.barcode}.pdf"'
+    return response

@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from maillon.bookings import scanning, services
+from maillon.bookings import labels, scanning, services
 from maillon.bookings.models import Booking, BookingStatus, Resource
 
 from .conftest import TODAY, book, days
@@ -80,3 +80,16 @@ def test_the_scan_page(client_fr, people, network, expo):
     page = client_fr.post(reverse("bookings:scan"), {"barcode": expo.barcode}, follow=True)
     assert "scannez-le à l’accueil de son propriétaire" in page.content.decode()
     assert Booking.objects.get(pk=booking.pk).status == BookingStatus.DELIVERED
+
+
+def test_crate_labels_for_the_owner(client_fr, people, expo):
+    client_fr.force_login(people["md"])
+    page = client_fr.get(reverse("bookings:detail", args=[expo.pk])).content.decode()
+    assert expo.barcode in page and reverse("bookings:labels", args=[expo.pk]) in page
+    pdf = client_fr.get(reverse("bookings:labels", args=[expo.pk]))
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    with translation.override("fr"):
+        html = labels.html(expo)
+    assert html.count("<svg") == 3 and "Caisse 3 sur 3" in html  # one label per crate
+    client_fr.force_login(people["b"])
+    assert client_fr.get(reverse("bookings:labels", args=[expo.pk])).status_code == 403
