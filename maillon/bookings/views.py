@@ -49,6 +49,7 @@ from maillon.bookings.models import (
     Waiting,
     taking,
 )
+from maillon.core import usage
 from maillon.core.decorators import staff_required
 from maillon.network.current import current_library
 from maillon.network.permissions import Action, can, libraries_for, require
@@ -528,6 +529,8 @@ def booking_page(request: HttpRequest, pk: int) -> HttpResponse:
             "subloans": booking.subloans.select_related("partner"),
             "form": form if may_lend else None,
             "may_withdraw": can(request.user, Action.CIRCULATE, booking.library),
+            # What the apps above add (the programme: the event the booking serves).
+            "panels": [p for p in usage.answers("booking_panels", booking, request) if p],
         },
     )
 
