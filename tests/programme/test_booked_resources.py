@@ -11,9 +11,12 @@ from django.utils import timezone
 
 from maillon.audit.services import entries_for
 from maillon.bookings import services as bookings
+from maillon.bookings.demo import build_bookings
 from maillon.bookings.models import ResourceKind
+from maillon.network.demo import build_network
 from maillon.network.models import Role
 from maillon.programme import booked, services
+from maillon.programme.demo import build_programme, link_booked_resources
 from maillon.programme.models import EventResource
 
 from .conftest import at
@@ -69,3 +72,17 @@ def test_another_librarys_event_is_refused(staff, network, kinds, booking, make_
     outsider = make_staff("outsider", (network["b"], Role.LIBRARIAN))
     with pytest.raises(PermissionDenied):
         booked.link(outsider, booking, None)
+
+
+def test_the_demo_links_a_booking_to_an_event(db, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    today = dt.date(2026, 11, 25)
+    build_network("maillon-demo", today)
+    build_programme(today)
+    build_bookings(today)
+    assert link_booked_resources(today) == 1
+    link = EventResource.objects.select_related("booking", "event").get()
+    assert link.event.library_id == link.booking.library_id or link.event.other_libraries.filter(
+        pk=link.booking.library_id
+    )
+    assert link_booked_resources(today) == 0  # once
