@@ -8,7 +8,8 @@ class BookingsConfig(AppConfig):
     verbose_name = _("Animation resources")
 
     def ready(self) -> None:
-        from maillon.bookings import today
+        from maillon.bookings import shuttle, today
         from maillon.core import usage
 
         usage.register("today_counts", today.today_counts)
+        usage.register("shuttle_tools", shuttle.shuttle_tools)

@@ -4,6 +4,7 @@ loans follow, and the bookings libraries make of them."""
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 
 from django.conf import settings
 from django.db import models
@@ -31,6 +32,12 @@ class ResourceKind(models.Model):
         return self.name
 
 
+def new_barcode() -> str:
+    """A barcode for a new resource: « OA » and 8 random digits (the scan page reads it; the
+    unique constraint refuses the rare repeat)."""
+    return f"OA{secrets.randbelow(10**8):08d}"
+
+
 class Resource(models.Model):
     class State(models.TextChoices):
         GOOD = "good", _("good condition")
@@ -42,6 +49,7 @@ class Resource(models.Model):
         ResourceKind, on_delete=models.PROTECT, related_name="resources", verbose_name=_("kind")
     )
     title = models.CharField(_("title"), max_length=200)
+    barcode = models.CharField(_("barcode"), max_length=32, unique=True, default=new_barcode)
     description = models.TextField(_("description"), blank=True)
     contents = models.TextField(
         _("contents"), blank=True, help_text=_("One element per line (panels, books, puppets…).")

@@ -18,7 +18,16 @@ from django.views.decorators.http import require_POST
 
 from maillon.audit.display import lines
 from maillon.audit.services import entries_for
-from maillon.bookings import availability, documents, photos, services, subloans, waiting
+from maillon.bookings import (
+    availability,
+    documents,
+    labels,
+    photos,
+    scanning,
+    services,
+    subloans,
+    waiting,
+)
 from maillon.bookings.forms import (
     BookingForm,
     CheckForm,
@@ -40,6 +49,7 @@ from maillon.bookings.models import (
     Waiting,
     taking,
 )
+from maillon.core import usage
 from maillon.core.decorators import staff_required
 from maillon.network.current import current_library
 from maillon.network.permissions import Action, can, libraries_for, require
@@ -178,6 +188,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "next": _shift(year, month, 1),
             "upcoming": upcoming,
             "may_edit": can(request.user, Action.MANAGE, resource.owner),
+            "may_label": can(request.user, Action.CIRCULATE, resource.owner),
             "photos": resource.photos.all(),
             "photo_form": PhotoForm(),
             "history": lines(
@@ -518,6 +529,8 @@ def booking_page(request: HttpRequest, pk: int) -> HttpResponse:
             "subloans": booking.subloans.select_related("partner"),
             "form": form if may_lend else None,
             "may_withdraw": can(request.user, Action.CIRCULATE, booking.library),
+            # What the apps above add (the programme: the event the booking serves).
+            "panels": [p for p in usage.answers("booking_panels", booking, request) if p],
         },
     )
 
@@ -529,3 +542,47 @@ def subloan_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     subloans.withdraw(request.user, subloan)
     messages.success(request, _("Loan to the partner removed."))
     return redirect("bookings:booking", pk=subloan.booking_id)
+
+
+@staff_required
+def scan_page(request: HttpRequest) -> HttpResponse:
+    """The owner's desk scans a resource (scanner types + Enter): it leaves for the library
+    that booked it, or comes back."""
+    desk = current_library(request)
+    if desk is None or not can(request.user, Action.CIRCULATE, desk):
+        raise PermissionDenied
+    if request.method == "POST":
+        try:
+            done = scanning.scan(request.user, desk, request.POST.get("barcode", ""))
+        except services.BookingError as error:
+            messages.error(request, error.message)
+        else:
+            booking = done.booking
+            text = (
+                _("Delivered: %(resource)s %(to_library)s, until %(end)s.")
+                if done.step == "delivered"
+                else _("Back: %(resource)s %(of_library)s; check it before lending it again.")
+            )
+            messages.success(
+                request,
+                text
+                % {
+                    "resource": booking.resource.title,
+                    "to_library": booking.library.to_name,
+                    "of_library": booking.library.of_name,
+                    "end": services._d(booking.end),
+                },
+            )
+        return redirect("bookings:scan")
+    return render(request, "bookings/scan.html", {"desk": desk})
+
+
+@staff_required
+def resource_labels(request: HttpRequest, pk: int) -> HttpResponse:
+    """The resource's crate labels as a PDF, for its owner's staff."""
+    resource = _resource(request, pk)
+    if not can(request.user, Action.CIRCULATE, resource.owner):
+        raise PermissionDenied
+    response = HttpResponse(labels.pdf(resource), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="etiquettes-{resource.barcode}.pdf"'
+    return response

@@ -19,8 +19,15 @@ Parts of a page (each answer returns safe HTML, rendered by the app that knows):
 - ``core_gap_actions`` (record, library, request) → safe HTML: what the apps above offer for
   a core title `library` lacks (acquisitions: "add to a selection list"), beside the hold.
 
+- ``booking_panels`` (booking, request) → safe HTML: what the apps above bookings add to a
+  booking's page (the programme: the event it serves, and the choice of one).
+
 - ``today_counts`` (library or None, today) → [{"label", "count", "url"}]: the day's work in
   numbers for the staff home page, at one library or (None) in the whole network.
+
+- ``shuttle_tools`` (first, last, today) → [{"day", "library", "side", "other", "title",
+  "barcode", "crates", "booking"}]: what the shuttle carries for bookings of animation
+  resources between two days (libraries by id; side "on" or "off"), for the run sheets.
 
 - ``transfer_received`` (*, actor, library, item, transfer, today) → CheckinResult or None:
   circulation received `transfer` at `library` (item locked, transfer closed, inside the

@@ -17,7 +17,7 @@ from maillon.offline.demo import build_offline
 from maillon.patrons.demo import build_patrons
 from maillon.patrons.models import CategoryKind, Patron
 from maillon.patrons.services import set_own_password
-from maillon.programme.demo import build_programme
+from maillon.programme.demo import build_programme, link_booked_resources
 from maillon.purchasing.demo import build_purchasing
 from maillon.rotation.demo import build_rotation
 from maillon.sip2.demo import build_terminals
@@ -54,6 +54,7 @@ def build_demo(progress: TextIO | None = None) -> list[tuple[str, str]]:
     build_lots()
     build_rotation(today)
     build_bookings(today)
+    link_booked_resources(today)
     build_deposits(today)
     build_collection_policy(today)
     build_offline(today)

@@ -17,6 +17,7 @@ register(
         "event_published": _("Event published"),
         "event_session_added": _("Event session added"),
         "event_cancelled": _("Event cancelled"),
+        "booking_event_linked": _("Booked animation resource linked to an event"),
         "event_postponed": _("Event postponed"),
         "event_rescheduled": _("Event moved to new dates"),
         "event_full": _("Event marked full"),
@@ -39,6 +40,7 @@ register(
     },
     details={
         "event": (_("event"), HIDDEN),
+        "booked_resource": (_("animation resource"), TEXT),
         "programme": (_("festival or programme"), HIDDEN),
         "meeting": (_("meeting"), HIDDEN),
         "invited": (_("people invited"), TEXT),

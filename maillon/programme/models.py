@@ -526,3 +526,27 @@ class Headcount(models.Model):
         field = cls._meta.get_field(band)
         assert isinstance(field, models.Field)
         return str(field.verbose_name)
+
+
+class EventResource(models.Model):
+    """A booked animation resource (maillon.bookings) serving an event: an exhibition or a kit
+    the event shows. A booking serves one event at most; the programme sits above bookings, so
+    the link lives here."""
+
+    booking = models.OneToOneField(
+        "bookings.Booking",
+        on_delete=models.CASCADE,
+        related_name="programme_link",
+        verbose_name=_("booking"),
+    )
+    event = models.ForeignKey(
+        Event, on_delete=models.CASCADE, related_name="booked_resources", verbose_name=_("event")
+    )
+    linked_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("booked resource of an event")
+        verbose_name_plural = _("booked resources of events")
+
+    def __str__(self) -> str:
+        return f"{self.event} ← {self.booking}"

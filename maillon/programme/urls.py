@@ -62,6 +62,7 @@ urlpatterns = [
     path("programmes/<slug:slug>/", programme_views.programme_detail, name="programme"),
     path("programmes/<slug:slug>/modifier/", programme_views.programme_edit, name="programme_edit"),
     path("<int:pk>/", views.event_detail, name="event"),
+    path("reservation/<int:pk>/", views.booking_event, name="booking_event"),
     path("<int:pk>/modifier/", views.event_edit, name="edit"),
     path("<int:pk>/publier/", views.publish, name="publish"),
     path("<int:pk>/presences/", views.attendance, name="attendance"),

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from maillon.core import usage
 from maillon.network.models import Library
-from maillon.programme import meetings, today
+from maillon.programme import booked, meetings, today
 
 
 def home_panel(library: Library, request: HttpRequest) -> str:
@@ -22,3 +22,4 @@ def home_panel(library: Library, request: HttpRequest) -> str:
 def register() -> None:
     usage.register("home_panels", home_panel)
     usage.register("today_counts", today.today_counts)
+    usage.register("booking_panels", booked.booking_panel)

@@ -10,11 +10,12 @@ from django.views.decorators.http import require_POST
 
 from maillon.audit.display import lines
 from maillon.audit.services import entries_for
+from maillon.bookings.models import Booking
 from maillon.core.decorators import staff_required
 from maillon.network.current import current_library
 from maillon.network.models import Library
 from maillon.network.permissions import Action, can, libraries_for, require
-from maillon.programme import access, calendar, changes, dates, registrations, services
+from maillon.programme import access, booked, calendar, changes, dates, registrations, services
 from maillon.programme.forms import EventForm, RescheduleForm, SessionForm
 from maillon.programme.models import Event, EventStatus, Headcount, Programme, Session
 from maillon.programme.services import EVENT_FIELDS
@@ -122,6 +123,9 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 "status", "created_at"
             ),
             "taken": registrations.taken(event, None),
+            "booked": event.booked_resources.select_related(
+                "booking__resource__owner", "booking__library"
+            ).order_by("booking__start"),
             "history": lines(
                 entries_for(event).select_related("user", "library").order_by("-at", "-pk")[:50]
             ),
@@ -245,3 +249,19 @@ def reschedule(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("The new dates are saved; everyone is told."))
             return redirect("programme:event", pk=event.pk)
     return render(request, "programme/reschedule.html", {"event": event, "form": form})
+
+
+@staff_required
+@require_POST
+def booking_event(request: HttpRequest, pk: int) -> HttpResponse:
+    """The event a booking of an animation resource serves (chosen on the booking's page)."""
+    booking = get_object_or_404(Booking.objects.select_related("resource"), pk=pk)
+    wanted = request.POST.get("event", "")
+    event = get_object_or_404(Event, pk=int(wanted)) if wanted.isdigit() else None
+    try:
+        booked.link(request.user, booking, event)
+    except services.ProgrammeError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The booking's event is saved."))
+    return redirect("bookings:booking", pk=booking.pk)

@@ -1,12 +1,14 @@
 """Shuttle run sheets: for each shuttle day, the stops in order with what goes on and off the
 van at each — single transfers, lots (crates of a circulation plan or sent by hand) and the
-MD's deposit crates — and the run's volume against the limit the coordinator set.
+MD's deposit crates, the animation resources of bookings — and the run's volume against the
+limit the coordinator set.
 
 Read from the state now: a transfer not sent yet goes on at its library's next shuttle day, one
 in transit comes off at its destination's next shuttle day; a planned exchange of a published
 plan not run yet leaves and arrives on the days of its grid cell. Items of a lot travel with
 their lot, items of a deposit with their deposit's crate: they are counted there, not one by
-one.
+one. Bookings (an app above this one) say through maillon.core.usage (``shuttle_tools``) which
+animation resources go out and come back, each its own line with its crates.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from maillon.audit.services import record as audit
 from maillon.circulation.models import Transfer
+from maillon.core import usage
 from maillon.core.errors import DomainError, Kind
 from maillon.deposits.models import DepositEntry
 from maillon.lots.models import Lot, LotItem
@@ -42,9 +45,20 @@ class Crate:
 
 
 @dataclass
+class Tool:
+    """An animation resource (outil d'animation) of a booking: its crates travel together."""
+
+    title: str
+    barcode: str
+    other: Library
+    crates: int
+
+
+@dataclass
 class Side:
     singles: list[Transfer] = field(default_factory=list)
     crates: list[Crate] = field(default_factory=list)
+    tools: list[Tool] = field(default_factory=list)
 
     @property
     def items(self) -> int:
@@ -59,7 +73,8 @@ class Stop:
 
     @property
     def busy(self) -> bool:
-        return bool(self.on.items or self.off.items or self.on.crates or self.off.crates)
+        sides = (self.on, self.off)
+        return any(side.items or side.crates or side.tools for side in sides)
 
 
 @dataclass
@@ -80,7 +95,12 @@ class Run:
 
     @property
     def crates(self) -> int:
-        return sum(len(s.on.crates) + len(s.off.crates) for s in self.stops)
+        """Lots and deposit crates, and the crates of animation resources."""
+        return sum(
+            len(side.crates) + sum(t.crates for t in side.tools)
+            for s in self.stops
+            for side in (s.on, s.off)
+        )
 
     @property
     def too_full(self) -> bool:
@@ -194,6 +214,14 @@ def runs(today: dt.date, days: int = 14) -> list[Run]:
             key = (cell.arrival, cell.library_id, True, "lot", cell.lot_id)
             add(arriving.off, key, cell.lot.code, by_id[cell.from_library_id], "lot", n)
             crates[key].same_run = cell.arrival == cell.day
+
+    for answer in usage.answers("shuttle_tools", today, horizon[-1], today):
+        for line in answer:
+            here = stop(line["day"], line["library"])
+            other = by_id.get(line["other"])
+            if here is not None and other is not None:
+                side = here.on if line["side"] == "on" else here.off
+                side.tools.append(Tool(line["title"], line["barcode"], other, line["crates"]))
 
     limit = ShuttleLimit.current()
     result = []

@@ -10,6 +10,7 @@ from maillon.bookings import availability
 from maillon.bookings.demo import build_bookings
 from maillon.bookings.models import Booking, BookingStatus, Resource, ResourcePhoto, Waiting
 from maillon.network.demo import build_network
+from maillon.rotation import runsheet
 
 TODAY = dt.date(2026, 11, 25)
 
@@ -43,4 +44,7 @@ def test_demo_bookings(db, settings, tmp_path):
         Resource.objects.get(title="Valise Sciences en jeux").pk
     ]
     assert year > 30
+    # The shuttle carries resources out and back in the next two weeks' runs.
+    tools = [t for r in runsheet.runs(TODAY) for s in r.stops for t in s.on.tools + s.off.tools]
+    assert {t.barcode for t in tools} and all(t.barcode.startswith("OA") for t in tools)
     assert build_bookings(TODAY) == {}  # once

@@ -1,0 +1,28 @@
+"""The migration gives every existing resource its own barcode."""
+
+import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+
+BEFORE = [("bookings", "0009_one_rule_per_scope"), ("programme", "0009_meeting_minutes_file")]
+AFTER = [("bookings", "0010_resource_barcode")]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_existing_resources_get_distinct_barcodes(network):
+    executor = MigrationExecutor(connection)
+    executor.migrate(BEFORE)
+    try:
+        old = executor.loader.project_state([BEFORE[0]]).apps
+        Resource = old.get_model("bookings", "Resource")
+        kind = old.get_model("bookings", "ResourceKind").objects.get(code="exposition")
+        for n in range(5):
+            Resource.objects.create(kind=kind, title=f"Outil {n}", owner_id=network["md"].pk)
+        executor = MigrationExecutor(connection)
+        executor.migrate(AFTER)
+        Resource = executor.loader.project_state(AFTER).apps.get_model("bookings", "Resource")
+        codes = list(Resource.objects.values_list("barcode", flat=True))
+        assert len(codes) == 5 == len(set(codes)) and all(c.startswith("OA") for c in codes)
+    finally:
+        executor = MigrationExecutor(connection)
+        executor.migrate(executor.loader.graph.leaf_nodes())
