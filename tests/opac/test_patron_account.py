@@ -4,6 +4,7 @@ import json
 
 import pytest
 from django.core.cache import cache
+from django.utils import timezone
 
 from maillon.circulation import services
 from maillon.circulation.models import Hold, HoldStatus, Loan
@@ -50,8 +51,9 @@ def test_renew_one_and_all_with_refusals(
     wanted = make_record("Fondation")
     second = lend(librarian, network, reader, wanted, make_item)
     services.place_own_hold(make_reader("10000031"), wanted, network["a"])
-    # Renewing today would give no more time: as if lent a while ago.
-    Loan.objects.filter(pk__in=[first.pk, second.pk]).update(due_on=first.checked_out_at.date())
+    # Renewing today would give no more time: as if lent a while ago, due today (the local
+    # day: the UTC one is yesterday's after 23:00 in Paris, which made the loan overdue).
+    Loan.objects.filter(pk__in=[first.pk, second.pk]).update(due_on=timezone.localdate())
     log_in(client, reader.card_number)
     response = client.post("/compte/prolonger/", {"loan": first.pk}, follow=True)
     assert Loan.objects.get(pk=first.pk).renewals == 1
