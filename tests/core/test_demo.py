@@ -91,3 +91,18 @@ def test_demo_accounts_log_in(client, db, settings, capsys):
     assert response.status_code == 302
     page = client.get("/compte/").content.decode()
     assert escape(ready.record.title) in page and escape(ready.pickup_library.name) in page
+
+
+def test_the_demo_s_mail_stays_in_memory(settings, capsys):
+    """The demo's services write e-mails to made-up people (315 of them): on a newcomer's machine
+    the console backend printed them all over the progress lines."""
+    from django.core.mail import EmailMessage
+
+    from maillon.operations.management.commands.demo import _mail_kept_in_memory
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+    with _mail_kept_in_memory():
+        EmailMessage("Inscription", "Bonjour", to=["girard@example.org"]).send()
+    assert "Subject:" not in capsys.readouterr().out
+    EmailMessage("Inscription", "Bonjour", to=["girard@example.org"]).send()
+    assert "Subject: Inscription" in capsys.readouterr().out  # and back to the console after

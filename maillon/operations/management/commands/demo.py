@@ -1,13 +1,26 @@
 """Prepare the database with the demo network, print the accounts, then serve."""
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
 from maillon.operations.demo import DEMO_PASSWORD, build_demo
 from maillon.operations.ports import require_free_port
+
+
+@contextmanager
+def _mail_kept_in_memory() -> Iterator[None]:
+    previous = settings.EMAIL_BACKEND
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    try:
+        yield
+    finally:
+        settings.EMAIL_BACKEND = previous
 
 
 class Command(BaseCommand):
@@ -28,7 +41,10 @@ class Command(BaseCommand):
             # Before the demo is built: a busy port is known in a second, not after a minute.
             require_free_port(options["host"], options["port"], "demo")
         call_command("migrate", interactive=False, verbosity=0)
-        accounts = build_demo(progress=self.stdout)
+        # The demo's people are made up: the e-mails its services write (registrations,
+        # bookings, status changes…) stay in memory, neither sent nor printed over the progress.
+        with _mail_kept_in_memory():
+            accounts = build_demo(progress=self.stdout)
         self.stdout.write("")
         self.stdout.write(
             self.style.SUCCESS(_("Demo network ready. Accounts (password: %s):") % DEMO_PASSWORD)
