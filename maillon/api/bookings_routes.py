@@ -28,15 +28,6 @@ router = Router(tags=["bookings"], auth=staff_auth)
 READ_ERRORS = {400: Error, 404: Error, **AUTH_ERRORS}
 
 
-def _refusal(error: services.BookingError) -> ApiError:
-    fields: dict[str, object] = {}
-    if error.field:
-        fields["field"] = error.field
-    if error.details:
-        fields["details"] = error.details
-    return ApiError(error.http_status, error.code, error.message, error_fields=fields or None)
-
-
 def booking_data(booking: Booking) -> dict:
     booking = Booking.objects.select_related("resource", "library").get(pk=booking.pk)
     return {
@@ -143,10 +134,7 @@ def bookings_view(request: HttpRequest, body: schemas.BookingRequest):
         if resource is None:
             raise ApiError(404, "resource_not_found", _("No resource has this number."))
         library = library_by_code(body.library)
-        try:
-            booking = services.request_booking(user, library, resource, body.start, body.end)
-        except services.BookingError as error:
-            raise _refusal(error) from error
+        booking = services.request_booking(user, library, resource, body.start, body.end)
         return 201, schemas.Booking.model_validate(booking_data(booking))
 
     return once(request, user, work)
@@ -168,8 +156,5 @@ def booking_view(request: HttpRequest, path: Path[BookingPath]):
     booking = Booking.objects.filter(pk=path.id).first()
     if booking is None:
         raise ApiError(404, "booking_not_found", _("No booking has this number."))
-    try:
-        booking = services.cancel(user, booking)
-    except services.BookingError as error:
-        raise _refusal(error) from error
+    booking = services.cancel(user, booking)
     return booking_data(booking)

@@ -56,15 +56,10 @@ def _forms_args(request: HttpRequest) -> dict:
     }
 
 
-def _back(anchor: str) -> HttpResponse:
-    return redirect(reverse("bookings:rules") + anchor)
-
-
-@staff_required
-def rule_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    rule = get_object_or_404(BookingRule, pk=pk) if pk else None
+def _require_editor(request: HttpRequest, row: BookingRule | SeasonalLimit | None) -> None:
+    """MD staff and the coordinator edit rules and limits, each only for owners they answer for."""
     if not rules.owners_for(request.user).exists() or (
-        rule is not None and not rules.may_edit(request.user, rule.owner)
+        row is not None and not rules.may_edit(request.user, row.owner)
     ):
         raise PermissionDenied(
             _(
@@ -72,6 +67,16 @@ def rule_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
                 "coordinator change the booking rules."
             )
         )
+
+
+def _back(anchor: str) -> HttpResponse:
+    return redirect(reverse("bookings:rules") + anchor)
+
+
+@staff_required
+def rule_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    rule = get_object_or_404(BookingRule, pk=pk) if pk else None
+    _require_editor(request, rule)
     # A bound ModelForm writes into its instance: give it a copy, the service changes the row.
     form = RuleForm(
         request.POST or None,
@@ -107,15 +112,7 @@ def rule_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_required
 def limit_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     limit = get_object_or_404(SeasonalLimit, pk=pk) if pk else None
-    if not rules.owners_for(request.user).exists() or (
-        limit is not None and not rules.may_edit(request.user, limit.owner)
-    ):
-        raise PermissionDenied(
-            _(
-                "Only the departmental library’s staff and the network "
-                "coordinator change the booking rules."
-            )
-        )
+    _require_editor(request, limit)
     form = LimitForm(
         request.POST or None,
         instance=SeasonalLimit.objects.get(pk=limit.pk) if limit else None,

@@ -18,7 +18,7 @@ from maillon.opac.patron_session import current_patron
 from maillon.opac.views import not_found
 from maillon.programme import dates, openagenda, programmes, registrations, schema_org
 from maillon.programme.agenda import public_sessions
-from maillon.programme.calendar import month_weeks
+from maillon.programme.calendar import month_from, month_weeks
 from maillon.programme.models import (
     OPEN_STATUSES,
     PUBLIC_STATUSES,
@@ -44,13 +44,6 @@ def _date(value: str) -> dt.date | None:
         return None
 
 
-def _month(value: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(f"{value}-01")
-    except ValueError:
-        return timezone.localdate().replace(day=1)
-
-
 def agenda(request: HttpRequest) -> HttpResponse:
     """The events to come as a list (60 dates from a day on), or a month as a calendar."""
     library = request.GET.get("bibliotheque", "")[:20]
@@ -61,7 +54,7 @@ def agenda(request: HttpRequest) -> HttpResponse:
     until = _date(request.GET.get("au", ""))
     programme = request.GET.get("programme", "")[:80]
     view = "mois" if request.GET.get("vue") == "mois" else "liste"
-    month = _month(request.GET.get("mois", ""))
+    month = month_from(request.GET.get("mois", ""))
     following = (month + dt.timedelta(days=32)).replace(day=1)
     if view == "mois":
         day, until = month, following - dt.timedelta(days=1)

@@ -253,6 +253,15 @@ def outside_hours(library: Library, starts_at: dt.datetime, ends_at: dt.datetime
     return not any(h.opens <= start.time() and end.time() <= h.closes for h in hours)
 
 
+def month_from(value: str) -> dt.date:
+    """The first day of the month written "2026-12" in a page's address; this month's when the
+    value is missing or wrong."""
+    try:
+        return dt.date.fromisoformat(f"{value}-01")
+    except ValueError:
+        return timezone.localdate().replace(day=1)
+
+
 def month_weeks(month: dt.date) -> list[list[dt.date]]:
     """The weeks (Monday first) covering `month`'s days, as dates."""
     first = month.replace(day=1)

@@ -34,13 +34,6 @@ DAY_LINES = 8  # a day of the grid shows this many dates, then "N more" (the lis
 CLASHES_SHOWN = 40
 
 
-def _month(value: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(f"{value}-01")
-    except ValueError:
-        return timezone.localdate().replace(day=1)
-
-
 def _add_months(day: dt.date, months: int) -> dt.date:
     index = day.year * 12 + day.month - 1 + months
     return dt.date(index // 12, index % 12 + 1, 1)
@@ -55,7 +48,7 @@ class RulesForm(forms.ModelForm):
 @staff_required
 def network_calendar(request: HttpRequest) -> HttpResponse:
     """A month of the network's programme, as a grid or a list, with its clashes and gaps."""
-    month = _month(request.GET.get("mois", ""))
+    month = calendar.month_from(request.GET.get("mois", ""))
     end = _add_months(month, 1) - dt.timedelta(days=1)
     view = "liste" if request.GET.get("vue") == "liste" else "mois"
     code = request.GET.get("bibliotheque", "")[:20]
@@ -173,7 +166,7 @@ def _line(session: calendar.ShownSession, clash: bool, labels: _Labels) -> SafeS
 @staff_required
 def calendar_gaps(request: HttpRequest) -> HttpResponse:
     """Twelve months from a month on: libraries without any event for the rules' months."""
-    month = _month(request.GET.get("depuis", ""))
+    month = calendar.month_from(request.GET.get("depuis", ""))
     horizon = _add_months(month, GAP_HORIZON_MONTHS) - dt.timedelta(days=1)
     rules = CalendarRules.current()
     viewable = set(access.viewable(request.user).values_list("pk", flat=True))
