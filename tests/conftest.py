@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 
 from maillon.network.models import Library, LibraryKind, Role, StaffRole
 
-pytest_plugins = ["tests.circulation_fixtures", "tests.stats_fixtures"]
+pytest_plugins = ["tests.circulation_fixtures", "tests.stats_fixtures", "tests.demo_base"]
 
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 PASSWORD = "un-mot-de-passe-solide"

@@ -3,14 +3,10 @@ the core collection, items at the workshop; made through the services, once."""
 
 import datetime as dt
 
-from maillon.catalogue.demo import build_catalogue
 from maillon.catalogue.models import CollectionKind, Item
-from maillon.circulation.demo import build_circulation
 from maillon.corecollection.demo import build_collection_policy
 from maillon.corecollection.models import CoreList
 from maillon.lots.demo import build_lots
-from maillon.network.demo import build_network
-from maillon.patrons.demo import build_patrons
 from maillon.weeding.demo import build_weeding
 from maillon.weeding.models import Offer
 from maillon.workshop.models import WorkOrder
@@ -19,12 +15,9 @@ from tests.weeding.conftest import default_criteria  # noqa: F401
 TODAY = dt.date(2026, 11, 25)
 
 
-def test_demo_collection_policy(db, settings, tmp_path):
+def test_demo_collection_policy(demo_ground, settings, tmp_path):
     settings.VAR_DIR = tmp_path
-    build_network("maillon-demo", TODAY)
-    build_patrons(TODAY)
-    build_catalogue(records=400)
-    build_circulation(TODAY)
+    demo_ground()
     build_weeding(TODAY)
     build_lots()  # crates take shelves: the local collections take other items
     made = build_collection_policy(TODAY)

@@ -3,24 +3,17 @@ exchange session in the past, with an item lost and a request waiting."""
 
 import datetime as dt
 
-from maillon.catalogue.demo import build_catalogue
-from maillon.circulation.demo import build_circulation
 from maillon.deposits import services
 from maillon.deposits.demo import build_deposits
 from maillon.deposits.models import Deposit, ExchangeSession
-from maillon.network.demo import build_network
 from maillon.network.models import LibraryKind
-from maillon.patrons.demo import build_patrons
 
 TODAY = dt.date(2026, 11, 25)
 
 
-def test_demo_deposits(db, settings, tmp_path):
+def test_demo_deposits(demo_ground, settings, tmp_path):
     settings.VAR_DIR = tmp_path
-    build_network("maillon-demo", TODAY)
-    build_patrons(TODAY)
-    build_catalogue(records=600)
-    build_circulation(TODAY)
+    demo_ground(records=600)
     made = build_deposits(TODAY)
     members = Deposit.objects.filter(
         library__kind__in=[LibraryKind.MEMBER, LibraryKind.READING_POINT]

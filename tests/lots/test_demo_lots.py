@@ -3,23 +3,16 @@ missing, one on its way."""
 
 import datetime as dt
 
-from maillon.catalogue.demo import build_catalogue
-from maillon.circulation.demo import build_circulation
 from maillon.lots import services
 from maillon.lots.demo import build_lots
 from maillon.lots.models import Lot
-from maillon.network.demo import build_network
-from maillon.patrons.demo import build_patrons
 
 TODAY = dt.date(2026, 11, 25)
 
 
-def test_demo_lots(db, settings, tmp_path):
+def test_demo_lots(demo_ground, settings, tmp_path):
     settings.VAR_DIR = tmp_path
-    build_network("maillon-demo", TODAY)
-    build_patrons(TODAY)
-    build_catalogue(records=400)
-    build_circulation(TODAY)
+    demo_ground()
     made = build_lots()
     assert made["lots"] == 12 and made["received"] == 1 and made["in_transit"] == 1
     assert Lot.objects.filter(state=Lot.State.IN_TRANSIT).count() == 1

@@ -4,10 +4,6 @@ received."""
 
 import datetime as dt
 
-from maillon.catalogue.demo import build_catalogue
-from maillon.circulation.demo import build_circulation
-from maillon.network.demo import build_network
-from maillon.patrons.demo import build_patrons
 from maillon.purchasing.demo import build_purchasing
 from maillon.purchasing.models import (
     Commitment,
@@ -22,12 +18,9 @@ from maillon.purchasing.models import (
 TODAY = dt.date(2026, 11, 25)
 
 
-def test_demo_purchasing(db, settings, tmp_path):
+def test_demo_purchasing(demo_ground, settings, tmp_path):
     settings.VAR_DIR = tmp_path
-    build_network("maillon-demo", TODAY)
-    build_patrons(TODAY)
-    build_catalogue(records=200)
-    build_circulation(TODAY)
+    demo_ground(records=200)
     made = build_purchasing(TODAY)
     assert made["lists"] == 1 and made["suppliers"] == 3 and made["received"] == 1
     assert Commitment.objects.values("library").distinct().count() == 4

@@ -3,13 +3,9 @@ Gâtine, a year of exchanges generated and published, shown on each library's ho
 
 import datetime as dt
 
-from maillon.catalogue.demo import build_catalogue
 from maillon.circulation import capacity
-from maillon.circulation.demo import build_circulation
 from maillon.lots.demo import build_lots
-from maillon.network.demo import build_network
 from maillon.network.models import Library
-from maillon.patrons.demo import build_patrons
 from maillon.rotation import rotas, runsheet, services
 from maillon.rotation.demo import NAME, ROTA, build_rotation
 from maillon.rotation.models import Cell, Plan, Rota
@@ -17,12 +13,9 @@ from maillon.rotation.models import Cell, Plan, Rota
 TODAY = dt.date(2026, 11, 25)
 
 
-def test_demo_rotation(db, settings, tmp_path):
+def test_demo_rotation(demo_ground, settings, tmp_path):
     settings.VAR_DIR = tmp_path
-    build_network("maillon-demo", TODAY)
-    build_patrons(TODAY)
-    build_catalogue(records=400)
-    build_circulation(TODAY)
+    demo_ground()
     build_lots()
     made = build_rotation(TODAY)
     assert made == {"plans": 1, "exchanges": 6, "broken": 0, "rota_items": 6}

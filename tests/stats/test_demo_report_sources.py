@@ -3,26 +3,19 @@ deposits demo) and acquisitions dated no later than the items came in."""
 
 import datetime as dt
 
-from maillon.catalogue.demo import build_catalogue
 from maillon.catalogue.models import Item
-from maillon.circulation.demo import build_circulation
 from maillon.deposits.demo import build_deposits
 from maillon.deposits.models import DepositEntry
-from maillon.network.demo import build_network
 from maillon.network.models import Library
-from maillon.patrons.demo import build_patrons
 from maillon.stats.demo import build_stats
 from maillon.stats.report import build
 
 TODAY = dt.date(2026, 11, 25)
 
 
-def test_last_years_report_reads_the_deposits_and_the_acquisitions(db, settings, tmp_path):
+def test_last_years_report_reads_the_deposits_and_the_acquisitions(demo_ground, settings, tmp_path):
     settings.VAR_DIR = tmp_path
-    build_network("maillon-demo", TODAY)
-    build_patrons(TODAY)
-    build_catalogue(records=600)
-    build_circulation(TODAY)
+    demo_ground(records=600)
     made = build_deposits(TODAY)
     lent = DepositEntry.objects.filter(returned_on__isnull=True).count()
     assert made["history"] == lent > 0

@@ -3,13 +3,9 @@ with last copies still to decide; made through the services, once."""
 
 import datetime as dt
 
-from maillon.catalogue.demo import build_catalogue
 from maillon.catalogue.models import ItemStatus
-from maillon.circulation.demo import build_circulation
 from maillon.inventory import services as inventories
 from maillon.inventory.demo import build_inventory
-from maillon.network.demo import build_network
-from maillon.patrons.demo import build_patrons
 from maillon.weeding import pv
 from maillon.weeding.demo import build_weeding
 from maillon.weeding.models import Campaign, Decision
@@ -17,12 +13,9 @@ from maillon.weeding.models import Campaign, Decision
 TODAY = dt.date(2026, 11, 25)
 
 
-def test_demo_weeding(db, settings, tmp_path):
+def test_demo_weeding(demo_ground, settings, tmp_path):
     settings.VAR_DIR = tmp_path
-    build_network("maillon-demo", TODAY)
-    build_patrons(TODAY)
-    build_catalogue(records=400)
-    build_circulation(TODAY)
+    demo_ground()
     made = build_weeding(TODAY)
 
     done = Campaign.objects.get(state=Campaign.State.CONFIRMED)
