@@ -208,14 +208,24 @@ def advance(actor, today: dt.date, *, dry_run: bool = False) -> list[Advance]:
         if dry_run:
             done.append(Advance(entry, target, MOVED))
             continue
-        done.append(_move(actor, entry, target, today))
+        moved = _move(actor, entry, target, today)
+        if moved is not None:
+            done.append(moved)
     return done
 
 
-def _move(actor, entry: RotaItem, target: RotaStage, today: dt.date) -> Advance:
+def _move(actor, entry: RotaItem, target: RotaStage, today: dt.date) -> Advance | None:
+    """None when another advance running at the same time moved the item first (or it left
+    the rota): the one that moved it reports it."""
+    seen_at = entry.stage_id
     with transaction.atomic():
         item = lock_item(entry.item_id)
-        entry = RotaItem.objects.select_for_update().select_related("rota").get(pk=entry.pk)
+        locked = (
+            RotaItem.objects.select_for_update().select_related("rota").filter(pk=entry.pk).first()
+        )
+        if locked is None or locked.stage_id != seen_at:
+            return None
+        entry = locked
         if item.home_id == target.library_id and item.current_id == target.library_id:
             outcome = STAYS
         elif item.status == ItemStatus.ON_LOAN:
