@@ -52,7 +52,7 @@ from maillon.bookings.models import (
 from maillon.core import usage
 from maillon.core.decorators import staff_required
 from maillon.network.current import current_library
-from maillon.network.permissions import Action, can, libraries_for, require
+from maillon.network.permissions import Action, can, denial_message, libraries_for, require
 
 
 def _flag(bookings, today: dt.date) -> list[Booking]:
@@ -167,11 +167,14 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     upcoming = _flag(
         services.holding(resource)
         .filter(taking(today, today))
-        .select_related("library")
+        .select_related("library", "resource")
         .prefetch_related("subloans__partner")
         .order_by("start"),
         today,
     )
+    for booking in upcoming:
+        # Another library's loans on to its partners are its files (Action.VIEW_PRIVATE).
+        booking.readable = services.may_read(request.user, booking)  # type: ignore[attr-defined]
     return render(
         request,
         "bookings/detail.html",
@@ -493,7 +496,8 @@ def booking_page(request: HttpRequest, pk: int) -> HttpResponse:
     booking = get_object_or_404(
         Booking.objects.select_related("resource__kind", "resource__owner", "library"), pk=pk
     )
-    require(request.user, Action.VIEW, booking.library)
+    if not services.may_read(request.user, booking):
+        raise PermissionDenied(denial_message(Action.VIEW_PRIVATE))
     may_lend = (
         can(request.user, Action.CIRCULATE, booking.library) and booking.status in subloans.LENDABLE
     )
