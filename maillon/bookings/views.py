@@ -25,6 +25,7 @@ from maillon.bookings import (
     photos,
     scanning,
     services,
+    shuttle,
     subloans,
     waiting,
 )
@@ -530,6 +531,8 @@ def booking_page(request: HttpRequest, pk: int) -> HttpResponse:
         "bookings/booking.html",
         {
             "booking": _flag([booking], timezone.localdate())[0],
+            # Its shuttle day passed and it goes on a later run: say so.
+            "carried_over": shuttle.carried_over(booking, timezone.localdate()),
             "subloans": booking.subloans.select_related("partner"),
             "form": form if may_lend else None,
             "may_withdraw": can(request.user, Action.CIRCULATE, booking.library),
