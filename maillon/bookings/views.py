@@ -96,6 +96,7 @@ def resource_list(request: HttpRequest) -> HttpResponse:
             "filter": form,
             "dates": dates,
             "may_create": libraries_for(request.user, Action.MANAGE).exists(),
+            "list_thumb": photos.LIST_THUMB,
         },
     )
 
@@ -195,6 +196,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "may_label": can(request.user, Action.CIRCULATE, resource.owner),
             "photos": resource.photos.all(),
             "photo_form": PhotoForm(),
+            "page_thumb": photos.PAGE_THUMB,
             "history": lines(
                 entries_for(resource).select_related("user", "library").order_by("-at")[:20]
             ),
@@ -478,6 +480,22 @@ def photo_file(request: HttpRequest, pk: int) -> FileResponse:
     """A resource's photo, for the network's staff (the catalogue of resources is theirs)."""
     photo = get_object_or_404(ResourcePhoto, pk=pk)
     response = FileResponse(photo.image.open("rb"))
+    response["Cache-Control"] = "private, max-age=86400"
+    return response
+
+
+@staff_required
+def photo_thumbnail(request: HttpRequest, pk: int, size: int) -> FileResponse:
+    """A resource's photo reduced for the pages (made and kept on first request when the
+    upload did not make it); the original stays at bookings:photo."""
+    photo = get_object_or_404(ResourcePhoto, pk=pk)
+    if size not in photos.THUMB_SIZES:
+        raise Http404
+    try:
+        name = photos.thumbnail(photo, size)
+    except OSError:
+        raise Http404 from None
+    response = FileResponse(photo.image.storage.open(name, "rb"), content_type="image/jpeg")
     response["Cache-Control"] = "private, max-age=86400"
     return response
 
