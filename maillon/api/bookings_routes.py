@@ -61,6 +61,8 @@ def resources_view(request: HttpRequest, params: Query[schemas.ResourcesQuery]):
         found = found.filter(kind__code=params.kind)
     if params.owner:
         found = found.filter(owner=library_by_code(params.owner))
+    if params.barcode:
+        found = found.filter(barcode__iexact=params.barcode.strip())
     total = found.count()
     first = (params.page - 1) * params.per_page
     page = list(found[first : first + params.per_page])
@@ -82,6 +84,7 @@ def resources_view(request: HttpRequest, params: Query[schemas.ResourcesQuery]):
                 "end": params.end,
                 "kind": params.kind,
                 "owner": params.owner,
+                "barcode": params.barcode,
             }.items()
             if v
         }
@@ -95,6 +98,8 @@ def resources_view(request: HttpRequest, params: Query[schemas.ResourcesQuery]):
             {
                 "id": resource.pk,
                 "title": resource.title,
+                "barcode": resource.barcode,
+                "crates": resource.crates,
                 "kind": resource.kind.code,
                 "kind_label": resource.kind.name,
                 "owner": {"code": resource.owner.code, "name": resource.owner.name},

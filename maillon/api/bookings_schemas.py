@@ -22,6 +22,12 @@ class ResourcesQuery(Schema):
     end: dt.date | None = Field(None, description="Last day of the period (YYYY-MM-DD).")
     kind: str | None = Field(None, max_length=30, description="Kind code (exposition, valise…).")
     owner: str | None = Field(None, max_length=20, description="Owner's library code.")
+    barcode: str | None = Field(
+        None,
+        min_length=1,
+        max_length=32,
+        description="A barcode read from a crate's label: the resource it belongs to (any case).",
+    )
 
 
 class Taken(Schema):
@@ -32,6 +38,11 @@ class Taken(Schema):
 class Resource(Schema):
     id: int
     title: str
+    barcode: str = Field(
+        description="The barcode printed on each of its crates' labels and scanned when it "
+        "leaves the owner and comes back."
+    )
+    crates: int = Field(ge=0, description="How many crates travel (one label each).")
     kind: str = Field(description="Kind code.")
     kind_label: str
     owner: Named

@@ -41,7 +41,7 @@ from maillon.bookings.models import (
 from maillon.core.dates import day
 from maillon.core.errors import DomainError, Kind
 from maillon.network.models import Library
-from maillon.network.permissions import Action, require
+from maillon.network.permissions import Action, can, require
 
 # Further ahead than this, a date is a typing mistake rather than a plan.
 MAX_ADVANCE_DAYS = 2 * 366
@@ -67,6 +67,15 @@ class BookingError(DomainError):
 def _d(value: dt.date) -> str:
     """« 1er mars 2027 »."""
     return day(value, with_year=True, weekday=False)
+
+
+def may_read(user, booking: Booking) -> bool:
+    """May `user` read `booking` in full (its page, its loans on to the library's partners)?
+    It is in the files of the library that booked it and of the owner that lends it
+    (Action.VIEW_PRIVATE): a volunteer of a third library sees only the resource's calendar."""
+    return can(user, Action.VIEW_PRIVATE, booking.library_id) or can(
+        user, Action.VIEW_PRIVATE, booking.resource.owner_id
+    )
 
 
 # Resources ---------------------------------------------------------------------------------

@@ -26,6 +26,7 @@ urlpatterns = [
     path("<int:pk>/photos/", views.photo_add, name="photo_add"),
     path("<int:pk>/etiquettes/", views.resource_labels, name="labels"),
     path("photos/<int:pk>/", views.photo_file, name="photo"),
+    path("photos/<int:pk>/vignette/<int:size>/", views.photo_thumbnail, name="photo_thumb"),
     path("photos/<int:pk>/supprimer/", views.photo_delete, name="photo_delete"),
     path("<int:pk>/modifier/", views.resource_edit, name="edit"),
     path("reservation/<int:pk>/", views.booking_page, name="booking"),

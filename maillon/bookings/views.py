@@ -25,6 +25,7 @@ from maillon.bookings import (
     photos,
     scanning,
     services,
+    shuttle,
     subloans,
     waiting,
 )
@@ -52,7 +53,7 @@ from maillon.bookings.models import (
 from maillon.core import usage
 from maillon.core.decorators import staff_required
 from maillon.network.current import current_library
-from maillon.network.permissions import Action, can, libraries_for, require
+from maillon.network.permissions import Action, can, denial_message, libraries_for, require
 
 
 def _flag(bookings, today: dt.date) -> list[Booking]:
@@ -95,6 +96,7 @@ def resource_list(request: HttpRequest) -> HttpResponse:
             "filter": form,
             "dates": dates,
             "may_create": libraries_for(request.user, Action.MANAGE).exists(),
+            "list_thumb": photos.LIST_THUMB,
         },
     )
 
@@ -167,11 +169,14 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     upcoming = _flag(
         services.holding(resource)
         .filter(taking(today, today))
-        .select_related("library")
+        .select_related("library", "resource")
         .prefetch_related("subloans__partner")
         .order_by("start"),
         today,
     )
+    for booking in upcoming:
+        # Another library's loans on to its partners are its files (Action.VIEW_PRIVATE).
+        booking.readable = services.may_read(request.user, booking)  # type: ignore[attr-defined]
     return render(
         request,
         "bookings/detail.html",
@@ -191,6 +196,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "may_label": can(request.user, Action.CIRCULATE, resource.owner),
             "photos": resource.photos.all(),
             "photo_form": PhotoForm(),
+            "page_thumb": photos.PAGE_THUMB,
             "history": lines(
                 entries_for(resource).select_related("user", "library").order_by("-at")[:20]
             ),
@@ -479,6 +485,22 @@ def photo_file(request: HttpRequest, pk: int) -> FileResponse:
 
 
 @staff_required
+def photo_thumbnail(request: HttpRequest, pk: int, size: int) -> FileResponse:
+    """A resource's photo reduced for the pages (made and kept on first request when the
+    upload did not make it); the original stays at bookings:photo."""
+    photo = get_object_or_404(ResourcePhoto, pk=pk)
+    if size not in photos.THUMB_SIZES:
+        raise Http404
+    try:
+        name = photos.thumbnail(photo, size)
+    except OSError:
+        raise Http404 from None
+    response = FileResponse(photo.image.storage.open(name, "rb"), content_type="image/jpeg")
+    response["Cache-Control"] = "private, max-age=86400"
+    return response
+
+
+@staff_required
 @require_POST
 def photo_delete(request: HttpRequest, pk: int) -> HttpResponse:
     photo = get_object_or_404(ResourcePhoto.objects.select_related("resource"), pk=pk)
@@ -493,7 +515,8 @@ def booking_page(request: HttpRequest, pk: int) -> HttpResponse:
     booking = get_object_or_404(
         Booking.objects.select_related("resource__kind", "resource__owner", "library"), pk=pk
     )
-    require(request.user, Action.VIEW, booking.library)
+    if not services.may_read(request.user, booking):
+        raise PermissionDenied(denial_message(Action.VIEW_PRIVATE))
     may_lend = (
         can(request.user, Action.CIRCULATE, booking.library) and booking.status in subloans.LENDABLE
     )
@@ -526,6 +549,8 @@ def booking_page(request: HttpRequest, pk: int) -> HttpResponse:
         "bookings/booking.html",
         {
             "booking": _flag([booking], timezone.localdate())[0],
+            # Its shuttle day passed and it goes on a later run: say so.
+            "carried_over": shuttle.carried_over(booking, timezone.localdate()),
             "subloans": booking.subloans.select_related("partner"),
             "form": form if may_lend else None,
             "may_withdraw": can(request.user, Action.CIRCULATE, booking.library),

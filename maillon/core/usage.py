@@ -26,8 +26,10 @@ Parts of a page (each answer returns safe HTML, rendered by the app that knows):
   numbers for the staff home page, at one library or (None) in the whole network.
 
 - ``shuttle_tools`` (first, last, today) → [{"day", "library", "side", "other", "title",
-  "barcode", "crates", "booking"}]: what the shuttle carries for bookings of animation
-  resources between two days (libraries by id; side "on" or "off"), for the run sheets.
+  "barcode", "crates", "booking", "url", "planned"}]: what the shuttle carries for bookings of
+  animation resources between two days (libraries by id; side "on" or "off"; url: the
+  booking's page; planned: the shuttle day it missed when carried over to a later run, else
+  None), for the run sheets.
 
 - ``transfer_received`` (*, actor, library, item, transfer, today) → CheckinResult or None:
   circulation received `transfer` at `library` (item locked, transfer closed, inside the

@@ -2,7 +2,16 @@
 
 A coordinator acts on the whole network. MD staff read everything and work fully at the
 departmental library. A librarian does everything at their own library, a volunteer works the
-circulation desk there; both read the rest of the network.
+circulation desk there.
+
+Reading comes in two kinds. What the network shares (its catalogue and items, the libraries'
+pages and hours, lots, plans, campaigns, the resources' calendars) every role reads everywhere
+(VIEW). A library's own files — its partners and their contacts, its bookings and their loans
+on to partners, its events' registrations, class visits and conventions — are read by its own
+staff, and across the network by the roles whose work needs them: the coordinator, MD staff
+and librarians (who organise events and bookings together). A volunteer reads only the files
+of the libraries they work at (VIEW_PRIVATE). Statistics follow their own, stricter rule
+(maillon.stats.access: the coordinator and MD staff see every library, others their own).
 """
 
 from enum import StrEnum
@@ -14,7 +23,8 @@ from maillon.network.models import Library, Role, StaffRole
 
 
 class Action(StrEnum):
-    VIEW = "view"  # read a library's data
+    VIEW = "view"  # read what the network shares about a library
+    VIEW_PRIVATE = "view_private"  # read a library's own files: partners, bookings, registrations
     CIRCULATE = "circulate"  # desk work: loans, returns, holds, transfers, patrons
     MANAGE = "manage"  # catalogue, library settings, partners, events
     ADMINISTER = "administer"  # the network itself: libraries, roles, shared rules
@@ -23,15 +33,15 @@ class Action(StrEnum):
 # What each role may do at the library it is attached to.
 LOCAL_ACTIONS: dict[str, set[Action]] = {
     Role.COORDINATOR: set(Action),
-    Role.MD_STAFF: {Action.VIEW, Action.CIRCULATE, Action.MANAGE},
-    Role.LIBRARIAN: {Action.VIEW, Action.CIRCULATE, Action.MANAGE},
-    Role.VOLUNTEER: {Action.VIEW, Action.CIRCULATE},
+    Role.MD_STAFF: {Action.VIEW, Action.VIEW_PRIVATE, Action.CIRCULATE, Action.MANAGE},
+    Role.LIBRARIAN: {Action.VIEW, Action.VIEW_PRIVATE, Action.CIRCULATE, Action.MANAGE},
+    Role.VOLUNTEER: {Action.VIEW, Action.VIEW_PRIVATE, Action.CIRCULATE},
 }
 # What each role may do at any other library of the network.
 NETWORK_ACTIONS: dict[str, set[Action]] = {
     Role.COORDINATOR: set(Action),
-    Role.MD_STAFF: {Action.VIEW},
-    Role.LIBRARIAN: {Action.VIEW},
+    Role.MD_STAFF: {Action.VIEW, Action.VIEW_PRIVATE},
+    Role.LIBRARIAN: {Action.VIEW, Action.VIEW_PRIVATE},
     Role.VOLUNTEER: {Action.VIEW},
 }
 
@@ -75,6 +85,10 @@ def require(user, action: Action, library: Library | int | None = None) -> None:
 def denial_message(action: Action) -> str:
     messages = {
         Action.VIEW: _("You have no access to this library's data."),
+        Action.VIEW_PRIVATE: _(
+            "This belongs to another library: a volunteer reads the files of their own "
+            "library only."
+        ),
         Action.CIRCULATE: _("Your role does not allow circulation work at this library."),
         Action.MANAGE: _("Your role does not allow changing this library's data."),
         Action.ADMINISTER: _("Only a network coordinator may do this."),

@@ -48,6 +48,7 @@ def library_detail(request: HttpRequest, code: str) -> HttpResponse:
             "library": library,
             "staff": staff,
             "can_manage": can(request.user, Action.MANAGE, library),
+            "sees_partners": can(request.user, Action.VIEW_PRIVATE, library),
             "closure_form": ClosureForm(),
         },
     )
@@ -129,6 +130,7 @@ def closure_add(request: HttpRequest, code: str) -> HttpResponse:
         {
             "library": library,
             "can_manage": True,
+            "sees_partners": True,
             "closure_form": form,
             "staff": StaffRole.objects.filter(library=library).select_related("user"),
         },
@@ -148,16 +150,21 @@ def closure_remove(request: HttpRequest, code: str, pk: int) -> HttpResponse:
 
 @staff_required
 def partner_list(request: HttpRequest) -> HttpResponse:
-    partners = Partner.objects.select_related("library")
+    """The partners, with their contacts, of the libraries whose files the user reads."""
+    readable = libraries_for(request.user, Action.VIEW_PRIVATE)
+    partners = Partner.objects.filter(library__in=readable).select_related("library")
     library_code = request.GET.get("bibliotheque")
     if library_code:
-        partners = partners.filter(library__code=library_code)
+        library = get_object_or_404(Library, code=library_code)
+        require(request.user, Action.VIEW_PRIVATE, library)
+        partners = partners.filter(library=library)
     return render(
         request,
         "network/partner_list.html",
         {
             "partners": partners,
-            "libraries": Library.objects.all(),
+            "libraries": readable,
+            "managed": set(libraries_for(request.user, Action.MANAGE).values_list("pk", flat=True)),
             "selected": library_code,
             "can_add": libraries_for(request.user, Action.MANAGE).exists(),
         },

@@ -17,7 +17,7 @@ from maillon.offline.demo import build_offline
 from maillon.patrons.demo import build_patrons
 from maillon.patrons.models import CategoryKind, Patron
 from maillon.patrons.services import set_own_password
-from maillon.programme.demo import build_programme, link_booked_resources
+from maillon.programme.demo import build_programme, link_booked_resources, propose_picks
 from maillon.purchasing.demo import build_purchasing
 from maillon.rotation.demo import build_rotation
 from maillon.sip2.demo import build_terminals
@@ -59,6 +59,8 @@ def build_demo(progress: TextIO | None = None) -> list[tuple[str, str]]:
     build_collection_policy(today)
     build_offline(today)
     build_purchasing(today)
+    # The reading committee's picks onto the purchasing list (the programme sits above).
+    propose_picks(today)
     build_stats(today)
     return accounts + build_terminals(DEMO_PASSWORD) + give_patron_accounts(DEMO_PASSWORD)
 

@@ -4,6 +4,7 @@ and the minutes of any meeting attached as a file (PDF, ODT, DOCX)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import zipfile
 from typing import Any
@@ -56,11 +57,13 @@ def _as_programme(error: DomainError) -> ProgrammeError:
     return ProgrammeError(error.code, error.message, field=error.field, kind=error.kind)
 
 
-def propose_pick(actor: Any, book: CommitteeBook, chosen: SelectionList) -> SelectionTitle:
+def propose_pick(
+    actor: Any, book: CommitteeBook, chosen: SelectionList, *, today: dt.date | None = None
+) -> SelectionTitle:
     """Put a committee's pick on a selection list: the catalogue's record of the book, else a
     short record from its title, author and ISBN (as purchasing makes one by hand), then the
-    list's own service. Codes: not_pick, and purchasing's (list_closed, already_proposed,
-    isbn_invalid…)."""
+    list's own service (`today`: the day the list must still be open on; now by default).
+    Codes: not_pick, and purchasing's (list_closed, already_proposed, isbn_invalid…)."""
     require(actor, Action.MANAGE)
     if book.verdict != Verdict.PICK:
         raise ProgrammeError("not_pick", _("Only the committee's picks go on a selection list."))
@@ -83,6 +86,7 @@ def propose_pick(actor: Any, book: CommitteeBook, chosen: SelectionList) -> Sele
                     "meeting": meeting.title,
                     "date": day(timezone.localtime(meeting.starts_at).date(), weekday=False),
                 },
+                today=today,
             )
             record(
                 "committee_pick_proposed",

@@ -10,19 +10,32 @@ from django.utils import timezone
 
 from maillon.bookings.models import Booking, BookingStatus
 from maillon.network.models import Library, Partner
-from maillon.programme import booked, changes, meetings, programmes, registrations, services
+from maillon.programme import (
+    booked,
+    changes,
+    committee,
+    meetings,
+    programmes,
+    registrations,
+    services,
+)
 from maillon.programme import partners as partners_module
 from maillon.programme.models import (
     Audience,
     Event,
     EventKind,
     EventResource,
+    Meeting,
     MeetingKind,
     Programme,
     ProgrammeScope,
     Registration,
     Room,
+    Verdict,
 )
+from maillon.purchasing import selection
+from maillon.purchasing.demo import LIST_NAME
+from maillon.purchasing.models import SelectionList
 
 ROOMS = [
     ("PAR", "Auditorium", 80),
@@ -355,6 +368,7 @@ def _festival_events(
     )
 
 
+COMMITTEE_TITLE = "Comité de lecture : romans de la rentrée d'hiver"
 MINUTES = """Présents : voir la liste. Chacun a présenté deux romans de la rentrée d'hiver.
 
 Coups de cœur retenus pour la liste d'acquisitions du réseau : « Le Cœur des haies » et
@@ -379,24 +393,22 @@ def _meetings(actor, libraries, today: dt.date, now: dt.datetime) -> None:
         return [users[n] for n in names if n in users]
 
     held = _at(today - dt.timedelta(days=20), 14)
-    committee = meetings.create_meeting(
+    reading = meetings.create_meeting(
         actor,
         libraries["MEN"],
         kind=MeetingKind.READING_COMMITTEE,
-        title="Comité de lecture : romans de la rentrée d'hiver",
+        title=COMMITTEE_TITLE,
         starts_at=held,
         ends_at=held + dt.timedelta(hours=2, minutes=30),
         agenda="Chacun présente deux romans lus ; les coups de cœur rejoignent la liste "
         "d'acquisitions du réseau.",
     )
     readers = people("parthenay", "secondigny", "menigoute", "mazieres")
-    meetings.invite(actor, committee, readers)
-    meetings.record_attendance(actor, committee, {u.pk for u in readers[:3]})
+    meetings.invite(actor, reading, readers)
+    meetings.record_attendance(actor, reading, {u.pk for u in readers[:3]})
     for title, author, verdict, notes in BOOKS:
-        meetings.add_book(
-            actor, committee, title=title, author=author, verdict=verdict, notes=notes
-        )
-    meetings.write_minutes(actor, committee, MINUTES)
+        meetings.add_book(actor, reading, title=title, author=author, verdict=verdict, notes=notes)
+    meetings.write_minutes(actor, reading, MINUTES)
     trained = _at(today - dt.timedelta(days=12), 9, 30)
     training = meetings.create_meeting(
         actor,
@@ -493,3 +505,32 @@ def link_booked_resources(today: dt.date) -> int:
             booked.link(actor, booking, event)
             return 1
     return 0
+
+
+def propose_picks(today: dt.date) -> int:
+    """What the committee's minutes announce: its picks go onto the network's open selection
+    list, through the committee's service (committee.propose_pick, which calls purchasing's),
+    proposed by the librarian of Ménigoute where it met. Run after the purchasing demo made
+    the list (purchasing sits below the programme); a pick already there is left as it is.
+    Returns how many picks were proposed now."""
+    reading = Meeting.objects.filter(
+        kind=MeetingKind.READING_COMMITTEE, title=COMMITTEE_TITLE
+    ).first()
+    chosen = SelectionList.objects.filter(name=LIST_NAME).order_by("pk").first()
+    if reading is None or chosen is None or not selection.is_open(chosen, today):
+        return 0
+    users = get_user_model().objects
+    actor = (
+        users.filter(username="menigoute").first() or users.filter(username="coordination").first()
+    )
+    if actor is None:
+        return 0
+    books = list(reading.books.filter(verdict=Verdict.PICK).order_by("pk"))
+    holding = committee.lists_holding(books)
+    made = 0
+    for book in books:
+        if any(found.pk == chosen.pk for found in holding.get(book.pk, [])):
+            continue
+        committee.propose_pick(actor, book, chosen, today=today)
+        made += 1
+    return made

@@ -29,6 +29,8 @@ SUPPLIERS = [
     ("Librairie des Enfants", "LIVRE", "9", "Lot 2 — livres pour la jeunesse"),
     ("Média-Ouest", "AV", "12", "Lot 3 — DVD, CD et jeux"),
 ]
+# The network's open list, where the reading committee's picks go too (programme.demo).
+LIST_NAME = "Rentrée littéraire"
 PRICES = ["22.50", "19.90", "8.10", "24.00", "16.50", "21.00", "7.90", "18.00"]
 
 
@@ -66,7 +68,7 @@ def _build_lists(today: dt.date) -> dict[str, int]:
         suppliers.append(supplier)
     chosen = selection.create_list(
         coordinator,
-        "Rentrée littéraire",
+        LIST_NAME,
         today + dt.timedelta(days=21),
         description="Les romans de la rentrée : chaque bibliothèque prend ce qui manque au réseau.",
         today=today,

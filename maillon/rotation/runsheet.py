@@ -8,7 +8,8 @@ in transit comes off at its destination's next shuttle day; a planned exchange o
 plan not run yet leaves and arrives on the days of its grid cell. Items of a lot travel with
 their lot, items of a deposit with their deposit's crate: they are counted there, not one by
 one. Bookings (an app above this one) say through maillon.core.usage (``shuttle_tools``) which
-animation resources go out and come back, each its own line with its crates.
+animation resources go out and come back, each its own line with its crates; a resource whose
+shuttle day has passed is carried over to the next run with a warning naming the missed day.
 """
 
 from __future__ import annotations
@@ -52,6 +53,9 @@ class Tool:
     barcode: str
     other: Library
     crates: int
+    planned: dt.date | None = None  # carried over: the shuttle day it missed
+    url: str = ""  # the booking's page
+    booking: int | None = None
 
 
 @dataclass
@@ -101,6 +105,18 @@ class Run:
             for s in self.stops
             for side in (s.on, s.off)
         )
+
+    @property
+    def carried_over(self) -> list[Tool]:
+        """The animation resources on this run because their own shuttle day has passed (each
+        once, though it goes on at one stop and off at another)."""
+        found: dict[object, Tool] = {}
+        for s in self.stops:
+            for side in (s.on, s.off):
+                for tool in side.tools:
+                    if tool.planned is not None:
+                        found.setdefault(tool.booking or tool.barcode, tool)
+        return list(found.values())
 
     @property
     def too_full(self) -> bool:
@@ -221,7 +237,17 @@ def runs(today: dt.date, days: int = 14) -> list[Run]:
             other = by_id.get(line["other"])
             if here is not None and other is not None:
                 side = here.on if line["side"] == "on" else here.off
-                side.tools.append(Tool(line["title"], line["barcode"], other, line["crates"]))
+                side.tools.append(
+                    Tool(
+                        line["title"],
+                        line["barcode"],
+                        other,
+                        line["crates"],
+                        planned=line.get("planned"),
+                        url=line.get("url", ""),
+                        booking=line.get("booking"),
+                    )
+                )
 
     limit = ShuttleLimit.current()
     result = []

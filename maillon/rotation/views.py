@@ -333,7 +333,17 @@ def _run(day: str) -> runsheet.Run:
 
 @staff_required
 def run_sheet(request: HttpRequest, day: str) -> HttpResponse:
-    return render(request, "rotation/run.html", {"run": _run(day)})
+    run = _run(day)
+    for stop in run.stops:
+        for side in (stop.on, stop.off):
+            for tool in side.tools:
+                # A booking's page is in the files of the two libraries it travels between.
+                if not (
+                    can(request.user, Action.VIEW_PRIVATE, stop.library)
+                    or can(request.user, Action.VIEW_PRIVATE, tool.other)
+                ):
+                    tool.url = ""
+    return render(request, "rotation/run.html", {"run": run})
 
 
 @staff_required

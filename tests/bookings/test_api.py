@@ -48,6 +48,25 @@ def test_resources_with_their_availability(api, expo, kit, people, network, chec
     assert refused.status_code == 400 and refused.json()["error"]["code"] == "period_incomplete"
 
 
+def test_resources_carry_their_barcode(api, expo, kit, check_schema):  # noqa: F811
+    """The barcode on the crates' labels, so that a scanner or another system finds the
+    resource; the OpenAPI document promises it."""
+    answer = check_schema(api.get("/api/v1/resources").json(), "ResourceList")
+    by_title = {r["title"]: r for r in answer["resources"]}
+    assert by_title[expo.title]["barcode"] == expo.barcode
+    assert by_title[kit.title]["barcode"] == kit.barcode
+    assert expo.barcode.startswith("OA") and by_title[expo.title]["crates"] == 3
+    document = api.get("/api/v1/openapi.json").json()
+    resource = document["components"]["schemas"]["Resource"]
+    assert "barcode" in resource["required"] and resource["properties"]["barcode"]["type"] == (
+        "string"
+    )
+    # A barcode read from a label finds its resource, whatever the case.
+    found = api.get("/api/v1/resources", {"barcode": kit.barcode.lower()}).json()
+    assert [r["title"] for r in found["resources"]] == [kit.title] and found["total"] == 1
+    assert api.get("/api/v1/resources", {"barcode": "OA00000000X"}).json()["total"] == 0
+
+
 def test_book_and_cancel(api, expo, network, check_schema):  # noqa: F811
     created = post(api, {"resource": expo.pk, "library": "aaa", "start": soon(20), "end": soon(40)})
     assert created.status_code == 201, created.content

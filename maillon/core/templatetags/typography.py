@@ -26,3 +26,9 @@ def barcode(value: str) -> SafeString:
 def long_date(value, with_year: bool = True) -> str:
     """« 1er février 2027 » (see maillon.core.dates.day)."""
     return day(value, with_year=with_year, weekday=False) if value else ""
+
+
+@register.filter
+def weekday_date(value) -> str:
+    """« mardi 3 mars » (see maillon.core.dates.day)."""
+    return day(value) if value else ""
