@@ -415,6 +415,7 @@ def create_on_order(
         items = list(Item.objects.filter(barcode__in=[i.barcode for i in items]).order_by("pk"))
     for item in items:
         record("item_created", item, actor=actor, library=library_id)
+    touch_records([record_id])  # copies on order show in the record's holdings
     index_records({record_id})
     return items
 
