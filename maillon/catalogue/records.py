@@ -193,7 +193,8 @@ holdings_changed = Signal()
 def touch_records(record_ids: Iterable[int]) -> None:
     """Date the records' last change now (their ``updated_at``), in one UPDATE: harvesters
     fetch them again. For changes of their copies that their holdings show (see models), and
-    for records just written with their copies (an import): ``holdings_changed`` is sent."""
+    for records just written with their copies (an import): ``holdings_changed`` is sent.
+    Call it once the copies are written: what listens reads them."""
     ids = sorted({pk for pk in record_ids if pk})
     if ids:
         at = timezone.now()

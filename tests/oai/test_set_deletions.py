@@ -9,7 +9,7 @@ import xml.etree.ElementTree as ET
 import pytest
 from django.core.management import call_command
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from maillon.catalogue import items as item_service
 from maillon.catalogue import services as catalogue
@@ -137,6 +137,18 @@ def test_a_copy_sent_home_elsewhere_leaves_and_comes_back(client, shelf, desk, n
     assert rows["library:AAA"] is None and rows["library:BBB"] is not None
 
 
+def test_bulk_moves_of_homes_move_the_sets(client, shelf, network):
+    """A lot of copies given a new home at once (catalogue.items.move_items)."""
+    both, nana, copies = shelf
+    with transaction.atomic():
+        moving = [item_service.lock(copies[name].pk) for name in ("both_a", "nana")]
+        item_service.move_items(moving, ItemStatus.IN_TRANSIT, network["b"], home=network["b"])
+    at_a = harvest(client, set="library:AAA")
+    assert set(at_a) == {both.pk, nana.pk} and all(deleted(h) for h in at_a.values())
+    at_b = harvest(client, set="library:BBB")
+    assert set(at_b) == {both.pk, nana.pk} and not any(deleted(h) for h in at_b.values())
+
+
 def test_missing_then_found_deletes_then_restores_it(client, shelf, desk, network):
     _both, nana, copies = shelf
     item_service.mark_missing(desk["a"], copies["nana"].pk)
@@ -178,15 +190,16 @@ def test_the_command_fills_the_sets_once(network, make_record, make_item, capsys
     make_item(record)
     make_item(record, network["b"])
     assert not SetMembership.objects.exists()  # rows written without the services
-    call_command("oai_sets", verbosity=0)
-    assert set(SetMembership.objects.values_list("spec", flat=True)) == {
-        "library",
-        "library:AAA",
-        "library:BBB",
-    }
-    assert "3 set memberships added" in capsys.readouterr().out
-    call_command("oai_sets", verbosity=0)
-    assert "0 set memberships added, 0 reopened, 0 closed" in capsys.readouterr().out
+    with translation.override("fr"):
+        call_command("oai_sets", verbosity=0)
+        assert "ajoutées : 3, rouvertes : 0" in capsys.readouterr().out
+        assert set(SetMembership.objects.values_list("spec", flat=True)) == {
+            "library",
+            "library:AAA",
+            "library:BBB",
+        }
+        call_command("oai_sets", verbosity=0)
+        assert "ajoutées : 0, rouvertes : 0, fermées : 0." in capsys.readouterr().out
 
 
 def _expected_sets() -> set[tuple[int, str]]:

@@ -25,8 +25,8 @@ class Command(BaseCommand):
             done = rebuild(progress=bar.update)
         self.stdout.write(
             _(
-                "%(records)d records read: %(joined)d set memberships added, %(back)d "
-                "reopened, %(left)d closed."
+                "Records read: %(records)d; set memberships added: %(joined)d, reopened: "
+                "%(back)d, closed: %(left)d."
             )
             % {"records": done.records, "joined": done.joined, "back": done.back, "left": done.left}
         )
