@@ -28,6 +28,7 @@ from django.db.models import Max, Min
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from maillon.catalogue.bulk import insert_rows
 from maillon.catalogue.models import GONE_STATUSES
 
 # setSpec characters (unreserved URI characters); ":" separates the hierarchy's levels.
@@ -205,18 +206,20 @@ def _sync(models: Models, rows: dict[str, Any], ids: Sequence[int], at: dt.datet
             "pk", "record_id", "spec", "left_at"
         )
     }
-    joining, back, leaving = [], [], []
+    joining: list[tuple[int, str, dt.datetime]] = []
+    back, leaving = [], []
     for record_id, specs in wanted.items():
-        for spec in specs:
+        for spec in sorted(specs):
             row = have.get((record_id, spec))
             if row is None:
-                joining.append(models.SetMembership(record_id=record_id, spec=spec, joined_at=at))
+                joining.append((record_id, spec, at))
             elif row[1] is not None:
                 back.append(row[0])
     for (record_id, spec), (pk, left_at) in have.items():
         if left_at is None and spec not in wanted.get(record_id, ()):
             leaving.append(pk)
-    models.SetMembership.objects.bulk_create(joining, batch_size=1000)
+    # Rows as tuples (a rebuild writes millions; model instances cost more than the insert).
+    insert_rows(models.SetMembership, ["record", "spec", "joined_at"], joining)
     if back:
         models.SetMembership.objects.filter(pk__in=back).update(joined_at=at, left_at=None)
     if leaving:
