@@ -137,10 +137,16 @@ def _departures(selection: Selection, after: int = 0) -> QuerySet[SetMembership]
 def size(selection: Selection) -> int:
     """How many records the whole list holds (completeListSize); raises badArgument for a set
     the repository does not have."""
-    if selection.set_spec:
-        check(selection.set_spec)
+    if not selection.set_spec:
+        return _records(selection).count()
+    check(selection.set_spec)
     departures = _departures(selection)
-    return _records(selection).count() + (departures.count() if departures is not None else 0)
+    assert departures is not None
+    if selection.start is None and selection.end is None:  # the set's rows alone: no join
+        members = SetMembership.objects.filter(spec=selection.set_spec, left_at=None).count()
+    else:
+        members = _records(selection).count()
+    return members + departures.count()
 
 
 def page(selection: Selection, fields: tuple[str, ...]) -> tuple[list[Listed], bool]:
