@@ -24,8 +24,10 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 
 from maillon.catalogue.marc.keys import fold, title_key
-from maillon.catalogue.models import Collection, Item, ItemType, Record
+from maillon.catalogue.models import GONE_STATUSES, Collection, Item, ItemType, Record
 from maillon.network.models import Library, LibraryKind
+from maillon.oai.models import SetMembership
+from maillon.oai.sets import memberships
 
 from . import words as W
 
@@ -327,7 +329,7 @@ def _next_id(model: type[models.Model]) -> int:
 def _reset_sequences() -> None:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            for table in ("catalogue_record", "catalogue_item"):
+            for table in ("catalogue_record", "catalogue_item", "oai_setmembership"):
                 cursor.execute(
                     f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                     f"(SELECT max(id) FROM {table}))"
@@ -349,10 +351,12 @@ def generate(
     status_pick = weighted(STATUSES)
     maker = RecordMaker(rng, real_titles())
     record_writer, item_writer = Writer(Record), Writer(Item)
+    set_writer = Writer(SetMembership)  # the records' OAI-PMH sets, as the services keep them
     first_record, next_item = _next_id(Record), _next_id(Item)
+    next_membership = _next_id(SetMembership)
     now = timezone.now()
     for start in range(0, records, CHUNK):
-        record_rows, item_rows = [], []
+        record_rows, item_rows, set_rows = [], [], []
         for serial in range(first_record + start, first_record + min(records, start + CHUNK)):
             values = maker.record(serial)
             created = now - dt.timedelta(days=rng.expovariate(1 / 900), seconds=serial % 86400)
@@ -365,9 +369,12 @@ def generate(
                 if values["audience"] == "youth"
                 else "LIVRE"
             )
+            shown: list[tuple[str, str]] = []  # (home, collection) of the copies not gone
             for _ in range(copies(rng)):
                 home = library_pick(rng)
                 status = status_pick(rng)
+                if status not in GONE_STATUSES:
+                    shown.append((home.code, collection.code))
                 current = library_pick(rng) if status == "in_transit" else home
                 added = created + dt.timedelta(days=rng.random() * 30)
                 item_rows.append(
@@ -394,9 +401,22 @@ def generate(
                     )
                 )
                 next_item += 1
+            for spec in sorted(memberships(shown)):
+                set_rows.append(
+                    set_writer.row(
+                        {
+                            "id": next_membership,
+                            "record_id": serial,
+                            "spec": spec,
+                            "joined_at": created,
+                        }
+                    )
+                )
+                next_membership += 1
         with transaction.atomic():
             record_writer.write(record_rows)
             item_writer.write(item_rows)
+            set_writer.write(set_rows)
         if progress:
             progress(len(record_rows))
     _reset_sequences()

@@ -13,6 +13,7 @@ the records built as the harvest builds them (their building not timed).
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import resource
 import statistics
@@ -20,12 +21,19 @@ import time
 from collections.abc import Iterator
 from typing import cast
 
+from django.db import transaction
+from django.db.models import Count
 from django.test import RequestFactory
+from django.utils import timezone
 from pymarc import record_to_xml
 
-from maillon.catalogue.models import Record
+from maillon.catalogue.items import move_items
+from maillon.catalogue.models import GONE_STATUSES, Item, ItemStatus, Record
+from maillon.network.models import Library
 from maillon.oai import repository, views
 from maillon.oai.metadata import marc_record, with_copies
+from maillon.oai.models import SetMembership
+from maillon.oai.protocol import datestamp
 
 from .report import load_average, p95, server_version
 
@@ -37,11 +45,13 @@ def _max_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def harvest(verb: str, prefix: str) -> dict:
+def harvest(verb: str, prefix: str, **arguments: str) -> dict:
+    """Every page of one list request (``arguments``: from, until, set), as a harvester
+    takes them."""
     factory = RequestFactory(HTTP_HOST="localhost")
-    params = {"verb": verb, "metadataPrefix": prefix}
+    params = {"verb": verb, "metadataPrefix": prefix, **arguments}
     pages: list[float] = []
-    records = size = 0
+    records = size = deleted = 0
     rss_at_ten = 0.0
     started, cpu_started = time.perf_counter(), time.process_time()
     while True:
@@ -51,6 +61,7 @@ def harvest(verb: str, prefix: str) -> dict:
         for chunk in cast(Iterator[bytes], response.streaming_content):  # a sync view
             size += len(chunk)
             records += chunk.count(b"<header")
+            deleted += chunk.count(b'status="deleted"')
             tail = (tail + chunk)[-4096:]
         pages.append(time.perf_counter() - begun)
         if len(pages) == 10:
@@ -62,8 +73,10 @@ def harvest(verb: str, prefix: str) -> dict:
     elapsed = time.perf_counter() - started
     cpu = time.process_time() - cpu_started
     return {
-        "cpu_rate": records / cpu,
+        "cpu_rate": records / cpu if cpu else 0.0,
         "records": records,
+        "deleted": deleted,
+        "first_page_ms": pages[0] * 1000,
         "pages": len(pages),
         "seconds": elapsed,
         "rate": records / elapsed,
@@ -98,6 +111,77 @@ def baseline() -> dict:
     return {"records": count, "seconds": writing, "rate": count / writing, "cpu_rate": count / cpu}
 
 
+def _stamp_at(share: float) -> dt.datetime:
+    """The datestamp after which ``share`` of the records changed."""
+    total = Record.objects.count()
+    ordered = Record.objects.order_by("-updated_at", "-pk").values_list("updated_at", flat=True)
+    return ordered[min(total - 1, int(total * share))]
+
+
+def _library_set(share: float) -> tuple[str, int]:
+    """The library set whose members are nearest ``share`` of the records, and its size."""
+    total = Record.objects.count()
+    sizes = (
+        SetMembership.objects.filter(spec__startswith="library:", left_at=None)
+        .values_list("spec")
+        .annotate(members=Count("pk"))
+    )
+    return min(sizes, key=lambda pair: abs(pair[1] - share * total))
+
+
+def _departures(spec: str, every: int) -> int:
+    """One in ``every`` of the set's records loses its copies there on the shelf (withdrawn
+    through catalogue.items, each record's copies at once): it leaves the set. Returns how
+    many records left."""
+    library = Library.objects.get(code=spec.partition(":")[2])
+    members = SetMembership.objects.filter(spec=spec, left_at=None).order_by("record_id")
+    chosen = list(members.values_list("record_id", flat=True)[::every])
+    leaving = Item.objects.filter(record_id__in=chosen, home=library).exclude(
+        status=ItemStatus.AVAILABLE
+    )
+    stay = set(leaving.exclude(status__in=GONE_STATUSES).values_list("record_id", flat=True))
+    for record_id in chosen:
+        if record_id in stay:  # a copy there on loan or in transit: it stays in the set
+            continue
+        items = list(
+            Item.objects.select_for_update()
+            .filter(record_id=record_id, home=library, status=ItemStatus.AVAILABLE)
+            .order_by("pk")
+        )
+        move_items(items, ItemStatus.WITHDRAWN)
+    return len(chosen) - len(stay)
+
+
+def selective() -> dict:
+    """Harvests of a part of the catalogue: what changed lately (``from``), a window of the
+    past (``from`` and ``until``), one library's set, whole and lately; and, in a transaction
+    rolled back afterwards, a set some records just left (listed as deleted)."""
+    recent = datestamp(_stamp_at(0.01))
+    window = {"from": datestamp(_stamp_at(0.51)), "until": datestamp(_stamp_at(0.50))}
+    spec, members = _library_set(0.02)
+    out: dict = {"set": spec, "set_members": members}
+    out["harvests"] = {
+        "ListRecords marc21, from (1 % changed)": harvest(
+            "ListRecords", "marc21", **{"from": recent}
+        ),
+        "ListRecords marc21, from–until (1 % window)": harvest("ListRecords", "marc21", **window),
+        f"ListRecords marc21, set {spec}": harvest("ListRecords", "marc21", set=spec),
+        f"ListRecords marc21, set {spec}, from": harvest(
+            "ListRecords", "marc21", set=spec, **{"from": recent}
+        ),
+    }
+    with transaction.atomic():
+        began = timezone.now().replace(microsecond=0)
+        started = time.perf_counter()
+        left = _departures(spec, every=20)
+        out["departures"] = {"records": left, "seconds": time.perf_counter() - started}
+        out["harvests"][f"ListIdentifiers, set {spec}, from, after departures"] = harvest(
+            "ListIdentifiers", "marc21", set=spec, **{"from": datestamp(began)}
+        )
+        transaction.set_rollback(True)
+    return out
+
+
 def run() -> dict:
     out: dict = {"server": server_version(), "load_before": load_average()}
     out["harvests"] = {
@@ -107,6 +191,7 @@ def run() -> dict:
         "ListIdentifiers": harvest("ListIdentifiers", "marc21"),
     }
     out["baseline"] = baseline()
+    out["selective"] = selective()
     out["load_after"] = load_average()
     return out
 
@@ -157,6 +242,7 @@ def markdown(runs: dict[str, dict], machine: str, command: str) -> str:
             f"second ({cpu_rate:,.0f}). Load average (1, 5, 15 min) {run['load_before']} "
             f"before, {run['load_after']} after."
         )
+    lines += _selective_lines(runs)
     lines += [
         "",
         "Records/s are wall-clock; « per CPU second » divides by the harvesting process's CPU "
@@ -166,3 +252,44 @@ def markdown(runs: dict[str, dict], machine: str, command: str) -> str:
         f"Re-run: `{command}`.",
     ]
     return "\n".join(lines)
+
+
+def _selective_lines(runs: dict[str, dict]) -> list[str]:
+    """The table of the partial harvests, for the runs that made them."""
+    done = {database: run["selective"] for database, run in runs.items() if "selective" in run}
+    if not done:
+        return []
+    lines = [
+        "",
+        "### Partial harvests",
+        "",
+        "The same catalogue harvested in part, to the last page: `from` the datestamp after "
+        "which 1 % of the records changed; a window of 1 % of them in the middle of its "
+        "history (`from`–`until`); the library set nearest 2 % of the records, whole then "
+        "`from` the same date. Last, in a transaction rolled back afterwards, one in 20 of "
+        "that set's records loses its copies there (withdrawn through `catalogue.items`, which "
+        "dates the records and closes their set membership), and the set is harvested `from` "
+        "just before: those records are listed as deleted. The first page also counts the "
+        "list (`completeListSize`).",
+        "",
+        "| database | request | records (deleted) | records/s | first page | page median "
+        "| page p95 |",
+        "|---|---|---:|---:|---:|---:|---:|",
+    ]
+    for database, selective in done.items():
+        for name, h in selective["harvests"].items():
+            lines.append(
+                f"| {database} | {name} | {h['records']:,} ({h['deleted']:,}) "
+                f"| {h['rate']:,.0f} | {h['first_page_ms']:.0f} ms "
+                f"| {h['page_median_ms']:.0f} ms | {h['page_p95_ms']:.0f} ms |"
+            )
+    lines.append("")
+    for database, selective in done.items():
+        gone = selective["departures"]
+        lines.append(
+            f"- {database}: set `{selective['set']}` holds {selective['set_members']:,} "
+            f"records; {gone['records']:,} of them left it in {gone['seconds']:.1f} s "
+            f"({gone['seconds'] * 1000 / max(gone['records'], 1):.1f} ms a record: the "
+            "withdrawal, the record's datestamp, its set memberships)."
+        )
+    return lines

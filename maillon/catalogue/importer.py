@@ -40,6 +40,7 @@ from maillon.catalogue.records import (
     identifier_values,
     records_changed,
     stored_marc,
+    touch_records,
 )
 from maillon.catalogue.search.index import RECORD_FIELDS, Entry, entry, index_entries
 from maillon.catalogue.services import CatalogueError
@@ -414,10 +415,9 @@ def _import_chunk(chunk, library, codes, flavour, dry_run, batch, user, report, 
             # Searchable as soon as the chunk is committed, within the same transaction: new
             # records from what was just written, merged ones read back (they hold more).
             index_entries(created)
-            records_changed(
-                {inc.target_id for inc in incoming if inc.target_id}
-                - {e.record_id for e in created}
-            )
+            new_ids = {e.record_id for e in created}
+            records_changed({inc.target_id for inc in incoming if inc.target_id} - new_ids)
+            touch_records(new_ids)  # their copies join the harvesters' sets
 
 
 ITEM_FIELDS = [

@@ -206,7 +206,7 @@ def move_items(
         if refusal is not None:
             refusal.kind = Kind.CONFLICT
             raise refusal
-    touch_records({item.record_id for item in items if _shows(item, status, home)})
+    shown = {item.record_id for item in items if _shows(item, status, home)}
     fields: dict[str, Any] = {"status": status, "updated_at": timezone.now()}
     if current is not None:
         fields["current_id"] = getattr(current, "pk", current)
@@ -216,6 +216,7 @@ def move_items(
     for item in items:
         for name, value in fields.items():
             setattr(item, name, value)
+    touch_records(shown)  # after the copies are written: their new state is the one shown
     index_records({item.record_id for item in items})
 
 
@@ -415,6 +416,7 @@ def create_on_order(
         items = list(Item.objects.filter(barcode__in=[i.barcode for i in items]).order_by("pk"))
     for item in items:
         record("item_created", item, actor=actor, library=library_id)
+    touch_records([record_id])  # copies on order show in the record's holdings
     index_records({record_id})
     return items
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from collections.abc import Callable, Iterable, Iterator
 
+from django.dispatch import Signal
 from django.utils import timezone
 from pymarc import Record as MarcRecord
 
@@ -183,12 +184,22 @@ def _with_items(record: Record, items: Iterable[Item], flavour: Flavour) -> Marc
     return marc
 
 
+# Sent by touch_records, within the transaction that changed the records or their copies,
+# after their rows are updated (and so locked until it ends): ``record_ids`` (sorted) and
+# ``at``, their new datestamp. The OAI-PMH sets follow it (maillon.oai.sets).
+holdings_changed = Signal()
+
+
 def touch_records(record_ids: Iterable[int]) -> None:
     """Date the records' last change now (their ``updated_at``), in one UPDATE: harvesters
-    fetch them again. For changes of their copies that their holdings show (see models)."""
+    fetch them again. For changes of their copies that their holdings show (see models), and
+    for records just written with their copies (an import): ``holdings_changed`` is sent.
+    Call it once the copies are written: what listens reads them."""
     ids = sorted({pk for pk in record_ids if pk})
     if ids:
-        Record.objects.filter(pk__in=ids).update(updated_at=timezone.now())
+        at = timezone.now()
+        Record.objects.filter(pk__in=ids).update(updated_at=at)
+        holdings_changed.send(sender=Record, record_ids=ids, at=at)
 
 
 def records_changed(record_ids: Iterable[int]) -> None:

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from maillon.audit.services import record as audit
 from maillon.catalogue import items as item_service
 from maillon.catalogue.models import GONE_STATUSES, Collection, CollectionKind, Item, md_stock
-from maillon.catalogue.search import index_records
+from maillon.catalogue.records import records_changed
 from maillon.core.errors import DomainError, Kind
 from maillon.lots.models import LotItem
 from maillon.network.models import Library
@@ -159,7 +159,7 @@ def tag(actor, collection: Collection, items: Iterable[Item | int]) -> Tagged:
             )
             done.added.append(item.barcode)
             records.add(item.record_id)
-        index_records(records)
+        records_changed(records)  # searched, and dated for harvesters (sets by collection)
     return done
 
 
@@ -178,7 +178,7 @@ def untag(actor, collection: Collection, item: Item) -> None:
             library=collection.library_id,
             details={"collection_code": collection.code},
         )
-        index_records([item.record_id])
+        records_changed([item.record_id])
 
 
 def by_barcode(collection: Collection, barcode: str) -> Item:

@@ -6,3 +6,9 @@ class OaiConfig(AppConfig):
     name = "maillon.oai"
     label = "oai"
     verbose_name = _("OAI-PMH harvesting")
+
+    def ready(self) -> None:
+        from maillon.catalogue.records import holdings_changed
+        from maillon.oai.sets import on_holdings_changed
+
+        holdings_changed.connect(on_holdings_changed, dispatch_uid="maillon.oai.sets")

@@ -4,7 +4,10 @@ time, their sets and their copies.
 Deletions are persistent: the catalogue never deletes a record row, and a record merged into
 another one (``merged_into``) stays as its tombstone, listed as deleted with the date of the
 merge. A record's datestamp is its ``updated_at``, which moves when the record or the holdings
-it shows change (see ``maillon.catalogue.records.touch_records``).
+it shows change (see ``maillon.catalogue.records.touch_records``). A harvest of a set lists
+its members, and as deleted the records that left it (``maillon.oai.sets``), dated when they
+left: a record whose last copy at a library is withdrawn is deleted for that library's
+harvesters and stays live for the others.
 
 Pages follow record ids (``id > last sent``), not datestamps: each page is an index range
 whatever the harvest's size, and a record changed during a harvest is not lost — its new
@@ -14,21 +17,20 @@ datestamp is after the harvest began, so the next incremental harvest fetches it
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections import defaultdict
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from maillon.catalogue.models import GONE_STATUSES, Collection, Item, ItemType, Record
 from maillon.network.models import Library
 from maillon.oai.metadata import Copy
+from maillon.oai.models import SetMembership
 from maillon.oai.protocol import PAGE_SIZE, OaiError, Selection
+from maillon.oai.sets import check
 
-# setSpec characters (unreserved URI characters); ":" separates the hierarchy's levels.
-_SPEC_PART = re.compile(r"[A-Za-z0-9\-_.!~*'()]+")
 HEADER_FIELDS = ("id", "updated_at", "merged_into_id")
 # What the formats read (metadata.py; records.record_fields): not the search keys.
 RECORD_FIELDS = (
@@ -78,73 +80,91 @@ def earliest_datestamp() -> dt.datetime | None:
     return Record.objects.order_by("updated_at").values_list("updated_at", flat=True).first()
 
 
-# --- sets ------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class OaiSet:
-    spec: str
-    name: str
-
-
-def sets() -> list[OaiSet]:
-    """The libraries' and the collections' sets, under "library" and "collection"."""
-    found = [OaiSet("library", _("Holdings by library"))]
-    for code, name in Library.objects.order_by("code").values_list("code", "name"):
-        if _SPEC_PART.fullmatch(code):
-            found.append(OaiSet(f"library:{code}", name))
-    found.append(OaiSet("collection", _("Holdings by collection")))
-    for code, name in Collection.objects.order_by("code").values_list("code", "name"):
-        if _SPEC_PART.fullmatch(code):
-            found.append(OaiSet(f"collection:{code}", name))
-    return found
-
-
-def _live_items() -> QuerySet[Item]:
-    return Item.objects.filter(record=OuterRef("pk")).exclude(status__in=GONE_STATUSES)
-
-
-def set_filter(spec: str) -> Q:
-    """Records with a copy in the collection at the library (or in the collection) ``spec``
-    names; raises badArgument for a set the repository does not have."""
-    kind, _sep, code = spec.partition(":")
-    items = _live_items()
-    if kind == "library" and not code:
-        return Q(Exists(items))
-    if kind == "collection" and not code:
-        return Q(Exists(items.filter(collection__isnull=False)))
-    if kind == "library":
-        library = Library.objects.filter(code=code).values_list("pk", flat=True).first()
-        if library is not None:
-            return Q(Exists(items.filter(home_id=library)))
-    elif kind == "collection":
-        collection = Collection.objects.filter(code=code).values_list("pk", flat=True).first()
-        if collection is not None:
-            return Q(Exists(items.filter(collection_id=collection)))
-    raise OaiError("badArgument", _("This repository has no set %(set)s.") % {"set": spec[:100]})
-
-
 # --- harvests --------------------------------------------------------------------------------
 
 
-def selected(selection: Selection) -> QuerySet[Record]:
-    """Every record of the list asked for, wherever the harvest stands."""
-    records = Record.objects.all()
+@dataclass(frozen=True)
+class Listed:
+    """A record as a list gives it: ``left_at`` when it is listed as having left the set
+    harvested (a deletion in that set only, dated when it left)."""
+
+    record: Record
+    left_at: dt.datetime | None = None
+
+    @property
+    def deleted(self) -> bool:
+        return self.left_at is not None or bool(self.record.merged_into_id)
+
+    @property
+    def datestamp(self) -> dt.datetime:
+        return self.left_at or self.record.updated_at
+
+
+def _records(selection: Selection, after: int = 0) -> QuerySet[Record]:
+    """The records listed live, or as merged away: every one, or a set's members; by
+    datestamp; after record ``after``."""
+    records = Record.objects.filter(pk__gt=after)
     if selection.start is not None:
         records = records.filter(updated_at__gte=selection.start)
     if selection.end is not None:
         records = records.filter(updated_at__lt=selection.end)
     if selection.set_spec:
-        # A merged-away record has no copies left: it is in no set.
-        records = records.filter(set_filter(selection.set_spec), merged_into=None)
+        # One join (one filter call); the position on the membership's column too, which the
+        # database reads in order from the set's index.
+        records = records.filter(
+            oai_sets__spec=selection.set_spec,
+            oai_sets__left_at=None,
+            oai_sets__record_id__gt=after,
+        )
     return records
 
 
-def page(selection: Selection, fields: tuple[str, ...]) -> tuple[list[Record], bool]:
-    """The next page's records (only ``fields`` read) and whether more follow."""
-    records = selected(selection).filter(pk__gt=selection.after).order_by("pk").only(*fields)
-    rows = list(records[: PAGE_SIZE + 1])
-    return rows[:PAGE_SIZE], len(rows) > PAGE_SIZE
+def _departures(selection: Selection, after: int = 0) -> QuerySet[SetMembership] | None:
+    """The set's records that left it (listed as deleted), by the date they left; after
+    record ``after``."""
+    if not selection.set_spec:
+        return None
+    rows = SetMembership.objects.filter(
+        spec=selection.set_spec, left_at__isnull=False, record_id__gt=after
+    )
+    if selection.start is not None:
+        rows = rows.filter(left_at__gte=selection.start)
+    if selection.end is not None:
+        rows = rows.filter(left_at__lt=selection.end)
+    return rows
+
+
+def size(selection: Selection) -> int:
+    """How many records the whole list holds (completeListSize); raises badArgument for a set
+    the repository does not have."""
+    if not selection.set_spec:
+        return _records(selection).count()
+    check(selection.set_spec)
+    departures = _departures(selection)
+    assert departures is not None
+    if selection.start is None and selection.end is None:  # the set's rows alone: no join
+        members = SetMembership.objects.filter(spec=selection.set_spec, left_at=None).count()
+    else:
+        members = _records(selection).count()
+    return members + departures.count()
+
+
+def page(selection: Selection, fields: tuple[str, ...]) -> tuple[list[Listed], bool]:
+    """The next page (records read with ``fields`` only, those that left the set with their
+    header's) and whether more follow. Both kinds in one id order: the token's position
+    holds for each."""
+    records = _records(selection, selection.after).order_by("pk").only(*fields)
+    listed = [Listed(r) for r in records[: PAGE_SIZE + 1]]
+    departures = _departures(selection, selection.after)
+    if departures is not None:
+        left = dict(
+            departures.order_by("record_id").values_list("record_id", "left_at")[: PAGE_SIZE + 1]
+        )
+        if left:
+            headers = Record.objects.only(*HEADER_FIELDS).in_bulk(list(left))
+            listed += [Listed(headers[pk], at) for pk, at in left.items()]
+            listed.sort(key=lambda entry: entry.record.pk)
+    return listed[:PAGE_SIZE], len(listed) > PAGE_SIZE
 
 
 def copies_of(record_ids: list[int]) -> dict[int, list[Copy]]:
@@ -183,13 +203,3 @@ def copies_of(record_ids: list[int]) -> dict[int, list[Copy]]:
             )
         )
     return found
-
-
-def set_specs(copies: list[Copy]) -> list[str]:
-    """The sets a record with these copies belongs to (the parents "library" and
-    "collection" are implied by the protocol's hierarchy)."""
-    libraries = sorted({c.home for c in copies if _SPEC_PART.fullmatch(c.home)})
-    collections = sorted({c.collection for c in copies if _SPEC_PART.fullmatch(c.collection)})
-    return [f"library:{code}" for code in libraries] + [
-        f"collection:{code}" for code in collections
-    ]

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from maillon.oai import repository
+from maillon.oai import repository, sets
 from maillon.oai.metadata import FORMATS, XSI, Copy, Format, attr, text
 from maillon.oai.protocol import (
     TOKEN_LIFETIME,
@@ -126,7 +126,7 @@ def list_metadata_formats(request: OaiRequest, base_url: str) -> Body:
 
 def list_sets(request: OaiRequest, base_url: str) -> Body:
     parts = ["<ListSets>"]
-    for found in repository.sets():
+    for found in sets.sets():
         parts.append(
             f"<set><setSpec>{text(found.spec)}</setSpec><setName>{text(found.name)}</setName></set>"
         )
@@ -134,29 +134,32 @@ def list_sets(request: OaiRequest, base_url: str) -> Body:
     return iter(["".join(parts)])
 
 
-def _header(record, copies: list[Copy]) -> str:
+def _header(entry: repository.Listed, copies: list[Copy]) -> str:
     about = (
-        f"<identifier>{repository.identifier(record.pk)}</identifier>"
-        f"<datestamp>{datestamp(record.updated_at)}</datestamp>"
+        f"<identifier>{repository.identifier(entry.record.pk)}</identifier>"
+        f"<datestamp>{datestamp(entry.datestamp)}</datestamp>"
     )
-    if record.merged_into_id:
+    if entry.deleted:
         return f'<header status="deleted">{about}</header>'
-    specs = "".join(f"<setSpec>{text(s)}</setSpec>" for s in repository.set_specs(copies))
+    specs = "".join(
+        f"<setSpec>{text(s)}</setSpec>"
+        for s in sets.leaf_specs((c.home, c.collection) for c in copies)
+    )
     return f"<header>{about}{specs}</header>"
 
 
-def _record(record, copies: list[Copy], fmt: Format) -> str:
-    header = _header(record, copies)
-    if record.merged_into_id:
+def _record(entry: repository.Listed, copies: list[Copy], fmt: Format) -> str:
+    header = _header(entry, copies)
+    if entry.deleted:
         return f"<record>{header}</record>"
-    return f"<record>{header}<metadata>{fmt.write(record, copies)}</metadata></record>"
+    return f"<record>{header}<metadata>{fmt.write(entry.record, copies)}</metadata></record>"
 
 
 def get_record(request: OaiRequest, base_url: str) -> Body:
     fmt = _format(request.arguments["metadataPrefix"])
     record = repository.find(request.arguments["identifier"])
     copies = repository.copies_of([record.pk]).get(record.pk, [])
-    return iter([f"<GetRecord>{_record(record, copies, fmt)}</GetRecord>"])
+    return iter([f"<GetRecord>{_record(repository.Listed(record), copies, fmt)}</GetRecord>"])
 
 
 def _token(request: OaiRequest, selection: Selection, last: int, sent: int, more: bool) -> str:
@@ -177,27 +180,27 @@ def _list(request: OaiRequest, with_metadata: bool) -> Body:
     assert selection is not None, "parse() gives list verbs their selection"
     fmt = _format(selection.prefix)
     if selection.total is None:  # first page: count the whole list once
-        selection = counted(selection, repository.selected(selection).count())
+        selection = counted(selection, repository.size(selection))
     fields = repository.RECORD_FIELDS if with_metadata else repository.HEADER_FIELDS
-    records, more = repository.page(selection, fields)
-    if not records:
+    entries, more = repository.page(selection, fields)
+    if not entries:
         raise OaiError("noRecordsMatch", _("No record matches this request."))
-    copies = repository.copies_of([r.pk for r in records if not r.merged_into_id])
-    token = _token(request, selection, records[-1].pk, len(records), more)
-    return _stream(request.verb, records, copies, fmt if with_metadata else None, token)
+    copies = repository.copies_of([e.record.pk for e in entries if not e.deleted])
+    token = _token(request, selection, entries[-1].record.pk, len(entries), more)
+    return _stream(request.verb, entries, copies, fmt if with_metadata else None, token)
 
 
 def _stream(
     verb: str,
-    records: list,
+    entries: list[repository.Listed],
     copies: dict[int, list[Copy]],
     fmt: Format | None,
     token: str,
 ) -> Body:
     parts = [f"<{verb}>"]
-    for record in records:
-        own = copies.get(record.pk, [])
-        parts.append(_record(record, own, fmt) if fmt else _header(record, own))
+    for entry in entries:
+        own = copies.get(entry.record.pk, [])
+        parts.append(_record(entry, own, fmt) if fmt else _header(entry, own))
         if len(parts) >= FLUSH:
             yield "".join(parts)
             parts = []

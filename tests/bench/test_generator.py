@@ -1,9 +1,11 @@
 import re
 
 from maillon.bench.generate import generate, id_chunks
-from maillon.catalogue.models import Item, Record
+from maillon.catalogue.models import GONE_STATUSES, Item, Record
 from maillon.catalogue.search import SearchQuery, index_records, search
 from maillon.network.models import Library
+from maillon.oai.models import SetMembership
+from maillon.oai.sets import Changes, rebuild
 
 
 def test_generated_catalogue_is_realistic_and_searchable(db):
@@ -31,3 +33,12 @@ def test_same_seed_same_titles(db):
     Record.objects.all().delete()
     generate(50, libraries=3, seed=9)
     assert list(Record.objects.order_by("id").values_list("title", flat=True)) == first
+
+
+def test_generated_records_have_their_oai_sets(db):
+    """Written in bulk with the records, the OAI-PMH sets are those a rebuild finds."""
+    generate(120, libraries=4, seed=5)
+    assert SetMembership.objects.filter(spec="library").count() == len(
+        set(Item.objects.exclude(status__in=GONE_STATUSES).values_list("record_id", flat=True))
+    )
+    assert rebuild() == Changes(records=120)

@@ -175,7 +175,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--no-sqlite",
             action="store_true",
-            help=_("PostgreSQL only (weeding, core, inventory and proposals)."),
+            help=_("PostgreSQL only (weeding, core, inventory, proposals and OAI-PMH)."),
         )
 
     def handle(self, *args, **options):
@@ -280,12 +280,16 @@ class Command(BaseCommand):
     def oai(self, options: dict) -> None:
         """A full OAI-PMH harvest of the generated catalogue, against pymarc's writing."""
         runs = {}
-        for label, _database, url, libraries in self.catalogues(options):
+        for label, database, url, libraries in self.catalogues(options):
+            if options["no_sqlite"] and database == "SQLite":
+                continue
             self.prepare(options, label, url, libraries)
             self.stdout.write(_("%s: harvesting…") % label)
             runs[label] = _worker(url, "oai")
         server = next((r["server"] for r in runs.values() if r.get("server")), None)
         command = f"maillon bench --records {options['records']} --only oai"
+        if options["no_sqlite"]:
+            command += " --no-sqlite"
         write_section("oai", oai_bench.markdown(runs, machine(server), command))
         for label, run in runs.items():
             for name, h in run["harvests"].items():
