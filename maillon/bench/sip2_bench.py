@@ -14,6 +14,8 @@ it calls.
 Baselines in the same run, on the same copies and cards: the checkout service called directly
 (`circulation.services.checkout`, as the terminal's user), one at a time and from twenty
 threads at once; and one terminal alone over SIP2 (the protocol's cost without contention).
+And the SQL statements of each request, counted in this process (the server's answer called
+directly): a figure the machine's load does not move.
 """
 
 from __future__ import annotations
@@ -140,6 +142,37 @@ class SipServer:
             self.process.wait()
 
 
+def statements_per_request(terminal, password: str, card: str, barcode: str) -> dict[str, int]:
+    """SQL statements of one request of each kind, counted here: the services as the
+    terminal's user, then the server's answers (``sip2.services.answer``, as its worker
+    thread runs them) after a login; the copy is lent and taken back each time."""
+    from django.test.utils import CaptureQueriesContext
+
+    from maillon.sip2.services import Session, answer
+
+    desk, actor = terminal.library, terminal.actor()
+    now, here = protocol.sip_date(timezone.localtime()), desk.code
+    session = Session(peer="127.0.0.1")
+
+    def sip(text: str) -> Callable[[], str]:
+        return lambda: answer(session, protocol.with_trailer(text, "1"))
+
+    assert sip(f"9300CN{terminal.login}|CO{password}|CP{here}|")().startswith("941")
+    steps: list[tuple[str, Callable[[], object]]] = [
+        ("service checkout", lambda: services.checkout(actor, desk, card, barcode)),
+        ("service checkin", lambda: services.checkin(actor, desk, barcode)),
+        ("11 checkout", sip(f"11YN{now}{' ' * 18}AO{here}|AA{card}|AB{barcode}|AC|")),
+        ("63 patron information", sip(f"63001{now}{' ' * 10}AO{here}|AA{card}|")),
+        ("09 checkin", sip(f"09N{now}{now}AP{here}|AO{here}|AB{barcode}|AC|")),
+    ]
+    counts = {}
+    for label, step in steps:
+        with CaptureQueriesContext(connection) as captured:
+            step()
+        counts[label] = len(captured)
+    return counts
+
+
 def _in_parallel(jobs: list[Callable[[], None]]) -> None:
     """Run the jobs in threads started together; re-raise the first failure."""
     errors: list[BaseException] = []
@@ -182,6 +215,7 @@ def run(seed: int, per_terminal: int) -> dict:
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
     out: dict = {"server": server_version(), "vendor": connection.vendor}
+    out["statements"] = statements_per_request(*terminals[0], cards[0], slices[0][0])
     out["load_before"] = load_average()
 
     def direct(n: int, lent: list, back: list) -> None:
@@ -294,6 +328,17 @@ def markdown(runs: dict[str, dict], machine_text: str, command: str) -> str:
             f"Load average (1, 5, 15 min) {run['load_before']} before, {run['load_after']} "
             f"after ({run['at']})."
         )
+    lines += [
+        "",
+        "SQL statements of one request, counted in the benchmark's process (the server's "
+        "answer called directly, after a login; transaction statements included): a figure "
+        "the machine's load does not change.",
+        "",
+        "| database | " + " | ".join(next(iter(runs.values()))["statements"]) + " |",
+        "|---|" + "---:|" * len(next(iter(runs.values()))["statements"]),
+    ]
+    for database, run in runs.items():
+        lines.append(f"| {database} | " + " | ".join(map(str, run["statements"].values())) + " |")
     lines += [
         "",
         "The machine is shared: latencies are wall-clock and grow with its load. On SQLite the "

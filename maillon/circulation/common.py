@@ -10,8 +10,8 @@ from __future__ import annotations
 import datetime as dt
 from functools import cache
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db import connection
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -109,27 +109,40 @@ def read_after_lock(patron: Patron, item: Item) -> None:
     so it sees every loan, block and hold committed before: sets ``patron.has_active_block``,
     ``patron.open_loans`` (their loans in the network) and ``item.has_open_holds`` (a hold not
     yet on a shelf is open on the record or waits for this very copy)."""
-    blocks = PatronBlock.objects.filter(patron=OuterRef("pk"), lifted_at__isnull=True)
-    loans = (
-        Loan.objects.filter(patron=OuterRef("pk"), returned_at__isnull=True)
-        .order_by()
-        .values("patron")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    holds = Hold.objects.filter(
-        Q(record_id=item.record_id) | Q(target_id=item.pk),
-        status__in=(HoldStatus.WAITING, HoldStatus.SUSPENDED, HoldStatus.IN_TRANSIT),
-    )
-    blocked, open_loans, held = (
-        Patron.objects.filter(pk=patron.pk)
-        .values_list(Exists(blocks), Coalesce(Subquery(loans), 0), Exists(holds))
-        .get()
-    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _after_lock_sql(),
+            [patron.pk, patron.pk, item.record_id, item.pk, *OPEN_HOLD_STATUSES],
+        )
+        blocked, open_loans, held = cursor.fetchone()
     # Read by the refusal checks through getattr (absent when a caller skipped this read).
-    patron.has_active_block = blocked  # type: ignore[attr-defined]
+    patron.has_active_block = bool(blocked)  # type: ignore[attr-defined]
     patron.open_loans = open_loans  # type: ignore[attr-defined]
-    item.has_open_holds = held  # type: ignore[attr-defined]
+    item.has_open_holds = bool(held)  # type: ignore[attr-defined]
+
+
+# A hold not yet on a shelf (the plain values: parameters of a raw statement).
+OPEN_HOLD_STATUSES = tuple(
+    s.value for s in (HoldStatus.WAITING, HoldStatus.SUSPENDED, HoldStatus.IN_TRANSIT)
+)
+
+
+@cache
+def _after_lock_sql() -> str:
+    # Written out once per process, as calendar_of's: its three subqueries cost the ORM ten
+    # times longer to build (about 3 ms a checkout) than the database to run (0.3 ms).
+    # Plain SQL both databases read the same way (a SELECT without FROM, EXISTS, COUNT).
+    quote = connection.ops.quote_name
+    blocks = quote(PatronBlock._meta.db_table)
+    loans = quote(Loan._meta.db_table)
+    holds = quote(Hold._meta.db_table)
+    statuses = ", ".join(["%s"] * len(OPEN_HOLD_STATUSES))
+    return (
+        f"SELECT EXISTS(SELECT 1 FROM {blocks} WHERE patron_id = %s AND lifted_at IS NULL), "
+        f"(SELECT COUNT(*) FROM {loans} WHERE patron_id = %s AND returned_at IS NULL), "
+        f"EXISTS(SELECT 1 FROM {holds} WHERE (record_id = %s OR target_id = %s) "
+        f"AND status IN ({statuses}))"
+    )
 
 
 def library_obj(library: Library | int) -> Library:

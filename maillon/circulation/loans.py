@@ -429,7 +429,12 @@ def checkin_locked(
                 _("The item %(barcode)s is on loan, not in transit: check it in instead.")
                 % {"barcode": item.barcode},
             )
-        loan = Loan.objects.filter(item=item, returned_at__isnull=True).first()
+        # With its patron: whom the loan was to, which a self-check answer gives back.
+        loan = (
+            Loan.objects.filter(item=item, returned_at__isnull=True)
+            .select_related("patron")
+            .first()
+        )
         if loan is not None and at is not None and loan.checked_out_at > at:
             # Handed in before this loan began: the return belongs to an earlier loan.
             raise CirculationError(
@@ -535,11 +540,18 @@ def _arrival_decided_above(
 
 
 def find_open_loan(loan_or_item: Loan | Item | str) -> Loan:
+    """The open loan of a copy (given by barcode or Item), found in one statement; the copy
+    is read on its own only to say why there is none (unknown_barcode, not_on_loan)."""
     if isinstance(loan_or_item, Loan):
         return loan_or_item
-    item = find_item(loan_or_item)
-    loan = Loan.objects.filter(item=item, returned_at__isnull=True).first()
+    open_loans = Loan.objects.filter(returned_at__isnull=True)
+    if isinstance(loan_or_item, Item):
+        loan = open_loans.filter(item=loan_or_item).first()
+    else:
+        barcode = str(loan_or_item or "").strip()
+        loan = open_loans.filter(item__barcode=barcode).first() if barcode else None
     if loan is None:
+        item = find_item(loan_or_item)
         raise CirculationError(
             "not_on_loan", _("The item %(barcode)s is not on loan.") % {"barcode": item.barcode}
         )

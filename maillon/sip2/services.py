@@ -7,11 +7,15 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass, field
+from functools import cache
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import Count, Exists, OuterRef, QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -20,7 +24,8 @@ from maillon.circulation import services as circulation
 from maillon.circulation.errors import CirculationError
 from maillon.circulation.loans import find_open_loan, patron_refusals
 from maillon.circulation.models import Hold, HoldStatus, Loan, NetworkPolicy
-from maillon.patrons.models import CategoryKind, Patron
+from maillon.network.models import Library, StaffRole
+from maillon.patrons.models import CategoryKind, Patron, PatronBlock
 from maillon.sip2 import accounts, protocol
 from maillon.sip2.models import Terminal
 from maillon.throttling import services as throttling
@@ -35,6 +40,7 @@ class Session:
     last_response: str = "96"
     log: list[str] = field(default_factory=list)
     peer: str = ""  # the terminal's address, for counting failed logins
+    account: list | None = None  # the account as read at the last message (see _still_valid)
     close: bool = False  # end the connection after answering (lockout, account disabled)
 
 
@@ -68,19 +74,66 @@ def answer(session: Session, text: str) -> str:
 def _still_valid(session: Session) -> bool:
     """Whether the session's terminal may still act, read afresh: a terminal the coordinator
     disabled or gave a new password is logged out (and its connection closed), one moved to
-    another library or given other rights acts with them from this message on."""
+    another library or given other rights acts with them from this message on.
+
+    One plain statement reads the account as it stands: the terminal's row, its user's
+    standing, its library's row and its user's roles (what ``can`` decides on). When it reads
+    as at the last message, the session keeps its objects (and the roles known from that
+    statement); else they are read again."""
     if session.terminal is None:
         return False
-    terminal = (
-        Terminal.objects.select_related("library", "user")
-        .filter(pk=session.terminal.pk, is_active=True)
-        .first()
-    )
-    if terminal is None or terminal.password_hash != session.terminal.password_hash:
-        session.terminal, session.close = None, True
+    with connection.cursor() as cursor:
+        cursor.execute(_account_sql(), [session.terminal.pk])
+        account = cursor.fetchall()
+    if not account or account[0][0] != session.terminal.password_hash:
+        session.terminal, session.account, session.close = None, None, True
         return False
-    session.terminal = terminal
+    if account != session.account:
+        terminal = (
+            Terminal.objects.select_related("library", "user")
+            .filter(pk=session.terminal.pk, is_active=True)
+            .first()
+        )
+        if terminal is None or terminal.password_hash != account[0][0]:
+            session.terminal, session.account, session.close = None, None, True
+            return False
+        # The roles as the statement read them (network.permissions caches them so).
+        terminal.user._maillon_roles = {  # type: ignore[attr-defined]
+            row[-2]: row[-1] for row in account if row[-2] is not None
+        }
+        session.terminal, session.account = terminal, account
     return True
+
+
+@cache
+def _account_sql() -> str:
+    """The password hash first, then every column that may change what a terminal does:
+    its own, its user's standing, its library's; one row per role of its user (none: one
+    row ending with two NULLs). Written once per process: the ORM would build two queries."""
+    quote = connection.ops.quote_name
+    user_model = get_user_model()
+
+    def columns(model, alias: str) -> list[str]:
+        return [f"{alias}.{quote(f.column)}" for f in model._meta.concrete_fields]
+
+    selected = [
+        f"t.{quote('password_hash')}",
+        *columns(Terminal, "t"),
+        f"u.{quote('is_active')}",
+        f"u.{quote('is_superuser')}",
+        *columns(Library, "l"),
+        f"r.{quote('library_id')}",
+        f"r.{quote('role')}",
+    ]
+    return (
+        f"SELECT {', '.join(selected)} FROM {quote(Terminal._meta.db_table)} t "
+        f"JOIN {quote(user_model._meta.db_table)} u ON u.{quote('id')} = t.{quote('user_id')} "
+        f"JOIN {quote(Library._meta.db_table)} l ON l.{quote('id')} = t.{quote('library_id')} "
+        f"LEFT JOIN {quote(StaffRole._meta.db_table)} r "
+        f"ON r.{quote('user_id')} = t.{quote('user_id')} "
+        f"WHERE t.{quote('id')} = %s AND t.{quote('is_active')} "
+        f"ORDER BY r.{quote('library_id')}"
+    )
 
 
 def _login(session: Session, message: protocol.Message) -> str:
@@ -96,7 +149,7 @@ def _login(session: Session, message: protocol.Message) -> str:
         .first()
     )
     ok = terminal is not None and terminal.check_password(message.get("CO"))
-    session.terminal = terminal if ok else None
+    session.terminal, session.account = (terminal if ok else None), None
     if ok:
         assert terminal is not None
         throttling.succeeded(keys)
@@ -133,31 +186,57 @@ def _status(session: Session, message: protocol.Message) -> str:
 
 
 def _patron(card: str) -> Patron | None:
+    """The card's patron with its category, and whether it has an active block (read by
+    patron_refusals: the blocks themselves only for a blocked card)."""
     card = card.strip()
     if not card:
         return None
-    return Patron.objects.select_related("category").filter(card_number=card).first()
+    return _patrons().filter(card_number=card).first()
 
 
-def too_many_items(patron: Patron, library_id: int | None) -> bool:
+@cache
+def _patrons() -> QuerySet[Patron]:
+    # Built once per process, only ever cloned by .filter().
+    blocks = PatronBlock.objects.filter(patron=OuterRef("pk"), lifted_at__isnull=True)
+    return Patron.objects.select_related("category").annotate(has_active_block=Exists(blocks))
+
+
+def too_many_items(
+    patron: Patron, library_id: int | None, loan_libraries: list[int] | None = None
+) -> bool:
     """Whether the patron holds as many loans as the network allows, in all or from the
     terminal's library (the limits a checkout checks first; a rule's own limit depends on
-    the item, so it is only known at checkout)."""
+    the item, so it is only known at checkout). `loan_libraries`: the library of each of
+    the patron's open loans, when the caller read them already."""
     policy = NetworkPolicy.current()
     if policy.collective_exempt and patron.category.kind == CategoryKind.COLLECTIVE:
         return False
-    open_loans = Loan.objects.filter(patron=patron, returned_at__isnull=True)
-    network, here = policy.max_loans_network, policy.max_loans_per_library
-    if network is not None and open_loans.count() >= network:
-        return True
-    if here is None or library_id is None:
+    network = policy.max_loans_network
+    here = policy.max_loans_per_library if library_id is not None else None
+    if network is None and here is None:
         return False
-    return open_loans.filter(library_id=library_id).count() >= here
+    if loan_libraries is None:  # counted by library in one statement: a few rows
+        per_library = dict(
+            Loan.objects.filter(patron=patron, returned_at__isnull=True)
+            .order_by()
+            .values_list("library_id")
+            .annotate(n=Count("pk"))
+        )
+    else:
+        per_library = Counter(loan_libraries)
+    if network is not None and sum(per_library.values()) >= network:
+        return True
+    return here is not None and per_library.get(library_id, 0) >= here
 
 
-def patron_status(patron: Patron | None, today: dt.date, library_id: int | None = None) -> str:
+def patron_status(
+    patron: Patron | None,
+    today: dt.date,
+    library_id: int | None = None,
+    loan_libraries: list[int] | None = None,
+) -> str:
     """The 14 characters: Y where the privilege is denied, from the card's real blocks and
-    the network's loan limits."""
+    the network's loan limits (`loan_libraries`: see too_many_items)."""
     if patron is None:
         return "Y" * 4 + " " * 10
     refusals = {r.code for r in patron_refusals(patron, today)}
@@ -168,7 +247,7 @@ def patron_status(patron: Patron | None, today: dt.date, library_id: int | None 
         False,  # recall privileges denied
         blocked,  # hold privileges denied
         "patron_blocked" in refusals,  # card reported lost (we say: blocked)
-        too_many_items(patron, library_id),  # too many items charged
+        too_many_items(patron, library_id, loan_libraries),  # too many items charged
         False,  # too many items overdue
         False,  # too many renewals
         False,  # too many claims of items returned
@@ -218,9 +297,19 @@ def _patron_status(session: Session, message: protocol.Message) -> str:
 def _patron_info(session: Session, message: protocol.Message) -> str:
     card = message.get("AA")
     patron = _patron(card)
-    loans = list(circulation.loans_of(patron)) if patron else []
+    # What the kiosk lists of each loan, soonest due first (as circulation.loans_of orders
+    # them): not the records, which a school's 300 loans would read whole.
+    loans: list[tuple[dt.date, str, int]] = (
+        list(
+            Loan.objects.filter(patron=patron, returned_at__isnull=True)
+            .order_by("due_on", "pk")
+            .values_list("due_on", "item__barcode", "library_id")
+        )
+        if patron
+        else []
+    )
     today = now().date()
-    overdue = [loan for loan in loans if loan.due_on < today]
+    overdue = [barcode for due_on, barcode, _library in loans if due_on < today]
     holds = (
         list(Hold.objects.filter(patron=patron, closed_at__isnull=True).select_related("target"))
         if patron
@@ -230,19 +319,23 @@ def _patron_info(session: Session, message: protocol.Message) -> str:
     waiting = [h for h in holds if h.status != HoldStatus.READY]
     counts = "".join(f"{n:04d}" for n in (len(ready), len(overdue), len(loans), 0, 0, len(waiting)))
     fixed = (
-        patron_status(patron, today, _library_id(session))
+        patron_status(patron, today, _library_id(session), [lib for _d, _b, lib in loans])
         + message.fixed["language"]
         + protocol.sip_date(now())
         + counts
     )
     fields = _patron_fields(session, patron, card, message)
     fields += [("AS", h.target.barcode if h.target else str(h.pk)) for h in ready]
-    fields += [("AT", loan.item.barcode) for loan in overdue]
-    fields += [("AU", loan.item.barcode) for loan in loans]
+    fields += [("AT", barcode) for barcode in overdue]
+    fields += [("AU", barcode) for _due_on, barcode, _library in loans]
     fields += [("CD", str(h.pk)) for h in waiting]
     if patron is not None and patron.email:
         fields.append(("BE", patron.email))
     return protocol.build("64", fixed, fields)
+
+
+def _item(barcode: str) -> Item | None:
+    return Item.objects.select_related("record").filter(barcode=barcode).first()
 
 
 def _item_title(item: Item | None) -> str:
@@ -256,15 +349,18 @@ def _checkout(session: Session, message: protocol.Message) -> str:
     assert terminal is not None
     card, barcode = message.get("AA"), message.get("AB")
     ok, due, screen = False, None, ""
+    item: Item | None = None
     if not terminal.can_checkout:
         screen = _("This terminal may not lend.")
     else:
         try:
             loan = circulation.checkout(terminal.actor(), terminal.library, card, barcode)
             ok, due = True, protocol.sip_date(loan.due_on)
+            item = loan.item  # read with its record by the checkout
         except (CirculationError, PermissionDenied) as exc:
             screen = str(getattr(exc, "message", exc))
-    item = Item.objects.select_related("record").filter(barcode=barcode).first()
+    if item is None:
+        item = _item(barcode)
     fixed = ("1" if ok else "0") + "N" + ("Y" if ok else "N") + "N" + protocol.sip_date(now())
     return protocol.build(
         "12",
@@ -285,7 +381,8 @@ def _checkin(session: Session, message: protocol.Message) -> str:
     assert terminal is not None
     barcode = message.get("AB")
     ok, screen, destination, alert = False, "", "", False
-    patron_card = ""
+    patron_card, home = "", ""
+    item: Item | None = None
     if not terminal.can_checkin:
         screen = _("This terminal may not take returns.")
     else:
@@ -296,9 +393,16 @@ def _checkin(session: Session, message: protocol.Message) -> str:
             alert = result.action != "shelve"
             if result.loan is not None and result.loan.patron is not None:
                 patron_card = result.loan.patron.card_number
+            item = result.item  # read with its record by the check-in, its home as it is now
+            # Most copies come home, or go where the answer sends them: no need to ask.
+            known = (terminal.library, result.destination)
+            home = next((lib.code for lib in known if lib.pk == item.home_id), "")
         except (CirculationError, PermissionDenied) as exc:
             screen = str(getattr(exc, "message", exc))
-    item = Item.objects.select_related("record").filter(barcode=barcode).first()
+    if item is None:
+        item = _item(barcode)
+    if item is not None and not home:
+        home = item.home.code
     fixed = (
         ("1" if ok else "0")
         + ("N" if ok else "N")  # resensitize: Y when the alarm must be set back
@@ -312,7 +416,7 @@ def _checkin(session: Session, message: protocol.Message) -> str:
         [
             ("AO", terminal.library.code),
             ("AB", barcode),
-            ("AQ", item.home.code if item is not None and item.home_id else ""),
+            ("AQ", home),
             ("CT", destination or None),  # the routing answer: where the item goes
             ("AJ", _item_title(item)),
             ("AA", patron_card or None),

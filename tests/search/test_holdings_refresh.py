@@ -98,20 +98,64 @@ def test_a_record_not_yet_indexed_gets_its_whole_entry(network, make_record, mak
     assert_as_full_reindex(record.pk)
 
 
+def index_writes(statements: list[str]) -> list[str]:
+    tables = ("catalogue_searchentry", "catalogue_searchholding", "catalogue_search_fts")
+    return [
+        sql
+        for sql in statements
+        if sql.split(" ", 1)[0] in ("INSERT", "UPDATE", "DELETE")
+        and any(table in sql.split("SET", 1)[0].split("WHERE", 1)[0] for table in tables)
+    ]
+
+
 def test_a_checkout_rewrites_the_entry_without_reading_the_record_again(
     network, desk, make_patron, make_record, make_item
 ):
     """The texts of the entry do not change with an item's status: neither the record nor the
-    full-text rows are read or rewritten."""
-    record, (copy, _dvd, _new) = indexed_record(make_record, make_item, network)
+    full-text rows are read or rewritten; of the pairs, only the one whose availability
+    changed is written."""
+    record, (copy, _dvd, new) = indexed_record(make_record, make_item, network)
+    patron = make_patron()
+    checkout(desk["a"], network["a"], patron, copy, today=TODAY)
     with CaptureQueriesContext(connection) as captured:
-        checkout(desk["a"], network["a"], make_patron(), copy, today=TODAY)
+        checkout(desk["a"], network["a"], patron, new, today=TODAY)  # the last one at a
     statements = [q["sql"] for q in captured.captured_queries]
     assert not [sql for sql in statements if sql.startswith('SELECT "catalogue_record"')]
-    assert not [
-        sql
-        for sql in statements
-        for table in ("catalogue_searchentry", "catalogue_search_fts")
-        if f"INSERT INTO {table}" in sql or f"DELETE FROM {table}" in sql
-    ]
-    assert [sql for sql in statements if sql.startswith('UPDATE "catalogue_searchentry"')]
+    writes = index_writes(statements)
+    assert len(writes) == 2, writes
+    assert writes[0].startswith('UPDATE "catalogue_searchentry"')
+    assert writes[1].startswith("UPDATE catalogue_searchholding SET available")
+    assert assert_as_full_reindex(record.pk)["available_libraries"] == f" {network['b'].pk} "
+
+
+def test_a_loan_that_changes_nothing_search_shows_writes_nothing(
+    network, desk, make_patron, make_record, make_item
+):
+    """Another copy stays on the shelf at the same library: where the record is held and
+    available, its types and its newest copy read the same, so the index is left as it is."""
+    record, (copy, _dvd, _new) = indexed_record(make_record, make_item, network)
+    before = entry_of(record.pk), pairs_of(record.pk)
+    with CaptureQueriesContext(connection) as captured:
+        checkout(desk["a"], network["a"], make_patron(), copy, today=TODAY)
+    assert index_writes([q["sql"] for q in captured.captured_queries]) == []
+    assert (entry_of(record.pk), pairs_of(record.pk)) == before
+    assert_as_full_reindex(record.pk)
+    with CaptureQueriesContext(connection) as captured:
+        checkin(desk["a"], network["a"], copy, today=TODAY)
+    assert index_writes([q["sql"] for q in captured.captured_queries]) == []
+    assert_as_full_reindex(record.pk)
+
+
+def test_a_copy_changing_home_moves_its_pair(network, make_record, make_item):
+    """Held no more at one library, held at another: that pair goes, the other comes, the
+    rest stay as they were."""
+    record, (copy, dvd, _new) = indexed_record(make_record, make_item, network)
+    Item.objects.filter(pk=dvd.pk).update(home=network["head"], current=network["head"])
+    refresh_holdings(record.pk)
+    entry = assert_as_full_reindex(record.pk)
+    held = sorted([network["a"].pk, network["head"].pk])
+    assert entry["libraries"] == f" {held[0]} {held[1]} "
+    Item.objects.filter(pk=dvd.pk).update(home=network["a"], current=network["a"])
+    Item.objects.filter(pk=copy.pk).update(status=ItemStatus.ON_LOAN)
+    refresh_holdings(record.pk)
+    assert assert_as_full_reindex(record.pk)["libraries"] == f" {network['a'].pk} "

@@ -1,6 +1,9 @@
 """A SIP2 client from PyPI (the `sip2` package, as a self-check kiosk's software would use it)
 drives the server over TCP: login, patron information, checkout, checkin, renew."""
 
+import logging
+from pathlib import Path
+
 import pytest
 from Sip2.sip2 import Sip2
 
@@ -19,7 +22,9 @@ def client(port: int, account) -> Sip2:
     sip.socketTimeout = 20
     sip.institutionId = account.library.code
     sip.scLocation = account.library.code
-    sip.loglevel = "ERROR"
+    # Its own logger, given before connecting: left to itself, the client opens sip2.log in
+    # the working directory (the repository's root). Its messages reach pytest's log capture.
+    sip.log = logging.getLogger("tests.sip2.client")
     assert sip.connect()
     return sip
 
@@ -27,6 +32,7 @@ def client(port: int, account) -> Sip2:
 def test_a_kiosk_journey_with_a_real_client(server, terminal, reader, make_item, book):  # noqa: F811
     account, password = terminal
     lent, renewed = make_item(book), make_item(book)
+    log_existed = (Path.cwd() / "sip2.log").exists()
     sip = client(server, account)
     try:
         login = sip.sip_login_response(
@@ -72,3 +78,4 @@ def test_a_kiosk_journey_with_a_real_client(server, terminal, reader, make_item,
         assert info["variable"]["AU"] == [renewed.barcode]
     finally:
         sip.disconnect()
+    assert (Path.cwd() / "sip2.log").exists() == log_existed  # the client wrote no file of its own

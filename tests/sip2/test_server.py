@@ -5,12 +5,14 @@ import socket
 import threading
 
 import pytest
+from django.conf import settings
+from django.db.backends.signals import connection_created
 
 from maillon.audit.models import ActorKind, AuditEntry
 from maillon.catalogue.models import ItemStatus
 from maillon.circulation.models import Loan
 from maillon.sip2 import protocol
-from maillon.sip2.server import start
+from maillon.sip2.server import keep_connections, start
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -189,3 +191,28 @@ def test_renew_item_information_and_patron_information(
         assert all_renewed.startswith("66")
     finally:
         sip.close()
+
+
+def test_the_server_threads_keep_their_database_connection(server, terminal, reader):
+    """With ``keep_connections`` (as ``maillon sip2-server`` runs), each worker thread opens
+    its database connection once and keeps it from one request to the next."""
+    account, password = terminal
+    opened: list[int] = []
+
+    def note(sender, connection, **kwargs) -> None:
+        opened.append(threading.get_ident())
+
+    kept = {alias: dict(db) for alias, db in settings.DATABASES.items()}
+    keep_connections()
+    connection_created.connect(note)
+    sip = Terminal(server)
+    try:
+        assert sip.send(f"9300CN{account.login}|CO{password}|CPAAA|").startswith("941")
+        for _ in range(12):
+            assert sip.send(f"23001{date()}AOAAA|AA{reader.card_number}|AC|").startswith("24")
+    finally:
+        sip.close()
+        connection_created.disconnect(note)
+        for alias, db in kept.items():
+            settings.DATABASES[alias]["CONN_MAX_AGE"] = db["CONN_MAX_AGE"]
+    assert opened and len(opened) == len(set(opened))  # at most one connection per thread

@@ -220,12 +220,24 @@ def holdings_columns(created_at: object, holdings: Iterable[tuple]) -> dict:
     }
 
 
+# The columns of an entry its items decide, as stored: every other one (the bit sets, "available")
+# follows from these, so when they read the same nothing needs writing.
+STORED = ("libraries", "available_libraries", "item_types", "collections", "new_at")
+
+
 @cache
 def _holdings_rows() -> QuerySet:
     # Built once per process and only cloned by .filter(): every checkout and check-in asks,
-    # and resolving the columns and the join costs more than reading the rows.
+    # and resolving the columns and the join costs more than reading the rows. With the
+    # record's entry as it stands (None: the record has none), in the same statement.
     return Item.objects.values_list(
-        "home_id", "item_type_id", "status", "created_at", "collection_id", "record__created_at"
+        "home_id",
+        "item_type_id",
+        "status",
+        "created_at",
+        "collection_id",
+        "record__created_at",
+        *(f"record__search_entry__{name}" for name in STORED),
     )
 
 
@@ -275,24 +287,35 @@ def refreshes_deferred() -> Iterator[None]:
 
 def refresh_holdings(record_id: int) -> None:
     """Bring the record's index row up to date after one of its items changed status or
-    library (circulation): only the columns its items decide are rewritten, and its
-    (library, record) pairs, inside the caller's transaction; the texts stay. A record
+    library (circulation): only the columns its items decide are rewritten, when they
+    changed, and those of its (library, record) pairs that differ, inside the caller's
+    transaction; the texts stay. A record
     without a row (merged away, never indexed) gets the full ``index_records``."""
     deferred = _deferred.get()
     if deferred is not None:
         deferred.add(record_id)
         return
     rows = list(_holdings_rows().filter(record_id=record_id))
-    if rows:
+    stored = rows[0][6:] if rows else None
+    if stored is not None and stored[0] is not None:
         columns = holdings_columns(rows[0][5], rows)
-        if SearchEntry.objects.filter(record_id=record_id).update(**columns):
-            backend().delete_holdings(connection, [record_id])
-            backend().insert_holdings(
-                connection,
-                holding_rows(record_id, columns["libraries"], columns["available_libraries"]),
-            )
-            return
+        if tuple(columns[name] for name in STORED) == stored:
+            return  # a loan of a copy while another stays on the shelf there: nothing shows it
+        SearchEntry.objects.filter(record_id=record_id).update(**columns)
+        backend().change_holdings(
+            connection,
+            record_id,
+            _pairs(stored[0], stored[1]),
+            _pairs(columns["libraries"], columns["available_libraries"]),
+        )
+        return
     index_records([record_id])
+
+
+def _pairs(libraries: str, available_libraries: str) -> dict[int, bool]:
+    """library id → available, from an entry's id lists."""
+    available = set(available_libraries.split())
+    return {int(pk): pk in available for pk in libraries.split()}
 
 
 def _chunks(ids: list[int], size: int = CHUNK) -> Iterator[list[int]]:

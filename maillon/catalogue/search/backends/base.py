@@ -116,6 +116,35 @@ class Backend:
                     rows,
                 )
 
+    def change_holdings(
+        self, connection: Any, record_id: int, old: dict[int, bool], new: dict[int, bool]
+    ) -> None:
+        """Bring one record's pairs from `old` to `new` (library id → available), writing only
+        those that differ: after a checkout, most often one pair's availability."""
+        gone = [pk for pk in old if pk not in new]
+        flipped: dict[bool, list[int]] = {True: [], False: []}
+        for pk, available in new.items():
+            if pk in old and old[pk] != available:
+                flipped[available].append(pk)
+        with connection.cursor() as cursor:
+            if gone:
+                marks = ",".join(["%s"] * len(gone))
+                cursor.execute(
+                    f"DELETE FROM {HOLDINGS} WHERE record_id = %s AND library_id IN ({marks})",
+                    [record_id, *gone],
+                )
+            for available, ids in flipped.items():
+                if ids:
+                    marks = ",".join(["%s"] * len(ids))
+                    cursor.execute(
+                        f"UPDATE {HOLDINGS} SET available = %s "
+                        f"WHERE record_id = %s AND library_id IN ({marks})",
+                        [available, record_id, *ids],
+                    )
+        self.insert_holdings(
+            connection, [(pk, record_id, new[pk]) for pk in sorted(new) if pk not in old]
+        )
+
     # Reading -----------------------------------------------------------------------------
     def prepare(self, connection: Any) -> None:
         """Per-connection settings for reading, applied once per database connection (the

@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.utils.translation import gettext as _
 
 from maillon.env import env_int, env_str
-from maillon.sip2.server import serve
+from maillon.sip2.server import keep_connections, serve
 
 
 class Command(BaseCommand):
@@ -18,4 +18,5 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options) -> None:
         self.stderr.write(f"SIP2 : {options['host']}:{options['port']}")
+        keep_connections()
         asyncio.run(serve(options["host"], options["port"]))
