@@ -37,6 +37,22 @@ def fresh_database(url: str, suffix: str = "circulation") -> str:
     return f"{base}/{name}"
 
 
+def kept_database(url: str, suffix: str) -> str:
+    """The same database as fresh_database, kept as it is (created when missing)."""
+    if url.startswith("sqlite:///"):
+        path = Path(url.removeprefix("sqlite:///")).with_name(f"{suffix}.sqlite3")
+        return f"sqlite:///{path}"
+    import psycopg
+
+    base, name = url.rsplit("/", 1)
+    name = f"{name}_{suffix}"
+    with psycopg.connect(f"{base}/postgres", autocommit=True, connect_timeout=3) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if not exists:
+            conn.execute(f'CREATE DATABASE "{name}"')
+    return f"{base}/{name}"
+
+
 def run_benchmark(command: Command, options: dict) -> None:
     """The entry registered in the bench command (which gives the databases and the worker)."""
     from maillon.bench.management.commands.bench import (

@@ -52,7 +52,11 @@ class LoanDay(models.Model):
     loans = models.PositiveIntegerField()
 
     class Meta:
-        indexes = [models.Index(fields=["day", "library"])]
+        indexes = [
+            models.Index(fields=["day", "library"]),
+            # One library's year (its report, its dashboards, the days of a list behind a figure).
+            models.Index(fields=["library", "day"], name="stats_loanday_library_day"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.day} {self.library_id}: {self.loans}"
@@ -84,7 +88,12 @@ class ActiveBorrower(models.Model):
                 name="stats_active_borrower_once",
             )
         ]
-        indexes = [models.Index(fields=["year", "library"])]
+        indexes = [
+            models.Index(fields=["year", "library"]),
+            # The network's borrowers of a year in pseudonym order, each once (the list behind
+            # "active borrowers"); a library's are in the unique constraint's index.
+            models.Index(fields=["year", "patron_key"], name="stats_active_year_key"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.year} {self.library_id} {self.patron_key}"
@@ -129,3 +138,25 @@ class HoldingSnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year} {self.library_id}: {self.items}"
+
+
+class HoldingItem(models.Model):
+    """One document counted in the holdings at 31/12 of a year, where it was counted: the rows
+    behind the HoldingSnapshot's counts (taken in the same transaction, so the list behind
+    "documents held at 31/12" is what the figure counted, however the items moved since)."""
+
+    year = models.PositiveSmallIntegerField()
+    item = models.ForeignKey("catalogue.Item", on_delete=models.CASCADE, related_name="+")
+    library = models.ForeignKey("network.Library", on_delete=models.CASCADE, related_name="+")
+    medium = models.CharField(max_length=12, blank=True)
+    audience = models.CharField(max_length=10, blank=True)
+    md_stock = models.BooleanField(default=False)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["year", "library", "item"], name="stats_holding_item_library"),
+            models.Index(fields=["year", "item"], name="stats_holding_item_year"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.library_id} {self.item_id}"

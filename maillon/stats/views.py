@@ -3,13 +3,16 @@ behind a figure; each as a page, CSV and xlsx."""
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -22,13 +25,15 @@ from maillon.stats import access, checks, listing, services
 from maillon.stats.dashboards import PANELS
 from maillon.stats.exports import overview_rows, report_rows
 from maillon.stats.facts import Period
-from maillon.stats.figures import all_figures, compute
+from maillon.stats.figures import all_figures
 from maillon.stats.forms import FilterForm
 from maillon.stats.models import FormByKind, SurveyForm
 from maillon.stats.report import build
 from maillon.stats.services import StatsError
 
 NETWORK = "reseau"
+PAGE_ROWS = 100
+XLSX_ROWS = 1_048_575  # a sheet's rows, the header apart
 FORMATS = ("csv", "xlsx")
 MIN_YEAR = 2000
 
@@ -171,20 +176,29 @@ def annual(request: HttpRequest, year: int, code: str) -> HttpResponseBase:
 
 @staff_required
 def figure_rows(request: HttpRequest, year: int, code: str, key: str) -> HttpResponseBase:
+    """The rows behind a figure, a page at a time, or whole as CSV (streamed) or xlsx."""
     year = _year(year)
     library = _library(request, code)
     figure = next((f for f in all_figures() if f.key == key), None)
     if figure is None:
         raise Http404
-    period = Period.year(year)
-    rows = listing.rows_of(figure, period, library)
+    rows = listing.of(figure, Period.year(year), library)
     fmt = request.GET.get("format")
     if fmt in FORMATS:
-        table = [listing.header(figure), *listing.table(figure, rows.iterator())]
+        if fmt == "xlsx" and rows.count() > XLSX_ROWS:
+            messages.error(
+                request,
+                _("Too many rows for a spreadsheet (%(max)s at most): take the CSV file.")
+                % {"max": number_format(XLSX_ROWS, force_grouping=True)},
+            )
+            return redirect(request.path)
+        table = [rows.header(), *rows.table(rows.all())]
         return table_response(
             fmt, f"{key}-{year}-{code}", table, title=str(figure.label), streaming=True
         )
-    page = Paginator(rows, 100).get_page(request.GET.get("page"))
+    # A Listing slices and counts as a queryset does, which is all a Paginator asks.
+    page: Page[Any] = Paginator(cast(Any, rows), PAGE_ROWS).get_page(request.GET.get("page"))
+    count = page.paginator.count
     return render(
         request,
         "stats/figure_rows.html",
@@ -193,9 +207,12 @@ def figure_rows(request: HttpRequest, year: int, code: str, key: str) -> HttpRes
             "code": code,
             "library": library,
             "figure": figure,
-            "value": compute([figure], period, library)[key],
-            "header": listing.header(figure),
-            "rows": list(listing.table(figure, page.object_list)),
+            "value": rows.value() if figure.measure == "sum_places" else count,
+            "count": count,
+            "xlsx": count <= XLSX_ROWS,
+            "listing": rows,
+            "header": rows.header(),
+            "rows": list(rows.table(page.object_list)),
             "page": page,
             "network_code": NETWORK,
         },

@@ -27,7 +27,7 @@ from maillon.bench import (
     sip2_bench,
     stats_bench,
 )
-from maillon.bench.circulation_report import fresh_database
+from maillon.bench.circulation_report import fresh_database, kept_database
 from maillon.bench.circulation_report import run_benchmark as circulation_benchmark
 from maillon.bench.import_report import import_markdown
 from maillon.bench.opac_report import run_benchmark as opac_benchmark
@@ -169,6 +169,14 @@ class Command(BaseCommand):
             type=int,
             default=1_000_000,
             help=_("Loans generated for the statistics benchmark (issue 18 asks for 10,000,000)."),
+        )
+        parser.add_argument(
+            "--stats-reuse",
+            action="store_true",
+            help=_(
+                "Keep the statistics benchmark database: the network a run before generated "
+                "with the same seed and loans is measured again."
+            ),
         )
         parser.add_argument("--rounds", type=int, default=3)
         parser.add_argument("--no-postgres", action="store_true")
@@ -413,9 +421,13 @@ class Command(BaseCommand):
         self.stdout.write(
             _("%(db)s: generating %(n)d loans and measuring…") % {"db": database, "n": loans}
         )
+        if options["stats_reuse"]:
+            url = kept_database(databases[database], "stats")
+        else:
+            url = fresh_database(databases[database], "stats")
         runs = {
             database: _worker(
-                fresh_database(databases[database], "stats"),
+                url,
                 "stats",
                 str(options["seed"]),
                 str(options["rounds"]),
