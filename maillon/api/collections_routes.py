@@ -11,11 +11,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Query, Router
 
-from maillon.catalogue.models import Item
 from maillon.corecollection import services as core
 from maillon.corecollection.models import CoreList
 from maillon.network.permissions import Action, require
-from maillon.weeding import services as weeding
+from maillon.weeding import candidates
 from maillon.weeding.rules import RuleBook
 
 from . import collections_schemas as schemas
@@ -44,33 +43,29 @@ def candidates_view(request: HttpRequest, params: Query[schemas.CandidatesQuery]
     require_view(request.auth)  # type: ignore[attr-defined]
     library = library_by_code(params.library)
     require(request.auth, Action.VIEW, library)  # type: ignore[attr-defined]
-    proposals = sorted(
-        weeding.propose(library, timezone.localdate()), key=lambda p: (p.dewey, p.item_id)
-    )
     start = (params.page - 1) * params.per_page
-    page = proposals[start : start + params.per_page]
-    items = Item.objects.select_related("record").in_bulk([p.item_id for p in page])
-    copies = weeding.copies_elsewhere(sorted({p.record_id for p in page}), library)
-    criteria = {c.pk: c for c in RuleBook(library.pk).rows}
-    rows = []
-    for p in page:
-        item, criterion = items[p.item_id], criteria[p.criterion_id]
-        total, elsewhere = copies.get(p.record_id, (1, 0))
-        rows.append(
-            {
-                "barcode": item.barcode,
-                "call_number": item.call_number,
-                "record": item.record_id,
-                "title": item.record.title,
-                "year": item.record.year,
-                "dewey": p.dewey,
-                "criterion": f"{criterion.label} ({criterion.formula})",
-                "reasons": {**p.reasons, "elsewhere": elsewhere, "last_copy": total <= 1},
-            }
-        )
+    total, page = candidates.page(library, timezone.localdate(), start, params.per_page)
+    labels = candidates.labels(RuleBook(library.pk))
+    rows = [
+        {
+            "barcode": row.barcode,
+            "call_number": row.call_number,
+            "record": row.proposal.record_id,
+            "title": row.title,
+            "year": row.year,
+            "dewey": row.proposal.dewey,
+            "criterion": labels[row.proposal.criterion_id],
+            "reasons": {
+                **row.proposal.reasons,
+                "elsewhere": row.elsewhere,
+                "last_copy": row.last_copy,
+            },
+        }
+        for row in page
+    ]
     return {
         "library": _named(library),
-        "total": len(proposals),
+        "total": total,
         "page": params.page,
         "per_page": params.per_page,
         "next": _next(
@@ -78,7 +73,7 @@ def candidates_view(request: HttpRequest, params: Query[schemas.CandidatesQuery]
             "api:weeding_candidates",
             params.page,
             params.per_page,
-            len(proposals),
+            total,
             library=params.library,
         ),
         "candidates": rows,

@@ -3,7 +3,7 @@
 import datetime as dt
 
 from maillon.jobs.registry import daily_task
-from maillon.rotation import daily
+from maillon.rotation import daily, kinds
 
 
 @daily_task
@@ -14,3 +14,10 @@ def rotation_daily(today: dt.date) -> dict[str, int]:
         "lots_sent": sum(len(entry.sent) for entry in found),
         "refused": sum(len(entry.refused) for entry in found),
     }
+
+
+@daily_task
+def kind_loans_refresh(today: dt.date) -> dict[str, int]:
+    """The day's loans added to the loans per library and item type that the proposals from
+    usage read (maillon.rotation.kinds)."""
+    return {"loans": kinds.refresh()}

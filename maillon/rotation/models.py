@@ -216,3 +216,35 @@ class RotaItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item_id} @ {self.stage_id}"
+
+
+class KindLoans(models.Model):
+    """Loans made at a library on one day, per item type (the item's when the loans are
+    summed): what the proposals from usage read instead of the loans (maillon.rotation.kinds,
+    refreshed daily)."""
+
+    day = models.DateField()  # local
+    library = models.ForeignKey(Library, on_delete=models.CASCADE, related_name="+")
+    item_type = models.ForeignKey("catalogue.ItemType", on_delete=models.CASCADE, related_name="+")
+    loans = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "library", "item_type"], name="rotation_kind_loans_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.library_id} {self.item_type_id}: {self.loans}"
+
+
+class KindLoansRefresh(models.Model):
+    """Where the summary stands: the loans up to this id are counted in it. One row, locked by
+    each refresh (two at once would count twice)."""
+
+    last_loan_id = models.BigIntegerField(default=0)
+    refreshed_at = models.DateTimeField(null=True)
+
+    def __str__(self) -> str:
+        return str(self.last_loan_id)

@@ -31,6 +31,7 @@ from maillon.circulation.models import Hold, HoldStatus, Loan
 from maillon.circulation.transfers import create_transfer
 from maillon.lots.models import LotItem
 from maillon.network.models import Library
+from maillon.rotation import kinds as kind_loans
 
 IDLE = "idle"
 LOW_STOCK = "low_stock"
@@ -82,13 +83,14 @@ def proposals(library: Library, months: int = 12) -> list[Proposal]:
 def _idle_here(
     library: Library, since: dt.datetime, months: int, libraries: dict[int, Library]
 ) -> list[Proposal]:
+    # The copies as (id, record): only the few proposed are read whole, at the end.
     idle = list(
         _idle(since)
         .filter(home=library)
-        .select_related("record")
-        .order_by("last_loan_at", "pk")[:5000]
+        .order_by("last_loan_at", "pk")
+        .values_list("pk", "record_id")[:5000]
     )
-    records = {item.record_id for item in idle}
+    records = {record_id for _pk, record_id in idle}
     # record → (loans, library) where it was lent most, by another library
     lent: dict[int, tuple[int, int]] = {}
     for record_id, home_id, n in (
@@ -108,17 +110,17 @@ def _idle_here(
     ):
         count, pickup = waiting.get(hold["record_id"], (0, hold["pickup_library_id"]))
         waiting[hold["record_id"]] = (count + 1, pickup)
-    found = []
-    for item in idle:
-        if item.record_id in waiting:
-            count, pickup = waiting[item.record_id]
+    chosen: list[tuple[int, Library, str]] = []
+    for pk, record_id in idle:
+        if record_id in waiting:
+            count, pickup = waiting[record_id]
             why = _("Not lent here for %(months)s months; %(count)s holds wait for it.") % {
                 "months": months,
                 "count": count,
             }
-            found.append(Proposal(IDLE, item, libraries[pickup], why))
+            chosen.append((pk, libraries[pickup], why))
         else:
-            best = lent.get(item.record_id)
+            best = lent.get(record_id)
             if best is None:
                 continue
             n, home = best
@@ -127,10 +129,11 @@ def _idle_here(
                 "count": n,
                 "library": libraries[home].at_name,
             }
-            found.append(Proposal(IDLE, item, libraries[home], why))
-        if len(found) >= LIMIT:
+            chosen.append((pk, libraries[home], why))
+        if len(chosen) >= LIMIT:
             break
-    return found
+    items = Item.objects.select_related("record").in_bulk([pk for pk, _to, _why in chosen])
+    return [Proposal(IDLE, items[pk], to, why) for pk, to, why in chosen]
 
 
 def _low_stock(
@@ -144,14 +147,7 @@ def _low_stock(
             .annotate(n=Count("pk"))
         }
     )
-    loans = Counter(
-        {
-            (lib, kind): n
-            for lib, kind, n in Loan.objects.filter(checked_out_at__gte=since)
-            .values_list("library_id", "item__item_type_id")
-            .annotate(n=Count("pk"))
-        }
-    )
+    loans = kind_loans.loans_by_kind(since)
     found: list[Proposal] = []
     kinds = {kind for (lib, kind) in loans if lib == library.pk}
     for kind in sorted(kinds):

@@ -1,55 +1,47 @@
 """Weeding campaigns: propose, review at the shelf, confirm once.
 
 Every change of an item goes through maillon.catalogue.items (withdraw, mark_damaged); this
-module decides which items and records why. Protected, never proposed: items not on a shelf
-(on loan, in transit, kept for a hold), items a hold waits for, local and heritage collections,
-and the departmental library's items lent on deposit (their owner decides: ``md_stock``). The
-network's last copy of a record is proposed but withdrawn only with a reason.
+module decides which items and records why. What the criteria propose, and what is protected
+from them, is maillon.weeding.candidates. The network's last copy of a record is proposed but
+withdrawn only with a reason.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Count, DateField, Q
-from django.db.models.functions import Coalesce, TruncDate
+from django.db.models import Count, Q
+from django.db.models.functions import Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from maillon.audit.services import record as audit
 from maillon.catalogue import items as item_service
 from maillon.catalogue.items import Destination, ItemError
-from maillon.catalogue.models import GONE_STATUSES, CollectionKind, Item, ItemStatus, md_stock
+from maillon.catalogue.models import GONE_STATUSES, Item
 from maillon.circulation.errors import CirculationError
-from maillon.circulation.models import ACTIVE_HOLD_STATUSES, Hold
 from maillon.core.errors import DomainError, Kind
 from maillon.network.models import Library
 from maillon.network.permissions import Action, can, require
+from maillon.weeding import candidates
+from maillon.weeding.candidates import ON_SHELF, PROTECTED_COLLECTIONS
 from maillon.weeding.models import (
     Campaign,
     Candidate,
-    Criterion,
     Decision,
     DestinationRefusal,
     Ioupi,
     Offer,
     OfferPeriod,
 )
-from maillon.weeding.rules import Facts, RuleBook, dewey_class, reasons
+from maillon.weeding.rules import DeweyClass, dewey_class
 from maillon.workshop import services as workshop
 
-# Items on a shelf; the rest is elsewhere and not weeded now.
-ON_SHELF = (ItemStatus.AVAILABLE, ItemStatus.DAMAGED)
-PROTECTED_COLLECTIONS = (CollectionKind.LOCAL, CollectionKind.HERITAGE)
-
-
-def _md_deposit(library: Library) -> Q:
-    """The MD's items at `library`: the MD weeds them, not the library."""
-    return md_stock() & ~Q(owner=library)
+_md_deposit = candidates.md_deposit
+propose = candidates.propose  # what a campaign would hold today, without making one
 
 
 # How long an item is offered when neither the network nor the library set a period.
@@ -68,126 +60,6 @@ WITHDRAWAL_REASON = {
 
 class WeedingError(DomainError):
     """A refused weeding operation."""
-
-
-@dataclass(frozen=True)
-class Proposal:
-    item_id: int
-    record_id: int
-    criterion_id: int
-    reasons: dict[str, int]
-    dewey: str
-
-
-def _held_records(record_ids: Iterable[int]) -> set[int]:
-    return set(
-        Hold.objects.filter(record_id__in=list(record_ids), status__in=ACTIVE_HOLD_STATUSES)
-        .values_list("record_id", flat=True)
-        .distinct()
-    )
-
-
-def _in_range(dewey: str, start: str, end: str) -> bool:
-    if not start:
-        return True
-    return bool(dewey) and start <= dewey <= (end or start)
-
-
-def _years_before(day: dt.date, years: int) -> dt.date:
-    """The same day `years` earlier (28 February for a 29th in a common year)."""
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:
-        return day.replace(year=day.year - years, day=28)
-
-
-class _Rules:
-    """The criterion of each kind of item, looked up once per kind (a few hundred kinds for a
-    hundred thousand items), with the two thresholds it proposes from: published in or before
-    a year, last used on or before a day."""
-
-    def __init__(self, library_id: int, today: dt.date) -> None:
-        self.book, self.today = RuleBook(library_id), today
-        self.cache: dict[tuple, tuple[Criterion | None, int | None, dt.date | None]] = {}
-
-    def lookup(
-        self, dewey: str, audience: str, doc_type: str, item_type_id: int
-    ) -> tuple[Criterion | None, int | None, dt.date | None]:
-        key = (dewey, audience, doc_type, item_type_id)
-        found = self.cache.get(key)
-        if found is None:
-            criterion = self.book.criterion_for(
-                Facts(dewey, audience, doc_type, item_type_id, None, self.today, 0)
-            )
-            x = criterion.years_since_publication if criterion else None
-            y = criterion.years_without_loan if criterion else None
-            found = (
-                criterion,
-                None if x is None else self.today.year - x,
-                None if y is None else _years_before(self.today, y),
-            )
-            self.cache[key] = found
-        return found
-
-
-def propose(
-    library: Library, today: dt.date, *, dewey_from: str = "", dewey_to: str = ""
-) -> list[Proposal]:
-    """The items of `library` the criteria propose today, with their reasons.
-
-    One pass over the library's shelf, read as plain tuples with the day of last use worked
-    out by the database (last loan, else acquisition, else entry in the catalogue, in local
-    time): a hundred thousand items is a second, not a model object each."""
-    rules = _Rules(library.pk, today)
-    local = timezone.get_current_timezone()
-    rows = (
-        Item.objects.filter(home=library, current=library, status__in=ON_SHELF)
-        .exclude(collection__kind__in=PROTECTED_COLLECTIONS)
-        .exclude(_md_deposit(library))
-        .annotate(
-            last_use=Coalesce(
-                TruncDate("last_loan_at", tzinfo=local),
-                "acquired_on",
-                TruncDate("created_at", tzinfo=local),
-                output_field=DateField(),
-            )
-        )
-        .values_list(
-            "pk",
-            "record_id",
-            "call_number",
-            "audience",
-            "item_type_id",
-            "loan_count",
-            "last_use",
-            "record__classification",
-            "record__doc_type",
-            "record__year",
-        )
-        .iterator(chunk_size=5000)
-    )
-    found = []
-    deweys: dict[tuple[str, str], str] = {}  # call numbers repeat: one regex each
-    for pk, record_id, call, audience, item_type_id, loans, last_use, klass, doc, year in rows:
-        dewey = deweys.get((klass, call))
-        if dewey is None:
-            dewey = deweys[klass, call] = dewey_class(klass, call)
-        if dewey_from and not _in_range(dewey, dewey_from, dewey_to):
-            continue
-        criterion, published_by, used_by = rules.lookup(dewey, audience, doc, item_type_id)
-        if criterion is None:
-            continue
-        if (published_by is not None and year is not None and year <= published_by) or (
-            used_by is not None and last_use <= used_by
-        ):
-            facts = Facts(dewey, audience, doc, item_type_id, year, last_use, loans)
-            found.append(
-                Proposal(pk, record_id, criterion.pk, reasons(criterion, facts, today), dewey)
-            )
-    held = set()
-    for start in range(0, len(found), 1000):
-        held |= _held_records(p.record_id for p in found[start : start + 1000])
-    return [p for p in found if p.record_id not in held]
 
 
 def copies_elsewhere(record_ids: list[int], library: Library) -> dict[int, tuple[int, int]]:
@@ -247,8 +119,9 @@ def create_campaign(
             field="dewey_to",
             kind=Kind.INVALID,
         )
-    proposals = propose(library, today, dewey_from=dewey_from, dewey_to=dewey_to or dewey_from)
-    copies = copies_elsewhere(sorted({p.record_id for p in proposals}), library)
+    rows = list(
+        candidates.rows(library, today, dewey_from=dewey_from, dewey_to=dewey_to or dewey_from)
+    )
     with transaction.atomic():
         campaign = Campaign.objects.create(
             library=library,
@@ -263,12 +136,12 @@ def create_campaign(
             [
                 Candidate(
                     campaign=campaign,
-                    item_id=p.item_id,
-                    criterion_id=p.criterion_id,
-                    reasons={**p.reasons, "elsewhere": copies.get(p.record_id, (1, 0))[1]},
-                    last_copy=copies.get(p.record_id, (1, 0))[0] <= 1,
+                    item_id=row.proposal.item_id,
+                    criterion_id=row.proposal.criterion_id,
+                    reasons={**row.proposal.reasons, "elsewhere": row.elsewhere},
+                    last_copy=row.last_copy,
                 )
-                for p in proposals
+                for row in rows
             ],
             batch_size=1000,
         )
@@ -277,7 +150,7 @@ def create_campaign(
             campaign,
             actor=actor,
             library=library,
-            details={"candidates": len(proposals)},
+            details={"candidates": len(rows)},
         )
     return campaign
 
@@ -565,16 +438,17 @@ def _hundred(classification: str, call_number: str) -> str:
 
 
 def stock_by_class(library: Library) -> dict[str, int]:
-    """The library's items (not gone) per Dewey hundred: read once, when a campaign is made."""
-    stock: Counter[str] = Counter()
-    for classification, call_number in (
+    """The library's items (not gone) per Dewey hundred: counted once by the database, when a
+    campaign is made."""
+    counts = (
         Item.objects.filter(home=library)
         .exclude(status__in=GONE_STATUSES)
-        .values_list("record__classification", "call_number")
-        .iterator(chunk_size=5000)
-    ):
-        stock[_hundred(classification, call_number)] += 1
-    return dict(stock)
+        .annotate(first=Substr(DeweyClass("record__classification", "call_number"), 1, 1))
+        .values_list("first")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return {(first + "00" if first else ""): n for first, n in counts}
 
 
 def counts_by_class(campaign: Campaign) -> list[ClassCount]:
@@ -597,48 +471,5 @@ def may_confirm(user, campaign: Campaign) -> bool:
     return campaign.state == Campaign.State.REVIEW and can(user, Action.MANAGE, campaign.library)
 
 
-def candidate_table(library: Library, today: dt.date) -> list[list[object]]:
-    """What a campaign would propose today, as a table (header first), without creating one."""
-    proposals = propose(library, today)
-    copies = copies_elsewhere(sorted({p.record_id for p in proposals}), library)
-    items: dict[int, tuple[str, str, str, int | None]] = {}
-    ids = [p.item_id for p in proposals]
-    for start in range(0, len(ids), 1000):  # the columns shown only: no model objects
-        for pk, *shown in Item.objects.filter(pk__in=ids[start : start + 1000]).values_list(
-            "pk", "barcode", "call_number", "record__title", "record__year"
-        ):
-            items[pk] = tuple(shown)  # type: ignore[assignment]
-    criteria = {c.pk: c for c in RuleBook(library.pk).rows}
-    rows: list[list[object]] = [
-        [
-            _("Barcode"),
-            _("Call number"),
-            _("Title"),
-            _("Year"),
-            _("Criterion"),
-            _("Years since publication"),
-            _("Years without a loan"),
-            _("Loans"),
-            _("Copies elsewhere"),
-            _("Last copy in the network"),
-        ]
-    ]
-    for p in sorted(proposals, key=lambda p: (items[p.item_id][1], p.item_id)):
-        barcode, call_number, title, year = items[p.item_id]
-        total, elsewhere = copies.get(p.record_id, (1, 0))
-        criterion = criteria[p.criterion_id]
-        rows.append(
-            [
-                barcode,
-                call_number,
-                title,
-                year,
-                f"{criterion.label} ({criterion.formula})",
-                p.reasons.get("age"),
-                p.reasons.get("idle"),
-                p.reasons.get("loans"),
-                elsewhere,
-                _("yes") if total <= 1 else _("no"),
-            ]
-        )
-    return rows
+candidate_table = candidates.table
+network_table = candidates.network_table
