@@ -5,7 +5,7 @@ rules read (the Dewey class and the day of last use worked out once per item), t
 that proposes each item (``RuleBook.sql``: the rules as one CASE), the protections (items off
 their shelf, local and heritage collections, the MD's deposits, records a hold waits for), and
 for the lists the copies of each record in the network. Python reads only the candidates, and
-says why from the criterion's own X and Y (``rules.reasons``).
+says why from the criterion's own X and Y (``rules.why``).
 
 Protected, never proposed: items not on their own library's shelf (on loan, in transit, kept
 for a hold, visiting another library), items whose record a hold waits for, local and heritage

@@ -1,10 +1,9 @@
 """Which criterion applies to an item, and whether it proposes the item for weeding.
 
-Each rule is said once, as data the two evaluators read: ``conditions`` (when a criterion
-applies) and ``thresholds`` (from when it proposes). ``RuleBook.criterion_for`` and
-``reasons`` read them for one item in Python (the why of a proposal); ``RuleBook.sql`` turns
-them into one SQL expression so that the database picks the candidates among a library's
-shelves (``maillon.weeding.services``).
+Each rule is said once, as data: ``conditions`` (when a criterion applies) and ``thresholds``
+(from when it proposes). ``RuleBook.sql`` turns them into one SQL expression so that the
+database picks the candidates among the shelves (``maillon.weeding.candidates``); ``why``
+gives the figures behind a proposal from its criterion's X and Y.
 """
 
 from __future__ import annotations
@@ -13,7 +12,7 @@ import datetime as dt
 import operator
 import re
 from collections.abc import Callable
-from typing import Any, NamedTuple
+from typing import Any
 
 from django.db.models import Case, F, Func, Q, Value, When
 from django.db.models.expressions import Combinable
@@ -73,19 +72,6 @@ def DeweyClass(*texts: str | Combinable) -> Case:  # noqa: N802 (an expression, 
     return Case(*whens, default=Value(""))
 
 
-class Facts(NamedTuple):
-    """What the rules read of an item."""
-
-    library_id: int  # its home library: that library's own criteria come first
-    dewey: str
-    audience: str
-    doc_type: str
-    item_type_id: int
-    year: int | None
-    last_use: dt.date  # last loan, else acquisition, else entry in the catalogue
-    loans: int
-
-
 # The tests a condition makes: Python's operator and SQL's.
 TESTS: dict[str, tuple[Callable[[Any, Any], bool], str]] = {
     "=": (operator.eq, "="),
@@ -128,7 +114,7 @@ def years_before(day: dt.date, years: int) -> dt.date:
 def thresholds(row: Criterion, today: dt.date) -> tuple[int | None, dt.date | None]:
     """From when `row` proposes an item today: published in or before this year (X), last
     used on or before this day (Y); None where the criterion does not apply. The same limits
-    as ``reasons``: age ≥ X, whole years without a loan ≥ Y."""
+    as ``why``: age ≥ X, whole years without a loan ≥ Y."""
     x, y = row.years_since_publication, row.years_without_loan
     return (
         None if x is None else today.year - x,
@@ -160,25 +146,6 @@ class RuleBook:
         conditions = sum(bool(v) for v in (row.audience, row.doc_type, row.item_type_id))
         width = int(row.dewey_to) - int(row.dewey_from) if row.dewey_from and row.dewey_to else 1000
         return (row.library_id is None, -conditions, width, row.pk)
-
-    def criterion_for(self, facts: Facts) -> Criterion | None:
-        for row, tests in self._conditions:
-            if all(TESTS[test][0](getattr(facts, fact), value) for fact, test, value in tests):
-                return row
-        return None
-
-    def proposes(self, facts: Facts, today: dt.date) -> Criterion | None:
-        """The criterion that proposes the item today, or None (the Python reading of what
-        ``sql`` makes the database decide)."""
-        row = self.criterion_for(facts)
-        if row is None:
-            return None
-        published_by, used_by = thresholds(row, today)
-        if (published_by is not None and facts.year is not None and facts.year <= published_by) or (
-            used_by is not None and facts.last_use <= used_by
-        ):
-            return row
-        return None
 
     def parts(self) -> dict[str, list[tuple[Criterion, list[tuple[str, str, object]]]]]:
         """Each Dewey class some row may apply to ("" for items without one), with those rows
@@ -257,25 +224,13 @@ def years_between(start: dt.date, end: dt.date) -> int:
     return end.year - start.year - ((end.month, end.day) < (start.month, start.day))
 
 
-def reasons(criterion: Criterion, facts: Facts, today: dt.date) -> dict[str, int]:
-    """The figures that make the criterion propose the item; empty when it does not."""
-    return why(
-        criterion.years_since_publication,
-        criterion.years_without_loan,
-        facts.year,
-        facts.last_use,
-        facts.loans,
-        today,
-    )
-
-
 def why(
     x: int | None, y: int | None, year: int | None, last_use: dt.date, loans: int, today: dt.date
 ) -> dict[str, int]:
-    """``reasons`` from a criterion's X and Y and an item's year, last use and loans (what the
-    lists read of each candidate, a hundred thousand times)."""
+    """The figures that make a criterion with these X and Y propose an item of this year, last
+    use and loans; empty when it does not (read for each candidate of a list)."""
     age = today.year - year if year else None
-    idle = today.year - last_use.year - ((today.month, today.day) < (last_use.month, last_use.day))
+    idle = years_between(last_use, today)
     found: dict[str, int] = {}
     if x is not None and age is not None and age >= x:
         found["age"] = age

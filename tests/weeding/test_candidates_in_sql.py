@@ -1,5 +1,5 @@
 """The database picks the weeding candidates (one statement, ``candidates._statement``): what
-it picks must be what the rules say when read in Python for each item (``RuleBook.proposes``),
+it picks must be what the rules say when read in Python for each item (``proposes`` below),
 for one library and over the whole network, and the Dewey class it works out must be
 ``dewey_class``'s."""
 
@@ -8,6 +8,7 @@ import random
 import re
 import sys
 import zoneinfo
+from typing import NamedTuple
 
 import pytest
 from django.db.models import Value
@@ -21,11 +22,13 @@ from maillon.weeding import candidates
 from maillon.weeding.models import Criterion
 from maillon.weeding.rules import (
     SPACES,
+    TESTS,
     DeweyClass,
-    Facts,
     RuleBook,
+    conditions,
     dewey_class,
-    reasons,
+    thresholds,
+    why,
     years_before,
 )
 from tests.weeding.conftest import TODAY
@@ -49,6 +52,46 @@ TRICKY = [
     "\n\n\n",
     "０１２ fullwidth",
 ]
+
+
+class Facts(NamedTuple):
+    """What the rules read of an item."""
+
+    library_id: int  # its home library: that library's own criteria come first
+    dewey: str
+    audience: str
+    doc_type: str
+    item_type_id: int
+    year: int | None
+    last_use: dt.date  # last loan, else acquisition, else entry in the catalogue
+    loans: int
+
+
+def proposes(book: RuleBook, facts: Facts, today: dt.date) -> Criterion | None:
+    """The rules read in Python for one item: the first row whose conditions hold decides,
+    and proposes the item if it is past the row's X or Y."""
+    for row in book.rows:
+        tests = conditions(row)
+        if all(TESTS[test][0](getattr(facts, fact), value) for fact, test, value in tests):
+            published_by, used_by = thresholds(row, today)
+            old = published_by is not None and facts.year is not None
+            if (old and facts.year <= published_by) or (
+                used_by is not None and facts.last_use <= used_by
+            ):
+                return row
+            return None
+    return None
+
+
+def reasons(row: Criterion, facts: Facts, today: dt.date) -> dict[str, int]:
+    return why(
+        row.years_since_publication,
+        row.years_without_loan,
+        facts.year,
+        facts.last_use,
+        facts.loans,
+        today,
+    )
 
 
 def test_the_spaces_are_python_s():
@@ -103,7 +146,7 @@ def _expected(library, today: dt.date) -> dict[int, tuple[int, dict]]:
             last_use,
             item.loan_count,
         )
-        row = book.proposes(facts, today)
+        row = proposes(book, facts, today)
         if row is not None:
             found[item.pk] = (row.pk, reasons(row, facts, today))
     return found
