@@ -57,6 +57,12 @@ def roles_of(user) -> dict[int, str]:
     return cached
 
 
+def remember_roles(user, roles: dict[int, str]) -> None:
+    """Give `user` the roles a caller already read (library id → role), as ``roles_of`` would
+    have cached them: the SIP2 server reads them with the terminal's account."""
+    user._maillon_roles = roles
+
+
 def is_staff_member(user) -> bool:
     return bool(getattr(user, "is_superuser", False) or roles_of(user))
 

@@ -25,6 +25,7 @@ from maillon.circulation.errors import CirculationError
 from maillon.circulation.loans import find_open_loan, patron_refusals
 from maillon.circulation.models import Hold, HoldStatus, Loan, NetworkPolicy
 from maillon.network.models import Library, StaffRole
+from maillon.network.permissions import remember_roles
 from maillon.patrons.models import CategoryKind, Patron, PatronBlock
 from maillon.sip2 import accounts, protocol
 from maillon.sip2.models import Terminal
@@ -97,10 +98,7 @@ def _still_valid(session: Session) -> bool:
         if terminal is None or terminal.password_hash != account[0][0]:
             session.terminal, session.account, session.close = None, None, True
             return False
-        # The roles as the statement read them (network.permissions caches them so).
-        terminal.user._maillon_roles = {  # type: ignore[attr-defined]
-            row[-2]: row[-1] for row in account if row[-2] is not None
-        }
+        remember_roles(terminal.user, {row[-2]: row[-1] for row in account if row[-2] is not None})
         session.terminal, session.account = terminal, account
     return True
 
