@@ -138,7 +138,10 @@ def database_settings(url: str) -> dict[str, Any]:
         # A request waits this long for a row another one holds, then answers "busy, try
         # again" (core/middleware.py) rather than hanging behind a stuck transaction.
         lock_ms = env_int("MAILLON_LOCK_TIMEOUT_MS", 5000)
-        config["OPTIONS"].setdefault("options", f"-c lock_timeout={lock_ms}")
+        # No JIT compilation: PostgreSQL compiles a plan whose estimated cost is high, and a
+        # misestimate made it cost seconds on a statement that ran in 55 ms (the proposals'
+        # loans); Maillon's statements are short or read summary tables.
+        config["OPTIONS"].setdefault("options", f"-c lock_timeout={lock_ms} -c jit=off")
     return config
 
 

@@ -113,12 +113,11 @@ class PostgresBackend(Backend):
             cursor.execute(f"ANALYZE {HOLDINGS}")
 
     def session_settings(self) -> list[str]:
-        # JIT compilation costs tens of milliseconds and pays off only for long analytic
-        # queries; a search is many short ones.
+        # (JIT is off for every connection: settings.database_settings.)
         # A probe (LIMIT 1001) must read the table from its start, where the lowest ids
         # live, for the ids it reaches to tell the density of matches; a synchronised scan
         # would start wherever another scan of the table happens to be.
-        return ["SET jit = off", "SET synchronize_seqscans = off"]
+        return ["SET synchronize_seqscans = off"]
 
     def select(
         self,
