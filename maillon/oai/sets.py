@@ -91,6 +91,12 @@ def leaf_specs(copies: Iterable[tuple[str, str]]) -> list[str]:
     ]
 
 
+def is_leaf(spec: str) -> bool:
+    """Whether ``spec`` names a library's or a collection's set (not a parent)."""
+    kind, _sep, code = spec.partition(":")
+    return kind in (LIBRARY, COLLECTION) and bool(_SPEC_PART.fullmatch(code))
+
+
 def memberships(copies: Iterable[tuple[str, str]]) -> set[str]:
     """Every set such a record is in: its leaf sets, "library" when it has a copy at all and
     "collection" when one belongs to a collection."""

@@ -140,7 +140,8 @@ def _header(entry: repository.Listed, copies: list[Copy]) -> str:
         f"<datestamp>{datestamp(entry.datestamp)}</datestamp>"
     )
     if entry.deleted:
-        return f'<header status="deleted">{about}</header>'
+        specs = "".join(f"<setSpec>{text(s)}</setSpec>" for s in entry.specs)
+        return f'<header status="deleted">{about}{specs}</header>'
     specs = "".join(
         f"<setSpec>{text(s)}</setSpec>"
         for s in sets.leaf_specs((c.home, c.collection) for c in copies)
@@ -159,7 +160,8 @@ def get_record(request: OaiRequest, base_url: str) -> Body:
     fmt = _format(request.arguments["metadataPrefix"])
     record = repository.find(request.arguments["identifier"])
     copies = repository.copies_of([record.pk]).get(record.pk, [])
-    return iter([f"<GetRecord>{_record(repository.Listed(record), copies, fmt)}</GetRecord>"])
+    [entry] = repository.with_deleted_specs([repository.Listed(record)])
+    return iter([f"<GetRecord>{_record(entry, copies, fmt)}</GetRecord>"])
 
 
 def _token(request: OaiRequest, selection: Selection, last: int, sent: int, more: bool) -> str:
