@@ -25,8 +25,7 @@ from django.conf import settings
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from maillon.catalogue.models import GONE_STATUSES, Collection, Item, ItemType, Record
-from maillon.network.models import Library
+from maillon.catalogue.models import GONE_STATUSES, Item, Record
 from maillon.oai.metadata import Copy
 from maillon.oai.models import SetMembership
 from maillon.oai.protocol import PAGE_SIZE, OaiError, Selection
@@ -213,9 +212,6 @@ def copies_of(record_ids: list[int]) -> dict[int, list[Copy]]:
     """The copies in the collection of these records, in id order, as codes."""
     if not record_ids:
         return {}
-    libraries = dict(Library.objects.values_list("pk", "code"))
-    collections = dict(Collection.objects.values_list("pk", "code"))
-    item_types = dict(ItemType.objects.values_list("pk", "code"))
     found: dict[int, list[Copy]] = defaultdict(list)
     rows = (
         Item.objects.filter(record_id__in=record_ids)
@@ -225,11 +221,11 @@ def copies_of(record_ids: list[int]) -> dict[int, list[Copy]]:
             "record_id",
             "barcode",
             "call_number",
-            "owner_id",
-            "home_id",
+            "owner__code",
+            "home__code",
             "location",
-            "item_type_id",
-            "collection_id",
+            "item_type__code",
+            "collection__code",
         )
     )
     for record_id, barcode, call_number, owner, home, location, item_type, collection in rows:
@@ -237,11 +233,11 @@ def copies_of(record_ids: list[int]) -> dict[int, list[Copy]]:
             Copy(
                 barcode=barcode,
                 call_number=call_number,
-                owner=libraries.get(owner, ""),
-                home=libraries.get(home, ""),
+                owner=owner,
+                home=home,
                 location=location,
-                item_type=item_types.get(item_type, ""),
-                collection=collections.get(collection, "") if collection else "",
+                item_type=item_type,
+                collection=collection or "",
             )
         )
     return found

@@ -408,24 +408,47 @@ HEADER = f'<?xml version="1.0" encoding="UTF-8"?>\n<collection xmlns="{MARCXML_N
 FOOTER = b"</collection>\n"
 
 
+# What _XML_TEXT changes: most values have none of it, and a search is ten times cheaper than
+# a translation (a harvest writes a million records).
+_NEEDS_ESCAPE = re.compile(r"[&<>\x00-\x08\x0b\x0c\x0e-\x1f]")
+# The markup opening a data field or a subfield, by tag and indicators or by code: a few
+# hundred in a catalogue (the cache stops growing at _MARKUP_MAX, for odd files).
+_MARKUP: dict[tuple[str, ...], str] = {}
+_MARKUP_MAX = 10_000
+
+
+def _escaped(value: str) -> str:
+    return value.translate(_XML_TEXT) if _NEEDS_ESCAPE.search(value) else value
+
+
+def _markup(key: tuple[str, ...]) -> str:
+    found = _MARKUP.get(key)
+    if found is None:
+        if len(key) == 1:
+            found = f'    <subfield code="{key[0].translate(_XML_ATTR) or " "}">'
+        else:
+            tag, ind1, ind2 = (part.translate(_XML_ATTR) for part in key)
+            found = f'  <datafield tag="{tag}" ind1="{ind1 or " "}" ind2="{ind2 or " "}">\n'
+        if len(_MARKUP) < _MARKUP_MAX:
+            _MARKUP[key] = found
+    return found
+
+
 def record_xml(record: Record, leader: str) -> str:
     """One <record> element (no namespace declaration: it inherits the collection's)."""
-    out = ["<record>\n  <leader>", leader.translate(_XML_TEXT), "</leader>\n"]
+    out = ["<record>\n  <leader>", _escaped(leader), "</leader>\n"]
     append = out.append
     for field in record.fields:
-        tag = field.tag.translate(_XML_ATTR)
         if field.control_field:
-            append(f'  <controlfield tag="{tag}">{(field.data or "").translate(_XML_TEXT)}')
+            tag = field.tag.translate(_XML_ATTR)
+            append(f'  <controlfield tag="{tag}">{_escaped(field.data or "")}')
             append("</controlfield>\n")
             continue
         inds = field.indicators or _build.BLANK_INDICATORS
-        append(
-            f'  <datafield tag="{tag}" ind1="{inds[0].translate(_XML_ATTR) or " "}"'
-            f' ind2="{inds[1].translate(_XML_ATTR) or " "}">\n'
-        )
+        append(_markup((field.tag, inds[0], inds[1])))
         for code, value in field.subfields:
-            append(f'    <subfield code="{code.translate(_XML_ATTR) or " "}">')
-            append(value.translate(_XML_TEXT))
+            append(_markup((code,)))
+            append(_escaped(value))
             append("</subfield>\n")
         append("  </datafield>\n")
     append("</record>\n")
