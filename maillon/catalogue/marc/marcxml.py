@@ -411,9 +411,10 @@ FOOTER = b"</collection>\n"
 # What _XML_TEXT changes: most values have none of it, and a search is ten times cheaper than
 # a translation (a harvest writes a million records).
 _NEEDS_ESCAPE = re.compile(r"[&<>\x00-\x08\x0b\x0c\x0e-\x1f]")
-# The markup opening a data field or a subfield, by tag and indicators or by code: a few
-# hundred in a catalogue (the cache stops growing at _MARKUP_MAX, for odd files).
-_MARKUP: dict[tuple[str, ...], str] = {}
+# The markup opening a data field (by tag and indicators) or a subfield (by code): a few
+# hundred in a catalogue, made once (the caches stop growing at _MARKUP_MAX, for odd files).
+_DATAFIELDS: dict[tuple[str, str, str], str] = {}
+_SUBFIELDS: dict[str, str] = {}
 _MARKUP_MAX = 10_000
 
 
@@ -421,16 +422,18 @@ def _escaped(value: str) -> str:
     return value.translate(_XML_TEXT) if _NEEDS_ESCAPE.search(value) else value
 
 
-def _markup(key: tuple[str, ...]) -> str:
-    found = _MARKUP.get(key)
-    if found is None:
-        if len(key) == 1:
-            found = f'    <subfield code="{key[0].translate(_XML_ATTR) or " "}">'
-        else:
-            tag, ind1, ind2 = (part.translate(_XML_ATTR) for part in key)
-            found = f'  <datafield tag="{tag}" ind1="{ind1 or " "}" ind2="{ind2 or " "}">\n'
-        if len(_MARKUP) < _MARKUP_MAX:
-            _MARKUP[key] = found
+def _datafield(key: tuple[str, str, str]) -> str:
+    tag, ind1, ind2 = (part.translate(_XML_ATTR) for part in key)
+    found = f'  <datafield tag="{tag}" ind1="{ind1 or " "}" ind2="{ind2 or " "}">\n'
+    if len(_DATAFIELDS) < _MARKUP_MAX:
+        _DATAFIELDS[key] = found
+    return found
+
+
+def _subfield(code: str) -> str:
+    found = f'    <subfield code="{code.translate(_XML_ATTR) or " "}">'
+    if len(_SUBFIELDS) < _MARKUP_MAX:
+        _SUBFIELDS[code] = found
     return found
 
 
@@ -438,18 +441,20 @@ def record_xml(record: Record, leader: str) -> str:
     """One <record> element (no namespace declaration: it inherits the collection's)."""
     out = ["<record>\n  <leader>", _escaped(leader), "</leader>\n"]
     append = out.append
+    needs_escape = _NEEDS_ESCAPE.search
+    datafields, subfields = _DATAFIELDS, _SUBFIELDS
     for field in record.fields:
         if field.control_field:
             tag = field.tag.translate(_XML_ATTR)
-            append(f'  <controlfield tag="{tag}">{_escaped(field.data or "")}')
-            append("</controlfield>\n")
+            append(f'  <controlfield tag="{tag}">{_escaped(field.data or "")}</controlfield>\n')
             continue
         inds = field.indicators or _build.BLANK_INDICATORS
-        append(_markup((field.tag, inds[0], inds[1])))
+        key = (field.tag, inds[0], inds[1])
+        append(datafields.get(key) or _datafield(key))
         for code, value in field.subfields:
-            append(_markup((code,)))
-            append(_escaped(value))
-            append("</subfield>\n")
+            if needs_escape(value):
+                value = value.translate(_XML_TEXT)
+            append(f"{subfields.get(code) or _subfield(code)}{value}</subfield>\n")
         append("  </datafield>\n")
     append("</record>\n")
     return "".join(out)
