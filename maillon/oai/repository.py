@@ -7,7 +7,8 @@ merge. A record's datestamp is its ``updated_at``, which moves when the record o
 it shows change (see ``maillon.catalogue.records.touch_records``). A harvest of a set lists
 its members, and as deleted the records that left it (``maillon.oai.sets``), dated when they
 left: a record whose last copy at a library is withdrawn is deleted for that library's
-harvesters and stays live for the others.
+harvesters and stays live for the others. A deleted header names the sets the record left
+(``with_deleted_specs``), so that a harvester of a set knows whose copy to drop.
 
 Pages follow record ids (``id > last sent``), not datestamps: each page is an index range
 whatever the harvest's size, and a record changed during a harvest is not lost — its new
