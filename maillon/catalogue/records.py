@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from collections.abc import Callable, Iterable, Iterator
 
+from django.db.models import Q
 from django.dispatch import Signal
 from django.utils import timezone
 from pymarc import Record as MarcRecord
@@ -23,7 +24,7 @@ from maillon.catalogue.marc.writer import (
     utf8_leader,
     write_iso2709,
 )
-from maillon.catalogue.models import Item, Record
+from maillon.catalogue.models import GONE_STATUSES, Item, Record
 from maillon.network.models import Library
 
 
@@ -200,6 +201,18 @@ def touch_records(record_ids: Iterable[int]) -> None:
         at = timezone.now()
         Record.objects.filter(pk__in=ids).update(updated_at=at)
         holdings_changed.send(sender=Record, record_ids=ids, at=at)
+
+
+def on_library_code_changed(sender, library: Library, old_code: str, **kwargs) -> None:
+    """Date now, in one UPDATE, the records whose copies in the collection show the library
+    (their owner or home, which their holdings give as its code): harvesters fetch them again.
+    Which libraries hold them has not changed: ``holdings_changed`` is not sent."""
+    shown = (
+        Item.objects.filter(Q(home=library) | Q(owner=library))
+        .exclude(status__in=GONE_STATUSES)
+        .values("record_id")
+    )
+    Record.objects.filter(pk__in=shown).update(updated_at=timezone.now())
 
 
 def records_changed(record_ids: Iterable[int]) -> None:

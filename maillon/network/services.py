@@ -3,6 +3,7 @@
 import datetime as dt
 
 from django.db import transaction
+from django.dispatch import Signal
 
 from maillon.core.validation import clean_or_refuse
 from maillon.network.errors import NetworkError
@@ -33,16 +34,25 @@ LOCAL_FIELDS = {
 }
 
 
+# Sent by update_library when a library's code changes, in its transaction, once the row is
+# saved (and locked until it ends): ``library`` and ``old_code``. What shows the code follows:
+# the records' holdings (maillon.catalogue.records), the OAI-PMH sets (maillon.oai.sets).
+library_code_changed = Signal()
+
+
 @transaction.atomic
 def update_library(actor, library: Library, **fields) -> Library:
     require(actor, Action.MANAGE, library)
     if not set(fields) <= LOCAL_FIELDS:
         require(actor, Action.ADMINISTER, library)
     library = Library.objects.select_for_update().get(pk=library.pk)
+    old_code = library.code
     for name, value in fields.items():
         setattr(library, name, value)
     clean_or_refuse(library, NetworkError)
     library.save()
+    if library.code != old_code:
+        library_code_changed.send(sender=Library, library=library, old_code=old_code)
     return library
 
 

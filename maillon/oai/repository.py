@@ -7,7 +7,8 @@ merge. A record's datestamp is its ``updated_at``, which moves when the record o
 it shows change (see ``maillon.catalogue.records.touch_records``). A harvest of a set lists
 its members, and as deleted the records that left it (``maillon.oai.sets``), dated when they
 left: a record whose last copy at a library is withdrawn is deleted for that library's
-harvesters and stays live for the others.
+harvesters and stays live for the others. A deleted header names the sets the record left
+(``with_deleted_specs``), so that a harvester of a set knows whose copy to drop.
 
 Pages follow record ids (``id > last sent``), not datestamps: each page is an index range
 whatever the harvest's size, and a record changed during a harvest is not lost — its new
@@ -18,18 +19,18 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 
 from django.conf import settings
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from maillon.catalogue.models import GONE_STATUSES, Collection, Item, ItemType, Record
-from maillon.network.models import Library
+from maillon.catalogue.models import GONE_STATUSES, Item, Record
 from maillon.oai.metadata import Copy
 from maillon.oai.models import SetMembership
 from maillon.oai.protocol import PAGE_SIZE, OaiError, Selection
-from maillon.oai.sets import check
+from maillon.oai.sets import LIBRARY, check, is_leaf
 
 HEADER_FIELDS = ("id", "updated_at", "merged_into_id")
 # What the formats read (metadata.py; records.record_fields): not the search keys.
@@ -86,10 +87,12 @@ def earliest_datestamp() -> dt.datetime | None:
 @dataclass(frozen=True)
 class Listed:
     """A record as a list gives it: ``left_at`` when it is listed as having left the set
-    harvested (a deletion in that set only, dated when it left)."""
+    harvested (a deletion in that set only, dated when it left); ``specs``, the sets a
+    deleted record's header names (see ``with_deleted_specs``)."""
 
     record: Record
     left_at: dt.datetime | None = None
+    specs: tuple[str, ...] = ()
 
     @property
     def deleted(self) -> bool:
@@ -164,16 +167,52 @@ def page(selection: Selection, fields: tuple[str, ...]) -> tuple[list[Listed], b
             headers = Record.objects.only(*HEADER_FIELDS).in_bulk(list(left))
             listed += [Listed(headers[pk], at) for pk, at in left.items()]
             listed.sort(key=lambda entry: entry.record.pk)
-    return listed[:PAGE_SIZE], len(listed) > PAGE_SIZE
+    listed, more = listed[:PAGE_SIZE], len(listed) > PAGE_SIZE
+    return with_deleted_specs(listed, selection.set_spec), more
+
+
+def with_deleted_specs(listed: list[Listed], harvested: str = "") -> list[Listed]:
+    """The entries, their deleted ones given the sets their header names, which harvesters
+    of a set read to drop the record from it (§2.5.1): for a record that left the set
+    ``harvested``, that set and the sets it left at the same moment; for a record deleted
+    from the repository, the sets it was in when deleted (those left then or still open).
+    Live headers name the sets of their copies (views), not these."""
+    gone = [entry.record.pk for entry in listed if entry.deleted]
+    if not gone:
+        return listed
+    rows: dict[int, list[tuple[str, dt.datetime | None]]] = defaultdict(list)
+    for record_id, spec, left_at in SetMembership.objects.filter(record_id__in=gone).values_list(
+        "record_id", "spec", "left_at"
+    ):
+        rows[record_id].append((spec, left_at))
+    found = []
+    for entry in listed:
+        if entry.deleted:
+            own = rows.get(entry.record.pk, [])
+            if entry.left_at is not None:  # left the set harvested, live elsewhere
+                left = [spec for spec, at in own if at == entry.left_at]
+                specs = _specs(left, harvested)
+            else:  # deleted from the repository (a tombstone) at its datestamp
+                when = entry.record.updated_at
+                specs = _specs(spec for spec, at in own if at is None or at >= when)
+            entry = replace(entry, specs=specs)
+        found.append(entry)
+    return found
+
+
+def _specs(specs: Iterable[str], harvested: str = "") -> tuple[str, ...]:
+    """The leaf sets among ``specs`` (parents are implied, as in live headers), and the set
+    harvested, which the header names even when it is a parent."""
+    found = {spec for spec in specs if is_leaf(spec)}
+    if harvested:
+        found.add(harvested)
+    return tuple(sorted(found, key=lambda spec: (not spec.startswith(LIBRARY), spec)))
 
 
 def copies_of(record_ids: list[int]) -> dict[int, list[Copy]]:
     """The copies in the collection of these records, in id order, as codes."""
     if not record_ids:
         return {}
-    libraries = dict(Library.objects.values_list("pk", "code"))
-    collections = dict(Collection.objects.values_list("pk", "code"))
-    item_types = dict(ItemType.objects.values_list("pk", "code"))
     found: dict[int, list[Copy]] = defaultdict(list)
     rows = (
         Item.objects.filter(record_id__in=record_ids)
@@ -183,11 +222,11 @@ def copies_of(record_ids: list[int]) -> dict[int, list[Copy]]:
             "record_id",
             "barcode",
             "call_number",
-            "owner_id",
-            "home_id",
+            "owner__code",
+            "home__code",
             "location",
-            "item_type_id",
-            "collection_id",
+            "item_type__code",
+            "collection__code",
         )
     )
     for record_id, barcode, call_number, owner, home, location, item_type, collection in rows:
@@ -195,11 +234,11 @@ def copies_of(record_ids: list[int]) -> dict[int, list[Copy]]:
             Copy(
                 barcode=barcode,
                 call_number=call_number,
-                owner=libraries.get(owner, ""),
-                home=libraries.get(home, ""),
+                owner=owner,
+                home=home,
                 location=location,
-                item_type=item_types.get(item_type, ""),
-                collection=collections.get(collection, "") if collection else "",
+                item_type=item_type,
+                collection=collection or "",
             )
         )
     return found

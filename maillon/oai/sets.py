@@ -10,8 +10,10 @@ while it stays live in the other sets and in the whole repository: the set's mem
 kept in ``SetMembership`` rows, one per record and set, closed (``left_at``) when the record
 leaves and reopened when it comes back. ``refresh`` keeps them; it runs whenever the catalogue
 dates a change of a record's holdings (``maillon.catalogue.records.holdings_changed``), in the
-same transaction. ``rebuild`` fills them from the copies for a whole catalogue (the migration
-that created them, ``maillon oai-sets`` after loading rows in bulk).
+same transaction; a library's new code renames its set (``on_library_code_changed``), and a
+collection's code cannot change once copies use it. ``rebuild`` fills them from the copies for
+a whole catalogue (the migration that created them, ``maillon oai-sets`` after loading rows in
+bulk).
 """
 
 from __future__ import annotations
@@ -89,6 +91,12 @@ def leaf_specs(copies: Iterable[tuple[str, str]]) -> list[str]:
     return [f"{LIBRARY}:{code}" for code in libraries] + [
         f"{COLLECTION}:{code}" for code in collections
     ]
+
+
+def is_leaf(spec: str) -> bool:
+    """Whether ``spec`` names a library's or a collection's set (not a parent)."""
+    kind, _sep, code = spec.partition(":")
+    return kind in (LIBRARY, COLLECTION) and bool(_SPEC_PART.fullmatch(code))
 
 
 def memberships(copies: Iterable[tuple[str, str]]) -> set[str]:
@@ -229,3 +237,15 @@ def _sync(models: Models, rows: dict[str, Any], ids: Sequence[int], at: dt.datet
 
 def on_holdings_changed(sender, record_ids: Sequence[int], at: dt.datetime, **kwargs) -> None:
     refresh(record_ids, at)
+
+
+def on_library_code_changed(sender, library, old_code: str, **kwargs) -> None:
+    """The library's set takes its new code, with its history (members and departures), in
+    one UPDATE: harvesters of the new setSpec get what the old one had, the old one is no set
+    any more (badArgument). The records it holds are dated anew by the catalogue (their
+    headers and holdings show the new code)."""
+    from maillon.oai.models import SetMembership
+
+    SetMembership.objects.filter(spec=f"{LIBRARY}:{old_code}").update(
+        spec=f"{LIBRARY}:{library.code}"
+    )

@@ -140,12 +140,24 @@ def _header(entry: repository.Listed, copies: list[Copy]) -> str:
         f"<datestamp>{datestamp(entry.datestamp)}</datestamp>"
     )
     if entry.deleted:
-        return f'<header status="deleted">{about}</header>'
-    specs = "".join(
-        f"<setSpec>{text(s)}</setSpec>"
-        for s in sets.leaf_specs((c.home, c.collection) for c in copies)
-    )
-    return f"<header>{about}{specs}</header>"
+        specs = "".join(f"<setSpec>{text(s)}</setSpec>" for s in entry.specs)
+        return f'<header status="deleted">{about}{specs}</header>'
+    return f"<header>{about}{_set_specs(tuple((c.home, c.collection) for c in copies))}</header>"
+
+
+# A live header's setSpec elements by its copies' (home, collection) codes: few combinations in
+# a catalogue, written once (the cache stops growing at _SPECS_MAX).
+_SPECS: dict[tuple[tuple[str, str], ...], str] = {}
+_SPECS_MAX = 10_000
+
+
+def _set_specs(pairs: tuple[tuple[str, str], ...]) -> str:
+    found = _SPECS.get(pairs)
+    if found is None:
+        found = "".join(f"<setSpec>{text(s)}</setSpec>" for s in sets.leaf_specs(pairs))
+        if len(_SPECS) < _SPECS_MAX:
+            _SPECS[pairs] = found
+    return found
 
 
 def _record(entry: repository.Listed, copies: list[Copy], fmt: Format) -> str:
@@ -159,7 +171,8 @@ def get_record(request: OaiRequest, base_url: str) -> Body:
     fmt = _format(request.arguments["metadataPrefix"])
     record = repository.find(request.arguments["identifier"])
     copies = repository.copies_of([record.pk]).get(record.pk, [])
-    return iter([f"<GetRecord>{_record(repository.Listed(record), copies, fmt)}</GetRecord>"])
+    [entry] = repository.with_deleted_specs([repository.Listed(record)])
+    return iter([f"<GetRecord>{_record(entry, copies, fmt)}</GetRecord>"])
 
 
 def _token(request: OaiRequest, selection: Selection, last: int, sent: int, more: bool) -> str:

@@ -224,3 +224,25 @@ def test_marcxml_escapes_and_drops_forbidden_characters():
     (result,) = read_marc(out.getvalue())
     data = extract(result.record)
     assert (data.title, data.summary) == ('Tom & "Jerry" <1>', "finde ligne")
+
+
+def test_hyphens_of_isbns_as_stdnum_puts_them():
+    """The splits kept by their leading digits give what stdnum gives, for numbers spread
+    over every group and for neighbours sharing a registrant."""
+    import random
+
+    from stdnum import ean
+    from stdnum import isbn as stdnum_isbn
+
+    from maillon.catalogue.marc.writer import hyphenated
+
+    draw = random.Random(19)
+    numbers = []
+    for _ in range(3000):
+        stem = draw.choice(["978", "979"]) + "".join(draw.choices("0123456789", k=9))
+        numbers.append(stem + ean.calc_check_digit(stem))
+        # A neighbour: the same first digits, another item number.
+        near = stem[: draw.randint(6, 11)].ljust(12, "7")
+        numbers.append(near + ean.calc_check_digit(near))
+    for number in numbers + numbers:  # the second time, from what was kept
+        assert hyphenated(number) == stdnum_isbn.format(number), number

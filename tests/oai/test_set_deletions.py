@@ -102,7 +102,7 @@ def test_the_last_copy_withdrawn_at_a_library_deletes_it_there_only(client, shel
     at_a = harvest(client, set="library:AAA")
     assert set(at_a) == {both.pk} and deleted(at_a[both.pk])
     assert stamp_of(at_a[both.pk]) == datestamp(changed)
-    assert specs_of(at_a[both.pk]) == set()
+    assert specs_of(at_a[both.pk]) == {"library:AAA"}  # the set it was deleted from
     # A full harvest of the set lists it as deleted too, beside Nana (live).
     full = harvest(client, since=None, set="library:AAA")
     assert deleted(full[both.pk]) and not deleted(full[nana.pk])
@@ -155,6 +155,9 @@ def test_missing_then_found_deletes_then_restores_it(client, shelf, desk, networ
     # Its only copy: it leaves every set, the parent too, and stays live in the repository.
     for spec in ("library:AAA", "library"):
         assert deleted(harvest(client, set=spec)[nana.pk]), spec
+    # Each deletion names the set harvested; the parent's, the library it left as well.
+    assert specs_of(harvest(client, set="library:AAA")[nana.pk]) == {"library:AAA"}
+    assert specs_of(harvest(client, set="library")[nana.pk]) == {"library", "library:AAA"}
     assert specs_of(harvest(client)[nana.pk]) == set()
     found_since = timezone.now()
     item_service.mark_found(desk["a"], copies["nana"].pk, network["a"])
@@ -302,3 +305,39 @@ def test_a_record_leaving_during_a_harvest_keeps_the_pages_in_order(client, db, 
     seen = sent + list(rest)
     assert len(seen) == len(set(seen)) == size and seen == sorted(seen)
     assert deleted(rest[later]) and early not in rest
+
+
+def test_a_deleted_header_names_the_sets_left_at_that_moment(client, shelf, desk, network):
+    """Germinal leaves AAA, later BBB: each set's deletion names that set only."""
+    both, _nana, copies = shelf
+    local = Collection.objects.create(code="GRENIER", name="Fonds du grenier")
+    catalogue.update_item(desk["a"], copies["both_a"], collection=local)
+    item_service.withdraw(desk["a"], copies["both_a"], reason="worn", destination="discarded")
+    item_service.withdraw(desk["b"], copies["both_b"], reason="worn", destination="discarded")
+    expected = {
+        "library:AAA": {"library:AAA", "collection:GRENIER"},  # its only copy in GRENIER
+        "collection:GRENIER": {"library:AAA", "collection:GRENIER"},
+        "library:BBB": {"library:BBB"},
+        "library": {"library", "library:BBB"},
+    }
+    for spec, names in expected.items():
+        header = harvest(client, since=None, set=spec)[both.pk]
+        assert deleted(header) and specs_of(header) == names, spec
+
+
+def test_a_record_deleted_everywhere_names_the_sets_it_was_in(client, shelf, desk):
+    """A tombstone (merged away) names the sets it was in when deleted: not those it had
+    left before."""
+    both, nana, copies = shelf
+    item_service.withdraw(desk["a"], copies["both_a"], reason="worn", destination="discarded")
+    # What a merge does to the duplicate (the catalogue has no merge service yet).
+    Record.objects.filter(pk=both.pk).update(
+        merged_into=nana, updated_at=timezone.now() + dt.timedelta(seconds=1)
+    )
+    header = harvest(client)[both.pk]
+    assert deleted(header) and specs_of(header) == {"library:BBB"}
+    record = ET.fromstring(
+        get(client, verb="GetRecord", metadataPrefix="marc21", identifier=f"oai:maillon:{both.pk}")
+    )
+    header = record.find(f".//{OAI}header")
+    assert deleted(header) and specs_of(header) == {"library:BBB"}

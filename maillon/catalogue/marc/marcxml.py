@@ -408,25 +408,53 @@ HEADER = f'<?xml version="1.0" encoding="UTF-8"?>\n<collection xmlns="{MARCXML_N
 FOOTER = b"</collection>\n"
 
 
+# What _XML_TEXT changes: most values have none of it, and a search is ten times cheaper than
+# a translation (a harvest writes a million records).
+_NEEDS_ESCAPE = re.compile(r"[&<>\x00-\x08\x0b\x0c\x0e-\x1f]")
+# The markup opening a data field (by tag and indicators) or a subfield (by code): a few
+# hundred in a catalogue, made once (the caches stop growing at _MARKUP_MAX, for odd files).
+_DATAFIELDS: dict[tuple[str, str, str], str] = {}
+_SUBFIELDS: dict[str, str] = {}
+_MARKUP_MAX = 10_000
+
+
+def _escaped(value: str) -> str:
+    return value.translate(_XML_TEXT) if _NEEDS_ESCAPE.search(value) else value
+
+
+def _datafield(key: tuple[str, str, str]) -> str:
+    tag, ind1, ind2 = (part.translate(_XML_ATTR) for part in key)
+    found = f'  <datafield tag="{tag}" ind1="{ind1 or " "}" ind2="{ind2 or " "}">\n'
+    if len(_DATAFIELDS) < _MARKUP_MAX:
+        _DATAFIELDS[key] = found
+    return found
+
+
+def _subfield(code: str) -> str:
+    found = f'    <subfield code="{code.translate(_XML_ATTR) or " "}">'
+    if len(_SUBFIELDS) < _MARKUP_MAX:
+        _SUBFIELDS[code] = found
+    return found
+
+
 def record_xml(record: Record, leader: str) -> str:
     """One <record> element (no namespace declaration: it inherits the collection's)."""
-    out = ["<record>\n  <leader>", leader.translate(_XML_TEXT), "</leader>\n"]
+    out = ["<record>\n  <leader>", _escaped(leader), "</leader>\n"]
     append = out.append
+    needs_escape = _NEEDS_ESCAPE.search
+    datafields, subfields = _DATAFIELDS, _SUBFIELDS
     for field in record.fields:
-        tag = field.tag.translate(_XML_ATTR)
         if field.control_field:
-            append(f'  <controlfield tag="{tag}">{(field.data or "").translate(_XML_TEXT)}')
-            append("</controlfield>\n")
+            tag = field.tag.translate(_XML_ATTR)
+            append(f'  <controlfield tag="{tag}">{_escaped(field.data or "")}</controlfield>\n')
             continue
         inds = field.indicators or _build.BLANK_INDICATORS
-        append(
-            f'  <datafield tag="{tag}" ind1="{inds[0].translate(_XML_ATTR) or " "}"'
-            f' ind2="{inds[1].translate(_XML_ATTR) or " "}">\n'
-        )
+        key = (field.tag, inds[0], inds[1])
+        append(datafields.get(key) or _datafield(key))
         for code, value in field.subfields:
-            append(f'    <subfield code="{code.translate(_XML_ATTR) or " "}">')
-            append(value.translate(_XML_TEXT))
-            append("</subfield>\n")
+            if needs_escape(value):
+                value = value.translate(_XML_TEXT)
+            append(f"{subfields.get(code) or _subfield(code)}{value}</subfield>\n")
         append("  </datafield>\n")
     append("</record>\n")
     return "".join(out)

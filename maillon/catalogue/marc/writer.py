@@ -94,8 +94,34 @@ def _isbn_values(values: list[str], hyphens: bool) -> list[str]:
         if number is None:
             out.append(value)  # keep what the user typed; extraction will flag it
         else:
-            out.append(_isbn.format(number) if hyphens else number)
+            out.append(hyphenated(number) if hyphens else number)
     return out
+
+
+# Where an ISBN's hyphens go (stdnum's ranges, searched level by level: dearer than writing
+# the rest of the record) depends only on its digits up to the registrant's: the split found
+# for one number holds for every number that starts with the same prefix, group and
+# registrant. Those starts, each with the ends of its three parts.
+_SPLITS: dict[str, tuple[int, int, int]] = {}
+_SPLITS_MAX = 100_000
+
+
+def hyphenated(number: str) -> str:
+    """The ISBN-13 ``number`` (digits) with its hyphens, as ``stdnum.isbn.format`` puts them."""
+    if len(number) != 13 or not number.isdigit():
+        return _isbn.format(number)
+    for end in range(6, 13):
+        found = _SPLITS.get(number[:end])
+        if found is not None:
+            group, registrant, item = found
+            parts = (number[:group], number[group:registrant], number[registrant:item])
+            return "-".join(part for part in (*parts, number[item:12], number[12]) if part)
+    prefix, group_part, registrant_part, item_part, check = _isbn.split(number)
+    if group_part and registrant_part and len(_SPLITS) < _SPLITS_MAX:
+        ends = (len(prefix), len(prefix) + len(group_part))
+        start = ends[1] + len(registrant_part)
+        _SPLITS[number[:start]] = (*ends, start)
+    return "-".join(p for p in (prefix, group_part, registrant_part, item_part, check) if p)
 
 
 def _build_unimarc(f: RecordFields, today: dt.date) -> Record:
