@@ -66,6 +66,11 @@ def words_of(text: str) -> list[str]:
     return [w[:MAX_WORD_CHARS] for w in words if w and (len(w) > 1 or w.isdigit())]
 
 
+def isbn_of(raw: str) -> str | None:
+    """The ISBN-13 a typed token is ("2-07-054127-4", "9782070541270"), or None."""
+    return normalise_isbn(raw) if _ISBN_LIKE.match(raw) else None
+
+
 def parse(q: str) -> ParsedQuery:
     q = (q or "")[:MAX_QUERY_CHARS]
     if not q.strip():
@@ -85,7 +90,7 @@ def parse(q: str) -> ParsedQuery:
             continue
         negated, raw = bool(match.group(3)), match.group(4)
         if _ISBN_LIKE.match(raw):
-            isbn = normalise_isbn(raw)
+            isbn = isbn_of(raw)
             if isbn:
                 terms.append(Term(words=[isbn], negated=negated, isbn=True))
                 continue
