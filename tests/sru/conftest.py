@@ -4,7 +4,10 @@ import pytest
 from lxml import etree
 
 from maillon.catalogue.demo import build_catalogue
+from maillon.catalogue.models import Record
+from maillon.catalogue.search import index_records
 from maillon.network.demo import build_network
+from tests.search.conftest import add_item, make_record
 
 TODAY = dt.date(2026, 11, 25)
 RECORDS = 120
@@ -51,3 +54,50 @@ def count(document) -> int:
     return int(
         document.xpath("string(/srw:searchRetrieveResponse/srw:numberOfRecords)", namespaces=NS)
     )
+
+
+def isbn13(body: str) -> str:
+    """A valid ISBN-13 from its first twelve digits."""
+    check = (10 - sum((3 if i % 2 else 1) * int(d) for i, d in enumerate(body)) % 10) % 10
+    return body + str(check)
+
+
+@pytest.fixture
+def shelf(network) -> dict[str, Record]:
+    """A few records chosen so that each index finds something the others do not: "prince"
+    is in two titles and one author's name, "aviation" in two subjects."""
+    library = network["a"]
+    found = {
+        "petit_prince": make_record(
+            "Le Petit Prince",
+            authors=["Saint-Exupéry, Antoine de"],
+            isbn=isbn13("978207061275"),
+            subjects=["Aviation", "Contes philosophiques"],
+        ),
+        "prince": make_record("Le Prince", authors=["Machiavel, Nicolas"], subjects=["Politique"]),
+        "potter": make_record(
+            "Harry Potter à l'école des sorciers",
+            authors=["Rowling, J. K."],
+            isbn=isbn13("978207054127"),
+            subjects=["Sorcellerie"],
+            series=[{"title": "Harry Potter", "number": "1"}],
+        ),
+        "poterie": make_record(
+            "La poterie pour tous", authors=["Prince, Marie"], subjects=["Céramique"]
+        ),
+        "terre": make_record(
+            "Terre des hommes", authors=["Saint-Exupéry, Antoine de"], subjects=["Aviation"]
+        ),
+    }
+    for record in found.values():
+        add_item(record, library)
+    gone = make_record("Le Petit Prince, doublon", authors=["Saint-Exupéry, Antoine de"])
+    Record.objects.filter(pk=gone.pk).update(merged_into=found["petit_prince"])
+    index_records([gone.pk])
+    return found
+
+
+def ids(document) -> list[int]:
+    """The record numbers of a searchRetrieve answer, in order."""
+    identifiers = document.xpath("//srw:record/srw:recordIdentifier/text()", namespaces=NS)
+    return [int(identifier.rsplit(":", 1)[1]) for identifier in identifiers]
