@@ -39,7 +39,7 @@ def sru(client, **params):
 
 
 def search(client, query, **params):
-    return sru(client, operation="searchRetrieve", version="1.2", query=query, **params)
+    return sru(client, **{"operation": "searchRetrieve", "version": "1.2", "query": query} | params)
 
 
 def diagnostic(document) -> tuple[int, str]:
