@@ -5,9 +5,10 @@ unprefixed): title, author, subject (subjects and series), ISBN, record number, 
 (``cql.anywhere``, ``cql.serverChoice``: a bare term). Words are read as the reader's search
 box reads them (folded, French stop words left out, an ISBN typed anywhere sought as one).
 
-Relations: ``=`` and ``all`` every word (as the search box), ``any`` one of them, ``adj`` the
-words in a row, ``==`` and ``exact`` the whole title (title) or the words in a row (other
-indexes). Right truncation with ``*`` at the end of a word (``pot*``).
+Relations: ``all`` every word (as the search box takes words), ``any`` one of them; ``=`` and
+``adj`` the words in a row (as the search box takes a quoted phrase; one word is just that
+word); ``==`` and ``exact`` the whole title (title) or the words in a row (other indexes).
+Right truncation with ``*`` at the end of a word (``pot*``).
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ from maillon.catalogue.search.parse import (
     STOP_WORDS,
     Term,
     isbn_of,
+    phrase_words,
+    searchable,
     words_of,
 )
 from maillon.oai.repository import prefix as oai_prefix
@@ -103,9 +106,9 @@ def clause(node: Clause) -> fielded.Node:
         if "*" in node.term or "?" in node.term:
             raise CqlError(28, node.term[:80])
         return fielded.TitleIs(" ".join(fold(node.term).split()))
-    if node.relation in ("adj", "==", "exact"):
-        return _words(node.term, field, phrase=True)
-    return _words(node.term, field, phrase=False, some=node.relation == "any")
+    if node.relation in ("all", "any"):
+        return _words(node.term, field, phrase=False, some=node.relation == "any")
+    return _words(node.term, field, phrase=True)
 
 
 def _joined(parts: list[fielded.Node], some: bool) -> fielded.Node:
@@ -125,18 +128,22 @@ def _masked(token: str) -> tuple[str, bool]:
 
 
 def _words(text: str, field: str | None, phrase: bool, some: bool = False) -> fielded.Node:
-    """Each word typed a term (``all``, ``any``), or all of them one phrase (``adj``). A
-    word that holds several (``jean-paul``) is a phrase of them."""
+    """All the words typed in a row (a phrase), or each word typed (``all``, ``any``) as the
+    search box takes words: stop words left out, a word that holds several (``jean-paul``)
+    each of them, an ISBN typed anywhere sought as an ISBN."""
     tokens = text.split()
     if phrase:
         for token in tokens[:-1]:
             if "*" in token or "?" in token:
                 raise CqlError(28, token[:80])
         last, prefix = _masked(tokens[-1])
-        words = words_of(" ".join([*tokens[:-1], last]))[:MAX_TERMS]
+        isbn = isbn_of(last) if field is None and not prefix and len(tokens) == 1 else None
+        if isbn:
+            return fielded.Words(Term(words=[isbn], isbn=True), None)
+        words = phrase_words(" ".join([*tokens[:-1], last]))
         _check_prefix(words, prefix, last)
-        if not words:
-            raise CqlError(27, text[:80])
+        if not searchable(words):
+            raise CqlError(35 if words else 27, text[:80])
         return fielded.Words(Term(words=words, prefix=prefix), field)
     parts: list[fielded.Node] = []
     dropped = False
@@ -148,11 +155,12 @@ def _words(text: str, field: str | None, phrase: bool, some: bool = False) -> fi
             continue
         words = words_of(typed)
         _check_prefix(words, prefix, typed)
-        if len(words) == 1 and words[0] in STOP_WORDS and not prefix:
-            dropped = True
-            continue
-        if words:
-            parts.append(fielded.Words(Term(words=words, prefix=prefix), field))
+        kept = [w for w in words if w not in STOP_WORDS or (prefix and w == words[-1])]
+        dropped = dropped or len(kept) < len(words)
+        if kept:
+            end = len(kept) - 1
+            terms = [Term(words=[w], prefix=prefix and i == end) for i, w in enumerate(kept)]
+            parts.append(_joined([fielded.Words(t, field) for t in terms], some=False))
     if not parts:
         raise CqlError(35 if dropped else 27, text[:80])
     return _joined(parts, some)

@@ -66,7 +66,9 @@ def test_anywhere(client, shelf, index):
 
 def test_a_bare_term_searches_anywhere(client, shelf):
     assert found(client, "prince") == names(shelf, "petit_prince", "prince", "poterie")
-    assert found(client, '"saint-exupéry aviation"') == names(shelf, "petit_prince", "terre")
+    assert found(client, '"petit prince"') == names(shelf, "petit_prince")
+    both = 'cql.anywhere all "saint-exupéry aviation"'
+    assert found(client, both) == names(shelf, "petit_prince", "terre")
 
 
 def test_record_number_and_oai_identifier(client, shelf):
@@ -80,7 +82,10 @@ def test_record_number_and_oai_identifier(client, shelf):
 
 def test_relations_all_any_adj_exact(client, shelf):
     assert found(client, 'dc.title all "petit prince"') == names(shelf, "petit_prince")
+    assert found(client, 'dc.title all "prince petit"') == names(shelf, "petit_prince")
+    # = takes a quoted term as a phrase, as the search box does.
     assert found(client, 'dc.title = "petit prince"') == names(shelf, "petit_prince")
+    assert found(client, 'dc.title = "prince petit"') == set()
     assert found(client, 'dc.title any "petit poterie"') == names(shelf, "petit_prince", "poterie")
     assert found(client, 'dc.title adj "petit prince"') == names(shelf, "petit_prince")
     assert found(client, 'dc.title adj "prince petit"') == set()
@@ -96,12 +101,17 @@ def test_relations_all_any_adj_exact(client, shelf):
 
 def test_stop_words_are_left_out_as_in_the_search_box(client, shelf):
     assert found(client, 'dc.title all "le petit prince"') == names(shelf, "petit_prince")
+    assert found(client, 'dc.title all "l\'école"') == names(shelf, "potter")
+    # In a phrase, stop words and single letters keep the other words' places.
+    assert found(client, 'dc.title = "harry potter à l\'école"') == names(shelf, "potter")
+    assert found(client, 'dc.title = "harry potter ecole"') == set()
 
 
 def test_right_truncation(client, shelf):
     assert found(client, "dc.title = pot*") == names(shelf, "potter", "poterie")
     assert found(client, 'dc.title all "harry pot*"') == names(shelf, "potter")
     assert found(client, 'dc.title adj "harry pot*"') == names(shelf, "potter")
+    assert found(client, 'dc.title = "harry pot*"') == names(shelf, "potter")
 
 
 def test_booleans_and_parentheses(client, shelf):

@@ -9,7 +9,8 @@ expression; record numbers and whole titles are columns of the entries, joined t
 
 Answers are ranked as the reader's search ranks them (relevance.py) when at most
 EXACT_LIMIT records match, which is what copy cataloguing asks (an ISBN, a title and an
-author); beyond, in record order, so that a client paging through stays on the same list.
+author); beyond, or without words in titles or authors to weigh, in record order, so that a
+client paging through stays on the same list.
 """
 
 from __future__ import annotations
@@ -111,7 +112,8 @@ def condition(node: Node, engine: Backend) -> tuple[str, list]:
 def _ranking_terms(node: Node) -> list[Term]:
     """The words sought in titles and authors (not those excluded): what relevance weighs."""
     if isinstance(node, Words):
-        return [node.term] if node.field in (None, "title", "author") else []
+        weighed = node.field in (None, "title", "author") and not node.term.isbn
+        return [node.term] if weighed else []
     if isinstance(node, Every | Some):
         return [term for part in node.parts for term in _ranking_terms(part)]
     if isinstance(node, Without):
@@ -136,8 +138,10 @@ def find(node: Node, start: int, count: int) -> Found:
         cursor.execute(f"SELECT e.record_id, {KEY_COLUMNS} {sql} LIMIT {EXACT_LIMIT + 1}", params)
         rows = cursor.fetchall()
         if len(rows) <= EXACT_LIMIT:
-            key = relevance_key(ParsedQuery(_ranking_terms(node), blank=False))
-            ranked = [row[0] for row in sorted(rows, key=key)]
+            terms = _ranking_terms(node)
+            # Without words to weigh (record numbers, ISBNs, subjects), the record order.
+            rows.sort(key=relevance_key(ParsedQuery(terms, blank=False)) if terms else None)
+            ranked = [row[0] for row in rows]
             return Found(len(rows), ranked[start : start + count])
         cursor.execute(f"SELECT count(*) {sql}", params)
         total = cursor.fetchone()[0]
