@@ -20,7 +20,8 @@ from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 
 from maillon.catalogue.models import Record
-from maillon.sru import views
+from maillon.catalogue.search import fielded
+from maillon.sru import cql, search, views
 
 from .report import load_average, p95, server_version
 
@@ -53,9 +54,13 @@ def _queries(rng: random.Random) -> dict[str, list[dict[str, str]]]:
             )
             kinds["author"].append({"query": f'dc.creator = "{surname}"'})
     kinds["truncated word"] = [{"query": f"dc.title = {w}*"} for w in ("jard", "voya", "secr")]
-    kinds["common word"] = [{"query": f"cql.anywhere = {COMMON}"}]
-    kinds["common word, records 901–910"] = [
-        {"query": f"cql.anywhere = {COMMON}", "startRecord": "901"}
+    common = f"cql.anywhere = {COMMON}"
+    kinds["common word"] = [{"query": common}]
+    # A page deep into it: from record 901, or the last ten of fewer matches.
+    total = fielded.find(search.tree(cql.parse(common)), 0, 0).total
+    start = max(1, min(901, total - 9))
+    kinds[f"common word, records {start}–{start + 9}"] = [
+        {"query": common, "startRecord": str(start)}
     ]
     return kinds
 

@@ -118,7 +118,12 @@ def _joined(parts: list[fielded.Node], some: bool) -> fielded.Node:
 
 
 def _masked(token: str) -> tuple[str, bool]:
-    """A word as typed without its right truncation, and whether it had one."""
+    """A word as typed without its right truncation, and whether it had one. A question mark
+    ending a word or standing alone ends a question ("Où es-tu ?"), as a pasted title has it:
+    punctuation, not a mask; a lone "*" is punctuation too."""
+    token = token.rstrip("?")
+    if not token.strip("*"):
+        return "", False
     if "?" in token or "*" in token.rstrip("*"):
         raise CqlError(28, token[:80])
     stripped = token.rstrip("*")
@@ -133,14 +138,14 @@ def _words(text: str, field: str | None, phrase: bool, some: bool = False) -> fi
     each of them, an ISBN typed anywhere sought as an ISBN."""
     tokens = text.split()
     if phrase:
-        for token in tokens[:-1]:
-            if "*" in token or "?" in token:
-                raise CqlError(28, token[:80])
-        last, prefix = _masked(tokens[-1])
+        masked = [_masked(token) for token in tokens]
+        if any(prefix for _word, prefix in masked[:-1]):
+            raise CqlError(28, text[:80])
+        last, prefix = masked[-1]
         isbn = isbn_of(last) if field is None and not prefix and len(tokens) == 1 else None
         if isbn:
             return fielded.Words(Term(words=[isbn], isbn=True), None)
-        words = phrase_words(" ".join([*tokens[:-1], last]))
+        words = phrase_words(" ".join(word for word, _prefix in masked))
         _check_prefix(words, prefix, last)
         if not searchable(words):
             raise CqlError(35 if words else 27, text[:80])

@@ -114,6 +114,13 @@ def test_right_truncation(client, shelf):
     assert found(client, 'dc.title = "harry pot*"') == names(shelf, "potter")
 
 
+def test_a_question_mark_ending_a_word_is_punctuation(client, shelf):
+    """As a pasted title has it ("Où es-tu ?"): not a mask, which CQL would make it."""
+    assert found(client, 'dc.title all "petit prince ?"') == names(shelf, "petit_prince")
+    assert found(client, 'dc.title = "le petit prince?"') == names(shelf, "petit_prince")
+    assert found(client, 'dc.title all "prince *"') == names(shelf, "petit_prince", "prince")
+
+
 def test_booleans_and_parentheses(client, shelf):
     assert found(client, "dc.title = prince and dc.creator = machiavel") == names(shelf, "prince")
     assert found(client, "dc.title = poterie or dc.subject = politique") == names(
