@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "maillon.programme",
     "maillon.sip2",
     "maillon.oai",
+    "maillon.sru",
     "maillon.offline",
     "maillon.lots",
     "maillon.deposits",

@@ -68,6 +68,7 @@ urlpatterns = [
     path("pro/", include(staff_patterns)),
     path("api/v1/", include("maillon.api.urls")),
     path("oai", include("maillon.oai.urls")),
+    path("sru", include("maillon.sru.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     # The admin's logout is a staff logout too: ours, so a patron's login survives it. It
     # redirects to LOGOUT_REDIRECT_URL like the admin's own (which never renders its page then).

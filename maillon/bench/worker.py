@@ -73,6 +73,10 @@ def main(argv: list[str]) -> None:
         from .oai_bench import run as run_oai
 
         out = run_oai()
+    elif argv[0] == "sru":
+        from .sru_bench import run as run_sru
+
+        out = run_sru(int(argv[1]))
     elif argv[0] == "lots":
         from .lots_bench import run as run_lots
 

@@ -96,8 +96,13 @@ DC_OPEN = (
 )
 
 
-def dublin_core(record: Record, copies: list[Copy]) -> str:
-    out = [DC_OPEN]
+def dublin_core(
+    record: Record, copies: list[Copy], root: tuple[str, str] = ("oai_dc:dc", DC_OPEN)
+) -> str:
+    """Simple Dublin Core; ``root`` is the wrapping element's name and opening tag (SRU wraps
+    the same elements in its own)."""
+    name, opening = root
+    out = [opening]
 
     def dc(name: str, value: object) -> None:
         if value:
@@ -118,7 +123,7 @@ def dublin_core(record: Record, copies: list[Copy]) -> str:
     for series in record.series:
         number = series.get("number", "")
         dc("relation", f"{series['title']} ; {number}" if number else series["title"])
-    out.append("</oai_dc:dc>")
+    out.append(f"</{name}>")
     return "".join(out)
 
 

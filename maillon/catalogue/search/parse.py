@@ -66,6 +66,22 @@ def words_of(text: str) -> list[str]:
     return [w[:MAX_WORD_CHARS] for w in words if w and (len(w) > 1 or w.isdigit())]
 
 
+def phrase_words(text: str) -> list[str]:
+    """The words of a quoted phrase, folded. Stop words and single letters stay inside a
+    phrase: they keep the other words' positions."""
+    return [w for w in _WORD_SPLIT.split(fold(text)) if w][:MAX_TERMS]
+
+
+def searchable(words: list[str]) -> bool:
+    """A phrase holds a word worth searching (not only stop words and single letters)."""
+    return any(w not in STOP_WORDS and len(w) > 1 for w in words)
+
+
+def isbn_of(raw: str) -> str | None:
+    """The ISBN-13 a typed token is ("2-07-054127-4", "9782070541270"), or None."""
+    return normalise_isbn(raw) if _ISBN_LIKE.match(raw) else None
+
+
 def parse(q: str) -> ParsedQuery:
     q = (q or "")[:MAX_QUERY_CHARS]
     if not q.strip():
@@ -76,16 +92,15 @@ def parse(q: str) -> ParsedQuery:
     tokens = list(_TOKEN.finditer(q))
     for index, match in enumerate(tokens):
         if match.group(2) is not None:  # a quoted phrase
-            # Stop words stay inside a phrase: they keep the other words' positions.
-            words = [w for w in _WORD_SPLIT.split(fold(match.group(2))) if w][:MAX_TERMS]
-            if any(w not in STOP_WORDS and len(w) > 1 for w in words):
+            words = phrase_words(match.group(2))
+            if searchable(words):
                 terms.append(Term(words=words, negated=bool(match.group(1))))
             else:
                 dropped += [w for w in words if w in STOP_WORDS]
             continue
         negated, raw = bool(match.group(3)), match.group(4)
         if _ISBN_LIKE.match(raw):
-            isbn = normalise_isbn(raw)
+            isbn = isbn_of(raw)
             if isbn:
                 terms.append(Term(words=[isbn], negated=negated, isbn=True))
                 continue

@@ -25,6 +25,7 @@ from maillon.bench import (
     purchasing_bench,
     rotation_bench,
     sip2_bench,
+    sru_bench,
     stats_bench,
 )
 from maillon.bench.circulation_report import fresh_database, kept_database
@@ -111,6 +112,7 @@ BENCHMARKS = (
     "rotation",
     "lots",
     "oai",
+    "sru",
     "bookings",
     "programme",
     "stats",
@@ -195,6 +197,7 @@ class Command(BaseCommand):
             "rotation": self.rotation,
             "lots": self.lots,
             "oai": self.oai,
+            "sru": self.sru,
             "bookings": self.bookings,
             "programme": self.programme,
             "stats": self.stats,
@@ -305,6 +308,30 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"{label:10} {'pymarc record_to_xml':22} {run['baseline']['rate']:8.0f}"
             )
+
+    def sru(self, options: dict) -> None:
+        """Copy-cataloguing searches on the generated catalogue, through the `/sru` view."""
+        records = options["records"]
+        runs = {}
+        for label, database, url, libraries in self.catalogues(options):
+            if options["no_sqlite"] and database == "SQLite":
+                continue
+            self.prepare(options, label, url, libraries)
+            self.stdout.write(_("%s: measuring…") % label)
+            runs[label] = _worker(url, "sru", str(options["rounds"]))
+        server = next((r["server"] for r in runs.values() if r.get("server")), None)
+        command = f"maillon bench --records {records} --only sru"
+        if options["no_sqlite"]:
+            command += " --no-sqlite"
+        if options["no_postgres"]:
+            command += " --no-postgres"
+        write_section("sru", sru_bench.markdown(runs, records, machine(server), command))
+        for label, run in runs.items():
+            for name, r in run["requests"].items():
+                self.stdout.write(
+                    f"{label:10} {name:30} median {r['median_ms']:6.1f} ms"
+                    f"  {r['statements']} statements"
+                )
 
     def lots(self, options: dict) -> None:
         """Sending and receiving lots of 200 items, on a fresh database of each kind."""

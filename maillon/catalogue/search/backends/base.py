@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from ..index import Entry
-    from ..parse import ParsedQuery
+    from ..parse import ParsedQuery, Term
 
 ENTRY_COLUMNS = (
     "record_id",
@@ -165,6 +165,17 @@ class Backend:
         source, condition, params = self.text_source(parsed)
         cursor.execute(f"SELECT e.record_id FROM {source} WHERE {condition} LIMIT {limit}", params)
         return [row[0] for row in cursor.fetchall()]
+
+    # Searching by field with booleans (see fielded.py): the full-text syntax's operators.
+    AND, OR, AND_NOT = "AND", "OR", "NOT"
+
+    def words(self, term: Term, field: str | None) -> str:
+        """One word or phrase (see parse.Term) in a field of fielded.FIELDS, or anywhere."""
+        raise NotImplementedError
+
+    def text_condition(self, expression: str) -> tuple[str, list]:
+        """SQL over the entries ``e``: those matching a full-text ``expression``."""
+        raise NotImplementedError
 
     def text_source(self, parsed: ParsedQuery) -> tuple[str, str, list]:
         """FROM clause (exposing the entries as `e`), WHERE condition and its parameters."""

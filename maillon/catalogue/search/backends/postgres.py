@@ -25,14 +25,21 @@ DOCUMENT = (
 )
 
 
-def _lexeme(word: str, prefix: bool = False) -> str:
+# The document's label (see DOCUMENT) of each field searched by name (see fielded.py).
+FIELD_WEIGHTS = {"title": "A", "author": "B", "subject": "C", "isbn": "D"}
+
+
+def _lexeme(word: str, prefix: bool = False, weight: str = "") -> str:
     # Words hold only letters and digits (see parse): quoting makes them literal.
-    return f"'{word}'" + (":*" if prefix else "")
+    marks = ("*" if prefix else "") + weight
+    return f"'{word}'" + (f":{marks}" if marks else "")
 
 
-def _term(term: Term) -> str:
+def _term(term: Term, weight: str = "") -> str:
     last = len(term.words) - 1
-    text = " <-> ".join(_lexeme(w, term.prefix and i == last) for i, w in enumerate(term.words))
+    text = " <-> ".join(
+        _lexeme(w, term.prefix and i == last, weight) for i, w in enumerate(term.words)
+    )
     return f"!({text})" if term.negated else f"({text})"
 
 
@@ -139,6 +146,14 @@ class PostgresBackend(Backend):
             f"SELECT {columns} FROM {source} WHERE {where} AND ({clause})",
             [*column_params, *params, *(bound for window in windows for bound in window)],
         )
+
+    AND, OR, AND_NOT = "&", "|", "& !"
+
+    def words(self, term: Term, field: str | None) -> str:
+        return _term(term, FIELD_WEIGHTS.get(field or "", ""))
+
+    def text_condition(self, expression: str) -> tuple[str, list]:
+        return f"e.document @@ to_tsquery('{CONFIG}', %s)", [expression]
 
     def text_source(self, parsed: ParsedQuery) -> tuple[str, str, list]:
         return (

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from .base import ENTRY_COLUMNS, HOLDINGS, TEXT_COLUMNS, Backend, Sample
@@ -21,6 +22,10 @@ def _phrase(term: Term) -> str:
     if term.isbn:
         text = "isbn : " + text
     return text
+
+
+# The FTS5 columns (see base.TEXT_COLUMNS) of each field searched by name (see fielded.py).
+FIELD_COLUMNS = {"title": "title", "author": "authors", "subject": "subjects series"}
 
 
 def match_expression(parsed: ParsedQuery) -> str:
@@ -79,6 +84,16 @@ class SqliteBackend(Backend):
         # A million-record index does not fit SQLite's default 2 MB page cache: every match's
         # facet lookup would be a read() from the OS cache. Memory-map the file instead.
         return ["PRAGMA mmap_size = 1073741824", "PRAGMA cache_size = -32768"]
+
+    def words(self, term: Term, field: str | None) -> str:
+        if field == "isbn":
+            term = replace(term, isbn=True)
+        if field in FIELD_COLUMNS:
+            return f"{{{FIELD_COLUMNS[field]}}} : {_phrase(term)}"
+        return _phrase(term)
+
+    def text_condition(self, expression: str) -> tuple[str, list]:
+        return f"e.record_id IN (SELECT rowid FROM {FTS} WHERE {FTS} MATCH %s)", [expression]
 
     def text_source(self, parsed: ParsedQuery) -> tuple[str, str, list]:
         return (
