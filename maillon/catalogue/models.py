@@ -190,8 +190,13 @@ HOLDABLE_STATUSES = frozenset(
 class Item(models.Model):
     """A physical copy. Owner, home and current library are three different facts."""
 
+    # Indexed by (record, home, status) below, which also serves lookups by record alone.
     record = models.ForeignKey(
-        Record, on_delete=models.PROTECT, related_name="items", verbose_name=_("record")
+        Record,
+        on_delete=models.PROTECT,
+        related_name="items",
+        verbose_name=_("record"),
+        db_index=False,
     )
     barcode = models.CharField(_("barcode"), max_length=40, unique=True)
     call_number = models.CharField(_("call number"), max_length=100, blank=True)
@@ -233,7 +238,11 @@ class Item(models.Model):
     class Meta:
         verbose_name = _("item")
         verbose_name_plural = _("items")
-        indexes = [models.Index(fields=["record", "home"])]
+        # The copies of records counted from the index alone (where, which are not gone):
+        # weeding's copies elsewhere, the network's holdings.
+        indexes = [
+            models.Index(fields=["record", "home", "status"], name="item_record_home_status")
+        ]
 
     def __str__(self) -> str:
         return self.barcode
