@@ -18,7 +18,7 @@ from typing import IO
 
 from django.http import HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
-from django.utils.translation import gettext
+from django.utils.translation import pgettext
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -113,7 +113,7 @@ def sheet_title(title: str) -> str:
     """The title as a sheet may bear it: none of : / \\ ? * [ ], no apostrophe at either end
     (the file would not open), at most 31 characters."""
     title = _SHEET_FORBIDDEN.sub("-", title)[:31].strip("' ")
-    return title or gettext("Sheet")
+    return title or pgettext("spreadsheet", "Sheet")
 
 
 def xlsx_bytes(rows: Iterable[Row], title: str) -> bytes:
