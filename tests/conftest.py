@@ -56,6 +56,16 @@ def _jobs_run_at_once(settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 
+@pytest.fixture(autouse=True)
+def _language_reset():
+    """Each test starts in the default language: a request or an `activate` in one test
+    left its language active in the thread for the next ones."""
+    yield
+    from django.utils import translation
+
+    translation.deactivate()
+
+
 @pytest.fixture
 def client_fr(client):
     """A browser that asks for French pages."""

@@ -170,6 +170,7 @@ class ItemForm(forms.ModelForm):
         }
 
     def __init__(self, *args, homes=None, **kwargs):
+        kwargs.setdefault("auto_id", "id_home_%s")  # the item page shows the note form too
         super().__init__(*args, **kwargs)
         if homes is not None:
             self.fields["home"].queryset = homes
@@ -272,6 +273,10 @@ class WithdrawForm(ItemNoteForm):
         label=_("Destination"), choices=[("", "—"), *Destination.CHOICES]
     )
     field_order = ["reason", "destination", "note"]
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "id_withdraw_%s")  # the item page shows the note form too
+        super().__init__(*args, **kwargs)
 
 
 class ChangeHomeForm(ItemNoteForm):

@@ -18,6 +18,7 @@ from typing import IO
 
 from django.http import HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
+from django.utils.translation import pgettext
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -29,6 +30,7 @@ BOM = "\ufeff"
 DELIMITER = ";"
 FORMULA_START = tuple("=+-@\t\r")
 _SIGNED_NUMBER = re.compile(r"[+-][0-9][0-9 .,]*")
+_SHEET_FORBIDDEN = re.compile(r"[\\/?*:\[\]]")
 BOLD = Font(bold=True)
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -107,10 +109,17 @@ def _xlsx_value(value: object) -> object:
     return ILLEGAL_CHARACTERS_RE.sub("", neutralise(str(value)))
 
 
+def sheet_title(title: str) -> str:
+    """The title as a sheet may bear it: none of : / \\ ? * [ ], no apostrophe at either end
+    (the file would not open), at most 31 characters."""
+    title = _SHEET_FORBIDDEN.sub("-", title)[:31].strip("' ")
+    return title or pgettext("spreadsheet", "Sheet")
+
+
 def xlsx_bytes(rows: Iterable[Row], title: str) -> bytes:
     """A one-sheet workbook: the first row is the header, in bold, frozen."""
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=title[:31])
+    sheet = workbook.create_sheet(title=sheet_title(title))
     sheet.freeze_panes = "A2"
     for index, row in enumerate(rows):
         cells = []

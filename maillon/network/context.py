@@ -15,5 +15,7 @@ def staff_context(request) -> dict:
         "current_role": role,
         "current_role_label": Role(role).label if role else "",
         "can_administer": can(user, Action.ADMINISTER),
+        # Manages at least one library: the pages for managers only (SIP2 terminals…).
+        "can_manage": can(user, Action.MANAGE),
         "can_manage_here": bool(library) and can(user, Action.MANAGE, library),
     }

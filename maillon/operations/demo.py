@@ -1,5 +1,6 @@
 """The demo: each part of Maillon adds its share to one believable network."""
 
+import datetime as dt
 from typing import TextIO
 
 from django.utils import timezone
@@ -48,6 +49,13 @@ def build_demo(progress: TextIO | None = None) -> list[tuple[str, str]]:
         progress.write(
             "Désherbage (une campagne en cours, une confirmée avec son procès-verbal), récolement…"
         )
+    return accounts + build_on_ground(today)
+
+
+def build_on_ground(today: dt.date) -> list[tuple[str, str]]:
+    """Every part the demo adds on top of its ground (network, patrons, catalogue, circulation:
+    what the tests build once, tests/demo_base.py); returns the terminal and patron accounts."""
+    seed_rules()  # nothing when build_demo made them before the loans
     build_weeding(today)
     build_inventory()
     build_programme(today)
@@ -62,7 +70,7 @@ def build_demo(progress: TextIO | None = None) -> list[tuple[str, str]]:
     # The reading committee's picks onto the purchasing list (the programme sits above).
     propose_picks(today)
     build_stats(today)
-    return accounts + build_terminals(DEMO_PASSWORD) + give_patron_accounts(DEMO_PASSWORD)
+    return build_terminals(DEMO_PASSWORD) + give_patron_accounts(DEMO_PASSWORD)
 
 
 def give_patron_accounts(password: str) -> list[tuple[str, str]]:

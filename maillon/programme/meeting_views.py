@@ -148,6 +148,9 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "over": meeting.ends_at <= timezone.now(),
             "staff": _staff_by_library() if manage else [],
             "invited_ids": {p.user_id for p in participants},
+            "records_readable": _training_records_readable(
+                request.user, [p.user_id for p in participants]
+            ),
             "books": books,
             "open_lists": committee.open_lists() if can(request.user, Action.MANAGE) else [],
             "verdicts": Verdict.choices,
@@ -281,15 +284,27 @@ def picks(request: HttpRequest) -> HttpResponseBase:
     )
 
 
+def _training_records_readable(reader, people: list[int]) -> set[int]:
+    """Whose training records ``reader`` may open among ``people``: their own, those of the
+    staff of a library they manage, and everyone's for a coordinator."""
+    if can(reader, Action.ADMINISTER):
+        return set(people)
+    readable = {reader.pk} & set(people)
+    for person, library in StaffRole.objects.filter(user_id__in=people).values_list(
+        "user_id", "library_id"
+    ):
+        if can(reader, Action.MANAGE, library):
+            readable.add(person)
+    return readable
+
+
 @staff_required
 def training_record(request: HttpRequest, user_id: int) -> HttpResponse:
     """A staff member's (often a volunteer's) trainings and hours: theirs, their library's
     librarians' and the coordinator's to read."""
     person = get_object_or_404(get_user_model(), pk=user_id)
-    if person.pk != request.user.pk:
-        their_libraries = roles_of(person)
-        if not any(can(request.user, Action.MANAGE, lib) for lib in their_libraries):
-            require(request.user, Action.ADMINISTER)
+    if not _training_records_readable(request.user, [person.pk]):
+        require(request.user, Action.ADMINISTER)
     trainings = meetings.trainings_of(person)
     return render(
         request,

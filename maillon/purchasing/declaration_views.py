@@ -3,7 +3,8 @@ acquired per medium and audience, for a library or (the coordinator) the whole n
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponseForbidden
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -28,8 +29,8 @@ def _year(request: HttpRequest) -> int:
 def declarations(request: HttpRequest) -> HttpResponseBase:
     year = _year(request)
     libraries = libraries_for(request.user, Action.MANAGE)
-    if not libraries.exists():
-        return HttpResponseForbidden(denial_message(Action.MANAGE))
+    if not can(request.user, Action.MANAGE):
+        raise PermissionDenied(denial_message(Action.MANAGE))
     if "bibliotheque" in request.GET:
         code = request.GET["bibliotheque"]
         library = get_object_or_404(Library, code=code) if code else None

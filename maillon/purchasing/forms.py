@@ -44,6 +44,10 @@ class ContactForm(forms.ModelForm):
         model = SupplierContact
         fields = ["name", "role", "email", "phone"]
 
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "id_contact_%s")  # below the supplier's own form
+        super().__init__(*args, **kwargs)
+
 
 class SelectionListForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200)
@@ -87,6 +91,10 @@ class ByHandForm(TitleTerms):
     year = forms.IntegerField(label=_("Year"), required=False, min_value=1400, max_value=2100)
     isbn = forms.CharField(label=_("ISBN"), max_length=20, required=False)
     field_order = ["title", "author", "publisher", "year", "isbn", "public_price", "cap", "note"]
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "id_hand_%s")  # below the ISBN form on the same page
+        super().__init__(*args, **kwargs)
 
 
 class SupplyArticleForm(forms.ModelForm):

@@ -108,7 +108,9 @@ def invoices(request: HttpRequest) -> HttpResponse:
     library = current_library(request)
     if library is None or not can(request.user, Action.MANAGE, library):
         library = libraries.first()
-    supplier = Supplier.objects.filter(pk=request.GET.get("fournisseur") or 0).first()
+    wanted = request.GET.get("fournisseur", "")
+    # A hand-typed address may carry anything: only a number names a supplier.
+    supplier = Supplier.objects.filter(pk=wanted).first() if wanted.isdigit() else None
     pending = receiving.uninvoiced(supplier, library) if supplier and library else []
     typed = request.POST if request.method == "POST" else {}
     if request.method == "POST" and supplier and library:

@@ -225,6 +225,14 @@ def test_update_policy_refuses_unknown_fields(desk, policy):
         update_policy(desk["head"], loan_days=3)
 
 
+def test_the_question_says_what_it_cannot_read(client, desk, network, categories, types):
+    """A category that does not exist (an old link) left the form silent."""
+    client.force_login(desk["a"])
+    page = client.get(RULES, {"bibliotheque": "BBB", "categorie": "ZZZ", "type": "DVD"})
+    text = page.content.decode()
+    assert 'id="id_categorie_error"' in text and 'id="id_bibliotheque_error"' not in text
+
+
 def test_question_names_the_rule_and_why(client, desk, network, categories, types, default_rule):
     LoanRule.objects.create(item_type=types["DVD"], loan_days=7)
     LoanRule.objects.create(library=network["b"], item_type=types["DVD"], loan_days=3)

@@ -76,3 +76,12 @@ def test_xlsx_keeps_types_and_never_writes_a_formula():
     assert day.value.date() == dt.date(2024, 3, 5) and number.value == 7
     assert [c.value for c in rows[2]] == ["+33 5 49 00 00 00", "bip", None]
     assert all(cell.data_type != "f" for row in rows for cell in row)
+
+
+def test_a_sheet_title_with_characters_a_sheet_may_not_bear_still_makes_a_workbook():
+    """Titles such as "Rotation : prêts par document" or "Prêts / habitant" made a 500."""
+    data = xlsx_bytes([["Nom"]], "Rotation : prêts / document [2026] ?*\\ — et la suite")
+    title = load_workbook(io.BytesIO(data)).active.title
+    assert title == "Rotation - prêts - document -20"
+    bare = load_workbook(io.BytesIO(xlsx_bytes([["Nom"]], "' "))).active.title
+    assert bare and "'" not in bare

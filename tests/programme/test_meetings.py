@@ -104,6 +104,25 @@ def test_a_volunteer_s_training_record(staff, network, make_staff, client_fr):
     assert client_fr.get(url).status_code == 200
 
 
+def test_the_meeting_page_links_only_the_training_records_the_reader_may_open(
+    staff, network, make_staff, client_fr
+):
+    training = plan(staff, network, day=PAST)
+    elsewhere = make_staff("autre", (network["b"], Role.LIBRARIAN))
+    meetings.invite(staff[Role.LIBRARIAN], training, [staff[Role.VOLUNTEER], elsewhere])
+    page = reverse("programme:meeting", args=[training.pk])
+    theirs, mine = (
+        reverse("programme:training_record", args=[person.pk])
+        for person in (staff[Role.VOLUNTEER], elsewhere)
+    )
+    client_fr.force_login(elsewhere)  # a librarian of another library
+    shown = client_fr.get(page).content.decode()
+    assert mine in shown and theirs not in shown
+    client_fr.force_login(staff[Role.LIBRARIAN])  # the volunteer's library
+    shown = client_fr.get(page).content.decode()
+    assert theirs in shown and mine not in shown
+
+
 def test_minutes_and_books(staff, network, client_fr):
     committee = plan(staff, network, kind=MeetingKind.READING_COMMITTEE, title="Comité romans")
     record = Record.objects.create(title="Le Cœur des haies", isbn="9782070000012")

@@ -87,7 +87,14 @@ def test_a_librarian_declares_for_their_library_only(invoiced, desk, client_fr, 
     assert client_fr.get(base + "&bibliotheque=BBB").status_code == 403
     assert client_fr.get(base + "&bibliotheque=").status_code == 403
     client_fr.force_login(desk["volunteer"])
-    assert client_fr.get(base).status_code == 403
+    refused = client_fr.get(base)
+    assert refused.status_code == 403
+    assert "Accès refusé" in refused.content.decode()  # the site's page, not a bare text
+    # … and no page of purchasing shows the volunteer a link to it.
+    for page in ("purchasing:home", "purchasing:orders"):
+        assert (
+            reverse("purchasing:declarations") not in client_fr.get(reverse(page)).content.decode()
+        )
 
 
 def test_a_missing_gln_is_pointed_out(invoiced, bookseller, desk, client_fr):

@@ -188,3 +188,12 @@ def test_the_reception_page_scans_and_receives(client_fr, line, desk):
     assert "2 exemplaires de « Veiller sur elle » reçus" in response.content.decode()
     assert Item.objects.filter(barcode__in=["NEUF001", "NEUF002"]).count() == 2
     assert Hold.objects.count() == 0
+
+
+def test_the_invoices_page_reads_only_a_number_as_a_supplier(client_fr, staff, bookseller):
+    """?fournisseur=abc, typed or cut short, made a 500."""
+    client_fr.login(username="libr", password=PASSWORD)
+    url = reverse("purchasing:invoices")
+    assert client_fr.get(url, {"fournisseur": "abc"}).status_code == 200
+    page = client_fr.get(url, {"fournisseur": str(bookseller.pk)}).content.decode()
+    assert "Librairie La Colline" in page

@@ -83,8 +83,14 @@ def test_supplier_pages(client_fr, staff, bookseller):
     page = client_fr.get(reverse("purchasing:suppliers")).content.decode()
     assert "Lot 1 — romans adultes" in page and "Anne Libraire" in page
     assert "au-dessus du plafond légal" in page
+    page = client_fr.get(reverse("purchasing:supplier", args=[bookseller.pk])).content.decode()
+    assert page.count('id="id_name"') == 1 and 'id="id_contact_name"' in page  # two forms
     client_fr.login(username="libr", password=PASSWORD)
-    assert client_fr.get(reverse("purchasing:supplier", args=[bookseller.pk])).status_code == 200
+    page = client_fr.get(reverse("purchasing:supplier", args=[bookseller.pk])).content.decode()
+    # The facts as a reader reads them: not the form's raw values (True, an id, 10.00).
+    assert "<dd>oui</dd>" in page and "<dd>10</dd>" in page
+    assert f"<dd>{bookseller.medium}</dd>" in page
+    assert "True" not in page and "10.00" not in page
     response = client_fr.post(
         reverse("purchasing:contact_add", args=[bookseller.pk]), {"name": "X"}
     )

@@ -187,6 +187,8 @@ def test_a_volunteer_sees_nothing(staff, terminal):
     assert volunteer.get(f"{PAGE}{account.pk}/").status_code == 403
     assert volunteer.post(f"{PAGE}{account.pk}/mot-de-passe/").status_code == 403
     assert Client().get(PAGE).status_code == 302  # to the login page
+    assert PAGE not in volunteer.get("/pro/").content.decode()  # nor shown in the menu
+    assert PAGE in client_for(staff[Role.LIBRARIAN]).get("/pro/").content.decode()
 
 
 def test_the_services_check_the_role_themselves(staff, network, terminal):
