@@ -30,6 +30,7 @@ from maillon.circulation.hold_search import hold_candidates, pickup_libraries
 from maillon.circulation.models import Hold, Loan, Transfer
 from maillon.core.decorators import staff_required
 from maillon.core.exports import table_response
+from maillon.core.params import number
 from maillon.core.text import label_value
 from maillon.network.current import current_library
 from maillon.network.models import Library
@@ -239,7 +240,7 @@ def renew_view(request: HttpRequest) -> HttpResponse:
     library = _desk_library(request, posted=True)
     card = normalize_card(request.POST.get("carte", ""))
     loan = (
-        Loan.objects.filter(pk=request.POST.get("loan") or 0, returned_at__isnull=True)
+        Loan.objects.filter(pk=number(request.POST, "loan"), returned_at__isnull=True)
         .select_related("item")
         .first()
     )

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from maillon.core.decorators import staff_required
 from maillon.core.exports import table_response
+from maillon.core.params import number
 from maillon.network.permissions import Action, can, libraries_for, require
 from maillon.purchasing import documents, orders, titles
 from maillon.purchasing.models import Fund, Order, OrderLine, SelectionList, Supplier
@@ -49,9 +50,9 @@ def order_list(request: HttpRequest) -> HttpResponse:
 @staff_required
 @require_POST
 def order_new(request: HttpRequest) -> HttpResponse:
-    supplier = get_object_or_404(Supplier, pk=request.POST.get("supplier") or 0)
+    supplier = get_object_or_404(Supplier, pk=number(request.POST, "supplier"))
     library = get_object_or_404(
-        libraries_for(request.user, Action.MANAGE), pk=request.POST.get("library") or 0
+        libraries_for(request.user, Action.MANAGE), pk=number(request.POST, "library")
     )
     order = orders.new_order(request.user, supplier, library)
     return redirect("purchasing:order", pk=order.pk)
@@ -61,7 +62,7 @@ def order_new(request: HttpRequest) -> HttpResponse:
 @require_POST
 def build(request: HttpRequest, pk: int) -> HttpResponse:
     chosen = get_object_or_404(SelectionList, pk=pk)
-    supplier = Supplier.objects.filter(pk=request.POST.get("supplier") or 0).first()
+    supplier = Supplier.objects.filter(pk=number(request.POST, "supplier")).first()
     if supplier is None:
         messages.error(request, _("Choose the supplier."))
         return redirect("purchasing:selection", pk=pk)
@@ -130,7 +131,7 @@ def add_line(request: HttpRequest, pk: int) -> HttpResponse:
     """A line by ISBN (the catalogue, else the BnF) on a draft order."""
     order = _order(request, pk)
     try:
-        fund = Fund.objects.filter(pk=request.POST.get("fund") or 0).first()
+        fund = Fund.objects.filter(pk=number(request.POST, "fund")).first()
         if fund is None:
             raise PurchasingError("fund_missing", _("Choose the fund the copies are bought from."))
         try:

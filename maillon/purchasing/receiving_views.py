@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from maillon.catalogue.models import ItemStatus
 from maillon.core.decorators import staff_required
+from maillon.core.params import number
 from maillon.network.current import current_library
 from maillon.network.permissions import Action, can, libraries_for, require
 from maillon.purchasing import receiving
@@ -57,10 +58,7 @@ def receive(request: HttpRequest, line_pk: int) -> HttpResponse:
     line = get_object_or_404(OrderLine.objects.select_related("order", "record"), pk=line_pk)
     barcodes = request.POST.get("barcodes", "").split()
     code = request.POST.get("code", "")
-    try:
-        quantity = int(request.POST.get("quantity", "") or 0)
-    except ValueError:
-        quantity = 0
+    quantity = number(request.POST, "quantity")
     try:
         if quantity != len(barcodes):
             raise PurchasingError(

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from maillon.catalogue.models import Record
 from maillon.catalogue.search import SearchQuery, search
 from maillon.core.decorators import staff_required
+from maillon.core.params import number
 from maillon.network.current import current_library
 from maillon.network.models import Library
 from maillon.network.permissions import Action, can, require
@@ -341,7 +342,7 @@ def commit(request: HttpRequest, pk: int, title_pk: int) -> HttpResponse:
     if library is None:
         messages.error(request, _("Choose the library you work at first."))
         return _redirect(pk)
-    fund = Fund.objects.filter(pk=request.POST.get("fund") or 0).first()
+    fund = Fund.objects.filter(pk=number(request.POST, "fund")).first()
     try:
         if fund is None:
             raise PurchasingError(

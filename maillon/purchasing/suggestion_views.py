@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from maillon.core.decorators import staff_required
 from maillon.core.errors import DomainError
+from maillon.core.params import number
 from maillon.network.current import current_library
 from maillon.network.permissions import Action, can, libraries_for
 from maillon.patrons.models import Patron
@@ -102,7 +103,7 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
     decision = request.POST.get("decision", "")
     try:
         if decision == "list":
-            chosen = get_object_or_404(SelectionList, pk=request.POST.get("selection") or 0)
+            chosen = get_object_or_404(SelectionList, pk=number(request.POST, "selection"))
             suggestions.accept_to_list(
                 request.user,
                 suggestion,
@@ -111,8 +112,8 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
             )
             messages.success(request, _("Proposed on the list “%(name)s”.") % {"name": chosen.name})
         elif decision == "order":
-            order = get_object_or_404(Order, pk=request.POST.get("order") or 0)
-            fund = get_object_or_404(Fund, pk=request.POST.get("fund") or 0)
+            order = get_object_or_404(Order, pk=number(request.POST, "order"))
+            fund = get_object_or_404(Fund, pk=number(request.POST, "fund"))
             price = _price(request.POST.get("public_price", ""))
             if price is None:
                 raise DomainError("price_missing", _("Give the public price (e.g. 19,90)."))

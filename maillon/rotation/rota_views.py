@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from maillon.core.decorators import staff_required
 from maillon.core.errors import DomainError
+from maillon.core.params import number
 from maillon.network.models import Library
 from maillon.network.permissions import Action, can, require
 from maillon.rotation import rotas
@@ -41,15 +42,11 @@ def _act(request: HttpRequest, rota: Rota) -> None:
     require(request.user, Action.ADMINISTER)
     action = request.POST.get("action")
     if action == "stage":
-        library = Library.objects.filter(pk=request.POST.get("library") or 0).first()
+        library = Library.objects.filter(pk=number(request.POST, "library")).first()
         if library is None:
             messages.error(request, _("Choose the stage's library."))
             return
-        try:
-            days = int(request.POST.get("days") or 0)
-        except ValueError:
-            days = 0
-        rotas.add_stage(request.user, rota, library, days)
+        rotas.add_stage(request.user, rota, library, number(request.POST, "days"))
         messages.success(request, _("Stage added: %(library)s.") % {"library": library.name})
     elif action == "scan":
         entry = rotas.add_item(request.user, rota, request.POST.get("barcode", ""))
@@ -59,7 +56,7 @@ def _act(request: HttpRequest, rota: Rota) -> None:
             % {"barcode": entry.item.barcode, "title": entry.item.record.title},
         )
     elif action == "remove":
-        entry = get_object_or_404(RotaItem, pk=request.POST.get("entry") or 0, rota=rota)
+        entry = get_object_or_404(RotaItem, pk=number(request.POST, "entry"), rota=rota)
         rotas.remove_item(request.user, entry)
         messages.success(
             request, _("%(barcode)s is off the rota.") % {"barcode": entry.item.barcode}

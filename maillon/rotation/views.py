@@ -14,6 +14,7 @@ from maillon.circulation.errors import CirculationError
 from maillon.core.decorators import staff_required
 from maillon.core.errors import DomainError
 from maillon.core.exports import table_response
+from maillon.core.params import number
 from maillon.lots import services as lots
 from maillon.lots.models import Lot
 from maillon.network.current import current_library
@@ -396,8 +397,8 @@ def _back_to_proposals(request: HttpRequest) -> HttpResponse:
 @staff_required
 @require_POST
 def proposal_send(request: HttpRequest) -> HttpResponse:
-    item = get_object_or_404(Item, pk=request.POST.get("item", "0") or 0)
-    to_library = get_object_or_404(Library, pk=request.POST.get("to_library", "0") or 0)
+    item = get_object_or_404(Item, pk=number(request.POST, "item"))
+    to_library = get_object_or_404(Library, pk=number(request.POST, "to_library"))
     try:
         proposals.send(request.user, item, to_library)
     except DomainError as error:
@@ -414,7 +415,7 @@ def proposal_send(request: HttpRequest) -> HttpResponse:
 @staff_required
 @require_POST
 def proposal_lot(request: HttpRequest) -> HttpResponse:
-    item = get_object_or_404(Item, pk=request.POST.get("item", "0") or 0)
+    item = get_object_or_404(Item, pk=number(request.POST, "item"))
     try:
         lot = lots.find(request.POST.get("lot", ""))
         lots.add(request.user, lot, item.barcode)

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from maillon.core.decorators import staff_required
 from maillon.core.exports import table_response
+from maillon.core.params import number
 from maillon.network.current import current_library
 from maillon.network.models import Library
 from maillon.network.permissions import Action, can, libraries_for, require
@@ -295,7 +296,7 @@ def offered(request: HttpRequest) -> HttpResponse:
 @require_POST
 def claim(request: HttpRequest, pk: int) -> HttpResponse:
     offer = get_object_or_404(Offer.objects.select_related("item"), pk=pk)
-    library = get_object_or_404(Library, pk=request.POST.get("library") or 0)
+    library = get_object_or_404(Library, pk=number(request.POST, "library"))
     try:
         offers.claim(request.user, offer, library)
     except services.WeedingError as error:

@@ -86,3 +86,11 @@ def test_one_click_to_send_or_to_add_to_a_lot(client_fr, network, desk, make_ite
     idle.refresh_from_db()
     assert idle.home_id == b.pk and idle.status == ItemStatus.IN_TRANSIT
     assert Transfer.objects.get(item=idle).to_library_id == b.pk
+
+
+def test_a_forged_number_is_an_unknown_item_not_an_error(client_fr, network, desk):
+    client_fr.force_login(desk["head"])
+    sent = client_fr.post(reverse("rotation:proposal_send"), {"item": "abc", "to_library": "1"})
+    assert sent.status_code == 404
+    sent = client_fr.post(reverse("rotation:proposal_lot"), {"item": "1; DROP", "lot": "X"})
+    assert sent.status_code == 404
