@@ -33,7 +33,7 @@ LAYERS: list[set[str]] = [
     # Bookings snap their dates to shuttle days as the exchange grid does (rotation.grid).
     {"bookings"},
     {"programme"},
-    {"sip2", "oai", "offline"},
+    {"sip2", "oai", "offline", "sru"},
     {"stats"},
     {"opac", "api"},
     {"bench", "operations", "cli", "urls", "wsgi"},
