@@ -132,6 +132,17 @@ class SipServer:
                 time.sleep(0.2)
         raise RuntimeError("the SIP2 server did not start within 60 s")
 
+    def cpu_seconds(self) -> float | None:
+        """The server process's CPU time so far, all its threads (Linux's /proc; None
+        elsewhere): what it spends on requests, whatever the machine's load."""
+        assert self.process is not None
+        try:
+            with open(f"/proc/{self.process.pid}/stat") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+        except OSError:
+            return None
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
+
     def __exit__(self, *exc) -> None:
         assert self.process is not None
         self.process.terminate()
@@ -263,10 +274,15 @@ def run(seed: int, per_terminal: int) -> dict:
         # One terminal alone, then twenty at once, over TCP.
         lent, back = [], []
         kiosk = Kiosk(server.port, terminals[0][0].login, terminals[0][1], desk.code)
+        cpu_before = server.cpu_seconds()
         for n in range(TERMINALS):
             kiosk.lend_and_return(cards[n], slices[n], lent, back)
+        cpu_after = server.cpu_seconds()
         kiosk.close()
         out["sip2_one"] = {"checkout": _figures(lent), "checkin": _figures(back)}
+        if cpu_before is not None and cpu_after is not None:
+            requests = 2 * TERMINALS * per_terminal
+            out["server_cpu_ms"] = (cpu_after - cpu_before) * 1000 / requests
 
         kiosks = [Kiosk(server.port, t.login, password, desk.code) for t, password in terminals]
         for key, pause in (("sip2_paced", PAUSE_S), ("sip2_parallel", 0.0)):
@@ -362,6 +378,13 @@ def markdown(runs: dict[str, dict], machine_text: str, command: str) -> str:
         cpu = " | ".join(f"{ms:.1f}" for ms in run["cpu_ms"].values())
         lines.append(f"| {database} | SQL statements | {counts} |")
         lines.append(f"| {database} | CPU ms | {cpu} |")
+    lines.append("")
+    for database, run in runs.items():
+        if run.get("server_cpu_ms") is not None:
+            lines.append(
+                f"- {database}: the server process's CPU time per request (checkouts and "
+                f"check-ins of the terminal alone, all its threads): {run['server_cpu_ms']:.1f} ms."
+            )
     lines += [
         "",
         "The machine is shared: latencies are wall-clock and grow with its load. On SQLite the "
