@@ -54,8 +54,9 @@ class _Compiled:
 class Prepared(Generic[M]):
     """``build(*values)`` returns the queryset for these values; `kinds` are their types
     (str or int), to make stand-ins the SQL parameters are recognised by. Each value must
-    reach the SQL as it is given (``field=value``, ``field__in`` of a fixed length is not
-    supported)."""
+    reach the SQL as it is given (``field=value``; not ``field__in``, whose placeholders
+    vary, nor ``__contains``, which wraps it). Compiled at the first call (inside a
+    transaction, for a queryset that locks), for the process's life."""
 
     def __init__(self, build: Callable[..., QuerySet[M, Any]], *kinds: type) -> None:
         self.build = build
