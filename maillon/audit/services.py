@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from maillon.audit.labels import ACTIONS
 from maillon.audit.models import ActorKind, AuditEntry
+from maillon.core.prepared import insert
 from maillon.network.models import Library
 
 
@@ -99,7 +100,7 @@ def record(
     if batch is not None:
         batch.append(entry)
     else:
-        entry.save(force_insert=True)
+        insert(entry)  # entry.save(force_insert=True), its SQL written once
     return entry
 
 

@@ -14,8 +14,8 @@ it calls.
 Baselines in the same run, on the same copies and cards: the checkout service called directly
 (`circulation.services.checkout`, as the terminal's user), one at a time and from twenty
 threads at once; and one terminal alone over SIP2 (the protocol's cost without contention).
-And the SQL statements of each request, counted in this process (the server's answer called
-directly): a figure the machine's load does not move.
+And the SQL statements and CPU time of each request, measured in this process (the server's
+answer called directly): figures the machine's load does not move.
 """
 
 from __future__ import annotations
@@ -132,6 +132,17 @@ class SipServer:
                 time.sleep(0.2)
         raise RuntimeError("the SIP2 server did not start within 60 s")
 
+    def cpu_seconds(self) -> float | None:
+        """The server process's CPU time so far, all its threads (Linux's /proc; None
+        elsewhere): what it spends on requests, whatever the machine's load."""
+        assert self.process is not None
+        try:
+            with open(f"/proc/{self.process.pid}/stat") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+        except OSError:
+            return None
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
+
     def __exit__(self, *exc) -> None:
         assert self.process is not None
         self.process.terminate()
@@ -142,10 +153,14 @@ class SipServer:
             self.process.wait()
 
 
-def statements_per_request(terminal, password: str, card: str, barcode: str) -> dict[str, int]:
-    """SQL statements of one request of each kind, counted here: the services as the
-    terminal's user, then the server's answers (``sip2.services.answer``, as its worker
-    thread runs them) after a login; the copy is lent and taken back each time."""
+def per_request(terminal, password: str, card: str, barcodes: list[str]) -> dict[str, dict]:
+    """What one request of each kind costs in this process, figures the machine's load does
+    not move: its SQL statements (counted on the second copy, the first having filled the
+    caches) and its CPU time (the median over the others, ``time.process_time``: this
+    process's own work, Python and the database driver, not the database server's). The
+    services are called as the terminal's user, then the server's answers
+    (``sip2.services.answer``, as its worker thread runs them) after a login; each copy is
+    lent and taken back each time."""
     from django.test.utils import CaptureQueriesContext
 
     from maillon.sip2.services import Session, answer
@@ -154,23 +169,36 @@ def statements_per_request(terminal, password: str, card: str, barcode: str) -> 
     now, here = protocol.sip_date(timezone.localtime()), desk.code
     session = Session(peer="127.0.0.1")
 
-    def sip(text: str) -> Callable[[], str]:
-        return lambda: answer(session, protocol.with_trailer(text, "1"))
+    def sip(text: str) -> None:
+        answer(session, protocol.with_trailer(text, "1"))
 
-    assert sip(f"9300CN{terminal.login}|CO{password}|CP{here}|")().startswith("941")
-    steps: list[tuple[str, Callable[[], object]]] = [
-        ("service checkout", lambda: services.checkout(actor, desk, card, barcode)),
-        ("service checkin", lambda: services.checkin(actor, desk, barcode)),
-        ("11 checkout", sip(f"11YN{now}{' ' * 18}AO{here}|AA{card}|AB{barcode}|AC|")),
-        ("63 patron information", sip(f"63001{now}{' ' * 10}AO{here}|AA{card}|")),
-        ("09 checkin", sip(f"09N{now}{now}AP{here}|AO{here}|AB{barcode}|AC|")),
-    ]
-    counts = {}
-    for label, step in steps:
-        with CaptureQueriesContext(connection) as captured:
-            step()
-        counts[label] = len(captured)
-    return counts
+    sip(f"9300CN{terminal.login}|CO{password}|CP{here}|")
+    assert session.terminal is not None, "the terminal's login failed"
+    steps: dict[str, Callable[[str], object]] = {
+        "service checkout": lambda barcode: services.checkout(actor, desk, card, barcode),
+        "service checkin": lambda barcode: services.checkin(actor, desk, barcode),
+        "11 checkout": lambda barcode: sip(f"11YN{now}{' ' * 18}AO{here}|AA{card}|AB{barcode}|AC|"),
+        "63 patron information": lambda _barcode: sip(f"63001{now}{' ' * 10}AO{here}|AA{card}|"),
+        "09 checkin": lambda barcode: sip(f"09N{now}{now}AP{here}|AO{here}|AB{barcode}|AC|"),
+    }
+    statements: dict[str, int] = {}
+    cpu: dict[str, list[float]] = {label: [] for label in steps}
+    for n, barcode in enumerate(barcodes):
+        for label, step in steps.items():
+            if n == 0:  # the first of each: the terminal's roles read, the caches filled
+                step(barcode)
+            elif n == 1:
+                with CaptureQueriesContext(connection) as captured:
+                    step(barcode)
+                statements[label] = len(captured)
+            else:
+                started = time.process_time()
+                step(barcode)
+                cpu[label].append((time.process_time() - started) * 1000)
+    return {
+        "statements": statements,
+        "cpu_ms": {label: statistics.median(values) for label, values in cpu.items()},
+    }
 
 
 def _in_parallel(jobs: list[Callable[[], None]]) -> None:
@@ -215,7 +243,7 @@ def run(seed: int, per_terminal: int) -> dict:
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
     out: dict = {"server": server_version(), "vendor": connection.vendor}
-    out["statements"] = statements_per_request(*terminals[0], cards[0], slices[0][0])
+    out.update(per_request(*terminals[0], cards[0], slices[0]))
     out["load_before"] = load_average()
 
     def direct(n: int, lent: list, back: list) -> None:
@@ -246,10 +274,15 @@ def run(seed: int, per_terminal: int) -> dict:
         # One terminal alone, then twenty at once, over TCP.
         lent, back = [], []
         kiosk = Kiosk(server.port, terminals[0][0].login, terminals[0][1], desk.code)
+        cpu_before = server.cpu_seconds()
         for n in range(TERMINALS):
             kiosk.lend_and_return(cards[n], slices[n], lent, back)
+        cpu_after = server.cpu_seconds()
         kiosk.close()
         out["sip2_one"] = {"checkout": _figures(lent), "checkin": _figures(back)}
+        if cpu_before is not None and cpu_after is not None:
+            requests = 2 * TERMINALS * per_terminal
+            out["server_cpu_ms"] = (cpu_after - cpu_before) * 1000 / requests
 
         kiosks = [Kiosk(server.port, t.login, password, desk.code) for t, password in terminals]
         for key, pause in (("sip2_paced", PAUSE_S), ("sip2_parallel", 0.0)):
@@ -330,15 +363,28 @@ def markdown(runs: dict[str, dict], machine_text: str, command: str) -> str:
         )
     lines += [
         "",
-        "SQL statements of one request, counted in the benchmark's process (the server's "
-        "answer called directly, after a login; transaction statements included): a figure "
-        "the machine's load does not change.",
+        "What one request costs in the benchmark's process, figures the machine's load does "
+        "not change: its SQL statements (transaction statements included) and its CPU time "
+        "in milliseconds (`time.process_time`, the median over one terminal's copies: Python "
+        "and the database driver, not the database server). The services are called as the "
+        "terminal's user; the SIP2 requests are the server's answer called directly after a "
+        "login, as its worker thread runs it.",
         "",
-        "| database | " + " | ".join(next(iter(runs.values()))["statements"]) + " |",
-        "|---|" + "---:|" * len(next(iter(runs.values()))["statements"]),
+        "| database | figure | " + " | ".join(next(iter(runs.values()))["statements"]) + " |",
+        "|---|---|" + "---:|" * len(next(iter(runs.values()))["statements"]),
     ]
     for database, run in runs.items():
-        lines.append(f"| {database} | " + " | ".join(map(str, run["statements"].values())) + " |")
+        counts = " | ".join(map(str, run["statements"].values()))
+        cpu = " | ".join(f"{ms:.1f}" for ms in run["cpu_ms"].values())
+        lines.append(f"| {database} | SQL statements | {counts} |")
+        lines.append(f"| {database} | CPU ms | {cpu} |")
+    lines.append("")
+    for database, run in runs.items():
+        if run.get("server_cpu_ms") is not None:
+            lines.append(
+                f"- {database}: the server process's CPU time per request (checkouts and "
+                f"check-ins of the terminal alone, all its threads): {run['server_cpu_ms']:.1f} ms."
+            )
     lines += [
         "",
         "The machine is shared: latencies are wall-clock and grow with its load. On SQLite the "

@@ -32,7 +32,7 @@ from maillon.catalogue.errors import CatalogueError
 from maillon.catalogue.models import GONE_STATUSES, Item, ItemStatus
 from maillon.catalogue.records import touch_records
 from maillon.catalogue.search import index_records, refresh_holdings
-from maillon.core import usage
+from maillon.core import prepared, usage
 from maillon.core.errors import Kind
 from maillon.network.models import Library
 from maillon.network.permissions import Action, can, require
@@ -177,7 +177,7 @@ def move_item(
         fields.append("owner")
     for name, value in counters.items():
         setattr(item, name, value)
-    item.save(update_fields=fields)
+    prepared.update(item, fields)  # item.save(update_fields=fields), its SQL written once
     if holdings_change:
         touch_records([item.record_id])
     refresh_holdings(item.record_id)

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 from functools import cache
+from typing import TypeVar
 
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -21,9 +22,12 @@ from maillon.catalogue.models import Item
 from maillon.circulation.errors import CirculationError
 from maillon.circulation.models import Hold, HoldStatus, Loan
 from maillon.core.errors import Kind
+from maillon.core.prepared import Prepared
 from maillon.network.models import Library
 from maillon.patrons.conf import normalize_card
 from maillon.patrons.models import Patron, PatronBlock
+
+M = TypeVar("M", bound=Model)
 
 
 def today_or(day: dt.date | None) -> dt.date:
@@ -36,11 +40,8 @@ def find_patron(card_or_patron: Patron | str, *, lock: bool = False) -> Patron:
     if isinstance(card_or_patron, Patron):
         return lock_patron(card_or_patron) if lock else card_or_patron
     card = normalize_card(str(card_or_patron or ""))
-    patrons = _locking_patrons() if lock else Patron.objects
-    try:  # card numbers are unique: no ordering to build
-        patron = patrons.get(card_number=card) if card else None
-    except Patron.DoesNotExist:
-        patron = None
+    found = _LOCK_BY_CARD if lock else _BY_CARD
+    patron = found.first(card) if card else None
     if patron is None:
         raise CirculationError(
             "unknown_card",
@@ -56,11 +57,8 @@ def find_item(barcode_or_item: Item | str, *, lock: bool = False) -> Item:
     if isinstance(barcode_or_item, Item):
         return lock_item(barcode_or_item) if lock else barcode_or_item
     barcode = str(barcode_or_item or "").strip()
-    items = _locking_items() if lock else Item.objects
-    try:  # barcodes are unique: no ordering to build
-        item = items.get(barcode=barcode) if barcode else None
-    except Item.DoesNotExist:
-        item = None
+    found = _LOCK_BY_BARCODE if lock else _BY_BARCODE
+    item = found.first(barcode) if barcode else None
     if item is None:
         raise CirculationError(
             "unknown_barcode",
@@ -72,14 +70,24 @@ def find_item(barcode_or_item: Item | str, *, lock: bool = False) -> Item:
 
 def lock_patron(patron: Patron | int) -> Patron:
     """The patron's row, locked until the end of the transaction, with its category."""
-    return _locking_patrons().get(pk=getattr(patron, "pk", patron))
+    return _found(_LOCK_PATRON.first(getattr(patron, "pk", patron)), Patron)
 
 
-# The locking querysets are built once per process (they are only ever cloned by .get() or
-# .filter(), never evaluated themselves). OF self: the category, type and collection come in
-# the same query without their rows being locked. They read nothing else: under READ COMMITTED
-# a statement sees the rows committed before it began, so a count taken by the statement that
-# waited for a lock misses what the lock's previous holder wrote (see ``read_after_lock``).
+def _found(obj: M | None, model: type[M]) -> M:
+    """The object, or the DoesNotExist that ``.get()`` would raise."""
+    if obj is None:
+        raise model.DoesNotExist(  # type: ignore[attr-defined]
+            f"{model.__name__} matching query does not exist."
+        )
+    return obj
+
+
+# The locking querysets are built once per process (they are only ever cloned by .filter(),
+# never evaluated themselves; their busiest reads are compiled once, below). OF self: the
+# category, type and collection come in the same query without their rows being locked. They
+# read nothing else: under READ COMMITTED a statement sees the rows committed before it began,
+# so a count taken by the statement that waited for a lock misses what the lock's previous
+# holder wrote (see ``read_after_lock``).
 @cache
 def _locking_patrons() -> QuerySet[Patron]:
     return Patron.objects.select_for_update(of=("self",)).select_related("category")
@@ -87,7 +95,7 @@ def _locking_patrons() -> QuerySet[Patron]:
 
 def lock_item(item: Item | int) -> Item:
     """The item's row, locked until the end of the transaction: what it holds *now* decides."""
-    return _locking_items().get(pk=getattr(item, "pk", item))
+    return _found(_LOCK_ITEM.first(getattr(item, "pk", item)), Item)
 
 
 def lock_items(ids: list[int]) -> list[Item]:
@@ -102,6 +110,16 @@ def _locking_items() -> QuerySet[Item]:
     return Item.objects.select_for_update(of=("self",)).select_related(
         "item_type", "collection", "record", "owner"
     )
+
+
+# The desk's busiest reads, compiled once per process (see maillon.core.prepared): compiling
+# them took longer than the database takes to answer.
+_BY_CARD = Prepared(lambda card: Patron.objects.filter(card_number=card), str)
+_LOCK_BY_CARD = Prepared(lambda card: _locking_patrons().filter(card_number=card), str)
+_LOCK_PATRON = Prepared(lambda pk: _locking_patrons().filter(pk=pk), int)
+_BY_BARCODE = Prepared(lambda barcode: Item.objects.filter(barcode=barcode), str)
+_LOCK_BY_BARCODE = Prepared(lambda barcode: _locking_items().filter(barcode=barcode), str)
+_LOCK_ITEM = Prepared(lambda pk: _locking_items().filter(pk=pk), int)
 
 
 def read_after_lock(patron: Patron, item: Item) -> None:

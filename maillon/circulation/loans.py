@@ -42,8 +42,9 @@ from maillon.circulation.routing import Action as RoutingAction
 from maillon.circulation.routing import CheckinResult, hold_shelf_result, route, transfer_result
 from maillon.circulation.rules import RuleBook, policy
 from maillon.circulation.targeting import can_hold_copy, retarget
-from maillon.core import usage
+from maillon.core import prepared, usage
 from maillon.core.errors import Kind
+from maillon.core.prepared import Prepared
 from maillon.network.models import Library, LibraryKind
 from maillon.network.permissions import Action, can, require
 from maillon.patrons.models import CategoryKind, Patron
@@ -289,7 +290,7 @@ def checkout(
             transfer.save(update_fields=["cancelled_at"])
             log(item, "transfer_cancelled", library, actor, transfer=transfer.pk)
         started = at or now
-        loan = Loan.objects.create(
+        loan = Loan(
             item=item,
             patron=patron,
             library=library,
@@ -310,6 +311,7 @@ def checkout(
             patron_commune=patron.city.strip(),
             patron_key=statistics_key(patron.pk, today.year),
         )
+        prepared.insert(loan)  # Loan.objects.create(…), its SQL written once
         move_item(
             item, ItemStatus.ON_LOAN, library, loan_count=item.loan_count + 1, last_loan_at=started
         )
@@ -430,11 +432,7 @@ def checkin_locked(
                 % {"barcode": item.barcode},
             )
         # With its patron: whom the loan was to, which a self-check answer gives back.
-        loan = (
-            Loan.objects.filter(item=item, returned_at__isnull=True)
-            .select_related("patron")
-            .first()
-        )
+        loan = _OPEN_LOAN_WITH_PATRON.first(item.pk)
         if loan is not None and at is not None and loan.checked_out_at > at:
             # Handed in before this loan began: the return belongs to an earlier loan.
             raise CirculationError(
@@ -451,7 +449,7 @@ def checkin_locked(
         if loan is not None:
             loan.returned_at = at or now
             loan.return_library = library
-            loan.save(update_fields=["returned_at", "return_library"])
+            prepared.update(loan, ["returned_at", "return_library"])
             log(item, "checkin", library, actor, patron=loan.patron_id, loan=loan.pk)
     elif status == ItemStatus.IN_TRANSIT:
         if transfer is None or transfer.item_id != item.pk:
@@ -516,6 +514,17 @@ def checkin_locked(
             "decision": result.message,
         }
     return result
+
+
+# Read at every check-in: compiled once (see maillon.core.prepared).
+_OPEN_LOAN_WITH_PATRON = Prepared(
+    lambda item_id: (
+        Loan.objects.filter(item_id=item_id, returned_at__isnull=True)
+        .select_related("patron")
+        .order_by("pk")[:1]
+    ),
+    int,
+)
 
 
 def _arrival_decided_above(

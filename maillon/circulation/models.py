@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from maillon.catalogue.models import Item, ItemType, Record
+from maillon.core.prepared import Prepared
 from maillon.network.models import Library
 from maillon.patrons.models import Patron, PatronCategory
 
@@ -188,8 +189,14 @@ class NetworkPolicy(models.Model):
 
     @classmethod
     def current(cls) -> NetworkPolicy:
-        policy, _created = cls.objects.get_or_create(pk=1)
+        # Read at every checkout: compiled once (see maillon.core.prepared); created once.
+        policy = _CURRENT_POLICY.first()
+        if policy is None:
+            policy, _created = cls.objects.get_or_create(pk=1)
         return policy
+
+
+_CURRENT_POLICY = Prepared(lambda: NetworkPolicy.objects.filter(pk=1))
 
 
 class Loan(models.Model):

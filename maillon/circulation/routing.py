@@ -31,6 +31,7 @@ from maillon.circulation.common import initials, log
 from maillon.circulation.models import Hold, HoldStatus, Loan, Transfer, TransferReason
 from maillon.circulation.rules import RuleBook
 from maillon.circulation.targeting import can_fill_now, retarget
+from maillon.core.prepared import Prepared
 from maillon.network.models import Library
 from maillon.patrons.models import Patron
 
@@ -159,11 +160,18 @@ def shelve_result(
 
 def waiting_holds(item: Item) -> list[Hold]:
     """The waiting holds of the item's record, oldest first, locked."""
-    return list(
+    return _WAITING_HOLDS.all(item.record_id)
+
+
+# Read at every check-in: compiled once (see maillon.core.prepared).
+_WAITING_HOLDS = Prepared(
+    lambda record_id: (
         Hold.objects.select_for_update(of=("self",))
-        .filter(record_id=item.record_id, status=HoldStatus.WAITING)
+        .filter(record_id=record_id, status=HoldStatus.WAITING)
         .order_by("created_at", "pk")
-    )
+    ),
+    int,
+)
 
 
 def choose_hold(item: Item, library: Library, book: RuleBook, waiting: list[Hold]) -> Hold | None:

@@ -16,6 +16,10 @@ from django.utils.translation import gettext as _
 
 from maillon.circulation.errors import CirculationError
 from maillon.circulation.models import LoanRule, NetworkPolicy
+from maillon.core.prepared import Prepared
+
+# Read at every checkout: compiled once (see maillon.core.prepared).
+_ALL_RULES = Prepared(lambda: LoanRule.objects.all())
 
 __all__ = ["RuleBook", "RuleExplanation", "explain_rule", "policy", "rule_for"]
 
@@ -37,7 +41,7 @@ class RuleBook:
     def rules(self) -> list[LoanRule]:
         if self.with_names:
             return list(LoanRule.objects.select_related("library", "patron_category", "item_type"))
-        return list(LoanRule.objects.all())
+        return _ALL_RULES.all()
 
     def candidates(self, library, category, item_type) -> list[LoanRule]:
         ids = (_pk(library), _pk(category), _pk(item_type))

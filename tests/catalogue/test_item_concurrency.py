@@ -12,7 +12,6 @@ from functools import partial
 
 import pytest
 from django.db import connection
-from django.db.models import Value
 
 from maillon.audit.services import entries_for
 from maillon.catalogue import items
@@ -20,6 +19,7 @@ from maillon.catalogue.models import Item, ItemStatus
 from maillon.circulation import common, loans
 from maillon.circulation.models import Loan
 from maillon.circulation.services import CirculationError, checkout
+from maillon.core.prepared import Prepared
 from tests.circulation.conftest import TODAY
 from tests.circulation.helpers import assert_item_consistent
 from tests.circulation.test_concurrency import TIMEOUT, in_parallel, user
@@ -61,10 +61,13 @@ def test_without_the_lock_withdrawal_and_checkout_both_pass(
     monkeypatch.setattr(items, "lock", lambda item_: Item.objects.get(pk=item_))
     monkeypatch.setattr(
         common,
-        "_locking_items",
-        lambda with_open_holds=False: Item.objects.select_related(
-            "item_type", "collection"
-        ).annotate(has_open_holds=Value(False)),
+        "_LOCK_BY_BARCODE",
+        Prepared(
+            lambda barcode: Item.objects.select_related(
+                "item_type", "collection", "record", "owner"
+            ).filter(barcode=barcode),
+            str,
+        ),
     )
     monkeypatch.setattr(loans, "_item_refusal", checked_then_wait)
     monkeypatch.setattr(items, "move_item", wait_then_write)  # the withdrawal's write only

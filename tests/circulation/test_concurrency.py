@@ -27,6 +27,7 @@ from maillon.circulation.services import (
     checkout,
     place_hold,
 )
+from maillon.core.prepared import Prepared
 from maillon.network.models import Role
 
 from .conftest import TODAY
@@ -87,8 +88,13 @@ def test_without_the_lock_both_desks_pass_the_checks(
     # The same query without FOR UPDATE: each desk reads the item as it was.
     monkeypatch.setattr(
         common,
-        "_locking_items",
-        lambda: Item.objects.select_related("item_type", "collection"),
+        "_LOCK_BY_BARCODE",
+        Prepared(
+            lambda barcode: Item.objects.select_related(
+                "item_type", "collection", "record", "owner"
+            ).filter(barcode=barcode),
+            str,
+        ),
     )
     monkeypatch.setattr(loans, "_item_refusal", check_then_wait)
     outcomes = in_parallel(

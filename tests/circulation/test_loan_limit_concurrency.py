@@ -19,6 +19,7 @@ from django.db.models.functions import Coalesce
 from maillon.circulation import common, loans
 from maillon.circulation.models import Loan, NetworkPolicy
 from maillon.circulation.services import CirculationError, checkout
+from maillon.core.prepared import Prepared
 
 from .conftest import TODAY
 from .test_concurrency import TIMEOUT, user
@@ -94,8 +95,8 @@ def test_sixteen_desks_keep_the_library_limit(
     patron = make_patron()
     items = [make_item(make_record(f"Titre {i}")) for i in range(ITEMS)]
     if stale:
-        locking = stale_locking_patrons()
-        monkeypatch.setattr(common, "_locking_patrons", lambda: locking)
+        locking = Prepared(lambda card: stale_locking_patrons().filter(card_number=card), str)
+        monkeypatch.setattr(common, "_LOCK_BY_CARD", locking)
         monkeypatch.setattr(loans, "read_after_lock", counts_already_read)
     outcomes = lend_all_at_once(network, patron, items)
     granted = sum(isinstance(o, Loan) for o in outcomes)

@@ -15,11 +15,9 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
-from functools import cache
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import QuerySet
 
 from maillon.catalogue.marc.keys import fold
 from maillon.catalogue.models import (
@@ -30,6 +28,7 @@ from maillon.catalogue.models import (
     RecordIdentifier,
     SearchEntry,
 )
+from maillon.core.prepared import Prepared
 
 from .backends import backend
 from .facets import LIBRARY_WORDS, TYPE_WORDS, WORD_BITS, word_columns
@@ -225,12 +224,11 @@ def holdings_columns(created_at: object, holdings: Iterable[tuple]) -> dict:
 STORED = ("libraries", "available_libraries", "item_types", "collections", "new_at")
 
 
-@cache
-def _holdings_rows() -> QuerySet:
-    # Built once per process and only cloned by .filter(): every checkout and check-in asks,
-    # and resolving the columns and the join costs more than reading the rows. With the
-    # record's entry as it stands (None: the record has none), in the same statement.
-    return Item.objects.values_list(
+# Compiled once per process (see maillon.core.prepared): every checkout and check-in asks, and
+# resolving the columns and the join costs more than reading the rows. With the record's entry
+# as it stands (None: the record has none), in the same statement.
+_HOLDINGS_ROWS = Prepared(
+    lambda record_id: Item.objects.filter(record_id=record_id).values_list(
         "home_id",
         "item_type_id",
         "status",
@@ -238,7 +236,9 @@ def _holdings_rows() -> QuerySet:
         "collection_id",
         "record__created_at",
         *(f"record__search_entry__{name}" for name in STORED),
-    )
+    ),
+    int,
+)
 
 
 def holding_rows(record_id: int, libraries: str, available_libraries: str) -> list[tuple]:
@@ -295,7 +295,7 @@ def refresh_holdings(record_id: int) -> None:
     if deferred is not None:
         deferred.add(record_id)
         return
-    rows = list(_holdings_rows().filter(record_id=record_id))
+    rows = _HOLDINGS_ROWS.rows(record_id)
     stored = rows[0][6:] if rows else None
     if stored is not None and stored[0] is not None:
         columns = holdings_columns(rows[0][5], rows)

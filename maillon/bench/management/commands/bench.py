@@ -494,6 +494,11 @@ class Command(BaseCommand):
                     f"{database:10} {key:16} checkout median {c['median']:6.1f} ms"
                     f"  p95 {c['p95']:6.1f} ms"
                 )
+            for label, count in run["statements"].items():
+                self.stdout.write(
+                    f"{database:10} {label:22} {count:3d} statements"
+                    f"  {run['cpu_ms'][label]:5.1f} ms CPU"
+                )
 
     def purchasing(self, options: dict) -> None:
         """A selection list of 500 titles with its network columns for 50 libraries, on the

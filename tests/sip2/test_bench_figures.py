@@ -1,0 +1,45 @@
+"""The SIP2 benchmark's load-independent figures: each request's statements and CPU time,
+measured on real requests, and how the report shows them."""
+
+from maillon.bench.sip2_bench import ROWS, markdown, per_request
+from maillon.circulation.models import Loan
+from maillon.sip2.models import Terminal
+
+LABELS = [
+    "service checkout",
+    "service checkin",
+    "11 checkout",
+    "63 patron information",
+    "09 checkin",
+]
+
+
+def test_each_request_counted_and_timed(terminal, reader, make_item, book, policy):
+    account, password = terminal
+    make_item(book)  # stays on the shelf
+    copies = [make_item(book) for _ in range(4)]
+    account = Terminal.objects.select_related("library").get(pk=account.pk)
+    out = per_request(account, password, reader.card_number, [c.barcode for c in copies])
+    assert list(out["statements"]) == list(out["cpu_ms"]) == LABELS
+    assert out["statements"]["63 patron information"] == 5
+    # The server's checkout is the service's plus the terminal's account, read at each message.
+    assert out["statements"]["11 checkout"] == out["statements"]["service checkout"] + 1
+    assert all(ms > 0 for ms in out["cpu_ms"].values())
+    assert not Loan.objects.filter(returned_at__isnull=True).exists()  # each copy came back
+
+
+def test_the_report_shows_statements_and_cpu():
+    figures = {"runs": 3, "median": 1.0, "p95": 2.0}
+    run = {
+        **{key: {"checkout": figures, "checkin": figures, "throughput": 40.0} for key, _ in ROWS},
+        "load_before": "0.5 0.5 0.5",
+        "load_after": "0.6 0.5 0.5",
+        "at": "2026-12-06 06:00 UTC",
+        "statements": dict(zip(LABELS, [12, 9, 13, 5, 10], strict=True)),
+        "cpu_ms": dict(zip(LABELS, [4.9, 3.8, 5.2, 1.3, 4.3], strict=True)),
+        "server_cpu_ms": 6.25,
+    }
+    text = markdown({"SQLite": run}, "Machine.", "maillon bench --only sip2")
+    assert "| SQLite | SQL statements | 12 | 9 | 13 | 5 | 10 |" in text
+    assert "| SQLite | CPU ms | 4.9 | 3.8 | 5.2 | 1.3 | 4.3 |" in text
+    assert "all its threads): 6.2 ms." in text
