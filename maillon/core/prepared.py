@@ -192,15 +192,7 @@ def insert(obj: Model) -> None:
         (pk,) = cursor.fetchone()
     assert meta.pk is not None
     setattr(obj, meta.pk.attname, pk)
-    obj._state.adding, obj._state.db = False, connection.alias
-    signals.post_save.send(
-        sender=model,
-        instance=obj,
-        created=True,
-        update_fields=None,
-        raw=False,
-        using=connection.alias,
-    )
+    _saved(obj, connection.alias, created=True, update_fields=None)
 
 
 def update(obj: Model, names: Sequence[str]) -> None:
@@ -217,14 +209,20 @@ def update(obj: Model, names: Sequence[str]) -> None:
         cursor.execute(sql, [*params, obj.pk])
         if cursor.rowcount == 0:
             raise DatabaseError("Save with update_fields did not affect any rows.")
-    obj._state.adding, obj._state.db = False, connection.alias
+    _saved(obj, connection.alias, created=False, update_fields=update_fields)
+
+
+def _saved(obj: Model, alias: str, created: bool, update_fields: frozenset[str] | None) -> None:
+    """What ``save()`` does once its row is written: the object is from the database now, and
+    post_save is sent."""
+    obj._state.adding, obj._state.db = False, alias
     signals.post_save.send(
-        sender=model,
+        sender=type(obj),
         instance=obj,
-        created=False,
+        created=created,
         update_fields=update_fields,
         raw=False,
-        using=connection.alias,
+        using=alias,
     )
 
 

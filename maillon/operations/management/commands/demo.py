@@ -57,6 +57,10 @@ class Command(BaseCommand):
         self.stdout.write(
             _("OAI-PMH harvesting of the catalogue: %s") % f"{host}/oai?verb=Identify"
         )
+        self.stdout.write(
+            _("SRU search for copy cataloguing: %s")
+            % f"{host}/sru?version=1.2&operation=searchRetrieve&query=dc.title%3Droman"
+        )
         if not options["no_serve"]:
             self.stdout.write("")
             call_command(
