@@ -238,10 +238,17 @@ class Item(models.Model):
     class Meta:
         verbose_name = _("item")
         verbose_name_plural = _("items")
-        # The copies of records counted from the index alone (where, which are not gone):
-        # weeding's copies elsewhere, the network's holdings.
         indexes = [
-            models.Index(fields=["record", "home", "status"], name="item_record_home_status")
+            # The copies of records counted from the index alone (where, which are not gone):
+            # weeding's copies elsewhere, the network's holdings.
+            models.Index(fields=["record", "home", "status"], name="item_record_home_status"),
+            # The proposals from usage: the stock per library and item type counted from the
+            # index alone; a library's copies on its own shelves read in the order they fell
+            # idle, from the first (no sort of the whole shelf).
+            models.Index(fields=["home", "item_type", "status"], name="item_home_kind_status"),
+            models.Index(
+                fields=["home", "current", "status", "last_loan_at", "id"], name="item_idle_order"
+            ),
         ]
 
     def __str__(self) -> str:
