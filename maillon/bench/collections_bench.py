@@ -523,8 +523,11 @@ def markdown(runs: dict[str, dict], machine_text: str, command: str) -> str:
             "type (`rotation_kindloans`, summed daily by the daily work from the loans made "
             "since its last run, by id) and, for the rest of the period (its first day from "
             "the moment it starts, and the loans the summary does not hold yet), from the "
-            "loans, in one statement; the idle copies are read as ids and only the proposed "
-            "ones as items. "
+            "loans, in one statement; the stock per library and item type is counted from an "
+            "index of the copies on the shelves or lent (home, item type) alone; the library's "
+            "idle copies are read most idle first from an index (home, current library, status, "
+            "last loan), a batch at a time until enough are wanted elsewhere, their records' "
+            "loans through their copies' ids, and only the proposed ones as items. "
             f"First sum over {built.get('kinds_refresh_loans', 0):,} loans (once, at "
             f"installation): {built.get('kinds_refresh_s', 0):.0f} s; daily sum "
             f"({p.get('daily_loans', 0):,} loans): {p.get('daily_refresh_s', 0) * 1000:.0f} ms.",

@@ -174,6 +174,14 @@ GONE_STATUSES = frozenset({ItemStatus.WITHDRAWN, ItemStatus.LOST, ItemStatus.MIS
 UNLENDABLE_STATUSES = frozenset(
     {ItemStatus.NOT_FOR_LOAN, ItemStatus.IN_PROCESSING, ItemStatus.DAMAGED, ItemStatus.ON_ORDER}
 )
+# on the shelves or lent: the stock a library lends from (the proposals from usage count it per
+# home and item type, from the index of Item that holds these copies alone);
+ON_SHELF_OR_LENT = (
+    ItemStatus.AVAILABLE,
+    ItemStatus.ON_LOAN,
+    ItemStatus.IN_TRANSIT,
+    ItemStatus.ON_HOLD_SHELF,
+)
 # may fill a hold, now or when it comes back.
 HOLDABLE_STATUSES = frozenset(
     {
@@ -243,9 +251,14 @@ class Item(models.Model):
             # weeding's copies elsewhere, the network's holdings.
             models.Index(fields=["record", "home", "status"], name="item_record_home_status"),
             # The proposals from usage: the stock per library and item type counted from the
-            # index alone; a library's copies on its own shelves read in the order they fell
-            # idle, from the first (no sort of the whole shelf).
-            models.Index(fields=["home", "item_type", "status"], name="item_home_kind_status"),
+            # index alone (of these copies only: no status to filter, smaller entries); a
+            # library's copies on its own shelves read in the order they fell idle, from the
+            # first (no sort of the whole shelf).
+            models.Index(
+                fields=["home", "item_type"],
+                condition=models.Q(status__in=ON_SHELF_OR_LENT),
+                name="item_stock_home_kind",
+            ),
             models.Index(
                 fields=["home", "current", "status", "last_loan_at", "id"], name="item_idle_order"
             ),

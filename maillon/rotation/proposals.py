@@ -26,7 +26,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from maillon.catalogue import items as item_service
-from maillon.catalogue.models import Item, ItemStatus
+from maillon.catalogue.models import ON_SHELF_OR_LENT, Item, ItemStatus
 from maillon.circulation.models import Hold, HoldStatus, Loan
 from maillon.circulation.transfers import create_transfer
 from maillon.lots.models import LotItem
@@ -215,18 +215,10 @@ def _low_stock(
     return found[:LIMIT]
 
 
-ON_SHELF_OR_LENT = (
-    ItemStatus.AVAILABLE,
-    ItemStatus.ON_LOAN,
-    ItemStatus.IN_TRANSIT,
-    ItemStatus.ON_HOLD_SHELF,
-)
-
-
 def _stock() -> Counter[tuple[int, int]]:
     """(home library id, item type id) → its copies on the shelves or lent, the network over:
-    count(*), not of the ids, so that the database reads them from the (home, item type,
-    status) index alone."""
+    count(*), not of the ids, so that the database reads them from the index of these copies
+    by home and item type alone."""
     return Counter(
         {
             (home, kind): n
