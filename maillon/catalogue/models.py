@@ -174,6 +174,14 @@ GONE_STATUSES = frozenset({ItemStatus.WITHDRAWN, ItemStatus.LOST, ItemStatus.MIS
 UNLENDABLE_STATUSES = frozenset(
     {ItemStatus.NOT_FOR_LOAN, ItemStatus.IN_PROCESSING, ItemStatus.DAMAGED, ItemStatus.ON_ORDER}
 )
+# on the shelves or lent: the stock a library lends from (the proposals from usage count it per
+# home and item type, from the index of Item that holds these copies alone);
+ON_SHELF_OR_LENT = (
+    ItemStatus.AVAILABLE,
+    ItemStatus.ON_LOAN,
+    ItemStatus.IN_TRANSIT,
+    ItemStatus.ON_HOLD_SHELF,
+)
 # may fill a hold, now or when it comes back.
 HOLDABLE_STATUSES = frozenset(
     {
@@ -238,10 +246,22 @@ class Item(models.Model):
     class Meta:
         verbose_name = _("item")
         verbose_name_plural = _("items")
-        # The copies of records counted from the index alone (where, which are not gone):
-        # weeding's copies elsewhere, the network's holdings.
         indexes = [
-            models.Index(fields=["record", "home", "status"], name="item_record_home_status")
+            # The copies of records counted from the index alone (where, which are not gone):
+            # weeding's copies elsewhere, the network's holdings.
+            models.Index(fields=["record", "home", "status"], name="item_record_home_status"),
+            # The proposals from usage: the stock per library and item type counted from the
+            # index alone (of these copies only: no status to filter, smaller entries); a
+            # library's copies on its own shelves read in the order they fell idle, from the
+            # first (no sort of the whole shelf).
+            models.Index(
+                fields=["home", "item_type"],
+                condition=models.Q(status__in=ON_SHELF_OR_LENT),
+                name="item_stock_home_kind",
+            ),
+            models.Index(
+                fields=["home", "current", "status", "last_loan_at", "id"], name="item_idle_order"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -26,7 +26,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from maillon.catalogue import items as item_service
-from maillon.catalogue.models import Item, ItemStatus
+from maillon.catalogue.models import ON_SHELF_OR_LENT, Item, ItemStatus
 from maillon.circulation.models import Hold, HoldStatus, Loan
 from maillon.circulation.transfers import create_transfer
 from maillon.lots.models import LotItem
@@ -41,6 +41,9 @@ QUEUE = "queue"
 LONG_QUEUE = 3
 LOW_STOCK_RATIO = 1.5
 LIMIT = 50  # proposals of each kind on the page
+# Idle copies of the library looked at, at most 5000 in all, read in batches of these sizes.
+IDLE_BATCHES = (200, 800, 1000, 1000, 1000, 1000)
+ID_CHUNK = 5000  # item ids per statement (SQLite takes at most 32766 parameters)
 
 
 @dataclass
@@ -83,24 +86,57 @@ def proposals(library: Library, months: int = 12) -> list[Proposal]:
 def _idle_here(
     library: Library, since: dt.datetime, months: int, libraries: dict[int, Library]
 ) -> list[Proposal]:
-    # The copies as (id, record): only the few proposed are read whole, at the end.
-    idle = list(
+    # The copies as (id, record), most idle first, a batch at a time until enough are wanted
+    # elsewhere (the first batch mostly suffices): each batch's records are looked up alone,
+    # through their copies' loans, not the period's loans. Only the chosen are read whole.
+    idle = (
         _idle(since)
-        .filter(home=library)
+        .filter(home=library, current=library)
         .order_by("last_loan_at", "pk")
-        .values_list("pk", "record_id")[:5000]
+        .values_list("pk", "record_id")
     )
+    chosen: list[tuple[int, Library, str]] = []
+    start = 0
+    for size in IDLE_BATCHES:
+        batch = list(idle[start : start + size])
+        start += size
+        chosen += _wanted_elsewhere(library, batch, since, months, libraries, LIMIT - len(chosen))
+        if len(chosen) >= LIMIT or len(batch) < size:
+            break
+    items = Item.objects.select_related("record").in_bulk([pk for pk, _to, _why in chosen])
+    return [Proposal(IDLE, items[pk], to, why) for pk, to, why in chosen]
+
+
+def _wanted_elsewhere(
+    library: Library,
+    idle: list[tuple[int, int]],
+    since: dt.datetime,
+    months: int,
+    libraries: dict[int, Library],
+    limit: int,
+) -> list[tuple[int, Library, str]]:
+    """The first `limit` of these idle (copy, record) whose record has holds waiting at
+    another library (sent to the first one's pickup) or was lent elsewhere since `since`
+    (sent where it was lent most), with why."""
     records = {record_id for _pk, record_id in idle}
+    # The records' copies first, then their loans by item: joined in one statement, the
+    # database read every loan of the period to hash them.
+    record_of = dict(Item.objects.filter(record_id__in=records).values_list("pk", "record_id"))
+    copies = list(record_of)
+    by_library: Counter[tuple[int, int]] = Counter()  # (record, library) → loans there
+    for low in range(0, len(copies), ID_CHUNK):
+        for item_id, library_id, n in (
+            Loan.objects.filter(item_id__in=copies[low : low + ID_CHUNK], checked_out_at__gte=since)
+            .exclude(library=library)
+            .values_list("item_id", "library_id")
+            .annotate(n=Count("pk"))
+            .order_by()
+        ):
+            by_library[(record_of[item_id], library_id)] += n
     # record → (loans, library) where it was lent most, by another library
     lent: dict[int, tuple[int, int]] = {}
-    for record_id, home_id, n in (
-        Loan.objects.filter(item__record_id__in=records, checked_out_at__gte=since)
-        .exclude(library=library)
-        .values_list("item__record_id", "library_id")
-        .annotate(n=Count("pk"))
-        .order_by()
-    ):
-        lent[record_id] = max(lent.get(record_id, (0, 0)), (n, home_id))
+    for (record_id, library_id), n in by_library.items():
+        lent[record_id] = max(lent.get(record_id, (0, 0)), (n, library_id))
     waiting: dict[int, tuple[int, int]] = {}  # record → (holds, pickup of the first)
     for hold in (
         Hold.objects.filter(record_id__in=records, status=HoldStatus.WAITING)
@@ -112,6 +148,8 @@ def _idle_here(
         waiting[hold["record_id"]] = (count + 1, pickup)
     chosen: list[tuple[int, Library, str]] = []
     for pk, record_id in idle:
+        if len(chosen) >= limit:
+            break
         if record_id in waiting:
             count, pickup = waiting[record_id]
             why = _("Not lent here for %(months)s months; %(count)s holds wait for it.") % {
@@ -130,23 +168,13 @@ def _idle_here(
                 "library": libraries[home].at_name,
             }
             chosen.append((pk, libraries[home], why))
-        if len(chosen) >= LIMIT:
-            break
-    items = Item.objects.select_related("record").in_bulk([pk for pk, _to, _why in chosen])
-    return [Proposal(IDLE, items[pk], to, why) for pk, to, why in chosen]
+    return chosen
 
 
 def _low_stock(
     library: Library, since: dt.datetime, months: int, libraries: dict[int, Library]
 ) -> list[Proposal]:
-    stock = Counter(
-        {
-            (home, kind): n
-            for home, kind, n in Item.objects.filter(status__in=ON_SHELF_OR_LENT)
-            .values_list("home_id", "item_type_id")
-            .annotate(n=Count("pk"))
-        }
-    )
+    stock = _stock()
     loans = kind_loans.loans_by_kind(since)
     found: list[Proposal] = []
     kinds = {kind for (lib, kind) in loans if lib == library.pk}
@@ -187,12 +215,19 @@ def _low_stock(
     return found[:LIMIT]
 
 
-ON_SHELF_OR_LENT = (
-    ItemStatus.AVAILABLE,
-    ItemStatus.ON_LOAN,
-    ItemStatus.IN_TRANSIT,
-    ItemStatus.ON_HOLD_SHELF,
-)
+def _stock() -> Counter[tuple[int, int]]:
+    """(home library id, item type id) → its copies on the shelves or lent, the network over:
+    count(*), not of the ids, so that the database reads them from the index of these copies
+    by home and item type alone."""
+    return Counter(
+        {
+            (home, kind): n
+            for home, kind, n in Item.objects.filter(status__in=ON_SHELF_OR_LENT)
+            .values_list("home_id", "item_type_id")
+            .annotate(n=Count("*"))
+            .order_by()
+        }
+    )
 
 
 def _queues(library: Library, since: dt.datetime, libraries: dict[int, Library]) -> list[Proposal]:
