@@ -88,12 +88,18 @@ SECTIONS: list[tuple[str, Promise, set[str]]] = [
 ]
 
 
-def build(year: int, library: Library | None, summaries_first: bool = True) -> AnnualReport:
+def build(
+    year: int,
+    library: Library | None,
+    summaries_first: bool = True,
+    every: list[Figure] | None = None,
+) -> AnnualReport:
     """The report of `library` (None: the network) for `year`; from the summary tables where
-    they cover the year (``summaries_first``), else from the raw rows: the same figures."""
+    they cover the year (``summaries_first``), else from the raw rows: the same figures.
+    `every`: ``all_figures()``, read once by a page building several reports."""
     period = Period.year(year)
     form = form_for(library)
-    figures = [f for f in all_figures() if form in f.forms]
+    figures = [f for f in every or all_figures() if form in f.forms]
     values = compute(figures, period, library, summaries_first)
     sections = [_identity(library, form), _places(library), _access(library)]
     for code, title, wanted in SECTIONS:
