@@ -43,13 +43,21 @@ def run(report: AnnualReport, previous: AnnualReport | None) -> list[Check]:
 
 
 def year_before(
-    year: int, library: Library | None, every: list[Figure] | None = None
+    year: int,
+    library: Library | None,
+    every: list[Figure] | None = None,
+    counted: dict[str, float] | None = None,
 ) -> AnnualReport:
     """The figures of `year` that `run` compares the next year's report with, alone: a few
-    aggregate queries instead of the whole report (its sections are left empty)."""
+    aggregate queries instead of the whole report (its sections are left empty); `every` and
+    `counted` as ``report.build`` takes them."""
     form = form_for(library)
     figures = [f for f in every or all_figures() if form in f.forms and f.key in COMPARED]
-    return AnnualReport(year, library, form, [], compute(figures, Period.year(year), library))
+    if counted is None:
+        values = compute(figures, Period.year(year), library)
+    else:
+        values = {f.key: counted[f.key] for f in figures}
+    return AnnualReport(year, library, form, [], values)
 
 
 def is_ready(checks: list[Check]) -> bool:
