@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -38,10 +39,16 @@ def gap_action(record: Record, library, request: HttpRequest) -> str:
     lists = _open_lists(request)
     if not lists:
         return ""
+    # Without the request: the context processors (the staff's workplaces, the menus) would
+    # run again for every gap of the page.
     return render_to_string(
         "purchasing/gap_action.html",
-        {"record": record, "lists": lists, "back": request.get_full_path()},
-        request=request,
+        {
+            "record": record,
+            "lists": lists,
+            "back": request.get_full_path(),
+            "csrf_token": get_token(request),
+        },
     )
 
 

@@ -3,7 +3,9 @@ page) and as a table for spreadsheets (one row per lot moving)."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -12,19 +14,42 @@ from django.utils.translation import gettext as _
 from maillon.core.exports import Row
 from maillon.network.models import Library
 from maillon.rotation import services
-from maillon.rotation.models import Cell, Plan
+from maillon.rotation.models import Cell, Exchange, Plan, PlanLibrary
+
+# Most libraries side by side on one A4 landscape sheet: a larger network's grid is cut into
+# tables of even width, each with the exchange dates again.
+GRID_COLUMNS = 7
+
+
+@dataclass
+class GridPart:
+    members: list[PlanLibrary]
+    rows: list[tuple[Exchange, list[services.Slot]]]
+
+
+def _slot(table: services.Table, exchange: Exchange, member: PlanLibrary) -> services.Slot:
+    return table.slots.get((exchange.number, member.library_id)) or services.Slot()
+
+
+def _parts(table: services.Table) -> list[GridPart]:
+    members = table.members
+    count = math.ceil(len(members) / GRID_COLUMNS) or 1
+    width = math.ceil(len(members) / count) or 1
+    parts = []
+    for first in range(0, max(len(members), 1), width):
+        chosen = members[first : first + width]
+        rows = [
+            (exchange, [_slot(table, exchange, m) for m in chosen]) for exchange in table.exchanges
+        ]
+        parts.append(GridPart(chosen, rows))
+    return parts
 
 
 def html(plan: Plan, library: Library | None = None) -> str:
+    # The grid is read once: each library's page is its column of the whole grid.
     whole = services.table(plan)
     pages = [
-        (
-            member,
-            [
-                (exchange, slots[0][1])
-                for exchange, slots in services.table(plan, member.library).rows()
-            ],
-        )
+        (member, [(e, _slot(whole, e, member)) for e in whole.exchanges])
         for member in whole.members
         if library is None or member.library_id == library.pk
     ]
@@ -32,7 +57,7 @@ def html(plan: Plan, library: Library | None = None) -> str:
         "rotation/print.html",
         {
             "plan": plan,
-            "table": whole if library is None else None,
+            "grid": _parts(whole) if library is None else None,
             "pages": pages,
             "printed": timezone.localtime(),
         },

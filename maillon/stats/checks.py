@@ -11,14 +11,18 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
-from maillon.stats.figures import FAMILIES
-from maillon.stats.report import AnnualReport
+from maillon.network.models import Library
+from maillon.stats.facts import Period
+from maillon.stats.figures import FAMILIES, Figure, all_figures, compute
+from maillon.stats.report import AnnualReport, form_for
 
 ERROR, WARNING, NOTE = "error", "warning", "note"
 # A change of more than half from one year to the next is worth a look, above small numbers.
 JUMP_RATIO = 0.5
 JUMP_FLOOR = 20
 JUMPING = ("loans", "active", "registered", "holdings", "new", "sessions")
+# What the checks read of the year before.
+COMPARED = frozenset(JUMPING)
 MAX_LOANS_PER_BORROWER = 150
 
 
@@ -36,6 +40,24 @@ def run(report: AnnualReport, previous: AnnualReport | None) -> list[Check]:
     found += _unknown(report)
     order = {ERROR: 0, WARNING: 1, NOTE: 2}
     return sorted(found, key=lambda c: order[c.level])
+
+
+def year_before(
+    year: int,
+    library: Library | None,
+    every: list[Figure] | None = None,
+    counted: dict[str, float] | None = None,
+) -> AnnualReport:
+    """The figures of `year` that `run` compares the next year's report with, alone: a few
+    aggregate queries instead of the whole report (its sections are left empty); `every` and
+    `counted` as ``report.build`` takes them."""
+    form = form_for(library)
+    figures = [f for f in every or all_figures() if form in f.forms and f.key in COMPARED]
+    if counted is None:
+        values = compute(figures, Period.year(year), library)
+    else:
+        values = {f.key: counted[f.key] for f in figures}
+    return AnnualReport(year, library, form, [], values)
 
 
 def is_ready(checks: list[Check]) -> bool:

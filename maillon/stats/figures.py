@@ -296,16 +296,20 @@ def all_figures() -> list[Figure]:
     )
 
 
+def _by_fact(figures: list[Figure]) -> dict[Callable, list[Figure]]:
+    by_fact: dict[Callable, list[Figure]] = {}
+    for figure in figures:
+        by_fact.setdefault(figure.fact, []).append(figure)
+    return by_fact
+
+
 def compute(
     figures: list[Figure], period: Period, library: Library | None, summaries_first: bool = True
 ) -> dict[str, float]:
     """Every figure's value: one aggregate query per fact, on the summary tables when they
     cover the period (``summaries_first``), else on the raw rows."""
-    by_fact: dict[Callable, list[Figure]] = {}
-    for figure in figures:
-        by_fact.setdefault(figure.fact, []).append(figure)
     values: dict[str, float] = {}
-    for fact, group in by_fact.items():
+    for fact, group in _by_fact(figures).items():
         if summaries_first:
             from_summaries = summaries.compute(group, fact, period, library)
             if from_summaries is not None:
@@ -316,4 +320,51 @@ def compute(
             **{f"f{i}": f.aggregate() for i, f in enumerate(group)}
         )
         values.update({f.key: found[f"f{i}"] or 0 for i, f in enumerate(group)})
+    return values
+
+
+# The column by which a fact's rows name their library (as `fact(period, library)` filters
+# them): a page of many libraries counts all of them in one grouped statement per fact.
+BY_LIBRARY: dict[Callable, str] = {
+    facts.loans: "library",
+    facts.holds_placed: "pickup_library",
+    facts.holds_satisfied: "pickup_library",
+    facts.transfers_sent: "from_library",
+    facts.transfers_received: "received_library",
+    facts.holdings: "home",
+    facts.items_added: "home",
+    facts.items_bought: "home",
+    facts.items_withdrawn: "home",
+    facts.registered: "home_library",
+    facts.new_registrations: "home_library",
+}
+
+
+def compute_each(
+    figures: list[Figure], period: Period, libraries: list[Library], summaries_first: bool = True
+) -> dict[int, dict[str, float]]:
+    """`compute` for each of `libraries` (by id), the same values: one statement per fact
+    grouped by library where its rows name it (``BY_LIBRARY``) or the summaries cover the
+    period, else one per fact and library (renewals, the MD's deposits, shared sessions)."""
+    values: dict[int, dict[str, float]] = {library.pk: {} for library in libraries}
+    for fact, group in _by_fact(figures).items():
+        found = summaries.compute_each(group, fact, period) if summaries_first else None
+        if found is None and fact in BY_LIBRARY:
+            column = BY_LIBRARY[fact]
+            rows = (
+                fact(period, None)
+                .order_by()
+                .values(column)
+                .annotate(**{f"f{i}": f.aggregate() for i, f in enumerate(group)})
+            )
+            found = {
+                row[column]: {f.key: row[f"f{i}"] or 0 for i, f in enumerate(group)} for row in rows
+            }
+        if found is None:  # summaries do not cover the period: none of the libraries
+            for library in libraries:
+                values[library.pk].update(compute(group, period, library, False))
+            continue
+        for library in libraries:
+            counted = found.get(library.pk, {})
+            values[library.pk].update({f.key: counted.get(f.key, 0) for f in group})
     return values

@@ -88,13 +88,24 @@ SECTIONS: list[tuple[str, Promise, set[str]]] = [
 ]
 
 
-def build(year: int, library: Library | None, summaries_first: bool = True) -> AnnualReport:
+def build(
+    year: int,
+    library: Library | None,
+    summaries_first: bool = True,
+    every: list[Figure] | None = None,
+    counted: dict[str, float] | None = None,
+) -> AnnualReport:
     """The report of `library` (None: the network) for `year`; from the summary tables where
-    they cover the year (``summaries_first``), else from the raw rows: the same figures."""
+    they cover the year (``summaries_first``), else from the raw rows: the same figures.
+    A page building several reports passes ``all_figures()`` read once (`every`) and the
+    figures counted for all its libraries at once (`counted`, ``compute_each``)."""
     period = Period.year(year)
     form = form_for(library)
-    figures = [f for f in all_figures() if form in f.forms]
-    values = compute(figures, period, library, summaries_first)
+    figures = [f for f in every or all_figures() if form in f.forms]
+    if counted is None:
+        values = compute(figures, period, library, summaries_first)
+    else:
+        values = {f.key: counted[f.key] for f in figures}
     sections = [_identity(library, form), _places(library), _access(library)]
     for code, title, wanted in SECTIONS:
         sections.append(Section(code, str(title), _figure_lines(figures, values, wanted)))

@@ -238,13 +238,37 @@ def loans_counted(period: Period) -> bool:
     return period == Period.year(period.start.year) and covers(period)
 
 
+Grouped = dict[int | None, dict[str, int]]  # library id (None: the one asked) → key → value
+
+
 def compute(figures: Iterable[Any], fact: Callable, period: Period, library: Library | None):
     """The figures of one fact from the summaries, or None when they do not cover the period."""
+    found = _compute(list(figures), fact, period, _at(library), each=False)
+    return None if found is None else found.get(None, {})
+
+
+def compute_each(figures: Iterable[Any], fact: Callable, period: Period) -> Grouped | None:
+    """`compute` for every library at once (library id → figures; a library without rows is
+    absent), or None when the summaries do not cover the period."""
+    return _compute(list(figures), fact, period, Q(), each=True)
+
+
+def _compute(
+    figures: list[Any], fact: Callable, period: Period, at: Q, each: bool
+) -> Grouped | None:
     if fact is facts.loans and loans_counted(period):
-        return _loan_figures(list(figures), period, library)
+        return _loan_figures(figures, period, at, each)
     if fact in (facts.holdings, facts.md_holdings) and snapshot_year(period) is not None:
-        return _holding_figures(list(figures), fact, period, library)
+        return _holding_figures(figures, fact, period, at, each)
     return None
+
+
+def _aggregate(rows: QuerySet, aggregates: dict[str, Any], each: bool) -> dict[Any, dict]:
+    """The aggregates over `rows` (key None), or per library (`each`): one statement."""
+    if not each:
+        return {None: rows.aggregate(**aggregates)}
+    grouped = rows.order_by().values("library").annotate(**aggregates)
+    return {row.pop("library"): row for row in grouped}
 
 
 def snapshot_year(period: Period) -> int | None:
@@ -254,43 +278,58 @@ def snapshot_year(period: Period) -> int | None:
     return year if HoldingSnapshot.objects.filter(year=year).exists() else None
 
 
-def _loan_figures(figures: list[Any], period: Period, library: Library | None) -> dict[str, int]:
+def _loan_figures(figures: list[Any], period: Period, at: Q, each: bool) -> Grouped:
     """Counts from the days' rows, distinct borrowers from the year's (one calendar year)."""
-    days = LoanDay.objects.filter(_at(library), day__gte=period.start, day__lte=period.end)
+    days = LoanDay.objects.filter(at, day__gte=period.start, day__lte=period.end)
     counts = [f for f in figures if f.measure != "distinct_key"]
     distinct = [f for f in figures if f.measure == "distinct_key"]
-    found = days.aggregate(
-        **{
+    found = _aggregate(
+        days,
+        {
             f"f{i}": Sum("loans", filter=rewrite(f.where, LOAN_COLUMNS))
             for i, f in enumerate(counts)
-        }
+        },
+        each,
     )
-    values = {f.key: found[f"f{i}"] or 0 for i, f in enumerate(counts)}
+    values: Grouped = {
+        library: {f.key: row[f"f{i}"] or 0 for i, f in enumerate(counts)}
+        for library, row in found.items()
+    }
     if distinct:
-        borrowers = ActiveBorrower.objects.filter(_at(library), year=period.start.year)
-        found = borrowers.aggregate(
-            **{
+        borrowers = ActiveBorrower.objects.filter(at, year=period.start.year)
+        found = _aggregate(
+            borrowers,
+            {
                 f"f{i}": Count("patron_key", distinct=True, filter=f.where)
                 for i, f in enumerate(distinct)
-            }
+            },
+            each,
         )
-        values.update({f.key: found[f"f{i}"] or 0 for i, f in enumerate(distinct)})
+        for library, row in found.items():
+            values.setdefault(library, {}).update(
+                {f.key: row[f"f{i}"] or 0 for i, f in enumerate(distinct)}
+            )
     return values
 
 
 def _holding_figures(
-    figures: list[Any], fact: Callable, period: Period, library: Library | None
-) -> dict[str, int]:
-    rows = HoldingSnapshot.objects.filter(_at(library), year=period.end.year)
+    figures: list[Any], fact: Callable, period: Period, at: Q, each: bool
+) -> Grouped:
+    rows = HoldingSnapshot.objects.filter(at, year=period.end.year)
     if fact is facts.md_holdings:
         rows = rows.filter(md_stock=True)
-    found = rows.aggregate(
-        **{
+    found = _aggregate(
+        rows,
+        {
             f"f{i}": Sum("items", filter=rewrite(f.where, HOLDING_COLUMNS))
             for i, f in enumerate(figures)
-        }
+        },
+        each,
     )
-    return {f.key: found[f"f{i}"] or 0 for i, f in enumerate(figures)}
+    return {
+        library: {f.key: row[f"f{i}"] or 0 for i, f in enumerate(figures)}
+        for library, row in found.items()
+    }
 
 
 def loans_by(period: Period, library: Library | None, field: str) -> dict[Any, int] | None:

@@ -25,7 +25,7 @@ from maillon.stats import access, checks, listing, services
 from maillon.stats.dashboards import PANELS
 from maillon.stats.exports import overview_rows, report_rows
 from maillon.stats.facts import Period
-from maillon.stats.figures import all_figures
+from maillon.stats.figures import Figure, all_figures, compute_each
 from maillon.stats.forms import FilterForm
 from maillon.stats.models import FormByKind, SurveyForm
 from maillon.stats.report import build
@@ -53,10 +53,18 @@ def _library(request: HttpRequest, code: str) -> Library | None:
 class Place:
     """A library's report for the year, checked against the year before."""
 
-    def __init__(self, library: Library, year: int) -> None:
+    def __init__(
+        self,
+        library: Library,
+        year: int,
+        every: list[Figure],
+        counted: dict[str, float],
+        before: dict[str, float],
+    ) -> None:
         self.library = library
-        self.report = build(year, library)
-        self.checks = checks.run(self.report, build(year - 1, library))
+        self.report = build(year, library, every=every, counted=counted)
+        previous = checks.year_before(year - 1, library, every, before)
+        self.checks = checks.run(self.report, previous)
         self.errors = sum(c.level == checks.ERROR for c in self.checks)
         self.warnings = sum(c.level == checks.WARNING for c in self.checks)
         self.ready = checks.is_ready(self.checks)
@@ -109,8 +117,18 @@ def annual_index(request: HttpRequest) -> HttpResponse:
 def annual_overview(request: HttpRequest, year: int) -> HttpResponseBase:
     """Every place the user sees, with its form, main figures and whether it is ready."""
     year = _year(year)
-    places = [Place(library, year) for library in access.visible_libraries(request.user)]
-    network = build(year, None) if access.sees_network(request.user) else None
+    # The figures' definitions read once, and counted for every place at once (a statement per
+    # fact, grouped by library), not a report's statements again for each place.
+    every = all_figures()
+    libraries = list(access.visible_libraries(request.user))
+    counted = compute_each(every, Period.year(year), libraries)
+    compared = [f for f in every if f.key in checks.COMPARED]
+    before = compute_each(compared, Period.year(year - 1), libraries)
+    places = [
+        Place(library, year, every, counted[library.pk], before[library.pk])
+        for library in libraries
+    ]
+    network = build(year, None, every=every) if access.sees_network(request.user) else None
     fmt = request.GET.get("format")
     if fmt in FORMATS:
         reports = [p.report for p in places] + ([network] if network else [])
@@ -160,7 +178,7 @@ def annual(request: HttpRequest, year: int, code: str) -> HttpResponseBase:
         return table_response(
             fmt, f"rapport-annuel-{year}-{code}", report_rows(report), title=str(year)
         )
-    found = checks.run(report, build(year - 1, library))
+    found = checks.run(report, checks.year_before(year - 1, library))
     return render(
         request,
         "stats/annual.html",

@@ -2,7 +2,11 @@
 page of the core collection."""
 
 import datetime as dt
+import re
 
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from maillon.corecollection import services as core
@@ -55,3 +59,31 @@ def test_no_open_list_no_button(client_fr, demand, staff, network, desk, season)
     core.compute(staff["coordinator"], dt.date(2025, 3, 1), dt.date(2025, 4, 30))
     client_fr.force_login(desk["a"])  # the season's list closed in 2025
     assert reverse("purchasing:propose_gap") not in _gaps_page(client_fr, network)
+
+
+def test_the_gaps_page_reads_the_same_whatever_the_number_of_gaps(
+    demand, staff, network, desk, open_today
+):
+    """The purchase form of each gap is drawn without the page's context (its processors would
+    read the staff's libraries again for every gap), and still carries the CSRF token."""
+    core.refresh_demand()
+    core.compute(staff["coordinator"], dt.date(2025, 3, 1), dt.date(2025, 4, 30))
+    client = Client(enforce_csrf_checks=True, HTTP_ACCEPT_LANGUAGE="fr")
+    client.force_login(desk["a"])
+    url = reverse("corecollection:gaps") + f"?bibliotheque={network['a'].code}"
+    counts = {}
+    for audience in ("", "youth"):  # four gaps, then one
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get(f"{url}&public={audience}").content.decode()
+        counts[audience] = (len(queries.captured_queries), page.count('name="record"'))
+    assert counts[""][1] > counts["youth"][1] >= 1
+    assert counts[""][0] == counts["youth"][0]
+
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+    assert token is not None
+    form = {"csrfmiddlewaretoken": token.group(1), "list": open_today.pk}
+    response = client.post(
+        reverse("purchasing:propose_gap"), {**form, "record": demand["album"].pk}
+    )
+    assert response.status_code == 302
+    assert SelectionTitle.objects.get(selection=open_today).record == demand["album"]
