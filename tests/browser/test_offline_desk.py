@@ -103,17 +103,24 @@ def test_loans_and_returns_recorded_offline_reach_the_server_when_it_is_back(
 
 # Holds a read-write transaction on the page's IndexedDB stores for `ms` milliseconds: the
 # page's own save of an operation waits behind it, as on a slow or busy disk.
-HOLD_STORAGE = """(ms) => new Promise((held) => {
+# Holds the desk's stores busy until the test releases them (`RELEASE_STORAGE`), so that a
+# save ends exactly when the test says, however slow the machine (a fixed delay ran out first
+# under load). A guard releases them after 20 s should a test forget.
+HOLD_STORAGE = """() => new Promise((held) => {
+  window.storageHeld = true;
   const open = indexedDB.open("maillon-pret-secouru", 1);
   open.onsuccess = () => {
     const transaction = open.result.transaction(["meta", "queue"], "readwrite");
     const meta = transaction.objectStore("meta");
-    const until = Date.now() + ms;
-    const spin = () => { if (Date.now() < until) { meta.get("seq").onsuccess = spin; } };
+    const until = Date.now() + 20000;
+    const spin = () => {
+      if (window.storageHeld && Date.now() < until) { meta.get("seq").onsuccess = spin; }
+    };
     spin();
     held();
   };
 })"""
+RELEASE_STORAGE = "() => { window.storageHeld = false; }"
 
 
 def test_a_slow_save_leaves_the_focus_where_the_librarian_put_it(
@@ -137,12 +144,13 @@ def test_a_slow_save_leaves_the_focus_where_the_librarian_put_it(
     page.context.set_offline(True)  # nothing sent: only the browser's save is awaited
 
     scan(page, "#offline-card", reader.card_number)
-    page.evaluate(HOLD_STORAGE, 1500)
+    page.evaluate(HOLD_STORAGE)
     scan(page, "#offline-barcode", lent.barcode)  # its save waits behind the held stores
     expect(page.locator("#offline-queue tbody tr")).to_have_count(0)
     page.locator("#offline-return").click()
     page.locator("#offline-return").press_sequentially("RET-12", delay=5)
     # The save ends while the return is being scanned; the rest of the scan follows.
+    page.evaluate(RELEASE_STORAGE)
     expect(page.locator("#offline-queue tbody tr")).to_have_count(1, timeout=10_000)
     page.locator("#offline-return").press_sequentially("345", delay=5)
     expect(page.locator("#offline-return")).to_be_focused()
@@ -150,8 +158,10 @@ def test_a_slow_save_leaves_the_focus_where_the_librarian_put_it(
     expect(page.locator("#offline-barcode")).to_have_value("")
 
     # The focus left on the loan's field (or nowhere) still comes back to it after a save.
-    page.evaluate(HOLD_STORAGE, 800)
+    page.evaluate(HOLD_STORAGE)
     scan(page, "#offline-barcode", "AUTRE-1")
     page.evaluate("document.activeElement.blur()")
+    expect(page.locator("#offline-queue tbody tr")).to_have_count(1)  # still saving
+    page.evaluate(RELEASE_STORAGE)
     expect(page.locator("#offline-queue tbody tr")).to_have_count(2, timeout=10_000)
     expect(page.locator("#offline-barcode")).to_be_focused()
