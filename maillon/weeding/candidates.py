@@ -17,9 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
-from collections.abc import Iterator
-from itertools import groupby
-from operator import itemgetter
+from collections.abc import Iterable, Iterator
 from typing import Any, NamedTuple
 
 import psycopg
@@ -182,7 +180,8 @@ def _statement(
     criterion applies anywhere. With `details`, what the lists show (barcode, call number,
     title) and the record's copies; with `page` (offset, limit), that part of the list in
     Dewey order and the whole list's count; with `table` (and `details`), only the columns a
-    candidate table shows (``_TABLE``); the network's list comes library by library."""
+    candidate table shows (``_TABLE``) in its order; the network's list comes library by
+    library."""
     shelf, params, columns = _shelf(library, details)
     rules = book.sql({**{name: f"s.{name}" for name in columns}, "part": "d.part"}, today)
     if rules is None:
@@ -242,6 +241,12 @@ def _statement(
     if page is not None:
         sql += " ORDER BY p.dewey, p.item_id LIMIT %s OFFSET %s"
         params += [page[1], page[0]]
+    elif table:
+        # In call-number order as Python compares text (by code point, as the bytes of UTF-8),
+        # library after library for the network.
+        binary = ' COLLATE "C"' if connection.vendor == "postgresql" else ""
+        sql += f" ORDER BY {'p.library_id, ' if library is None else ''}p.call_number{binary}"
+        sql += ", p.item_id"
     elif library is None:
         sql += " ORDER BY p.library_id"
     return sql, params
@@ -381,8 +386,10 @@ class _Table:
         years = self.idle[last_use] = years_between(day, self.today)
         return years
 
-    def rows(self, found: list[tuple], *first: object) -> Iterator[list[object]]:
-        """`found` in call-number order as the table shows it, each row after `first`."""
+    def rows(
+        self, found: Iterable[tuple], codes: dict[int, str] | None = None
+    ) -> Iterator[list[object]]:
+        """`found` as the table shows it, after each library's code with `codes`."""
         this_year, limits, idle_of, yes, no = (
             self.today.year,
             self.limits,
@@ -392,7 +399,7 @@ class _Table:
         )
         for (
             _item,
-            _library,
+            library,
             criterion,
             year,
             last_use,
@@ -402,7 +409,7 @@ class _Table:
             title,
             total,
             elsewhere,
-        ) in sorted(found, key=itemgetter(7, 0)):
+        ) in found:
             idle = idle_of.get(last_use)
             if idle is None:
                 idle = self._idle(last_use)
@@ -412,8 +419,7 @@ class _Table:
                 reasons: tuple[int | None, ...] = (age, idle, loans)
             else:
                 reasons = (None, None, None)
-            yield [
-                *first,
+            row = [
                 barcode,
                 call_number,
                 title,
@@ -423,12 +429,13 @@ class _Table:
                 elsewhere,
                 yes if total <= 1 else no,
             ]
+            yield [codes[library], *row] if codes else row
 
 
 def table(library: Library, today: dt.date) -> list[list[object]]:
     """What a campaign would propose today at `library`, as a table (header first)."""
     book = RuleBook(library.pk)
-    found = list(_fetch(_statement(library, book, today, details=True, table=True)))
+    found = _fetch(_statement(library, book, today, details=True, table=True))
     return [header(), *_Table(book, today).rows(found)]
 
 
@@ -437,9 +444,7 @@ def network_table(today: dt.date) -> Iterator[list[object]]:
     library, each in call-number order), from one statement over the network's shelves, read
     as it comes."""
     book = RuleBook.everywhere()
-    cells = _Table(book, today)
     codes = dict(Library.objects.values_list("pk", "code"))
     yield [_("Library"), *header()]
     statement = _statement(None, book, today, details=True, table=True)
-    for library_id, found in groupby(_fetch(statement, stream=True), itemgetter(1)):
-        yield from cells.rows(list(found), codes[library_id])
+    yield from _Table(book, today).rows(_fetch(statement, stream=True), codes)
