@@ -262,11 +262,11 @@ def _streams() -> bool:
     return chunks and connection.vendor == "postgresql" and psycopg.pq.version() >= 170000
 
 
-def _fetch(statement: Statement | None, *, stream: bool = False) -> Iterator[tuple]:
+def _fetch(statement: Statement | None, *, network: bool = False) -> Iterator[tuple]:
     """The statement's rows, a few thousand at a time (the network's list is long). With
-    `stream`, on PostgreSQL, as the statement sends them rather than through a server-side
-    cursor, which PostgreSQL never runs in parallel: no other statement may run on the
-    connection until they are all read."""
+    `network` (a statement over every shelf of the network), on PostgreSQL, as the statement
+    sends them rather than through a server-side cursor, which PostgreSQL never runs in
+    parallel: no other statement may run on the connection until they are all read."""
     if statement is None:
         return
     with transaction.atomic():
@@ -276,7 +276,12 @@ def _fetch(statement: Statement | None, *, stream: bool = False) -> Iterator[tup
                 # CASE either: it is off for every connection, see settings.)
                 settings.execute("SET LOCAL cursor_tuple_fraction = 1")
                 settings.execute(f"SET LOCAL work_mem = '{WORK_MEMORY}'")
-                if stream and _streams():
+                if network:
+                    # The planner guesses a few hundred items on their shelf (it cannot tell
+                    # how often current = home) and would look each one's record up by its
+                    # index: over every shelf, hashing the records is cheaper.
+                    settings.execute("SET LOCAL enable_nestloop = off")
+                if network and _streams():
                     yield from settings.cursor.stream(statement[0], statement[1], size=CHUNK)
                     return
         with connection.chunked_cursor() as cursor:
@@ -447,4 +452,4 @@ def network_table(today: dt.date) -> Iterator[list[object]]:
     codes = dict(Library.objects.values_list("pk", "code"))
     yield [_("Library"), *header()]
     statement = _statement(None, book, today, details=True, table=True)
-    yield from _Table(book, today).rows(_fetch(statement, stream=True), codes)
+    yield from _Table(book, today).rows(_fetch(statement, network=True), codes)
