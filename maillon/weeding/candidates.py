@@ -203,10 +203,14 @@ def _statement(
     if dewey_from:
         where.append("p.dewey <> '' AND p.dewey >= %s AND p.dewey <= %s")
         params += [dewey_from, dewey_to or dewey_from]
+    # A table keeps only what it shows of the candidates (and their records, for the copies).
+    kept = "*"
+    if table:
+        kept = ", ".join(["p.record_id", *(c for c in _TABLE if c.startswith("p."))])
     sql = (
         f"WITH shelf ({', '.join(columns)}) AS ({shelf}),"
         f" classes (dewey, part) AS ({classes}),"
-        f" proposed AS {_fence()}(SELECT * FROM ({proposed}) p WHERE {' AND '.join(where)})"
+        f" proposed AS {_fence()}(SELECT {kept} FROM ({proposed}) p WHERE {' AND '.join(where)})"
     )
     out = [f"p.{name}" for name in _OUT]
     if not details:
