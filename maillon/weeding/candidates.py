@@ -251,8 +251,6 @@ def _statement(
         binary = ' COLLATE "C"' if connection.vendor == "postgresql" else ""
         sql += f" ORDER BY {'p.library_id, ' if library is None else ''}p.call_number{binary}"
         sql += ", p.item_id"
-    elif library is None:
-        sql += " ORDER BY p.library_id"
     return sql, params
 
 
@@ -399,13 +397,7 @@ class _Table:
         self, found: Iterable[tuple], codes: dict[int, str] | None = None
     ) -> Iterator[list[object]]:
         """`found` as the table shows it, after each library's code with `codes`."""
-        this_year, limits, idle_of, yes, no = (
-            self.today.year,
-            self.limits,
-            self.idle,
-            self.yes,
-            self.no,
-        )
+        this_year, limits, idle_of, labels = self.today.year, self.limits, self.idle, self.labels
         for (
             _item,
             library,
@@ -433,10 +425,10 @@ class _Table:
                 call_number,
                 title,
                 year,
-                self.labels[criterion],
+                labels[criterion],
                 *reasons,
                 elsewhere,
-                yes if total <= 1 else no,
+                self.yes if total <= 1 else self.no,
             ]
             yield [codes[library], *row] if codes else row
 
