@@ -17,11 +17,10 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
-from collections.abc import Iterator
-from itertools import groupby
-from operator import itemgetter
+from collections.abc import Iterable, Iterator
 from typing import Any, NamedTuple
 
+import psycopg
 from django.db import connection, transaction
 from django.db.models import DateField, F, Q
 from django.db.models.functions import Coalesce, TruncDate
@@ -38,7 +37,7 @@ from maillon.catalogue.models import (
 )
 from maillon.circulation.models import ACTIVE_HOLD_STATUSES, Hold
 from maillon.network.models import Library
-from maillon.weeding.rules import DeweyClass, RuleBook, why
+from maillon.weeding.rules import DeweyClass, RuleBook, proposes, why, years_between
 
 # Items on a shelf; the rest is elsewhere and not weeded now.
 ON_SHELF = (ItemStatus.AVAILABLE, ItemStatus.DAMAGED)
@@ -150,6 +149,20 @@ def _fence() -> str:
 # what the lists show, the record's copies in the network and at other libraries; on a page,
 # the whole list's count.
 _OUT = [*_SHELF, "criterion_id"]
+# What a candidate table reads of each (``_Table``): no more, the network's list is long.
+_TABLE = [
+    "p.item_id",
+    "p.library_id",
+    "p.criterion_id",
+    "p.year",
+    "p.last_use",
+    "p.loans",
+    "p.barcode",
+    "p.call_number",
+    "p.title",
+    "c.total",
+    "c.total - c.here",
+]
 
 
 def _statement(
@@ -161,11 +174,14 @@ def _statement(
     dewey_to: str = "",
     details: bool = False,
     page: tuple[int, int] | None = None,
+    table: bool = False,
 ) -> Statement | None:
     """The candidates of `library` (None: of every library) in one statement; None when no
     criterion applies anywhere. With `details`, what the lists show (barcode, call number,
     title) and the record's copies; with `page` (offset, limit), that part of the list in
-    Dewey order and the whole list's count; the network's list comes library by library."""
+    Dewey order and the whole list's count; with `table` (and `details`), only the columns a
+    candidate table shows (``_TABLE``) in its order; the network's list comes library by
+    library."""
     shelf, params, columns = _shelf(library, details)
     rules = book.sql({**{name: f"s.{name}" for name in columns}, "part": "d.part"}, today)
     if rules is None:
@@ -187,14 +203,18 @@ def _statement(
     if dewey_from:
         where.append("p.dewey <> '' AND p.dewey >= %s AND p.dewey <= %s")
         params += [dewey_from, dewey_to or dewey_from]
+    # A table keeps only what it shows of the candidates (and their records, for the copies).
+    kept = "*"
+    if table:
+        kept = ", ".join(["p.record_id", *(c for c in _TABLE if c.startswith("p."))])
     sql = (
         f"WITH shelf ({', '.join(columns)}) AS ({shelf}),"
         f" classes (dewey, part) AS ({classes}),"
-        f" proposed AS {_fence()}(SELECT * FROM ({proposed}) p WHERE {' AND '.join(where)})"
-        f" SELECT {', '.join(f'p.{name}' for name in _OUT)}"
+        f" proposed AS {_fence()}(SELECT {kept} FROM ({proposed}) p WHERE {' AND '.join(where)})"
     )
+    out = [f"p.{name}" for name in _OUT]
     if not details:
-        sql += " FROM proposed p"
+        sql += f" SELECT {', '.join(out)} FROM proposed p"
     else:
         # The copies not gone of each record, in all and at the candidate's library: of the
         # records proposed at one library; of every record for the network.
@@ -216,21 +236,39 @@ def _statement(
             )
             on = "c.record_id = p.record_id AND c.home_id = p.library_id"
             params += sorted(GONE_STATUSES)
-        sql += (
-            f", p.barcode, p.call_number, p.title, c.total, c.total - c.here"
-            f"{', COUNT(*) OVER ()' if page is not None else ''}"
-            f" FROM proposed p JOIN ({copies}) c ON {on}"
-        )
+        if table:
+            out = _TABLE
+        else:
+            out += ["p.barcode", "p.call_number", "p.title", "c.total", "c.total - c.here"]
+            out += ["COUNT(*) OVER ()"] if page is not None else []
+        sql += f" SELECT {', '.join(out)} FROM proposed p JOIN ({copies}) c ON {on}"
     if page is not None:
         sql += " ORDER BY p.dewey, p.item_id LIMIT %s OFFSET %s"
         params += [page[1], page[0]]
-    elif library is None:
-        sql += " ORDER BY p.library_id"
+    elif table:
+        # In call-number order as Python compares text (by code point, as the bytes of UTF-8),
+        # library after library for the network.
+        binary = ' COLLATE "C"' if connection.vendor == "postgresql" else ""
+        sql += f" ORDER BY {'p.library_id, ' if library is None else ''}p.call_number{binary}"
+        sql += ", p.item_id"
     return sql, params
 
 
-def _fetch(statement: Statement | None) -> Iterator[tuple]:
-    """The statement's rows, a few thousand at a time (the network's list is long)."""
+# Rows a stream reads at a time from PostgreSQL (libpq 17 and later read them in chunks).
+CHUNK = 5000
+
+
+def _streams() -> bool:
+    """Whether psycopg and libpq stream rows in chunks (psycopg 3.2, libpq 17)."""
+    chunks = tuple(int(n) for n in psycopg.__version__.split(".")[:2]) >= (3, 2)
+    return chunks and connection.vendor == "postgresql" and psycopg.pq.version() >= 170000
+
+
+def _fetch(statement: Statement | None, *, network: bool = False) -> Iterator[tuple]:
+    """The statement's rows, a few thousand at a time (the network's list is long). With
+    `network` (a statement over every shelf of the network), on PostgreSQL, as the statement
+    sends them rather than through a server-side cursor, which PostgreSQL never runs in
+    parallel: no other statement may run on the connection until they are all read."""
     if statement is None:
         return
     with transaction.atomic():
@@ -240,6 +278,14 @@ def _fetch(statement: Statement | None) -> Iterator[tuple]:
                 # CASE either: it is off for every connection, see settings.)
                 settings.execute("SET LOCAL cursor_tuple_fraction = 1")
                 settings.execute(f"SET LOCAL work_mem = '{WORK_MEMORY}'")
+                if network:
+                    # The planner guesses a few hundred items on their shelf (it cannot tell
+                    # how often current = home) and would look each one's record up by its
+                    # index: over every shelf, hashing the records is cheaper.
+                    settings.execute("SET LOCAL enable_nestloop = off")
+                if network and _streams():
+                    yield from settings.cursor.stream(statement[0], statement[1], size=CHUNK)
+                    return
         with connection.chunked_cursor() as cursor:
             cursor.execute(statement[0], statement[1])
             while chunk := cursor.fetchmany(5000):
@@ -326,31 +372,72 @@ def header() -> list[object]:
     ]
 
 
-def _table(found: list[tuple], why: _Why, labels: dict[int, str]) -> Iterator[list[object]]:
-    """The candidates in call-number order as the table shows them (straight from the
-    statement's rows: a network's list is most of a million)."""
-    yes, no = _("yes"), _("no")
-    for row in sorted(found, key=itemgetter(12, 0)):
-        reasons = why.reasons(row)
-        yield [
-            row[11],
-            row[12],
-            row[13],
-            row[8],
-            labels[row[10]],
-            reasons.get("age"),
-            reasons.get("idle"),
-            reasons.get("loans"),
-            row[15],
-            yes if row[14] <= 1 else no,
-        ]
+class _Table:
+    """The rows of a candidate table, straight from the statement's (``_TABLE``): a network's
+    list is most of a million, so little is done per row. The figures are ``rules.why``'s."""
+
+    def __init__(self, book: RuleBook, today: dt.date) -> None:
+        self.today = today
+        self.limits = {
+            row.pk: (row.years_since_publication, row.years_without_loan) for row in book.rows
+        }
+        self.labels = labels(book)
+        self.yes, self.no = _("yes"), _("no")
+        # Whole years since each day of last use, worked out once per day (SQLite gives the
+        # day as text).
+        self.idle: dict[Any, int] = {}
+        self.as_date = connection.vendor == "sqlite"
+
+    def _idle(self, last_use: Any) -> int:
+        day = dt.date.fromisoformat(last_use) if self.as_date else last_use
+        years = self.idle[last_use] = years_between(day, self.today)
+        return years
+
+    def rows(
+        self, found: Iterable[tuple], codes: dict[int, str] | None = None
+    ) -> Iterator[list[object]]:
+        """`found` as the table shows it, after each library's code with `codes`."""
+        this_year, limits, idle_of, labels = self.today.year, self.limits, self.idle, self.labels
+        for (
+            _item,
+            library,
+            criterion,
+            year,
+            last_use,
+            loans,
+            barcode,
+            call_number,
+            title,
+            total,
+            elsewhere,
+        ) in found:
+            idle = idle_of.get(last_use)
+            if idle is None:
+                idle = self._idle(last_use)
+            x, y = limits[criterion]
+            age = this_year - year if year else None
+            if proposes(x, y, age, idle):
+                reasons: tuple[int | None, ...] = (age, idle, loans)
+            else:
+                reasons = (None, None, None)
+            row = [
+                barcode,
+                call_number,
+                title,
+                year,
+                labels[criterion],
+                *reasons,
+                elsewhere,
+                self.yes if total <= 1 else self.no,
+            ]
+            yield [codes[library], *row] if codes else row
 
 
 def table(library: Library, today: dt.date) -> list[list[object]]:
     """What a campaign would propose today at `library`, as a table (header first)."""
     book = RuleBook(library.pk)
-    found = list(_fetch(_statement(library, book, today, details=True)))
-    return [header(), *_table(found, _Why(book, today), labels(book))]
+    found = _fetch(_statement(library, book, today, details=True, table=True))
+    return [header(), *_Table(book, today).rows(found)]
 
 
 def network_table(today: dt.date) -> Iterator[list[object]]:
@@ -358,12 +445,7 @@ def network_table(today: dt.date) -> Iterator[list[object]]:
     library, each in call-number order), from one statement over the network's shelves, read
     as it comes."""
     book = RuleBook.everywhere()
-    why, names = _Why(book, today), labels(book)
     codes = dict(Library.objects.values_list("pk", "code"))
     yield [_("Library"), *header()]
-    for library_id, found in groupby(
-        _fetch(_statement(None, book, today, details=True)), itemgetter(2)
-    ):
-        code = codes[library_id]
-        for row in _table(list(found), why, names):
-            yield [code, *row]
+    statement = _statement(None, book, today, details=True, table=True)
+    yield from _Table(book, today).rows(_fetch(statement, network=True), codes)

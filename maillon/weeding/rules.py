@@ -224,6 +224,12 @@ def years_between(start: dt.date, end: dt.date) -> int:
     return end.year - start.year - ((end.month, end.day) < (start.month, start.day))
 
 
+def proposes(x: int | None, y: int | None, age: int | None, idle: int) -> bool:
+    """Whether a criterion with these X and Y proposes an item of this age (None: unknown)
+    and whole years without a loan (the test ``why`` makes)."""
+    return (x is not None and age is not None and age >= x) or (y is not None and idle >= y)
+
+
 def why(
     x: int | None, y: int | None, year: int | None, last_use: dt.date, loans: int, today: dt.date
 ) -> dict[str, int]:

@@ -13,6 +13,7 @@ from typing import NamedTuple
 import pytest
 from django.db.models import Value
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from maillon.catalogue.models import GONE_STATUSES, Collection, CollectionKind, Item, ItemStatus
 from maillon.circulation.models import ACTIVE_HOLD_STATUSES, Hold
@@ -329,3 +330,65 @@ def test_the_command_writes_the_network_s_list(network, random_shelf, tmp_path):
     assert len(lines) == len(list(network_table(TODAY))) > 20
     with pytest.raises(CommandError):  # one list or the other
         call_command("weeding_candidates", network=True, library="AAA")
+
+
+def _table_from_rows(library, today: dt.date) -> list[list[object]]:
+    """A library's candidate table built the long way, from the detailed rows
+    (``candidates.rows``) and their reasons (``rules.why``): what the tables showed before
+    they were read from a statement of their own."""
+    names = candidates.labels(RuleBook(library.pk))
+    found = sorted(
+        candidates.rows(library, today), key=lambda r: (r.call_number, r.proposal.item_id)
+    )
+    return [
+        [
+            row.barcode,
+            row.call_number,
+            row.title,
+            row.year,
+            names[row.proposal.criterion_id],
+            row.proposal.reasons.get("age"),
+            row.proposal.reasons.get("idle"),
+            row.proposal.reasons.get("loans"),
+            row.elsewhere,
+            gettext("yes") if row.last_copy else gettext("no"),
+        ]
+        for row in found
+    ]
+
+
+def _network_from_rows(today: dt.date) -> list[list[object]]:
+    found = []
+    for library in Library.objects.order_by("pk"):
+        found += [[library.code, *row] for row in _table_from_rows(library, today)]
+    return found
+
+
+@pytest.mark.parametrize("day", [TODAY, dt.date(2028, 2, 29)])
+def test_the_tables_are_the_detailed_rows(network, random_shelf, day):
+    from maillon.weeding.services import candidate_table, network_table
+
+    a, b = network["a"], network["b"]
+    Criterion.objects.create(library=b, label="Tout (BBB)", doc_type="text", years_without_loan=1)
+    assert candidate_table(a, day)[1:] == _table_from_rows(a, day)
+    table = list(network_table(day))
+    assert table[1:] == _network_from_rows(day)
+    assert {row[0] for row in table[1:]} == {a.code, b.code}
+
+
+def test_the_network_s_table_on_a_generated_network(db, monkeypatch):
+    """Many libraries, records with copies here and there: the same rows as the long way,
+    streamed or read through a cursor (PostgreSQL with an older libpq)."""
+    from maillon.bench.collections_bench import _last_loans
+    from maillon.bench.generate import generate
+    from maillon.weeding.services import network_table
+
+    generate(600, items_per_record=2.0, libraries=8, seed=14)
+    _last_loans()
+    table = list(network_table(TODAY))
+    expected = _network_from_rows(TODAY)
+    assert len(expected) > 300 and len({row[0] for row in expected}) == 8
+    assert any(row[-1] == gettext("yes") for row in expected) and any(row[-2] for row in expected)
+    assert table[1:] == expected
+    monkeypatch.setattr(candidates, "_streams", lambda: False)
+    assert list(network_table(TODAY)) == table
