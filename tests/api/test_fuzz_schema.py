@@ -24,7 +24,7 @@ from maillon.wsgi import application
 pytestmark = pytest.mark.fuzz
 
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
-EXAMPLES = int(os.environ.get("MAILLON_FUZZ_EXAMPLES", "25"))
+EXAMPLES = int(os.environ.get("MAILLON_FUZZ_EXAMPLES", "10"))
 CHECKS = [
     not_a_server_error,
     status_code_conformance,

@@ -2,25 +2,19 @@
 
 import datetime as dt
 
-from maillon.catalogue.demo import build_catalogue
 from maillon.circulation.demo import build_circulation
 from maillon.circulation.models import Hold, HoldStatus, Loan, Transfer
 from maillon.circulation.services import hold_shelf, pull_list, shuttle_lists
-from maillon.network.demo import build_network
 from maillon.network.models import Library
-from maillon.patrons.demo import build_patrons
 
 from .helpers import assert_item_consistent
 
 TODAY = dt.date(2026, 11, 25)
 
 
-def test_demo_circulation_fills_the_desks_once(db, settings, tmp_path):
+def test_demo_circulation_fills_the_desks_once(demo_ground, settings, tmp_path):
     settings.VAR_DIR = tmp_path
-    build_network("maillon-demo", TODAY)
-    build_patrons(TODAY)
-    build_catalogue(records=400)
-    build_circulation(TODAY)
+    demo_ground()  # the network, patrons, catalogue and build_circulation's work
 
     history = Loan.objects.filter(returned_at__isnull=False)
     assert history.count() >= 100

@@ -13,7 +13,7 @@ TODAY = dt.date(2026, 11, 25)
 
 def test_demo_deposits(demo_ground, settings, tmp_path):
     settings.VAR_DIR = tmp_path
-    demo_ground(records=600)
+    demo_ground()
     made = build_deposits(TODAY)
     members = Deposit.objects.filter(
         library__kind__in=[LibraryKind.MEMBER, LibraryKind.READING_POINT]

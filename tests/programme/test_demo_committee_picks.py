@@ -8,10 +8,7 @@ import datetime as dt
 from django.urls import reverse
 
 from maillon.audit.models import AuditEntry
-from maillon.catalogue.demo import build_catalogue
-from maillon.circulation.demo import build_circulation
 from maillon.network.demo import build_network
-from maillon.patrons.demo import build_patrons
 from maillon.programme.demo import COMMITTEE_TITLE, build_programme, propose_picks
 from maillon.programme.models import Meeting
 from maillon.purchasing.demo import LIST_NAME, build_purchasing
@@ -20,13 +17,12 @@ from maillon.purchasing.models import SelectionList, SelectionTitle
 TODAY = dt.date(2026, 11, 25)
 
 
-def test_the_committee_s_picks_are_on_the_purchasing_list(db, settings, tmp_path, client_fr):
+def test_the_committee_s_picks_are_on_the_purchasing_list(
+    demo_ground, settings, tmp_path, client_fr
+):
     settings.VAR_DIR = tmp_path
     settings.MEDIA_ROOT = tmp_path
-    build_network("maillon-demo", TODAY)
-    build_patrons(TODAY)
-    build_catalogue(records=200)
-    build_circulation(TODAY)
+    demo_ground()
     build_programme(TODAY)
     build_purchasing(TODAY)
     assert propose_picks(TODAY) == 2

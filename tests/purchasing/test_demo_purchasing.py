@@ -20,7 +20,7 @@ TODAY = dt.date(2026, 11, 25)
 
 def test_demo_purchasing(demo_ground, settings, tmp_path):
     settings.VAR_DIR = tmp_path
-    demo_ground(records=200)
+    demo_ground()
     made = build_purchasing(TODAY)
     assert made["lists"] == 1 and made["suppliers"] == 3 and made["received"] == 1
     assert Commitment.objects.values("library").distinct().count() == 4

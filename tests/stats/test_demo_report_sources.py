@@ -15,7 +15,7 @@ TODAY = dt.date(2026, 11, 25)
 
 def test_last_years_report_reads_the_deposits_and_the_acquisitions(demo_ground, settings, tmp_path):
     settings.VAR_DIR = tmp_path
-    demo_ground(records=600)
+    demo_ground()
     made = build_deposits(TODAY)
     lent = DepositEntry.objects.filter(returned_on__isnull=True).count()
     assert made["history"] == lent > 0
