@@ -10,6 +10,19 @@ from maillon.network.models import Library, LibraryKind, Role, StaffRole
 
 pytest_plugins = ["tests.circulation_fixtures", "tests.stats_fixtures", "tests.demo_base"]
 
+
+# A data migration's test walks the migrations back and forth: about a minute of Django's own
+# CPU (rendering model states) on each database, for a step written with the ORM's historical
+# models that runs the same on both. It runs on SQLite; PostgreSQL applies every migration
+# forward when the test database is made.
+def walks_the_migrations() -> pytest.MarkDecorator:
+    from django.db import connection
+
+    return pytest.mark.skipif(
+        connection.vendor != "sqlite", reason="walks the migrations: run on SQLite only"
+    )
+
+
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 PASSWORD = "un-mot-de-passe-solide"
 

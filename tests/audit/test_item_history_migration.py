@@ -5,8 +5,13 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
+from tests.conftest import walks_the_migrations
+
 BEFORE = [("catalogue", "0007_search_facets_sort_keys"), ("audit", None)]
 AFTER = [("catalogue", "0008_delete_itemevent"), ("circulation", "0005_rule_changes_in_audit")]
+
+
+pytestmark = walks_the_migrations()
 
 
 @pytest.mark.django_db(transaction=True)

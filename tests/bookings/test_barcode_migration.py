@@ -4,8 +4,13 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
+from tests.conftest import walks_the_migrations
+
 BEFORE = [("bookings", "0009_one_rule_per_scope"), ("programme", "0009_meeting_minutes_file")]
 AFTER = [("bookings", "0010_resource_barcode")]
+
+
+pytestmark = walks_the_migrations()
 
 
 @pytest.mark.django_db(transaction=True)

@@ -24,7 +24,7 @@ from maillon.core.exports import XLSX_TYPE
 from maillon.operations.demo import DEMO_PASSWORD, build_on_ground
 
 TODAY = dt.date(2026, 11, 25)
-PER_SHAPE = 2  # addresses of one shape (e.g. /pro/catalogue/notices/N/) fetched per role
+PER_SHAPE = 1  # addresses of one shape (e.g. /pro/catalogue/notices/N/) fetched per role
 PER_ROLE = 150
 # Query parameters that choose what a page is, not which rows it lists.
 KEPT_VALUES = {"format", "vue", "panel"}

@@ -8,6 +8,7 @@ from django.db.migrations.executor import MigrationExecutor
 from maillon.catalogue.models import ItemStatus, SearchHolding
 from maillon.catalogue.search import index_records
 from maillon.network.models import Library, LibraryKind
+from tests.conftest import walks_the_migrations
 
 from .conftest import add_item, make_record
 
@@ -16,6 +17,9 @@ BEFORE = [("catalogue", "0010_audience_not_specified")]
 
 def pairs() -> set[tuple[int, int, bool]]:
     return set(SearchHolding.objects.values_list("library_id", "record_id", "available"))
+
+
+pytestmark = walks_the_migrations()
 
 
 @pytest.mark.django_db(transaction=True)
