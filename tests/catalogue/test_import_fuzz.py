@@ -1,5 +1,5 @@
-"""A hundred and twenty mutated MARC files from real ones: the importer never raises, and every record
-of a file is accounted for (read = created + merged + unchanged + rejected), as the database says.
+"""120 mutated MARC files from real ones: the importer never raises, and every record of a
+file is accounted for (read = created + merged + unchanged + rejected), as the database says.
 
 Another seed, more files (`make fuzz` runs a thousand):
   MAILLON_FUZZ_SEED=7 MAILLON_FUZZ_FILES=1000 pytest -s tests/catalogue/test_import_fuzz.py
