@@ -17,7 +17,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, Q
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.formats import date_format
@@ -251,7 +251,7 @@ def checkout(
     with transaction.atomic():
         patron = find_patron(patron, lock=True)
         item = find_item(item, lock=True)
-        read_after_lock(patron, item)
+        found = read_after_lock(patron, item, library.pk, today)
         refusal = _item_refusal(item, patron)
         if refusal:
             raise refusal
@@ -277,10 +277,10 @@ def checkout(
                 )
                 if own_hold is not None and own_hold.patron_id != patron.pk:
                     raise _held_for_other(item)
-        book = RuleBook()
+        book = found.book
         rule = book.rule_for(library.pk, patron.category_id, item.item_type_id)
         refusals = patron_refusals(patron, today) + _limit_refusals(
-            patron, library, item, rule, policy()
+            patron, library, item, rule, found.policy or policy()
         )
         _refuse_or_override(refusals, actor, library, reason)
 
@@ -296,7 +296,7 @@ def checkout(
             library=library,
             checked_out_at=started,
             checked_out_by=actor if getattr(actor, "is_authenticated", False) else None,
-            due_on=due_date(library, today, rule.loan_days),
+            due_on=found.calendar.due_date(today, rule.loan_days),
             loan_days=rule.loan_days,
             override_reason=reason if refusals else "",
             override_codes=[r.code for r in refusals],
@@ -422,6 +422,7 @@ def checkin_locked(
     loan = None
     preferred = None
     misrouted_from = None
+    waiting: list[Hold] | None = None  # the record's waiting holds, when known already
     if status in (ItemStatus.LOST, ItemStatus.MISSING):
         log(item, "found", library, actor, previous_status=status)
     elif status == ItemStatus.ON_LOAN:
@@ -431,8 +432,11 @@ def checkin_locked(
                 _("The item %(barcode)s is on loan, not in transit: check it in instead.")
                 % {"barcode": item.barcode},
             )
-        # With its patron: whom the loan was to, which a self-check answer gives back.
-        loan = _OPEN_LOAN_WITH_PATRON.first(item.pk)
+        # With its patron: whom the loan was to, which a self-check answer gives back; and
+        # whether a hold waits on the record (most have none: routing then reads no holds).
+        loan = _OPEN_LOAN_WITH_PATRON.first(item.pk, item.record_id)
+        if loan is not None and not loan.holds_waiting:  # type: ignore[attr-defined]
+            waiting = []
         if loan is not None and at is not None and loan.checked_out_at > at:
             # Handed in before this loan began: the return belongs to an earlier loan.
             raise CirculationError(
@@ -505,6 +509,7 @@ def checkin_locked(
         actor=actor,
         today=today,
         preferred=preferred,
+        waiting=waiting,
         loan=loan,
         misrouted_from=misrouted_from,
     )
@@ -516,13 +521,20 @@ def checkin_locked(
     return result
 
 
-# Read at every check-in: compiled once (see maillon.core.prepared).
+# Read at every check-in: compiled once (see maillon.core.prepared). Run once the item is
+# locked: it sees every hold committed before, as reading the holds afterwards would.
 _OPEN_LOAN_WITH_PATRON = Prepared(
-    lambda item_id: (
+    lambda item_id, record_id: (
         Loan.objects.filter(item_id=item_id, returned_at__isnull=True)
         .select_related("patron")
+        .annotate(
+            holds_waiting=Exists(
+                Hold.objects.filter(record_id=record_id, status=HoldStatus.WAITING)
+            )
+        )
         .order_by("pk")[:1]
     ),
+    int,
     int,
 )
 

@@ -76,13 +76,14 @@ def test_a_blocked_card_denies_charge_renewal_and_holds(terminal, reader, desk, 
 # account again, and its user's roles with it, in one statement; inside the test's transaction
 # the services' own transactions are savepoints (two statements for a checkout or a checkin).
 STATEMENTS = {
-    # Lock the patron and the copy, count after the locks, rules, limits, calendar, the loan,
-    # the copy's state, the record's copies with its search entry (unchanged: another copy
-    # stays on the shelf) and the audit entry.
-    "11": 13,
-    # Lock the copy, its loan with the patron (the card in the answer), close it, the audit
-    # entry, the record's waiting holds, the copy's state, the search entry as for 11.
-    "09": 10,
+    # Lock the patron and the copy, count after the locks with the rules, limits and calendar,
+    # the loan, the copy's state, the record's copies with its search entry (unchanged: another
+    # copy stays on the shelf) and the audit entry.
+    "11": 10,
+    # Lock the copy, its loan with the patron (the card in the answer) and whether a hold waits
+    # on the record (none: the holds are not read), close it, the audit entry, the copy's
+    # state, the search entry as for 11.
+    "09": 9,
     "63": 5,  # the account, the patron with its block flag, loans, holds, the network's limits
     "23": 4,  # the account, the patron, the network's limits, loans counted per library
 }
