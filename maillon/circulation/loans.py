@@ -14,10 +14,11 @@ patron's hold (cancel that hold first, knowingly).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Count, Exists, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.formats import date_format
@@ -28,12 +29,12 @@ from maillon.catalogue.models import UNLENDABLE_STATUSES, Item, ItemStatus
 from maillon.circulation.calendar import due_date
 from maillon.circulation.common import (
     find_item,
-    find_patron,
     library_obj,
+    lock_for_checkout,
     lock_item,
+    lock_item_then,
     lock_patron,
     log,
-    read_after_lock,
     today_or,
 )
 from maillon.circulation.errors import CirculationError
@@ -249,9 +250,7 @@ def checkout(
     today = today_or(today or (timezone.localdate(at) if at else None))
     reason = (override_reason or "").strip()
     with transaction.atomic():
-        patron = find_patron(patron, lock=True)
-        item = find_item(item, lock=True)
-        found = read_after_lock(patron, item, library.pk, today)
+        patron, item, found = lock_for_checkout(patron, item, library.pk, today)
         refusal = _item_refusal(item, patron)
         if refusal:
             raise refusal
@@ -385,8 +384,9 @@ def checkin(
     library = library_obj(library)
     require(actor, Action.CIRCULATE, library)
     with transaction.atomic():
-        item = find_item(item, lock=True)
-        return checkin_locked(actor, library, item, today_or(today), at=at)
+        # With its open loan, if any, read once the item is locked (one round trip).
+        item, open_loan = lock_item_then(item, _OPEN_LOAN_BY_BARCODE)
+        return checkin_locked(actor, library, item, today_or(today), at=at, open_loan=open_loan)
 
 
 def checkin_locked(
@@ -398,9 +398,12 @@ def checkin_locked(
     receiving: bool = False,
     transfer: Transfer | None = None,
     at: dt.datetime | None = None,
+    open_loan: Sequence[Loan] | None = None,
 ) -> CheckinResult:
     """Check-in once the item's lock is held (see ``checkin``). `transfer`: the item's active
-    transfer, when the caller read it already (many items arriving together)."""
+    transfer, when the caller read it already (many items arriving together). `open_loan`:
+    the item's open loan ([] none) as ``_OPEN_LOAN_BY_BARCODE`` reads it, once the lock was
+    held, when the caller read it already."""
     now = timezone.now()
     status = item.status
     if status == ItemStatus.WITHDRAWN:
@@ -434,7 +437,9 @@ def checkin_locked(
             )
         # With its patron: whom the loan was to, which a self-check answer gives back; and
         # whether a hold waits on the record (most have none: routing then reads no holds).
-        loan = _OPEN_LOAN_WITH_PATRON.first(item.pk, item.record_id)
+        if open_loan is None:
+            open_loan = _OPEN_LOAN_WITH_PATRON.all(item.pk, item.record_id)
+        loan = open_loan[0] if open_loan else None
         if loan is not None and not loan.holds_waiting:  # type: ignore[attr-defined]
             waiting = []
         if loan is not None and at is not None and loan.checked_out_at > at:
@@ -536,6 +541,22 @@ _OPEN_LOAN_WITH_PATRON = Prepared(
     ),
     int,
     int,
+)
+# The same, found by the copy's barcode: read in the round trip that locks the copy.
+_OPEN_LOAN_BY_BARCODE = Prepared(
+    lambda barcode: (
+        Loan.objects.filter(item__barcode=barcode, returned_at__isnull=True)
+        .select_related("patron")
+        .annotate(
+            holds_waiting=Exists(
+                Hold.objects.filter(
+                    record_id=OuterRef("item__record_id"), status=HoldStatus.WAITING
+                )
+            )
+        )
+        .order_by("pk")[:1]
+    ),
+    str,
 )
 
 
