@@ -33,7 +33,7 @@ from collections.abc import Callable
 from functools import partial
 
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
 from maillon.circulation import services
@@ -201,6 +201,28 @@ def per_request(terminal, password: str, card: str, barcodes: list[str]) -> dict
     }
 
 
+def commits(runs: int = 200) -> list[float]:
+    """The floor under every checkout and check-in: a transaction that writes one row (the
+    network policy's, to the value it has) and commits, in milliseconds. PostgreSQL answers a
+    COMMIT once its log is on disk (synchronous_commit), which a loaded disk makes slow;
+    SQLite in WAL mode with synchronous=NORMAL does not wait for the disk."""
+    from maillon.circulation.models import NetworkPolicy
+
+    NetworkPolicy.current()  # the row exists
+    quote = connection.ops.quote_name
+    sql = (
+        f"UPDATE {quote(NetworkPolicy._meta.db_table)} "
+        f"SET due_soon_days = due_soon_days WHERE id = 1"
+    )
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(sql)
+        times.append((time.perf_counter() - started) * 1000)
+    return times
+
+
 def _in_parallel(jobs: list[Callable[[], None]]) -> None:
     """Run the jobs in threads started together; re-raise the first failure."""
     errors: list[BaseException] = []
@@ -245,6 +267,7 @@ def run(seed: int, per_terminal: int) -> dict:
     out: dict = {"server": server_version(), "vendor": connection.vendor}
     out.update(per_request(*terminals[0], cards[0], slices[0]))
     out["load_before"] = load_average()
+    out["commit"] = _figures(commits())
 
     def direct(n: int, lent: list, back: list) -> None:
         actor = terminals[n][0].actor()
@@ -361,6 +384,15 @@ def markdown(runs: dict[str, dict], machine_text: str, command: str) -> str:
             f"Load average (1, 5, 15 min) {run['load_before']} before, {run['load_after']} "
             f"after ({run['at']})."
         )
+    for database, run in runs.items():
+        if run.get("commit"):
+            commit = run["commit"]
+            lines.append(
+                f"- {database}: one write transaction alone (one row written, then COMMIT), "
+                f"in the same run: median {commit['median']:.1f} ms, p95 {commit['p95']:.1f} ms, "
+                "the floor under each checkout and check-in (PostgreSQL answers a COMMIT once "
+                "its log is on disk)."
+            )
     lines += [
         "",
         "What one request costs in the benchmark's process, figures the machine's load does "

@@ -35,6 +35,10 @@ class Calendar:
                 return candidate
         return day
 
+    def due_date(self, start: dt.date, days: int) -> dt.date:
+        """`start` + `days`, moved to the next open day if it falls on a closed day."""
+        return self.next_open_day(start + dt.timedelta(days=days))
+
 
 def _date(value: dt.date | str) -> dt.date:
     # SQLite gives the dates of a UNION's later branch as text (it knows no declared type).
@@ -75,7 +79,7 @@ def next_open_day(library: Library | int, day: dt.date) -> dt.date:
 
 def due_date(library: Library | int, start: dt.date, days: int) -> dt.date:
     """`start` + `days`, moved to the library's next open day if it falls on a closed day."""
-    return next_open_day(library, start + dt.timedelta(days=days))
+    return calendar_of(library, start + dt.timedelta(days=days)).due_date(start, days)
 
 
 def shuttle_arrival(source: Library, destination: Library, today: dt.date) -> dt.date:

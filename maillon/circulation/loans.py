@@ -14,10 +14,11 @@ patron's hold (cancel that hold first, knowingly).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.formats import date_format
@@ -28,12 +29,12 @@ from maillon.catalogue.models import UNLENDABLE_STATUSES, Item, ItemStatus
 from maillon.circulation.calendar import due_date
 from maillon.circulation.common import (
     find_item,
-    find_patron,
     library_obj,
+    lock_for_checkout,
     lock_item,
+    lock_item_then,
     lock_patron,
     log,
-    read_after_lock,
     today_or,
 )
 from maillon.circulation.errors import CirculationError
@@ -249,9 +250,7 @@ def checkout(
     today = today_or(today or (timezone.localdate(at) if at else None))
     reason = (override_reason or "").strip()
     with transaction.atomic():
-        patron = find_patron(patron, lock=True)
-        item = find_item(item, lock=True)
-        read_after_lock(patron, item)
+        patron, item, found = lock_for_checkout(patron, item, library.pk, today)
         refusal = _item_refusal(item, patron)
         if refusal:
             raise refusal
@@ -277,10 +276,10 @@ def checkout(
                 )
                 if own_hold is not None and own_hold.patron_id != patron.pk:
                     raise _held_for_other(item)
-        book = RuleBook()
+        book = found.book
         rule = book.rule_for(library.pk, patron.category_id, item.item_type_id)
         refusals = patron_refusals(patron, today) + _limit_refusals(
-            patron, library, item, rule, policy()
+            patron, library, item, rule, found.policy or policy()
         )
         _refuse_or_override(refusals, actor, library, reason)
 
@@ -296,7 +295,7 @@ def checkout(
             library=library,
             checked_out_at=started,
             checked_out_by=actor if getattr(actor, "is_authenticated", False) else None,
-            due_on=due_date(library, today, rule.loan_days),
+            due_on=found.calendar.due_date(today, rule.loan_days),
             loan_days=rule.loan_days,
             override_reason=reason if refusals else "",
             override_codes=[r.code for r in refusals],
@@ -385,8 +384,9 @@ def checkin(
     library = library_obj(library)
     require(actor, Action.CIRCULATE, library)
     with transaction.atomic():
-        item = find_item(item, lock=True)
-        return checkin_locked(actor, library, item, today_or(today), at=at)
+        # With its open loan, if any, read once the item is locked (one round trip).
+        item, open_loan = lock_item_then(item, _OPEN_LOAN_BY_BARCODE)
+        return checkin_locked(actor, library, item, today_or(today), at=at, open_loan=open_loan)
 
 
 def checkin_locked(
@@ -398,9 +398,12 @@ def checkin_locked(
     receiving: bool = False,
     transfer: Transfer | None = None,
     at: dt.datetime | None = None,
+    open_loan: Sequence[Loan] | None = None,
 ) -> CheckinResult:
     """Check-in once the item's lock is held (see ``checkin``). `transfer`: the item's active
-    transfer, when the caller read it already (many items arriving together)."""
+    transfer, when the caller read it already (many items arriving together). `open_loan`:
+    the item's open loan ([] none) as ``_OPEN_LOAN_BY_BARCODE`` reads it, once the lock was
+    held, when the caller read it already."""
     now = timezone.now()
     status = item.status
     if status == ItemStatus.WITHDRAWN:
@@ -422,6 +425,7 @@ def checkin_locked(
     loan = None
     preferred = None
     misrouted_from = None
+    waiting: list[Hold] | None = None  # the record's waiting holds, when known already
     if status in (ItemStatus.LOST, ItemStatus.MISSING):
         log(item, "found", library, actor, previous_status=status)
     elif status == ItemStatus.ON_LOAN:
@@ -431,8 +435,13 @@ def checkin_locked(
                 _("The item %(barcode)s is on loan, not in transit: check it in instead.")
                 % {"barcode": item.barcode},
             )
-        # With its patron: whom the loan was to, which a self-check answer gives back.
-        loan = _OPEN_LOAN_WITH_PATRON.first(item.pk)
+        # With its patron: whom the loan was to, which a self-check answer gives back; and
+        # whether a hold waits on the record (most have none: routing then reads no holds).
+        if open_loan is None:
+            open_loan = _OPEN_LOAN_WITH_PATRON.all(item.pk, item.record_id)
+        loan = open_loan[0] if open_loan else None
+        if loan is not None and not loan.holds_waiting:  # type: ignore[attr-defined]
+            waiting = []
         if loan is not None and at is not None and loan.checked_out_at > at:
             # Handed in before this loan began: the return belongs to an earlier loan.
             raise CirculationError(
@@ -505,6 +514,7 @@ def checkin_locked(
         actor=actor,
         today=today,
         preferred=preferred,
+        waiting=waiting,
         loan=loan,
         misrouted_from=misrouted_from,
     )
@@ -516,14 +526,37 @@ def checkin_locked(
     return result
 
 
-# Read at every check-in: compiled once (see maillon.core.prepared).
+# Read at every check-in: compiled once (see maillon.core.prepared). Run once the item is
+# locked: it sees every hold committed before, as reading the holds afterwards would.
 _OPEN_LOAN_WITH_PATRON = Prepared(
-    lambda item_id: (
+    lambda item_id, record_id: (
         Loan.objects.filter(item_id=item_id, returned_at__isnull=True)
         .select_related("patron")
+        .annotate(
+            holds_waiting=Exists(
+                Hold.objects.filter(record_id=record_id, status=HoldStatus.WAITING)
+            )
+        )
         .order_by("pk")[:1]
     ),
     int,
+    int,
+)
+# The same, found by the copy's barcode: read in the round trip that locks the copy.
+_OPEN_LOAN_BY_BARCODE = Prepared(
+    lambda barcode: (
+        Loan.objects.filter(item__barcode=barcode, returned_at__isnull=True)
+        .select_related("patron")
+        .annotate(
+            holds_waiting=Exists(
+                Hold.objects.filter(
+                    record_id=OuterRef("item__record_id"), status=HoldStatus.WAITING
+                )
+            )
+        )
+        .order_by("pk")[:1]
+    ),
+    str,
 )
 
 

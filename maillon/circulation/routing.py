@@ -207,6 +207,7 @@ def route(
     actor=None,
     today: dt.date,
     preferred: Hold | None = None,
+    waiting: list[Hold] | None = None,
     loan: Loan | None = None,
     misrouted_from: Library | None = None,
     book: RuleBook | None = None,
@@ -216,11 +217,15 @@ def route(
     Holds: the item's lock (caller). Takes: the locks on the record's waiting holds. The item must
     be free of loan, ready hold and active transfer when called (its status is rewritten here).
     `preferred` is a hold the item was already promised to (in transit, or on a hold shelf
-    elsewhere), locked by the caller; it keeps the item.
+    elsewhere), locked by the caller; it keeps the item. `waiting`: the record's waiting holds
+    when the caller knows them (an empty list: it saw none once the item was locked).
     """
     book = book or RuleBook()
     extra: dict[str, Any] = {"loan": loan, "misrouted_from": misrouted_from}
-    waiting = None if preferred is not None else waiting_holds(item)
+    if preferred is not None:
+        waiting = None
+    elif waiting is None:
+        waiting = waiting_holds(item)
     hold = preferred if waiting is None else choose_hold(item, library, book, waiting)
     now = timezone.now()
     if hold is not None:

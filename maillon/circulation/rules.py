@@ -34,8 +34,10 @@ class RuleBook:
     `with_names`: with their library, category and item type, for a page that names them
     (the joins cost more than the rules' own rows: services deciding by ids go without)."""
 
-    def __init__(self, *, with_names: bool = False) -> None:
+    def __init__(self, *, with_names: bool = False, rules: list[LoanRule] | None = None) -> None:
         self.with_names = with_names
+        if rules is not None:  # read by the caller (a checkout, with what it reads after locks)
+            self.__dict__["rules"] = rules
 
     @cached_property
     def rules(self) -> list[LoanRule]:

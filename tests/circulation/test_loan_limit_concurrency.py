@@ -16,7 +16,7 @@ from django.db import connection
 from django.db.models import Count, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 
-from maillon.circulation import common, loans
+from maillon.circulation import common
 from maillon.circulation.models import Loan, NetworkPolicy
 from maillon.circulation.services import CirculationError, checkout
 from maillon.core.prepared import Prepared
@@ -83,7 +83,8 @@ def stale_locking_patrons():
     )
 
 
-def counts_already_read(patron, item) -> None:
+def counts_already_read(patron, item, *_counts) -> None:
+    """The counts read after the locks left aside: the patron's, read with its lock, decide."""
     item.has_open_holds = False  # no hold in this test
 
 
@@ -97,7 +98,7 @@ def test_sixteen_desks_keep_the_library_limit(
     if stale:
         locking = Prepared(lambda card: stale_locking_patrons().filter(card_number=card), str)
         monkeypatch.setattr(common, "_LOCK_BY_CARD", locking)
-        monkeypatch.setattr(loans, "read_after_lock", counts_already_read)
+        monkeypatch.setattr(common, "_counted", counts_already_read)
     outcomes = lend_all_at_once(network, patron, items)
     granted = sum(isinstance(o, Loan) for o in outcomes)
     refused = [o.code for o in outcomes if isinstance(o, CirculationError)]

@@ -1,6 +1,8 @@
 """A prepared queryset gives what the queryset gives, and prepared writes write what save()
 writes: same rows, same objects, same signals, same refusals."""
 
+import threading
+
 import pytest
 from django.db import DatabaseError, connection, transaction
 from django.db.models import Exists, OuterRef, signals
@@ -163,3 +165,54 @@ def test_an_annotation_as_the_sip2_server_reads_it(make_patron, network):
     PatronBlock.objects.create(patron=patron, kind=kind, library=network["a"])
     assert _patron(patron.card_number).has_active_block is True
     assert _patron("no such card") is None
+
+
+def test_statements_together_give_each_its_rows_in_one_round_trip(make_patron, network):
+    first, second = make_patron("Martin"), make_patron("Martin", first_name="Jean")
+    count = ("SELECT COUNT(*) FROM patrons_patron WHERE surname = %s", ["Martin"])
+    with transaction.atomic(), CaptureQueriesContext(connection) as captured:
+        locked, rows, counted, nothing = prepared.together(
+            LOCKED.statement(first.pk),
+            PATRON_ROWS.statement(network["a"].pk, "Martin"),
+            count,
+            LOCKED.statement(-1),
+        )
+    # One message to PostgreSQL; SQLite, in the process, runs them one by one.
+    assert len(captured) == (1 if connection.vendor == "postgresql" else 4)
+    assert LOCKED.built(locked) == [first] and LOCKED.built(nothing) == []
+    assert rows == PATRON_ROWS.rows(network["a"].pk, "Martin")
+    assert [card for card, *_rest in rows] == [first.card_number, second.card_number]
+    assert counted == [(2,)]
+    with pytest.raises(TypeError):
+        PATRON_ROWS.built(rows)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's row locks")
+@pytest.mark.django_db(transaction=True)
+def test_statements_together_see_what_was_committed_before_each_began(make_patron, network):
+    """The second statement runs after the first, with its own snapshot: a row another
+    transaction committed while the first waited for its lock is seen by the second."""
+    patron = make_patron()
+    count = ("SELECT COUNT(*) FROM patrons_patronblock WHERE patron_id = %s", [patron.pk])
+    locked, waiting, done = threading.Event(), threading.Event(), []
+
+    def other() -> None:
+        try:
+            with transaction.atomic():
+                LOCKED.first(patron.pk)  # holds the lock until its block is committed
+                locked.set()
+                waiting.wait(5)
+                PatronBlock.objects.create(patron=patron, kind="lost", library=network["a"])
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=other)
+    thread.start()
+    assert locked.wait(5)
+    timer = threading.Timer(0.3, waiting.set)  # commits while the statements below wait
+    timer.start()
+    with transaction.atomic():
+        rows, (counted,) = prepared.together(LOCKED.statement(patron.pk), count)
+        done.append(counted)
+    thread.join(5)
+    assert LOCKED.built(rows) == [patron] and done == [(1,)]

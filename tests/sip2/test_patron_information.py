@@ -76,13 +76,15 @@ def test_a_blocked_card_denies_charge_renewal_and_holds(terminal, reader, desk, 
 # account again, and its user's roles with it, in one statement; inside the test's transaction
 # the services' own transactions are savepoints (two statements for a checkout or a checkin).
 STATEMENTS = {
-    # Lock the patron and the copy, count after the locks, rules, limits, calendar, the loan,
-    # the copy's state, the record's copies with its search entry (unchanged: another copy
-    # stays on the shelf) and the audit entry.
-    "11": 13,
-    # Lock the copy, its loan with the patron (the card in the answer), close it, the audit
-    # entry, the record's waiting holds, the copy's state, the search entry as for 11.
-    "09": 10,
+    # Lock the patron and the copy, count after the locks with the rules, limits and calendar
+    # (on PostgreSQL these three in one round trip), the loan, the copy's state, the record's
+    # copies with its search entry (unchanged: another copy stays on the shelf) and the audit
+    # entry.
+    "11": {"sqlite": 10, "postgresql": 8},
+    # Lock the copy, its loan with the patron (the card in the answer) and whether a hold waits
+    # on the record (none: the holds are not read; on PostgreSQL in the round trip of the
+    # lock), close it, the audit entry, the copy's state, the search entry as for 11.
+    "09": {"sqlite": 9, "postgresql": 8},
     "63": 5,  # the account, the patron with its block flag, loans, holds, the network's limits
     "23": 4,  # the account, the patron, the network's limits, loans counted per library
 }
@@ -117,4 +119,7 @@ def test_each_request_costs_a_fixed_number_of_statements(
         with CaptureQueriesContext(connection) as captured:
             assert answer(session, text).startswith("101")
         counted["09"].append(len(captured))
-    assert counted == {code: [n] * len(items) for code, n in STATEMENTS.items()}
+    expected = {
+        code: n if isinstance(n, int) else n[connection.vendor] for code, n in STATEMENTS.items()
+    }
+    assert counted == {code: [n] * len(items) for code, n in expected.items()}
