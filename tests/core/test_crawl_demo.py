@@ -32,8 +32,8 @@ NEVER = re.compile(r"/deconnexion/|/logout/|^/i18n/|^/static/")
 RAW = re.compile(r"\b(?:True|False|None)\b|<QuerySet|object at 0x|Decimal\(|datetime\.date\(")
 DENIED = {403, 404}
 CODE = re.compile(r"^[A-Z]{2,5}N?$")  # a library's code, a barcode or a lot's (SEC, PARN, LOTN)
-# Rendered in 6 to 14 s each on a shared machine, and tried by their own tests.
-SLOW = re.compile(r"^/pro/plans-de-circulation/[0-9]+/grille\.pdf$|/depliant\.pdf$")
+# Rendered in 6 to 14 s on a shared machine, and tried by its own tests.
+SLOW = re.compile(r"/depliant\.pdf$")
 DOTTED = re.compile(r"^[a-z_]+\.[a-zN_.+]+$")  # a statistic's key (active.adult, loans.age.N+)
 # The admin's pages of each object beside its form, and its sorting and filtering of lists.
 ADMIN_SKIPPED = re.compile(r"^/admin/.*(?:/history/|/delete/|/password/|\?)")
