@@ -40,7 +40,13 @@ from maillon.stats import listing, summaries
 from maillon.stats.dashboards import PANELS
 from maillon.stats.facts import Period
 from maillon.stats.figures import all_figures
-from maillon.stats.models import ActiveBorrower, HoldingSnapshot, LoanDay, RefreshedDay
+from maillon.stats.models import (
+    ActiveBorrower,
+    CommuneBorrower,
+    HoldingSnapshot,
+    LoanDay,
+    RefreshedDay,
+)
 from maillon.stats.report import build as build_report
 from maillon.stats.views import NETWORK, PAGE_ROWS
 
@@ -162,7 +168,7 @@ def prepare(seed: int, loans: int) -> tuple[dict, dt.date]:
             cursor.execute(f"INSERT INTO {MARKER} (facts) VALUES (%s)", [json.dumps(found)])
         reused = False
     else:
-        for model in (LoanDay, ActiveBorrower, RefreshedDay, HoldingSnapshot):
+        for model in (LoanDay, ActiveBorrower, CommuneBorrower, RefreshedDay, HoldingSnapshot):
             model.objects.all().delete()
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:

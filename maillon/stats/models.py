@@ -93,15 +93,30 @@ class ActiveBorrower(models.Model):
             # The network's borrowers of a year in pseudonym order, each once (the list behind
             # "active borrowers"); a library's are in the unique constraint's index.
             models.Index(fields=["year", "patron_key"], name="stats_active_year_key"),
-            # The borrowers of each commune, counted from the index alone in its order (the
-            # dashboard's panel: 0.4 s instead of 1.5–2 s over 10M loans, no sort on disk).
-            models.Index(
-                fields=["year", "patron_commune", "patron_key"], name="stats_active_year_commune"
-            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.year} {self.library_id} {self.patron_key}"
+
+
+class CommuneBorrower(models.Model):
+    """A borrower (yearly pseudonym) who borrowed in the network in a year, once per commune
+    they borrowed with: the network's active borrowers by commune counted from this table's
+    unique index alone (a third of ActiveBorrower's rows, and no count of distinct values)."""
+
+    year = models.PositiveSmallIntegerField()
+    patron_commune = models.CharField(max_length=120, blank=True)
+    patron_key = models.CharField(max_length=16)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year", "patron_commune", "patron_key"], name="stats_commune_borrower_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.patron_commune} {self.patron_key}"
 
 
 class RefreshedDay(models.Model):

@@ -7,7 +7,8 @@ the report and the dashboards read them when they cover the period asked, the ra
   week again, for loans recorded late (the offline desk sends them when it is back online).
 - ``ActiveBorrower``: one row per year, library, borrower pseudonym (and the category, age band
   and commune they borrowed with), added once (a unique constraint): counted distinct, the
-  active borrowers of a library or of the network, never counted twice.
+  active borrowers of a library or of the network, never counted twice. ``CommuneBorrower``
+  keeps the network's once per year, commune and pseudonym (the dashboard's communes).
 - ``RefreshedDay``: the days counted. The report uses the summaries only when every day of its
   period is there (a past year, once refreshed); a dashboard reads them for the days refreshed
   and the raw loans for the days after (today).
@@ -36,6 +37,7 @@ from maillon.stats import facts
 from maillon.stats.facts import Period
 from maillon.stats.models import (
     ActiveBorrower,
+    CommuneBorrower,
     HoldingItem,
     HoldingSnapshot,
     LoanDay,
@@ -87,7 +89,9 @@ def refresh_day(day: dt.date) -> int:
             for g in grouped
         ]
         LoanDay.objects.bulk_create(rows, batch_size=BATCH)
-        borrowers = loans.exclude(patron_key="").values_list(*BORROWER_FIELDS).distinct()
+        borrowers = list(
+            loans.exclude(patron_key="").values_list(*BORROWER_FIELDS).distinct().iterator()
+        )
         ActiveBorrower.objects.bulk_create(
             (
                 ActiveBorrower(
@@ -98,7 +102,15 @@ def refresh_day(day: dt.date) -> int:
                     patron_age_band=band,
                     patron_commune=commune,
                 )
-                for library, key, category, band, commune in borrowers.iterator()
+                for library, key, category, band, commune in borrowers
+            ),
+            batch_size=BATCH,
+            ignore_conflicts=True,
+        )
+        CommuneBorrower.objects.bulk_create(
+            (
+                CommuneBorrower(year=day.year, patron_commune=commune, patron_key=key)
+                for commune, key in {(row[4], row[1]) for row in borrowers}
             ),
             batch_size=BATCH,
             ignore_conflicts=True,
@@ -361,6 +373,14 @@ def loans_by(period: Period, library: Library | None, field: str) -> dict[Any, i
 def active_by_commune(period: Period, library: Library | None) -> QuerySet | None:
     if period != Period.year(period.start.year) or not covers(period):
         return None
+    if library is None:  # each row a borrower of the commune: count(*) from the index alone
+        return (
+            CommuneBorrower.objects.filter(year=period.start.year)
+            .order_by()
+            .values_list("patron_commune")
+            .annotate(n=Count("*"))
+            .values_list("patron_commune", "n")
+        )
     return (
         ActiveBorrower.objects.filter(_at(library), year=period.start.year)
         .order_by()

@@ -12,7 +12,13 @@ from maillon.catalogue.models import Item
 from maillon.jobs.registry import DAILY_TASKS
 from maillon.stats import series, summaries
 from maillon.stats.facts import Period
-from maillon.stats.models import ActiveBorrower, HoldingSnapshot, LoanDay, RefreshedDay
+from maillon.stats.models import (
+    ActiveBorrower,
+    CommuneBorrower,
+    HoldingSnapshot,
+    LoanDay,
+    RefreshedDay,
+)
 from maillon.stats.report import build
 from tests.stats.test_annual_figures import EXPECTED
 
@@ -102,6 +108,20 @@ def test_a_dashboard_reads_the_days_counted_then_the_raw_loans(activity, network
     for group_by, rows in raw.items():
         assert series.loans_by(period, None, group_by) == rows, group_by
     assert series.loans_by(period, network["a"], "month")[3].value == 1  # A1 on 12 April
+
+
+def test_borrowers_by_commune_are_the_same_from_the_summaries(activity, network):
+    period = Period.year(2025)
+    raw = {code: series.active_by_commune(period, lib) for code, lib in _libraries(network).items()}
+    assert sum(row.value for row in raw[None]) > 0
+    call_command("stats_refresh", "--date=2026-01-02", stdout=StringIO())
+    assert summaries.active_by_commune(period, None) is not None  # read from the summaries
+    for code, library in _libraries(network).items():
+        assert series.active_by_commune(period, library) == raw[code], code
+    # The network's are read from their own table: a borrower added there shows.
+    CommuneBorrower.objects.create(year=2025, patron_commune="Parthenay", patron_key="k-new")
+    found = {row.key: row.value for row in series.active_by_commune(period, None)}
+    assert found["Parthenay"] == {row.key: row.value for row in raw[None]}["Parthenay"] + 1
 
 
 def test_holdings_at_31_12_stay_what_they_were(activity, network):
