@@ -105,16 +105,8 @@ def active_by_commune(period: Period, library: Library | None) -> list[Row]:
 
 
 def turnover(period: Period, library: Library | None) -> list[Row]:
-    """Loans in the period per document held at its end, by library."""
-    loans = Counter(
-        dict(
-            facts.loans(period, library)
-            .order_by()
-            .values_list("library")
-            .annotate(n=Count("pk"))
-            .values_list("library", "n")
-        )
-    )
+    """Loans in the period per document held at its end, by library (the loans counted as
+    the loans by library are: from the summaries for the days they hold)."""
     held = Counter(
         dict(
             facts.holdings(period, library)
@@ -124,13 +116,12 @@ def turnover(period: Period, library: Library | None) -> list[Row]:
             .values_list("home", "n")
         )
     )
-    libraries = Library.objects.order_by("name")
-    if library is not None:
-        libraries = libraries.filter(pk=library.pk)
-    return [
-        Row(lib.code, lib.name, round(loans[lib.pk] / held[lib.pk], 2) if held[lib.pk] else 0)
-        for lib in libraries
-    ]
+    pks = dict(Library.objects.values_list("code", "pk"))
+    rows = []
+    for row in loans_by(period, library, "library"):
+        documents = held[pks[row.key]]
+        rows.append(Row(row.key, row.label, round(row.value / documents, 2) if documents else 0))
+    return rows
 
 
 def hold_waits(period: Period, library: Library | None) -> list[Row]:
