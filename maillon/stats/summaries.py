@@ -28,7 +28,19 @@ from collections.abc import Callable, Iterable
 from typing import Any, cast
 
 from django.db import connection, transaction
-from django.db.models import BooleanField, Case, Count, Q, QuerySet, Sum, Value, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    F,
+    IntegerField,
+    Max,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import TruncMonth
 
 from maillon.circulation.models import Loan
@@ -309,19 +321,48 @@ def _loan_figures(figures: list[Any], period: Period, at: Q, each: bool) -> Grou
     }
     if distinct:
         borrowers = ActiveBorrower.objects.filter(at, year=period.start.year)
-        found = _aggregate(
-            borrowers,
-            {
-                f"f{i}": Count("patron_key", distinct=True, filter=f.where)
-                for i, f in enumerate(distinct)
-            },
-            each,
-        )
+        found = _borrowers_counted(borrowers, distinct, each)
         for library, row in found.items():
             values.setdefault(library, {}).update(
                 {f.key: row[f"f{i}"] or 0 for i, f in enumerate(distinct)}
             )
     return values
+
+
+def _borrowers_counted(rows: QuerySet, figures: list[Any], each: bool) -> dict[Any, dict]:
+    """Each figure's distinct pseudonyms among `rows`, for the network (key None) or per
+    library: the rows grouped by pseudonym (and library) once, each figure's condition a flag of
+    the group (1 if one of its rows meets it), the flags summed — one pass over the rows where a
+    COUNT(DISTINCT) per figure sorted them all again for each (2.9 s of the network's report
+    over 10M loans)."""
+    keys = {"pseudonym": F("patron_key")}
+    if each:  # named, so that the statement around reads it by that name on both databases
+        keys["place"] = F("library")
+    flags = (
+        rows.order_by()
+        .values(**keys)
+        .annotate(
+            **{
+                f"f{i}": Max(
+                    Case(When(f.where, then=Value(1)), default=Value(0)) if f.where else Value(1),
+                    output_field=IntegerField(),
+                )
+                for i, f in enumerate(figures)
+            }
+        )
+    )
+    inner, params = flags.query.sql_with_params()
+    sums = ", ".join(f"SUM(f{i})" for i in range(len(figures)))
+    by = "place" if each else None
+    sql = (
+        f"SELECT {by}, {sums} FROM ({inner}) flags GROUP BY {by}"
+        if by
+        else f"SELECT NULL, {sums} FROM ({inner}) flags"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        found = cursor.fetchall()
+    return {row[0]: {f"f{i}": int(value or 0) for i, value in enumerate(row[1:])} for row in found}
 
 
 def _holding_figures(
