@@ -1,12 +1,10 @@
 """Lots and circulation plans in the staff API: reading, sending and receiving a lot through the
 lots service, the grid as JSON; refusals with their code and French message."""
 
-import datetime as dt
 from decimal import Decimal
 
 import pytest
 from django.test import Client
-from django.utils import timezone
 
 from maillon.api.models import ApiToken
 from maillon.catalogue.models import Item, ItemStatus
@@ -15,6 +13,7 @@ from maillon.lots.models import Lot
 from maillon.network.models import Role
 from maillon.rotation import services as plans
 from tests.conftest import make_library
+from tests.rotation.conftest import monthly_plan
 
 
 def client_for(user) -> Client:
@@ -135,22 +134,7 @@ def plan(desk, network, crate, make_item, record_of):
         lot = lots.create(desk["head"], library, f"Caisse {library.code}")
         lots.add(desk["head"], lot, make_item(record_of("Titre"), library).barcode)
         crates.append(lot)
-    today = timezone.localdate()
-    made = plans.save_plan(
-        desk["head"],
-        None,
-        name="Plan de la Gâtine",
-        kind="continuous",
-        every=1,
-        unit="months",
-        start=today + dt.timedelta(days=7 - today.weekday()),
-        exchanges=3,
-        end=None,
-        members=[plans.MemberInput(library=c.station) for c in crates],
-        lots_in=crates,
-    )
-    plans.generate(desk["head"], made)
-    return made
+    return monthly_plan(desk["head"], crates)[0]
 
 
 def test_the_grid_as_json(plan, desk, check_schema):

@@ -16,13 +16,17 @@ from django.db import connection
 from maillon.audit.services import entries_for
 from maillon.catalogue import items
 from maillon.catalogue.models import Item, ItemStatus
-from maillon.circulation import common, loans
+from maillon.circulation import loans
 from maillon.circulation.models import Loan
 from maillon.circulation.services import CirculationError, checkout
-from maillon.core.prepared import Prepared
 from tests.circulation.conftest import TODAY
 from tests.circulation.helpers import assert_item_consistent
-from tests.circulation.test_concurrency import TIMEOUT, in_parallel, user
+from tests.circulation.test_concurrency import (
+    TIMEOUT,
+    in_parallel,
+    unlock_items_by_barcode,
+    user,
+)
 
 pytestmark = [
     pytest.mark.skipif(
@@ -59,16 +63,7 @@ def test_without_the_lock_withdrawal_and_checkout_both_pass(
 
     # The same reads without FOR UPDATE.
     monkeypatch.setattr(items, "lock", lambda item_: Item.objects.get(pk=item_))
-    monkeypatch.setattr(
-        common,
-        "_LOCK_BY_BARCODE",
-        Prepared(
-            lambda barcode: Item.objects.select_related(
-                "item_type", "collection", "record", "owner"
-            ).filter(barcode=barcode),
-            str,
-        ),
-    )
+    unlock_items_by_barcode(monkeypatch)
     monkeypatch.setattr(loans, "_item_refusal", checked_then_wait)
     monkeypatch.setattr(items, "move_item", wait_then_write)  # the withdrawal's write only
     outcomes = in_parallel(lambda: _withdraw(item), lambda: _checkout(patron, item))

@@ -43,6 +43,21 @@ pytestmark = [
 TIMEOUT = 20
 
 
+def unlock_items_by_barcode(monkeypatch) -> None:
+    """The desk's read of an item by its barcode, the same query without FOR UPDATE: shows the
+    race the lock prevents."""
+    monkeypatch.setattr(
+        common,
+        "_LOCK_BY_BARCODE",
+        Prepared(
+            lambda barcode: Item.objects.select_related(
+                "item_type", "collection", "record", "owner"
+            ).filter(barcode=barcode),
+            str,
+        ),
+    )
+
+
 def in_parallel(*calls) -> list:
     """Run each call in its own thread (own connection), all released at once; return what
     each returned or raised."""
@@ -85,17 +100,7 @@ def test_without_the_lock_both_desks_pass_the_checks(
         past_checks.wait(TIMEOUT)  # both desks have read the item before either writes
         return refusal
 
-    # The same query without FOR UPDATE: each desk reads the item as it was.
-    monkeypatch.setattr(
-        common,
-        "_LOCK_BY_BARCODE",
-        Prepared(
-            lambda barcode: Item.objects.select_related(
-                "item_type", "collection", "record", "owner"
-            ).filter(barcode=barcode),
-            str,
-        ),
-    )
+    unlock_items_by_barcode(monkeypatch)  # each desk reads the item as it was
     monkeypatch.setattr(loans, "_item_refusal", check_then_wait)
     outcomes = in_parallel(
         lambda: checkout(user("libr"), network["a"], first.card_number, item.barcode, today=TODAY),

@@ -2,17 +2,16 @@
 saying what it sends and receives on each date, and a large network's grid cut into tables of
 even width."""
 
-import datetime as dt
 import re
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
 
 from maillon.lots import services as lots
-from maillon.rotation import printing, services
+from maillon.rotation import printing
 from maillon.rotation.models import Cell
 from tests.conftest import make_library
+from tests.rotation.conftest import monthly_plan
 
 
 def _plan(desk, make_item, record_of, libraries, name="Plan imprimé"):
@@ -21,22 +20,7 @@ def _plan(desk, make_item, record_of, libraries, name="Plan imprimé"):
         lot = lots.create(desk["head"], library, f"Caisse {library.code}")
         lots.add(desk["head"], lot, make_item(record_of(f"Titre {library.code}"), library).barcode)
         crates.append(lot)
-    today = timezone.localdate()
-    plan = services.save_plan(
-        desk["head"],
-        None,
-        name=name,
-        kind="continuous",
-        every=1,
-        unit="months",
-        start=today + dt.timedelta(days=7 - today.weekday()),
-        exchanges=3,
-        end=None,
-        members=[services.MemberInput(library=lib) for lib in libraries],
-        lots_in=crates,
-    )
-    services.generate(desk["head"], plan)
-    return plan
+    return monthly_plan(desk["head"], crates, name=name)[0]
 
 
 def _statements(plan) -> int:
