@@ -6,16 +6,20 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
+from typing import Protocol
 
 import pygal
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from pygal.style import Style
 
 from maillon.network.models import Library
 from maillon.stats import series
 from maillon.stats.facts import Period
+from maillon.stats.series import Loans
 
 STYLE = Style(
     background="white",
@@ -81,9 +85,9 @@ def _earlier(period: Period) -> Period:
     return Period(back(period.start), back(period.end))
 
 
-def loans_by_month(period: Period, library: Library | None) -> Panel:
-    now = series.loans_by(period, library, "month")
-    before = series.loans_by(_earlier(period), library, "month")
+def loans_by_month(period: Period, library: Library | None, loans: Loans | None = None) -> Panel:
+    now = (loans or Loans(period, library)).by("month")
+    before = Loans(_earlier(period), library).by("month")
     this, last = _("this period"), _("a year before")
     return Panel(
         "loans_month",
@@ -95,18 +99,25 @@ def loans_by_month(period: Period, library: Library | None) -> Panel:
     )
 
 
-def _grouped(key: str, title: str, group_by: str, period: Period, library: Library | None):
-    rows = series.loans_by(period, library, group_by)
+def _grouped(
+    key: str,
+    title: str | Promise,
+    group_by: str,
+    period: Period,
+    library: Library | None,
+    loans: Loans | None = None,
+) -> Panel:
+    rows = (loans or Loans(period, library)).by(group_by)
     return Panel(
         key,
-        title,
+        str(title),
         [_("group"), _("loans")],
         [[r.label, r.value] for r in rows],
         series=[_("loans")],
     )
 
 
-def active_by_commune(period: Period, library: Library | None) -> Panel:
+def active_by_commune(period: Period, library: Library | None, loans: Loans | None = None) -> Panel:
     rows = series.active_by_commune(period, library)
     return Panel(
         "active_commune",
@@ -117,8 +128,8 @@ def active_by_commune(period: Period, library: Library | None) -> Panel:
     )
 
 
-def turnover(period: Period, library: Library | None) -> Panel:
-    rows = series.turnover(period, library)
+def turnover(period: Period, library: Library | None, loans: Loans | None = None) -> Panel:
+    rows = series.turnover(period, library, loans)
     return Panel(
         "turnover",
         _("Turnover: loans per document held"),
@@ -128,7 +139,7 @@ def turnover(period: Period, library: Library | None) -> Panel:
     )
 
 
-def hold_waits(period: Period, library: Library | None) -> Panel:
+def hold_waits(period: Period, library: Library | None, loans: Loans | None = None) -> Panel:
     rows = series.hold_waits(period, library)
     return Panel(
         "hold_waits",
@@ -139,7 +150,7 @@ def hold_waits(period: Period, library: Library | None) -> Panel:
     )
 
 
-def shuttle(period: Period, library: Library | None) -> Panel:
+def shuttle(period: Period, library: Library | None, loans: Loans | None = None) -> Panel:
     matrix = series.shuttle_matrix(period, library)
     header = [_("from / to"), *(lib.name for lib in matrix.libraries), _("total sent")]
     return Panel(
@@ -151,7 +162,7 @@ def shuttle(period: Period, library: Library | None) -> Panel:
     )
 
 
-def events(period: Period, library: Library | None) -> Panel:
+def events(period: Period, library: Library | None, loans: Loans | None = None) -> Panel:
     sessions, came = _("sessions"), _("attendance")
     return Panel(
         "events",
@@ -162,20 +173,26 @@ def events(period: Period, library: Library | None) -> Panel:
     )
 
 
-PANELS: dict[str, Callable[[Period, Library | None], Panel]] = {
+class PanelOf(Protocol):
+    def __call__(
+        self, period: Period, library: Library | None, loans: Loans | None = None
+    ) -> Panel: ...
+
+
+PANELS: dict[str, PanelOf] = {
     "loans_month": loans_by_month,
-    "loans_library": lambda p, lib: _grouped(
-        "loans_library", _("Loans by library"), "library", p, lib
-    ),
-    "loans_medium": lambda p, lib: _grouped(
-        "loans_medium", _("Loans by kind of document"), "medium", p, lib
-    ),
-    "loans_audience": lambda p, lib: _grouped(
-        "loans_audience", _("Loans by audience"), "audience", p, lib
-    ),
+    "loans_library": partial(_grouped, "loans_library", _lazy("Loans by library"), "library"),
+    "loans_medium": partial(_grouped, "loans_medium", _lazy("Loans by kind of document"), "medium"),
+    "loans_audience": partial(_grouped, "loans_audience", _lazy("Loans by audience"), "audience"),
     "active_commune": active_by_commune,
     "turnover": turnover,
     "hold_waits": hold_waits,
     "shuttle": shuttle,
     "events": events,
 }
+
+
+def panels(period: Period, library: Library | None) -> list[Panel]:
+    """Every panel of a dashboard; the period's loans are counted once for all of them."""
+    loans = Loans(period, library)
+    return [build(period, library, loans) for build in PANELS.values()]

@@ -62,6 +62,37 @@ class LoanDay(models.Model):
         return f"{self.day} {self.library_id}: {self.loans}"
 
 
+class LoanMonth(models.Model):
+    """A month's LoanDay rows added up (the days of it counted so far): the dashboards' charts
+    read a year in some thousand rows instead of the days' hundreds of thousands."""
+
+    month = models.DateField()  # its first day
+    library = models.ForeignKey(
+        "network.Library", on_delete=models.CASCADE, related_name="+", verbose_name=_("library")
+    )
+    medium = models.CharField(max_length=12, blank=True)
+    audience = models.CharField(max_length=10, blank=True)
+    md_stock = models.BooleanField(default=False)
+    keyed = models.BooleanField(default=True)
+    loans = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["month", "library"], name="stats_loanmonth_month")]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.library_id}: {self.loans}"
+
+
+class RefreshedMonth(models.Model):
+    """A month whose days are being counted: its row is locked while a day of it is counted
+    again, so that two refreshes of the same month add its days up one after the other."""
+
+    month = models.DateField(unique=True)
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m}"
+
+
 class ActiveBorrower(models.Model):
     """A borrower (yearly pseudonym) who borrowed at a library in a year, once per category,
     age band and commune they borrowed with: counted distinct, it gives the active borrowers

@@ -7,8 +7,9 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from functools import cached_property
 
-from django.db.models import Count, Min, Q
+from django.db.models import Count, Min, Q, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,6 +19,7 @@ from maillon.network.models import Library
 from maillon.programme.models import Session
 from maillon.stats import facts, summaries
 from maillon.stats.facts import Period
+from maillon.stats.models import HoldingSnapshot
 
 GROUPS = ("library", "month", "medium", "audience")
 
@@ -41,52 +43,50 @@ def months(period: Period) -> list[dt.date]:
     return found
 
 
+class Loans:
+    """A period's loans counted once by month, library, medium and audience (from the
+    summaries for the days they hold): every grouping a dashboard draws comes from that count."""
+
+    def __init__(self, period: Period, library: Library | None) -> None:
+        self.period, self.library = period, library
+
+    @cached_property
+    def cube(self) -> summaries.Cube:
+        found = summaries.loan_cube(self.period, self.library)
+        return found if found is not None else summaries.raw_cube(self.period, self.library)
+
+    def counted(self, group_by: str) -> Counter:
+        place = {"month": 0, "library": 1, "medium": 2, "audience": 3}[group_by]
+        found: Counter = Counter()
+        for key, n in self.cube.items():
+            found[key[place]] += n
+        return found
+
+    def by(self, group_by: str) -> list[Row]:
+        """Grouped by library, month, medium or audience; every month and every known value
+        is listed, zeros included."""
+        counted = self.counted(group_by)
+        if group_by == "month":
+            return [
+                Row(m.isoformat()[:7], _month_label(m), counted.get(m, 0))
+                for m in months(self.period)
+            ]
+        if group_by == "library":
+            libraries = Library.objects.order_by("name")
+            if self.library is not None:
+                libraries = libraries.filter(pk=self.library.pk)
+            return [Row(lib.code, lib.name, counted.get(lib.pk, 0)) for lib in libraries]
+        choices = {"medium": DocType.choices, "audience": Audience.choices}[group_by]
+        rows = [Row(value, str(label), counted.pop(value, 0)) for value, label in choices]
+        unknown = sum(counted.values())
+        if unknown:
+            rows.append(Row("", _("not known"), unknown))
+        return rows
+
+
 def loans_by(period: Period, library: Library | None, group_by: str) -> list[Row]:
-    """Loans made in the period, grouped by library, month, medium or audience; every month
-    and every known value is listed, zeros included."""
-    loans = facts.loans(period, library).order_by()
-    summed = summaries.loans_by(period, library, group_by)
-    if group_by == "month":
-        counted = (
-            summed
-            if summed is not None
-            else {
-                timezone.localtime(m).date() if isinstance(m, dt.datetime) else m: n
-                for m, n in loans.annotate(m=TruncMonth("checked_out_at"))
-                .values_list(
-                    "m",
-                )
-                .annotate(n=Count("pk"))
-                .values_list("m", "n")
-            }
-        )
-        return [Row(m.isoformat()[:7], _month_label(m), counted.get(m, 0)) for m in months(period)]
-    if group_by == "library":
-        counted = (
-            summed
-            if summed is not None
-            else dict(
-                loans.values_list("library").annotate(n=Count("pk")).values_list("library", "n")
-            )
-        )
-        libraries = Library.objects.order_by("name")
-        if library is not None:
-            libraries = libraries.filter(pk=library.pk)
-        return [Row(lib.code, lib.name, counted.get(lib.pk, 0)) for lib in libraries]
-    field, choices = {
-        "medium": ("medium", DocType.choices),
-        "audience": ("audience", Audience.choices),
-    }[group_by]
-    counted = (
-        dict(summed)
-        if summed is not None
-        else dict(loans.values_list(field).annotate(n=Count("pk")).values_list(field, "n"))
-    )
-    rows = [Row(value, str(label), counted.pop(value, 0)) for value, label in choices]
-    unknown = sum(counted.values())
-    if unknown:
-        rows.append(Row("", _("not known"), unknown))
-    return rows
+    """Loans made in the period, grouped by library, month, medium or audience."""
+    return Loans(period, library).by(group_by)
 
 
 def active_by_commune(period: Period, library: Library | None) -> list[Row]:
@@ -104,21 +104,46 @@ def active_by_commune(period: Period, library: Library | None) -> list[Row]:
     return sorted(rows, key=lambda r: (-r.value, r.label))
 
 
-def turnover(period: Period, library: Library | None) -> list[Row]:
-    """Loans in the period per document held at its end, by library (the loans counted as
-    the loans by library are: from the summaries for the days they hold)."""
-    held = Counter(
-        dict(
-            facts.holdings(period, library)
-            .order_by()
-            .values_list("home")
-            .annotate(n=Count("pk"))
-            .values_list("home", "n")
+def documents_held(period: Period, library: Library | None) -> Counter[int]:
+    """The documents held at the end of the period per library, as the annual report counts
+    them (its own at their home, the departmental library's that its deposits placed there):
+    from the holdings at 31/12 when the period ends a year whose holdings were taken."""
+    year = summaries.snapshot_year(period)
+    if year is not None:
+        rows = HoldingSnapshot.objects.filter(year=year)
+        if library is not None:
+            rows = rows.filter(library=library)
+        return Counter(
+            dict(
+                rows.order_by()
+                .values_list("library")
+                .annotate(n=Sum("items"))
+                .values_list("library", "n")
+            )
         )
-    )
+    held: Counter[int] = Counter()
+    for items in (
+        facts.holdings(period, library).exclude(facts.md_stock()),
+        facts.md_holdings(period, library),
+    ):
+        held.update(
+            dict(
+                items.order_by()
+                .values_list("home")
+                .annotate(n=Count("pk"))
+                .values_list("home", "n")
+            )
+        )
+    return held
+
+
+def turnover(period: Period, library: Library | None, loans: Loans | None = None) -> list[Row]:
+    """Loans in the period per document held at its end, by library (the loans as the loans
+    by library count them, the documents as the annual report does)."""
+    held = documents_held(period, library)
     pks = dict(Library.objects.values_list("code", "pk"))
     rows = []
-    for row in loans_by(period, library, "library"):
+    for row in (loans or Loans(period, library)).by("library"):
         documents = held[pks[row.key]]
         rows.append(Row(row.key, row.label, round(row.value / documents, 2) if documents else 0))
     return rows

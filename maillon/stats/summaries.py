@@ -5,6 +5,9 @@ the report and the dashboards read them when they cover the period asked, the ra
   or not. A day is refreshed by deleting its rows and counting its
   loans again, so a day refreshed twice holds the same rows; the daily run refreshes the last
   week again, for loans recorded late (the offline desk sends them when it is back online).
+- ``LoanMonth``: the same counts added up per month, from the days' rows, again each time a
+  day of the month is counted (``RefreshedMonth``'s row, locked meanwhile, keeps two refreshes
+  of one month apart): the dashboards read a year in a few thousand rows.
 - ``ActiveBorrower``: one row per year, library, borrower pseudonym (and the category, age band
   and commune they borrowed with), added once (a unique constraint): counted distinct, the
   active borrowers of a library or of the network, never counted twice. ``CommuneBorrower``
@@ -53,7 +56,9 @@ from maillon.stats.models import (
     HoldingItem,
     HoldingSnapshot,
     LoanDay,
+    LoanMonth,
     RefreshedDay,
+    RefreshedMonth,
 )
 
 # Days refreshed again by each daily run: loans recorded late still count on their day.
@@ -72,8 +77,9 @@ BORROWER_FIELDS = (
 def refresh_day(day: dt.date) -> int:
     """Count the loans of `day` into the summaries again; returns how many loans."""
     loans = facts.loans(Period(day, day), None).order_by()
+    month = day.replace(day=1)
     with transaction.atomic():
-        # One refresh of a day at a time: the second waits, then counts the same rows again.
+        lock_month(month)
         marker, _made = RefreshedDay.objects.get_or_create(day=day)
         RefreshedDay.objects.select_for_update().filter(pk=marker.pk).get()
         LoanDay.objects.filter(day=day).delete()
@@ -127,9 +133,45 @@ def refresh_day(day: dt.date) -> int:
             batch_size=BATCH,
             ignore_conflicts=True,
         )
+        _add_up(month)
         total = sum(row.loans for row in rows)
         RefreshedDay.objects.filter(pk=marker.pk).update(loans=total)
     return total
+
+
+def lock_month(month: dt.date) -> None:
+    """One refresh of a month's days at a time: the second waits, then counts its day again
+    and adds up the month from every day's rows, its own included (a day is not enough: two
+    days of one month refreshed at once would each add up the month without the other's)."""
+    marker, _made = RefreshedMonth.objects.get_or_create(month=month)
+    RefreshedMonth.objects.select_for_update().filter(pk=marker.pk).get()
+
+
+def _add_up(month: dt.date) -> None:
+    """The month's LoanMonth rows, from its days' rows (in the caller's transaction)."""
+    following = (month + dt.timedelta(days=32)).replace(day=1)
+    LoanMonth.objects.filter(month=month).delete()
+    grouped = (
+        LoanDay.objects.filter(day__gte=month, day__lt=following)
+        .order_by()
+        .values(*LOAN_FIELDS, "keyed")
+        .annotate(n=Sum("loans"))
+    )
+    LoanMonth.objects.bulk_create(
+        (
+            LoanMonth(
+                month=month,
+                library_id=row["library"],
+                medium=row["medium"],
+                audience=row["audience"],
+                md_stock=row["md_stock"],
+                keyed=row["keyed"],
+                loans=row["n"],
+            )
+            for row in grouped
+        ),
+        batch_size=BATCH,
+    )
 
 
 def days_to_refresh(today: dt.date) -> list[dt.date]:
@@ -385,30 +427,61 @@ def _holding_figures(
     }
 
 
-def loans_by(period: Period, library: Library | None, field: str) -> dict[Any, int] | None:
-    """Loans grouped by `field` (library, medium, audience, or "month"), from the summaries
-    for the days counted and the raw loans after; None when no day of the period is counted."""
+Cube = dict[tuple[dt.date, int, str, str], int]  # (month, library id, medium, audience) → loans
+
+
+def loan_cube(period: Period, library: Library | None) -> Cube | None:
+    """The period's loans counted by month, library, medium and audience: the whole months
+    counted from LoanMonth, the other days counted from LoanDay, the days after from the raw
+    loans; None when no day of the period is counted."""
     until = counted_until(period)
     if until is None:
         return None
-    days = LoanDay.objects.filter(_at(library), day__gte=period.start, day__lte=until).order_by()
-    if field == "month":
-        days = days.annotate(m=TruncMonth("day"))
-        column = "m"
-    else:
-        column = field
-    counted: dict[Any, int] = dict(
-        days.values_list(column).annotate(n=Sum("loans")).values_list(column, "n")
-    )
+    first = period.start if period.start.day == 1 else _next_month(period.start)
+    after = until + dt.timedelta(days=1)
+    if after.day != 1:
+        after = until.replace(day=1)  # the whole months counted: from `first`, before `after`
+    fields = ("library", "medium", "audience")
+    counted: Cube = {}
+    parts = [
+        (LoanMonth.objects.filter(_at(library), month__gte=first, month__lt=after), "month"),
+        (
+            LoanDay.objects.filter(_at(library), day__gte=period.start, day__lte=until)
+            .exclude(day__gte=first, day__lt=after)
+            .annotate(m=TruncMonth("day")),
+            "m",
+        ),
+    ]
+    for rows, month in parts:
+        for row in rows.order_by().values_list(month, *fields).annotate(n=Sum("loans")):
+            key = cast(tuple[dt.date, int, str, str], row[:4])
+            counted[key] = counted.get(key, 0) + row[4]
     if until < period.end:
         rest = Period(until + dt.timedelta(days=1), period.end)
-        raw = facts.loans(rest, library).order_by()
-        if field == "month":
-            raw = raw.annotate(m=TruncMonth("checked_out_at"))
-        for key, n in raw.values_list(column).annotate(n=Count("pk")).values_list(column, "n"):
-            key = Period.local_day(key).replace(day=1) if isinstance(key, dt.datetime) else key
+        for key, n in raw_cube(rest, library).items():
             counted[key] = counted.get(key, 0) + n
     return counted
+
+
+def raw_cube(period: Period, library: Library | None) -> Cube:
+    """`loan_cube` from the raw loans."""
+    counted: Cube = {}
+    rows = (
+        facts.loans(period, library)
+        .order_by()
+        .annotate(m=TruncMonth("checked_out_at"))
+        .values_list("m", "library", "medium", "audience")
+        .annotate(n=Count("pk"))
+    )
+    for month, *rest, n in rows:
+        day = Period.local_day(month).replace(day=1) if isinstance(month, dt.datetime) else month
+        key = (day, *rest)
+        counted[key] = counted.get(key, 0) + n  # type: ignore[index]
+    return counted
+
+
+def _next_month(day: dt.date) -> dt.date:
+    return (day.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
 
 
 def active_by_commune(period: Period, library: Library | None) -> QuerySet | None:

@@ -23,6 +23,7 @@ from maillon.network.models import Library, LibraryKind
 from maillon.network.permissions import Action, can
 from maillon.stats import access, checks, listing, services
 from maillon.stats.dashboards import PANELS
+from maillon.stats.dashboards import panels as dashboard_panels
 from maillon.stats.exports import overview_rows, report_rows
 from maillon.stats.facts import Period
 from maillon.stats.figures import Figure, all_figures, compute_each
@@ -99,7 +100,7 @@ def dashboard(request: HttpRequest) -> HttpResponseBase:
                 [panel.header, *panel.rows],
                 title=panel.title,
             )
-        panels = [build_panel(period, library) for build_panel in PANELS.values()]
+        panels = dashboard_panels(period, library)
     return render(
         request,
         "stats/dashboard.html",

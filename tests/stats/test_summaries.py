@@ -17,6 +17,7 @@ from maillon.stats.models import (
     CommuneBorrower,
     HoldingSnapshot,
     LoanDay,
+    LoanMonth,
     RefreshedDay,
 )
 from maillon.stats.report import build
@@ -141,3 +142,39 @@ def test_a_year_without_data_gives_zeros_from_the_summaries(activity, network, y
     summaries.snapshot_holdings(year)
     values = build(year, None).values
     assert values["holdings"] == 0 and values["loans"] == 0
+
+
+@pytest.mark.parametrize(
+    "start, end",
+    [
+        (D(2025, 1, 1), D(2025, 12, 31)),  # whole months counted, then the raw loans
+        (D(2025, 2, 10), D(2025, 3, 20)),  # parts of months: their days
+        (D(2025, 1, 15), D(2025, 4, 30)),  # a part, whole months, then raw
+        (D(2025, 3, 1), D(2025, 3, 31)),  # one whole month
+    ],
+)
+def test_the_months_give_what_the_loans_give(activity, network, start, end):
+    period = Period(start, end)
+    libraries = _libraries(network).values()
+    raw = {lib: summaries.raw_cube(period, lib) for lib in libraries}
+    assert sum(raw[None].values()) > 0
+    for day in range(90):  # January to March counted
+        summaries.refresh_day(D(2025, 1, 1) + dt.timedelta(days=day))
+    for month in (D(2025, 1, 1), D(2025, 2, 1), D(2025, 3, 1)):
+        following = D(2025, month.month + 1, 1)
+        days = LoanDay.objects.filter(day__gte=month, day__lt=following)
+        assert sum(LoanMonth.objects.filter(month=month).values_list("loans", flat=True)) == sum(
+            days.values_list("loans", flat=True)
+        )
+    for library in libraries:
+        assert summaries.loan_cube(period, library) == raw[library]
+        assert series.Loans(period, library).cube == raw[library]
+
+
+def test_whole_months_are_read_from_their_own_rows(activity, network):
+    for day in range(90):
+        summaries.refresh_day(D(2025, 1, 1) + dt.timedelta(days=day))
+    LoanMonth.objects.create(month=D(2025, 2, 1), library=network["b"], medium="text", loans=5)
+    whole = series.Loans(Period(D(2025, 2, 1), D(2025, 2, 28)), network["b"]).counted("library")
+    part = series.Loans(Period(D(2025, 2, 2), D(2025, 2, 28)), network["b"]).counted("library")
+    assert whole[network["b"].pk] == part[network["b"].pk] + 5
