@@ -92,14 +92,16 @@ def loans_by(period: Period, library: Library | None, group_by: str) -> list[Row
 def active_by_commune(period: Period, library: Library | None) -> list[Row]:
     """Active borrowers by the commune they lived in when they borrowed (each once per
     commune), most first."""
-    found = summaries.active_by_commune(period, library) or (
-        facts.loans(period, library)
-        .exclude(patron_key="")
-        .order_by()
-        .values_list("patron_commune")
-        .annotate(n=Count("patron_key", distinct=True))
-        .values_list("patron_commune", "n")
-    )
+    found = summaries.active_by_commune(period, library)
+    if found is None:
+        found = list(
+            facts.loans(period, library)
+            .exclude(patron_key="")
+            .order_by()
+            .values_list("patron_commune")
+            .annotate(n=Count("patron_key", distinct=True))
+            .values_list("patron_commune", "n")
+        )
     rows = [Row(commune, commune or _("not known"), n) for commune, n in found]
     return sorted(rows, key=lambda r: (-r.value, r.label))
 

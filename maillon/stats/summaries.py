@@ -27,6 +27,7 @@ what a day counted stays true.
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Callable, Iterable
 from typing import Any, cast
 
@@ -35,9 +36,11 @@ from django.db.models import (
     BooleanField,
     Case,
     Count,
+    Exists,
     F,
     IntegerField,
     Max,
+    OuterRef,
     Q,
     QuerySet,
     Sum,
@@ -484,21 +487,43 @@ def _next_month(day: dt.date) -> dt.date:
     return (day.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
 
 
-def active_by_commune(period: Period, library: Library | None) -> QuerySet | None:
-    if period != Period.year(period.start.year) or not covers(period):
+def active_by_commune(period: Period, library: Library | None) -> list[tuple[str, int]] | None:
+    """Active borrowers by commune from the year's borrowers, when the period runs from 1
+    January to the last day of its year counted (a whole year counted, or the year so far),
+    and from the raw loans of the days after it (today); None for another period."""
+    year = period.start.year
+    if period.start != dt.date(year, 1, 1) or period.end.year != year:
         return None
+    until = counted_until(period)
+    if until is None or RefreshedDay.objects.filter(day__gt=until, day__year=year).exists():
+        return None
+    known: QuerySet
     if library is None:  # each row a borrower of the commune: count(*) from the index alone
-        return (
-            CommuneBorrower.objects.filter(year=period.start.year)
-            .order_by()
+        known = CommuneBorrower.objects.filter(year=year)
+        counted = Count("*")
+    else:
+        known = ActiveBorrower.objects.filter(library=library, year=year)
+        counted = Count("patron_key", distinct=True)
+    found = Counter(
+        dict(
+            known.order_by()
             .values_list("patron_commune")
-            .annotate(n=Count("*"))
+            .annotate(n=counted)
             .values_list("patron_commune", "n")
         )
-    return (
-        ActiveBorrower.objects.filter(_at(library), year=period.start.year)
-        .order_by()
-        .values_list("patron_commune")
-        .annotate(n=Count("patron_key", distinct=True))
-        .values_list("patron_commune", "n")
     )
+    if until < period.end:  # the borrowers of the days after, not counted yet that year
+        same = known.filter(
+            patron_commune=OuterRef("patron_commune"), patron_key=OuterRef("patron_key")
+        )
+        later = (
+            facts.loans(Period(until + dt.timedelta(days=1), period.end), library)
+            .exclude(patron_key="")
+            .exclude(Exists(same))
+            .order_by()
+            .values_list("patron_commune", "patron_key")
+            .distinct()
+        )
+        for commune, _key in later:
+            found[commune] += 1
+    return list(found.items())

@@ -178,3 +178,23 @@ def test_whole_months_are_read_from_their_own_rows(activity, network):
     whole = series.Loans(Period(D(2025, 2, 1), D(2025, 2, 28)), network["b"]).counted("library")
     part = series.Loans(Period(D(2025, 2, 2), D(2025, 2, 28)), network["b"]).counted("library")
     assert whole[network["b"].pk] == part[network["b"].pk] + 5
+
+
+@pytest.mark.parametrize(
+    "end, refreshed",
+    [
+        (D(2025, 4, 30), 90),  # the year so far: January to March counted, April read raw
+        (D(2025, 3, 31), 90),  # up to the last day counted
+        (D(2025, 3, 31), 120),  # days counted after the period: the year's rows are too many
+    ],
+)
+def test_the_year_so_far_by_commune_from_the_summaries(activity, network, end, refreshed):
+    period = Period(D(2025, 1, 1), end)
+    raw = {code: series.active_by_commune(period, lib) for code, lib in _libraries(network).items()}
+    assert sum(row.value for row in raw[None]) > 0
+    for day in range(refreshed):
+        summaries.refresh_day(D(2025, 1, 1) + dt.timedelta(days=day))
+    read = summaries.active_by_commune(period, None) is not None
+    assert read == (refreshed == 90)
+    for code, library in _libraries(network).items():
+        assert series.active_by_commune(period, library) == raw[code], code
