@@ -11,6 +11,7 @@ from functools import partial
 from typing import Protocol
 
 import pygal
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -118,13 +119,33 @@ def _grouped(
 
 
 def active_by_commune(period: Period, library: Library | None, loans: Loans | None = None) -> Panel:
-    rows = series.active_by_commune(period, library)
+    """A borrower is active in a calendar year (the survey's definition: a loan in the year):
+    the communes of each year the period touches (the current one so far), from the yearly
+    summaries, whatever days of it the period covers."""
+    today = timezone.localdate()
+    years = [y for y in range(period.start.year, period.end.year + 1) if y <= today.year]
+    counted = {
+        year: {
+            row.key: row
+            for row in series.active_by_commune(
+                Period(dt.date(year, 1, 1), min(dt.date(year, 12, 31), today)), library
+            )
+        }
+        for year in years
+    }
+    communes: dict[str, str] = {}
+    for year in reversed(years):  # the latest year's order, most borrowers first
+        communes.update({key: row.label for key, row in counted[year].items()})
+    names = [str(year) for year in years]
     return Panel(
         "active_commune",
-        _("Active borrowers by commune"),
-        [_("commune"), _("active borrowers")],
-        [[r.label, r.value] for r in rows],
-        series=[_("active borrowers")],
+        _("Active borrowers by commune, per calendar year"),
+        [_("commune"), *names],
+        [
+            [label, *(counted[year][key].value if key in counted[year] else 0 for year in years)]
+            for key, label in communes.items()
+        ],
+        series=names,
     )
 
 

@@ -120,7 +120,12 @@ class ActiveBorrower(models.Model):
             )
         ]
         indexes = [
-            models.Index(fields=["year", "library"]),
+            # A library's borrowers of a year, by commune then pseudonym: the dashboard's
+            # communes counted from the index alone, in its order.
+            models.Index(
+                fields=["year", "library", "patron_commune", "patron_key"],
+                name="stats_active_library_commune",
+            ),
             # The network's borrowers of a year in pseudonym order, each once (the list behind
             # "active borrowers"); a library's are in the unique constraint's index. With the
             # columns the report's figures test (PostgreSQL keeps them in the index), the

@@ -29,6 +29,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Callable, Iterable
+from itertools import groupby
 from typing import Any, cast
 
 from django.db import connection, transaction
@@ -77,8 +78,9 @@ BORROWER_FIELDS = (
 )
 
 
-def refresh_day(day: dt.date) -> int:
-    """Count the loans of `day` into the summaries again; returns how many loans."""
+def refresh_day(day: dt.date, add_up: bool = True) -> int:
+    """Count the loans of `day` into the summaries again, and its month from its days (unless
+    the caller adds it up itself, in the same transaction); returns how many loans."""
     loans = facts.loans(Period(day, day), None).order_by()
     month = day.replace(day=1)
     with transaction.atomic():
@@ -136,7 +138,8 @@ def refresh_day(day: dt.date) -> int:
             batch_size=BATCH,
             ignore_conflicts=True,
         )
-        _add_up(month)
+        if add_up:
+            _add_up(month)
         total = sum(row.loans for row in rows)
         RefreshedDay.objects.filter(pk=marker.pk).update(loans=total)
     return total
@@ -241,7 +244,20 @@ def snapshot_holdings(year: int) -> int:
 def run(today: dt.date) -> dict[str, int]:
     """The daily work: the days to count, and last year's holdings once the year is over."""
     days = days_to_refresh(today)
-    loans = sum(refresh_day(day) for day in days)
+    loans = 0
+    for month, its_days in groupby(days, key=lambda day: day.replace(day=1)):
+        # A month's days counted, then the month added up once, in one transaction: readers
+        # see the days and their month together.
+        with transaction.atomic():
+            lock_month(month)
+            loans += sum(refresh_day(day, add_up=False) for day in its_days)
+            _add_up(month)
+    if connection.vendor == "postgresql" and len(days) > AGAIN_DAYS:
+        # Many days counted at once (the first run): the planner learns the tables' new size
+        # now rather than when autovacuum comes by.
+        with connection.cursor() as cursor:
+            for model in (LoanDay, LoanMonth, ActiveBorrower, CommuneBorrower):
+                cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
     snapshots = 0
     last_year = today.year - 1
     if not HoldingSnapshot.objects.filter(year=last_year).exists():
@@ -443,17 +459,18 @@ def loan_cube(period: Period, library: Library | None) -> Cube | None:
     first = period.start if period.start.day == 1 else _next_month(period.start)
     after = until + dt.timedelta(days=1)
     if after.day != 1:
-        after = until.replace(day=1)  # the whole months counted: from `first`, before `after`
+        after = until.replace(day=1)
+    # The whole months counted are those from `first` and before `after`; the other days
+    # counted are read one by one.
+    months = LoanMonth.objects.filter(_at(library), month__gte=first, month__lt=after)
+    days = Q(day__gte=period.start, day__lt=first) | Q(day__gte=after, day__lte=until)
+    if first >= after:
+        months, days = months.none(), Q(day__gte=period.start, day__lte=until)
     fields = ("library", "medium", "audience")
     counted: Cube = {}
     parts = [
-        (LoanMonth.objects.filter(_at(library), month__gte=first, month__lt=after), "month"),
-        (
-            LoanDay.objects.filter(_at(library), day__gte=period.start, day__lte=until)
-            .exclude(day__gte=first, day__lt=after)
-            .annotate(m=TruncMonth("day")),
-            "m",
-        ),
+        (months, "month"),
+        (LoanDay.objects.filter(_at(library), days).annotate(m=TruncMonth("day")), "m"),
     ]
     for rows, month in parts:
         for row in rows.order_by().values_list(month, *fields).annotate(n=Sum("loans")):

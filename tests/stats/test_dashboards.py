@@ -121,3 +121,16 @@ def test_the_period_of_a_year_ago_keeps_the_29th_of_february():
     from maillon.stats.dashboards import _earlier
 
     assert _earlier(Period(dt.date(2024, 2, 29), dt.date(2024, 3, 1))).start == dt.date(2023, 2, 28)
+
+
+def test_active_borrowers_are_counted_per_calendar_year(client, staff, activity):
+    client.force_login(staff[Role.COORDINATOR])
+    spring = client.get(reverse("stats:dashboard"), {"start": "2025-02-15", "end": "2025-03-01"})
+    communes = _panels(spring)["active_commune"]
+    assert communes.header[1:] == ["2025"]  # the whole year, whatever days the period covers
+    assert _rows(communes)["Parthenay"] == [2] and _rows(communes)["Secondigny"] == [1]
+    both = client.get(reverse("stats:dashboard"), {"start": "2024-12-01", "end": "2025-12-31"})
+    communes = _panels(both)["active_commune"]
+    assert communes.header[1:] == ["2024", "2025"]
+    assert _rows(communes)["Parthenay"][1] == 2
+    assert sum(row[1] for row in communes.rows) == 1  # the borrower of December 2024

@@ -151,6 +151,8 @@ def test_a_year_without_data_gives_zeros_from_the_summaries(activity, network, y
         (D(2025, 2, 10), D(2025, 3, 20)),  # parts of months: their days
         (D(2025, 1, 15), D(2025, 4, 30)),  # a part, whole months, then raw
         (D(2025, 3, 1), D(2025, 3, 31)),  # one whole month
+        (D(2025, 2, 3), D(2025, 2, 25)),  # within a month
+        (D(2025, 3, 10), D(2025, 4, 20)),  # days counted, then raw
     ],
 )
 def test_the_months_give_what_the_loans_give(activity, network, start, end):
