@@ -225,6 +225,13 @@ def build_circulation(today: dt.date) -> dict[str, int]:
         except CirculationError:
             continue
         made["travelling"] += 1
+    # The first reader whose hold is ready also has loans running, whatever the day: the demo
+    # gives that reader an account that shows both.
+    lending = set(
+        Loan.objects.filter(returned_at=None, patron__category__kind=CategoryKind.ADULT)
+        .filter(patron__expires_on__gte=today)
+        .values_list("patron_id", flat=True)
+    )
     for item in shelf:
         if made["ready"] >= HOLDS_READY:
             break
@@ -232,6 +239,8 @@ def build_circulation(today: dt.date) -> dict[str, int]:
         if item.status != ItemStatus.AVAILABLE:
             continue
         here = [p for p in individuals if p.home_library_id == item.current_id]
+        if made["ready"] == 0:
+            here = [p for p in here if p.pk in lending] or here
         if not here:
             continue
         hold = _hold(actor, rng.choice(here), item.record, today, libraries)
