@@ -1,6 +1,8 @@
 """The SIP2 benchmark's load-independent figures: each request's statements and CPU time,
 measured on real requests, and how the report shows them."""
 
+from django.db import connection
+
 from maillon.bench.sip2_bench import ROWS, commits, markdown, per_request
 from maillon.circulation.models import Loan, NetworkPolicy
 from maillon.sip2.models import Terminal
@@ -22,8 +24,10 @@ def test_each_request_counted_and_timed(terminal, reader, make_item, book, polic
     out = per_request(account, password, reader.card_number, [c.barcode for c in copies])
     assert list(out["statements"]) == list(out["cpu_ms"]) == LABELS
     assert out["statements"]["63 patron information"] == 5
-    # The server's checkout is the service's plus the terminal's account, read at each message.
-    assert out["statements"]["11 checkout"] == out["statements"]["service checkout"] + 1
+    # The server's checkout is the service's plus the terminal's account, read at each message:
+    # on PostgreSQL in the statement that locks (one message with the locks), elsewhere alone.
+    account_read = 0 if connection.vendor == "postgresql" else 1
+    assert out["statements"]["11 checkout"] == out["statements"]["service checkout"] + account_read
     assert all(ms > 0 for ms in out["cpu_ms"].values())
     assert not Loan.objects.filter(returned_at__isnull=True).exists()  # each copy came back
 
