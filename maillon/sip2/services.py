@@ -14,7 +14,7 @@ from functools import cache
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import Count, Exists, OuterRef
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -565,9 +565,8 @@ def _renew_all(session: Session, message: protocol.Message) -> str:
     renewed, refused = [], []
     if patron is not None and terminal.can_renew:
         for loan in circulation.loans_of(patron):
-            try:
-                with transaction.atomic():
-                    circulation.renew(terminal.actor(), terminal.library, loan)
+            try:  # each renewal in its own transaction (the service's)
+                circulation.renew(terminal.actor(), terminal.library, loan)
                 renewed.append(loan.item.barcode)
             except (CirculationError, PermissionDenied):
                 refused.append(loan.item.barcode)

@@ -5,6 +5,7 @@ A checkout or a check-in reads the terminal's account, begins its transaction, l
 and reads what it decides on in one message; the account read there is checked before the
 service uses any row, and a changed account ends that transaction before it wrote anything."""
 
+import datetime as dt
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -127,3 +128,25 @@ def test_a_request_refused_before_any_statement_still_sees_the_account(
     assert answer(session, f"11YN{date()}{' ' * 18}AOAAA|AA{reader.card_number}|AB|AC|") == "96"
     assert session.close
 
+
+def test_a_renewal_locks_and_reads_what_it_decides_on_in_one_message(
+    terminal, reader, make_item, book, desk, network
+):
+    from maillon.circulation.services import checkout
+
+    item = make_item(book)
+    earlier = dt.date.today() - dt.timedelta(days=10)
+    checkout(desk["a"], network["a"], reader.card_number, item.barcode, today=earlier)
+    session = logged_in(terminal)
+    with messages_sent() as sent:
+        renewed = answer(
+            session, f"29NN{date()}{' ' * 18}AOAAA|AA{reader.card_number}|AB{item.barcode}|"
+        )
+    assert renewed.startswith("301"), renewed
+    # The account; the loan with its patron (the card checked); BEGIN with the patron, the
+    # copy and the loan locked and what the renewal decides on, read after them; the loan, the
+    # audit entry, the commit.
+    locking = [m for m in sent if "FOR UPDATE" in m]
+    assert len(locking) == 1 and locking[0].count("FOR UPDATE") == 3
+    assert locking[0].startswith("BEGIN; ") and "network_closure" in locking[0]
+    assert len(sent) == 6, sent
