@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import TypeVar
 
 from django.db import connection
@@ -261,14 +261,33 @@ def _after_lock(patron: Patron, item: Item, row: tuple) -> AfterLock:
     blocked, open_loans, held, rules, policy, weekdays, closures = row
     _counted(patron, item, blocked, open_loans, held)
     return AfterLock(
-        book=RuleBook(rules=_from_json(LoanRule, json.loads(rules or "[]"))),
-        policy=_from_json(NetworkPolicy, [json.loads(policy)])[0] if policy else None,
-        calendar=Calendar(
-            weekdays=frozenset(json.loads(weekdays or "[]")),
-            closures=tuple(
-                (dt.date.fromisoformat(start), dt.date.fromisoformat(end))
-                for start, end in json.loads(closures or "[]")
-            ),
+        book=RuleBook(rules=list(_rules_of(rules or "[]"))),
+        policy=_policy_of(policy) if policy else None,
+        calendar=_calendar_of(weekdays or "[]", closures or "[]"),
+    )
+
+
+# The rules, the policy and a desk's calendar change seldom: the same text read again gives
+# the objects built from it last time (shared, read-only: the services read them and never
+# save them; a RuleBook gets its own list), sparing a checkout a dozen instances built from
+# JSON. An edit gives another text, built afresh: what decides is always what was just read.
+@lru_cache(maxsize=8)
+def _rules_of(text: str) -> tuple[LoanRule, ...]:
+    return tuple(_from_json(LoanRule, json.loads(text)))
+
+
+@lru_cache(maxsize=4)
+def _policy_of(text: str) -> NetworkPolicy:
+    return _from_json(NetworkPolicy, [json.loads(text)])[0]
+
+
+@lru_cache(maxsize=64)
+def _calendar_of(weekdays: str, closures: str) -> Calendar:
+    return Calendar(
+        weekdays=frozenset(json.loads(weekdays)),
+        closures=tuple(
+            (dt.date.fromisoformat(start), dt.date.fromisoformat(end))
+            for start, end in json.loads(closures)
         ),
     )
 

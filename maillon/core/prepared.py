@@ -87,6 +87,16 @@ class Prepared(Generic[M]):
             raise TypeError("a queryset of instances: use all() or first()")
         return [tuple(row) for row in rows]
 
+    def converted(self, rows: list) -> list[tuple]:
+        """The tuples ``rows()`` gives, from the rows its statement gave when run with others
+        (see ``statement``)."""
+        compiled, connection = self._prepare(running=False)
+        if compiled.model is not None:
+            raise TypeError("a queryset of instances: use built()")
+        if compiled.converters:
+            rows = [self._converted(compiled, connection, row) for row in rows]
+        return [tuple(row) for row in rows]
+
     def statement(self, *values: Any) -> tuple[str, list]:
         """The SQL and parameters for these values, to run with others (see ``together``);
         ``built`` makes the instances of the rows it gives."""
@@ -340,6 +350,45 @@ def update(obj: Model, names: Sequence[str]) -> None:
         if cursor.rowcount == 0:
             raise DatabaseError("Save with update_fields did not affect any rows.")
     _saved(obj, connection.alias, created=False, update_fields=update_fields)
+
+
+def update_then(obj: Model, names: Sequence[str], then: tuple[str, Sequence]) -> list[tuple]:
+    """``update(obj, names)``, then the statement `then` (SQL and parameters) in the same
+    round trip (see ``together``): its rows, read after the row was written (in the same
+    transaction: they see it)."""
+    model = type(obj)
+    connection = connections[router.db_for_write(model, instance=obj)]
+    if connection.alias != DEFAULT_DB_ALIAS:
+        raise ValueError("together() runs on the default database")
+    sql, fields = _update_sql(model, connection.alias, tuple(names))
+    assert model._meta.pk is not None
+    returning = f"{sql} RETURNING {connection.ops.quote_name(model._meta.pk.column)}"
+    update_fields = frozenset(names)
+    signals.pre_save.send(
+        sender=model, instance=obj, raw=False, using=connection.alias, update_fields=update_fields
+    )
+    params = [f.get_db_prep_save(f.pre_save(obj, False), connection) for f in fields]
+    with transaction.mark_for_rollback_on_error(connection.alias):
+        written, rows = together((returning, [*params, obj.pk]), then)
+    if not written:
+        raise DatabaseError("Save with update_fields did not affect any rows.")
+    _saved(obj, connection.alias, created=False, update_fields=update_fields)
+    return rows
+
+
+def update_row(model: type[Model], pk: Any, values: dict[str, Any]) -> int:
+    """``model.objects.filter(pk=pk).update(**values)`` for plain values (no expressions): the
+    columns of one row, without an instance, and like that update without signals. Returns
+    the rows written (0 or 1)."""
+    connection = connections[router.db_for_write(model)]
+    sql, fields = _update_sql(model, connection.alias, tuple(values))
+    params = [
+        f.get_db_prep_save(value, connection)
+        for f, value in zip(fields, values.values(), strict=True)
+    ]
+    with transaction.mark_for_rollback_on_error(connection.alias), connection.cursor() as cursor:
+        cursor.execute(sql, [*params, pk])
+        return cursor.rowcount
 
 
 def _saved(obj: Model, alias: str, created: bool, update_fields: frozenset[str] | None) -> None:

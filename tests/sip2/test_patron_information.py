@@ -80,13 +80,13 @@ STATEMENTS = {
     # Lock the patron and the copy, count after the locks with the rules, limits and calendar
     # (on PostgreSQL these three and the account in one round trip), the loan, the copy's
     # state, the record's copies with its search entry (unchanged: another copy stays on the
-    # shelf) and the audit entry.
-    "11": {"sqlite": 10, "postgresql": 7},
+    # shelf; on PostgreSQL read in the message that writes the copy) and the audit entry.
+    "11": {"sqlite": 10, "postgresql": 6},
     # Lock the copy, its loan with the patron (the card in the answer) and whether a hold waits
     # on the record (none: the holds are not read; on PostgreSQL in the round trip of the
     # lock, with the account), close it, the audit entry, the copy's state, the search entry
     # as for 11.
-    "09": {"sqlite": 9, "postgresql": 7},
+    "09": {"sqlite": 9, "postgresql": 6},
     "63": 5,  # the account, the patron with its block flag, loans, holds, the network's limits
     "23": 4,  # the account, the patron, the network's limits, loans counted per library
 }
