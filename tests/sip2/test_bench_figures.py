@@ -29,6 +29,12 @@ def test_each_request_counted_and_timed(terminal, reader, make_item, book, polic
     account_read = 0 if connection.vendor == "postgresql" else 1
     assert out["statements"]["11 checkout"] == out["statements"]["service checkout"] + account_read
     assert all(ms > 0 for ms in out["cpu_ms"].values())
+    if connection.vendor == "postgresql":  # the messages libpq sent: a statement each at most
+        assert list(out["round_trips"]) == LABELS
+        assert out["round_trips"]["63 patron information"] == 5
+        assert all(out["round_trips"][k] <= out["statements"][k] for k in LABELS)
+    else:
+        assert "round_trips" not in out
     assert not Loan.objects.filter(returned_at__isnull=True).exists()  # each copy came back
 
 
@@ -40,6 +46,7 @@ def test_the_report_shows_statements_and_cpu():
         "load_after": "0.6 0.5 0.5",
         "at": "2026-12-06 06:00 UTC",
         "statements": dict(zip(LABELS, [12, 9, 13, 5, 10], strict=True)),
+        "round_trips": dict(zip(LABELS, [5, 5, 5, 4, 5], strict=True)),
         "cpu_ms": dict(zip(LABELS, [4.9, 3.8, 5.2, 1.3, 4.3], strict=True)),
         "server_cpu_ms": 6.25,
         "commit": {"runs": 200, "median": 4.2, "p95": 11.0},
@@ -48,6 +55,7 @@ def test_the_report_shows_statements_and_cpu():
     assert "(one row written, then COMMIT), in the same run: median 4.2 ms, p95 11.0 ms" in text
     assert "| SQLite | SQL statements | 12 | 9 | 13 | 5 | 10 |" in text
     assert "| SQLite | CPU ms | 4.9 | 3.8 | 5.2 | 1.3 | 4.3 |" in text
+    assert "| SQLite | round trips | 5 | 5 | 5 | 4 | 5 |" in text
     assert "all its threads): 6.2 ms." in text
 
 

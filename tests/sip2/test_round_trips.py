@@ -6,14 +6,12 @@ and reads what it decides on in one message; the account read there is checked b
 service uses any row, and a changed account ends that transaction before it wrote anything."""
 
 import datetime as dt
-import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.db import connection
 
+from maillon.bench.sip2_bench import messages_sent
 from maillon.circulation.models import Loan
 from maillon.sip2 import protocol
 from maillon.sip2.models import Terminal
@@ -25,28 +23,6 @@ pytestmark = [
     pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's round trips"),
     pytest.mark.django_db(transaction=True),  # the services' own transactions, as in the server
 ]
-
-
-@contextmanager
-def messages_sent() -> Iterator[list[str]]:
-    """The queries sent to PostgreSQL inside (one per round trip), from libpq's trace."""
-    from psycopg import pq
-
-    connection.ensure_connection()
-    pgconn = connection.connection.pgconn
-    sent: list[str] = []
-    with tempfile.TemporaryFile("w+") as trace:
-        pgconn.trace(trace.fileno())
-        pgconn.set_trace_flags(pq.Trace.SUPPRESS_TIMESTAMPS)
-        try:
-            yield sent
-        finally:
-            pgconn.untrace()
-        trace.seek(0)
-        for line in trace:
-            direction, _length, kind, *text = line.rstrip("\n").split("\t")
-            if direction == "F" and kind in ("Query", "Sync"):
-                sent.append("\t".join(text).strip(' "'))
 
 
 def logged_in(terminal) -> Session:
