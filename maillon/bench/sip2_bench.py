@@ -27,9 +27,11 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from functools import partial
 
 from django.core.management import call_command
@@ -182,23 +184,53 @@ def per_request(terminal, password: str, card: str, barcodes: list[str]) -> dict
         "09 checkin": lambda barcode: sip(f"09N{now}{now}AP{here}|AO{here}|AB{barcode}|AC|"),
     }
     statements: dict[str, int] = {}
+    round_trips: dict[str, int] = {}
     cpu: dict[str, list[float]] = {label: [] for label in steps}
     for n, barcode in enumerate(barcodes):
         for label, step in steps.items():
             if n == 0:  # the first of each: the terminal's roles read, the caches filled
                 step(barcode)
             elif n == 1:
-                with CaptureQueriesContext(connection) as captured:
+                with CaptureQueriesContext(connection) as captured, messages_sent() as sent:
                     step(barcode)
                 statements[label] = len(captured)
+                if sent is not None:
+                    round_trips[label] = len(sent)
             else:
                 started = time.process_time()
                 step(barcode)
                 cpu[label].append((time.process_time() - started) * 1000)
     return {
         "statements": statements,
+        **({"round_trips": round_trips} if round_trips else {}),
         "cpu_ms": {label: statistics.median(values) for label, values in cpu.items()},
     }
+
+
+@contextmanager
+def messages_sent() -> Iterator[list[str] | None]:
+    """The queries sent to PostgreSQL inside, one per round trip (several statements may go in
+    one), as libpq's own trace of the protocol shows them; None on another database."""
+    if connection.vendor != "postgresql":
+        yield None
+        return
+    from psycopg import pq
+
+    connection.ensure_connection()
+    pgconn = connection.connection.pgconn
+    sent: list[str] = []
+    with tempfile.TemporaryFile("w+") as trace:
+        pgconn.trace(trace.fileno())
+        pgconn.set_trace_flags(pq.Trace.SUPPRESS_TIMESTAMPS)
+        try:
+            yield sent
+        finally:
+            pgconn.untrace()
+        trace.seek(0)
+        for line in trace:
+            direction, _length, kind, *text = line.rstrip("\n").split("\t")
+            if direction == "F" and kind in ("Query", "Sync"):
+                sent.append("\t".join(text).strip(' "'))
 
 
 def commits(runs: int = 200) -> list[float]:
@@ -396,7 +428,9 @@ def markdown(runs: dict[str, dict], machine_text: str, command: str) -> str:
     lines += [
         "",
         "What one request costs in the benchmark's process, figures the machine's load does "
-        "not change: its SQL statements (transaction statements included) and its CPU time "
+        "not change: its SQL statements (transaction statements included), on PostgreSQL the "
+        "messages it sent to the database (round trips: several statements may go in one, "
+        "counted by libpq's trace) and its CPU time "
         "in milliseconds (`time.process_time`, the median over one terminal's copies: Python "
         "and the database driver, not the database server). The services are called as the "
         "terminal's user; the SIP2 requests are the server's answer called directly after a "
@@ -409,6 +443,9 @@ def markdown(runs: dict[str, dict], machine_text: str, command: str) -> str:
         counts = " | ".join(map(str, run["statements"].values()))
         cpu = " | ".join(f"{ms:.1f}" for ms in run["cpu_ms"].values())
         lines.append(f"| {database} | SQL statements | {counts} |")
+        if run.get("round_trips"):
+            trips = " | ".join(str(n) for n in run["round_trips"].values())
+            lines.append(f"| {database} | round trips | {trips} |")
         lines.append(f"| {database} | CPU ms | {cpu} |")
     lines.append("")
     for database, run in runs.items():

@@ -31,7 +31,7 @@ from maillon.catalogue.bulk import insert_rows
 from maillon.catalogue.errors import CatalogueError
 from maillon.catalogue.models import GONE_STATUSES, Item, ItemStatus
 from maillon.catalogue.records import touch_records
-from maillon.catalogue.search import index_records, refresh_holdings
+from maillon.catalogue.search import holdings_read, index_records, refresh_holdings
 from maillon.core import prepared, usage
 from maillon.core.errors import Kind
 from maillon.network.models import Library
@@ -177,10 +177,16 @@ def move_item(
         fields.append("owner")
     for name, value in counters.items():
         setattr(item, name, value)
-    prepared.update(item, fields)  # item.save(update_fields=fields), its SQL written once
-    if holdings_change:
-        touch_records([item.record_id])
-    refresh_holdings(item.record_id)
+    # item.save(update_fields=fields), its SQL written once; when the holdings harvesters see
+    # are the same, with what the search index's refresh reads, after it (one round trip).
+    then = None if holdings_change else holdings_read(item.record_id)
+    if then is None:
+        prepared.update(item, fields)
+        if holdings_change:
+            touch_records([item.record_id])
+        refresh_holdings(item.record_id)
+    else:
+        refresh_holdings(item.record_id, prepared.update_then(item, fields, then))
 
 
 def _shows(item: Item, status: str, home: Library | int | None) -> bool:

@@ -31,9 +31,8 @@ from maillon.circulation.common import (
     find_item,
     library_obj,
     lock_for_checkout,
-    lock_item,
+    lock_for_renewal,
     lock_item_then,
-    lock_patron,
     log,
     today_or,
 )
@@ -586,7 +585,8 @@ def find_open_loan(loan_or_item: Loan | Item | str) -> Loan:
     is read on its own only to say why there is none (unknown_barcode, not_on_loan)."""
     if isinstance(loan_or_item, Loan):
         return loan_or_item
-    open_loans = Loan.objects.filter(returned_at__isnull=True)
+    # With its patron: a kiosk checks the card the loan was made to (one statement for both).
+    open_loans = Loan.objects.filter(returned_at__isnull=True).select_related("patron")
     if isinstance(loan_or_item, Item):
         loan = open_loans.filter(item=loan_or_item).first()
     else:
@@ -635,15 +635,17 @@ def renew_own(patron: Patron, loan: Loan | Item | str, *, today: dt.date | None 
 def _renew(loan: Loan, today: dt.date, *, actor, library: Library | None) -> Loan:
     if loan.patron_id is None:
         raise CirculationError("loan_closed", _("This loan has been returned."))
-    patron = lock_patron(loan.patron_id)
-    item = lock_item(loan.item_id)
-    loan = Loan.objects.select_for_update().get(pk=loan.pk)
+    # Locked, then the blocks, holds, rules and calendar read once the locks are held (one
+    # round trip on PostgreSQL): the loan as it is now decides, the lender's calendar from
+    # today on (its closures over by the new due date cannot move it).
+    library_id = loan.library_id
+    patron, item, loan, found = lock_for_renewal(loan, today)
     if loan.returned_at is not None:
         raise CirculationError("loan_closed", _("This loan has been returned."))
     refusals = patron_refusals(patron, today)
     if refusals:
         raise CirculationError(refusals[0].code, refusals[0].message)
-    book = RuleBook()
+    book = found.book
     rule = book.rule_for(loan.library_id, patron.category_id, item.item_type_id)
     if loan.renewals >= rule.renewals:
         raise CirculationError(
@@ -651,11 +653,15 @@ def _renew(loan: Loan, today: dt.date, *, actor, library: Library | None) -> Loa
             _("This loan cannot be renewed again (%(count)d renewals allowed).")
             % {"count": rule.renewals},
         )
-    if copy_wanted_by_hold(item, book):
+    # No open hold on the record nor for this copy (read after the locks): none waits for it.
+    if item.has_open_holds and copy_wanted_by_hold(item, book):  # type: ignore[attr-defined]
         raise CirculationError(
             "on_hold", _("Another patron is waiting for this document: it cannot be renewed.")
         )
-    new_due = due_date(loan.library_id, today, loan.loan_days)
+    if loan.library_id == library_id:
+        new_due = found.calendar.due_date(today, loan.loan_days)
+    else:  # not a loan's library changes: read its own, should it ever
+        new_due = due_date(loan.library_id, today, loan.loan_days)
     if new_due <= loan.due_on:
         raise CirculationError(
             "renewal_too_early",
@@ -666,7 +672,7 @@ def _renew(loan: Loan, today: dt.date, *, actor, library: Library | None) -> Loa
     loan.due_on = new_due
     loan.renewals += 1
     loan.last_renewed_at = timezone.now()
-    loan.save(update_fields=["due_on", "renewals", "last_renewed_at"])
+    prepared.update(loan, ["due_on", "renewals", "last_renewed_at"])  # its SQL written once
     log(
         item,
         "renewed",

@@ -16,7 +16,9 @@ compiling).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any, Generic, TypeVar
@@ -29,6 +31,9 @@ from django.db.models.query import (  # type: ignore[attr-defined]  # not in the
     get_related_populators,
 )
 from django.db.transaction import TransactionManagementError
+from psycopg.pq import TransactionStatus
+
+_IDLE = TransactionStatus.IDLE  # a psycopg connection outside any transaction
 
 M = TypeVar("M", bound=Model)
 
@@ -80,6 +85,16 @@ class Prepared(Generic[M]):
         compiled, _connection, rows = self._run(values)
         if compiled.model is not None:
             raise TypeError("a queryset of instances: use all() or first()")
+        return [tuple(row) for row in rows]
+
+    def converted(self, rows: list) -> list[tuple]:
+        """The tuples ``rows()`` gives, from the rows its statement gave when run with others
+        (see ``statement``)."""
+        compiled, connection = self._prepare(running=False)
+        if compiled.model is not None:
+            raise TypeError("a queryset of instances: use built()")
+        if compiled.converters:
+            rows = [self._converted(compiled, connection, row) for row in rows]
         return [tuple(row) for row in rows]
 
     def statement(self, *values: Any) -> tuple[str, list]:
@@ -155,28 +170,106 @@ def together(*statements: tuple[str, Sequence]) -> list[list[tuple]]:
     database. PostgreSQL receives them in one message, so they cost one round trip instead of
     one each: they still run one after the other, each as its own statement (under READ
     COMMITTED each sees what was committed before it began, a lock taken by one held by the
-    next). Elsewhere (SQLite, in the process: no round trip to save) one by one."""
+    next). Elsewhere (SQLite, in the process: no round trip to save) one by one.
+
+    A read waiting to go with the next round trip (see ``ahead``) goes first, and is checked
+    before these statements' rows are given. On PostgreSQL, as the first statements of an
+    outermost ``atomic`` block, the transaction's BEGIN goes in the same message (see
+    ``_begins_here``): a round trip fewer again."""
     connection = connections[DEFAULT_DB_ALIAS]
+    rider = _ahead.get()
+    if rider is not None and rider.rows is None:
+        statements = ((rider.sql, rider.params), *statements)
+    else:
+        rider = None
     with connection.cursor() as cursor:
         if connection.vendor != "postgresql":
             found = []
             for sql, params in statements:
                 cursor.execute(sql, params)
                 found.append(cursor.fetchall())
-            return found
-        # psycopg sends a statement given with its values bound (Django's default) by the
-        # simple query protocol, which takes several separated by semicolons; each gives its
-        # own result, read in turn.
-        cursor.execute(
-            "; ".join(sql for sql, _params in statements),
-            [value for _sql, params in statements for value in params],
-        )
-        found = [cursor.fetchall()]
-        while cursor.nextset():
-            found.append(cursor.fetchall())
+        else:
+            # psycopg sends a statement given with its values bound (Django's default) by the
+            # simple query protocol, which takes several separated by semicolons; each gives
+            # its own result, read in turn (BEGIN's none).
+            sql = "; ".join(sql for sql, _params in statements)
+            params = [value for _sql, params in statements for value in params]
+            if _begins_here(connection):
+                found = _begin_with(connection, cursor, sql, params)
+            else:
+                cursor.execute(sql, params)
+                found = [cursor.fetchall()]
+            while cursor.nextset():
+                found.append(cursor.fetchall())
     if len(found) != len(statements):
         raise DatabaseError(f"{len(statements)} statements gave {len(found)} results")
+    if rider is not None:
+        rider.rows = found.pop(0)
+        rider.check(rider.rows)
     return found
+
+
+def _begins_here(connection) -> bool:
+    """Whether the next statement is the first of an outermost ``atomic`` block on a
+    psycopg connection that begins its transactions with a plain BEGIN: psycopg would send
+    that BEGIN on its own first, a round trip of its own."""
+    raw = connection.connection
+    return (
+        connection.in_atomic_block
+        and connection.commit_on_exit  # the block began the transaction, and will end it
+        and raw.info.transaction_status == _IDLE  # nothing sent in it yet
+        and not raw.autocommit
+        and raw.isolation_level is None
+        and raw.read_only is None
+        and raw.deferrable is None
+    )
+
+
+def _begin_with(connection, cursor, sql: str, params: list) -> list[list[tuple]]:
+    """Run BEGIN and `sql` in one message: psycopg, told the connection commits by itself
+    (allowed before a transaction began), sends the statements as they are, BEGIN first. The
+    transaction is open when they return; psycopg commits or rolls it back when Django asks
+    (it looks at the transaction's state, not at this setting), and the setting is put back
+    when Django leaves its atomic block (autocommit on). Should BEGIN not have run (an error
+    before the message left), psycopg is told again to begin the next transaction itself."""
+    raw = connection.connection
+    raw.autocommit = True
+    try:
+        cursor.execute(f"BEGIN; {sql}", params)
+    finally:
+        if raw.info.transaction_status == _IDLE:
+            raw.autocommit = False
+    cursor.nextset()  # BEGIN's result: no rows
+    return [cursor.fetchall()]
+
+
+@dataclass
+class Ahead:
+    """A read sent first with the next round trip of ``together`` (see ``ahead``): its rows
+    once sent (None: not sent)."""
+
+    sql: str
+    params: Sequence
+    check: Callable[[list[tuple]], None]
+    rows: list[tuple] | None = None
+
+
+_ahead: ContextVar[Ahead | None] = ContextVar("maillon_prepared_ahead", default=None)
+
+
+@contextmanager
+def ahead(sql: str, params: Sequence, check: Callable[[list[tuple]], None]) -> Iterator[Ahead]:
+    """Inside, the next ``together`` on this thread also runs this read, first, in the same
+    round trip, and calls `check` with its rows before it gives its own: `check` may raise,
+    and the caller's transaction then ends as any error ends it, before the rows of the
+    other statements were used. Whether it was sent, the caller reads on the object given
+    (``rows`` None: no ``together`` ran, the read is the caller's to make)."""
+    rider = Ahead(sql, params, check)
+    token = _ahead.set(rider)
+    try:
+        yield rider
+    finally:
+        _ahead.reset(token)
 
 
 def _compile(queryset: QuerySet, stand_ins: list) -> _Compiled:
@@ -257,6 +350,45 @@ def update(obj: Model, names: Sequence[str]) -> None:
         if cursor.rowcount == 0:
             raise DatabaseError("Save with update_fields did not affect any rows.")
     _saved(obj, connection.alias, created=False, update_fields=update_fields)
+
+
+def update_then(obj: Model, names: Sequence[str], then: tuple[str, Sequence]) -> list[tuple]:
+    """``update(obj, names)``, then the statement `then` (SQL and parameters) in the same
+    round trip (see ``together``): its rows, read after the row was written (in the same
+    transaction: they see it)."""
+    model = type(obj)
+    connection = connections[router.db_for_write(model, instance=obj)]
+    if connection.alias != DEFAULT_DB_ALIAS:
+        raise ValueError("together() runs on the default database")
+    sql, fields = _update_sql(model, connection.alias, tuple(names))
+    assert model._meta.pk is not None
+    returning = f"{sql} RETURNING {connection.ops.quote_name(model._meta.pk.column)}"
+    update_fields = frozenset(names)
+    signals.pre_save.send(
+        sender=model, instance=obj, raw=False, using=connection.alias, update_fields=update_fields
+    )
+    params = [f.get_db_prep_save(f.pre_save(obj, False), connection) for f in fields]
+    with transaction.mark_for_rollback_on_error(connection.alias):
+        written, rows = together((returning, [*params, obj.pk]), then)
+    if not written:
+        raise DatabaseError("Save with update_fields did not affect any rows.")
+    _saved(obj, connection.alias, created=False, update_fields=update_fields)
+    return rows
+
+
+def update_row(model: type[Model], pk: Any, values: dict[str, Any]) -> int:
+    """``model.objects.filter(pk=pk).update(**values)`` for plain values (no expressions): the
+    columns of one row, without an instance, and like that update without signals. Returns
+    the rows written (0 or 1)."""
+    connection = connections[router.db_for_write(model)]
+    sql, fields = _update_sql(model, connection.alias, tuple(values))
+    params = [
+        f.get_db_prep_save(value, connection)
+        for f, value in zip(fields, values.values(), strict=True)
+    ]
+    with transaction.mark_for_rollback_on_error(connection.alias), connection.cursor() as cursor:
+        cursor.execute(sql, [*params, pk])
+        return cursor.rowcount
 
 
 def _saved(obj: Model, alias: str, created: bool, update_fields: frozenset[str] | None) -> None:

@@ -14,7 +14,7 @@ from functools import cache
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import Count, Exists, OuterRef
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -24,6 +24,7 @@ from maillon.circulation import services as circulation
 from maillon.circulation.errors import CirculationError
 from maillon.circulation.loans import find_open_loan, patron_refusals
 from maillon.circulation.models import Hold, HoldStatus, Loan, NetworkPolicy
+from maillon.core import prepared
 from maillon.core.prepared import Prepared
 from maillon.network.models import Library, StaffRole
 from maillon.network.permissions import remember_roles
@@ -61,6 +62,11 @@ def answer(session: Session, text: str) -> str:
         return session.last_response
     if message.code == "93":
         body = _login(session, message)
+    elif message.code in _ACCOUNT_AHEAD and _account_may_ride(session):
+        found = _handled_with_account_ahead(session, message)
+        if found is None:
+            return "96"
+        body = found
     elif not _still_valid(session):
         return "96" if message.code != "99" else _status(session, message)
     else:
@@ -102,6 +108,58 @@ def _still_valid(session: Session) -> bool:
         remember_roles(terminal.user, {row[-2]: row[-1] for row in account if row[-2] is not None})
         session.terminal, session.account = terminal, account
     return True
+
+
+# The requests whose service begins with one round trip that locks its rows (a checkout, a
+# check-in: see prepared.together): on PostgreSQL the terminal's account is read in it too.
+_ACCOUNT_AHEAD = frozenset({"11", "09"})
+
+
+class _AccountChanged(Exception):
+    """The account read with the service's locks is not the one the session acted with."""
+
+
+def _account_may_ride(session: Session) -> bool:
+    return (
+        session.terminal is not None
+        and session.account is not None  # read whole once since the login
+        and connection.vendor == "postgresql"
+    )
+
+
+def _handled_with_account_ahead(session: Session, message: protocol.Message) -> str | None:
+    """The request answered with the account read in the service's first round trip, with
+    its locks (see ``prepared.ahead``), rather than in a round trip of its own before: what
+    ``_still_valid`` decides, decided on that read. Unchanged since the last message (nearly
+    always), the answer stands. Changed, the service's transaction ends there, before it
+    wrote anything (the error raised by the check rolls it back), and the request is
+    answered as any other: the account read again, then the handler with what it now allows.
+    A request refused before the service sent anything (a terminal that may not lend, an
+    empty barcode) wrote nothing either: its account is read then, and the answer given
+    again if it changed. None: the session is no longer valid."""
+    assert session.terminal is not None
+    known = session.account
+
+    def check(rows: list[tuple]) -> None:
+        if rows != known:
+            raise _AccountChanged
+
+    handler = HANDLERS[message.code]
+    try:
+        with prepared.ahead(_account_sql(), [session.terminal.pk], check) as read:
+            body = handler(session, message)
+    except _AccountChanged:
+        pass
+    else:
+        if read.rows is not None:
+            return body
+        if not _still_valid(session):
+            return None
+        if session.account is known:
+            return body
+    if not _still_valid(session):
+        return None
+    return handler(session, message)
 
 
 @cache
@@ -507,9 +565,8 @@ def _renew_all(session: Session, message: protocol.Message) -> str:
     renewed, refused = [], []
     if patron is not None and terminal.can_renew:
         for loan in circulation.loans_of(patron):
-            try:
-                with transaction.atomic():
-                    circulation.renew(terminal.actor(), terminal.library, loan)
+            try:  # each renewal in its own transaction (the service's)
+                circulation.renew(terminal.actor(), terminal.library, loan)
                 renewed.append(loan.item.barcode)
             except (CirculationError, PermissionDenied):
                 refused.append(loan.item.barcode)

@@ -3,6 +3,8 @@
 import datetime as dt
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from maillon.circulation.models import LoanRule
 from maillon.circulation.services import (
@@ -12,7 +14,9 @@ from maillon.circulation.services import (
     renew,
     renew_own,
 )
+from maillon.network.models import Closure
 from maillon.patrons.models import Patron
+from maillon.patrons.services import block_patron
 
 from .conftest import TODAY
 
@@ -78,3 +82,39 @@ def test_renewal_too_early_and_not_on_loan(desk, network, make_patron, make_item
         code(renew_own, dvd_loan.patron, dvd_loan, today=TODAY + dt.timedelta(days=3))
         == "renewals_exhausted"
     )
+
+
+def test_renewal_follows_the_lenders_calendar_and_blocks_as_they_stand(
+    desk, network, make_patron, make_item, book
+):
+    """Read once the loan is locked: a closure or a block recorded just before decides."""
+    patron, item = make_patron(), make_item(book)
+    loan = checkout(desk["a"], network["a"], patron, item, today=TODAY)
+    later = TODAY + dt.timedelta(days=10)
+    new_due = later + dt.timedelta(days=21)
+    Closure.objects.create(
+        library=network["a"], start=new_due, end=new_due + dt.timedelta(days=2), reason="Travaux"
+    )
+    renewed = renew(desk["b"], network["b"], item.barcode, today=later)  # at another desk
+    assert renewed.due_on == new_due + dt.timedelta(days=3)  # the lender's closure, not B's
+    block_patron(desk["a"], patron, network["a"], "lost")
+    assert code(renew_own, patron, loan, today=later + dt.timedelta(days=5)) == "patron_blocked"
+
+
+# A renewal's statements: the loan found with its patron, then (inside the test's transaction,
+# a savepoint and its release) the patron, the copy and the loan locked and what it decides on
+# read after them in one statement (blocks, holds, rules, calendar: four statements of their
+# own before; on PostgreSQL with the three locks, one round trip), the loan written, the audit
+# entry.
+RENEWAL_STATEMENTS = {"sqlite": 9, "postgresql": 6}
+
+
+def test_a_renewal_reads_what_it_decides_on_in_one_statement(
+    desk, network, make_patron, make_item, book
+):
+    patron, item = make_patron(), make_item(book)
+    checkout(desk["a"], network["a"], patron, item, today=TODAY)
+    with CaptureQueriesContext(connection) as captured:
+        renew(desk["a"], network["a"], item.barcode, today=TODAY + dt.timedelta(days=10))
+    statements = [q["sql"] for q in captured.captured_queries]
+    assert len(statements) == RENEWAL_STATEMENTS[connection.vendor], "\n".join(statements)

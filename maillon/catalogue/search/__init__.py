@@ -7,6 +7,7 @@ index_records(record_ids)   # after writing records or their items (import chunk
 
 from .engine import search
 from .index import (
+    holdings_read,
     index_records,
     rebuild_index,
     refresh_holdings,
@@ -31,6 +32,7 @@ __all__ = [
     "Hit",
     "SearchQuery",
     "SearchResult",
+    "holdings_read",
     "index_records",
     "rebuild_index",
     "refresh_holdings",

@@ -28,6 +28,7 @@ from maillon.catalogue.models import (
     RecordIdentifier,
     SearchEntry,
 )
+from maillon.core import prepared
 from maillon.core.prepared import Prepared
 
 from .backends import backend
@@ -285,23 +286,33 @@ def refreshes_deferred() -> Iterator[None]:
         index_records(records)
 
 
-def refresh_holdings(record_id: int) -> None:
+def holdings_read(record_id: int) -> tuple[str, list] | None:
+    """The statement that reads what ``refresh_holdings`` decides on (SQL and parameters), to
+    run in the round trip of the item's own write, after it; None: refreshes are deferred
+    (see ``refreshes_deferred``), the record is only noted."""
+    if _deferred.get() is not None:
+        return None
+    return _HOLDINGS_ROWS.statement(record_id)
+
+
+def refresh_holdings(record_id: int, rows: list[tuple] | None = None) -> None:
     """Bring the record's index row up to date after one of its items changed status or
     library (circulation): only the columns its items decide are rewritten, when they
     changed, and those of its (library, record) pairs that differ, inside the caller's
     transaction; the texts stay. A record
-    without a row (merged away, never indexed) gets the full ``index_records``."""
+    without a row (merged away, never indexed) gets the full ``index_records``. `rows`:
+    what the statement of ``holdings_read`` gave, run after the item's write."""
     deferred = _deferred.get()
     if deferred is not None:
         deferred.add(record_id)
         return
-    rows = _HOLDINGS_ROWS.rows(record_id)
+    rows = _HOLDINGS_ROWS.rows(record_id) if rows is None else _HOLDINGS_ROWS.converted(rows)
     stored = rows[0][6:] if rows else None
     if stored is not None and stored[0] is not None:
         columns = holdings_columns(rows[0][5], rows)
         if tuple(columns[name] for name in STORED) == stored:
             return  # a loan of a copy while another stays on the shelf there: nothing shows it
-        SearchEntry.objects.filter(record_id=record_id).update(**columns)
+        prepared.update_row(SearchEntry, record_id, columns)  # its SQL written once
         backend().change_holdings(
             connection,
             record_id,

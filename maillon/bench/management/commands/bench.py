@@ -185,7 +185,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--no-sqlite",
             action="store_true",
-            help=_("PostgreSQL only (weeding, core, inventory, proposals and OAI-PMH)."),
+            help=_("PostgreSQL only (weeding, core, inventory, proposals, OAI-PMH and SIP2)."),
         )
 
     def handle(self, *args, **options):
@@ -480,12 +480,14 @@ class Command(BaseCommand):
         per_terminal = max(options["rounds"], 25)
         runs = {}
         for database, url in self.databases(options["records"], not options["no_postgres"]).items():
+            if options["no_sqlite"] and database == "SQLite":
+                continue
             self.stdout.write(_("%s: 20 SIP2 terminals lending and taking back…") % database)
             runs[database] = _worker(
                 fresh_database(url, "sip2"), "sip2", str(options["seed"]), str(per_terminal)
             )
         server = next((r["server"] for r in runs.values() if r.get("server")), None)
-        command = "maillon bench --only sip2"
+        command = "maillon bench --only sip2" + (" --no-sqlite" if options["no_sqlite"] else "")
         write_section("sip2", sip2_bench.markdown(runs, machine(server), command))
         for database, run in runs.items():
             for key, _label in sip2_bench.ROWS:
