@@ -43,11 +43,7 @@ from maillon.stats.dashboards import PANELS
 from maillon.stats.facts import Period
 from maillon.stats.figures import all_figures
 from maillon.stats.models import (
-    ActiveBorrower,
-    CommuneBorrower,
     HoldingSnapshot,
-    LoanDay,
-    LoanMonth,
     RefreshedDay,
     RefreshedMonth,
 )
@@ -171,8 +167,7 @@ def prepare(seed: int, loans: int) -> tuple[dict, dt.date]:
             cursor.execute(f"INSERT INTO {MARKER} (facts) VALUES (%s)", [json.dumps(found)])
         reused = False
     else:
-        summary = (LoanDay, LoanMonth, RefreshedMonth, ActiveBorrower, CommuneBorrower)
-        for model in (*summary, RefreshedDay, HoldingSnapshot):
+        for model in (*summaries.COUNTED, RefreshedMonth, RefreshedDay, HoldingSnapshot):
             model.objects.all().delete()
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
@@ -286,7 +281,7 @@ def run(seed: int, rounds: int, loans: int) -> dict:
         # What autovacuum does soon after the first refresh (the tables are insert-only): the
         # visibility map that lets the counts read the indexes alone.
         with connection.cursor() as cursor:
-            for model in (LoanDay, LoanMonth, ActiveBorrower, CommuneBorrower):
+            for model in summaries.COUNTED:
                 cursor.execute(f"VACUUM {connection.ops.quote_name(model._meta.db_table)}")
     raw_report = build_report(year, None, summaries_first=False).values
     assert build_report(year, None).values == raw_report, "summaries differ from the raw rows"

@@ -35,13 +35,10 @@ class FormByKind(models.Model):
 # so a day refreshed again gives the same rows.
 
 
-class LoanDay(models.Model):
-    """Loans made on one day at one library, per medium, audience, own or MD stock, and
-    whether the borrower's yearly pseudonym is known. The patron's category and age band are
-    counted in ActiveBorrower (the report counts borrowers by them, not loans): with them a
-    day's rows would be nearly as many as its loans."""
+class LoanCounts(models.Model):
+    """Loans counted at one library, per medium, audience, own or MD stock, and whether the
+    borrower's yearly pseudonym is known: a day's (LoanDay) or a month's (LoanMonth)."""
 
-    day = models.DateField()
     library = models.ForeignKey(
         "network.Library", on_delete=models.CASCADE, related_name="+", verbose_name=_("library")
     )
@@ -50,6 +47,17 @@ class LoanDay(models.Model):
     md_stock = models.BooleanField(default=False)
     keyed = models.BooleanField(default=True)
     loans = models.PositiveIntegerField()
+
+    class Meta:
+        abstract = True
+
+
+class LoanDay(LoanCounts):
+    """Loans made on one day. The patron's category and age band are counted in
+    ActiveBorrower (the report counts borrowers by them, not loans): with them a day's rows
+    would be nearly as many as its loans."""
+
+    day = models.DateField()
 
     class Meta:
         indexes = [
@@ -62,19 +70,11 @@ class LoanDay(models.Model):
         return f"{self.day} {self.library_id}: {self.loans}"
 
 
-class LoanMonth(models.Model):
+class LoanMonth(LoanCounts):
     """A month's LoanDay rows added up (the days of it counted so far): the dashboards' charts
     read a year in some thousand rows instead of the days' hundreds of thousands."""
 
     month = models.DateField()  # its first day
-    library = models.ForeignKey(
-        "network.Library", on_delete=models.CASCADE, related_name="+", verbose_name=_("library")
-    )
-    medium = models.CharField(max_length=12, blank=True)
-    audience = models.CharField(max_length=10, blank=True)
-    md_stock = models.BooleanField(default=False)
-    keyed = models.BooleanField(default=True)
-    loans = models.PositiveIntegerField()
 
     class Meta:
         indexes = [models.Index(fields=["month", "library"], name="stats_loanmonth_month")]

@@ -39,7 +39,7 @@ def months(period: Period) -> list[dt.date]:
     found, day = [], period.start.replace(day=1)
     while day <= period.end:
         found.append(day)
-        day = (day + dt.timedelta(days=32)).replace(day=1)
+        day = summaries.next_month(day)
     return found
 
 

@@ -30,7 +30,7 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Callable, Iterable
 from itertools import groupby
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 from django.db import connection, transaction
 from django.db.models import (
@@ -69,6 +69,9 @@ from maillon.stats.models import (
 AGAIN_DAYS = 7
 BATCH = 5000
 LOAN_FIELDS = ("library", "medium", "audience", "md_stock")
+# The tables of counts (analysed after a first run, emptied by the bench).
+COUNTED = (LoanDay, LoanMonth, ActiveBorrower, CommuneBorrower)
+C = TypeVar("C", LoanDay, LoanMonth)
 BORROWER_FIELDS = (
     "library",
     "patron_key",
@@ -86,31 +89,19 @@ def refresh_day(day: dt.date, add_up: bool = True) -> int:
     with transaction.atomic():
         lock_month(month)
         marker, _made = RefreshedDay.objects.get_or_create(day=day)
-        RefreshedDay.objects.select_for_update().filter(pk=marker.pk).get()
         LoanDay.objects.filter(day=day).delete()
         grouped = (
             loans.annotate(
-                known=Case(
+                keyed=Case(
                     When(patron_key="", then=Value(False)),
                     default=Value(True),
                     output_field=BooleanField(),
                 )
             )
-            .values(*LOAN_FIELDS, "known")
+            .values(*LOAN_FIELDS, "keyed")
             .annotate(n=Count("pk"))
         )
-        rows = [
-            LoanDay(
-                day=day,
-                library_id=g["library"],
-                medium=g["medium"],
-                audience=g["audience"],
-                md_stock=g["md_stock"],
-                keyed=g["known"],
-                loans=g["n"],
-            )
-            for g in grouped
-        ]
+        rows = _counts(LoanDay, grouped, day=day)
         LoanDay.objects.bulk_create(rows, batch_size=BATCH)
         borrowers = list(
             loans.exclude(patron_key="").values_list(*BORROWER_FIELDS).distinct().iterator()
@@ -146,38 +137,40 @@ def refresh_day(day: dt.date, add_up: bool = True) -> int:
 
 
 def lock_month(month: dt.date) -> None:
-    """One refresh of a month's days at a time: the second waits, then counts its day again
-    and adds up the month from every day's rows, its own included (a day is not enough: two
-    days of one month refreshed at once would each add up the month without the other's)."""
+    """One refresh of a month's days at a time (of one day, then, too): the second waits,
+    then counts its day again and adds up the month from every day's rows, its own included
+    (a lock per day is not enough: two days of one month refreshed at once would each add up
+    the month without the other's)."""
     marker, _made = RefreshedMonth.objects.get_or_create(month=month)
     RefreshedMonth.objects.select_for_update().filter(pk=marker.pk).get()
 
 
 def _add_up(month: dt.date) -> None:
     """The month's LoanMonth rows, from its days' rows (in the caller's transaction)."""
-    following = (month + dt.timedelta(days=32)).replace(day=1)
     LoanMonth.objects.filter(month=month).delete()
     grouped = (
-        LoanDay.objects.filter(day__gte=month, day__lt=following)
+        LoanDay.objects.filter(day__gte=month, day__lt=next_month(month))
         .order_by()
         .values(*LOAN_FIELDS, "keyed")
         .annotate(n=Sum("loans"))
     )
-    LoanMonth.objects.bulk_create(
-        (
-            LoanMonth(
-                month=month,
-                library_id=row["library"],
-                medium=row["medium"],
-                audience=row["audience"],
-                md_stock=row["md_stock"],
-                keyed=row["keyed"],
-                loans=row["n"],
-            )
-            for row in grouped
-        ),
-        batch_size=BATCH,
-    )
+    LoanMonth.objects.bulk_create(_counts(LoanMonth, grouped, month=month), batch_size=BATCH)
+
+
+def _counts(model: type[C], grouped: Iterable[dict], **when: dt.date) -> list[C]:
+    """A day's or a month's rows (`when`), from loans grouped by LOAN_FIELDS and "keyed"."""
+    return [
+        model(
+            **when,
+            library_id=g["library"],
+            medium=g["medium"],
+            audience=g["audience"],
+            md_stock=g["md_stock"],
+            keyed=g["keyed"],
+            loans=g["n"],
+        )
+        for g in grouped
+    ]
 
 
 def days_to_refresh(today: dt.date) -> list[dt.date]:
@@ -256,7 +249,7 @@ def run(today: dt.date) -> dict[str, int]:
         # Many days counted at once (the first run): the planner learns the tables' new size
         # now rather than when autovacuum comes by.
         with connection.cursor() as cursor:
-            for model in (LoanDay, LoanMonth, ActiveBorrower, CommuneBorrower):
+            for model in COUNTED:
                 cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
     snapshots = 0
     last_year = today.year - 1
@@ -456,7 +449,7 @@ def loan_cube(period: Period, library: Library | None) -> Cube | None:
     until = counted_until(period)
     if until is None:
         return None
-    first = period.start if period.start.day == 1 else _next_month(period.start)
+    first = period.start if period.start.day == 1 else next_month(period.start)
     after = until + dt.timedelta(days=1)
     if after.day != 1:
         after = until.replace(day=1)
@@ -500,7 +493,8 @@ def raw_cube(period: Period, library: Library | None) -> Cube:
     return counted
 
 
-def _next_month(day: dt.date) -> dt.date:
+def next_month(day: dt.date) -> dt.date:
+    """The first day of the month after `day`'s."""
     return (day.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
 
 
