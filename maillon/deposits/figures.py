@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
+from django.db.models.functions import Greatest
 
 from maillon.catalogue.models import Item
 from maillon.deposits.models import DepositEntry
@@ -21,6 +22,23 @@ def held_on(day: dt.date, library: Library | None = None) -> QuerySet[Item]:
     if library is not None:
         entries = entries.filter(deposit__library=library)
     return Item.objects.filter(pk__in=entries.values("item"))
+
+
+def placements() -> list[tuple[int, dt.date, int]]:
+    """The days the MD's documents came to each library by a deposit (+) and went back (−),
+    as `held_on` counts them: summed up to a day, the documents on deposit that evening."""
+    entries = DepositEntry.objects.order_by()
+    changes = []
+    for rows, day, sign in (
+        (entries, F("lent_on"), 1),
+        # Returned the day it was lent: never held on an evening.
+        (entries.filter(returned_on__isnull=False), Greatest("lent_on", "returned_on"), -1),
+    ):
+        grouped = (
+            rows.annotate(on=day).values_list("deposit__library", "on").annotate(n=Count("pk"))
+        )
+        changes += [(library, on, sign * n) for library, on, n in grouped]
+    return changes
 
 
 def ever_deposited() -> QuerySet[Item]:

@@ -16,9 +16,21 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import BigIntegerField, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    BigIntegerField,
+    BooleanField,
+    Case,
+    Count,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.fields.json import KeyTextTransform
-from django.db.models.functions import Cast, Coalesce
+from django.db.models.functions import Cast, Coalesce, Greatest, TruncDate
 from django.utils import timezone
 
 from maillon.audit.models import AuditEntry
@@ -134,6 +146,41 @@ def md_holdings(period: Period, library: Library | None) -> QuerySet[Item]:
     return Item.objects.filter(
         Q(pk__in=on_deposit.values("pk")) | Q(pk__in=unrecorded.values("pk"))
     )
+
+
+Change = tuple[int, bool, dt.date, int]  # library id, MD stock, day, documents (+ in, - out)
+
+
+def holding_changes() -> list[Change]:
+    """The days documents came into and went out of each library's holdings, as `holdings` and
+    `md_holdings` count them on an evening (the same rule, read for every day at once): summed
+    up to a day, they give the documents held that evening. A document comes in on its
+    acquisition (else its creation) and goes out on its last change once withdrawn, lost or
+    missing; a deposit's entry places the MD's document at the deposit's library from its
+    deposit to its return."""
+    arrived = Coalesce("acquired_on", TruncDate("created_at"))
+    counted = Item.objects.exclude(status=ItemStatus.ON_ORDER).filter(
+        ~md_stock()
+        | (md_stock() & ~Q(home=F("owner")) & ~Q(pk__in=deposit_figures.ever_deposited()))
+    )
+    stock = Case(
+        When(md_stock(), then=Value(True)), default=Value(False), output_field=BooleanField()
+    )
+    changes: list[Change] = []
+    for items, day, sign in (
+        (counted, arrived, 1),
+        # Never counted when it went before it came (out the day it came in).
+        (counted.filter(status__in=GONE_STATUSES), Greatest(arrived, TruncDate("updated_at")), -1),
+    ):
+        grouped = (
+            items.order_by()
+            .annotate(stock=stock, on=day)
+            .values_list("home", "stock", "on")
+            .annotate(n=Count("pk"))
+        )
+        changes += [(home, md, on, sign * n) for home, md, on, n in grouped]
+    changes += [(library, True, on, n) for library, on, n in deposit_figures.placements()]
+    return changes
 
 
 def items_added(period: Period, library: Library | None) -> QuerySet[Item]:

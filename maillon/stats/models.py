@@ -202,6 +202,27 @@ class HoldingSnapshot(models.Model):
         return f"{self.year} {self.library_id}: {self.items}"
 
 
+class HoldingDay(models.Model):
+    """The documents a library held on the evening of a day counted, as the annual report counts
+    them: its own at their home, the departmental library's that its deposits placed there (or
+    at their home, for those the deposits never recorded). Written by the daily run for the days
+    it counts; the dashboards divide a period's loans by it (turnover) instead of counting two
+    million items."""
+
+    day = models.DateField()
+    library = models.ForeignKey("network.Library", on_delete=models.CASCADE, related_name="+")
+    own = models.PositiveIntegerField(default=0)
+    md = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["day", "library"], name="stats_holding_day_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.library_id}: {self.own} + {self.md}"
+
+
 class HoldingItem(models.Model):
     """One document counted in the holdings at 31/12 of a year, where it was counted: the rows
     behind the HoldingSnapshot's counts (taken in the same transaction, so the list behind

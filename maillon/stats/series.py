@@ -109,7 +109,8 @@ def active_by_commune(period: Period, library: Library | None) -> list[Row]:
 def documents_held(period: Period, library: Library | None) -> Counter[int]:
     """The documents held at the end of the period per library, as the annual report counts
     them (its own at their home, the departmental library's that its deposits placed there):
-    from the holdings at 31/12 when the period ends a year whose holdings were taken."""
+    from the holdings at 31/12 when the period ends a year whose holdings were taken, else as
+    held that evening."""
     year = summaries.snapshot_year(period)
     if year is not None:
         rows = HoldingSnapshot.objects.filter(year=year)
@@ -123,20 +124,7 @@ def documents_held(period: Period, library: Library | None) -> Counter[int]:
                 .values_list("library", "n")
             )
         )
-    held: Counter[int] = Counter()
-    for items in (
-        facts.holdings(period, library).exclude(facts.md_stock()),
-        facts.md_holdings(period, library),
-    ):
-        held.update(
-            dict(
-                items.order_by()
-                .values_list("home")
-                .annotate(n=Count("pk"))
-                .values_list("home", "n")
-            )
-        )
-    return held
+    return summaries.held_on(period.end, library)
 
 
 def turnover(period: Period, library: Library | None, loans: Loans | None = None) -> list[Row]:

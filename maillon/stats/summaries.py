@@ -19,6 +19,8 @@ the report and the dashboards read them when they cover the period asked, the ra
   stock, taken by the first daily run after the year ends (or on demand); the report reads it
   for "documents held at 31/12" when it was taken. ``HoldingItem`` keeps the documents it
   counted (the list behind those figures), the counts being made from them.
+- ``HoldingDay``: the documents each library held on the evening of each day counted (its own,
+  the MD's), from the days documents came and went: turnover over any period reads it.
 
 Loans are never deleted and their statistical facts never change (anonymisation keeps them), so
 what a day counted stays true.
@@ -49,6 +51,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import TruncMonth
+from django.utils import timezone
 
 from maillon.circulation.models import Loan
 from maillon.network.models import Library
@@ -57,6 +60,7 @@ from maillon.stats.facts import Period
 from maillon.stats.models import (
     ActiveBorrower,
     CommuneBorrower,
+    HoldingDay,
     HoldingItem,
     HoldingSnapshot,
     LoanDay,
@@ -70,7 +74,7 @@ AGAIN_DAYS = 7
 BATCH = 5000
 LOAN_FIELDS = ("library", "medium", "audience", "md_stock")
 # The tables of counts (analysed after a first run, emptied by the bench).
-COUNTED = (LoanDay, LoanMonth, ActiveBorrower, CommuneBorrower)
+COUNTED = (LoanDay, LoanMonth, ActiveBorrower, CommuneBorrower, HoldingDay)
 C = TypeVar("C", LoanDay, LoanMonth)
 BORROWER_FIELDS = (
     "library",
@@ -234,8 +238,58 @@ def snapshot_holdings(year: int) -> int:
     return sum(row.items for row in rows)
 
 
+def held_evenings(days: list[dt.date]) -> list[HoldingDay]:
+    """The documents held per library on the evening of each of `days` (rows not saved), from
+    one reading of the days documents came and went."""
+    changes: dict[int, list[tuple[dt.date, int, int]]] = {}
+    for library, md_stock, day, n in facts.holding_changes():
+        changes.setdefault(library, []).append((day, 0 if md_stock else n, n if md_stock else 0))
+    rows = []
+    for library, its in changes.items():
+        its.sort()
+        own = md = at = 0
+        for day in sorted(days):
+            while at < len(its) and its[at][0] <= day:
+                own, md = own + its[at][1], md + its[at][2]
+                at += 1
+            rows.append(HoldingDay(day=day, library_id=library, own=own, md=md))
+    return rows
+
+
+def count_held(days: list[dt.date]) -> int:
+    """Write (again) the documents held on the evening of each of `days`; returns the rows."""
+    rows = held_evenings(days)
+    with transaction.atomic():
+        HoldingDay.objects.filter(day__in=days).delete()
+        HoldingDay.objects.bulk_create(rows, batch_size=BATCH)
+    return len(rows)
+
+
+def held_on(day: dt.date, library: Library | None) -> Counter[int]:
+    """The documents held per library (id → documents) on the evening of `day`, as the daily
+    run counted them (for a day not over yet, the evening before: today is counted tomorrow),
+    else counted now from the items and the deposits' entries."""
+    counted = HoldingDay.objects.filter(day=min(day, timezone.localdate() - dt.timedelta(days=1)))
+    found = Counter(
+        {
+            place: own + md
+            for place, own, md in counted.filter(_at(library)).values_list("library", "own", "md")
+        }
+    )
+    if found or (library is not None and counted.exists()):
+        return found
+    return Counter(
+        {
+            row.library_id: row.own + row.md
+            for row in held_evenings([day])
+            if library is None or row.library_id == library.pk
+        }
+    )
+
+
 def run(today: dt.date) -> dict[str, int]:
-    """The daily work: the days to count, and last year's holdings once the year is over."""
+    """The daily work: the days to count (their loans, the documents held on their evenings),
+    and last year's holdings once the year is over."""
     days = days_to_refresh(today)
     loans = 0
     for month, its_days in groupby(days, key=lambda day: day.replace(day=1)):
@@ -245,6 +299,7 @@ def run(today: dt.date) -> dict[str, int]:
             lock_month(month)
             loans += sum(refresh_day(day, add_up=False) for day in its_days)
             _add_up(month)
+    count_held(days)
     if connection.vendor == "postgresql" and len(days) > AGAIN_DAYS:
         # Many days counted at once (the first run): the planner learns the tables' new size
         # now rather than when autovacuum comes by.

@@ -21,3 +21,4 @@ def test_run_times_the_report_the_dashboards_and_the_refresh(monkeypatch):
     text = stats_bench.markdown({"SQLite": run}, "machine", "maillon bench --only stats")
     assert "| SQLite | annual report, network | 1 |" in text
     assert "| SQLite | one day of 300 loans | 1 |" in text
+    assert run["daily_run"]["runs"] == 1 and "| SQLite | the daily run: the last 7 days" in text

@@ -1,0 +1,75 @@
+"""The documents held on each evening (HoldingDay), written by the daily run from the days
+documents came and went: on every evening they are what the annual report's rule counts on the
+items and the deposits' entries; turnover reads them."""
+
+import datetime as dt
+
+from django.utils import timezone
+
+from maillon.catalogue.models import Item, ItemStatus, md_stock
+from maillon.stats import facts, series, summaries
+from maillon.stats.facts import Period
+from maillon.stats.models import HoldingDay
+from tests.stats.test_report_sources import deposits  # noqa: F401 (a fixture)
+
+D = dt.date
+
+
+def _by_rule(day: dt.date, library) -> int:
+    """The report's rule for one library on one evening, counted on the items."""
+    period = Period(day, day)
+    own = facts.holdings(period, library).exclude(md_stock()).count()
+    return own + facts.md_holdings(period, library).count()
+
+
+def _evenings():
+    """Every evening where something changed, with the days around them."""
+    changes = {day for _library, _md, day, _n in facts.holding_changes()}
+    days = {d + dt.timedelta(days=shift) for d in changes for shift in (-1, 0, 1)}
+    return sorted(days | {D(2024, 11, 1), D(2026, 6, 1)})
+
+
+def test_every_evening_holds_what_the_rule_counts(deposits, network, make_item, record_of):  # noqa: F811
+    # A copy still on order never counts.
+    on_order = make_item(record_of("Commandé"), network["a"], audience="adult")
+    Item.objects.filter(pk=on_order.pk).update(status=ItemStatus.ON_ORDER)
+    days = _evenings()
+    summaries.count_held(days)
+    libraries = [network["a"], network["b"], network["md"]]
+    checked = 0
+    for day in days:
+        rows = {r.library_id: r for r in HoldingDay.objects.filter(day=day)}
+        for library in libraries:
+            row = rows.get(library.pk)
+            counted = (row.own + row.md) if row else 0
+            assert counted == _by_rule(day, library), (day, library.code)
+            checked += counted
+    assert checked > 0
+    # The MD's at BBB: D1, D2 and D3 from 1 March 2025; D2 back on 1 November.
+    b = {r.day: r.md for r in HoldingDay.objects.filter(library=network["b"])}
+    assert (b[D(2025, 2, 28)], b[D(2025, 3, 1)], b[D(2025, 11, 1)]) == (0, 3, 2)
+    a = {r.day: r.own for r in HoldingDay.objects.filter(library=network["a"])}
+    assert a[D(2025, 5, 31)] - a[D(2025, 6, 1)] == 1  # A4 withdrawn on 1 June
+
+
+def test_turnover_reads_the_evening_counted(activity, network):
+    period = Period(D(2025, 1, 1), D(2025, 6, 30))
+    before = {row.key: row.value for row in series.turnover(period, None)}
+    summaries.count_held([period.end])
+    # What changes on the items afterwards does not change what that evening held.
+    Item.objects.filter(home=network["a"]).update(home=network["b"])
+    assert {row.key: row.value for row in series.turnover(period, None)} == before
+    # A1, A2, A3, A5 and M1 (the MD's, at AAA before the deposits were kept)
+    assert series.documents_held(period, network["a"])[network["a"].pk] == 5
+    # An evening not counted is counted on the items as they are now.
+    other = Period(D(2025, 1, 1), D(2025, 7, 1))
+    assert series.documents_held(other, network["a"])[network["a"].pk] == 0
+
+
+def test_today_reads_yesterday_evening(activity, network):
+    today = timezone.localdate()
+    summaries.count_held([today - dt.timedelta(days=1)])
+    held = series.documents_held(Period(D(today.year, 1, 1), today), None)
+    Item.objects.filter(home=network["a"]).update(home=network["b"])  # after the count
+    assert series.documents_held(Period(D(today.year, 1, 1), today), None) == held
+    assert held[network["a"].pk] == 5  # A1, A2, A3, A5 and M1
