@@ -3,6 +3,7 @@ from the raw rows then from the summary tables (checked equal), and the refresh 
 reports them (no speed asserted)."""
 
 import pytest
+
 from maillon.bench import stats_bench
 from maillon.circulation.models import Hold, HoldStatus, Loan, Transfer
 
