@@ -434,7 +434,8 @@ def markdown(runs: dict[str, dict], machine_text: str, command: str) -> str:
         "1-minute load is given with every figure) ran the count given in the command below. "
         "Summary tables (`maillon stats-refresh`, README « Statistics »): loans per day and per "
         "month × library × medium × audience × own/MD, borrowers per year × library with their "
-        "category, age band and commune, the documents held each evening per library, holdings "
+        "category, age band and commune, the documents held each evening per library, the "
+        "shuttle's transfers and the holds collected per month, holdings "
         "at 31/12 and the documents counted. Baseline "
         "in the same run (once each: seconds): the same call before the summary tables exist, "
         "reading the raw rows "
@@ -446,8 +447,8 @@ def markdown(runs: dict[str, dict], machine_text: str, command: str) -> str:
         "drawn (pygal) and their tables. The network has "
         f"{first.get('holds', 0):,} holds of the year collected at another library than the "
         "copy's home, each with its two journeys by the shuttle (the holds' and the shuttle's "
-        "panels read them from the raw rows); it has no events (that panel reads an empty "
-        "table).",
+        "panels read them from the months counted, the raw rows for the rest of the period); "
+        "it has no events (that panel reads an empty table).",
         "",
         "| database | what | runs | raw rows median ms | load | summaries median ms "
         "| summaries p95 ms | load | ratio | target |",

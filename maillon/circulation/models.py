@@ -370,6 +370,8 @@ class Hold(models.Model):
             models.Index(fields=["record", "status", "created_at"], name="hold_record_queue"),
             models.Index(fields=["patron", "status"], name="hold_patron_status"),
             models.Index(fields=["pickup_library", "status"], name="hold_pickup_status"),
+            # The statistics read the holds collected in a period (the days not summed up yet).
+            models.Index(fields=["closed_at"], name="hold_closed_at"),
         ]
 
     def __str__(self) -> str:
@@ -457,6 +459,8 @@ class Transfer(models.Model):
                 condition=models.Q(received_at__isnull=True, cancelled_at__isnull=True),
                 name="transfer_expected",
             ),
+            # The statistics read the documents sent in a period (the days not summed up yet).
+            models.Index(fields=["sent_at"], name="transfer_sent_at"),
         ]
 
     def __str__(self) -> str:

@@ -21,6 +21,8 @@ from django.db.models import (
     BooleanField,
     Case,
     Count,
+    DurationField,
+    ExpressionWrapper,
     F,
     OuterRef,
     Q,
@@ -109,6 +111,11 @@ def holds_satisfied(period: Period, library: Library | None) -> QuerySet[Hold]:
         status=HoldStatus.FULFILLED,
         ready_at__isnull=False,
     )
+
+
+def hold_wait() -> ExpressionWrapper:
+    """A hold's wait, from placing it to its document waiting on the shelf."""
+    return ExpressionWrapper(F("ready_at") - F("created_at"), output_field=DurationField())
 
 
 def transfers_sent(period: Period, library: Library | None) -> QuerySet[Transfer]:

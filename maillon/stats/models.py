@@ -88,6 +88,9 @@ class RefreshedMonth(models.Model):
     again, so that two refreshes of the same month add its days up one after the other."""
 
     month = models.DateField(unique=True)
+    # The last day up to which the month's shuttle and holds were counted (TransferMonth,
+    # HoldMonth): read as a whole month once it reaches the month's end.
+    shuttle_until = models.DateField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"{self.month:%Y-%m}"
@@ -200,6 +203,41 @@ class HoldingSnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year} {self.library_id}: {self.items}"
+
+
+class TransferMonth(models.Model):
+    """Documents sent by the shuttle in a month (up to the last day counted), from one library
+    to another: the shuttle's matrix reads a year in a few thousand rows."""
+
+    month = models.DateField()  # its first day
+    from_library = models.ForeignKey("network.Library", on_delete=models.CASCADE, related_name="+")
+    to_library = models.ForeignKey("network.Library", on_delete=models.CASCADE, related_name="+")
+    transfers = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["month"], name="stats_transfermonth_month")]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.from_library_id} → {self.to_library_id}: {self.transfers}"
+
+
+class HoldMonth(models.Model):
+    """Holds collected in a month (up to the last day counted) at a pickup library, and their
+    waits from placing to ready added up: an average over any months is their sum over their
+    count."""
+
+    month = models.DateField()  # its first day
+    pickup_library = models.ForeignKey(
+        "network.Library", on_delete=models.CASCADE, related_name="+"
+    )
+    holds = models.PositiveIntegerField()
+    waited = models.DurationField()
+
+    class Meta:
+        indexes = [models.Index(fields=["month"], name="stats_holdmonth_month")]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.pickup_library_id}: {self.holds}"
 
 
 class HoldingDay(models.Model):

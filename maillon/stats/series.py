@@ -9,7 +9,7 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import cached_property
 
-from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Min, Q, Sum
+from django.db.models import Count, Min, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -141,15 +141,10 @@ def turnover(period: Period, library: Library | None, loans: Loans | None = None
 
 def hold_waits(period: Period, library: Library | None) -> list[Row]:
     """Average days from placing a hold to its document waiting on the shelf, by pickup
-    library, for the holds collected in the period (averaged by the database)."""
-    waited = ExpressionWrapper(F("ready_at") - F("created_at"), output_field=DurationField())
-    waits = dict(
-        facts.holds_satisfied(period, library)
-        .order_by()
-        .values_list("pickup_library")
-        .annotate(wait=Avg(waited))
-        .values_list("pickup_library", "wait")
-    )
+    library, for the holds collected in the period."""
+    waits = {
+        pickup: waited / n for pickup, (n, waited) in summaries.hold_waits(period, library).items()
+    }
     libraries = Library.objects.order_by("name")
     if library is not None:
         libraries = libraries.filter(pk=library.pk)
@@ -180,16 +175,7 @@ class Matrix:
 def shuttle_matrix(period: Period, library: Library | None) -> Matrix:
     """Documents sent by the shuttle in the period, from one library to another. A library
     sees what it sent and what it was sent."""
-    sent = facts.transfers_sent(period, None)
-    if library is not None:
-        sent = sent.filter(Q(from_library=library) | Q(to_library=library))
-    counts = {
-        (f, t): n
-        for f, t, n in sent.order_by()
-        .values_list("from_library", "to_library")
-        .annotate(n=Count("pk"))
-        .values_list("from_library", "to_library", "n")
-    }
+    counts = summaries.shuttle_counts(period, library)
     ids = {i for pair in counts for i in pair} | ({library.pk} if library else set())
     libraries = list(Library.objects.filter(pk__in=ids).order_by("name"))
     return Matrix(libraries, counts)

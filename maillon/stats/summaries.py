@@ -19,6 +19,10 @@ the report and the dashboards read them when they cover the period asked, the ra
   stock, taken by the first daily run after the year ends (or on demand); the report reads it
   for "documents held at 31/12" when it was taken. ``HoldingItem`` keeps the documents it
   counted (the list behind those figures), the counts being made from them.
+- ``TransferMonth``, ``HoldMonth``: a month's documents sent by the shuttle (from, to) and holds
+  collected (pickup library, their waits added up), counted again from the raw rows up to the
+  last day counted (``RefreshedMonth.shuttle_until``) each time the daily run counts a day of
+  the month; a month counted to its end is read whole, the rest of a period from the raw rows.
 - ``HoldingDay``: the documents each library held on the evening of each day counted (its own,
   the MD's), from the days documents came and went: turnover over any period reads it.
 
@@ -63,10 +67,12 @@ from maillon.stats.models import (
     HoldingDay,
     HoldingItem,
     HoldingSnapshot,
+    HoldMonth,
     LoanDay,
     LoanMonth,
     RefreshedDay,
     RefreshedMonth,
+    TransferMonth,
 )
 
 # Days refreshed again by each daily run: loans recorded late still count on their day.
@@ -74,7 +80,15 @@ AGAIN_DAYS = 7
 BATCH = 5000
 LOAN_FIELDS = ("library", "medium", "audience", "md_stock")
 # The tables of counts (analysed after a first run, emptied by the bench).
-COUNTED = (LoanDay, LoanMonth, ActiveBorrower, CommuneBorrower, HoldingDay)
+COUNTED = (
+    LoanDay,
+    LoanMonth,
+    ActiveBorrower,
+    CommuneBorrower,
+    HoldingDay,
+    TransferMonth,
+    HoldMonth,
+)
 C = TypeVar("C", LoanDay, LoanMonth)
 BORROWER_FIELDS = (
     "library",
@@ -238,6 +252,114 @@ def snapshot_holdings(year: int) -> int:
     return sum(row.items for row in rows)
 
 
+def count_shuttle(month: dt.date, until: dt.date) -> None:
+    """Count the month's documents sent by the shuttle and holds collected again, from its first
+    day to `until` (at most its last), with the month locked."""
+    period = Period(month, min(until, next_month(month) - dt.timedelta(days=1)))
+    with transaction.atomic():
+        lock_month(month)
+        TransferMonth.objects.filter(month=month).delete()
+        HoldMonth.objects.filter(month=month).delete()
+        sent = (
+            facts.transfers_sent(period, None)
+            .order_by()
+            .values_list("from_library", "to_library")
+            .annotate(n=Count("pk"))
+        )
+        TransferMonth.objects.bulk_create(
+            TransferMonth(month=month, from_library_id=origin, to_library_id=to, transfers=n)
+            for origin, to, n in sent
+        )
+        collected = (
+            facts.holds_satisfied(period, None)
+            .order_by()
+            .values_list("pickup_library")
+            .annotate(n=Count("pk"), waited=Sum(facts.hold_wait()))
+        )
+        HoldMonth.objects.bulk_create(
+            HoldMonth(month=month, pickup_library_id=pickup, holds=n, waited=waited)
+            for pickup, n, waited in collected
+        )
+        RefreshedMonth.objects.filter(month=month).update(shuttle_until=period.end)
+
+
+def months_counted(period: Period) -> tuple[list[dt.date], list[Period]]:
+    """The months of the period whose shuttle and holds are counted to their end, and the rest
+    of the period (to read from the raw rows)."""
+    counted = RefreshedMonth.objects.filter(
+        month__gte=period.start, month__lte=period.end, shuttle_until__isnull=False
+    ).values_list("month", "shuttle_until")
+    whole = sorted(
+        month
+        for month, until in counted
+        if until is not None
+        and until >= next_month(month) - dt.timedelta(days=1)
+        and next_month(month) - dt.timedelta(days=1) <= period.end
+    )
+    rest, at = [], period.start
+    for month in whole:
+        if at < month:
+            rest.append(Period(at, month - dt.timedelta(days=1)))
+        at = next_month(month)
+    if at <= period.end:
+        rest.append(Period(at, period.end))
+    return whole, rest
+
+
+def shuttle_counts(period: Period, library: Library | None) -> dict[tuple[int, int], int]:
+    """Documents sent by the shuttle in the period per (from, to) library; a library's are
+    those it sent and those it was sent."""
+    whole, rest = months_counted(period)
+    mine = Q(from_library=library) | Q(to_library=library) if library is not None else Q()
+    counts: Counter[tuple[int, int]] = Counter()
+    for origin, to, n in (
+        TransferMonth.objects.filter(mine, month__in=whole)
+        .order_by()
+        .values_list("from_library", "to_library")
+        .annotate(n=Sum("transfers"))
+    ):
+        counts[origin, to] += n
+    for part in rest:
+        for origin, to, n in (
+            facts.transfers_sent(part, None)
+            .filter(mine)
+            .order_by()
+            .values_list("from_library", "to_library")
+            .annotate(n=Count("pk"))
+        ):
+            counts[origin, to] += n
+    return dict(counts)
+
+
+def hold_waits(period: Period, library: Library | None) -> dict[int, tuple[int, dt.timedelta]]:
+    """Holds collected in the period per pickup library: how many, and their waits added up."""
+    whole, rest = months_counted(period)
+    found: dict[int, tuple[int, dt.timedelta]] = {}
+
+    def add(pickup: int, n: int, waited: dt.timedelta) -> None:
+        had, total = found.get(pickup, (0, dt.timedelta()))
+        found[pickup] = (had + n, total + waited)
+
+    months = HoldMonth.objects.filter(month__in=whole)
+    if library is not None:
+        months = months.filter(pickup_library=library)
+    for pickup, n, waited in (
+        months.order_by()
+        .values_list("pickup_library")
+        .annotate(n=Sum("holds"), waited=Sum("waited"))
+    ):
+        add(pickup, n, waited)
+    for part in rest:
+        for pickup, n, waited in (
+            facts.holds_satisfied(part, library)
+            .order_by()
+            .values_list("pickup_library")
+            .annotate(n=Count("pk"), waited=Sum(facts.hold_wait()))
+        ):
+            add(pickup, n, waited)
+    return found
+
+
 def held_evenings(days: list[dt.date]) -> list[HoldingDay]:
     """The documents held per library on the evening of each of `days` (rows not saved), from
     one reading of the days documents came and went."""
@@ -299,6 +421,8 @@ def run(today: dt.date) -> dict[str, int]:
             lock_month(month)
             loans += sum(refresh_day(day, add_up=False) for day in its_days)
             _add_up(month)
+    for month in sorted({day.replace(day=1) for day in days}):
+        count_shuttle(month, days[-1])
     count_held(days)
     if connection.vendor == "postgresql" and len(days) > AGAIN_DAYS:
         # Many days counted at once (the first run): the planner learns the tables' new size

@@ -9,7 +9,13 @@ import pytest
 from django.db import connection
 
 from maillon.stats import summaries
-from maillon.stats.models import ActiveBorrower, LoanDay, LoanMonth, RefreshedMonth
+from maillon.stats.models import (
+    ActiveBorrower,
+    LoanDay,
+    LoanMonth,
+    RefreshedMonth,
+    TransferMonth,
+)
 from tests.circulation.test_concurrency import in_parallel
 
 pytestmark = [
@@ -67,3 +73,33 @@ def test_without_the_months_lock_it_is_added_up_twice(activity, monkeypatch):
     _slow_month_writes(monkeypatch)
     in_parallel(lambda: summaries.refresh_day(DAY), lambda: summaries.refresh_day(OTHER))
     assert _month_total() == 4  # each refresh wrote the month's two loans: the race is real
+
+
+APRIL = dt.date(2025, 4, 1)  # A1 sent AAA → BBB for P2's hold on 22 April
+
+
+def _shuttle_twice(monkeypatch) -> int:
+    RefreshedMonth.objects.create(month=APRIL)  # counted before: neither waits to create it
+    write = TransferMonth.objects.bulk_create
+
+    def slowly(*args, **kwargs):
+        time.sleep(0.5)
+        return write(*args, **kwargs)
+
+    monkeypatch.setattr(TransferMonth.objects, "bulk_create", slowly)
+    count = lambda: summaries.count_shuttle(APRIL, dt.date(2025, 4, 30))  # noqa: E731
+    in_parallel(count, count)
+    return sum(TransferMonth.objects.filter(month=APRIL).values_list("transfers", flat=True))
+
+
+def test_two_counts_of_a_months_shuttle_at_once_count_it_once(activity, monkeypatch):
+    assert _shuttle_twice(monkeypatch) == 1
+
+
+def test_without_the_months_lock_the_shuttle_is_counted_twice(activity, monkeypatch):
+    monkeypatch.setattr(
+        summaries,
+        "lock_month",
+        lambda month: RefreshedMonth.objects.get_or_create(month=month),
+    )
+    assert _shuttle_twice(monkeypatch) == 2  # the race is real

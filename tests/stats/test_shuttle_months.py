@@ -1,0 +1,93 @@
+"""The shuttle's and the holds' months (TransferMonth, HoldMonth), counted by the daily run:
+the dashboards give from them what the raw transfers and holds give, for any period, the
+network and each library; a month is read whole only once counted to its end."""
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from maillon.circulation.models import Hold, HoldStatus, Transfer, TransferReason
+from maillon.stats import series, summaries
+from maillon.stats.facts import Period
+from maillon.stats.models import HoldMonth, TransferMonth
+
+D = dt.date
+
+
+def _at(day: dt.date, hour: int = 10) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(hour)))
+
+
+@pytest.fixture
+def shuttle(activity, network):
+    """Over 2025, every 11 days: a document sent AAA → BBB, and on every other of those days one
+    sent BBB → MD; a hold collected at BBB every 13 days after a wait of 1 to 4 days, one
+    collected at AAA every 29 days after a wait of 2 days and 5 hours."""
+    a, b, md = network["a"], network["b"], network["md"]
+    item = activity["items"]["B1"]
+    record = item.record
+    for n, day in enumerate(D(2025, 1, 3) + dt.timedelta(days=k) for k in range(0, 365, 11)):
+        for origin, to in [(a, b)] + ([(b, md)] if n % 2 else []):
+            Transfer.objects.create(
+                item=item,
+                from_library=origin,
+                to_library=to,
+                reason=TransferReason.MANUAL,
+                sent_at=_at(day),
+                received_at=_at(day + dt.timedelta(days=2)),
+                received_library=to,
+            )
+    for step, pickup, wait in ((13, b, None), (29, a, dt.timedelta(days=2, hours=5))):
+        for n, day in enumerate(D(2025, 1, 2) + dt.timedelta(days=k) for k in range(0, 365, step)):
+            placed = _at(day - dt.timedelta(days=6))
+            Hold.objects.create(
+                record=record,
+                pickup_library=pickup,
+                created_at=placed,
+                status=HoldStatus.FULFILLED,
+                ready_at=placed + (wait or dt.timedelta(days=1 + n % 4)),
+                closed_at=_at(day, 15),
+            )
+
+
+PERIODS = [
+    Period.year(2025),
+    Period(D(2025, 2, 15), D(2025, 9, 30)),
+    Period(D(2025, 4, 1), D(2025, 4, 30)),
+    Period(D(2025, 3, 3), D(2025, 3, 3)),
+    Period(D(2025, 11, 20), D(2026, 1, 10)),
+]
+
+
+def _both(period, library):
+    return series.shuttle_matrix(period, library).rows(), series.hold_waits(period, library)
+
+
+def test_the_months_give_what_the_raw_rows_give(shuttle, network):
+    places = [None, network["a"], network["b"], network["md"]]
+    raw = {(p, lib and lib.code): _both(p, lib) for p in PERIODS for lib in places}
+    # 33 AAA → BBB and 16 BBB → MD in 2025 (the 34th and 17th on 1 January 2026), and A1's hold
+    assert sum(total for _s, _l, total in raw[PERIODS[0], None][0]) == 33 + 16 + 1
+    summaries.run(D(2026, 1, 1))  # every day to 31/12/2025 counted, and the shuttle's months
+    whole, rest = summaries.months_counted(PERIODS[1])
+    assert whole == [D(2025, month, 1) for month in range(3, 10)]
+    assert rest == [Period(D(2025, 2, 15), D(2025, 2, 28))]
+    for period in PERIODS:
+        for library in places:
+            assert _both(period, library) == raw[period, library and library.code], period
+
+
+def test_whole_months_are_read_from_their_rows(shuttle, network):
+    summaries.run(D(2026, 1, 1))
+    april = TransferMonth.objects.get(month=D(2025, 4, 1), from_library=network["a"])
+    TransferMonth.objects.filter(pk=april.pk).update(transfers=april.transfers + 100)
+    counts = summaries.shuttle_counts(PERIODS[2], None)
+    assert counts[network["a"].pk, network["b"].pk] == april.transfers + 100
+    # A month counted only to its 10th is read from the raw rows.
+    summaries.count_shuttle(D(2025, 4, 1), D(2025, 4, 10))
+    assert summaries.months_counted(PERIODS[2]) == ([], [PERIODS[2]])
+    # The 1st, 12th and 23rd, and A1 for its hold on the 22nd.
+    assert summaries.shuttle_counts(PERIODS[2], None)[network["a"].pk, network["b"].pk] == 4
+    held = HoldMonth.objects.get(month=D(2025, 5, 1), pickup_library=network["a"])
+    assert (held.holds, held.waited) == (1, dt.timedelta(days=2, hours=5))
