@@ -24,9 +24,10 @@ def held_on(day: dt.date, library: Library | None = None) -> QuerySet[Item]:
     return Item.objects.filter(pk__in=entries.values("item"))
 
 
-def placements() -> list[tuple[int, dt.date, int]]:
+def placements() -> list[tuple[int, str, dt.date, int]]:
     """The days the MD's documents came to each library by a deposit (+) and went back (−),
-    as `held_on` counts them: summed up to a day, the documents on deposit that evening."""
+    per kind of document, as `held_on` counts them: summed up to a day, the documents on
+    deposit that evening."""
     entries = DepositEntry.objects.order_by()
     changes = []
     for rows, day, sign in (
@@ -35,9 +36,11 @@ def placements() -> list[tuple[int, dt.date, int]]:
         (entries.filter(returned_on__isnull=False), Greatest("lent_on", "returned_on"), -1),
     ):
         grouped = (
-            rows.annotate(on=day).values_list("deposit__library", "on").annotate(n=Count("pk"))
+            rows.annotate(on=day)
+            .values_list("deposit__library", "item__record__doc_type", "on")
+            .annotate(n=Count("pk"))
         )
-        changes += [(library, on, sign * n) for library, on, n in grouped]
+        changes += [(library, medium, on, sign * n) for library, medium, on, n in grouped]
     return changes
 
 

@@ -160,25 +160,85 @@ def turnover(period: Period, library: Library | None, loans: Loans | None = None
     )
 
 
-def hold_waits(period: Period, library: Library | None, loans: Loans | None = None) -> Panel:
-    rows = series.hold_waits(period, library)
+def turnover_by_medium(
+    period: Period, library: Library | None, loans: Loans | None = None
+) -> Panel:
+    rows = series.turnover_by_medium(period, library, loans)
     return Panel(
-        "hold_waits",
-        _("Holds: average wait until the document is ready (days)"),
-        [_("pickup library"), _("days")],
+        "turnover_medium",
+        _("Turnover by kind of document: loans per document held"),
+        [_("kind of document"), _("loans per document")],
         [[r.label, r.value] for r in rows],
-        series=[_("days")],
+        series=[_("loans per document")],
+    )
+
+
+def holds(period: Period, library: Library | None, loans: Loans | None = None) -> Panel:
+    wait = _("average wait until ready (days)")
+    return Panel(
+        "holds",
+        _("Holds by pickup library"),
+        [
+            _("pickup library"),
+            wait,
+            _("holds placed"),
+            _("holds collected"),
+            _("of which by the shuttle"),
+        ],
+        [
+            [h.library.name, h.wait_days, h.placed, h.collected, h.moved]
+            for h in series.holds(period, library)
+        ],
+        series=[wait],
+    )
+
+
+def hold_lenders(period: Period, library: Library | None, loans: Loans | None = None) -> Panel:
+    lent, borrowed = _("sent for other libraries' holds"), _("received for its own holds")
+    return Panel(
+        "hold_lenders",
+        _("Holds satisfied by another library: documents sent and received"),
+        [_("library"), lent, borrowed],
+        [[lib.name, out, came] for lib, out, came in series.hold_lenders(period, library)],
+        series=[lent, borrowed],
+    )
+
+
+def shuttle_by_month(period: Period, library: Library | None, loans: Loans | None = None) -> Panel:
+    rows = series.shuttle_by_month(period, library)
+    if library is None:  # what the network sends, it receives
+        sent = _("documents sent")
+        return Panel(
+            "shuttle_month",
+            _("The shuttle by month"),
+            [_("month"), sent],
+            [[m, out] for m, out, _came in rows],
+            series=[sent],
+        )
+    sent, received = _("documents sent"), _("documents received")
+    return Panel(
+        "shuttle_month",
+        _("The shuttle by month"),
+        [_("month"), sent, received],
+        [list(row) for row in rows],
+        series=[sent, received],
     )
 
 
 def shuttle(period: Period, library: Library | None, loans: Loans | None = None) -> Panel:
     matrix = series.shuttle_matrix(period, library)
     header = [_("from / to"), *(lib.name for lib in matrix.libraries), _("total sent")]
+    rows: list[list[object]] = [
+        [sender.name, *line, total] for sender, line, total in matrix.rows()
+    ]
+    if rows:
+        received = matrix.received()
+        rows.append([_("total received"), *received, sum(received)])
     return Panel(
         "shuttle",
         _("The shuttle: documents sent from one library to another"),
         header,
-        [[sender.name, *line, total] for sender, line, total in matrix.rows()],
+        rows,
         kind="none",
     )
 
@@ -207,7 +267,10 @@ PANELS: dict[str, PanelOf] = {
     "loans_audience": partial(_grouped, "loans_audience", _lazy("Loans by audience"), "audience"),
     "active_commune": active_by_commune,
     "turnover": turnover,
-    "hold_waits": hold_waits,
+    "turnover_medium": turnover_by_medium,
+    "holds": holds,
+    "hold_lenders": hold_lenders,
+    "shuttle_month": shuttle_by_month,
     "shuttle": shuttle,
     "events": events,
 }

@@ -22,6 +22,7 @@ from django.db.models import (
     Case,
     Count,
     DurationField,
+    Exists,
     ExpressionWrapper,
     F,
     OuterRef,
@@ -37,7 +38,7 @@ from django.utils import timezone
 
 from maillon.audit.models import AuditEntry
 from maillon.catalogue.models import GONE_STATUSES, Item, ItemStatus, md_stock
-from maillon.circulation.models import Hold, HoldStatus, Loan, Transfer
+from maillon.circulation.models import Hold, HoldStatus, Loan, Transfer, TransferReason
 from maillon.deposits import figures as deposit_figures
 from maillon.network.models import Library
 from maillon.patrons.models import Patron
@@ -118,6 +119,11 @@ def hold_wait() -> ExpressionWrapper:
     return ExpressionWrapper(F("ready_at") - F("created_at"), output_field=DurationField())
 
 
+def came_by_shuttle() -> Exists:
+    """Did a hold's copy come by the shuttle (a transfer made for it)?"""
+    return Exists(Transfer.objects.filter(hold=OuterRef("pk"), reason=TransferReason.HOLD))
+
+
 def transfers_sent(period: Period, library: Library | None) -> QuerySet[Transfer]:
     return Transfer.objects.filter(period.during("sent_at"), _at("from_library", library))
 
@@ -155,16 +161,16 @@ def md_holdings(period: Period, library: Library | None) -> QuerySet[Item]:
     )
 
 
-Change = tuple[int, bool, dt.date, int]  # library id, MD stock, day, documents (+ in, - out)
+Change = tuple[int, str, bool, dt.date, int]  # library, medium, MD stock, day, + in / - out
 
 
 def holding_changes() -> list[Change]:
-    """The days documents came into and went out of each library's holdings, as `holdings` and
-    `md_holdings` count them on an evening (the same rule, read for every day at once): summed
-    up to a day, they give the documents held that evening. A document comes in on its
-    acquisition (else its creation) and goes out on its last change once withdrawn, lost or
-    missing; a deposit's entry places the MD's document at the deposit's library from its
-    deposit to its return."""
+    """The days documents came into and went out of each library's holdings, per kind of
+    document, as `holdings` and `md_holdings` count them on an evening (the same rule, read for
+    every day at once): summed up to a day, they give the documents held that evening. A
+    document comes in on its acquisition (else its creation) and goes out on its last change
+    once withdrawn, lost or missing; a deposit's entry places the MD's document at the
+    deposit's library from its deposit to its return."""
     arrived = Coalesce("acquired_on", TruncDate("created_at"))
     counted = Item.objects.exclude(status=ItemStatus.ON_ORDER).filter(
         ~md_stock()
@@ -182,11 +188,13 @@ def holding_changes() -> list[Change]:
         grouped = (
             items.order_by()
             .annotate(stock=stock, on=day)
-            .values_list("home", "stock", "on")
+            .values_list("home", "record__doc_type", "stock", "on")
             .annotate(n=Count("pk"))
         )
-        changes += [(home, md, on, sign * n) for home, md, on, n in grouped]
-    changes += [(library, True, on, n) for library, on, n in deposit_figures.placements()]
+        changes += [(home, medium, md, on, sign * n) for home, medium, md, on, n in grouped]
+    changes += [
+        (library, medium, True, on, n) for library, medium, on, n in deposit_figures.placements()
+    ]
     return changes
 
 

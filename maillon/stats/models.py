@@ -212,6 +212,7 @@ class TransferMonth(models.Model):
     month = models.DateField()  # its first day
     from_library = models.ForeignKey("network.Library", on_delete=models.CASCADE, related_name="+")
     to_library = models.ForeignKey("network.Library", on_delete=models.CASCADE, related_name="+")
+    reason = models.CharField(max_length=12, blank=True)  # TransferReason: for a hold…
     transfers = models.PositiveIntegerField()
 
     class Meta:
@@ -222,15 +223,18 @@ class TransferMonth(models.Model):
 
 
 class HoldMonth(models.Model):
-    """Holds collected in a month (up to the last day counted) at a pickup library, and their
-    waits from placing to ready added up: an average over any months is their sum over their
-    count."""
+    """Holds placed and holds collected in a month (up to the last day counted) at a pickup
+    library: of those collected, how many came by the shuttle from another library, and their
+    waits from placing to ready added up (an average over any months is their sum over their
+    count)."""
 
     month = models.DateField()  # its first day
     pickup_library = models.ForeignKey(
         "network.Library", on_delete=models.CASCADE, related_name="+"
     )
-    holds = models.PositiveIntegerField()
+    placed = models.PositiveIntegerField(default=0)
+    holds = models.PositiveIntegerField()  # collected
+    moved = models.PositiveIntegerField(default=0)  # collected, the copy sent by the shuttle
     waited = models.DurationField()
 
     class Meta:
@@ -241,24 +245,27 @@ class HoldMonth(models.Model):
 
 
 class HoldingDay(models.Model):
-    """The documents a library held on the evening of a day counted, as the annual report counts
-    them: its own at their home, the departmental library's that its deposits placed there (or
-    at their home, for those the deposits never recorded). Written by the daily run for the days
-    it counts; the dashboards divide a period's loans by it (turnover) instead of counting two
-    million items."""
+    """The documents a library held on the evening of a day counted, per kind of document, as
+    the annual report counts them: its own at their home, the departmental library's that its
+    deposits placed there (or at their home, for those the deposits never recorded). Written by
+    the daily run for the days it counts; the dashboards divide a period's loans by it
+    (turnover) instead of counting two million items."""
 
     day = models.DateField()
     library = models.ForeignKey("network.Library", on_delete=models.CASCADE, related_name="+")
+    medium = models.CharField(max_length=12, blank=True)
     own = models.PositiveIntegerField(default=0)
     md = models.PositiveIntegerField(default=0)
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["day", "library"], name="stats_holding_day_once")
+            models.UniqueConstraint(
+                fields=["day", "library", "medium"], name="stats_holding_day_once"
+            )
         ]
 
     def __str__(self) -> str:
-        return f"{self.day} {self.library_id}: {self.own} + {self.md}"
+        return f"{self.day} {self.library_id} {self.medium}: {self.own} + {self.md}"
 
 
 class HoldingItem(models.Model):

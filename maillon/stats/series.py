@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from maillon.catalogue.models import Audience, DocType
+from maillon.circulation.models import TransferReason
 from maillon.network.models import Library
 from maillon.programme.models import Session
 from maillon.stats import facts, summaries
@@ -106,25 +107,19 @@ def active_by_commune(period: Period, library: Library | None) -> list[Row]:
     return sorted(rows, key=lambda r: (-r.value, r.label))
 
 
-def documents_held(period: Period, library: Library | None) -> Counter[int]:
-    """The documents held at the end of the period per library, as the annual report counts
-    them (its own at their home, the departmental library's that its deposits placed there):
-    from the holdings at 31/12 when the period ends a year whose holdings were taken, else as
-    held that evening."""
+def documents_held(period: Period, library: Library | None, by: str = "library") -> Counter:
+    """The documents held at the end of the period per library (id) or per kind of document
+    (`by`), as the annual report counts them (its own at their home, the departmental
+    library's that its deposits placed there): from the holdings at 31/12 when the period ends
+    a year whose holdings were taken, else as held that evening."""
     year = summaries.snapshot_year(period)
-    if year is not None:
-        rows = HoldingSnapshot.objects.filter(year=year)
-        if library is not None:
-            rows = rows.filter(library=library)
-        return Counter(
-            dict(
-                rows.order_by()
-                .values_list("library")
-                .annotate(n=Sum("items"))
-                .values_list("library", "n")
-            )
-        )
-    return summaries.held_on(period.end, library)
+    if year is None:
+        return summaries.held_on(period.end, library, by)
+    rows = HoldingSnapshot.objects.filter(year=year)
+    if library is not None:
+        rows = rows.filter(library=library)
+    column = "library" if by == "library" else "medium"
+    return Counter(dict(rows.order_by().values_list(column).annotate(n=Sum("items"))))
 
 
 def turnover(period: Period, library: Library | None, loans: Loans | None = None) -> list[Row]:
@@ -132,30 +127,79 @@ def turnover(period: Period, library: Library | None, loans: Loans | None = None
     by library count them, the documents as the annual report does)."""
     held = documents_held(period, library)
     pks = dict(Library.objects.values_list("code", "pk"))
-    rows = []
-    for row in (loans or Loans(period, library)).by("library"):
-        documents = held[pks[row.key]]
-        rows.append(Row(row.key, row.label, round(row.value / documents, 2) if documents else 0))
-    return rows
+    return [
+        Row(row.key, row.label, _per(row.value, held[pks[row.key]]))
+        for row in (loans or Loans(period, library)).by("library")
+    ]
 
 
-def hold_waits(period: Period, library: Library | None) -> list[Row]:
-    """Average days from placing a hold to its document waiting on the shelf, by pickup
-    library, for the holds collected in the period."""
-    waits = {
-        pickup: waited / n for pickup, (n, waited) in summaries.hold_waits(period, library).items()
-    }
+def turnover_by_medium(
+    period: Period, library: Library | None, loans: Loans | None = None
+) -> list[Row]:
+    """Loans in the period per document held at its end, by kind of document."""
+    held = documents_held(period, library, by="medium")
+    return [
+        Row(row.key, row.label, _per(row.value, held[row.key]))
+        for row in (loans or Loans(period, library)).by("medium")
+        if row.value or held[row.key]
+    ]
+
+
+def _per(loans: float, documents: int) -> float:
+    return round(loans / documents, 2) if documents else 0
+
+
+@dataclass
+class Holds:
+    library: Library
+    placed: int
+    collected: int
+    moved: int  # collected, the copy sent by the shuttle from another library
+    wait_days: float  # average, from placing to ready, of those collected
+
+
+def holds(period: Period, library: Library | None) -> list[Holds]:
+    """Per pickup library: holds placed and collected in the period, how many of those
+    collected came by the shuttle, and their average wait from placing to ready."""
+    counted = summaries.hold_counts(period, library)
     libraries = Library.objects.order_by("name")
     if library is not None:
         libraries = libraries.filter(pk=library.pk)
-    return [
-        Row(
-            lib.code,
-            lib.name,
-            round(waits[lib.pk].total_seconds() / 86400, 1) if waits.get(lib.pk) else 0,
-        )
-        for lib in libraries
-    ]
+    found = []
+    for lib in libraries:
+        figures = counted.get(lib.pk, {"placed": 0, "holds": 0, "moved": 0})
+        n = figures["holds"]
+        wait = round(figures["waited"].total_seconds() / n / 86400, 1) if n else 0
+        found.append(Holds(lib, figures["placed"], n, figures["moved"], wait))
+    return found
+
+
+def hold_lenders(period: Period, library: Library | None) -> list[tuple[Library, int, int]]:
+    """Per library: documents it sent by the shuttle for other libraries' holds (it satisfied
+    them) and documents it was sent for its own holds, in the period."""
+    counts = summaries.shuttle_counts(period, library, reason=TransferReason.HOLD)
+    lent: Counter[int] = Counter()
+    borrowed: Counter[int] = Counter()
+    for (origin, to), n in counts.items():
+        lent[origin] += n
+        borrowed[to] += n
+    libraries = Library.objects.order_by("name")
+    if library is not None:
+        libraries = libraries.filter(pk=library.pk)
+    return [(lib, lent[lib.pk], borrowed[lib.pk]) for lib in libraries]
+
+
+def shuttle_by_month(period: Period, library: Library | None) -> list[tuple[str, int, int]]:
+    """Per month: documents sent by the shuttle and documents received (for the network, the
+    same); for a library, those it sent and those it was sent."""
+    sent: Counter[dt.date] = Counter()
+    received: Counter[dt.date] = Counter()
+    for (month, origin, to), n in summaries.shuttle_counts(period, library, by_month=True).items():
+        if library is None or origin == library.pk:
+            sent[month] += n
+        if library is None or to == library.pk:
+            received[month] += n
+    return [(_month_label(m), sent[m], received[m]) for m in months(period)]
 
 
 @dataclass
@@ -170,6 +214,13 @@ class Matrix:
             line = [self.counts.get((sender.pk, to.pk), 0) for to in self.libraries]
             found.append((sender, line, sum(line)))
         return found
+
+    def received(self) -> list[int]:
+        """What each library was sent, in the columns' order."""
+        return [
+            sum(n for (_origin, to), n in self.counts.items() if to == lib.pk)
+            for lib in self.libraries
+        ]
 
 
 def shuttle_matrix(period: Period, library: Library | None) -> Matrix:

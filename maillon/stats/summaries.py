@@ -253,8 +253,8 @@ def snapshot_holdings(year: int) -> int:
 
 
 def count_shuttle(month: dt.date, until: dt.date) -> None:
-    """Count the month's documents sent by the shuttle and holds collected again, from its first
-    day to `until` (at most its last), with the month locked."""
+    """Count the month's documents sent by the shuttle and holds placed and collected again,
+    from its first day to `until` (at most its last), with the month locked."""
     period = Period(month, min(until, next_month(month) - dt.timedelta(days=1)))
     with transaction.atomic():
         lock_month(month)
@@ -263,24 +263,48 @@ def count_shuttle(month: dt.date, until: dt.date) -> None:
         sent = (
             facts.transfers_sent(period, None)
             .order_by()
-            .values_list("from_library", "to_library")
+            .values_list("from_library", "to_library", "reason")
             .annotate(n=Count("pk"))
         )
         TransferMonth.objects.bulk_create(
-            TransferMonth(month=month, from_library_id=origin, to_library_id=to, transfers=n)
-            for origin, to, n in sent
-        )
-        collected = (
-            facts.holds_satisfied(period, None)
-            .order_by()
-            .values_list("pickup_library")
-            .annotate(n=Count("pk"), waited=Sum(facts.hold_wait()))
+            TransferMonth(
+                month=month, from_library_id=origin, to_library_id=to, reason=reason, transfers=n
+            )
+            for origin, to, reason, n in sent
         )
         HoldMonth.objects.bulk_create(
-            HoldMonth(month=month, pickup_library_id=pickup, holds=n, waited=waited)
-            for pickup, n, waited in collected
+            HoldMonth(month=month, pickup_library_id=pickup, **figures)
+            for pickup, figures in _hold_figures(period, None).items()
         )
         RefreshedMonth.objects.filter(month=month).update(shuttle_until=period.end)
+
+
+def _hold_figures(period: Period, library: Library | None) -> dict[int, dict[str, Any]]:
+    """Per pickup library, from the raw holds: placed, collected, collected whose copy came by
+    the shuttle, and the collected ones' waits added up."""
+    found: dict[int, dict[str, Any]] = {}
+
+    def at(pickup: int) -> dict[str, Any]:
+        return found.setdefault(
+            pickup, {"placed": 0, "holds": 0, "moved": 0, "waited": dt.timedelta()}
+        )
+
+    placed = facts.holds_placed(period, library).order_by().values_list("pickup_library")
+    for pickup, n in placed.annotate(n=Count("pk")):
+        at(pickup)["placed"] += n
+    collected = (
+        facts.holds_satisfied(period, library)
+        .annotate(moved=facts.came_by_shuttle())
+        .order_by()
+        .values_list("pickup_library", "moved")
+        .annotate(n=Count("pk"), waited=Sum(facts.hold_wait()))
+    )
+    for pickup, moved, n, waited in collected:
+        figures = at(pickup)
+        figures["holds"] += n
+        figures["moved"] += n if moved else 0
+        figures["waited"] += waited
+    return found
 
 
 def months_counted(period: Period) -> tuple[list[dt.date], list[Period]]:
@@ -306,75 +330,76 @@ def months_counted(period: Period) -> tuple[list[dt.date], list[Period]]:
     return whole, rest
 
 
-def shuttle_counts(period: Period, library: Library | None) -> dict[tuple[int, int], int]:
-    """Documents sent by the shuttle in the period per (from, to) library; a library's are
-    those it sent and those it was sent."""
+def shuttle_counts(
+    period: Period, library: Library | None, reason: str = "", by_month: bool = False
+) -> Counter:
+    """Documents sent by the shuttle in the period (for one reason, or all) per (from, to)
+    library, or per (month, from, to) (`by_month`); a library's are those it sent and those it
+    was sent."""
     whole, rest = months_counted(period)
-    mine = Q(from_library=library) | Q(to_library=library) if library is not None else Q()
-    counts: Counter[tuple[int, int]] = Counter()
-    for origin, to, n in (
-        TransferMonth.objects.filter(mine, month__in=whole)
-        .order_by()
-        .values_list("from_library", "to_library")
-        .annotate(n=Sum("transfers"))
-    ):
-        counts[origin, to] += n
+    where = Q(from_library=library) | Q(to_library=library) if library is not None else Q()
+    if reason:
+        where &= Q(reason=reason)
+    counts: Counter = Counter()
+    months = TransferMonth.objects.filter(where, month__in=whole).order_by()
+    keys = ("month", "from_library", "to_library") if by_month else ("from_library", "to_library")
+    for *key, n in months.values_list(*keys).annotate(n=Sum("transfers")):
+        counts[tuple(key)] += n
     for part in rest:
-        for origin, to, n in (
-            facts.transfers_sent(part, None)
-            .filter(mine)
-            .order_by()
-            .values_list("from_library", "to_library")
-            .annotate(n=Count("pk"))
-        ):
-            counts[origin, to] += n
-    return dict(counts)
+        raw = facts.transfers_sent(part, None).filter(where).order_by()
+        if by_month:
+            raw = raw.annotate(month=TruncMonth("sent_at"))
+        for *key, n in raw.values_list(*keys).annotate(n=Count("pk")):
+            if by_month:
+                key[0] = Period.local_day(key[0]).replace(day=1)
+            counts[tuple(key)] += n
+    return counts
 
 
-def hold_waits(period: Period, library: Library | None) -> dict[int, tuple[int, dt.timedelta]]:
-    """Holds collected in the period per pickup library: how many, and their waits added up."""
+def hold_counts(period: Period, library: Library | None) -> dict[int, dict[str, Any]]:
+    """Holds in the period per pickup library: placed, collected, collected whose copy came by
+    the shuttle, and the collected ones' waits added up."""
     whole, rest = months_counted(period)
-    found: dict[int, tuple[int, dt.timedelta]] = {}
-
-    def add(pickup: int, n: int, waited: dt.timedelta) -> None:
-        had, total = found.get(pickup, (0, dt.timedelta()))
-        found[pickup] = (had + n, total + waited)
-
+    found: dict[int, dict[str, Any]] = {}
     months = HoldMonth.objects.filter(month__in=whole)
     if library is not None:
         months = months.filter(pickup_library=library)
-    for pickup, n, waited in (
-        months.order_by()
-        .values_list("pickup_library")
-        .annotate(n=Sum("holds"), waited=Sum("waited"))
-    ):
-        add(pickup, n, waited)
-    for part in rest:
-        for pickup, n, waited in (
-            facts.holds_satisfied(part, library)
-            .order_by()
-            .values_list("pickup_library")
-            .annotate(n=Count("pk"), waited=Sum(facts.hold_wait()))
-        ):
-            add(pickup, n, waited)
+    summed = months.order_by().values("pickup_library")
+    parts = [
+        {
+            row.pop("pickup_library"): row
+            for row in summed.annotate(
+                placed=Sum("placed"), holds=Sum("holds"), moved=Sum("moved"), waited=Sum("waited")
+            )
+        }
+    ]
+    parts += [_hold_figures(part, library) for part in rest]
+    for part in parts:
+        for pickup, figures in part.items():
+            into = found.setdefault(
+                pickup, {"placed": 0, "holds": 0, "moved": 0, "waited": dt.timedelta()}
+            )
+            for key, value in figures.items():
+                into[key] += value
     return found
 
 
 def held_evenings(days: list[dt.date]) -> list[HoldingDay]:
-    """The documents held per library on the evening of each of `days` (rows not saved), from
-    one reading of the days documents came and went."""
-    changes: dict[int, list[tuple[dt.date, int, int]]] = {}
-    for library, md_stock, day, n in facts.holding_changes():
-        changes.setdefault(library, []).append((day, 0 if md_stock else n, n if md_stock else 0))
+    """The documents held per library and kind of document on the evening of each of `days`
+    (rows not saved), from one reading of the days documents came and went."""
+    changes: dict[tuple[int, str], list[tuple[dt.date, int, int]]] = {}
+    for library, medium, md_stock, day, n in facts.holding_changes():
+        change = (day, 0 if md_stock else n, n if md_stock else 0)
+        changes.setdefault((library, medium), []).append(change)
     rows = []
-    for library, its in changes.items():
+    for (library, medium), its in changes.items():
         its.sort()
         own = md = at = 0
         for day in sorted(days):
             while at < len(its) and its[at][0] <= day:
                 own, md = own + its[at][1], md + its[at][2]
                 at += 1
-            rows.append(HoldingDay(day=day, library_id=library, own=own, md=md))
+            rows.append(HoldingDay(day=day, library_id=library, medium=medium, own=own, md=md))
     return rows
 
 
@@ -387,26 +412,23 @@ def count_held(days: list[dt.date]) -> int:
     return len(rows)
 
 
-def held_on(day: dt.date, library: Library | None) -> Counter[int]:
-    """The documents held per library (id → documents) on the evening of `day`, as the daily
-    run counted them (for a day not over yet, the evening before: today is counted tomorrow),
-    else counted now from the items and the deposits' entries."""
+def held_on(day: dt.date, library: Library | None, by: str = "library") -> Counter:
+    """The documents held on the evening of `day` per library (id → documents) or per kind of
+    document (`by`), as the daily run counted them (for a day not over yet, the evening
+    before: today is counted tomorrow), else counted now from the items and the deposits'
+    entries."""
     counted = HoldingDay.objects.filter(day=min(day, timezone.localdate() - dt.timedelta(days=1)))
-    found = Counter(
-        {
-            place: own + md
-            for place, own, md in counted.filter(_at(library)).values_list("library", "own", "md")
-        }
-    )
-    if found or (library is not None and counted.exists()):
-        return found
-    return Counter(
-        {
-            row.library_id: row.own + row.md
-            for row in held_evenings([day])
-            if library is None or row.library_id == library.pk
-        }
-    )
+    rows = [(r.library_id, r.medium, r.own + r.md) for r in counted.filter(_at(library))]
+    if not rows and not (library is not None and counted.exists()):
+        rows = [
+            (r.library_id, r.medium, r.own + r.md)
+            for r in held_evenings([day])
+            if library is None or r.library_id == library.pk
+        ]
+    found: Counter = Counter()
+    for place, medium, n in rows:
+        found[place if by == "library" else medium] += n
+    return found
 
 
 def run(today: dt.date) -> dict[str, int]:

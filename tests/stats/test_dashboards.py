@@ -78,11 +78,22 @@ def test_the_coordinators_dashboard_holds_the_hand_counts(client, staff, activit
     communes = _rows(panels["active_commune"])
     assert communes["Parthenay"] == [2] and communes["Secondigny"] == [1]
     assert _rows(panels["turnover"])["Bibliothèque BBB"] == [1.5]
-    assert _rows(panels["hold_waits"])["Bibliothèque BBB"] == [13.0]
+    # Books: 5 loans in 2025 (A1 three times, B1, M1), 5 held at 31/12 (A1, A2, A5, B1, M1;
+    # A4 withdrawn); the video A3 lent once, held; B2 the same.
+    by_kind = _rows(panels["turnover_medium"])
+    assert by_kind == {"texte imprimé": [1.0], "vidéo": [1.0], "périodique": [1.0]}
+    # P2's hold at BBB: placed on 12 April, A1 ready there 13 days later by the shuttle.
+    assert _rows(panels["holds"])["Bibliothèque BBB"] == [13.0, 1, 1, 1]
+    assert _rows(panels["holds"])["Bibliothèque AAA"] == [0, 0, 0, 0]
+    assert _rows(panels["hold_lenders"])["Bibliothèque AAA"] == [1, 0]
+    assert _rows(panels["hold_lenders"])["Bibliothèque BBB"] == [0, 1]
+    assert _rows(panels["shuttle_month"])["04/2025"] == [1]
     shuttle = panels["shuttle"]
     names = shuttle.header[1:-1]
     sent = dict(zip(names, _rows(shuttle)["Bibliothèque AAA"][:-1], strict=True))
     assert sent == {"Bibliothèque AAA": 0, "Bibliothèque BBB": 1}
+    received = dict(zip(names, _rows(shuttle)["total reçu"][:-1], strict=True))
+    assert received == {"Bibliothèque AAA": 0, "Bibliothèque BBB": 1}
     assert _rows(panels["events"])["03/2025"] == [2, 7]
     page = response.content.decode()
     assert 'src="data:image/svg+xml;base64,' in page

@@ -15,16 +15,17 @@ from tests.stats.test_report_sources import deposits  # noqa: F401 (a fixture)
 D = dt.date
 
 
-def _by_rule(day: dt.date, library) -> int:
-    """The report's rule for one library on one evening, counted on the items."""
+def _by_rule(day: dt.date, library, medium: str) -> int:
+    """The report's rule for one library and kind of document on one evening, on the items."""
     period = Period(day, day)
-    own = facts.holdings(period, library).exclude(md_stock()).count()
-    return own + facts.md_holdings(period, library).count()
+    own = facts.holdings(period, library).exclude(md_stock()).filter(record__doc_type=medium)
+    md = facts.md_holdings(period, library).filter(record__doc_type=medium)
+    return own.count() + md.count()
 
 
 def _evenings():
     """Every evening where something changed, with the days around them."""
-    changes = {day for _library, _md, day, _n in facts.holding_changes()}
+    changes = {day for _library, _medium, _md, day, _n in facts.holding_changes()}
     days = {d + dt.timedelta(days=shift) for d in changes for shift in (-1, 0, 1)}
     return sorted(days | {D(2024, 11, 1), D(2026, 6, 1)})
 
@@ -37,19 +38,30 @@ def test_every_evening_holds_what_the_rule_counts(deposits, network, make_item, 
     summaries.count_held(days)
     libraries = [network["a"], network["b"], network["md"]]
     checked = 0
+    mediums = set(Item.objects.values_list("record__doc_type", flat=True))
+    assert {"text", "video", "periodical"} <= mediums
     for day in days:
-        rows = {r.library_id: r for r in HoldingDay.objects.filter(day=day)}
+        rows = {(r.library_id, r.medium): r for r in HoldingDay.objects.filter(day=day)}
         for library in libraries:
-            row = rows.get(library.pk)
-            counted = (row.own + row.md) if row else 0
-            assert counted == _by_rule(day, library), (day, library.code)
-            checked += counted
+            for medium in mediums:
+                row = rows.get((library.pk, medium))
+                counted = (row.own + row.md) if row else 0
+                assert counted == _by_rule(day, library, medium), (day, library.code, medium)
+                checked += counted
     assert checked > 0
+
+    def evening(library, day, column):
+        return sum(getattr(r, column) for r in HoldingDay.objects.filter(library=library, day=day))
+
     # The MD's at BBB: D1, D2 and D3 from 1 March 2025; D2 back on 1 November.
-    b = {r.day: r.md for r in HoldingDay.objects.filter(library=network["b"])}
-    assert (b[D(2025, 2, 28)], b[D(2025, 3, 1)], b[D(2025, 11, 1)]) == (0, 3, 2)
-    a = {r.day: r.own for r in HoldingDay.objects.filter(library=network["a"])}
-    assert a[D(2025, 5, 31)] - a[D(2025, 6, 1)] == 1  # A4 withdrawn on 1 June
+    b = network["b"]
+    assert [evening(b, d, "md") for d in (D(2025, 2, 28), D(2025, 3, 1), D(2025, 11, 1))] == [
+        0,
+        3,
+        2,
+    ]
+    a = network["a"]
+    assert evening(a, D(2025, 5, 31), "own") - evening(a, D(2025, 6, 1), "own") == 1  # A4
 
 
 def test_turnover_reads_the_evening_counted(activity, network):

@@ -61,7 +61,12 @@ PERIODS = [
 
 
 def _both(period, library):
-    return series.shuttle_matrix(period, library).rows(), series.hold_waits(period, library)
+    return (
+        series.shuttle_matrix(period, library).rows(),
+        series.shuttle_by_month(period, library),
+        series.hold_lenders(period, library),
+        series.holds(period, library),
+    )
 
 
 def test_the_months_give_what_the_raw_rows_give(shuttle, network):
@@ -80,14 +85,20 @@ def test_the_months_give_what_the_raw_rows_give(shuttle, network):
 
 def test_whole_months_are_read_from_their_rows(shuttle, network):
     summaries.run(D(2026, 1, 1))
-    april = TransferMonth.objects.get(month=D(2025, 4, 1), from_library=network["a"])
+    held = HoldMonth.objects.get(month=D(2025, 5, 1), pickup_library=network["a"])
+    assert (held.placed, held.holds, held.moved) == (1, 1, 0)
+    assert held.waited == dt.timedelta(days=2, hours=5)
+    # P2's hold at BBB, placed on 12 April, its copy sent by the shuttle, collected on the 29th.
+    at_b = HoldMonth.objects.get(month=D(2025, 4, 1), pickup_library=network["b"])
+    assert (at_b.moved, at_b.holds) == (1, 4)  # and the fixture's of the 3rd, 16th and 29th
+    april = TransferMonth.objects.get(
+        month=D(2025, 4, 1), from_library=network["a"], reason=TransferReason.MANUAL
+    )
     TransferMonth.objects.filter(pk=april.pk).update(transfers=april.transfers + 100)
     counts = summaries.shuttle_counts(PERIODS[2], None)
-    assert counts[network["a"].pk, network["b"].pk] == april.transfers + 100
+    assert counts[network["a"].pk, network["b"].pk] == april.transfers + 100 + 1  # A1's hold
     # A month counted only to its 10th is read from the raw rows.
     summaries.count_shuttle(D(2025, 4, 1), D(2025, 4, 10))
     assert summaries.months_counted(PERIODS[2]) == ([], [PERIODS[2]])
     # The 1st, 12th and 23rd, and A1 for its hold on the 22nd.
     assert summaries.shuttle_counts(PERIODS[2], None)[network["a"].pk, network["b"].pk] == 4
-    held = HoldMonth.objects.get(month=D(2025, 5, 1), pickup_library=network["a"])
-    assert (held.holds, held.waited) == (1, dt.timedelta(days=2, hours=5))
