@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from pygal.style import Style
 
+from maillon.core import dates
 from maillon.network.models import Library
 from maillon.stats import series
 from maillon.stats.facts import Period
@@ -173,6 +174,19 @@ def turnover_by_medium(
     )
 
 
+def collection_age(period: Period, library: Library | None, loans: Loans | None = None) -> Panel:
+    when, rows = series.collection_age(period, library)
+    documents = _("documents")
+    return Panel(
+        "collection_age",
+        _("Collection age (years since publication), on the evening of %(day)s")
+        % {"day": dates.day(when, with_year=True, weekday=False)},
+        [_("age"), documents],
+        [[r.label, r.value] for r in rows],
+        series=[documents],
+    )
+
+
 def holds(period: Period, library: Library | None, loans: Loans | None = None) -> Panel:
     wait = _("average wait until ready (days)")
     return Panel(
@@ -268,6 +282,7 @@ PANELS: dict[str, PanelOf] = {
     "active_commune": active_by_commune,
     "turnover": turnover,
     "turnover_medium": turnover_by_medium,
+    "collection_age": collection_age,
     "holds": holds,
     "hold_lenders": hold_lenders,
     "shuttle_month": shuttle_by_month,

@@ -268,6 +268,23 @@ class HoldingDay(models.Model):
         return f"{self.day} {self.library_id} {self.medium}: {self.own} + {self.md}"
 
 
+class CollectionAge(models.Model):
+    """The documents a library held on the evening of a day, by how old they were (years since
+    their publication, in bands): counted by the daily run for its last day, from the items as
+    they are then."""
+
+    day = models.DateField()
+    library = models.ForeignKey("network.Library", on_delete=models.CASCADE, related_name="+")
+    band = models.CharField(max_length=8, blank=True)  # AGE_BANDS' key; blank: not known
+    items = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["day", "library"], name="stats_collectionage_day")]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.library_id} {self.band}: {self.items}"
+
+
 class HoldingItem(models.Model):
     """One document counted in the holdings at 31/12 of a year, where it was counted: the rows
     behind the HoldingSnapshot's counts (taken in the same transaction, so the list behind

@@ -149,6 +149,23 @@ def _per(loans: float, documents: int) -> float:
     return round(loans / documents, 2) if documents else 0
 
 
+def collection_age(period: Period, library: Library | None) -> tuple[dt.date, list[Row]]:
+    """The documents held by years since their publication, on the evening counted nearest
+    the end of the period (that evening given)."""
+    labels = {
+        "0-2": _("2 years or less"),
+        "3-5": _("3 to 5 years"),
+        "6-10": _("6 to 10 years"),
+        "11-20": _("11 to 20 years"),
+        "21+": _("over 20 years"),
+    }
+    when, counted = summaries.collection_age(period.end, library)
+    rows = [Row(key, labels[key], counted.get(key, 0)) for key, _low in summaries.AGE_BANDS]
+    if counted.get(""):
+        rows.append(Row("", _("not known"), counted[""]))
+    return when, rows
+
+
 @dataclass
 class Holds:
     library: Library

@@ -23,6 +23,8 @@ the report and the dashboards read them when they cover the period asked, the ra
   collected (pickup library, their waits added up), counted again from the raw rows up to the
   last day counted (``RefreshedMonth.shuttle_until``) each time the daily run counts a day of
   the month; a month counted to its end is read whole, the rest of a period from the raw rows.
+- ``CollectionAge``: the documents each library held on the evening of the daily run's last
+  day, by years since their publication (in bands): the dashboards' collection age.
 - ``HoldingDay``: the documents each library held on the evening of each day counted (its own,
   the MD's), from the days documents came and went: turnover over any period reads it.
 
@@ -42,11 +44,13 @@ from django.db import connection, transaction
 from django.db.models import (
     BooleanField,
     Case,
+    CharField,
     Count,
     Exists,
     F,
     IntegerField,
     Max,
+    Min,
     OuterRef,
     Q,
     QuerySet,
@@ -63,6 +67,7 @@ from maillon.stats import facts
 from maillon.stats.facts import Period
 from maillon.stats.models import (
     ActiveBorrower,
+    CollectionAge,
     CommuneBorrower,
     HoldingDay,
     HoldingItem,
@@ -88,6 +93,7 @@ COUNTED = (
     HoldingDay,
     TransferMonth,
     HoldMonth,
+    CollectionAge,
 )
 C = TypeVar("C", LoanDay, LoanMonth)
 BORROWER_FIELDS = (
@@ -431,6 +437,66 @@ def held_on(day: dt.date, library: Library | None, by: str = "library") -> Count
     return found
 
 
+# Years since publication, in bands: each band's key and its youngest age.
+AGE_BANDS = (("0-2", 0), ("3-5", 3), ("6-10", 6), ("11-20", 11), ("21+", 21))
+
+
+def _age_band(year: int) -> Case:
+    """A document's band on a day of `year`, from its record's year of publication."""
+    whens = [When(record__year__isnull=True, then=Value(""))]
+    whens += [
+        When(record__year__gte=year - younger + 1, then=Value(key))
+        for (key, _low), (_next, younger) in zip(AGE_BANDS, AGE_BANDS[1:], strict=False)
+    ]
+    return Case(*whens, default=Value(AGE_BANDS[-1][0]), output_field=CharField())
+
+
+def ages_on(day: dt.date) -> list[CollectionAge]:
+    """The documents each library holds on the evening of `day` by age band (rows not saved),
+    from the items as they are."""
+    period = Period(day, day)
+    counted: Counter[tuple[int, str]] = Counter()
+    for items in (
+        facts.holdings(period, None).exclude(facts.md_stock()),
+        facts.md_holdings(period, None),
+    ):
+        grouped = items.order_by().annotate(band=_age_band(day.year))
+        for home, band, n in grouped.values_list("home", "band").annotate(n=Count("pk")):
+            counted[home, band] += n
+    return [
+        CollectionAge(day=day, library_id=library, band=band, items=n)
+        for (library, band), n in counted.items()
+    ]
+
+
+def count_ages(day: dt.date) -> None:
+    """Write (again) the documents held on the evening of `day` by age band."""
+    rows = ages_on(day)
+    with transaction.atomic():
+        CollectionAge.objects.filter(day=day).delete()
+        CollectionAge.objects.bulk_create(rows, batch_size=BATCH)
+
+
+def collection_age(day: dt.date, library: Library | None) -> tuple[dt.date, Counter[str]]:
+    """The documents held by age band on the evening counted nearest `day` (the last before it,
+    else the first after: a collection ages slowly), with that evening; counted now when no
+    evening was."""
+    counted = CollectionAge.objects.order_by()
+    before = counted.filter(day__lte=day).aggregate(last=Max("day"))["last"]
+    when = before or counted.aggregate(first=Min("day"))["first"]
+    if when is None:
+        rows = [
+            (r.band, r.items) for r in ages_on(day) if library is None or r.library_id == library.pk
+        ]
+        when = day
+    else:
+        rows = list(counted.filter(_at(library), day=when).values_list("band", "items"))
+    found: Counter[str] = Counter()
+    for band, n in rows:
+        found[band] += n
+    return when, found
+
+
 def run(today: dt.date) -> dict[str, int]:
     """The daily work: the days to count (their loans, the documents held on their evenings),
     and last year's holdings once the year is over."""
@@ -446,6 +512,8 @@ def run(today: dt.date) -> dict[str, int]:
     for month in sorted({day.replace(day=1) for day in days}):
         count_shuttle(month, days[-1])
     count_held(days)
+    if days:
+        count_ages(days[-1])
     if connection.vendor == "postgresql" and len(days) > AGAIN_DAYS:
         # Many days counted at once (the first run): the planner learns the tables' new size
         # now rather than when autovacuum comes by.

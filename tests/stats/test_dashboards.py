@@ -82,6 +82,9 @@ def test_the_coordinators_dashboard_holds_the_hand_counts(client, staff, activit
     # A4 withdrawn); the video A3 lent once, held; B2 the same.
     by_kind = _rows(panels["turnover_medium"])
     assert by_kind == {"texte imprimé": [1.0], "vidéo": [1.0], "périodique": [1.0]}
+    # No evening counted: the collection's age is counted at the end of the period.
+    assert panels["collection_age"].title.endswith("au soir du 31 décembre 2025")
+    assert sum(row[1] for row in panels["collection_age"].rows) == 7  # 8 items, A4 withdrawn
     # P2's hold at BBB: placed on 12 April, A1 ready there 13 days later by the shuttle.
     assert _rows(panels["holds"])["Bibliothèque BBB"] == [13.0, 1, 1, 1]
     assert _rows(panels["holds"])["Bibliothèque AAA"] == [0, 0, 0, 0]

@@ -6,7 +6,7 @@ import datetime as dt
 
 from django.utils import timezone
 
-from maillon.catalogue.models import Item, ItemStatus, md_stock
+from maillon.catalogue.models import Item, ItemStatus, Record, md_stock
 from maillon.stats import facts, series, summaries
 from maillon.stats.facts import Period
 from maillon.stats.models import HoldingDay
@@ -85,3 +85,27 @@ def test_today_reads_yesterday_evening(activity, network):
     Item.objects.filter(home=network["a"]).update(home=network["b"])  # after the count
     assert series.documents_held(Period(D(today.year, 1, 1), today), None) == held
     assert held[network["a"].pk] == 5  # A1, A2, A3, A5 and M1
+
+
+def test_collection_age_is_counted_by_band_on_an_evening(activity, network):
+    years = {"Livre": 2024, "Album": 2010, "Film": None, "Revue": 2000}
+    for title, year in years.items():
+        Record.objects.filter(title=title).update(year=year)
+    summaries.count_ages(D(2025, 12, 31))
+    Record.objects.update(year=1900)  # afterwards: the evening counted stays as it was
+    when, rows = series.collection_age(Period.year(2025), None)
+    # Held on 31/12/2025: A1, A5, B1 (2024: 1 year); A2, M1 (2010: 15 years); A3 (no year);
+    # B2 (2000: 25 years). A4 was withdrawn.
+    assert when == D(2025, 12, 31)
+    assert {r.key: r.value for r in rows} == {
+        "0-2": 3,
+        "3-5": 0,
+        "6-10": 0,
+        "11-20": 2,
+        "21+": 1,
+        "": 1,
+    }
+    # AAA's, and a period ended before the first evening counted reads that evening.
+    when, rows = series.collection_age(Period(D(2025, 1, 1), D(2025, 3, 31)), network["a"])
+    assert when == D(2025, 12, 31)
+    assert [r.value for r in rows] == [2, 0, 0, 2, 0, 1]
