@@ -208,12 +208,19 @@ def holds(period: Period, library: Library | None, loans: Loans | None = None) -
 
 
 def hold_lenders(period: Period, library: Library | None, loans: Loans | None = None) -> Panel:
+    """What each library sent for other libraries' holds and received for its own; its loans
+    not made of documents received for its holds are the share from its own collection."""
     lent, borrowed = _("sent for other libraries' holds"), _("received for its own holds")
+    made = {row.key: row.value for row in (loans or Loans(period, library)).by("library")}
+    rows = []
+    for lib, out, came in series.hold_lenders(period, library):
+        n = made.get(lib.code, 0)
+        rows.append([lib.name, out, came, round(100 * (n - came) / n, 1) if n else 0])
     return Panel(
         "hold_lenders",
         _("Holds satisfied by another library: documents sent and received"),
-        [_("library"), lent, borrowed],
-        [[lib.name, out, came] for lib, out, came in series.hold_lenders(period, library)],
+        [_("library"), lent, borrowed, _("share of its loans from its own collection (%)")],
+        rows,
         series=[lent, borrowed],
     )
 

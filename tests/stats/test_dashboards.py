@@ -88,8 +88,9 @@ def test_the_coordinators_dashboard_holds_the_hand_counts(client, staff, activit
     # P2's hold at BBB: placed on 12 April, A1 ready there 13 days later by the shuttle.
     assert _rows(panels["holds"])["Bibliothèque BBB"] == [13.0, 1, 1, 1]
     assert _rows(panels["holds"])["Bibliothèque AAA"] == [0, 0, 0, 0]
-    assert _rows(panels["hold_lenders"])["Bibliothèque AAA"] == [1, 0]
-    assert _rows(panels["hold_lenders"])["Bibliothèque BBB"] == [0, 1]
+    assert _rows(panels["hold_lenders"])["Bibliothèque AAA"] == [1, 0, 100.0]
+    # BBB's 3 loans: B1, B2, and A1 received for P2's hold.
+    assert _rows(panels["hold_lenders"])["Bibliothèque BBB"] == [0, 1, 66.7]
     assert _rows(panels["shuttle_month"])["04/2025"] == [1]
     shuttle = panels["shuttle"]
     names = shuttle.header[1:-1]
