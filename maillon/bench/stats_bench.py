@@ -41,7 +41,7 @@ from maillon.circulation.models import Hold, HoldStatus, Loan, Transfer, Transfe
 from maillon.network.models import Library, LibraryKind, Role, StaffRole
 from maillon.patrons.models import AGE_BANDS
 from maillon.stats import listing, summaries
-from maillon.stats.dashboards import PANELS
+from maillon.stats.dashboards import PANELS, SECTIONS
 from maillon.stats.facts import Period
 from maillon.stats.figures import all_figures
 from maillon.stats.models import (
@@ -316,9 +316,9 @@ def run(seed: int, rounds: int, loans: int) -> dict:
     # documents held from the evening of 30/09, the active borrowers per calendar year.
     spring = Period(dt.date(year, 2, 15), dt.date(year, 9, 30))
 
-    def page(at: Period, code: str = "") -> object:
+    def page(at: Period, section: str, code: str = "") -> object:
         dates = {"start": at.start.isoformat(), "end": at.end.isoformat()}
-        return client.get("/pro/statistiques/", {**dates, "library": code})
+        return client.get("/pro/statistiques/", {**dates, "library": code, "section": section})
 
     lists = {  # the largest lists behind the figures, and a library's
         "list_loans": (NETWORK, "loans"),
@@ -339,11 +339,13 @@ def run(seed: int, rounds: int, loans: int) -> dict:
 
         timed("network", lambda: build_report(year, None))
         timed("library", lambda: build_report(year, library))
-        timed("page", partial(page, period))
-        timed("page_library", partial(page, period, library.code))
-        timed("page_spring", partial(page, spring))
-        timed("page_spring_library", partial(page, spring, library.code))
-        timed("page_so_far", partial(page, Period(dt.date(today.year, 1, 1), today)))
+        so_far = Period(dt.date(today.year, 1, 1), today)
+        for section in SECTIONS:
+            timed(f"page_{section}", partial(page, period, section))
+            timed(f"page_{section}_library", partial(page, period, section, library.code))
+            timed(f"page_{section}_spring", partial(page, spring, section))
+            timed(f"page_{section}_spring_library", partial(page, spring, section, library.code))
+            timed(f"page_{section}_so_far", partial(page, so_far, section))
         for key, panel in PANELS.items():
             timed(key, partial(panel, period, None))
             timed(f"{key}_library", partial(panel, period, library))
@@ -395,17 +397,20 @@ def run(seed: int, rounds: int, loans: int) -> dict:
 LABELS = {
     "network": ("annual report, network", "≤ 5 s"),
     "library": ("annual report, one library", "≤ 1 s"),
-    "page": (
-        f"the network's dashboard page, the year ({len(PANELS)} charts and tables)",
-        "≤ 300 ms",
-    ),
-    "page_library": ("one library's dashboard page, the year", "≤ 300 ms"),
-    "page_spring": ("the network's dashboard page, 15/02 to 30/09", "≤ 300 ms"),
-    "page_spring_library": ("one library's dashboard page, 15/02 to 30/09", "≤ 300 ms"),
-    "page_so_far": (
-        "the network's dashboard page, this year so far (its loans: yesterday's)",
-        "≤ 300 ms",
-    ),
+    **{
+        f"page_{section}{suffix}": (
+            f"dashboard page « {section} » ({len(keys)} panels), {what}",
+            "≤ 300 ms",
+        )
+        for section, (_title, keys) in SECTIONS.items()
+        for suffix, what in (
+            ("", "the network, the year"),
+            ("_library", "one library, the year"),
+            ("_spring", "the network, 15/02 to 30/09"),
+            ("_spring_library", "one library, 15/02 to 30/09"),
+            ("_so_far", "the network, this year so far (its loans: yesterday's)"),
+        )
+    },
     **{
         f"{key}{where}": (f"panel {key}, {whose}, the year", "")
         for key in PANELS
@@ -446,12 +451,13 @@ def markdown(runs: dict[str, dict], machine_text: str, command: str) -> str:
         "OFFSET). The report from the summaries is checked equal to the report from the raw "
         "rows, and each list measured to have as many rows as its figure. A list's page is the "
         "whole staff page (100 rows, its count, the template). A dashboard page is the whole "
-        f"staff page: its {len(PANELS)} panels (the period's loans counted once for all), their "
-        "charts "
+        "staff page of one of its "
+        f"{len(SECTIONS)} pages ({', '.join(SECTIONS)}): its panels (the period's loans "
+        "counted once for all), their charts "
         "drawn (pygal) and their tables. The network has "
         f"{first.get('holds', 0):,} holds of the year collected at another library than the "
         "copy's home, each with its two journeys by the shuttle (the holds' and the shuttle's "
-        "panels read them from the months counted, the raw rows for the rest of the period); "
+        "panels read them from the daily run's day and month counts); "
         "it has no events (that panel reads an empty table).",
         "",
         "| database | what | runs | raw rows median ms | load | summaries median ms "

@@ -14,7 +14,7 @@ import pygal
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from pygal.style import Style
 
 from maillon.core import dates
@@ -283,9 +283,15 @@ class PanelOf(Protocol):
 
 PANELS: dict[str, PanelOf] = {
     "loans_month": loans_by_month,
-    "loans_library": partial(_grouped, "loans_library", _lazy("Loans by library"), "library"),
-    "loans_medium": partial(_grouped, "loans_medium", _lazy("Loans by kind of document"), "medium"),
-    "loans_audience": partial(_grouped, "loans_audience", _lazy("Loans by audience"), "audience"),
+    "loans_library": partial(
+        _grouped, "loans_library", gettext_lazy("Loans by library"), "library"
+    ),
+    "loans_medium": partial(
+        _grouped, "loans_medium", gettext_lazy("Loans by kind of document"), "medium"
+    ),
+    "loans_audience": partial(
+        _grouped, "loans_audience", gettext_lazy("Loans by audience"), "audience"
+    ),
     "active_commune": active_by_commune,
     "turnover": turnover,
     "turnover_medium": turnover_by_medium,
@@ -298,7 +304,22 @@ PANELS: dict[str, PanelOf] = {
 }
 
 
-def panels(period: Period, library: Library | None) -> list[Panel]:
-    """Every panel of a dashboard; the period's loans are counted once for all of them."""
+# The dashboard's pages: each a few panels read together (the period's loans counted once).
+SECTIONS: dict[str, tuple[Promise, tuple[str, ...]]] = {
+    "loans": (
+        gettext_lazy("Loans and borrowers"),
+        ("loans_month", "loans_library", "loans_medium", "loans_audience", "active_commune"),
+    ),
+    "collections": (gettext_lazy("Collections"), ("turnover", "turnover_medium", "collection_age")),
+    "shuttle": (
+        gettext_lazy("Holds and the shuttle"),
+        ("holds", "hold_lenders", "shuttle_month", "shuttle"),
+    ),
+    "events": (gettext_lazy("Cultural action"), ("events",)),
+}
+
+
+def panels(period: Period, library: Library | None, section: str = "loans") -> list[Panel]:
+    """The panels of a dashboard's page; the period's loans are counted once for all of them."""
     loans = Loans(period, library)
-    return [build(period, library, loans) for build in PANELS.values()]
+    return [PANELS[key](period, library, loans) for key in SECTIONS[section][1]]

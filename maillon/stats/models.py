@@ -1,5 +1,7 @@
 """Which form of the annual survey each kind of library fills in: data, changed in the admin."""
 
+import datetime as dt
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -89,7 +91,7 @@ class RefreshedMonth(models.Model):
 
     month = models.DateField(unique=True)
     # The last day up to which the month's shuttle and holds were counted (TransferMonth,
-    # HoldMonth): read as a whole month once it reaches the month's end.
+    # ShuttleDay, HoldDay): the matrix reads the month whole once it reaches its end.
     shuttle_until = models.DateField(null=True, blank=True)
 
     def __str__(self) -> str:
@@ -222,26 +224,44 @@ class TransferMonth(models.Model):
         return f"{self.month:%Y-%m} {self.from_library_id} → {self.to_library_id}: {self.transfers}"
 
 
-class HoldMonth(models.Model):
-    """Holds placed and holds collected in a month (up to the last day counted) at a pickup
-    library: of those collected, how many came by the shuttle from another library, and their
-    waits from placing to ready added up (an average over any months is their sum over their
-    count)."""
+class HoldDay(models.Model):
+    """Holds placed and holds collected on a day at a pickup library: of those collected, how
+    many came by the shuttle from another library, and their waits from placing to ready added
+    up (an average over any days is their sum over their count)."""
 
-    month = models.DateField()  # its first day
+    day = models.DateField()
     pickup_library = models.ForeignKey(
         "network.Library", on_delete=models.CASCADE, related_name="+"
     )
     placed = models.PositiveIntegerField(default=0)
-    holds = models.PositiveIntegerField()  # collected
+    collected = models.PositiveIntegerField(default=0)
     moved = models.PositiveIntegerField(default=0)  # collected, the copy sent by the shuttle
-    waited = models.DurationField()
+    waited = models.DurationField(default=dt.timedelta)
 
     class Meta:
-        indexes = [models.Index(fields=["month"], name="stats_holdmonth_month")]
+        indexes = [models.Index(fields=["day", "pickup_library"], name="stats_holdday_day")]
 
     def __str__(self) -> str:
-        return f"{self.month:%Y-%m} {self.pickup_library_id}: {self.holds}"
+        return f"{self.day} {self.pickup_library_id}: {self.placed} / {self.collected}"
+
+
+class ShuttleDay(models.Model):
+    """Documents a library sent and was sent by the shuttle on a day (by the day they left),
+    and of those, how many for a hold: the shuttle's months and the libraries that satisfied
+    holds read any period in fifty rows a day."""
+
+    day = models.DateField()
+    library = models.ForeignKey("network.Library", on_delete=models.CASCADE, related_name="+")
+    sent = models.PositiveIntegerField(default=0)
+    received = models.PositiveIntegerField(default=0)
+    sent_for_holds = models.PositiveIntegerField(default=0)
+    received_for_holds = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["day", "library"], name="stats_shuttleday_day")]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.library_id}: {self.sent} / {self.received}"
 
 
 class HoldingDay(models.Model):

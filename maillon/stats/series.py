@@ -9,13 +9,12 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import cached_property
 
-from django.db.models import Count, Min, Sum
+from django.db.models import Count, Min, Q, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from maillon.catalogue.models import Audience, DocType
-from maillon.circulation.models import TransferReason
 from maillon.network.models import Library
 from maillon.programme.models import Session
 from maillon.stats import facts, summaries
@@ -184,8 +183,8 @@ def holds(period: Period, library: Library | None) -> list[Holds]:
         libraries = libraries.filter(pk=library.pk)
     found = []
     for lib in libraries:
-        figures = counted.get(lib.pk, {"placed": 0, "holds": 0, "moved": 0})
-        n = figures["holds"]
+        figures = counted.get(lib.pk, {"placed": 0, "collected": 0, "moved": 0})
+        n = figures["collected"]
         wait = round(figures["waited"].total_seconds() / n / 86400, 1) if n else 0
         found.append(Holds(lib, figures["placed"], n, figures["moved"], wait))
     return found
@@ -194,29 +193,21 @@ def holds(period: Period, library: Library | None) -> list[Holds]:
 def hold_lenders(period: Period, library: Library | None) -> list[tuple[Library, int, int]]:
     """Per library: documents it sent by the shuttle for other libraries' holds (it satisfied
     them) and documents it was sent for its own holds, in the period."""
-    counts = summaries.shuttle_counts(period, library, reason=TransferReason.HOLD)
-    lent: Counter[int] = Counter()
-    borrowed: Counter[int] = Counter()
-    for (origin, to), n in counts.items():
-        lent[origin] += n
-        borrowed[to] += n
+    found = summaries.shuttle_days(period, library, "library")
     libraries = Library.objects.order_by("name")
     if library is not None:
         libraries = libraries.filter(pk=library.pk)
-    return [(lib, lent[lib.pk], borrowed[lib.pk]) for lib in libraries]
+    return [
+        (lib, found[lib.pk, "sent_for_holds"], found[lib.pk, "received_for_holds"])
+        for lib in libraries
+    ]
 
 
 def shuttle_by_month(period: Period, library: Library | None) -> list[tuple[str, int, int]]:
     """Per month: documents sent by the shuttle and documents received (for the network, the
     same); for a library, those it sent and those it was sent."""
-    sent: Counter[dt.date] = Counter()
-    received: Counter[dt.date] = Counter()
-    for (month, origin, to), n in summaries.shuttle_counts(period, library, by_month=True).items():
-        if library is None or origin == library.pk:
-            sent[month] += n
-        if library is None or to == library.pk:
-            received[month] += n
-    return [(_month_label(m), sent[m], received[m]) for m in months(period)]
+    found = summaries.shuttle_days(period, library, "month")
+    return [(_month_label(m), found[m, "sent"], found[m, "received"]) for m in months(period)]
 
 
 @dataclass
@@ -234,16 +225,17 @@ class Matrix:
 
     def received(self) -> list[int]:
         """What each library was sent, in the columns' order."""
-        return [
-            sum(n for (_origin, to), n in self.counts.items() if to == lib.pk)
-            for lib in self.libraries
-        ]
+        sent_to: Counter[int] = Counter()
+        for (_origin, to), n in self.counts.items():
+            sent_to[to] += n
+        return [sent_to[lib.pk] for lib in self.libraries]
 
 
 def shuttle_matrix(period: Period, library: Library | None) -> Matrix:
     """Documents sent by the shuttle in the period, from one library to another. A library
     sees what it sent and what it was sent."""
-    counts = summaries.shuttle_counts(period, library)
+    mine = Q(from_library=library) | Q(to_library=library) if library is not None else Q()
+    counts = summaries.shuttle_counts(period, mine, ("from_library", "to_library"))
     ids = {i for pair in counts for i in pair} | ({library.pk} if library else set())
     libraries = list(Library.objects.filter(pk__in=ids).order_by("name"))
     return Matrix(libraries, counts)

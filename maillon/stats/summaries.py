@@ -19,10 +19,13 @@ the report and the dashboards read them when they cover the period asked, the ra
   stock, taken by the first daily run after the year ends (or on demand); the report reads it
   for "documents held at 31/12" when it was taken. ``HoldingItem`` keeps the documents it
   counted (the list behind those figures), the counts being made from them.
-- ``TransferMonth``, ``HoldMonth``: a month's documents sent by the shuttle (from, to) and holds
-  collected (pickup library, their waits added up), counted again from the raw rows up to the
-  last day counted (``RefreshedMonth.shuttle_until``) each time the daily run counts a day of
-  the month; a month counted to its end is read whole, the rest of a period from the raw rows.
+- ``TransferMonth``: a month's documents sent by the shuttle (from, to, reason); ``ShuttleDay``:
+  what each library sent and was sent each day (and of those, for holds); ``HoldDay``: holds
+  placed and collected each day per pickup library (of those, by the shuttle; their waits added
+  up). Counted again from the raw rows up to the last day counted
+  (``RefreshedMonth.shuttle_until``) each time the daily run counts a day of the month: the
+  days counted are read from them (the matrix: the months counted to their end), the rest of
+  a period from the raw rows.
 - ``CollectionAge``: the documents each library held on the evening of the daily run's last
   day, by years since their publication (in bands): the dashboards' collection age.
 - ``HoldingDay``: the documents each library held on the evening of each day counted (its own,
@@ -58,10 +61,10 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import TruncMonth
+from django.db.models.functions import TruncDate, TruncMonth
 from django.utils import timezone
 
-from maillon.circulation.models import Loan
+from maillon.circulation.models import Loan, TransferReason
 from maillon.network.models import Library
 from maillon.stats import facts
 from maillon.stats.facts import Period
@@ -69,14 +72,15 @@ from maillon.stats.models import (
     ActiveBorrower,
     CollectionAge,
     CommuneBorrower,
+    HoldDay,
     HoldingDay,
     HoldingItem,
     HoldingSnapshot,
-    HoldMonth,
     LoanDay,
     LoanMonth,
     RefreshedDay,
     RefreshedMonth,
+    ShuttleDay,
     TransferMonth,
 )
 
@@ -92,7 +96,8 @@ COUNTED = (
     CommuneBorrower,
     HoldingDay,
     TransferMonth,
-    HoldMonth,
+    ShuttleDay,
+    HoldDay,
     CollectionAge,
 )
 C = TypeVar("C", LoanDay, LoanMonth)
@@ -264,53 +269,102 @@ def count_shuttle(month: dt.date, until: dt.date) -> None:
     period = Period(month, min(until, next_month(month) - dt.timedelta(days=1)))
     with transaction.atomic():
         lock_month(month)
-        TransferMonth.objects.filter(month=month).delete()
-        HoldMonth.objects.filter(month=month).delete()
-        sent = (
-            facts.transfers_sent(period, None)
-            .order_by()
-            .values_list("from_library", "to_library", "reason")
-            .annotate(n=Count("pk"))
-        )
+        for model in (TransferMonth, ShuttleDay, HoldDay):
+            model.objects.filter(**_in_month(model, month)).delete()
+        sent = facts.transfers_sent(period, None).order_by()
         TransferMonth.objects.bulk_create(
             TransferMonth(
                 month=month, from_library_id=origin, to_library_id=to, reason=reason, transfers=n
             )
-            for origin, to, reason, n in sent
+            for origin, to, reason, n in sent.values_list(
+                "from_library", "to_library", "reason"
+            ).annotate(n=Count("pk"))
         )
-        HoldMonth.objects.bulk_create(
-            HoldMonth(month=month, pickup_library_id=pickup, **figures)
-            for pickup, figures in _hold_figures(period, None).items()
+        ShuttleDay.objects.bulk_create(
+            ShuttleDay(day=day, library_id=library, **figures)
+            for (day, library), figures in _shuttle_days(period).items()
+        )
+        HoldDay.objects.bulk_create(
+            HoldDay(day=day, pickup_library_id=pickup, **figures)
+            for (day, pickup), figures in _hold_days(period, None).items()
         )
         RefreshedMonth.objects.filter(month=month).update(shuttle_until=period.end)
 
 
-def _hold_figures(period: Period, library: Library | None) -> dict[int, dict[str, Any]]:
-    """Per pickup library, from the raw holds: placed, collected, collected whose copy came by
-    the shuttle, and the collected ones' waits added up."""
-    found: dict[int, dict[str, Any]] = {}
+def _in_month(model: type[TransferMonth | ShuttleDay | HoldDay], month: dt.date) -> dict:
+    if model is TransferMonth:
+        return {"month": month}
+    return {"day__gte": month, "day__lt": next_month(month)}
 
-    def at(pickup: int) -> dict[str, Any]:
-        return found.setdefault(
-            pickup, {"placed": 0, "holds": 0, "moved": 0, "waited": dt.timedelta()}
-        )
 
-    placed = facts.holds_placed(period, library).order_by().values_list("pickup_library")
-    for pickup, n in placed.annotate(n=Count("pk")):
-        at(pickup)["placed"] += n
+def _shuttle_days(period: Period) -> dict[tuple[dt.date, int], dict[str, int]]:
+    """Per day and library, from the raw transfers: documents sent, received, and of those,
+    for holds."""
+    found: dict[tuple[dt.date, int], dict[str, int]] = {}
+    sent = facts.transfers_sent(period, None).order_by().annotate(day=TruncDate("sent_at"))
+    for side, column in (("sent", "from_library"), ("received", "to_library")):
+        for day, library, reason, n in sent.values_list("day", column, "reason").annotate(
+            n=Count("pk")
+        ):
+            figures = found.setdefault((day, library), dict.fromkeys(SHUTTLE_FIGURES, 0))
+            figures[side] += n
+            if reason == TransferReason.HOLD:
+                figures[f"{side}_for_holds"] += n
+    return found
+
+
+SHUTTLE_FIGURES = ("sent", "received", "sent_for_holds", "received_for_holds")
+
+
+def _hold_days(period: Period, library: Library | None) -> dict[tuple[dt.date, int], dict]:
+    """Per day and pickup library, from the raw holds: placed, collected, collected whose copy
+    came by the shuttle, and the collected ones' waits added up."""
+    found: dict[tuple[dt.date, int], dict] = {}
+
+    def at(day: dt.date, pickup: int) -> dict:
+        empty = {"placed": 0, "collected": 0, "moved": 0, "waited": dt.timedelta()}
+        return found.setdefault((day, pickup), empty)
+
+    placed = facts.holds_placed(period, library).order_by().annotate(day=TruncDate("created_at"))
+    for day, pickup, n in placed.values_list("day", "pickup_library").annotate(n=Count("pk")):
+        at(day, pickup)["placed"] += n
     collected = (
         facts.holds_satisfied(period, library)
-        .annotate(moved=facts.came_by_shuttle())
+        .annotate(moved=facts.came_by_shuttle(), day=TruncDate("closed_at"))
         .order_by()
-        .values_list("pickup_library", "moved")
+        .values_list("day", "pickup_library", "moved")
         .annotate(n=Count("pk"), waited=Sum(facts.hold_wait()))
     )
-    for pickup, moved, n, waited in collected:
-        figures = at(pickup)
-        figures["holds"] += n
+    for day, pickup, moved, n, waited in collected:
+        figures = at(day, pickup)
+        figures["collected"] += n
         figures["moved"] += n if moved else 0
         figures["waited"] += waited
     return found
+
+
+def days_counted(period: Period) -> tuple[Q, list[Period]]:
+    """The days of the period whose shuttle and holds are counted (a condition on `day`), and
+    the rest of the period (to read from the raw rows)."""
+    marks = RefreshedMonth.objects.filter(
+        month__gte=period.start.replace(day=1), month__lte=period.end, shuttle_until__isnull=False
+    ).values_list("month", "shuttle_until")
+    spans = sorted(
+        (max(month, period.start), min(until, period.end))
+        for month, until in marks
+        if until is not None and until >= period.start
+    )
+    counted, rest, at = Q(pk__in=[]), [], period.start
+    for first, last in spans:
+        if first > last:
+            continue
+        counted |= Q(day__gte=first, day__lte=last)
+        if at < first:
+            rest.append(Period(at, first - dt.timedelta(days=1)))
+        at = max(at, last + dt.timedelta(days=1))
+    if at <= period.end:
+        rest.append(Period(at, period.end))
+    return counted, rest
 
 
 def months_counted(period: Period) -> tuple[list[dt.date], list[Period]]:
@@ -336,28 +390,24 @@ def months_counted(period: Period) -> tuple[list[dt.date], list[Period]]:
     return whole, rest
 
 
-def shuttle_counts(
-    period: Period, library: Library | None, reason: str = "", by_month: bool = False
-) -> Counter:
-    """Documents sent by the shuttle in the period (for one reason, or all) per (from, to)
-    library, or per (month, from, to) (`by_month`); a library's are those it sent and those it
-    was sent."""
+def shuttle_counts(period: Period, where: Q, by: tuple[str, ...]) -> Counter:
+    """Documents sent by the shuttle in the period, among those `where` says (a condition on
+    the transfers' libraries and reason), counted by `by` (month, from_library, to_library):
+    the months counted to their end from their rows, the rest of the period from the raw
+    transfers."""
     whole, rest = months_counted(period)
-    where = Q(from_library=library) | Q(to_library=library) if library is not None else Q()
-    if reason:
-        where &= Q(reason=reason)
     counts: Counter = Counter()
     months = TransferMonth.objects.filter(where, month__in=whole).order_by()
-    keys = ("month", "from_library", "to_library") if by_month else ("from_library", "to_library")
-    for *key, n in months.values_list(*keys).annotate(n=Sum("transfers")):
+    for *key, n in months.values_list(*by).annotate(n=Sum("transfers")):
         counts[tuple(key)] += n
     for part in rest:
         raw = facts.transfers_sent(part, None).filter(where).order_by()
-        if by_month:
+        if "month" in by:
             raw = raw.annotate(month=TruncMonth("sent_at"))
-        for *key, n in raw.values_list(*keys).annotate(n=Count("pk")):
-            if by_month:
-                key[0] = Period.local_day(key[0]).replace(day=1)
+        for *key, n in raw.values_list(*by).annotate(n=Count("pk")):
+            if "month" in by:
+                at = by.index("month")
+                key[at] = Period.local_day(key[at]).replace(day=1)
             counts[tuple(key)] += n
     return counts
 
@@ -365,28 +415,54 @@ def shuttle_counts(
 def hold_counts(period: Period, library: Library | None) -> dict[int, dict[str, Any]]:
     """Holds in the period per pickup library: placed, collected, collected whose copy came by
     the shuttle, and the collected ones' waits added up."""
-    whole, rest = months_counted(period)
-    found: dict[int, dict[str, Any]] = {}
-    months = HoldMonth.objects.filter(month__in=whole)
+    counted, rest = days_counted(period)
+    rows = HoldDay.objects.filter(counted)
     if library is not None:
-        months = months.filter(pickup_library=library)
-    summed = months.order_by().values("pickup_library")
-    parts = [
-        {
-            row.pop("pickup_library"): row
-            for row in summed.annotate(
-                placed=Sum("placed"), holds=Sum("holds"), moved=Sum("moved"), waited=Sum("waited")
-            )
-        }
-    ]
-    parts += [_hold_figures(part, library) for part in rest]
-    for part in parts:
-        for pickup, figures in part.items():
+        rows = rows.filter(pickup_library=library)
+    found: dict[int, dict[str, Any]] = {
+        row.pop("pickup_library"): row
+        for row in rows.order_by()
+        .values("pickup_library")
+        .annotate(
+            placed=Sum("placed"),
+            collected=Sum("collected"),
+            moved=Sum("moved"),
+            waited=Sum("waited"),
+        )
+    }
+    for part in rest:
+        for (_day, pickup), figures in _hold_days(part, library).items():
             into = found.setdefault(
-                pickup, {"placed": 0, "holds": 0, "moved": 0, "waited": dt.timedelta()}
+                pickup, {"placed": 0, "collected": 0, "moved": 0, "waited": dt.timedelta()}
             )
             for key, value in figures.items():
                 into[key] += value
+    return found
+
+
+def shuttle_days(period: Period, library: Library | None, by: str) -> Counter:
+    """What libraries sent and were sent by the shuttle in the period (SHUTTLE_FIGURES), summed
+    per library (`by` "library") or per month (`by` "month", over `library` or the network)."""
+    counted, rest = days_counted(period)
+    rows = ShuttleDay.objects.filter(counted).order_by()
+    if library is not None:
+        rows = rows.filter(library=library)
+    key = F("library") if by == "library" else TruncMonth("day")
+    found: Counter = Counter()
+    for group, *values in (
+        rows.annotate(group=key)
+        .values_list("group")
+        .annotate(*(Sum(name) for name in SHUTTLE_FIGURES))
+    ):
+        for name, value in zip(SHUTTLE_FIGURES, values, strict=True):
+            found[group, name] += value
+    for part in rest:
+        for (day, place), figures in _shuttle_days(part).items():
+            if library is not None and place != library.pk:
+                continue
+            group = place if by == "library" else day.replace(day=1)
+            for name, value in figures.items():
+                found[group, name] += value
     return found
 
 

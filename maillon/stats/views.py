@@ -22,7 +22,7 @@ from maillon.network.current import current_library
 from maillon.network.models import Library, LibraryKind
 from maillon.network.permissions import Action, can
 from maillon.stats import access, checks, listing, services
-from maillon.stats.dashboards import PANELS
+from maillon.stats.dashboards import PANELS, SECTIONS
 from maillon.stats.dashboards import panels as dashboard_panels
 from maillon.stats.exports import overview_rows, report_rows
 from maillon.stats.facts import Period
@@ -83,6 +83,9 @@ def dashboard(request: HttpRequest) -> HttpResponseBase:
         first = mine if mine and mine in libraries else libraries.first()
         data["library"] = first.code if first else ""
     form = FilterForm(data, libraries=libraries, network=network)
+    section = data.pop("section", ["loans"])[-1]
+    if section not in SECTIONS:
+        raise Http404
     panels = []
     if form.is_valid():
         code = form.cleaned_data["library"]
@@ -100,11 +103,17 @@ def dashboard(request: HttpRequest) -> HttpResponseBase:
                 [panel.header, *panel.rows],
                 title=panel.title,
             )
-        panels = dashboard_panels(period, library)
+        panels = dashboard_panels(period, library, section)
     return render(
         request,
         "stats/dashboard.html",
-        {"form": form, "panels": panels, "query": data.urlencode()},
+        {
+            "form": form,
+            "panels": panels,
+            "query": data.urlencode(),
+            "sections": [(key, title) for key, (title, _keys) in SECTIONS.items()],
+            "section": section,
+        },
     )
 
 

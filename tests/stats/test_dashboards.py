@@ -10,6 +10,7 @@ from django.utils import timezone
 from maillon.network.models import Role
 from maillon.programme.models import Audience as EventAudience
 from maillon.programme.models import Event, EventKind, EventStatus, Registration, Session
+from maillon.stats.dashboards import PANELS, SECTIONS
 from maillon.stats.facts import Period
 from maillon.stats.report import build
 
@@ -18,6 +19,16 @@ YEAR = {"start": "2025-01-01", "end": "2025-12-31"}
 
 def _panels(response):
     return {p.key: p for p in response.context["panels"]}
+
+
+def _every_panel(client, query):
+    """The panels of every page of the dashboard."""
+    found = {}
+    for section in SECTIONS:
+        response = client.get(reverse("stats:dashboard"), {**query, "section": section})
+        assert response.status_code == 200
+        found.update(_panels(response))
+    return found
 
 
 def _rows(panel):
@@ -68,8 +79,11 @@ def test_events_and_attendance_in_the_report(events, network):
 
 def test_the_coordinators_dashboard_holds_the_hand_counts(client, staff, activity, events):
     client.force_login(staff[Role.COORDINATOR])
-    response = client.get(reverse("stats:dashboard"), YEAR)
-    panels = _panels(response)
+    response = client.get(reverse("stats:dashboard"), YEAR)  # the first page: loans
+    assert set(_panels(response)) == set(SECTIONS["loans"][1])
+    panels = _every_panel(client, YEAR)
+    assert set(panels) == set(PANELS)
+    assert panels["loans_library"].title == "Prêts par bibliothèque"  # titles in French too
     months = _rows(panels["loans_month"])
     assert months["01/2025"] == [2, 0] and months["04/2025"] == [2, 0]
     assert months["12/2025"] == [0, 1]  # the loan of December 2024, a year before
@@ -112,6 +126,12 @@ def test_a_librarian_sees_their_library_only(client, staff, activity):
     refused = client.get(reverse("stats:dashboard"), {**YEAR, "library": "BBB"})
     assert refused.status_code == 200 and refused.context["panels"] == []
     assert "BBB" not in [code for code, _name in refused.context["form"].fields["library"].choices]
+
+
+def test_an_unknown_page_of_the_dashboard_is_not_found(client, staff):
+    client.force_login(staff[Role.COORDINATOR])
+    response = client.get(reverse("stats:dashboard"), {**YEAR, "section": "nope"})
+    assert response.status_code == 404
 
 
 def test_a_bad_period_is_refused_in_french(client_fr, staff):

@@ -1,16 +1,18 @@
-"""The shuttle's and the holds' months (TransferMonth, HoldMonth), counted by the daily run:
-the dashboards give from them what the raw transfers and holds give, for any period, the
-network and each library; a month is read whole only once counted to its end."""
+"""The shuttle's and the holds' counts (TransferMonth, ShuttleDay, HoldDay), made by the daily
+run: the dashboards give from them what the raw transfers and holds give, for any period, the
+network and each library; the matrix reads a month whole only once counted to its end, the days
+counted from the day rows, the rest from the raw rows."""
 
 import datetime as dt
 
 import pytest
+from django.db.models import Q, Sum
 from django.utils import timezone
 
 from maillon.circulation.models import Hold, HoldStatus, Transfer, TransferReason
 from maillon.stats import series, summaries
 from maillon.stats.facts import Period
-from maillon.stats.models import HoldMonth, TransferMonth
+from maillon.stats.models import HoldDay, ShuttleDay, TransferMonth
 
 D = dt.date
 
@@ -83,22 +85,44 @@ def test_the_months_give_what_the_raw_rows_give(shuttle, network):
             assert _both(period, library) == raw[period, library and library.code], period
 
 
-def test_whole_months_are_read_from_their_rows(shuttle, network):
+def _may(model, **where):
+    rows = model.objects.filter(day__gte=D(2025, 5, 1), day__lte=D(2025, 5, 31), **where)
+    return rows.aggregate(**{name: Sum(name) for name in ("placed", "collected", "moved")})
+
+
+def test_counted_rows_are_read(shuttle, network):
     summaries.run(D(2026, 1, 1))
-    held = HoldMonth.objects.get(month=D(2025, 5, 1), pickup_library=network["a"])
-    assert (held.placed, held.holds, held.moved) == (1, 1, 0)
+    # AAA: a hold placed on 21 May, collected on the 27th after 2 days and 5 hours.
+    assert _may(HoldDay, pickup_library=network["a"]) == {"placed": 1, "collected": 1, "moved": 0}
+    held = HoldDay.objects.get(day=D(2025, 5, 27), pickup_library=network["a"])
     assert held.waited == dt.timedelta(days=2, hours=5)
     # P2's hold at BBB, placed on 12 April, its copy sent by the shuttle, collected on the 29th.
-    at_b = HoldMonth.objects.get(month=D(2025, 4, 1), pickup_library=network["b"])
-    assert (at_b.moved, at_b.holds) == (1, 4)  # and the fixture's of the 3rd, 16th and 29th
+    at_b = HoldDay.objects.get(day=D(2025, 4, 29), pickup_library=network["b"])
+    assert (at_b.moved, at_b.collected) == (1, 2)  # and the fixture's of the 29th
+    sent = ShuttleDay.objects.get(day=D(2025, 4, 22), library=network["a"])
+    assert (sent.sent, sent.sent_for_holds, sent.received) == (1, 1, 0)  # A1 for P2's hold
+    # What the rows say is what the panels read: a day's row changed shows.
+    ShuttleDay.objects.filter(pk=sent.pk).update(sent_for_holds=11)
+    lenders = {lib.code: out for lib, out, _came in series.hold_lenders(PERIODS[2], None)}
+    assert lenders["AAA"] == 11
     april = TransferMonth.objects.get(
         month=D(2025, 4, 1), from_library=network["a"], reason=TransferReason.MANUAL
     )
     TransferMonth.objects.filter(pk=april.pk).update(transfers=april.transfers + 100)
-    counts = summaries.shuttle_counts(PERIODS[2], None)
-    assert counts[network["a"].pk, network["b"].pk] == april.transfers + 100 + 1  # A1's hold
-    # A month counted only to its 10th is read from the raw rows.
+    pair = (network["a"].pk, network["b"].pk)
+    everything = ("from_library", "to_library")
+    counts = summaries.shuttle_counts(PERIODS[2], Q(), everything)
+    assert counts[pair] == april.transfers + 100 + 1  # and A1's hold
+    # A month counted only to its 10th: the matrix reads it from the raw rows, the day rows
+    # up to the 10th.
     summaries.count_shuttle(D(2025, 4, 1), D(2025, 4, 10))
     assert summaries.months_counted(PERIODS[2]) == ([], [PERIODS[2]])
     # The 1st, 12th and 23rd, and A1 for its hold on the 22nd.
-    assert summaries.shuttle_counts(PERIODS[2], None)[network["a"].pk, network["b"].pk] == 4
+    assert summaries.shuttle_counts(PERIODS[2], Q(), everything)[pair] == 4
+    counted, rest = summaries.days_counted(PERIODS[2])
+    assert rest == [Period(D(2025, 4, 11), D(2025, 4, 30))]
+    assert (
+        ShuttleDay.objects.filter(counted).count()
+        == ShuttleDay.objects.filter(day__gte=D(2025, 4, 1), day__lte=D(2025, 4, 10)).count()
+        > 0
+    )
