@@ -399,7 +399,8 @@ LABELS = {
     "library": ("annual report, one library", "≤ 1 s"),
     **{
         f"page_{section}{suffix}": (
-            f"dashboard page « {section} » ({len(keys)} panels), {what}",
+            f"dashboard page « {section} » ({len(keys)} panel{'s' if len(keys) > 1 else ''}), "
+            f"{what}",
             "≤ 300 ms",
         )
         for section, (_title, keys) in SECTIONS.items()
