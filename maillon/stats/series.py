@@ -183,7 +183,7 @@ def holds(period: Period, library: Library | None) -> list[Holds]:
         libraries = libraries.filter(pk=library.pk)
     found = []
     for lib in libraries:
-        figures = counted.get(lib.pk, {"placed": 0, "collected": 0, "moved": 0})
+        figures = counted.get(lib.pk) or summaries.no_holds()
         n = figures["collected"]
         wait = round(figures["waited"].total_seconds() / n / 86400, 1) if n else 0
         found.append(Holds(lib, figures["placed"], n, figures["moved"], wait))

@@ -316,14 +316,21 @@ def _shuttle_days(period: Period) -> dict[tuple[dt.date, int], dict[str, int]]:
 SHUTTLE_FIGURES = ("sent", "received", "sent_for_holds", "received_for_holds")
 
 
+HOLD_FIGURES = ("placed", "collected", "moved", "waited")
+
+
+def no_holds() -> dict[str, Any]:
+    """A pickup library's hold figures (HOLD_FIGURES) when it had none."""
+    return {"placed": 0, "collected": 0, "moved": 0, "waited": dt.timedelta()}
+
+
 def _hold_days(period: Period, library: Library | None) -> dict[tuple[dt.date, int], dict]:
     """Per day and pickup library, from the raw holds: placed, collected, collected whose copy
     came by the shuttle, and the collected ones' waits added up."""
     found: dict[tuple[dt.date, int], dict] = {}
 
     def at(day: dt.date, pickup: int) -> dict:
-        empty = {"placed": 0, "collected": 0, "moved": 0, "waited": dt.timedelta()}
-        return found.setdefault((day, pickup), empty)
+        return found.setdefault((day, pickup), no_holds())
 
     placed = facts.holds_placed(period, library).order_by().annotate(day=TruncDate("created_at"))
     for day, pickup, n in placed.values_list("day", "pickup_library").annotate(n=Count("pk")):
@@ -354,17 +361,11 @@ def days_counted(period: Period) -> tuple[Q, list[Period]]:
         for month, until in marks
         if until is not None and until >= period.start
     )
-    counted, rest, at = Q(pk__in=[]), [], period.start
+    spans = [(first, last) for first, last in spans if first <= last]
+    counted = Q(pk__in=[])
     for first, last in spans:
-        if first > last:
-            continue
         counted |= Q(day__gte=first, day__lte=last)
-        if at < first:
-            rest.append(Period(at, first - dt.timedelta(days=1)))
-        at = max(at, last + dt.timedelta(days=1))
-    if at <= period.end:
-        rest.append(Period(at, period.end))
-    return counted, rest
+    return counted, _rest(period, spans)
 
 
 def months_counted(period: Period) -> tuple[list[dt.date], list[Period]]:
@@ -380,21 +381,27 @@ def months_counted(period: Period) -> tuple[list[dt.date], list[Period]]:
         and until >= next_month(month) - dt.timedelta(days=1)
         and next_month(month) - dt.timedelta(days=1) <= period.end
     )
+    spans = [(month, next_month(month) - dt.timedelta(days=1)) for month in whole]
+    return whole, _rest(period, spans)
+
+
+def _rest(period: Period, spans: list[tuple[dt.date, dt.date]]) -> list[Period]:
+    """The parts of the period outside `spans` (sorted, within the period, not overlapping)."""
     rest, at = [], period.start
-    for month in whole:
-        if at < month:
-            rest.append(Period(at, month - dt.timedelta(days=1)))
-        at = next_month(month)
+    for first, last in spans:
+        if at < first:
+            rest.append(Period(at, first - dt.timedelta(days=1)))
+        at = last + dt.timedelta(days=1)
     if at <= period.end:
         rest.append(Period(at, period.end))
-    return whole, rest
+    return rest
 
 
 def shuttle_counts(period: Period, where: Q, by: tuple[str, ...]) -> Counter:
     """Documents sent by the shuttle in the period, among those `where` says (a condition on
-    the transfers' libraries and reason), counted by `by` (month, from_library, to_library):
-    the months counted to their end from their rows, the rest of the period from the raw
-    transfers."""
+    the transfers' libraries and reason), counted by `by` (columns of both the transfers and
+    TransferMonth: from_library, to_library): the months counted to their end from their rows,
+    the rest of the period from the raw transfers."""
     whole, rest = months_counted(period)
     counts: Counter = Counter()
     months = TransferMonth.objects.filter(where, month__in=whole).order_by()
@@ -402,12 +409,7 @@ def shuttle_counts(period: Period, where: Q, by: tuple[str, ...]) -> Counter:
         counts[tuple(key)] += n
     for part in rest:
         raw = facts.transfers_sent(part, None).filter(where).order_by()
-        if "month" in by:
-            raw = raw.annotate(month=TruncMonth("sent_at"))
         for *key, n in raw.values_list(*by).annotate(n=Count("pk")):
-            if "month" in by:
-                at = by.index("month")
-                key[at] = Period.local_day(key[at]).replace(day=1)
             counts[tuple(key)] += n
     return counts
 
@@ -423,18 +425,11 @@ def hold_counts(period: Period, library: Library | None) -> dict[int, dict[str, 
         row.pop("pickup_library"): row
         for row in rows.order_by()
         .values("pickup_library")
-        .annotate(
-            placed=Sum("placed"),
-            collected=Sum("collected"),
-            moved=Sum("moved"),
-            waited=Sum("waited"),
-        )
+        .annotate(**{name: Sum(name) for name in HOLD_FIGURES})
     }
     for part in rest:
         for (_day, pickup), figures in _hold_days(part, library).items():
-            into = found.setdefault(
-                pickup, {"placed": 0, "collected": 0, "moved": 0, "waited": dt.timedelta()}
-            )
+            into = found.setdefault(pickup, no_holds())
             for key, value in figures.items():
                 into[key] += value
     return found
